@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Every other module receives a typed `Config`.
+ * Per-bot secrets have names chosen in `bots/*.yaml`, so they are reached through `config.secret(name)`
+ * rather than fixed fields.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'must be one of true, false, 1, 0, yes, no, on, off',
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
+const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be > 0');
+const url = z.url({ error: 'must be a URL such as https://example.org' }).transform((u) => u.replace(/\/+$/, ''));
+const hhmmRange = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  PUBLIC_URL: url.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  TIME_ZONE: z.string().default('Asia/Ho_Chi_Minh'),
+
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('cds_bot'),
+  MONGODB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(5),
+  EMBEDDED_DB_PATH: z.string().default('./data'),
+  EMBEDDED_DB_PORT: port.default(0),
+
+  BOTS_DIR: z.string().default('bots'),
+  CONTENT_DIR: z.string().default('content'),
+  CONTENT_SYNC_ON_START: bool.default(true),
+
+  MESSENGER_GRAPH_URL: url.default('https://graph.facebook.com'),
+  MESSENGER_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
+  ZALO_OA_API_URL: url.default('https://openapi.zalo.me'),
+  ZALO_OAUTH_URL: url.default('https://oauth.zaloapp.com'),
+  HTTP_TIMEOUT_MS: positiveInt.default(10_000),
+
+  SEND_RATE_MESSENGER_PER_S: positiveNumber.default(40),
+  SEND_RATE_ZALO_OA_PER_S: positiveNumber.default(10),
+  ZALO_PERSONAL_MIN_INTERVAL_MS: positiveInt.default(2000),
+  SEND_MAX_ATTEMPTS: positiveInt.default(5),
+
+  INBOX_CONCURRENCY: positiveInt.default(8),
+  INBOX_MAX_ATTEMPTS: positiveInt.default(5),
+  INBOX_LEASE_MS: positiveInt.default(30_000),
+
+  QUIET_HOURS: hhmmRange.default('21:00-07:00'),
+  SCHEDULER_ENABLED: bool.default(true),
+
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SIMULATOR_ENABLED: bool.optional(),
+  ADMIN_LOGIN_MAX_PER_15_MIN: positiveInt.default(10),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+});
+
+type Parsed = z.infer<typeof schema>;
+
+export interface Config {
+  readonly env: Parsed['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly http: { host: string; port: number; publicUrl: string | undefined; timeoutMs: number };
+  readonly log: { level: Parsed['LOG_LEVEL']; format: 'json' | 'pretty' };
+  readonly timeZone: string;
+  readonly db: {
+    uri: string | undefined;
+    name: string;
+    connectRetries: number;
+    /** `null` means in memory (no journal). */
+    embeddedPath: string | null;
+    embeddedPort: number;
+  };
+  readonly paths: { bots: string; content: string };
+  readonly contentSyncOnStart: boolean;
+  readonly platforms: {
+    messengerGraphUrl: string;
+    messengerApiVersion: string;
+    zaloOaApiUrl: string;
+    zaloOauthUrl: string;
+  };
+  readonly sending: {
+    messengerPerSecond: number;
+    zaloOaPerSecond: number;
+    zaloPersonalMinIntervalMs: number;
+    maxAttempts: number;
+  };
+  readonly inbox: { concurrency: number; maxAttempts: number; leaseMs: number };
+  readonly quietHours: { start: string; end: string };
+  readonly schedulerEnabled: boolean;
+  readonly admin: { sessionSecret: string | undefined; loginMaxPer15Min: number; simulatorEnabled: boolean };
+  readonly shutdownTimeoutMs: number;
+  /** Reads a secret whose variable name comes from content (e.g. `DEMO_MESSENGER_APP_SECRET`). */
+  secret(name: string): string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Pure: builds the Config from an environment map, or throws a ConfigError naming every bad variable. */
+export function parseConfig(env: Env): Config {
+  // An empty variable means "not set", as in most twelve-factor tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const value = cleaned[name];
+      const shown = value === undefined || /SECRET|TOKEN|PASSWORD|URI/.test(name) ? '' : ` (got "${value}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const p = result.data;
+  const problems: string[] = [];
+  if (p.NODE_ENV === 'production' && !p.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: required in production (at least 32 random characters)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const [qStart, qEnd] = p.QUIET_HOURS.split('-') as [string, string];
+  const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
+  const secrets = { ...cleaned };
+  return Object.freeze({
+    env: p.NODE_ENV,
+    isProduction: p.NODE_ENV === 'production',
+    http: { host: p.HOST, port: p.PORT, publicUrl: p.PUBLIC_URL, timeoutMs: p.HTTP_TIMEOUT_MS },
+    log: { level: p.LOG_LEVEL, format: p.LOG_FORMAT ?? (p.NODE_ENV === 'development' ? 'pretty' : 'json') },
+    timeZone: p.TIME_ZONE,
+    db: {
+      uri: p.MONGODB_URI,
+      name: p.MONGODB_DB_NAME,
+      connectRetries: p.MONGODB_CONNECT_RETRIES,
+      embeddedPath,
+      embeddedPort: p.EMBEDDED_DB_PORT,
+    },
+    paths: { bots: p.BOTS_DIR, content: p.CONTENT_DIR },
+    contentSyncOnStart: p.CONTENT_SYNC_ON_START,
+    platforms: {
+      messengerGraphUrl: p.MESSENGER_GRAPH_URL,
+      messengerApiVersion: p.MESSENGER_API_VERSION,
+      zaloOaApiUrl: p.ZALO_OA_API_URL,
+      zaloOauthUrl: p.ZALO_OAUTH_URL,
+    },
+    sending: {
+      messengerPerSecond: p.SEND_RATE_MESSENGER_PER_S,
+      zaloOaPerSecond: p.SEND_RATE_ZALO_OA_PER_S,
+      zaloPersonalMinIntervalMs: p.ZALO_PERSONAL_MIN_INTERVAL_MS,
+      maxAttempts: p.SEND_MAX_ATTEMPTS,
+    },
+    inbox: { concurrency: p.INBOX_CONCURRENCY, maxAttempts: p.INBOX_MAX_ATTEMPTS, leaseMs: p.INBOX_LEASE_MS },
+    quietHours: { start: qStart, end: qEnd },
+    schedulerEnabled: p.SCHEDULER_ENABLED,
+    admin: {
+      sessionSecret: p.SESSION_SECRET,
+      loginMaxPer15Min: p.ADMIN_LOGIN_MAX_PER_15_MIN,
+      simulatorEnabled: p.SIMULATOR_ENABLED ?? p.NODE_ENV !== 'production',
+    },
+    shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+    secret: (name: string) => secrets[name],
+  });
+}
+
+/**
+ * Reads `.env` (or `ENV_FILE`) if present, then the real environment, which wins.
+ * The file is optional: production sets variables directly.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const file = path.resolve(cwd, env.ENV_FILE ?? '.env');
+  const fromFile = fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
+  return parseConfig({ ...fromFile, ...env });
+}
+
+/** Test helper: a valid Config with overrides, without touching process.env. */
+export function testConfig(overrides: Env = {}): Config {
+  return parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', EMBEDDED_DB_PATH: ':memory:', ...overrides });
+}

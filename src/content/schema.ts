@@ -1,0 +1,185 @@
+import { z } from 'zod';
+
+/**
+ * The shape of everything under `bots/` and `content/`. Pure zod schemas and the types inferred
+ * from them; loading, line numbers and cross-references live in the loader and checker.
+ */
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "quang-tri-2023"');
+const localized = z.object({ vi: z.string().min(1), en: z.string().min(1).optional() });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 08:00');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2025-10-10');
+const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name in upper case');
+
+// ---------------------------------------------------------------- questions
+
+export const ANSWER_LETTERS = ['A', 'B', 'C', 'D'] as const;
+export type AnswerLetter = (typeof ANSWER_LETTERS)[number];
+
+const questionText = z.object({
+  question: z.string().min(10),
+  options: z.array(z.string().min(1)).min(2).max(4),
+  explanation: z.string().min(10).max(300, 'must be at most 300 characters'),
+});
+
+export const questionSchema = questionText.extend({
+  id: id,
+  topic: id,
+  difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  /** Letter of the right option in `options`. */
+  answer: z.enum(ANSWER_LETTERS),
+  /** A fact id of shared/FACTS.md ("N09") or "seed:NNN" plus the document, e.g. "seed:000 KH CĐVC Quảng Trị 2023". */
+  source: z.string().regex(/^([A-Z]\d{2}b?|seed:\d{3})\b/, 'must start with a FACTS.md id (e.g. N09) or seed:NNN'),
+  tags: z.array(z.string().min(1)).default([]),
+  /** Optional English version; same number of options, same answer position. */
+  en: questionText.optional(),
+});
+export const questionFileSchema = z.object({ questions: z.array(questionSchema).min(1) });
+
+export type QuestionContent = z.infer<typeof questionSchema>;
+
+// ---------------------------------------------------------------- units
+
+export const unitSchema = z.object({
+  id: id,
+  name: z.string().min(2),
+  /** Number of members, when known: participation rate = participants / size. */
+  size: z.number().int().positive().optional(),
+  parent: z.string().optional(),
+});
+export const unitFileSchema = z.object({
+  id: id,
+  label: z.string().min(1),
+  /** True for the shipped illustrative lists: the seeds do not name real units. */
+  example: z.boolean().default(false),
+  units: z.array(unitSchema).min(1),
+});
+export type UnitContent = z.infer<typeof unitSchema>;
+export type UnitList = z.infer<typeof unitFileSchema>;
+
+// ---------------------------------------------------------------- campaigns
+
+export const messageRefSchema = z.object({
+  /** i18next key, `namespace:path`, e.g. "campaigns:national_dt_day.reminder". */
+  key: z.string().regex(/^[a-z_]+:[A-Za-z0-9_.]+$/, 'must be an i18next key like campaigns:some_event.reminder'),
+  vars: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+});
+
+export const campaignEventSchema = z
+  .object({
+    id: id,
+    title: localized,
+    /** One-off events. */
+    date: isoDate.optional(),
+    /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
+    yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
+    /** Time of the event itself, Asia/Ho_Chi_Minh. */
+    time: hhmm.default('08:00'),
+    /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
+    reminderDaysBefore: z.array(z.number().int().min(0).max(60)).default([7, 1, 0]),
+    reminderTime: hhmm.default('08:00'),
+    message: messageRefSchema,
+    /** Restricts the event to some of the campaign's bots; default all bots that list the campaign. */
+    bots: z.array(id).optional(),
+    /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
+    eventUpdate: z.boolean().default(true),
+  })
+  .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' });
+
+export const campaignFileSchema = z.object({
+  id: id,
+  title: localized,
+  /** Which seed document the dates come from, e.g. "seed:000". */
+  source: z.string().min(1),
+  events: z.array(campaignEventSchema).min(1),
+});
+export type CampaignEvent = z.infer<typeof campaignEventSchema>;
+export type Campaign = z.infer<typeof campaignFileSchema>;
+
+// ---------------------------------------------------------------- bots
+
+export const CHANNEL_SECRETS = {
+  messenger: ['APP_SECRET', 'PAGE_TOKEN', 'VERIFY_TOKEN'],
+  zalo_oa: ['APP_ID', 'SECRET_KEY', 'ACCESS_TOKEN', 'REFRESH_TOKEN'],
+  zalo_personal: [],
+} as const;
+export type PlatformChannel = keyof typeof CHANNEL_SECRETS;
+
+/** `<BOT>_<CHANNEL>_<SECRET>`: the default variable name for a bot's channel secret. */
+export function secretEnvName(botId: string, channel: PlatformChannel, secret: string): string {
+  return `${botId}_${channel}_${secret}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+const prizeCounts = z.object({
+  first: z.number().int().min(0),
+  second: z.number().int().min(0),
+  third: z.number().int().min(0),
+  consolation: z.number().int().min(0),
+});
+
+export const COLLECTIVE_CRITERIA = ['participationRate', 'averageScore', 'participants', 'correctAnswers'] as const;
+
+export const contestSchema = z.object({
+  id: id,
+  title: localized,
+  /** Inclusive calendar days, Asia/Ho_Chi_Minh. */
+  window: z.object({ start: isoDate, end: isoDate }),
+  rounds: z.enum(['single', 'weekly']).default('single'),
+  questionsPerAttempt: z.number().int().min(1).max(100),
+  timeLimitMinutes: z.number().int().min(1).max(240),
+  attemptsPerRound: z.number().int().min(1).max(20).default(1),
+  /** Questions are drawn from these topics; default the bot's topics. */
+  topics: z.array(id).optional(),
+  /** Ask "how many participants will answer every question correctly?" at the end of an attempt. */
+  prediction: z.boolean().default(true),
+  prizes: z.object({ individual: prizeCounts, collective: prizeCounts }),
+  /** Collective ranking rule, compared in order. */
+  collectiveRanking: z.array(z.enum(COLLECTIVE_CRITERIA)).min(1).default(['participationRate', 'averageScore']),
+  /** When prizes are awarded, free text shown to members, e.g. "10/2023". */
+  awards: z.string().optional(),
+});
+export type ContestConfig = z.infer<typeof contestSchema>;
+
+const channelSecretsOverride = z.record(z.string(), envName);
+
+export const botSchema = z.object({
+  id: id,
+  name: localized,
+  /** The organisation the bot speaks for, shown in onboarding. */
+  organisation: localized,
+  defaultLocale: z.enum(['vi', 'en']).default('vi'),
+  /** Which platforms this bot may use; each is enabled at run time only when its secrets are set. */
+  channels: z
+    .object({
+      messenger: z.object({ secrets: channelSecretsOverride.optional() }).optional(),
+      zalo_oa: z.object({ secrets: channelSecretsOverride.optional() }).optional(),
+      /** zca-js: only group chats the logged-in account is already in. */
+      zalo_personal: z.object({ groups: z.array(z.string().min(1)).default([]) }).optional(),
+    })
+    .default({}),
+  dailyQuestion: z.object({
+    /** Five-field cron in Asia/Ho_Chi_Minh, e.g. "0 8 * * *". */
+    cron: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression like "0 8 * * *"'),
+    enabled: z.boolean().default(true),
+  }),
+  topics: z.array(id).min(1),
+  campaigns: z.array(id).default([]),
+  /** Id of a unit list in content/units. */
+  units: id,
+  quietHours: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00')
+    .optional(),
+  contest: contestSchema.optional(),
+});
+export type BotConfig = z.infer<typeof botSchema>;
+
+/** Everything loaded and validated from `bots/` and `content/`. */
+export interface ContentBundle {
+  readonly bots: readonly BotConfig[];
+  readonly questions: readonly QuestionContent[];
+  readonly campaigns: readonly Campaign[];
+  readonly unitLists: readonly UnitList[];
+}

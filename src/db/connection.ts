@@ -1,0 +1,99 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Config } from '../config/index.js';
+import type { ReadinessCheck } from '../http/app.js';
+import type { Logger } from '../log/index.js';
+import { startEmbeddedServer, type EmbeddedServer } from './embedded/index.js';
+import { createModels, type Models } from './models/index.js';
+
+export type DatabaseMode = 'embedded' | 'external';
+
+export interface Database {
+  readonly mode: DatabaseMode;
+  /** Safe to log: credentials removed. */
+  readonly displayUri: string;
+  readonly name: string;
+  readonly connection: Connection;
+  readonly models: Models;
+  readonly readiness: ReadinessCheck;
+  close(): Promise<void>;
+}
+
+/** Hides the password of a mongodb:// URI before it is logged or shown. */
+export function displayUri(uri: string): string {
+  return uri.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function connectWithRetry(uri: string, dbName: string, retries: number, logger: Logger): Promise<Connection> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    const conn = mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 5000, autoIndex: true });
+    try {
+      await conn.asPromise();
+      return conn;
+    } catch (err) {
+      lastError = err;
+      await conn.close().catch(() => undefined);
+      if (attempt < retries) {
+        const delay = Math.min(500 * 2 ** attempt, 8000);
+        logger.warn({ attempt: attempt + 1, retries, delayMs: delay, err: (err as Error).message }, 'MongoDB not reachable yet, retrying');
+        await sleep(delay);
+      }
+    }
+  }
+  throw new Error(
+    `Could not connect to MongoDB at ${displayUri(uri)} after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`,
+  );
+}
+
+/**
+ * MONGODB_URI set: that server. Otherwise the embedded MongoDB-compatible server, on 127.0.0.1,
+ * journalled to EMBEDDED_DB_PATH (or in memory).
+ */
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  let embedded: EmbeddedServer | undefined;
+  let uri = config.db.uri;
+  let mode: DatabaseMode = 'external';
+  if (!uri) {
+    mode = 'embedded';
+    embedded = await startEmbeddedServer({ host: '127.0.0.1', port: config.db.embeddedPort, path: config.db.embeddedPath, logger });
+    uri = embedded.uri;
+    logger.warn(
+      { uri, path: config.db.embeddedPath ?? '(in memory)' },
+      '*** Using the EMBEDDED MongoDB-compatible server: for development, tests and small pilots. Set MONGODB_URI to use a real MongoDB. ***',
+    );
+  } else {
+    logger.info({ uri: displayUri(uri) }, 'Using MongoDB from MONGODB_URI');
+  }
+
+  let connection: Connection;
+  try {
+    connection = await connectWithRetry(uri, config.db.name, embedded ? 0 : config.db.connectRetries, logger);
+  } catch (err) {
+    await embedded?.close();
+    throw err;
+  }
+  const models = createModels(connection);
+  await Promise.all(Object.values(models).map((m) => m.init()));
+
+  const shown = displayUri(uri);
+  return {
+    mode,
+    displayUri: shown,
+    name: config.db.name,
+    connection,
+    models,
+    readiness: {
+      name: 'database',
+      async check() {
+        await connection.db!.admin().command({ ping: 1 });
+        return { ok: true, detail: `${mode} ${shown}/${config.db.name}` };
+      },
+    },
+    async close() {
+      await connection.close();
+      await embedded?.close();
+    },
+  };
+}

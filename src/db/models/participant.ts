@@ -1,0 +1,82 @@
+import { Schema, type HydratedDocument } from 'mongoose';
+import { CHANNELS, LOCALES, type ChannelName, type Locale } from '../../domain/index.js';
+
+// Types are written out rather than inferred: mongoose's schema inference exhausts tsc's memory.
+export interface Participant {
+  bot: string;
+  channel: ChannelName;
+  userId: string;
+  groupId: string | null;
+  locale: Locale;
+  displayName: string | null;
+  unitId: string | null;
+  consent: { at: Date; version: string } | null;
+  subscribed: boolean;
+  unreachable: { at: Date; reason: string } | null;
+  lastInboundAt: Date | null;
+  state: Record<string, unknown>;
+  streak: { current: number; best: number; lastDay: string | null };
+  totals: {
+    answered: number;
+    correct: number;
+    dailyAnswered: number;
+    dailyCorrect: number;
+    practiceAnswered: number;
+    practiceCorrect: number;
+  };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A person on one channel of one bot. Until consent only the platform id (and the conversation
+ * state needed to ask for consent) is stored; see Decree 13/2023/NĐ-CP.
+ */
+export const participantSchema = new Schema<Participant>(
+  {
+    bot: { type: String, required: true },
+    channel: { type: String, required: true, enum: CHANNELS },
+    userId: { type: String, required: true },
+    /** zca-js: the group chat the person talks to the bot in. */
+    groupId: { type: String, default: null },
+    locale: { type: String, enum: LOCALES, default: 'vi' },
+    displayName: { type: String, default: null },
+    unitId: { type: String, default: null },
+    consent: {
+      type: new Schema({ at: { type: Date, required: true }, version: { type: String, required: true } }, { _id: false }),
+      default: null,
+    },
+    /** Reminders and broadcasts; off stops every delivery not yet sent. */
+    subscribed: { type: Boolean, default: false },
+    /** Set when a platform says the person cannot be reached (blocked, unfollowed, not a follower). */
+    unreachable: {
+      type: new Schema({ at: { type: Date, required: true }, reason: { type: String, required: true } }, { _id: false }),
+      default: null,
+    },
+    /** Last message from the person: Messenger's 24 h window and Zalo's reply window start here. */
+    lastInboundAt: { type: Date, default: null },
+    /** Conversation engine state (pure data, owned by src/conversation). */
+    state: { type: Schema.Types.Mixed, default: () => ({}) },
+    streak: {
+      current: { type: Number, default: 0 },
+      best: { type: Number, default: 0 },
+      /** Asia/Ho_Chi_Minh calendar day of the last daily answer, YYYY-MM-DD. */
+      lastDay: { type: String, default: null },
+    },
+    totals: {
+      answered: { type: Number, default: 0 },
+      correct: { type: Number, default: 0 },
+      dailyAnswered: { type: Number, default: 0 },
+      dailyCorrect: { type: Number, default: 0 },
+      practiceAnswered: { type: Number, default: 0 },
+      practiceCorrect: { type: Number, default: 0 },
+    },
+  },
+  { timestamps: true, minimize: false },
+);
+
+participantSchema.index({ bot: 1, channel: 1, userId: 1 }, { unique: true });
+participantSchema.index({ bot: 1, unitId: 1 });
+participantSchema.index({ bot: 1, subscribed: 1, lastInboundAt: -1 });
+
+export type ParticipantDoc = HydratedDocument<Participant>;

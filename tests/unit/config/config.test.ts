@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../../src/config/index.js';
+
+describe('parseConfig', () => {
+  it('starts on embedded defaults with an empty environment', () => {
+    const c = parseConfig({});
+    expect(c.http.port).toBe(3000);
+    expect(c.db.uri).toBeUndefined();
+    expect(c.db.embeddedPath).toBe('./data');
+    expect(c.timeZone).toBe('Asia/Ho_Chi_Minh');
+    expect(c.quietHours).toEqual({ start: '21:00', end: '07:00' });
+    expect(c.admin.simulatorEnabled).toBe(true);
+  });
+
+  it('names a wrong variable and the value it got', () => {
+    expect(() => parseConfig({ PORT: 'abc' })).toThrowError(/PORT: must be a number \(got "abc"\)/);
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      parseConfig({ PORT: '70000', MONGODB_URI: 'postgres://x', QUIET_HOURS: 'late', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const names = (err as ConfigError).problems.map((p) => p.split(':')[0]);
+      expect(names.sort()).toEqual(['LOG_LEVEL', 'MONGODB_URI', 'PORT', 'QUIET_HOURS']);
+    }
+  });
+
+  it('never echoes a secret value in its message', () => {
+    expect(() => parseConfig({ SESSION_SECRET: 'short-secret' })).toThrowError(ConfigError);
+    try {
+      parseConfig({ SESSION_SECRET: 'short-secret' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('short-secret');
+    }
+  });
+
+  it('requires a session secret in production', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrowError(/SESSION_SECRET: required in production/);
+    const c = parseConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
+    expect(c.isProduction).toBe(true);
+    expect(c.admin.simulatorEnabled).toBe(false);
+  });
+
+  it('treats an empty variable as unset and reads in-memory embedded storage', () => {
+    const c = parseConfig({ PORT: '', EMBEDDED_DB_PATH: ':memory:' });
+    expect(c.http.port).toBe(3000);
+    expect(c.db.embeddedPath).toBeNull();
+  });
+
+  it('reads per-bot secrets by the names the bot files give', () => {
+    const c = parseConfig({ DEMO_MESSENGER_APP_SECRET: 's3cret' });
+    expect(c.secret('DEMO_MESSENGER_APP_SECRET')).toBe('s3cret');
+    expect(c.secret('OTHER')).toBeUndefined();
+  });
+
+  it('strips trailing slashes from platform base URLs', () => {
+    const c = parseConfig({ ZALO_OA_API_URL: 'http://127.0.0.1:9999/' });
+    expect(c.platforms.zaloOaApiUrl).toBe('http://127.0.0.1:9999');
+  });
+});
