@@ -1,7 +1,15 @@
 import type { Connection, Model, Schema } from 'mongoose';
+import { answerSchema } from './answer.js';
 import { participantSchema } from './participant.js';
+import { questionRevisionSchema, questionSchema } from './question.js';
+import { unitSchema } from './unit.js';
 
+export type { Answer, AnswerMode } from './answer.js';
+export { ANSWER_MODES } from './answer.js';
 export type { Participant, ParticipantDoc } from './participant.js';
+export type { Question, QuestionDoc, QuestionRevision, QuestionText } from './question.js';
+export { questionText } from './question.js';
+export type { Unit } from './unit.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -19,6 +27,10 @@ function model<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
 export function createModels(conn: Connection) {
   return {
     Participant: model(conn, 'Participant', participantSchema),
+    Question: model(conn, 'Question', questionSchema),
+    QuestionRevision: model(conn, 'QuestionRevision', questionRevisionSchema),
+    Unit: model(conn, 'Unit', unitSchema),
+    Answer: model(conn, 'Answer', answerSchema),
   };
 }
 

@@ -1,0 +1,82 @@
+import { Schema, type HydratedDocument } from 'mongoose';
+import type { Locale } from '../../domain/index.js';
+
+export interface QuestionText {
+  question: string;
+  options: string[];
+  explanation: string;
+}
+
+/**
+ * A question of the bank as synced from content/questions. `revision` is the hash of its content:
+ * a changed question gets a new revision, and answers keep the revision they answered.
+ * A question removed from content is retired (`retiredAt`), never deleted.
+ */
+export interface Question {
+  questionId: string;
+  revision: string;
+  topic: string;
+  difficulty: 1 | 2 | 3;
+  /** 0-based index of the right option. */
+  answer: number;
+  vi: QuestionText;
+  en: QuestionText | null;
+  source: string;
+  tags: string[];
+  retiredAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const textSchema = new Schema<QuestionText>(
+  {
+    question: { type: String, required: true },
+    options: { type: [String], required: true },
+    explanation: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+export const questionSchema = new Schema<Question>(
+  {
+    questionId: { type: String, required: true },
+    revision: { type: String, required: true },
+    topic: { type: String, required: true },
+    difficulty: { type: Number, required: true, min: 1, max: 3 },
+    answer: { type: Number, required: true, min: 0, max: 3 },
+    vi: { type: textSchema, required: true },
+    en: { type: textSchema, default: null },
+    source: { type: String, required: true },
+    tags: { type: [String], default: [] },
+    retiredAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+questionSchema.index({ questionId: 1 }, { unique: true });
+questionSchema.index({ topic: 1, retiredAt: 1 });
+
+/** Every revision a question ever had, so an old answer can still show what was asked. */
+export interface QuestionRevision extends Omit<Question, 'retiredAt' | 'updatedAt'> {}
+
+export const questionRevisionSchema = new Schema<QuestionRevision>(
+  {
+    questionId: { type: String, required: true },
+    revision: { type: String, required: true },
+    topic: { type: String, required: true },
+    difficulty: { type: Number, required: true },
+    answer: { type: Number, required: true },
+    vi: { type: textSchema, required: true },
+    en: { type: textSchema, default: null },
+    source: { type: String, required: true },
+    tags: { type: [String], default: [] },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+questionRevisionSchema.index({ questionId: 1, revision: 1 }, { unique: true });
+
+/** The text of a question in a locale, falling back to Vietnamese. */
+export function questionText(q: Pick<Question, 'vi' | 'en'>, locale: Locale): QuestionText {
+  return locale === 'en' && q.en ? q.en : q.vi;
+}
+
+export type QuestionDoc = HydratedDocument<Question>;
