@@ -1,4 +1,9 @@
 import { Command } from 'commander';
+import { registerContentCommands } from './content/cli.js';
+import { registerDbCommands } from './db/cli.js';
+import { registerAdminCommands } from './admin/index.js';
+import { registerStatsCommands } from './stats/index.js';
+import { registerBroadcastCommands } from './outreach/cli.js';
 
 /**
  * One entry point for organisers' and operators' commands: `npm run cli -- <command>`.
@@ -18,4 +23,17 @@ program
     console.log(JSON.stringify({ ...shown, admin: { ...shown.admin, sessionSecret: shown.admin.sessionSecret ? '***' : undefined } }, null, 2));
   });
 
-await program.parseAsync(process.argv);
+registerDbCommands(program);
+registerAdminCommands(program);
+registerStatsCommands(program);
+registerBroadcastCommands(program);
+
+registerContentCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // An operator reads this: the message, not a stack trace.
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

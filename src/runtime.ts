@@ -1,23 +1,33 @@
+import { createChannels, type Channels } from './channels/index.js';
 import type { Config } from './config/index.js';
+import { loadAndSyncContent, type ContentBundle } from './content/index.js';
 import { openDatabase, type Database } from './db/connection.js';
 import { createApp, type MountedRouter, type ReadinessCheck } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { listen } from './http/server.js';
+import { startAdminSide } from './http/pages/wire.js';
 import { createI18n } from './i18n/index.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log/index.js';
+import type { InboundHandler } from './domain/index.js';
 
 export interface Runtime {
   readonly url: string;
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Database;
+  /** Bots, questions, campaigns and unit lists from bots/ and content/, validated at start. */
+  readonly content: ContentBundle;
+  /** Webhooks, inbox worker and `send` (src/channels). */
+  readonly channels: Channels;
   /** Graceful: stop accepting, finish requests in flight, stop workers and scheduler, close the database. */
   stop(): Promise<void>;
 }
 
 export interface RuntimeOptions {
   readonly logger?: Logger;
+  /** Mounted after the product's routes; lets tests add e.g. a deliberately slow route. */
+  readonly extraRoutes?: readonly MountedRouter[];
 }
 
 /**
@@ -39,15 +49,35 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const i18n = await createI18n(config.paths.content);
     void i18n;
 
+    // Content: refuse to start on invalid content; sync questions and units when CONTENT_SYNC_ON_START.
+    const content = await loadAndSyncContent({ config, db, logger });
+
     const scheduler = createScheduler(db.connection.db!, logger);
     readiness.push(scheduler.readiness);
     stoppers.push({ name: 'scheduler', stop: () => scheduler.stop() });
 
     // --- rooms wire in here (content sync, channels + inbox worker, conversation, jobs, admin) ---
 
+    // Channels: webhooks at /webhooks, the inbox worker, and `send` for every bot and channel.
+    // Placeholder echo until the conversation room plugs its engine in here.
+    const handler: InboundHandler = async (e) => (e.kind === 'text' ? [{ text: e.text }] : []);
+    const channels = createChannels({ config, logger, models: db.models, bots: content.bots, registry: metrics.registry, handler });
+    routes.push({ path: '/webhooks', router: channels.webhookRouter });
+    channels.worker.start();
+    stoppers.push({ name: 'inbox worker', stop: () => channels.worker.stop() });
+    await channels.zaloPersonal.start();
+    stoppers.push({ name: 'zalo personal', stop: async () => channels.zaloPersonal.stop() });
+
+    // Admin side (issue 9): statistics, /admin, /simulator, /api/v1. Other rooms fill `admin.ports`
+    // (broadcasts, contests, importQuestions, simulatorApi, bots) and pass `admin.stats.listener`
+    // ({ answerRecorded, participantChanged }) to the conversation engine.
+    const admin = await startAdminSide({ config, logger, db, agenda: scheduler.agenda });
+    stoppers.push({ name: 'admin', stop: () => admin.stop() });
+    routes.push(...admin.routes);
+
     if (config.schedulerEnabled) await scheduler.start();
 
-    const app = createApp({ config, logger, metrics, readiness, routes });
+    const app = createApp({ config, logger, metrics, readiness, routes: [...routes, ...(options.extraRoutes ?? [])] });
     const server = await listen(app, config.http.host, config.http.port);
     stoppers.push({ name: 'http', stop: () => server.close(config.shutdownTimeoutMs - 1000) });
 
@@ -56,6 +86,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       config,
       logger,
       db,
+      content,
+      channels,
       stop: () => stopAll(stoppers, logger),
     };
   } catch (err) {

@@ -27,7 +27,7 @@ const questionText = z.object({
 export const questionSchema = questionText.extend({
   id: id,
   topic: id,
-  difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'must be 1 (easy), 2 or 3 (hard)' }),
   /** Letter of the right option in `options`. */
   answer: z.enum(ANSWER_LETTERS),
   /** A fact id of shared/FACTS.md ("N09") or "seed:NNN" plus the document, e.g. "seed:000 KH CĐVC Quảng Trị 2023". */

@@ -1,4 +1,7 @@
 import type { Logger } from '../../log/index.js';
+import { Journal } from './journal.js';
+import { WireServer } from './server.js';
+import { Storage } from './storage.js';
 
 export interface EmbeddedServerOptions {
   readonly host: string;
@@ -16,7 +19,48 @@ export interface EmbeddedServer {
   close(): Promise<void>;
 }
 
-// PLACEHOLDER until the embedded server lands (issue 4).
-export async function startEmbeddedServer(_options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-  throw new Error('The embedded MongoDB-compatible server is not built yet: set MONGODB_URI');
+/**
+ * Starts the embedded MongoDB-compatible server: an in-process TCP server speaking the MongoDB
+ * wire protocol, for development, tests and small pilots. With `path`, every acknowledged write
+ * is journalled before the reply; without it, data lives in memory only.
+ */
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const storage = new Storage();
+  let journal: Journal | null = null;
+  if (options.path) {
+    const opened = Journal.open(options.path, storage);
+    journal = opened.journal;
+    const { report } = opened;
+    options.logger?.info({ path: options.path, ...report }, 'embedded MongoDB: journal replayed and compacted');
+    if (report.droppedBytes > 0) {
+      options.logger?.warn({ droppedBytes: report.droppedBytes }, 'embedded MongoDB: dropped a torn record at the end of the journal');
+    }
+  }
+  const wire = new WireServer({
+    storage,
+    journal,
+    onProtocolError: (err) => options.logger?.warn({ err: err.message }, 'embedded MongoDB: protocol error, connection closed'),
+  });
+  let port: number;
+  try {
+    port = await wire.listen(options.host, options.port);
+  } catch (err) {
+    journal?.close();
+    throw err;
+  }
+  const uri = `mongodb://${options.host}:${port}`;
+  const banner = 'EMBEDDED MongoDB-compatible server: for development, tests and small pilots only; use a real MongoDB (MONGODB_URI) in production.';
+  if (options.logger) options.logger.warn({ uri, path: options.path ?? '(in memory)' }, banner);
+  else process.stderr.write(`[embedded-db] ${banner} ${uri} ${options.path ?? '(in memory)'}\n`);
+  let closed = false;
+  return {
+    uri,
+    port,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await wire.close();
+      journal?.close();
+    },
+  };
 }

@@ -1,15 +1,39 @@
 import type { Connection, Model, Schema } from 'mongoose';
 import { answerSchema } from './answer.js';
+import { contestAttemptSchema } from './contest.js';
 import { participantSchema } from './participant.js';
 import { questionRevisionSchema, questionSchema } from './question.js';
 import { unitSchema } from './unit.js';
+import { broadcastSchema } from './broadcast.js';
+import { deliverySchema } from './delivery.js';
+import { channelCredentialSchema } from './channel-credential.js';
+import { inboxEventSchema } from './inbox-event.js';
+import { leaseSchema } from './lease.js';
+import { webMessageSchema } from './web-message.js';
+import { adminSessionSchema, adminUserSchema } from './admin-user.js';
+import { apiTokenSchema } from './api-token.js';
+import { rollupMarkSchema, rollupSchema } from './rollup.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
+export type { ContestAttempt, ContestAttemptStatus } from './contest.js';
+export { CONTEST_ATTEMPT_STATUSES } from './contest.js';
 export type { Participant, ParticipantDoc } from './participant.js';
 export type { Question, QuestionDoc, QuestionRevision, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
+export type { Broadcast, BroadcastAudience, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
+export { BROADCAST_KINDS, BROADCAST_STATUSES } from './broadcast.js';
+export type { Delivery, DeliveryStatus } from './delivery.js';
+export { DELIVERY_STATUSES } from './delivery.js';
+export type { InboxEvent, InboxReply, InboxStatus } from './inbox-event.js';
+export type { ChannelCredential } from './channel-credential.js';
+export type { WebMessage } from './web-message.js';
+export type { Lease } from './lease.js';
+export type { AdminUser, AdminRole, AdminSession } from './admin-user.js';
+export { ADMIN_ROLES } from './admin-user.js';
+export type { ApiToken } from './api-token.js';
+export type { Rollup, RollupKind, RollupMark } from './rollup.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -31,6 +55,18 @@ export function createModels(conn: Connection) {
     QuestionRevision: model(conn, 'QuestionRevision', questionRevisionSchema),
     Unit: model(conn, 'Unit', unitSchema),
     Answer: model(conn, 'Answer', answerSchema),
+    ContestAttempt: model(conn, 'ContestAttempt', contestAttemptSchema),
+    Broadcast: model(conn, 'Broadcast', broadcastSchema),
+    Delivery: model(conn, 'Delivery', deliverySchema),
+    InboxEvent: model(conn, 'InboxEvent', inboxEventSchema),
+    ChannelCredential: model(conn, 'ChannelCredential', channelCredentialSchema),
+    WebMessage: model(conn, 'WebMessage', webMessageSchema),
+    Lease: model(conn, 'Lease', leaseSchema),
+    AdminUser: model(conn, 'AdminUser', adminUserSchema),
+    AdminSession: model(conn, 'AdminSession', adminSessionSchema),
+    ApiToken: model(conn, 'ApiToken', apiTokenSchema),
+    Rollup: model(conn, 'Rollup', rollupSchema),
+    RollupMark: model(conn, 'RollupMark', rollupMarkSchema),
   };
 }
 

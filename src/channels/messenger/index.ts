@@ -1,0 +1,60 @@
+import type { Config } from '../../config/index.js';
+import type { BotConfig } from '../../content/schema.js';
+import { readSecrets } from '../secrets.js';
+import type { Channel } from '../types.js';
+import { createMessengerClient, type MessengerClient } from './client.js';
+import { normalizeMessenger } from './normalize.js';
+import { verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
+
+export { normalizeMessenger } from './normalize.js';
+export { renderMessenger } from './render.js';
+export { classifyGraphError, createMessengerClient, messagingType, type MessengerClient } from './client.js';
+export { signMessengerBody, verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
+export { GET_STARTED_PAYLOAD, MESSENGER_LIMITS } from './types.js';
+
+export interface MessengerChannel extends Channel {
+  readonly name: 'messenger';
+  /** Meta's GET handshake for this bot. */
+  subscribe(botId: string, query: Record<string, unknown>): ReturnType<typeof verifyMessengerSubscription>;
+  readonly client: MessengerClient;
+  pageToken(botId: string): string | undefined;
+}
+
+/** Messenger for every bot whose APP_SECRET, PAGE_TOKEN and VERIFY_TOKEN are set. */
+export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<string, BotConfig>; client?: MessengerClient }): MessengerChannel {
+  const client =
+    deps.client ??
+    createMessengerClient({
+      graphUrl: deps.config.platforms.messengerGraphUrl,
+      apiVersion: deps.config.platforms.messengerApiVersion,
+      timeoutMs: deps.config.http.timeoutMs,
+    });
+  const secrets = (botId: string) => {
+    const bot = deps.bots.get(botId);
+    if (!bot) return null;
+    const s = readSecrets(deps.config, bot, 'messenger');
+    return s.APP_SECRET && s.PAGE_TOKEN && s.VERIFY_TOKEN ? { appSecret: s.APP_SECRET, pageToken: s.PAGE_TOKEN, verifyToken: s.VERIFY_TOKEN } : null;
+  };
+  return {
+    name: 'messenger',
+    client,
+    enabled: (botId) => secrets(botId) !== null,
+    pageToken: (botId) => secrets(botId)?.pageToken,
+    webhook: {
+      verify(botId, request) {
+        const s = secrets(botId);
+        return s ? verifyMessengerSignature(request, s.appSecret) : { ok: false, status: 403, reason: 'channel not enabled' };
+      },
+      normalize: normalizeMessenger,
+    },
+    subscribe(botId, query) {
+      const s = secrets(botId);
+      return s ? verifyMessengerSubscription(query, s.verifyToken) : { ok: false, status: 403, reason: 'channel not enabled' };
+    },
+    async send(to, message, options) {
+      const s = secrets(to.bot);
+      if (!s) return { ok: false, errorClass: 'auth', reason: `Messenger is not configured for bot ${to.bot}` };
+      return client.send(s.pageToken, to, message, options);
+    },
+  };
+}

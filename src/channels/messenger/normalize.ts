@@ -1,0 +1,56 @@
+import type { InboundEvent } from '../../domain/index.js';
+import { eventHash } from '../text.js';
+import { GET_STARTED_PAYLOAD, messagingSchema, webhookSchema, type MessengerMessaging } from './types.js';
+
+/**
+ * Pure: one Messenger webhook body to the events we handle (text, quick replies, postbacks,
+ * Get Started, opt-ins, deliveries, reads). Echoes of our own messages and unknown items are left out.
+ */
+export function normalizeMessenger(botId: string, body: unknown): InboundEvent[] {
+  const parsed = webhookSchema.safeParse(body);
+  if (!parsed.success || parsed.data.object !== 'page') return [];
+  const events: InboundEvent[] = [];
+  for (const entry of parsed.data.entry) {
+    for (const raw of entry.messaging ?? []) {
+      const item = messagingSchema.safeParse(raw);
+      if (!item.success) continue;
+      const event = normalizeItem(botId, item.data);
+      if (event) events.push(event);
+    }
+  }
+  return events;
+}
+
+function normalizeItem(bot: string, m: MessengerMessaging): InboundEvent | null {
+  const base = { bot, channel: 'messenger' as const, userId: m.sender.id, at: new Date(m.timestamp ?? Date.now()) };
+  if (m.message) {
+    const msg = m.message;
+    if (msg.is_echo) return null;
+    const eventId = `mid:${msg.mid}`;
+    if (msg.quick_reply) return { ...base, eventId, kind: 'choice', payload: msg.quick_reply.payload, ...(msg.text ? { text: msg.text } : {}) };
+    if (msg.text !== undefined && msg.text.trim() !== '') return { ...base, eventId, kind: 'text', text: msg.text };
+    return { ...base, eventId, kind: 'unsupported', what: msg.attachments?.[0]?.type ?? 'message' };
+  }
+  if (m.postback) {
+    const eventId = m.postback.mid ? `mid:${m.postback.mid}` : `postback:${eventHash(m.sender.id, m.timestamp, m.postback.payload)}`;
+    if (m.postback.payload === GET_STARTED_PAYLOAD) return { ...base, eventId, kind: 'start', payload: m.postback.payload };
+    return { ...base, eventId, kind: 'choice', payload: m.postback.payload, ...(m.postback.title ? { text: m.postback.title } : {}) };
+  }
+  if (m.optin) {
+    const payload = m.optin.payload ?? m.optin.ref;
+    return { ...base, eventId: `optin:${eventHash(m.sender.id, m.timestamp, m.optin)}`, kind: 'start', ...(payload ? { payload } : {}) };
+  }
+  if (m.delivery) {
+    return {
+      ...base,
+      eventId: `delivery:${eventHash(m.sender.id, m.delivery.watermark, m.delivery.mids ?? [])}`,
+      kind: 'delivered',
+      messageIds: m.delivery.mids ?? [],
+      watermark: new Date(m.delivery.watermark),
+    };
+  }
+  if (m.read) {
+    return { ...base, eventId: `read:${eventHash(m.sender.id, m.read.watermark)}`, kind: 'read', messageIds: [], watermark: new Date(m.read.watermark) };
+  }
+  return null;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Messenger webhook shapes, as documented at
+ * https://developers.facebook.com/docs/messenger-platform/webhooks and the "webhook events" reference.
+ * Only the fields we read are declared; everything else passes through.
+ */
+const id = z.union([z.string(), z.number()]).transform(String);
+
+export const messagingSchema = z.looseObject({
+  sender: z.looseObject({ id }),
+  recipient: z.looseObject({ id }).optional(),
+  timestamp: z.number().optional(),
+  message: z
+    .looseObject({
+      mid: z.string(),
+      text: z.string().optional(),
+      is_echo: z.boolean().optional(),
+      quick_reply: z.looseObject({ payload: z.string() }).optional(),
+      attachments: z.array(z.looseObject({ type: z.string() })).optional(),
+    })
+    .optional(),
+  postback: z.looseObject({ title: z.string().optional(), payload: z.string(), mid: z.string().optional() }).optional(),
+  delivery: z.looseObject({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
+  read: z.looseObject({ watermark: z.number() }).optional(),
+  optin: z.looseObject({ ref: z.string().optional(), payload: z.string().optional(), type: z.string().optional() }).optional(),
+});
+export type MessengerMessaging = z.infer<typeof messagingSchema>;
+
+export const webhookSchema = z.looseObject({
+  object: z.string(),
+  entry: z.array(z.looseObject({ id: id.optional(), time: z.number().optional(), messaging: z.array(z.unknown()).optional() })),
+});
+
+/** Send API message bodies we produce. */
+export type MessengerQuickReply = { content_type: 'text'; title: string; payload: string };
+export type MessengerMessage =
+  | { text: string; quick_replies?: MessengerQuickReply[] }
+  | {
+      attachment: {
+        type: 'template';
+        payload: { template_type: 'button'; text: string; buttons: { type: 'web_url'; url: string; title: string }[] };
+      };
+    };
+
+/** Graph API error body: https://developers.facebook.com/docs/graph-api/guides/error-handling */
+export interface GraphErrorBody {
+  error?: { message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string };
+}
+
+/** Postback payload of the Get Started button (set by `messenger setup`). */
+export const GET_STARTED_PAYLOAD = 'GET_STARTED';
+
+/** Platform limits: https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies */
+export const MESSENGER_LIMITS = { text: 2000, quickReplies: 13, quickReplyTitle: 20, buttonText: 640, buttonTitle: 20 } as const;

@@ -1,0 +1,93 @@
+import type { ParticipantRef, SendResult } from '../../domain/index.js';
+import type { RawSend } from '../types.js';
+
+/** grammY-style: each wrapper takes the send below it and returns a send with one more concern. */
+export type SendTransformer = (prev: RawSend) => RawSend;
+
+/** Builds a send from a raw one and wrappers, innermost first. */
+export function composeSend(raw: RawSend, wrappers: readonly SendTransformer[]): RawSend {
+  return wrappers.reduce<RawSend>((prev, wrap) => wrap(prev), raw);
+}
+
+/**
+ * Turns thrown errors into results: timeouts and network errors are `retryable`, anything else
+ * `invalid` (our bug). After it, a send never throws.
+ */
+export const classify: SendTransformer = (prev) => async (to, message, options) => {
+  try {
+    return await prev(to, message, options);
+  } catch (err) {
+    const e = err as { code?: string; message?: string; isAxiosError?: boolean };
+    const network = e.isAxiosError || /ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNABORTED|socket hang up|timeout/i.test(`${e.code ?? ''} ${e.message ?? ''}`);
+    return { ok: false, errorClass: network ? 'retryable' : 'invalid', code: e.code, reason: e.message ?? String(err) } as SendResult;
+  }
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Retries `retryable` failures up to `retries` more times, waiting the platform's `retryAfterMs`
+ * when it is short, else an exponential backoff. Long waits (quota) are returned to the caller.
+ */
+export function retry(retries: number, options: { baseMs?: number; maxWaitMs?: number } = {}): SendTransformer {
+  const base = options.baseMs ?? 200;
+  const maxWait = options.maxWaitMs ?? 5000;
+  return (prev) => async (to, message, sendOptions) => {
+    let result = await prev(to, message, sendOptions);
+    for (let attempt = 0; attempt < retries && !result.ok && result.errorClass === 'retryable'; attempt++) {
+      const wait = result.retryAfterMs ?? base * 2 ** attempt;
+      if (wait > maxWait) break;
+      await sleep(wait);
+      result = await prev(to, message, sendOptions);
+    }
+    return result;
+  };
+}
+
+/** A token bucket: `ratePerS` tokens per second, bursts up to `burst`. `take()` resolves when a token is free. */
+export function tokenBucket(ratePerS: number, burst = Math.max(1, Math.ceil(ratePerS))) {
+  let tokens = burst;
+  let last = Date.now();
+  let queue = Promise.resolve();
+  const refill = () => {
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * ratePerS);
+    last = now;
+  };
+  return {
+    take(): Promise<void> {
+      // Chained so waiters are served in arrival order.
+      const next = queue.then(async () => {
+        refill();
+        if (tokens < 1) {
+          await sleep(((1 - tokens) / ratePerS) * 1000);
+          refill();
+        }
+        tokens -= 1;
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
+/** One bucket per key (bot + channel: platforms limit per page / per OA). */
+export function rateLimit(keyOf: (to: ParticipantRef) => string, makeBucket: () => ReturnType<typeof tokenBucket>): SendTransformer {
+  const buckets = new Map<string, ReturnType<typeof tokenBucket>>();
+  return (prev) => async (to, message, options) => {
+    const key = keyOf(to);
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = makeBucket()));
+    await bucket.take();
+    return prev(to, message, options);
+  };
+}
+
+/** Counts failures by class (metrics). */
+export function observe(onResult: (to: ParticipantRef, result: SendResult) => void): SendTransformer {
+  return (prev) => async (to, message, options) => {
+    const result = await prev(to, message, options);
+    onResult(to, result);
+    return result;
+  };
+}

@@ -1,0 +1,83 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { BotConfig } from '../content/schema.js';
+import type { Logger } from '../log/index.js';
+import { HttpError } from '../http/errors.js';
+import type { InboxStore } from './inbox/store.js';
+import type { ChannelMetrics } from './metrics.js';
+import type { MessengerChannel } from './messenger/index.js';
+import type { Channel } from './types.js';
+
+export interface WebhookRouterDeps {
+  readonly bots: ReadonlyMap<string, BotConfig>;
+  readonly messenger: MessengerChannel;
+  readonly zalo: Channel;
+  readonly inbox: InboxStore;
+  readonly metrics: ChannelMetrics;
+  readonly logger: Logger;
+  /** Called after events were stored (wakes the local worker). */
+  readonly onStored: () => void;
+}
+
+const MAX_BODY = '1mb';
+
+/**
+ * `POST /messenger/:botId`, `GET /messenger/:botId` (Meta's handshake) and `POST /zalo/:botId`.
+ * The raw body is kept for the signature; events are in the inbox before the 200 is sent.
+ */
+export function createWebhookRouter(deps: WebhookRouterDeps): Router {
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: MAX_BODY });
+
+  const readRaw = (platform: string) => (req: Request, res: Response, next: NextFunction) =>
+    raw(req, res, (err?: unknown) => {
+      if (err) deps.metrics.webhook(platform, (err as { type?: string }).type === 'entity.too.large' ? 'too_large' : 'malformed');
+      next(err);
+    });
+
+  const receive = (platform: 'messenger' | 'zalo', channel: Channel) => async (req: Request, res: Response) => {
+    const botId = String(req.params.botId);
+    if (!deps.bots.has(botId) || !channel.enabled(botId)) {
+      deps.metrics.webhook(platform, 'unknown_bot');
+      throw new HttpError(404, `No ${platform} channel for bot "${botId}"`);
+    }
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      deps.metrics.webhook(platform, 'malformed');
+      throw new HttpError(400, 'Malformed JSON body');
+    }
+    const verdict = channel.webhook!.verify(botId, { rawBody, headers: req.headers, body });
+    if (!verdict.ok) {
+      deps.metrics.webhook(platform, 'bad_signature');
+      // The reason and where it came from; never the body, the signature or the secret.
+      deps.logger.warn({ platform, bot: botId, reason: verdict.reason, ip: req.ip }, 'webhook signature rejected');
+      throw new HttpError(verdict.status, 'Invalid signature');
+    }
+    const events = channel.webhook!.normalize(botId, body);
+    if (events.length === 0) {
+      deps.metrics.webhook(platform, 'ignored');
+      res.status(200).send('EVENT_RECEIVED');
+      return;
+    }
+    const { stored } = await deps.inbox.ingest(events);
+    deps.metrics.webhook(platform, stored > 0 ? 'stored' : 'duplicate');
+    res.status(200).send('EVENT_RECEIVED');
+    if (stored > 0) deps.onStored();
+  };
+
+  router.get('/messenger/:botId', (req, res) => {
+    const botId = String(req.params.botId);
+    if (!deps.bots.has(botId) || !deps.messenger.enabled(botId)) throw new HttpError(404, `No messenger channel for bot "${botId}"`);
+    const verdict = deps.messenger.subscribe(botId, req.query as Record<string, unknown>);
+    if (!verdict.ok) {
+      deps.logger.warn({ platform: 'messenger', bot: botId, reason: verdict.reason }, 'webhook subscription refused');
+      throw new HttpError(403, 'Verification failed');
+    }
+    res.status(200).type('text/plain').send(verdict.challenge);
+  });
+  router.post('/messenger/:botId', readRaw('messenger'), receive('messenger', deps.messenger));
+  router.post('/zalo/:botId', readRaw('zalo'), receive('zalo', deps.zalo));
+  return router;
+}

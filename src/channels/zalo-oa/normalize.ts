@@ -1,0 +1,61 @@
+import type { InboundEvent } from '../../domain/index.js';
+import { eventHash } from '../text.js';
+import { ZALO_CHOICE_PREFIX, zaloWebhookSchema } from './types.js';
+
+/**
+ * Pure: one Zalo OA webhook to the events we handle. `user_send_text` is text, or a choice when it
+ * carries a button payload (`#...`); other `user_send_*` are unsupported (we answer that only text
+ * is understood); follow, unfollow, chat-now, received and seen map to their kinds.
+ */
+export function normalizeZalo(botId: string, body: unknown): InboundEvent[] {
+  const parsed = zaloWebhookSchema.safeParse(body);
+  if (!parsed.success) return [];
+  const w = parsed.data;
+  const at = new Date(Number(w.timestamp) || Date.now());
+  const base = (userId: string) => ({ bot: botId, channel: 'zalo_oa' as const, userId, at });
+  const hashId = (userId: string) => `${w.event_name}:${eventHash(userId, w.timestamp, w.message ?? null)}`;
+
+  switch (w.event_name) {
+    case 'user_send_text': {
+      const userId = w.sender?.id;
+      const text = w.message?.text;
+      if (!userId || text === undefined) return [];
+      const eventId = w.message?.msg_id ? `msg:${w.message.msg_id}` : hashId(userId);
+      const payload = choicePayload(text);
+      if (payload) return [{ ...base(userId), eventId, kind: 'choice', payload, text }];
+      return [{ ...base(userId), eventId, kind: 'text', text }];
+    }
+    case 'follow':
+    case 'unfollow': {
+      const userId = w.follower?.id ?? w.user_id;
+      if (!userId) return [];
+      return [{ ...base(userId), eventId: hashId(userId), kind: w.event_name }];
+    }
+    case 'user_click_chatnow': {
+      const userId = w.user_id ?? w.sender?.id;
+      if (!userId) return [];
+      return [{ ...base(userId), eventId: hashId(userId), kind: 'start' }];
+    }
+    case 'user_received_message':
+    case 'user_seen_message': {
+      // Sent by the OA to the person: the person is the recipient.
+      const userId = w.recipient?.id ?? w.user_id;
+      if (!userId) return [];
+      const messageIds = w.message?.msg_ids ?? [];
+      return [{ ...base(userId), eventId: hashId(userId), kind: w.event_name === 'user_received_message' ? 'delivered' : 'read', messageIds }];
+    }
+    default: {
+      if (w.event_name.startsWith('user_send_') && w.sender?.id) {
+        const userId = w.sender.id;
+        const eventId = w.message?.msg_id ? `msg:${w.message.msg_id}` : hashId(userId);
+        return [{ ...base(userId), eventId, kind: 'unsupported', what: w.event_name.slice('user_send_'.length) }];
+      }
+      return [];
+    }
+  }
+}
+
+function choicePayload(text: string): string | null {
+  const t = text.trim();
+  return t.startsWith(ZALO_CHOICE_PREFIX) && t.length > 1 && !/\s/.test(t) ? t.slice(ZALO_CHOICE_PREFIX.length) : null;
+}

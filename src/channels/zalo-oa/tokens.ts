@@ -1,0 +1,182 @@
+import axios, { type AxiosInstance } from 'axios';
+import type { Model } from 'mongoose';
+import type { ChannelCredential } from '../../db/models/index.js';
+import type { Clock } from '../../domain/index.js';
+import type { Logger } from '../../log/index.js';
+import type { Leases } from '../lease.js';
+
+export interface ZaloTokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string | null;
+}
+
+export interface ZaloAppSecrets {
+  readonly appId: string;
+  readonly secretKey: string;
+  /** From the environment: used once, to seed the database when it holds no pair yet. */
+  readonly accessToken?: string;
+  readonly refreshToken?: string;
+}
+
+export interface ZaloTokensDeps {
+  readonly model: Model<ChannelCredential>;
+  readonly leases: Leases;
+  readonly oauthUrl: string;
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly app: (botId: string) => ZaloAppSecrets | null;
+  readonly http?: AxiosInstance;
+}
+
+const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 3600 * 1000;
+const LOCK_MS = 30_000;
+const LOCK_WAIT_MS = 20_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const credId = (botId: string) => `${botId}:zalo_oa`;
+
+/**
+ * Zalo OA tokens live in the database. Access tokens last about 25 h; refresh tokens 3 months and are
+ * **single use**, so a refresh runs under a database lock (one process at a time), re-reads the pair
+ * after taking the lock (someone else may just have refreshed), and writes both new tokens in one update.
+ */
+export function createZaloTokens(deps: ZaloTokensDeps) {
+  const http = deps.http ?? axios.create({ timeout: deps.timeoutMs, validateStatus: () => true });
+  const inFlight = new Map<string, Promise<boolean>>();
+
+  async function read(botId: string): Promise<ChannelCredential | null> {
+    return (await deps.model.collection.findOne({ _id: credId(botId) as never })) as ChannelCredential | null;
+  }
+
+  /** Writes a pair (CLI `zalo token`, or the first seed from the environment). */
+  async function store(botId: string, pair: ZaloTokenPair, expiresInS = 90_000): Promise<void> {
+    const now = deps.clock();
+    await deps.model.collection.updateOne(
+      { _id: credId(botId) as never },
+      {
+        $set: {
+          bot: botId,
+          channel: 'zalo_oa',
+          accessToken: pair.accessToken,
+          refreshToken: pair.refreshToken,
+          accessExpiresAt: new Date(now.getTime() + expiresInS * 1000),
+          refreshExpiresAt: pair.refreshToken ? new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_MS) : null,
+          updatedAt: now,
+        },
+        $setOnInsert: { session: null },
+      },
+      { upsert: true },
+    );
+  }
+
+  /** The access token to use now: the database's, else the environment's (stored on first use). */
+  async function current(botId: string): Promise<string | null> {
+    const doc = await read(botId);
+    if (doc?.accessToken) return doc.accessToken;
+    const app = deps.app(botId);
+    if (!app?.accessToken) return null;
+    await deps.model.collection
+      .updateOne(
+        { _id: credId(botId) as never },
+        {
+          $setOnInsert: {
+            bot: botId,
+            channel: 'zalo_oa',
+            accessToken: app.accessToken,
+            refreshToken: app.refreshToken ?? null,
+            // Unknown age: treat as due for refresh soon.
+            accessExpiresAt: new Date(deps.clock().getTime() + 3600_000),
+            refreshExpiresAt: null,
+            session: null,
+            updatedAt: deps.clock(),
+          },
+        },
+        { upsert: true },
+      )
+      .catch((err: unknown) => {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      });
+    return (await read(botId))?.accessToken ?? null;
+  }
+
+  async function refreshLocked(botId: string, staleAccessToken: string | null): Promise<boolean> {
+    const app = deps.app(botId);
+    if (!app) return false;
+    const key = `zalo-refresh:${botId}`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    while (!(await deps.leases.acquire(key, LOCK_MS))) {
+      if (Date.now() > deadline) return false;
+      await sleep(50 + Math.random() * 100);
+    }
+    try {
+      const doc = await read(botId);
+      // Someone refreshed while we waited: their token is ours too.
+      if (doc?.accessToken && staleAccessToken !== null && doc.accessToken !== staleAccessToken) return true;
+      const refreshToken = doc?.refreshToken ?? app.refreshToken ?? null;
+      if (!refreshToken) {
+        deps.logger.error({ bot: botId }, 'Zalo OA access token rejected and no refresh token is stored: run `npm run cli -- zalo token`');
+        return false;
+      }
+      // https://developers.zalo.me/docs/official-account/bat-dau/xac-thuc-va-uy-quyen-cho-ung-dung-new
+      const res = await http.post<{ access_token?: string; refresh_token?: string; expires_in?: string | number; error?: number; error_name?: string; error_description?: string }>(
+        `${deps.oauthUrl}/v4/oa/access_token`,
+        new URLSearchParams({ refresh_token: refreshToken, app_id: app.appId, grant_type: 'refresh_token' }).toString(),
+        { headers: { secret_key: app.secretKey, 'Content-Type': 'application/x-www-form-urlencoded' }, timeout: deps.timeoutMs, validateStatus: () => true },
+      );
+      const body = res.data;
+      if (res.status !== 200 || !body?.access_token || !body.refresh_token) {
+        deps.logger.error(
+          { bot: botId, status: res.status, error: body?.error, errorName: body?.error_name, description: body?.error_description },
+          'Zalo OA token refresh failed',
+        );
+        return false;
+      }
+      const now = deps.clock();
+      // Both tokens in one update: the old refresh token is now spent.
+      await deps.model.collection.updateOne(
+        { _id: credId(botId) as never },
+        {
+          $set: {
+            bot: botId,
+            channel: 'zalo_oa',
+            accessToken: body.access_token,
+            refreshToken: body.refresh_token,
+            accessExpiresAt: new Date(now.getTime() + Number(body.expires_in ?? 90_000) * 1000),
+            refreshExpiresAt: new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_MS),
+            updatedAt: now,
+          },
+        },
+        { upsert: true },
+      );
+      deps.logger.info({ bot: botId }, 'Zalo OA tokens refreshed');
+      return true;
+    } finally {
+      await deps.leases.release(key);
+    }
+  }
+
+  /**
+   * Refreshes after `staleAccessToken` was rejected (or before it expires). Concurrent callers in this
+   * process share one attempt; other processes wait on the database lock and then see the new token.
+   */
+  function refresh(botId: string, staleAccessToken: string | null): Promise<boolean> {
+    const running = inFlight.get(botId);
+    if (running) return running;
+    const p = refreshLocked(botId, staleAccessToken).finally(() => inFlight.delete(botId));
+    inFlight.set(botId, p);
+    return p;
+  }
+
+  /** Refreshes every listed bot whose access token expires within `withinMs`. */
+  async function refreshExpiring(botIds: readonly string[], withinMs = 2 * 3600_000): Promise<void> {
+    for (const botId of botIds) {
+      const doc = await read(botId);
+      if (!doc?.refreshToken || !doc.accessExpiresAt) continue;
+      if (doc.accessExpiresAt.getTime() - deps.clock().getTime() < withinMs) await refresh(botId, doc.accessToken);
+    }
+  }
+
+  return { current, refresh, refreshExpiring, store, read };
+}
+
+export type ZaloTokens = ReturnType<typeof createZaloTokens>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Zalo OA Open API v3 webhook shapes (https://developers.zalo.me/docs/official-account/webhook/...).
+ * Ids are strings; `timestamp` is milliseconds as a string. Only the fields we read are declared.
+ */
+const str = z.union([z.string(), z.number()]).transform(String);
+
+export const zaloWebhookSchema = z.looseObject({
+  event_name: z.string(),
+  app_id: str.optional(),
+  oa_id: str.optional(),
+  timestamp: str,
+  user_id_by_app: str.optional(),
+  sender: z.looseObject({ id: str }).optional(),
+  recipient: z.looseObject({ id: str }).optional(),
+  follower: z.looseObject({ id: str }).optional(),
+  user_id: str.optional(),
+  message: z
+    .looseObject({
+      msg_id: str.optional(),
+      text: z.string().optional(),
+      msg_ids: z.array(str).optional(),
+    })
+    .optional(),
+});
+export type ZaloWebhook = z.infer<typeof zaloWebhookSchema>;
+
+export interface ZaloButton {
+  title: string;
+  type: 'oa.query.show' | 'oa.open.url';
+  payload: string | { url: string };
+}
+
+/** Body of `message` in `POST /v3.0/oa/message/cs`. */
+export type ZaloMessage =
+  | { text: string }
+  | { text: string; attachment: { type: 'template'; payload: { buttons: ZaloButton[] } } };
+
+/** Every Zalo API answers HTTP 200 with `error` (0 = success). */
+export interface ZaloApiResponse {
+  error?: number;
+  message?: string;
+  data?: { message_id?: string; user_id?: string };
+}
+
+/**
+ * Choice payloads travel as the text of the person's next message (an `oa.query.show` button sends its
+ * payload as a visible message), so they carry this prefix, as in Zalo's own `#callback_data` examples.
+ */
+export const ZALO_CHOICE_PREFIX = '#';
+
+export const ZALO_LIMITS = { text: 2000, buttons: 5, buttonTitle: 100 } as const;

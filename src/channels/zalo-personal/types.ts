@@ -1,0 +1,29 @@
+/** A zca-js session kept in the database after the one QR login. */
+export interface ZaloPersonalSession {
+  readonly cookie: unknown;
+  readonly imei: string;
+  readonly userAgent: string;
+}
+
+/** A group message seen by the logged-in account. */
+export interface ZaloPersonalIncoming {
+  readonly msgId: string;
+  readonly groupId: string;
+  readonly fromId: string;
+  /** Plain text, or null for stickers, images, files... */
+  readonly text: string | null;
+  readonly at: Date;
+  readonly isSelf: boolean;
+}
+
+/**
+ * The narrow part of zca-js we use, so tests run with a fake. zca-js is unofficial: keep this small.
+ */
+export interface ZaloPersonalClient {
+  /** Logs in with a stored session. Throws when the session is no longer valid. */
+  login(session: ZaloPersonalSession): Promise<void>;
+  /** Starts listening; `onClose` fires when the connection drops (we reconnect with backoff). */
+  listen(onMessage: (m: ZaloPersonalIncoming) => void, onClose: (reason: string) => void): void;
+  sendMessage(groupId: string, text: string): Promise<{ messageId: string }>;
+  stop(): void;
+}

@@ -1,0 +1,32 @@
+/**
+ * Content room: loading, checking and syncing `bots/` and `content/`, plus spreadsheet import/export.
+ * Other rooms get the validated `ContentBundle` from the runtime (`content` in src/runtime.ts).
+ */
+export * from './schema.js';
+export { loadContent, type ContentPaths, type Entry, type LoadedContent, type LocaleFile } from './load.js';
+export {
+  checkContent,
+  checkQuestions,
+  checkBots,
+  checkCampaigns,
+  checkUnitLists,
+  checkLocales,
+  STANDARD_EVENT_VARS,
+  BALANCE_MAX_SHARE,
+  BALANCE_MIN_QUESTIONS,
+  type Locator,
+} from './check.js';
+export { formatProblem, type ContentProblem, type Origin, type Position } from './source.js';
+export { normaliseText, templateVariables } from './text.js';
+export { contentRevision, questionRecord, syncContent, syncQuestions, syncUnits, type SyncReport } from './sync.js';
+export {
+  ContentError,
+  contentPaths,
+  loadAndCheckContent,
+  loadAndSyncContent,
+  loadValidContent,
+  summarise,
+  type ContentSummary,
+  type StartContentOptions,
+} from './service.js';
+export { registerContentCommands } from './cli.js';

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+
+/**
+ * Spreadsheets in and out: CSV (comma or semicolon, UTF-8 with or without BOM) and XLSX (the first
+ * worksheet). Rows come back as text keyed by lower-case header, with the spreadsheet row number
+ * (the header is row 1), whatever the cell type was: numbers, rich text, formulas, hyperlinks.
+ */
+
+export type TableFormat = 'csv' | 'xlsx';
+
+export interface TableRow {
+  /** Spreadsheet row number: the header is row 1, the first data row 2. */
+  readonly row: number;
+  readonly cells: Readonly<Record<string, string>>;
+}
+
+export interface Table {
+  /** Header names, trimmed and in lower case, in column order. */
+  readonly headers: readonly string[];
+  readonly rows: readonly TableRow[];
+}
+
+export function tableFormat(file: string): TableFormat {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.xlsx') return 'xlsx';
+  throw new Error(`${file}: unsupported file type "${ext}", use .csv or .xlsx`);
+}
+
+export async function readTable(file: string): Promise<Table> {
+  return tableFormat(file) === 'csv' ? readCsv(fs.readFileSync(file, 'utf8')) : readXlsx(file);
+}
+
+/** Parses CSV text; the delimiter is whichever of `,` `;` or tab the header line uses most. */
+export function readCsv(text: string): Table {
+  const body = text.replace(/^\uFEFF/, '');
+  const headerLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = [',', ';', '\t'].map((d) => ({ d, n: headerLine.split(d).length })).sort((a, b) => b.n - a.n)[0]!.d;
+  const records = parseCsv(body, { delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  return toTable(records.map((cells, i) => ({ row: i + 1, cells })));
+}
+
+async function readXlsx(file: string): Promise<Table> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return { headers: [], rows: [] };
+  const records: Array<{ row: number; cells: string[] }> = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
+    records.push({ row: rowNumber, cells });
+  });
+  return toTable(records);
+}
+
+/** The text a person sees in a cell, for every exceljs value type. */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if ('richText' in value) return value.richText.map((r) => r.text).join('');
+  if ('hyperlink' in value) return cellText(value.text as ExcelJS.CellValue);
+  if ('formula' in value || 'sharedFormula' in value) return cellText((value.result ?? '') as ExcelJS.CellValue);
+  if ('error' in value) return '';
+  return String(value);
+}
+
+function toTable(records: Array<{ row: number; cells: readonly string[] }>): Table {
+  const [header, ...data] = records;
+  if (!header) return { headers: [], rows: [] };
+  const headers = header.cells.map((h) => h.trim().toLowerCase());
+  const rows = data
+    .map(({ row, cells }) => ({
+      row,
+      cells: Object.fromEntries(headers.map((h, i) => [h, (cells[i] ?? '').trim()]).filter(([h]) => h !== '')),
+    }))
+    .filter((r) => Object.values(r.cells).some((v) => v !== ''));
+  return { headers: headers.filter((h) => h !== ''), rows };
+}
+
+export type CellInput = string | number | null | undefined;
+
+/** Writes a header and rows; numbers stay numbers in XLSX. CSV gets a BOM so spreadsheet programs read UTF-8. */
+export async function writeTable(file: string, headers: readonly string[], rows: readonly (readonly CellInput[])[]): Promise<void> {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (tableFormat(file) === 'csv') {
+    const text = stringifyCsv([[...headers], ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))]);
+    fs.writeFileSync(file, `\uFEFF${text}`);
+    return;
+  }
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('data');
+  sheet.addRow([...headers]).font = { bold: true };
+  for (const r of rows) sheet.addRow(r.map((c) => (c === undefined ? null : c)));
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  headers.forEach((_, i) => {
+    sheet.getColumn(i + 1).width = 24;
+  });
+  await workbook.xlsx.writeFile(file);
+}

@@ -1,0 +1,196 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { LOCALES, type Locale } from '../domain/index.js';
+import {
+  botSchema,
+  campaignFileSchema,
+  questionSchema,
+  unitFileSchema,
+  type BotConfig,
+  type Campaign,
+  type ContentBundle,
+  type QuestionContent,
+  type UnitList,
+} from './schema.js';
+import { formatPath, parseSource, positionOf, type ContentProblem, type Origin, type Path, type SourceFile } from './source.js';
+
+/** Where the content lives. `root` only shortens file names in messages. */
+export interface ContentPaths {
+  readonly botsDir: string;
+  readonly contentDir: string;
+  readonly root?: string;
+}
+
+/** A validated value and where it was written. */
+export interface Entry<T> {
+  readonly value: T;
+  readonly origin: Origin;
+}
+
+/** One `content/locales/<locale>/<namespace>.json` file. */
+export interface LocaleFile {
+  readonly locale: Locale;
+  readonly namespace: string;
+  readonly file: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** Everything read from disk, with positions; the input of the pure checker. */
+export interface LoadedContent {
+  readonly bundle: ContentBundle;
+  readonly entries: {
+    readonly bots: readonly Entry<BotConfig>[];
+    readonly questions: readonly Entry<QuestionContent>[];
+    readonly campaigns: readonly Entry<Campaign>[];
+    readonly unitLists: readonly Entry<UnitList>[];
+  };
+  readonly locales: readonly LocaleFile[];
+  /** Syntax and schema problems found while loading. */
+  readonly problems: readonly ContentProblem[];
+  /** Line and column of a value, for messages. */
+  locate(origin: Origin): { line: number; column: number };
+}
+
+/** Reads and validates `bots/*.yaml`, `content/{questions,campaigns,units}/*.yaml` and `content/locales`. */
+export function loadContent(paths: ContentPaths): LoadedContent {
+  const root = path.resolve(paths.root ?? process.cwd());
+  const sources = new Map<string, SourceFile>();
+  const problems: ContentProblem[] = [];
+
+  const read = (abs: string): SourceFile | undefined => {
+    const file = displayName(root, abs);
+    const source = parseSource(file, fs.readFileSync(abs, 'utf8'));
+    sources.set(file, source);
+    problems.push(...source.syntaxProblems);
+    // A file with syntax errors is not validated further: its structure is a guess.
+    return source.syntaxProblems.length ? undefined : source;
+  };
+
+  const bots: Entry<BotConfig>[] = [];
+  for (const abs of yamlFiles(paths.botsDir)) {
+    const src = read(abs);
+    if (src) pushValid(src, [], botSchema, bots, problems);
+  }
+
+  const questions: Entry<QuestionContent>[] = [];
+  for (const abs of yamlFiles(path.join(paths.contentDir, 'questions'))) {
+    const src = read(abs);
+    if (!src) continue;
+    const data = plainData(src);
+    const list = (data as { questions?: unknown } | null)?.questions;
+    if (!Array.isArray(list) || list.length === 0) {
+      problems.push(problemAt(src, ['questions'], 'questions: must be a list with at least one question (the file is `questions: [...]`)'));
+      continue;
+    }
+    list.forEach((_, i) => pushValid(src, ['questions', i], questionSchema, questions, problems));
+  }
+
+  const campaigns: Entry<Campaign>[] = [];
+  for (const abs of yamlFiles(path.join(paths.contentDir, 'campaigns'))) {
+    const src = read(abs);
+    if (src) pushValid(src, [], campaignFileSchema, campaigns, problems);
+  }
+
+  const unitLists: Entry<UnitList>[] = [];
+  for (const abs of yamlFiles(path.join(paths.contentDir, 'units'))) {
+    const src = read(abs);
+    if (src) pushValid(src, [], unitFileSchema, unitLists, problems);
+  }
+
+  const locales: LocaleFile[] = [];
+  for (const locale of LOCALES) {
+    const dir = path.join(paths.contentDir, 'locales', locale);
+    for (const abs of listFiles(dir, ['.json'])) {
+      const src = read(abs);
+      if (!src) continue;
+      const data = src.doc.toJS() as unknown;
+      if (!data || typeof data !== 'object' || Array.isArray(data)) {
+        problems.push(problemAt(src, [], 'a locale file must be a JSON object of keys'));
+        continue;
+      }
+      locales.push({ locale, namespace: path.basename(abs, '.json'), file: src.file, data: data as Record<string, unknown> });
+    }
+  }
+
+  const values = <T>(entries: Entry<T>[]) => entries.map((e) => e.value);
+  return {
+    bundle: {
+      bots: values(bots),
+      questions: values(questions),
+      campaigns: values(campaigns),
+      unitLists: values(unitLists),
+    },
+    entries: { bots, questions, campaigns, unitLists },
+    locales,
+    problems,
+    locate(origin) {
+      const source = sources.get(origin.file);
+      return source ? positionOf(source, origin.path) : { line: 1, column: 1 };
+    },
+  };
+}
+
+function pushValid<S extends z.ZodType>(
+  src: SourceFile,
+  at: Path,
+  schema: S,
+  into: Entry<z.output<S>>[],
+  problems: ContentProblem[],
+): void {
+  let js: unknown = plainData(src);
+  for (const seg of at) js = (js as Record<string | number, unknown> | null | undefined)?.[seg];
+  const result = schema.safeParse(js ?? null);
+  if (result.success) {
+    into.push({ value: result.data, origin: { file: src.file, path: at } });
+    return;
+  }
+  for (const issue of result.error.issues) {
+    const full = [...at, ...(issue.path as PathSegment[])];
+    problems.push(problemAt(src, full, describeIssue(src, at, issue)));
+  }
+}
+
+type PathSegment = string | number;
+
+const plain = new WeakMap<SourceFile, unknown>();
+/** The file as plain data, converted once (question files hold many items). */
+function plainData(src: SourceFile): unknown {
+  if (!plain.has(src)) plain.set(src, src.doc.toJS());
+  return plain.get(src);
+}
+
+/** A zod issue in words an organiser understands: the field, then what is wrong with it. */
+function describeIssue(src: SourceFile, base: Path, issue: z.core.$ZodIssue): string {
+  const rel = issue.path as PathSegment[];
+  const full = [...base, ...rel];
+  const name = formatPath(full) || '(file)';
+  if (issue.code === 'invalid_type' && rel.length > 0 && !src.doc.hasIn(full)) {
+    return `${name}: required field is missing`;
+  }
+  if (issue.code === 'unrecognized_keys') return `${name}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `${name}: ${issue.message}`;
+}
+
+function problemAt(src: SourceFile, at: Path, message: string): ContentProblem {
+  const { line, column } = positionOf(src, at);
+  return { file: src.file, line, column, message };
+}
+
+function displayName(root: string, abs: string): string {
+  const rel = path.relative(root, abs);
+  return (rel.startsWith('..') ? abs : rel).split(path.sep).join('/');
+}
+
+function yamlFiles(dir: string): string[] {
+  return listFiles(dir, ['.yaml', '.yml']);
+}
+
+function listFiles(dir: string, extensions: readonly string[]): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => extensions.some((ext) => f.endsWith(ext)) && !f.startsWith('.'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}

@@ -1,0 +1,90 @@
+import type { Config } from '../config/index.js';
+import type { Database } from '../db/connection.js';
+import type { Logger } from '../log/index.js';
+import { checkContent } from './check.js';
+import { loadContent, type ContentPaths, type LoadedContent } from './load.js';
+import type { ContentBundle } from './schema.js';
+import { formatProblem, type ContentProblem } from './source.js';
+import { syncContent, type SyncReport } from './sync.js';
+
+/** Thrown when content has problems; the message lists them one `file:line:column: message` a line. */
+export class ContentError extends Error {
+  constructor(readonly problems: readonly ContentProblem[]) {
+    super(`Content has ${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`);
+    this.name = 'ContentError';
+  }
+}
+
+export interface CheckedContent {
+  readonly loaded: LoadedContent;
+  readonly problems: readonly ContentProblem[];
+}
+
+/** Loads and checks everything; problems come back sorted by file and position. */
+export function loadAndCheckContent(paths: ContentPaths): CheckedContent {
+  const loaded = loadContent(paths);
+  return { loaded, problems: checkContent(loaded) };
+}
+
+/** The bundle, or a ContentError listing every problem. */
+export function loadValidContent(paths: ContentPaths): ContentBundle {
+  const { loaded, problems } = loadAndCheckContent(paths);
+  if (problems.length) throw new ContentError(problems);
+  return loaded.bundle;
+}
+
+export function contentPaths(config: Pick<Config, 'paths'>): ContentPaths {
+  return { botsDir: config.paths.bots, contentDir: config.paths.content };
+}
+
+/** A short summary: questions per topic, bots, campaigns, events and units. */
+export interface ContentSummary {
+  readonly questionsPerTopic: Readonly<Record<string, number>>;
+  readonly questions: number;
+  readonly withEnglish: number;
+  readonly bots: number;
+  readonly campaigns: number;
+  readonly events: number;
+  readonly unitLists: number;
+  readonly units: number;
+}
+
+export function summarise(bundle: ContentBundle): ContentSummary {
+  const questionsPerTopic: Record<string, number> = {};
+  for (const q of bundle.questions) questionsPerTopic[q.topic] = (questionsPerTopic[q.topic] ?? 0) + 1;
+  return {
+    questionsPerTopic,
+    questions: bundle.questions.length,
+    withEnglish: bundle.questions.filter((q) => q.en).length,
+    bots: bundle.bots.length,
+    campaigns: bundle.campaigns.length,
+    events: bundle.campaigns.reduce((n, c) => n + c.events.length, 0),
+    unitLists: bundle.unitLists.length,
+    units: bundle.unitLists.reduce((n, l) => n + l.units.length, 0),
+  };
+}
+
+export interface StartContentOptions {
+  readonly config: Pick<Config, 'paths' | 'contentSyncOnStart'>;
+  readonly db: Pick<Database, 'models'>;
+  readonly logger: Logger;
+}
+
+/**
+ * Start-up: load and check the content (refusing to start, with every problem listed, when it is
+ * invalid), then — when `CONTENT_SYNC_ON_START` is on — sync questions and units into the database.
+ * Returns the bundle the other rooms use (bots, campaigns, questions, unit lists).
+ */
+export async function loadAndSyncContent(options: StartContentOptions): Promise<ContentBundle> {
+  const bundle = loadValidContent(contentPaths(options.config));
+  const summary = summarise(bundle);
+  options.logger.info(
+    { questions: summary.questions, bots: summary.bots, events: summary.events, units: summary.units },
+    'content loaded and checked',
+  );
+  if (options.config.contentSyncOnStart) {
+    const report: SyncReport = await syncContent(options.db.models, bundle);
+    options.logger.info({ sync: report }, 'content synced into the database');
+  }
+  return bundle;
+}

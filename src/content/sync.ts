@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import type { Models, Question, QuestionText, Unit } from '../db/models/index.js';
+import { ANSWER_LETTERS, type ContentBundle, type QuestionContent, type UnitList } from './schema.js';
+
+/**
+ * Writes the content's questions and units into the database. Content is the source of truth:
+ * questions are upserted by `questionId`, a changed question gets a new revision (and a
+ * QuestionRevision row, old ones stay for the answers that point at them), a question gone from
+ * content is retired, never deleted, and comes back un-retired if it reappears. Every write is an
+ * idempotent upsert, so running twice, or from two processes at once, ends in the same state.
+ */
+
+export interface SyncReport {
+  readonly questions: { created: number; changed: number; unretired: number; unchanged: number; retired: number };
+  readonly units: { upserted: number; unchanged: number; retired: number };
+}
+
+type QuestionFields = Omit<Question, 'retiredAt' | 'createdAt' | 'updatedAt'>;
+
+/** The database shape of a content question; `revision` is the first 12 hex of sha256 over it. */
+export function questionRecord(q: QuestionContent): QuestionFields {
+  const text = (t: { question: string; options: string[]; explanation: string }): QuestionText => ({
+    question: t.question,
+    options: [...t.options],
+    explanation: t.explanation,
+  });
+  const canonical = {
+    topic: q.topic,
+    difficulty: q.difficulty,
+    answer: ANSWER_LETTERS.indexOf(q.answer),
+    vi: text(q),
+    en: q.en ? text(q.en) : null,
+    source: q.source,
+    tags: [...q.tags],
+  };
+  return { questionId: q.id, revision: contentRevision(canonical), ...canonical };
+}
+
+/** sha256 of a canonical JSON form (keys sorted), first 12 hex digits. */
+export function contentRevision(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const isDuplicateKey = (err: unknown): boolean => {
+  const e = err as { code?: number; writeErrors?: Array<{ code?: number; err?: { code?: number } }> } | null;
+  if (e?.code === 11000) return true;
+  const errors = e?.writeErrors ?? [];
+  return errors.length > 0 && errors.every((w) => (w.code ?? w.err?.code) === 11000);
+};
+
+/** Two processes upserting the same new key at once: one wins, the other gets E11000 and retries once as an update. */
+async function retryOnDuplicate<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return write();
+  }
+}
+
+/** Syncs questions; see the module comment for the rules. */
+export async function syncQuestions(
+  models: Pick<Models, 'Question' | 'QuestionRevision'>,
+  questions: readonly QuestionContent[],
+  now: Date = new Date(),
+): Promise<SyncReport['questions']> {
+  const records = questions.map(questionRecord);
+  const existing = new Map(
+    (await models.Question.find({}, { questionId: 1, revision: 1, retiredAt: 1 }).lean()).map((d) => [d.questionId, d]),
+  );
+  const report = { created: 0, changed: 0, unretired: 0, unchanged: 0, retired: 0 };
+  const toWrite: QuestionFields[] = [];
+  for (const r of records) {
+    const old = existing.get(r.questionId);
+    if (!old) report.created++;
+    else if (old.revision !== r.revision) report.changed++;
+    else if (old.retiredAt) report.unretired++;
+    else {
+      report.unchanged++;
+      continue;
+    }
+    toWrite.push(r);
+  }
+
+  if (toWrite.length) {
+    // Revisions first: a Question never points at a revision row that does not exist.
+    await retryOnDuplicate(() =>
+      models.QuestionRevision.bulkWrite(
+        toWrite.map((r) => ({
+          updateOne: { filter: { questionId: r.questionId, revision: r.revision }, update: { $setOnInsert: r }, upsert: true },
+        })),
+        { ordered: false },
+      ),
+    );
+    await retryOnDuplicate(() =>
+      models.Question.bulkWrite(
+        toWrite.map((r) => ({
+          updateOne: { filter: { questionId: r.questionId }, update: { $set: { ...r, retiredAt: null } }, upsert: true },
+        })),
+        { ordered: false },
+      ),
+    );
+  }
+
+  const ids = records.map((r) => r.questionId);
+  const retired = await models.Question.updateMany({ questionId: { $nin: ids }, retiredAt: null }, { $set: { retiredAt: now } });
+  report.retired = retired.modifiedCount;
+  return report;
+}
+
+type UnitFields = Omit<Unit, 'retiredAt' | 'createdAt' | 'updatedAt'>;
+
+function unitRecords(list: UnitList): UnitFields[] {
+  return list.units.map((u) => ({
+    listId: list.id,
+    unitId: u.id,
+    name: u.name,
+    size: u.size ?? null,
+    parent: u.parent ?? null,
+    example: list.example,
+  }));
+}
+
+/** Syncs unit lists by (listId, unitId); units gone from content, or whose list is gone, are retired. */
+export async function syncUnits(
+  models: Pick<Models, 'Unit'>,
+  lists: readonly UnitList[],
+  now: Date = new Date(),
+): Promise<SyncReport['units']> {
+  const records = lists.flatMap(unitRecords);
+  const existing = new Map(
+    (await models.Unit.find({}, { listId: 1, unitId: 1, name: 1, size: 1, parent: 1, example: 1, retiredAt: 1 }).lean()).map((u) => [
+      `${u.listId}\u0000${u.unitId}`,
+      u,
+    ]),
+  );
+  const changed = records.filter((r) => {
+    const old = existing.get(`${r.listId}\u0000${r.unitId}`);
+    return !old || old.retiredAt !== null || old.name !== r.name || old.size !== r.size || old.parent !== r.parent || old.example !== r.example;
+  });
+  if (changed.length) {
+    await retryOnDuplicate(() =>
+      models.Unit.bulkWrite(
+        changed.map((r) => ({
+          updateOne: { filter: { listId: r.listId, unitId: r.unitId }, update: { $set: { ...r, retiredAt: null } }, upsert: true },
+        })),
+        { ordered: false },
+      ),
+    );
+  }
+  let retired = 0;
+  const listIds = lists.map((l) => l.id);
+  const goneLists = await models.Unit.updateMany({ listId: { $nin: listIds }, retiredAt: null }, { $set: { retiredAt: now } });
+  retired += goneLists.modifiedCount;
+  for (const list of lists) {
+    const res = await models.Unit.updateMany(
+      { listId: list.id, unitId: { $nin: list.units.map((u) => u.id) }, retiredAt: null },
+      { $set: { retiredAt: now } },
+    );
+    retired += res.modifiedCount;
+  }
+  return { upserted: changed.length, unchanged: records.length - changed.length, retired };
+}
+
+/** Syncs everything the database keeps from content. */
+export async function syncContent(models: Models, bundle: ContentBundle, now: Date = new Date()): Promise<SyncReport> {
+  const questions = await syncQuestions(models, bundle.questions, now);
+  const units = await syncUnits(models, bundle.unitLists, now);
+  return { questions, units };
+}

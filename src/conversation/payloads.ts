@@ -1,0 +1,89 @@
+/**
+ * Button payloads are self-describing, so a tap works without stored state (a pushed daily
+ * question can be answered days later and is then recognised as expired).
+ */
+
+export const COMMANDS = [
+  'start',
+  'today',
+  'practice',
+  'score',
+  'leaderboard',
+  'unit',
+  'contest',
+  'standing',
+  'remind_on',
+  'remind_off',
+  'delete',
+  'help',
+  'language',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export type AnswerPayload = {
+  readonly questionId: string;
+  readonly revision: string;
+  readonly mode: 'daily' | 'practice' | 'contest';
+  /** The day of a daily or practice question; the attempt id of a contest question. */
+  readonly ref: string;
+  readonly index: number;
+};
+
+export type Payload =
+  | { readonly kind: 'command'; readonly command: Command }
+  | { readonly kind: 'language'; readonly locale: 'vi' | 'en' }
+  | { readonly kind: 'consent'; readonly yes: boolean }
+  | { readonly kind: 'delete'; readonly yes: boolean }
+  | { readonly kind: 'unit'; readonly unitId: string }
+  | { readonly kind: 'unitPage'; readonly page: number }
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'leaderboard'; readonly board: 'individual' | 'units'; readonly period: 'today' | 'week' | 'all' }
+  | { readonly kind: 'contestBegin' }
+  | ({ readonly kind: 'answer' } & AnswerPayload);
+
+export const payload = {
+  command: (c: Command) => `CMD|${c}`,
+  language: (l: 'vi' | 'en') => `LANG|${l}`,
+  consent: (yes: boolean) => `CONSENT|${yes ? 'yes' : 'no'}`,
+  delete: (yes: boolean) => `DELETE|${yes ? 'yes' : 'no'}`,
+  unit: (id: string) => `UNIT|${id}`,
+  unitPage: (page: number) => `UNITPAGE|${page}`,
+  anonymous: () => 'NAME|anon',
+  leaderboard: (board: 'individual' | 'units', period: 'today' | 'week' | 'all') => `LB|${board}|${period}`,
+  contestBegin: () => 'CONTEST|begin',
+  answer: (a: AnswerPayload) => `ANS|${a.questionId}|${a.revision}|${a.mode}|${a.ref}|${a.index}`,
+};
+
+/** Reads a payload we produced; anything else (a platform's own payload, a tampered one) is null. */
+export function parsePayload(raw: string): Payload | null {
+  const parts = raw.split('|');
+  const [head, a, b, c, d, e] = parts;
+  switch (head) {
+    case 'CMD':
+      return (COMMANDS as readonly string[]).includes(a ?? '') ? { kind: 'command', command: a as Command } : null;
+    case 'LANG':
+      return a === 'vi' || a === 'en' ? { kind: 'language', locale: a } : null;
+    case 'CONSENT':
+      return a === 'yes' || a === 'no' ? { kind: 'consent', yes: a === 'yes' } : null;
+    case 'DELETE':
+      return a === 'yes' || a === 'no' ? { kind: 'delete', yes: a === 'yes' } : null;
+    case 'UNIT':
+      return a ? { kind: 'unit', unitId: a } : null;
+    case 'UNITPAGE':
+      return a && /^\d{1,4}$/.test(a) ? { kind: 'unitPage', page: Number(a) } : null;
+    case 'NAME':
+      return a === 'anon' ? { kind: 'anonymous' } : null;
+    case 'LB':
+      return (a === 'individual' || a === 'units') && (b === 'today' || b === 'week' || b === 'all')
+        ? { kind: 'leaderboard', board: a, period: b }
+        : null;
+    case 'CONTEST':
+      return a === 'begin' ? { kind: 'contestBegin' } : a === 'standing' ? { kind: 'command', command: 'standing' } : null;
+    case 'ANS':
+      if (parts.length !== 6 || !a || !b || !d || !e || !/^\d$/.test(e)) return null;
+      if (c !== 'daily' && c !== 'practice' && c !== 'contest') return null;
+      return { kind: 'answer', questionId: a, revision: b, mode: c, ref: d, index: Number(e) };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import type { BotConfig } from '../content/schema.js';
+import type { Locale, OutboundMessage } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
+import type { RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';
+
+/** A question as the engine sees it: the active revision of a question of the bot's topics. */
+export interface QuizQuestion {
+  readonly questionId: string;
+  readonly revision: string;
+  readonly topic: string;
+  /** 0-based index of the right option. */
+  readonly answer: number;
+  readonly vi: { readonly question: string; readonly options: readonly string[]; readonly explanation: string };
+  readonly en: { readonly question: string; readonly options: readonly string[]; readonly explanation: string } | null;
+  readonly source: string;
+}
+
+// ---------------------------------------------------------------- dialogue state (stored in participant.state)
+
+const pendingSchema = z.object({
+  questionId: z.string(),
+  revision: z.string(),
+  mode: z.enum(['daily', 'practice']),
+  day: z.string(),
+  askedAt: z.string(),
+});
+
+const attemptSchema = z.object({
+  attemptId: z.string(),
+  contestId: z.string(),
+  round: z.string(),
+  questions: z.array(z.object({ questionId: z.string(), revision: z.string() })),
+  /** Index of the question being asked; equal to questions.length while waiting for the prediction. */
+  index: z.number().int().min(0),
+  answered: z.number().int().min(0),
+  correct: z.number().int().min(0),
+  startedAt: z.string(),
+  deadline: z.string(),
+});
+
+export const dialogueStateSchema = z.object({
+  /** Onboarding step; `ready` once consent, unit and name are known. */
+  phase: z.enum(['consent', 'unit', 'name', 'ready']).optional(),
+  pending: pendingSchema.optional(),
+  contest: attemptSchema.optional(),
+  practice: z.record(z.string(), z.object({ box: z.number().int().min(1).max(5), due: z.string() })).optional(),
+  practiceLast: z.string().optional(),
+  confirmDelete: z.boolean().optional(),
+  /** Set after "my unit": the next typed text is a unit search. */
+  choosingUnit: z.boolean().optional(),
+});
+
+export type PendingQuestion = z.infer<typeof pendingSchema>;
+export type ActiveAttempt = z.infer<typeof attemptSchema>;
+export type DialogueState = z.infer<typeof dialogueStateSchema>;
+
+/** Reads a stored state; anything unreadable (an older shape) starts afresh rather than failing. */
+export function parseDialogueState(raw: unknown): DialogueState {
+  const parsed = dialogueStateSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+// ---------------------------------------------------------------- what the engine knows about the person
+
+export interface ParticipantFacts {
+  /** False before the first event ever and after "delete my data". */
+  readonly known: boolean;
+  readonly locale: Locale;
+  readonly consented: boolean;
+  readonly unitId: string | null;
+  readonly displayName: string | null;
+  readonly subscribed: boolean;
+  readonly streak: Streak;
+  readonly totals: {
+    readonly answered: number;
+    readonly correct: number;
+    readonly dailyAnswered: number;
+    readonly dailyCorrect: number;
+    readonly practiceAnswered: number;
+    readonly practiceCorrect: number;
+  };
+}
+
+export const NEW_PARTICIPANT: ParticipantFacts = {
+  known: false,
+  locale: 'vi',
+  consented: false,
+  unitId: null,
+  displayName: null,
+  subscribed: false,
+  streak: { current: 0, best: 0, lastDay: null },
+  totals: { answered: 0, correct: 0, dailyAnswered: 0, dailyCorrect: 0, practiceAnswered: 0, practiceCorrect: 0 },
+};
+
+// ---------------------------------------------------------------- views: data the service loads for some intents
+
+export type LeaderboardPeriod = 'today' | 'week' | 'all';
+export type LeaderboardRequest = { readonly kind: 'individual' | 'units'; readonly period: LeaderboardPeriod };
+
+export interface LeaderboardView extends LeaderboardRequest {
+  readonly top: readonly RankedScore[];
+  readonly me: RankedScore | null;
+  readonly units: readonly RankedUnit[];
+}
+
+export interface ContestView {
+  /** Round open today, null outside the window. */
+  readonly round: string | null;
+  /** Finished or expired attempts of this participant in that round. */
+  readonly attemptsUsed: number;
+  readonly standing: {
+    readonly rank: number;
+    readonly of: number;
+    readonly correct: number;
+    readonly questionCount: number;
+    readonly perfect: number;
+  } | null;
+}
+
+export interface Views {
+  readonly score?: { readonly rank: number | null; readonly of: number };
+  readonly leaderboard?: LeaderboardView;
+  readonly contest?: ContestView;
+}
+
+/** Which views an event needs, computed before `step` so the engine stays pure. */
+export interface ViewRequest {
+  readonly score?: true;
+  readonly leaderboard?: LeaderboardRequest;
+  readonly contest?: true;
+}
+
+export interface EngineContext {
+  readonly now: Date;
+  readonly bot: BotConfig;
+  /** Active questions of the bot's topics. */
+  readonly questions: readonly QuizQuestion[];
+  /** The bot's unit list. */
+  readonly units: readonly UnitInfo[];
+  readonly participant: ParticipantFacts;
+  readonly t: Translate;
+  /** A fresh id (a 24-hex ObjectId string in production; predictable in tests). */
+  readonly newId: () => string;
+  readonly views: Views;
+}
+
+// ---------------------------------------------------------------- effects: what the service applies
+
+export interface AnswerRecord {
+  readonly questionId: string;
+  readonly revision: string;
+  readonly mode: 'daily' | 'practice' | 'contest';
+  readonly day: string;
+  readonly attemptId: string | null;
+  readonly choice: number;
+  readonly correct: boolean;
+  readonly timeTakenMs: number | null;
+}
+
+export type Effect =
+  | { readonly type: 'setConsent'; readonly version: string }
+  | { readonly type: 'setLocale'; readonly locale: Locale }
+  | { readonly type: 'setUnit'; readonly unitId: string }
+  | { readonly type: 'setDisplayName'; readonly name: string }
+  | { readonly type: 'setSubscribed'; readonly subscribed: boolean }
+  | {
+      readonly type: 'recordAnswer';
+      readonly answer: AnswerRecord;
+      /** The streak after a daily answer. */
+      readonly streak?: Streak;
+      /** Sent instead of this turn's messages when the answer was already recorded (the first answer counts). */
+      readonly onDuplicate: readonly OutboundMessage[];
+    }
+  | { readonly type: 'deleteData' }
+  | {
+      readonly type: 'startAttempt';
+      readonly attemptId: string;
+      readonly contestId: string;
+      readonly round: string;
+      readonly questions: ReadonlyArray<{ readonly questionId: string; readonly revision: string }>;
+      readonly startedAt: Date;
+      readonly deadline: Date;
+    }
+  | {
+      readonly type: 'finishAttempt';
+      readonly attemptId: string;
+      readonly status: 'finished' | 'expired';
+      readonly answered: number;
+      readonly correct: number;
+      readonly prediction: number | null;
+      readonly finishedAt: Date;
+      readonly timeTakenMs: number;
+    };
+
+export interface StepResult {
+  /** `null` when nothing of the person is to be kept (after "delete my data"). */
+  readonly state: DialogueState | null;
+  readonly messages: OutboundMessage[];
+  readonly effects: Effect[];
+}
+
+/** Version of the consent text in content/locales/<lng>/conversation.json (consent.*). */
+export const CONSENT_VERSION = '2025-01';

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { MongoClient } from 'mongodb';
+import { loadConfig } from '../config/index.js';
+import { createLogger } from '../log/index.js';
+import { displayUri, openDatabase } from './connection.js';
+import { startEmbeddedServer } from './embedded/index.js';
+import { exportDatabase, importDatabase } from './transfer.js';
+
+/** `db serve | export | import`: run the embedded server alone, and move data to or from a real MongoDB. */
+export function registerDbCommands(program: Command): void {
+  const db = program.command('db').description('the database: embedded server, export and import');
+
+  db.command('serve')
+    .description('run the embedded MongoDB-compatible server alone and print its mongodb:// URI')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 = any free port)', '27017')
+    .option('--path <dir>', 'journal directory (":memory:" keeps nothing)', './data')
+    .action(async (opts: { host: string; port: string; path: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${opts.port}`);
+      const config = loadConfig();
+      const logger = createLogger(config);
+      const server = await startEmbeddedServer({
+        host: opts.host,
+        port,
+        path: opts.path === ':memory:' ? null : opts.path,
+        logger,
+      });
+      console.log(server.uri);
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+
+  const target = (uri: string | undefined, what: string) =>
+    uri
+      ? { label: displayUri(uri), open: async () => connectUri(uri) }
+      : {
+          label: `the configured database (${what})`,
+          open: async () => {
+            const config = loadConfig();
+            const database = await openDatabase(config, createLogger({ log: { level: 'warn', format: 'json' } }));
+            return { db: database.connection.db!, close: () => database.close() };
+          },
+        };
+
+  db.command('export')
+    .description('write every collection as canonical extended JSON into a directory')
+    .argument('<dir>', 'output directory')
+    .option('--uri <uri>', 'read from this MongoDB instead of the configured one (MONGODB_URI or the embedded server)')
+    .action(async (dir: string, opts: { uri?: string }) => {
+      const src = target(opts.uri, 'source');
+      const { db: handle, close } = await src.open();
+      try {
+        const summary = await exportDatabase(handle, dir);
+        for (const [name, n] of Object.entries(summary.collections)) console.log(`${name}: ${n}`);
+        console.log(`exported ${Object.keys(summary.collections).length} collections to ${dir}`);
+      } finally {
+        await close();
+      }
+    });
+
+  db.command('import')
+    .description('load a directory written by "db export" (documents replaced by _id, indexes recreated)')
+    .argument('<dir>', 'directory written by db export')
+    .option('--uri <uri>', 'write to this MongoDB instead of the configured one')
+    .option('--drop', 'empty each collection before loading it')
+    .action(async (dir: string, opts: { uri?: string; drop?: boolean }) => {
+      const dst = target(opts.uri, 'destination');
+      const { db: handle, close } = await dst.open();
+      try {
+        const summary = await importDatabase(handle, dir, { drop: Boolean(opts.drop) });
+        for (const [name, n] of Object.entries(summary.collections)) console.log(`${name}: ${n}`);
+        console.log(`imported ${Object.keys(summary.collections).length} collections into ${dst.label}`);
+      } finally {
+        await close();
+      }
+    });
+}
+
+async function connectUri(uri: string) {
+  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5000 });
+  // The database name comes from the URI path, as mongosh and mongodump read it.
+  return { db: client.db(), close: () => client.close() };
+}

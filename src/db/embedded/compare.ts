@@ -1,0 +1,233 @@
+import { Long } from 'bson';
+
+/**
+ * MongoDB's cross-type comparison order (BSON order), used for sort and index range lookups:
+ * MinKey < null/missing < numbers < strings < objects < arrays < binary < ObjectId < booleans
+ * < dates < timestamps < regexes < MaxKey. Numbers of every BSON type (Int32, Long, Double,
+ * Decimal128) compare by value.
+ */
+
+type Bsonish = { _bsontype?: string };
+
+/** The rank of a value's type in MongoDB's comparison order. */
+export function typeRank(v: unknown): number {
+  if (v === undefined || v === null) return 2;
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return 3;
+    case 'string':
+      return 4;
+    case 'boolean':
+      return 9;
+    case 'object':
+      break;
+    default:
+      return 4;
+  }
+  if (Array.isArray(v)) return 6;
+  if (v instanceof Date) return 10;
+  if (v instanceof RegExp) return 12;
+  if (v instanceof Uint8Array) return 7;
+  switch ((v as Bsonish)._bsontype) {
+    case 'MinKey':
+      return 1;
+    case 'Int32':
+    case 'Double':
+    case 'Long':
+    case 'Decimal128':
+      return 3;
+    case 'BSONSymbol':
+      return 4;
+    case 'Binary':
+    case 'UUID':
+      return 7;
+    case 'ObjectId':
+      return 8;
+    case 'Timestamp':
+      return 11;
+    case 'BSONRegExp':
+      return 12;
+    case 'MaxKey':
+      return 13;
+    default:
+      return 5;
+  }
+}
+
+/** The numeric value of any BSON number (Long and Decimal128 included). */
+export function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  const t = (v as Bsonish)._bsontype;
+  if (t === 'Long') return (v as Long).toNumber();
+  if (t === 'Int32' || t === 'Double') return (v as { value: number }).value;
+  if (t === 'Decimal128') return Number.parseFloat(String(v));
+  return Number.NaN;
+}
+
+function cmp(a: number | string, b: number | string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareNumbers(a: unknown, b: unknown): number {
+  if ((a as Bsonish)?._bsontype === 'Long' && (b as Bsonish)?._bsontype === 'Long') return (a as Long).compare(b as Long);
+  const x = toNumber(a);
+  const y = toNumber(b);
+  if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1; // NaN sorts before every number in MongoDB
+  if (Number.isNaN(y)) return 1;
+  return cmp(x, y);
+}
+
+function bytesOf(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  return (v as { buffer: Uint8Array }).buffer;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return cmp(a.length, b.length);
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Compares two values in BSON order; arrays compare element by element (not min/max). */
+export function compareValues(a: unknown, b: unknown): number {
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  switch (ra) {
+    case 1:
+    case 2:
+    case 13:
+      return 0;
+    case 3:
+      return compareNumbers(a, b);
+    case 4:
+      return cmp(String(a), String(b));
+    case 5:
+      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>);
+    case 6: {
+      const xa = a as unknown[];
+      const xb = b as unknown[];
+      const n = Math.min(xa.length, xb.length);
+      for (let i = 0; i < n; i++) {
+        const d = compareValues(xa[i], xb[i]);
+        if (d !== 0) return d;
+      }
+      return cmp(xa.length, xb.length);
+    }
+    case 7: {
+      const ba = bytesOf(a);
+      const bb = bytesOf(b);
+      if (ba.length !== bb.length) return cmp(ba.length, bb.length);
+      const sa = (a as { sub_type?: number }).sub_type ?? 0;
+      const sb = (b as { sub_type?: number }).sub_type ?? 0;
+      if (sa !== sb) return cmp(sa, sb);
+      return compareBytes(ba, bb);
+    }
+    case 8:
+      return cmp((a as { toHexString(): string }).toHexString(), (b as { toHexString(): string }).toHexString());
+    case 9:
+      return cmp(Number(a), Number(b));
+    case 10:
+      return cmp((a as Date).getTime(), (b as Date).getTime());
+    case 11: {
+      const ta = a as { high: number; low: number };
+      const tb = b as { high: number; low: number };
+      return ta.high !== tb.high ? cmp(ta.high >>> 0, tb.high >>> 0) : cmp(ta.low >>> 0, tb.low >>> 0);
+    }
+    default:
+      return cmp(String(a), String(b));
+  }
+}
+
+function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const n = Math.min(ka.length, kb.length);
+  for (let i = 0; i < n; i++) {
+    const d = compareValues(a[ka[i]!], b[kb[i]!]);
+    if (d !== 0) return d;
+    const k = cmp(ka[i]!, kb[i]!);
+    if (k !== 0) return k;
+  }
+  return cmp(ka.length, kb.length);
+}
+
+/** Whether two values are equal as MongoDB's `$eq` sees them (1 == 1.0 == Long(1)). */
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  return typeRank(a) === typeRank(b) && compareValues(a, b) === 0;
+}
+
+/** Reads a dotted path; arrays along the way contribute every element's value (flattened one level). */
+export function getPathValues(doc: unknown, path: string): unknown[] {
+  const parts = path.split('.');
+  let current: unknown[] = [doc];
+  for (const part of parts) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (v === null || typeof v !== 'object') continue;
+      if (Array.isArray(v)) {
+        const idx = /^\d+$/.test(part) ? Number(part) : -1;
+        if (idx >= 0 && idx < v.length) next.push(v[idx]);
+        for (const el of v) {
+          if (el !== null && typeof el === 'object' && !Array.isArray(el) && part in (el as object)) {
+            next.push((el as Record<string, unknown>)[part]);
+          }
+        }
+      } else if (part in (v as object)) {
+        next.push((v as Record<string, unknown>)[part]);
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** The key a document sorts by for one field: missing is null; arrays use their min (asc) or max (desc). */
+export function sortKey(doc: unknown, path: string, direction: 1 | -1): unknown {
+  const values = getPathValues(doc, path);
+  const flat: unknown[] = [];
+  for (const v of values) {
+    if (Array.isArray(v)) {
+      if (v.length === 0) flat.push(undefined);
+      else flat.push(...v);
+    } else flat.push(v);
+  }
+  if (flat.length === 0) return null;
+  let best = flat[0];
+  for (let i = 1; i < flat.length; i++) {
+    const d = compareValues(flat[i], best);
+    if (direction === 1 ? d < 0 : d > 0) best = flat[i];
+  }
+  return best;
+}
+
+export type SortSpec = ReadonlyArray<readonly [string, 1 | -1]>;
+
+/** Parses `{a: 1, b: -1}` into an ordered spec. */
+export function parseSort(sort: unknown): SortSpec | null {
+  if (!sort || typeof sort !== 'object') return null;
+  const spec: Array<[string, 1 | -1]> = [];
+  for (const [k, v] of Object.entries(sort as Record<string, unknown>)) {
+    if (v !== null && typeof v === 'object') continue; // {$meta: ...} is not supported: ignored
+    spec.push([k, toNumber(v) < 0 ? -1 : 1]);
+  }
+  return spec.length ? spec : null;
+}
+
+/** Sorts documents in MongoDB's order (stable; ties keep natural order). */
+export function sortDocuments<T>(docs: T[], spec: SortSpec): T[] {
+  const keyed = docs.map((doc, i) => ({ doc, i, keys: spec.map(([p, d]) => sortKey(doc, p, d)) }));
+  keyed.sort((x, y) => {
+    for (let k = 0; k < spec.length; k++) {
+      const d = compareValues(x.keys[k], y.keys[k]);
+      if (d !== 0) return d * spec[k]![1];
+    }
+    return x.i - y.i;
+  });
+  return keyed.map((k) => k.doc);
+}

@@ -1,0 +1,193 @@
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'bson';
+import { crc32 } from './crc32.js';
+import type { ChangeRecord, Storage } from './storage.js';
+import { lockDataDirectory } from './lock.js';
+import { DESERIALIZE_OPTIONS } from './wire.js';
+
+/**
+ * Durability: a snapshot file plus an append-only journal of change records. Each record is
+ * `[u32 length][u32 crc32][BSON]`, so a torn or corrupt tail is detected and dropped. Records hold
+ * absolute state (whole documents), so replaying one twice is harmless.
+ */
+export const SNAPSHOT_FILE = 'snapshot.bin';
+export const JOURNAL_FILE = 'journal.bin';
+const FLUSH_INTERVAL_MS = 100;
+const HEADER = 8;
+
+/** Frames one record. */
+export function encodeRecord(record: ChangeRecord): Buffer {
+  const payload = serialize(record);
+  const out = Buffer.allocUnsafe(HEADER + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  out.writeUInt32LE(crc32(payload), 4);
+  out.set(payload, HEADER);
+  return out;
+}
+
+/** Reads the whole records of a file; stops at the first torn or corrupt one. */
+export function decodeRecords(buf: Buffer): { records: ChangeRecord[]; validBytes: number; torn: boolean } {
+  const records: ChangeRecord[] = [];
+  let offset = 0;
+  while (offset < buf.length) {
+    if (buf.length - offset < HEADER) break;
+    const len = buf.readUInt32LE(offset);
+    const sum = buf.readUInt32LE(offset + 4);
+    if (len < 5 || buf.length - offset - HEADER < len) break;
+    const payload = buf.subarray(offset + HEADER, offset + HEADER + len);
+    if (crc32(payload) !== sum) break;
+    try {
+      records.push(deserialize(payload, DESERIALIZE_OPTIONS) as ChangeRecord);
+    } catch {
+      break;
+    }
+    offset += HEADER + len;
+  }
+  return { records, validBytes: offset, torn: offset < buf.length };
+}
+
+export interface ReplayReport {
+  readonly snapshotRecords: number;
+  readonly journalRecords: number;
+  /** Bytes of a torn or corrupt tail that were dropped. */
+  readonly droppedBytes: number;
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+/** Writes a file atomically: temp file, fsync, rename. */
+function writeAtomically(dir: string, name: string, chunks: Iterable<Buffer>): void {
+  const tmp = join(dir, `${name}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    let pending: Buffer[] = [];
+    let size = 0;
+    for (const c of chunks) {
+      pending.push(c);
+      size += c.length;
+      if (size > 1 << 20) {
+        writeAll(fd, Buffer.concat(pending));
+        pending = [];
+        size = 0;
+      }
+    }
+    if (pending.length) writeAll(fd, Buffer.concat(pending));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, name));
+}
+
+/** The append-only journal of a running server. */
+export class Journal {
+  private fd: number;
+  private pending: Buffer[] = [];
+  private dirty = false;
+  private syncing = false;
+  private readonly timer: NodeJS.Timeout;
+
+  private constructor(
+    readonly dir: string,
+    fd: number,
+    private readonly unlock: () => void,
+  ) {
+    this.fd = fd;
+    this.timer = setInterval(() => this.flushToDisk(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Loads the snapshot and journal into storage, compacts them into a fresh snapshot and an
+   * empty journal, and starts recording every change of storage.
+   */
+  static open(dir: string, storage: Storage): { journal: Journal; report: ReplayReport } {
+    mkdirSync(dir, { recursive: true });
+    const unlock = lockDataDirectory(dir);
+    try {
+      return Journal.load(dir, storage, unlock);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  private static load(dir: string, storage: Storage, unlock: () => void): { journal: Journal; report: ReplayReport } {
+    const snapshotPath = join(dir, SNAPSHOT_FILE);
+    const journalPath = join(dir, JOURNAL_FILE);
+    let snapshotRecords = 0;
+    let journalRecords = 0;
+    let droppedBytes = 0;
+    if (existsSync(snapshotPath)) {
+      const { records } = decodeRecords(readFileSync(snapshotPath));
+      for (const r of records) storage.apply(r);
+      snapshotRecords = records.length;
+    }
+    if (existsSync(journalPath)) {
+      const buf = readFileSync(journalPath);
+      const { records, validBytes } = decodeRecords(buf);
+      for (const r of records) storage.apply(r);
+      journalRecords = records.length;
+      droppedBytes = buf.length - validBytes;
+    }
+    // Compact: the snapshot first (atomically), then an empty journal. A crash in between replays
+    // the old journal over the new snapshot, which is harmless as records are absolute.
+    writeAtomically(dir, SNAPSHOT_FILE, (function* () {
+      for (const r of storage.snapshot()) yield encodeRecord(r);
+    })());
+    writeAtomically(dir, JOURNAL_FILE, []);
+    fsyncDir(dir);
+    const fd = openSync(journalPath, 'a');
+    const journal = new Journal(dir, fd, unlock);
+    storage.onChange((r) => journal.pending.push(encodeRecord(r)));
+    return { journal, report: { snapshotRecords, journalRecords, droppedBytes } };
+  }
+
+  /** Writes the changes of the last command before its reply; `sync` (j: true) also fsyncs now. */
+  commit(sync: boolean): void {
+    if (this.pending.length) {
+      const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+      this.pending = [];
+      writeAll(this.fd, buf);
+      this.dirty = true;
+    }
+    if (sync && this.dirty) {
+      fsyncSync(this.fd);
+      this.dirty = false;
+    }
+  }
+
+  private flushToDisk(): void {
+    if (!this.dirty || this.syncing) return;
+    this.dirty = false;
+    this.syncing = true;
+    fsync(this.fd, () => {
+      this.syncing = false;
+    });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.commit(true);
+    closeSync(this.fd);
+    this.fd = -1;
+    this.unlock();
+  }
+}

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import { Binary, ObjectId } from 'bson';
+import { CommandError } from './errors.js';
+import { Index, duplicateKeyError, equalityValues, rangeBounds, type Doc, type IndexSpec } from './indexes.js';
+import { valueKey } from './keys.js';
+
+export type { Doc, IndexSpec } from './indexes.js';
+
+/** One durable change, as the journal records it (absolute state, so replaying twice is harmless). */
+export type ChangeRecord =
+  | { o: 'put'; d: string; c: string; doc: Doc }
+  | { o: 'del'; d: string; c: string; id: unknown }
+  | { o: 'mkcoll'; d: string; c: string; opts: Doc }
+  | { o: 'dropcoll'; d: string; c: string }
+  | { o: 'dropdb'; d: string }
+  | { o: 'mkidx'; d: string; c: string; spec: IndexSpec }
+  | { o: 'dropidx'; d: string; c: string; name: string };
+
+export type ChangeListener = (record: ChangeRecord) => void;
+
+export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** A collection: documents in natural (insertion) order keyed by their `_id`, plus secondary indexes. */
+export class Collection {
+  readonly docs = new Map<string, Doc>();
+  readonly indexes = new Map<string, Index>();
+  readonly uuid = new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    readonly options: Doc,
+    private readonly emit: ChangeListener,
+  ) {}
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  /** Every index as listIndexes shows it, `_id_` first. */
+  indexSpecs(): IndexSpec[] {
+    return [ID_INDEX_SPEC, ...[...this.indexes.values()].map((i) => i.spec)];
+  }
+
+  private checkUnique(key: string, doc: Doc, replacing: boolean): void {
+    if (!replacing && this.docs.has(key)) {
+      throw duplicateKeyError(this.ns, new Index(ID_INDEX_SPEC), doc);
+    }
+    for (const index of this.indexes.values()) index.checkUnique(key, doc, this.ns);
+  }
+
+  /** Adds a new document (the caller has set `_id`); throws E11000 on a unique violation. */
+  insert(doc: Doc): void {
+    if (doc._id === undefined) doc._id = new ObjectId();
+    const key = valueKey(doc._id);
+    this.checkUnique(key, doc, false);
+    this.docs.set(key, doc);
+    for (const index of this.indexes.values()) index.add(key, doc);
+    this.emit({ o: 'put', d: this.db, c: this.name, doc });
+  }
+
+  /** Replaces a stored document by a new object with the same `_id`. */
+  replace(oldDoc: Doc, newDoc: Doc): void {
+    const key = valueKey(oldDoc._id);
+    if (valueKey(newDoc._id) !== key) {
+      throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    }
+    this.checkUnique(key, newDoc, true);
+    for (const index of this.indexes.values()) index.remove(key);
+    this.docs.set(key, newDoc);
+    for (const index of this.indexes.values()) index.add(key, newDoc);
+    this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc });
+  }
+
+  remove(doc: Doc): void {
+    const key = valueKey(doc._id);
+    if (!this.docs.delete(key)) return;
+    for (const index of this.indexes.values()) index.remove(key);
+    this.emit({ o: 'del', d: this.db, c: this.name, id: doc._id });
+  }
+
+  /** Adds an index over the existing documents; throws E11000 if they already break uniqueness. */
+  createIndex(spec: IndexSpec): void {
+    const index = new Index(spec);
+    for (const [key, doc] of this.docs) {
+      index.checkUnique(key, doc, this.ns);
+      index.add(key, doc);
+    }
+    this.indexes.set(spec.name, index);
+    this.emit({ o: 'mkidx', d: this.db, c: this.name, spec });
+  }
+
+  dropIndex(name: string): void {
+    this.indexes.delete(name);
+    this.emit({ o: 'dropidx', d: this.db, c: this.name, name });
+  }
+
+  /**
+   * The documents a filter may match, using `_id` or an index on an equality or range of a
+   * top-level field; every document (natural order) when no index applies. The caller still
+   * applies the full filter.
+   */
+  candidates(filter: Doc | undefined): Iterable<Doc> {
+    if (!filter) return this.docs.values();
+    const ids = this.candidateIds(filter);
+    if (!ids) return this.docs.values();
+    const out: Doc[] = [];
+    for (const id of ids) {
+      const d = this.docs.get(id);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  private candidateIds(filter: Doc): Iterable<string> | null {
+    if ('_id' in filter) {
+      const eq = equalityValues(filter._id);
+      if (eq) return eq.map(valueKey);
+    }
+    let best: Set<string> | null = null;
+    for (const [field, cond] of Object.entries(filter)) {
+      if (field.startsWith('$')) {
+        if (field === '$and' && Array.isArray(cond)) {
+          for (const sub of cond) {
+            const ids = sub && typeof sub === 'object' ? this.candidateIds(sub as Doc) : null;
+            if (ids) {
+              const set = ids instanceof Set ? ids : new Set(ids);
+              if (!best || set.size < best.size) best = set;
+            }
+          }
+        }
+        continue;
+      }
+      for (const index of this.indexes.values()) {
+        if (index.fields[0] !== field) continue;
+        const eq = equalityValues(cond);
+        let ids: Set<string> | null = null;
+        if (eq && (index.coversAllDocuments || eq.every((v) => v !== null))) {
+          if (index.coversAllDocuments || !index.spec.partialFilterExpression) ids = index.lookupEqual(eq);
+        } else if (index.coversAllDocuments) {
+          const range = rangeBounds(cond);
+          if (range) ids = index.lookupRange(range.lower, range.upper);
+        }
+        if (ids && (!best || ids.size < best.size)) best = ids;
+        if (best && best.size <= 1) return best;
+      }
+    }
+    return best;
+  }
+}
+
+/** All databases of the server, each a map of collections. */
+export class Storage {
+  readonly databases = new Map<string, Map<string, Collection>>();
+  private listener: ChangeListener = () => undefined;
+
+  /** Sets who hears every change (the journal). */
+  onChange(listener: ChangeListener): void {
+    this.listener = listener;
+  }
+
+  private readonly emit: ChangeListener = (r) => this.listener(r);
+
+  getCollection(db: string, name: string): Collection | undefined {
+    return this.databases.get(db)?.get(name);
+  }
+
+  /** The collection, created implicitly as MongoDB does on the first write. */
+  ensureCollection(db: string, name: string, options: Doc = {}): { coll: Collection; created: boolean } {
+    validateCollectionName(name);
+    let colls = this.databases.get(db);
+    if (!colls) this.databases.set(db, (colls = new Map()));
+    const existing = colls.get(name);
+    if (existing) return { coll: existing, created: false };
+    const coll = new Collection(db, name, options, this.emit);
+    colls.set(name, coll);
+    this.emit({ o: 'mkcoll', d: db, c: name, opts: options });
+    return { coll, created: true };
+  }
+
+  dropCollection(db: string, name: string): boolean {
+    const colls = this.databases.get(db);
+    if (!colls?.delete(name)) return false;
+    if (colls.size === 0) this.databases.delete(db);
+    this.emit({ o: 'dropcoll', d: db, c: name });
+    return true;
+  }
+
+  dropDatabase(db: string): void {
+    if (!this.databases.delete(db)) return;
+    this.emit({ o: 'dropdb', d: db });
+  }
+
+  /** Applies a journal record (at start-up). */
+  apply(r: ChangeRecord): void {
+    switch (r.o) {
+      case 'put': {
+        const { coll } = this.ensureCollection(r.d, r.c);
+        const existing = coll.docs.get(valueKey(r.doc._id));
+        if (existing) coll.replace(existing, r.doc);
+        else coll.insert(r.doc);
+        break;
+      }
+      case 'del': {
+        const coll = this.getCollection(r.d, r.c);
+        const existing = coll?.docs.get(valueKey(r.id));
+        if (coll && existing) coll.remove(existing);
+        break;
+      }
+      case 'mkcoll':
+        this.ensureCollection(r.d, r.c, r.opts);
+        break;
+      case 'dropcoll':
+        this.dropCollection(r.d, r.c);
+        break;
+      case 'dropdb':
+        this.dropDatabase(r.d);
+        break;
+      case 'mkidx': {
+        const { coll } = this.ensureCollection(r.d, r.c);
+        if (!coll.indexes.has(r.spec.name)) coll.createIndex(r.spec);
+        break;
+      }
+      case 'dropidx':
+        this.getCollection(r.d, r.c)?.dropIndex(r.name);
+        break;
+    }
+  }
+
+  /** The records that rebuild the current state (for compaction). */
+  *snapshot(): Generator<ChangeRecord> {
+    for (const [d, colls] of this.databases) {
+      for (const [c, coll] of colls) {
+        yield { o: 'mkcoll', d, c, opts: coll.options };
+        for (const index of coll.indexes.values()) yield { o: 'mkidx', d, c, spec: index.spec };
+        for (const doc of coll.docs.values()) yield { o: 'put', d, c, doc };
+      }
+    }
+  }
+}
+
+function validateCollectionName(name: string): void {
+  if (!name || name.includes('\0') || name.startsWith('.') || name.includes('$')) {
+    throw new CommandError('InvalidNamespace', `Invalid collection name: ${name}`);
+  }
+}

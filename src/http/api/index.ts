@@ -1,0 +1,390 @@
+import express, { Router } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { principalOf, requireAdmin, requireBot, requirePrincipal, scopeBots, visibleBots, type Principal } from '../../admin/index.js';
+import { CHANNELS } from '../../domain/index.js';
+import type { Models } from '../../db/models/index.js';
+import type { Stats } from '../../stats/index.js';
+import { HttpError } from '../errors.js';
+import type { BroadcastsPort, ContestsPort, QuestionImporter } from './ports.js';
+import { ApiRegistry } from './registry.js';
+import { sendTable, type ExportTable } from './tables.js';
+
+export type { BroadcastsPort, ContestsPort, QuestionImporter } from './ports.js';
+export { toCsv, toXlsx, type ExportTable } from './tables.js';
+
+export interface BroadcastsWiring {
+  readonly service: BroadcastsPort;
+  readonly inputSchema: z.ZodType;
+  readonly patchSchema: z.ZodType;
+  readonly listFilterSchema: z.ZodType;
+}
+
+export interface ApiDeps {
+  readonly models: Models;
+  readonly stats: Stats;
+  readonly timeZone: string;
+  readonly publicUrl?: string | undefined;
+  readonly broadcasts?: BroadcastsWiring | undefined;
+  readonly contests?: ContestsPort | undefined;
+  readonly importQuestions?: QuestionImporter | undefined;
+}
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-10').refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
+const botId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a bot id like "demo"');
+const rangeQuery = z
+  .object({
+    bot: botId.optional().describe('only this bot (default: every bot you may see)'),
+    from: day.optional().describe('first day, YYYY-MM-DD (Asia/Ho_Chi_Minh); default 29 days before `to`'),
+    to: day.optional().describe('last day, YYYY-MM-DD; default today'),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after `to`', path: ['from'] });
+const paging = {
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+};
+const format = z.enum(['csv', 'xlsx']).default('csv');
+const idParam = z.object({ id: z.string().min(1).max(100) });
+const EXPORT_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'];
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The REST API under /api/v1, plus its OpenAPI document. Authentication runs before this router. */
+export function createApiRouter(deps: ApiDeps): Router {
+  const { models, stats } = deps;
+  const api = new ApiRegistry();
+
+  const today = () => DateTime.now().setZone(deps.timeZone).toFormat('yyyy-MM-dd');
+  const range = (p: Principal, q: { bot?: string | undefined; from?: string | undefined; to?: string | undefined }) => {
+    const to = q.to ?? today();
+    const from = q.from ?? DateTime.fromISO(to).minus({ days: 29 }).toFormat('yyyy-MM-dd');
+    if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days > 366) {
+      throw new HttpError(400, 'Invalid query: from a range is at most 366 days', 'validation_failed', { fields: [{ field: 'from', message: 'range at most 366 days' }] });
+    }
+    return { bots: scopeBots(p, q.bot), from, to };
+  };
+  const broadcasts = () => {
+    if (!deps.broadcasts) throw new HttpError(501, 'Broadcasts are not available on this server', 'not_implemented');
+    return deps.broadcasts;
+  };
+  const contests = () => {
+    if (!deps.contests) throw new HttpError(501, 'Contests are not available on this server', 'not_implemented');
+    return deps.contests;
+  };
+
+  // ---- who am I ----
+  api.add({
+    method: 'get',
+    path: '/me',
+    tag: 'access',
+    summary: 'The caller: role and the bots it may see',
+    handler: async (_i, req) => {
+      const p = principalOf(req);
+      return { kind: p.kind, name: p.name, role: p.role, bots: visibleBots(p) ?? 'all', mustChangePassword: p.mustChangePassword };
+    },
+  });
+
+  // ---- participants ----
+  const participantQuery = z.object({
+    bot: botId.optional(),
+    channel: z.enum(CHANNELS).optional(),
+    unitId: z.string().min(1).max(100).optional(),
+    q: z.string().trim().min(1).max(100).optional().describe('part of the display name or platform id'),
+    ...paging,
+  });
+  const participantRows = async (p: Principal, q: z.output<typeof participantQuery>) => {
+    const bots = scopeBots(p, q.bot);
+    const filter: Record<string, unknown> = {};
+    if (bots) filter.bot = { $in: [...bots] };
+    if (q.channel) filter.channel = q.channel;
+    if (q.unitId) filter.unitId = q.unitId;
+    if (q.q) filter.$or = [{ displayName: { $regex: escapeRegex(q.q), $options: 'i' } }, { userId: { $regex: escapeRegex(q.q) } }];
+    const projection = { state: 0 };
+    const [items, total] = await Promise.all([
+      models.Participant.collection.find(filter, { projection }).sort({ _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).toArray(),
+      models.Participant.collection.countDocuments(filter),
+    ]);
+    return {
+      page: q.page,
+      pageSize: q.pageSize,
+      total,
+      items: items.map((d) => ({
+        id: String(d._id),
+        bot: d.bot as string,
+        channel: d.channel as string,
+        userId: d.userId as string,
+        displayName: (d.displayName as string | null) ?? null,
+        unitId: (d.unitId as string | null) ?? null,
+        locale: d.locale as string,
+        consentAt: (d.consent as { at: Date } | null)?.at ?? null,
+        subscribed: !!d.subscribed,
+        answered: Number(d.totals?.answered ?? 0),
+        correct: Number(d.totals?.correct ?? 0),
+        streakBest: Number(d.streak?.best ?? 0),
+        lastInboundAt: (d.lastInboundAt as Date | null) ?? null,
+        createdAt: (d.createdAt as Date | null) ?? null,
+      })),
+    };
+  };
+  api.add({
+    method: 'get',
+    path: '/participants',
+    tag: 'participants',
+    summary: 'Search participants (paged)',
+    query: participantQuery,
+    handler: async ({ query }, req) => participantRows(principalOf(req), query),
+  });
+
+  // ---- units and questions ----
+  api.add({
+    method: 'get',
+    path: '/units',
+    tag: 'content',
+    summary: 'Units (CĐCS) of every unit list',
+    query: z.object({ listId: z.string().min(1).max(100).optional(), includeRetired: z.enum(['true', 'false']).default('false') }),
+    handler: async ({ query }) => {
+      const filter: Record<string, unknown> = {};
+      if (query.listId) filter.listId = query.listId;
+      if (query.includeRetired === 'false') filter.retiredAt = null;
+      const docs = await models.Unit.collection.find(filter, { projection: { _id: 0, listId: 1, unitId: 1, name: 1, size: 1, parent: 1, example: 1, retiredAt: 1 } }).sort({ listId: 1, unitId: 1 }).toArray();
+      return { items: docs };
+    },
+  });
+  const questionQuery = z.object({
+    topic: z.string().min(1).max(100).optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+    includeRetired: z.enum(['true', 'false']).default('false'),
+    ...paging,
+  });
+  const questionRows = async (query: z.output<typeof questionQuery>) => {
+    const filter: Record<string, unknown> = {};
+    if (query.topic) filter.topic = query.topic;
+    if (query.includeRetired === 'false') filter.retiredAt = null;
+    if (query.q) filter.$or = [{ questionId: { $regex: escapeRegex(query.q), $options: 'i' } }, { 'vi.question': { $regex: escapeRegex(query.q), $options: 'i' } }];
+    const [items, total] = await Promise.all([
+      models.Question.collection.find(filter, { projection: { _id: 0 } }).sort({ questionId: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).toArray(),
+      models.Question.collection.countDocuments(filter),
+    ]);
+    return { page: query.page, pageSize: query.pageSize, total, items };
+  };
+  api.add({ method: 'get', path: '/questions', tag: 'content', summary: 'Questions of the bank (paged)', query: questionQuery, handler: async ({ query }) => questionRows(query) });
+  api.add({
+    method: 'post',
+    path: '/questions/import',
+    tag: 'content',
+    summary: 'Import questions from a CSV or XLSX table (body: the file, Content-Type text/csv or the XLSX type)',
+    adminOnly: true,
+    handler: async (_i, req) => {
+      if (!deps.importQuestions) throw new HttpError(501, 'Question import is not available on this server', 'not_implemented');
+      const type = String(req.headers['content-type'] ?? '');
+      const fmt = type.includes('spreadsheetml') ? 'xlsx' : type.startsWith('text/csv') ? 'csv' : null;
+      if (!fmt || !Buffer.isBuffer(req.body)) throw new HttpError(400, 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      return deps.importQuestions({ format: fmt, data: req.body });
+    },
+  });
+
+  // ---- statistics ----
+  api.add({ method: 'get', path: '/stats/overview', tag: 'stats', summary: 'Totals for a date range (from rollups only)', query: rangeQuery, handler: async ({ query }, req) => stats.queries.overview(range(principalOf(req), query)) });
+  api.add({ method: 'get', path: '/stats/series', tag: 'stats', summary: 'Participants, new participants, answers and correct answers per day', query: rangeQuery, handler: async ({ query }, req) => ({ items: await stats.queries.series(range(principalOf(req), query)) }) });
+  api.add({ method: 'get', path: '/stats/units', tag: 'stats', summary: 'Per unit: participants, participation rate, answers and correct answers', query: rangeQuery, handler: async ({ query }, req) => ({ items: await stats.queries.units(range(principalOf(req), query)) }) });
+  const localeQ = z.enum(['vi', 'en']).default('vi');
+  api.add({
+    method: 'get',
+    path: '/stats/questions',
+    tag: 'stats',
+    summary: 'Per question: answers and accuracy',
+    query: rangeQuery.and(z.object({ locale: localeQ })),
+    handler: async ({ query }, req) => ({ items: await stats.queries.questions(range(principalOf(req), query), query.locale) }),
+  });
+  const leaderboardQuery = z.object({ bot: botId.optional(), unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(20) });
+  api.add({
+    method: 'get',
+    path: '/stats/leaderboard',
+    tag: 'stats',
+    summary: 'Participants with the most correct answers (all time); and units by participants',
+    query: leaderboardQuery,
+    handler: async ({ query }, req) => {
+      const bots = scopeBots(principalOf(req), query.bot);
+      return { participants: await stats.leaderboard({ bots, unitId: query.unitId, limit: query.limit }) };
+    },
+  });
+
+  // ---- broadcasts (outreach service) ----
+  const restrictAudience = (p: Principal, input: unknown): unknown => {
+    const visible = visibleBots(p);
+    const audience = (input as { audience?: { bots?: string[] } }).audience;
+    if (!visible || !audience) return input;
+    if (!audience.bots || audience.bots.length === 0) audience.bots = [...visible];
+    for (const b of audience.bots) requireBot(p, b);
+    return input;
+  };
+  const checkBroadcastAccess = async (p: Principal, id: string) => {
+    const b = (await broadcasts().service.get(id)) as { audience?: { bots?: string[] } } | null;
+    if (!b) throw new HttpError(404, `No broadcast ${id}`);
+    const visible = visibleBots(p);
+    if (visible) {
+      const bots = b.audience?.bots ?? [];
+      if (bots.length === 0 || bots.some((x) => !visible.includes(x))) throw new HttpError(403, 'This broadcast reaches bots you do not manage');
+    }
+    return b;
+  };
+  const parseWith = (schema: z.ZodType, value: unknown) => {
+    const r = schema.safeParse(value ?? {});
+    if (!r.success) throw new HttpError(400, `Invalid body: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`, 'validation_failed', {
+      fields: r.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })),
+    });
+    return r.data;
+  };
+  const bSchemas = deps.broadcasts ?? { inputSchema: z.object({}).loose(), patchSchema: z.object({}).loose(), listFilterSchema: z.object({}).loose() };
+  api.add({
+    method: 'get',
+    path: '/broadcasts',
+    tag: 'broadcasts',
+    summary: 'List broadcasts',
+    query: bSchemas.listFilterSchema,
+    handler: async ({ query }, req) => {
+      const p = principalOf(req);
+      const items = (await broadcasts().service.list(query)) as Array<{ audience?: { bots?: string[] } }>;
+      const visible = visibleBots(p);
+      const list = Array.isArray(items) ? items : ((items as { items?: unknown[] })?.items ?? []);
+      return { items: visible ? (list as Array<{ audience?: { bots?: string[] } }>).filter((b) => (b.audience?.bots ?? []).length > 0 && (b.audience?.bots ?? []).every((x) => visible.includes(x))) : list };
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/broadcasts/preview',
+    tag: 'broadcasts',
+    summary: 'Preview a broadcast: rendered text per locale and the audience size',
+    body: bSchemas.inputSchema,
+    handler: async ({ body }, req) => broadcasts().service.preview(restrictAudience(principalOf(req), body)),
+  });
+  api.add({
+    method: 'post',
+    path: '/broadcasts',
+    tag: 'broadcasts',
+    summary: 'Create and schedule a broadcast (sendAt "now" or a local time in Asia/Ho_Chi_Minh)',
+    body: bSchemas.inputSchema,
+    handler: async ({ body }, req) => broadcasts().service.create(restrictAudience(principalOf(req), body), principalOf(req).name),
+  });
+  api.add({ method: 'get', path: '/broadcasts/:id', tag: 'broadcasts', summary: 'One broadcast', params: idParam, handler: async ({ params }, req) => checkBroadcastAccess(principalOf(req), params.id) });
+  api.add({
+    method: 'patch',
+    path: '/broadcasts/:id',
+    tag: 'broadcasts',
+    summary: 'Change a scheduled broadcast (text, audience, sendAt = reschedule)',
+    params: idParam,
+    body: bSchemas.patchSchema,
+    handler: async ({ params, body }, req) => {
+      await checkBroadcastAccess(principalOf(req), params.id);
+      return broadcasts().service.update(params.id, restrictAudience(principalOf(req), body));
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/broadcasts/:id/cancel',
+    tag: 'broadcasts',
+    summary: 'Cancel a broadcast: deliveries not yet sent are dropped',
+    params: idParam,
+    handler: async ({ params }, req) => {
+      await checkBroadcastAccess(principalOf(req), params.id);
+      return broadcasts().service.cancel(params.id);
+    },
+  });
+  api.add({
+    method: 'get',
+    path: '/broadcasts/:id/report',
+    tag: 'broadcasts',
+    summary: 'Delivery report: counts per status and error class',
+    params: idParam,
+    handler: async ({ params }, req) => {
+      await checkBroadcastAccess(principalOf(req), params.id);
+      return broadcasts().service.report(params.id);
+    },
+  });
+
+  // ---- contests ----
+  api.add({ method: 'get', path: '/contests', tag: 'contests', summary: 'Contest rounds', query: z.object({ bot: botId.optional() }), handler: async ({ query }, req) => ({ items: await contests().list({ bots: scopeBots(principalOf(req), query.bot) }) }) });
+  const contestOf = async (req: express.Request, id: string, what: 'results' | 'prizes') => {
+    const r = await contests()[what](id);
+    if (!r) throw new HttpError(404, `No contest ${id}`);
+    requireBot(principalOf(req), r.contest.bot);
+    return r;
+  };
+  api.add({ method: 'get', path: '/contests/:id/results', tag: 'contests', summary: 'Ranked results of a contest round', params: idParam, handler: async ({ params }, req) => contestOf(req, params.id, 'results') });
+  api.add({ method: 'get', path: '/contests/:id/prizes', tag: 'contests', summary: 'Prize winners of a contest round', params: idParam, handler: async ({ params }, req) => contestOf(req, params.id, 'prizes') });
+
+  // ---- exports ----
+  const exportQuery = rangeQuery.and(z.object({ format, unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }));
+  const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+  const datasets: Record<string, (p: Principal, q: z.output<typeof exportQuery>, req: express.Request) => Promise<ExportTable>> = {
+    participants: async (p, q) => {
+      const rows: Awaited<ReturnType<typeof participantRows>>['items'] = [];
+      for (let page = 1; rows.length < q.limit; page++) {
+        const r = await participantRows(p, { bot: q.bot, unitId: q.unitId, page, pageSize: 200 });
+        rows.push(...r.items);
+        if (r.items.length < 200) break;
+      }
+      return {
+        name: 'participants',
+        headers: ['id', 'bot', 'channel', 'userId', 'displayName', 'unitId', 'locale', 'consentAt', 'subscribed', 'answered', 'correct', 'streakBest', 'lastInboundAt'],
+        rows: rows.slice(0, q.limit).map((r) => [r.id, r.bot, r.channel, r.userId, r.displayName, r.unitId, r.locale, r.consentAt, r.subscribed, r.answered, r.correct, r.streakBest, r.lastInboundAt]),
+      };
+    },
+    series: async (p, q) => ({
+      name: 'series',
+      headers: ['day', 'participants', 'joined', 'answers', 'correct'],
+      rows: (await stats.queries.series(range(p, q))).map((r) => [r.day, r.participants, r.joined, r.answers, r.correct]),
+    }),
+    units: async (p, q) => ({
+      name: 'units',
+      headers: ['bot', 'unitId', 'name', 'size', 'participants', 'ratePercent', 'answers', 'correct', 'accuracyPercent'],
+      rows: (await stats.queries.units(range(p, q))).map((r) => [r.bot, r.unitId, r.name, r.size, r.participants, pct(r.rate), r.answers, r.correct, pct(r.accuracy)]),
+    }),
+    questions: async (p, q) => ({
+      name: 'questions',
+      headers: ['questionId', 'topic', 'question', 'answers', 'correct', 'accuracyPercent', 'averageTimeMs'],
+      rows: (await stats.queries.questions(range(p, q))).map((r) => [r.questionId, r.topic, r.question, r.answers, r.correct, pct(r.accuracy), r.averageTimeMs]),
+    }),
+    leaderboard: async (p, q) => ({
+      name: 'leaderboard',
+      headers: ['rank', 'name', 'bot', 'channel', 'unitId', 'correct', 'answered', 'streakBest'],
+      rows: (await stats.leaderboard({ bots: scopeBots(p, q.bot), unitId: q.unitId, limit: Math.min(q.limit, 1000) })).map((r) => [r.rank, r.name, r.bot, r.channel, r.unitId, r.correct, r.answered, r.streakBest]),
+    }),
+  };
+  api.add({
+    method: 'get',
+    path: '/exports/:dataset',
+    tag: 'exports',
+    summary: `Download a table as CSV or XLSX: ${Object.keys(datasets).join(', ')}, contest-results (with contestId)`,
+    params: z.object({ dataset: z.enum([...Object.keys(datasets), 'contest-results'] as unknown as [string, ...string[]]) }),
+    query: exportQuery.and(z.object({ contestId: z.string().min(1).max(100).optional() })),
+    produces: EXPORT_TYPES,
+    handler: async ({ params, query }, req, res) => {
+      const p = principalOf(req);
+      let table: ExportTable;
+      if (params.dataset === 'contest-results') {
+        if (!query.contestId) throw new HttpError(400, 'Invalid query: contestId required', 'validation_failed', { fields: [{ field: 'contestId', message: 'required' }] });
+        const r = await contestOf(req, query.contestId, 'results');
+        const headers = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
+        table = { name: 'contest-results', headers, rows: r.rows.map((row) => headers.map((h) => row[h] as never)) };
+      } else {
+        table = await datasets[params.dataset]!(p, query, req);
+      }
+      await sendTable(res, table, query.format, `${params.dataset}-${query.bot ?? 'all'}-${today()}`);
+      return undefined;
+    },
+  });
+
+  const router = Router();
+  router.get('/openapi.json', (req, res) => {
+    const base = deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+    res.json(api.openapi({ title: 'CĐS quiz bot admin API', version: '1.0.0', serverUrl: `${base}/api/v1` }));
+  });
+  router.use(requirePrincipal());
+  router.use(express.json({ limit: '256kb' }));
+  router.use(express.raw({ type: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], limit: '10mb' }));
+  api.mount(router, (spec, req) => {
+    if (spec.adminOnly) requireAdmin(principalOf(req));
+  });
+  return router;
+}

@@ -1,0 +1,143 @@
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { badRequestFromZod } from '../errors.js';
+
+/**
+ * A route described once: express registration, zod validation (400 with the fields at fault)
+ * and its OpenAPI operation all come from the same object, so the document cannot drift.
+ */
+export interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType> {
+  readonly method: 'get' | 'post' | 'patch' | 'delete';
+  /** Express path (`/broadcasts/:id`); OpenAPI gets `{id}`. */
+  readonly path: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly params?: P;
+  /** `admin` only, or any logged-in admin/organiser. */
+  readonly adminOnly?: boolean;
+  /** Response media types other than JSON (exports). */
+  readonly produces?: readonly string[];
+  readonly handler: (
+    input: { query: z.output<Q>; body: z.output<B>; params: z.output<P> },
+    req: Request,
+    res: Response,
+  ) => Promise<unknown>;
+}
+
+type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+
+export class ApiRegistry {
+  readonly routes: AnyRoute[] = [];
+
+  add<Q extends z.ZodType = z.ZodObject<{}>, B extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodObject<{}>>(spec: RouteSpec<Q, B, P>): void {
+    this.routes.push(spec as unknown as AnyRoute);
+  }
+
+  /** Registers every route; a handler's return value is sent as JSON unless it wrote the response itself. */
+  mount(router: Router, guard: (spec: AnyRoute, req: Request) => void): void {
+    for (const spec of this.routes) {
+      router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+        try {
+          guard(spec, req);
+          const parse = (schema: z.ZodType | undefined, value: unknown, what: string) => {
+            if (!schema) return value;
+            const r = schema.safeParse(value ?? {});
+            if (!r.success) throw badRequestFromZod(r.error, what);
+            return r.data;
+          };
+          const input = {
+            params: parse(spec.params, req.params, 'path'),
+            query: parse(spec.query, req.query, 'query'),
+            body: parse(spec.body, req.body, 'body'),
+          };
+          const out = await spec.handler(input as never, req, res);
+          if (!res.headersSent) res.json(out ?? { ok: true });
+        } catch (err) {
+          next(err);
+        }
+      });
+    }
+  }
+
+  /** OpenAPI 3.1 document, schemas generated with zod 4's `z.toJSONSchema`. */
+  openapi(info: { title: string; version: string; serverUrl: string }): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    const json = (s: z.ZodType, io: 'input' | 'output' = 'input') => {
+      try {
+        return z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    };
+    for (const spec of this.routes) {
+      const oaPath = spec.path.replace(/:(\w+)/g, '{$1}');
+      const parameters: unknown[] = [];
+      for (const [where, schema] of [['path', spec.params], ['query', spec.query]] as const) {
+        if (!schema) continue;
+        const js = json(schema);
+        const props = (js.properties ?? {}) as Record<string, Record<string, unknown>>;
+        const required = new Set((js.required as string[] | undefined) ?? []);
+        for (const [name, s] of Object.entries(props)) {
+          const { description, ...rest } = s;
+          parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: rest, ...(description ? { description } : {}) });
+        }
+      }
+      const op: Record<string, unknown> = {
+        tags: [spec.tag],
+        summary: spec.summary + (spec.adminOnly ? ' (role admin)' : ''),
+        operationId: `${spec.method}${oaPath.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+        parameters,
+        responses: {
+          '200': spec.produces
+            ? { description: 'The file', content: Object.fromEntries(spec.produces.map((m) => [m, { schema: { type: 'string', format: 'binary' } }])) }
+            : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      };
+      if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: json(spec.body) } } };
+      (paths[oaPath] ??= {})[spec.method] = op;
+    }
+    const error = {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { type: 'string' },
+            message: { type: 'string' },
+            details: {
+              type: 'object',
+              properties: { fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+            },
+          },
+        },
+      },
+    };
+    const response = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+    return {
+      openapi: '3.1.0',
+      info: { title: info.title, version: info.version, description: 'Admin REST API. Send `Authorization: Bearer <token>` (create one with `npm run cli -- token create`).' },
+      servers: [{ url: info.serverUrl }],
+      security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+      paths,
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'cds_admin', description: 'Admin pages; writes also need the X-CSRF-Token header' },
+        },
+        schemas: { Error: error },
+        responses: {
+          BadRequest: response('Invalid input; details.fields lists each field at fault'),
+          Unauthorized: response('No or unknown credentials'),
+          Forbidden: response('Not allowed for this role or bot'),
+        },
+      },
+    };
+  }
+}

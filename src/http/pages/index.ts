@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { Router, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { z } from 'zod';
+import {
+  authenticate,
+  CSRF_HEADER,
+  MIN_PASSWORD_LENGTH,
+  principalOf,
+  requirePrincipal,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+  visibleBots,
+  type AdminService,
+} from '../../admin/index.js';
+import { readLocaleResources } from '../../i18n/index.js';
+import type { MountedRouter } from '../app.js';
+import { badRequestFromZod, HttpError } from '../errors.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const STATIC_DIR = path.join(here, 'static');
+const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+
+export interface AdminWebDeps {
+  readonly admin: AdminService;
+  readonly isProduction: boolean;
+  readonly contentDir: string;
+  readonly loginMaxPer15Min: number;
+  /** On: anyone may use /simulator; off: logged-in admins only. */
+  readonly simulatorEnabled: boolean;
+  /** Bot ids known to the server, for the pages' pickers. */
+  readonly bots: () => readonly string[];
+  /** The REST API router (`/api/v1`). */
+  readonly apiRouter?: Router | undefined;
+  /** Agendash for the scheduler, admins only. */
+  readonly agendash?: Router | undefined;
+  /** The web channel's API (POST/GET /messages). */
+  readonly simulatorApi?: Router | undefined;
+}
+
+/** Helmet with a CSP that allows only this origin (Agendash needs inline styles). */
+function security(isProduction: boolean): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(isProduction ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: isProduction,
+  });
+}
+
+const loginBody = z.object({ email: z.string().trim().min(3).max(200), password: z.string().min(1).max(200) });
+const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(200) });
+
+/** Rejects cross-site writes to routes without a CSRF token of their own (Agendash): Origin must be this host. */
+const sameOriginWrites: RequestHandler = (req, _res, next) => {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+  const origin = req.headers.origin;
+  const host = req.get('host');
+  if (!origin || !host || new URL(origin).host !== host) return next(new HttpError(403, 'Cross-site request refused', 'csrf'));
+  next();
+};
+
+const sendPage = (file: string): RequestHandler => (_req, res) => {
+  res.setHeader('Cache-Control', 'no-store');
+  res.sendFile(path.join(STATIC_DIR, file));
+};
+
+/**
+ * `/admin` (pages, login, session, static assets, Agendash), `/simulator` and `/api/v1`, each behind
+ * helmet, the cookie parser and the caller lookup.
+ */
+export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
+  const common = [security(deps.isProduction), cookieParser(), authenticate(deps.admin)];
+  const cookie = sessionCookieOptions(deps.isProduction);
+  const translations = readLocaleResources(deps.contentDir);
+
+  // ---- /admin ----
+  const admin = Router();
+  admin.use(...common);
+  admin.use('/static', express.static(STATIC_DIR, { maxAge: deps.isProduction ? '1h' : 0, index: false }));
+  admin.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: deps.isProduction ? '1d' : 0 }));
+  admin.get('/i18n/:lng.json', (req, res, next) => {
+    const lng = req.params.lng === 'en' ? 'en' : req.params.lng === 'vi' ? 'vi' : null;
+    if (!lng) return next(new HttpError(404, 'No such language'));
+    res.json(translations[lng]?.admin ?? {});
+  });
+  admin.get('/login', sendPage('login.html'));
+  admin.post(
+    '/login',
+    rateLimit({
+      windowMs: 15 * 60 * 1000,
+      limit: deps.loginMaxPer15Min,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      handler: (_req, res) => {
+        res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many failed logins; try again in 15 minutes' } });
+      },
+    }),
+    express.json({ limit: '10kb' }),
+    async (req, res, next) => {
+      try {
+        const body = loginBody.safeParse(req.body);
+        if (!body.success) throw badRequestFromZod(body.error, 'login');
+        const r = await deps.admin.login(body.data.email, body.data.password);
+        if (!r) throw new HttpError(401, 'Wrong email or password', 'login_failed');
+        res.cookie(SESSION_COOKIE, r.sessionId, cookie);
+        res.json({ ok: true, mustChangePassword: r.principal.mustChangePassword, csrfToken: r.csrfToken });
+      } catch (err) {
+        next(err);
+      }
+    },
+  );
+  admin.post('/logout', async (req, res, next) => {
+    try {
+      const sid = (req.cookies as Record<string, string>)[SESSION_COOKIE];
+      if (sid && req.authVia === 'session') await deps.admin.logout(sid);
+      res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
+      res.json({ ok: true });
+    } catch (err) {
+      next(err);
+    }
+  });
+  admin.get('/session', requirePrincipal({ allowPasswordChangePending: true }), (req, res) => {
+    const p = principalOf(req);
+    const visible = visibleBots(p);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      user: { name: p.name, role: p.role },
+      mustChangePassword: p.mustChangePassword,
+      csrfToken: req.csrfToken ?? null,
+      csrfHeader: CSRF_HEADER,
+      bots: visible ?? deps.bots(),
+      agendash: !!deps.agendash && p.role === 'admin',
+    });
+  });
+  admin.post('/password', requirePrincipal({ allowPasswordChangePending: true }), express.json({ limit: '10kb' }), async (req, res, next) => {
+    try {
+      const p = principalOf(req);
+      if (p.kind !== 'user') throw new HttpError(403, 'Only a logged-in user can change a password');
+      const body = passwordBody.safeParse(req.body);
+      if (!body.success) throw badRequestFromZod(body.error, 'body');
+      await deps.admin.changePassword(p.id, body.data.currentPassword, body.data.newPassword);
+      res.json({ ok: true });
+    } catch (err) {
+      next(err);
+    }
+  });
+  if (deps.agendash) {
+    const onlyAdmins: RequestHandler = (req, res, next) => {
+      if (!req.principal || req.principal.mustChangePassword) return res.redirect(302, '/admin/login');
+      if (req.principal.role !== 'admin') return next(new HttpError(403, 'Only admins may see the scheduler'));
+      next();
+    };
+    admin.use('/jobs', onlyAdmins, sameOriginWrites, deps.agendash);
+  }
+  admin.get('/', (req, res, next) => {
+    if (!req.principal) return res.redirect(302, '/admin/login');
+    if (req.principal.mustChangePassword) return res.redirect(302, '/admin/login?change=1');
+    sendPage('admin.html')(req, res, next);
+  });
+
+  // ---- /simulator ----
+  const simulator = Router();
+  simulator.use(...common);
+  const simulatorAccess: RequestHandler = (req, res, next) => {
+    if (deps.simulatorEnabled) return next();
+    if (req.principal?.kind === 'user' && !req.principal.mustChangePassword) return next();
+    if (req.path === '/' && req.method === 'GET') return res.redirect(302, '/admin/login');
+    next(new HttpError(req.principal ? 403 : 401, 'The simulator is for logged-in admins on this server'));
+  };
+  simulator.use(simulatorAccess);
+  simulator.get('/', sendPage('simulator.html'));
+  simulator.get('/bots', (req, res) => {
+    const visible = req.principal ? visibleBots(req.principal) : null;
+    res.json({ bots: visible ?? deps.bots() });
+  });
+  if (deps.simulatorApi) simulator.use('/api', deps.simulatorApi);
+  else simulator.use('/api', (_req, _res, next) => next(new HttpError(503, 'The web channel is not running', 'unavailable')));
+
+  const routes: MountedRouter[] = [
+    { path: '/admin', router: admin },
+    { path: '/simulator', router: simulator },
+  ];
+  if (deps.apiRouter) {
+    const api = Router();
+    api.use(...common);
+    api.use(deps.apiRouter);
+    routes.push({ path: '/api/v1', router: api });
+  }
+  return routes;
+}
+
+/** True when the static pages exist (a packaging check for tests). */
+export const staticDirExists = (): boolean => fs.existsSync(STATIC_DIR);

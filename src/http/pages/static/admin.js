@@ -1,0 +1,254 @@
+import { api, el, languageToggle, loadTranslations, setCsrf, t } from './common.js';
+
+const $ = (id) => document.getElementById(id);
+const Chart = window.Chart;
+const charts = {};
+let session;
+
+const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN'));
+const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
+const notice = (box, text, error = false) => box.replaceChildren(el('div', { class: error ? 'notice error' : 'notice' }, text));
+
+function query(extra = {}) {
+  const p = new URLSearchParams();
+  if ($('bot').value) p.set('bot', $('bot').value);
+  if ($('from').value) p.set('from', $('from').value);
+  if ($('to').value) p.set('to', $('to').value);
+  for (const [k, v] of Object.entries(extra)) p.set(k, v);
+  return p.toString();
+}
+
+function drawChart(id, config) {
+  charts[id]?.destroy();
+  charts[id] = new Chart($(id), { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
+}
+
+async function loadOverview() {
+  const q = query();
+  const [overview, series, units, questions] = await Promise.all([
+    api(`/api/v1/stats/overview?${q}`),
+    api(`/api/v1/stats/series?${q}`),
+    api(`/api/v1/stats/units?${q}`),
+    api(`/api/v1/stats/questions?${query({ locale: document.documentElement.lang })}`),
+  ]);
+  $('stat-participants').textContent = fmt(overview.participants);
+  $('stat-joined').textContent = fmt(overview.joined);
+  $('stat-answers').textContent = fmt(overview.answers);
+  $('stat-accuracy').textContent = pct(overview.accuracy);
+  drawChart('chart-series', {
+    type: 'line',
+    data: {
+      labels: series.items.map((p) => p.day.slice(5)),
+      datasets: [
+        { label: t('overview.seriesParticipants'), data: series.items.map((p) => p.participants), borderColor: '#1f6feb', backgroundColor: '#1f6feb33', fill: true },
+        { label: t('overview.seriesAnswers'), data: series.items.map((p) => p.answers), borderColor: '#c8102e', backgroundColor: '#c8102e22' },
+      ],
+    },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+  const topUnits = units.items.slice(0, 15);
+  drawChart('chart-units', {
+    type: 'bar',
+    data: {
+      labels: topUnits.map((u) => u.name ?? u.unitId ?? t('overview.noUnit')),
+      datasets: [{ label: t('overview.unitParticipants'), data: topUnits.map((u) => u.participants), backgroundColor: '#1b7f3b' }],
+    },
+    options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+  const topQuestions = questions.items.slice(0, 20);
+  drawChart('chart-questions', {
+    type: 'bar',
+    data: {
+      labels: topQuestions.map((q) => q.questionId),
+      datasets: [{ label: t('overview.questionAccuracy'), data: topQuestions.map((q) => (q.accuracy === null ? 0 : Math.round(q.accuracy * 1000) / 10)), backgroundColor: '#e3a008' }],
+    },
+    options: { scales: { y: { beginAtZero: true, max: 100 } } },
+  });
+}
+
+async function loadLeaderboard() {
+  const r = await api(`/api/v1/stats/leaderboard?${query({ limit: '20' })}`);
+  $('leaderboard-rows').replaceChildren(
+    ...(r.participants.length
+      ? r.participants.map((p) => el('tr', {}, el('td', {}, p.rank), el('td', {}, p.name), el('td', {}, p.unitId ?? '–'), el('td', {}, p.correct), el('td', {}, p.answered), el('td', {}, p.streakBest)))
+      : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, t('overview.empty')))]),
+  );
+}
+
+function broadcastInput() {
+  const bots = [...$('b-bots').selectedOptions].map((o) => o.value);
+  const units = $('b-units').value.split(',').map((s) => s.trim()).filter(Boolean);
+  const input = {
+    text: { vi: $('b-text-vi').value },
+    audience: { bots, units },
+    sendAt: $('b-send-at').value || 'now',
+  };
+  if ($('b-title').value.trim()) input.title = $('b-title').value.trim();
+  if ($('b-text-en').value.trim()) input.text.en = $('b-text-en').value.trim();
+  return input;
+}
+
+const audienceCount = (p) => p?.audience?.count ?? p?.audienceSize ?? p?.recipients ?? p?.count ?? p?.audience?.total;
+
+async function previewBroadcast() {
+  try {
+    const p = await api('/api/v1/broadcasts/preview', { method: 'POST', body: broadcastInput() });
+    $('b-preview-box').hidden = false;
+    const count = audienceCount(p);
+    $('b-audience').textContent = count === undefined ? '' : t('broadcast.audience', { count });
+    const lng = document.documentElement.lang;
+    const messages = Array.isArray(p?.messages) ? p.messages : [];
+    const pick = messages.find((m) => m.locale === lng && m.channel === 'neutral') ?? messages.find((m) => m.locale === lng) ?? messages[0];
+    const when = p?.sendAtLocal ? `\n\n⏰ ${p.sendAtLocal}` : '';
+    $('b-preview-text').textContent = pick?.message?.text ? pick.message.text + (pick.message.choices?.length ? `\n[${pick.message.choices.map((c) => c.title).join('] [')}]` : '') + when : JSON.stringify(p, null, 2);
+  } catch (err) {
+    notice($('b-message'), err.status === 501 ? t('broadcast.unavailable') : t('error.generic', { message: err.message }), true);
+  }
+}
+
+async function scheduleBroadcast(e) {
+  e.preventDefault();
+  try {
+    await api('/api/v1/broadcasts', { method: 'POST', body: broadcastInput() });
+    notice($('b-message'), t('broadcast.created'));
+    await loadBroadcasts();
+  } catch (err) {
+    notice($('b-message'), err.status === 501 ? t('broadcast.unavailable') : t('error.generic', { message: err.message }), true);
+  }
+}
+
+const idOf = (b) => String(b.id ?? b._id);
+
+async function loadBroadcasts() {
+  let r;
+  try {
+    r = await api('/api/v1/broadcasts?limit=50');
+  } catch (err) {
+    $('broadcast-rows').replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, err.status === 501 ? t('broadcast.unavailable') : err.message)));
+    return;
+  }
+  $('broadcast-rows').replaceChildren(
+    ...r.items.map((b) => {
+      const id = idOf(b);
+      const cancellable = ['scheduled', 'sending', 'draft'].includes(b.status);
+      return el(
+        'tr',
+        { dataset: { id } },
+        el('td', {}, id.slice(-6)),
+        el('td', {}, b.title ?? b.text?.vi?.slice(0, 60) ?? ''),
+        el('td', { class: 'status' }, b.status ?? ''),
+        el('td', {}, b.sendAtLocal ?? (b.sendAt ? new Date(b.sendAt).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '')),
+        el(
+          'td',
+          { class: 'row' },
+          el('button', { type: 'button', class: 'secondary report', onclick: () => showReport(id) }, t('broadcast.report')),
+          cancellable ? el('button', { type: 'button', class: 'cancel', onclick: () => cancelBroadcast(id) }, t('broadcast.cancel')) : null,
+        ),
+      );
+    }),
+  );
+}
+
+async function showReport(id) {
+  try {
+    const r = await api(`/api/v1/broadcasts/${encodeURIComponent(id)}/report`);
+    $('b-report').hidden = false;
+    $('b-report').textContent = JSON.stringify(r, null, 2);
+  } catch (err) {
+    notice($('b-message'), t('error.generic', { message: err.message }), true);
+  }
+}
+
+async function cancelBroadcast(id) {
+  if (!confirm(t('broadcast.confirmCancel'))) return;
+  try {
+    await api(`/api/v1/broadcasts/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+    notice($('b-message'), t('broadcast.cancelled'));
+    await loadBroadcasts();
+  } catch (err) {
+    notice($('b-message'), t('error.generic', { message: err.message }), true);
+  }
+}
+
+async function loadContests() {
+  const select = $('contest-select');
+  try {
+    const r = await api(`/api/v1/contests?${$('bot').value ? `bot=${encodeURIComponent($('bot').value)}` : ''}`);
+    select.replaceChildren(el('option', { value: '' }, '—'), ...r.items.map((c) => el('option', { value: c.id }, `${c.title ?? c.id} (${c.bot})`)));
+    if (!r.items.length) $('contest-message').replaceChildren(el('p', { class: 'muted' }, t('contest.none')));
+    else $('contest-message').replaceChildren();
+  } catch (err) {
+    $('contest-message').replaceChildren(el('p', { class: 'muted' }, err.status === 501 ? t('contest.unavailable') : err.message));
+  }
+}
+
+async function showContest() {
+  const id = $('contest-select').value;
+  if (!id) return $('contest-table').replaceChildren();
+  const r = await api(`/api/v1/contests/${encodeURIComponent(id)}/results`);
+  const headers = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
+  $('contest-table').replaceChildren(
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...r.rows.map((row) => el('tr', {}, ...headers.map((h) => el('td', {}, row[h] ?? ''))))),
+  );
+}
+
+function renderExports() {
+  const datasets = ['participants', 'series', 'units', 'questions', 'leaderboard'];
+  $('export-links').replaceChildren(
+    ...datasets.map((d) =>
+      el('p', {}, el('strong', {}, t(`export.${d}`)), ' ',
+        el('a', { href: `/api/v1/exports/${d}?${query({ format: 'csv' })}`, download: '' }, 'CSV'),
+        el('a', { href: `/api/v1/exports/${d}?${query({ format: 'xlsx' })}`, download: '', class: `export-${d}-xlsx` }, 'XLSX')),
+    ),
+  );
+}
+
+async function refresh() {
+  try {
+    await Promise.all([loadOverview(), loadLeaderboard(), loadBroadcasts(), loadContests()]);
+    renderExports();
+    $('message').replaceChildren();
+  } catch (err) {
+    if (err.status === 401) location.href = '/admin/login';
+    notice($('message'), t('error.generic', { message: err.message }), true);
+  }
+  document.body.dataset.ready = 'true';
+}
+
+async function main() {
+  await loadTranslations();
+  try {
+    session = await api('/admin/session');
+  } catch {
+    location.href = '/admin/login';
+    return;
+  }
+  setCsrf(session.csrfToken);
+  if (session.mustChangePassword) {
+    location.href = '/admin/login?change=1';
+    return;
+  }
+  $('jobs-link').hidden = !session.agendash;
+  const bots = session.bots ?? [];
+  $('bot').replaceChildren(el('option', { value: '' }, t('filter.allBots')), ...bots.map((b) => el('option', { value: b }, b)));
+  $('b-bots').replaceChildren(...bots.map((b) => el('option', { value: b }, b)));
+  languageToggle($('lang'), () => {
+    $('bot').options[0].textContent = t('filter.allBots');
+    refresh();
+  });
+  $('filters').addEventListener('submit', (e) => {
+    e.preventDefault();
+    refresh();
+  });
+  $('b-preview').addEventListener('click', previewBroadcast);
+  $('broadcast-form').addEventListener('submit', scheduleBroadcast);
+  $('contest-select').addEventListener('change', () => showContest().catch((err) => notice($('contest-message'), err.message, true)));
+  $('logout').addEventListener('click', async () => {
+    await api('/admin/logout', { method: 'POST' }).catch(() => undefined);
+    location.href = '/admin/login';
+  });
+  await refresh();
+}
+
+main();

@@ -1,0 +1,12 @@
+/** Every Agenda job name of the product, one place, so Agendash and code agree. */
+export const JOB = {
+  dailyQuestion: 'daily-question',
+  campaignReminder: 'campaign-reminder',
+  /** Materialises a broadcast's deliveries and starts one `broadcast-batch` job per batch. */
+  broadcast: 'broadcast',
+  broadcastBatch: 'broadcast-batch',
+  inboxSweeper: 'inbox-sweeper',
+  zaloTokenRefresh: 'zalo-token-refresh',
+  contestClose: 'contest-close',
+} as const;
+export type JobName = (typeof JOB)[keyof typeof JOB];

@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { DateTime } from 'luxon';
+import { CHANNELS, LOCALES, type ChannelName, type Clock, type Locale, type OutboundMessage } from '../domain/index.js';
+import type { Broadcast, BroadcastText, DeliveryStatus, Models } from '../db/models/index.js';
+import { badRequestFromZod, HttpError } from '../http/errors.js';
+import type { Translate } from '../i18n/index.js';
+import { JOB, scheduleOnce, type Scheduler } from '../jobs/index.js';
+import { participantFilter } from './audience.js';
+import type { Fanout } from './fanout.js';
+import { manualMessage, withStopFooter } from './message.js';
+import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastInputParsed } from './schema.js';
+import { formatLocal, parseLocalDateTime } from './timing.js';
+
+/** Renders a neutral message as one platform will show it (from the channels room, when it offers one). */
+export type RenderForPlatform = (channel: ChannelName, message: OutboundMessage, locale: Locale) => unknown;
+
+/** A broadcast as the admin API, pages and CLI show it. */
+export interface BroadcastView {
+  id: string;
+  kind: Broadcast['kind'];
+  status: Broadcast['status'];
+  title: string;
+  text: { vi: string; en: string | null } | null;
+  messageKey: string | null;
+  audience: Broadcast['audience'];
+  eventUpdate: boolean;
+  /** UTC ISO instant. */
+  sendAt: string;
+  /** Asia/Ho_Chi_Minh, dd/MM/yyyy HH:mm. */
+  sendAtLocal: string;
+  createdBy: string;
+  createdAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelledAt: string | null;
+  audienceSize: number | null;
+}
+
+export interface DeliveryReport {
+  broadcast: BroadcastView;
+  total: number;
+  byStatus: Record<DeliveryStatus, number>;
+  byReason: Record<string, number>;
+  byChannel: Record<string, Record<DeliveryStatus, number>>;
+  byUnit: Record<string, Record<DeliveryStatus, number>>;
+  delivered: number;
+  read: number;
+}
+
+export interface BroadcastPreview {
+  audienceSize: number;
+  byChannel: Partial<Record<ChannelName, number>>;
+  sendAt: string;
+  sendAtLocal: string;
+  messages: Array<{ locale: Locale; channel: ChannelName | 'neutral'; message: OutboundMessage; rendered: unknown }>;
+}
+
+interface ServiceDeps {
+  models: Models;
+  scheduler: Scheduler;
+  fanout: Fanout;
+  t: Translate;
+  timeZone: string;
+  clock: Clock;
+  render?: RenderForPlatform | undefined;
+}
+
+const emptyCounts = (): Record<DeliveryStatus, number> => ({ pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 });
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function toView(b: Broadcast, timeZone: string): BroadcastView {
+  return {
+    id: b._id,
+    kind: b.kind,
+    status: b.status,
+    title: b.title,
+    text: b.message ? { vi: b.message.vi.text, en: b.message.en?.text ?? null } : null,
+    messageKey: b.messageRef?.key ?? null,
+    audience: b.audience,
+    eventUpdate: b.eventUpdate,
+    sendAt: new Date(b.sendAt).toISOString(),
+    sendAtLocal: formatLocal(new Date(b.sendAt), timeZone),
+    createdBy: b.createdBy,
+    createdAt: iso(b.createdAt),
+    startedAt: iso(b.startedAt),
+    finishedAt: iso(b.finishedAt),
+    cancelledAt: iso(b.cancelledAt),
+    audienceSize: b.audienceSize,
+  };
+}
+
+function textFor(input: BroadcastInputParsed, locale: Locale): BroadcastText | null {
+  const text = locale === 'vi' ? input.text.vi : input.text.en;
+  if (!text) return null;
+  return {
+    text,
+    choices: input.choices.map((c, i) => ({ title: (locale === 'en' ? c.en : undefined) ?? c.vi, payload: c.payload ?? `BROADCAST_CHOICE_${i + 1}` })),
+    link: input.link ? { url: input.link.url, title: (locale === 'en' ? input.link.title.en : undefined) ?? input.link.title.vi } : null,
+  };
+}
+
+/** Organisers' broadcasts: create, preview, edit, cancel, list, report. */
+export function createBroadcastService(deps: ServiceDeps) {
+  const { models, clock, timeZone } = deps;
+  const agenda = deps.scheduler.agenda;
+
+  function parse<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
+    const r = schema.safeParse(raw);
+    if (!r.success) throw badRequestFromZod(r.error, what);
+    return r.data;
+  }
+
+  function resolveSendAt(sendAt: string): Date {
+    const now = clock();
+    if (sendAt === 'now') return now;
+    const at = parseLocalDateTime(sendAt, timeZone);
+    if (!at) throw new HttpError(400, `Invalid sendAt "${sendAt}": use "now" or a date like 2026-10-10T08:00 (${timeZone})`);
+    if (at.getTime() < now.getTime() - 60_000) throw new HttpError(400, `sendAt ${formatLocal(at, timeZone)} is in the past`);
+    return at;
+  }
+
+  function fields(input: BroadcastInputParsed) {
+    return {
+      title: input.title ?? input.text.vi.slice(0, 60),
+      message: { vi: textFor(input, 'vi')!, en: textFor(input, 'en') },
+      audience: {
+        bots: input.audience.bots,
+        channels: input.audience.channels,
+        units: input.audience.units,
+        activeWithinDays: input.audience.activeWithinDays ?? null,
+        answeredToday: input.audience.answeredToday ?? null,
+      },
+      eventUpdate: input.eventUpdate,
+      sendAt: resolveSendAt(input.sendAt),
+    };
+  }
+
+  async function load(id: string): Promise<Broadcast> {
+    const b = await models.Broadcast.findById(id).lean<Broadcast>();
+    if (!b) throw new HttpError(404, `No broadcast ${id}`);
+    return b;
+  }
+
+  async function schedule(id: string, at: Date): Promise<void> {
+    await scheduleOnce(agenda, JOB.broadcast, { broadcastId: id }, { broadcastId: id }, at);
+  }
+
+  async function create(raw: unknown, createdBy: string): Promise<BroadcastView> {
+    const input = parse(broadcastInputSchema, raw, 'broadcast');
+    const f = fields(input);
+    const id = `bc-${DateTime.fromJSDate(clock(), { zone: timeZone }).toFormat('yyyyMMdd')}-${randomBytes(4).toString('hex')}`;
+    const doc = await models.Broadcast.create({
+      _id: id,
+      kind: 'manual',
+      status: 'scheduled',
+      ...f,
+      messageRef: null,
+      daily: null,
+      createdBy,
+      cursor: { lastParticipantId: null, batches: 0, complete: false },
+    });
+    await schedule(id, f.sendAt);
+    const size = await deps.fanout.audienceSize(f);
+    await models.Broadcast.updateOne({ _id: id }, { $set: { audienceSize: size } });
+    return toView({ ...(doc.toObject() as Broadcast), audienceSize: size }, timeZone);
+  }
+
+  async function preview(raw: unknown): Promise<BroadcastPreview> {
+    const input = parse(broadcastInputSchema, raw, 'broadcast');
+    const f = fields(input);
+    const now = clock();
+    const byChannel: Partial<Record<ChannelName, number>> = {};
+    const channels = f.audience.channels.length ? f.audience.channels : [...CHANNELS];
+    for (const channel of channels) {
+      const n = await models.Participant.countDocuments(participantFilter({ ...f.audience, channels: [channel] }, now));
+      if (n > 0 || f.audience.channels.length) byChannel[channel] = n;
+    }
+    const audienceSize = await deps.fanout.audienceSize(f);
+    const messages: BroadcastPreview['messages'] = [];
+    for (const locale of LOCALES) {
+      if (locale === 'en' && !f.message.en) continue;
+      const message = withStopFooter(manualMessage({ message: f.message }, locale), locale, deps.t);
+      messages.push({ locale, channel: 'neutral', message, rendered: message });
+      if (deps.render) {
+        for (const channel of channels.filter((c) => c !== 'web')) messages.push({ locale, channel, message, rendered: deps.render(channel, message, locale) });
+      }
+    }
+    return { audienceSize, byChannel, sendAt: f.sendAt.toISOString(), sendAtLocal: formatLocal(f.sendAt, timeZone), messages };
+  }
+
+  async function update(id: string, rawPatch: unknown): Promise<BroadcastView> {
+    const patch = parse(broadcastPatchSchema, rawPatch, 'broadcast');
+    const b = await load(id);
+    if (b.kind !== 'manual') throw new HttpError(409, `Broadcast ${id} is generated (${b.kind}) and cannot be edited`);
+    if (b.status !== 'scheduled') throw new HttpError(409, `Broadcast ${id} is ${b.status}: only scheduled broadcasts can be edited`);
+    const current: BroadcastInputParsed = {
+      title: b.title,
+      text: { vi: b.message!.vi.text, ...(b.message!.en ? { en: b.message!.en.text } : {}) },
+      choices: b.message!.vi.choices.map((c, i) => ({ vi: c.title, payload: c.payload, ...(b.message!.en?.choices[i] ? { en: b.message!.en.choices[i]!.title } : {}) })),
+      ...(b.message!.vi.link ? { link: { url: b.message!.vi.link.url, title: { vi: b.message!.vi.link.title, ...(b.message!.en?.link ? { en: b.message!.en.link.title } : {}) } } } : {}),
+      audience: {
+        bots: b.audience.bots,
+        channels: b.audience.channels,
+        units: b.audience.units,
+        ...(b.audience.activeWithinDays ? { activeWithinDays: b.audience.activeWithinDays } : {}),
+        ...(b.audience.answeredToday !== null ? { answeredToday: b.audience.answeredToday } : {}),
+      },
+      sendAt: patch.sendAt ?? new Date(b.sendAt).toISOString(),
+      eventUpdate: b.eventUpdate,
+    };
+    const merged = parse(broadcastInputSchema, { ...current, ...stripUndefined(patch) }, 'broadcast');
+    const f = fields(merged);
+    const updated = await models.Broadcast.findOneAndUpdate({ _id: id, status: 'scheduled' }, { $set: f }, { returnDocument: 'after' }).lean<Broadcast>();
+    if (!updated) throw new HttpError(409, `Broadcast ${id} has started and can no longer be edited`);
+    await agenda.cancel({ name: JOB.broadcast, data: { broadcastId: id } });
+    await schedule(id, f.sendAt);
+    return toView(updated, timeZone);
+  }
+
+  /** Cancels a scheduled or running broadcast; a running one stops within one chunk (seconds). */
+  async function cancel(id: string): Promise<BroadcastView> {
+    const b = await load(id);
+    if (b.status === 'done' || b.status === 'cancelled') throw new HttpError(409, `Broadcast ${id} is already ${b.status}`);
+    const updated = await models.Broadcast.findOneAndUpdate(
+      { _id: id, status: { $in: ['scheduled', 'sending'] } },
+      { $set: { status: 'cancelled', cancelledAt: clock() } },
+      { returnDocument: 'after' },
+    ).lean<Broadcast>();
+    if (!updated) throw new HttpError(409, `Broadcast ${id} finished before it could be cancelled`);
+    await agenda.cancel({ name: JOB.broadcast, data: { broadcastId: id } });
+    await deps.fanout.skipOpen(id, 'cancelled');
+    return toView(updated, timeZone);
+  }
+
+  async function list(rawFilter: unknown = {}): Promise<BroadcastView[]> {
+    const f = parse(broadcastListFilterSchema, rawFilter ?? {}, 'filter');
+    const q: Record<string, unknown> = {};
+    if (f.status) q.status = f.status;
+    if (f.kind) q.kind = f.kind;
+    const docs = await models.Broadcast.find(q).sort({ sendAt: -1 }).limit(f.limit).lean<Broadcast[]>();
+    return docs.map((d) => toView(d, timeZone));
+  }
+
+  async function get(id: string): Promise<BroadcastView> {
+    return toView(await load(id), timeZone);
+  }
+
+  /** Counts by status, reason, channel and unit; every recipient appears once (one delivery each). */
+  async function report(id: string): Promise<DeliveryReport> {
+    const b = await load(id);
+    const groups = await models.Delivery.aggregate<{
+      _id: { status: DeliveryStatus; reason: string | null; channel: string; unitId: string | null };
+      n: number;
+      read: number;
+      delivered: number;
+    }>([
+      { $match: { broadcastId: id } },
+      {
+        $group: {
+          _id: { status: '$status', reason: '$reason', channel: '$channel', unitId: '$unitId' },
+          n: { $sum: 1 },
+          read: { $sum: { $cond: [{ $ifNull: ['$readAt', false] }, 1, 0] } },
+          delivered: { $sum: { $cond: [{ $ifNull: ['$deliveredAt', false] }, 1, 0] } },
+        },
+      },
+    ]);
+    const r: DeliveryReport = { broadcast: toView(b, timeZone), total: 0, byStatus: emptyCounts(), byReason: {}, byChannel: {}, byUnit: {}, delivered: 0, read: 0 };
+    for (const g of groups) {
+      const { status, reason, channel } = g._id;
+      const unit = g._id.unitId ?? '(none)';
+      r.total += g.n;
+      r.byStatus[status] += g.n;
+      if (reason && status !== 'sent') r.byReason[reason] = (r.byReason[reason] ?? 0) + g.n;
+      (r.byChannel[channel] ??= emptyCounts())[status] += g.n;
+      (r.byUnit[unit] ??= emptyCounts())[status] += g.n;
+      r.read += g.read;
+      r.delivered += Math.max(g.delivered, g.read);
+    }
+    return r;
+  }
+
+  return { create, preview, update, cancel, list, get, report };
+}
+
+export type BroadcastService = ReturnType<typeof createBroadcastService>;
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,59 @@
+import type { Locale, OutboundMessage } from '../domain/index.js';
+import type { Broadcast } from '../db/models/index.js';
+import type { Translate } from '../i18n/index.js';
+
+/** Builds today's question for a bot (from the conversation room). */
+export type DailyQuestionMessage = (botId: string, day: string, locale: Locale) => OutboundMessage | Promise<OutboundMessage>;
+
+/** Adds the "how to stop reminders" line every broadcast carries, in the member's language. */
+export function withStopFooter(message: OutboundMessage, locale: Locale, t: Translate): OutboundMessage {
+  return { ...message, text: `${message.text}\n\n${t(locale, 'outreach:footer.stop')}` };
+}
+
+/** A manual broadcast's text in a locale, falling back to Vietnamese. Pure. */
+export function manualMessage(b: Pick<Broadcast, 'message'>, locale: Locale): OutboundMessage {
+  const m = b.message!;
+  const text = locale === 'en' && m.en ? m.en : m.vi;
+  return {
+    text: text.text,
+    ...(text.choices.length ? { choices: text.choices.map((c) => ({ title: c.title, payload: c.payload })) } : {}),
+    ...(text.link ? { link: { title: text.link.title, url: text.link.url } } : {}),
+  };
+}
+
+/**
+ * The message one participant receives for a broadcast, footer included. Builders are cached per
+ * locale by the caller (`MessageCache`), so a batch builds each locale once.
+ */
+export async function composeMessage(
+  b: Pick<Broadcast, 'kind' | 'message' | 'messageRef' | 'daily'>,
+  locale: Locale,
+  deps: { t: Translate; dailyQuestionMessage?: DailyQuestionMessage | undefined },
+): Promise<OutboundMessage> {
+  let base: OutboundMessage;
+  if (b.kind === 'daily' && b.daily) {
+    if (!deps.dailyQuestionMessage) throw new Error('dailyQuestionMessage is not wired');
+    base = await deps.dailyQuestionMessage(b.daily.bot, b.daily.day, locale);
+  } else if (b.messageRef) {
+    const ref = b.messageRef;
+    const local = Object.fromEntries(Object.entries(ref.localVars ?? {}).map(([k, v]) => [k, (locale === 'en' ? v.en : undefined) ?? v.vi]));
+    base = { text: deps.t(locale, ref.key, { ...ref.vars, ...local, ...(ref.context ? { context: ref.context } : {}) }) };
+  } else {
+    base = manualMessage(b, locale);
+  }
+  return withStopFooter(base, locale, deps.t);
+}
+
+/** Per-batch memo of composed messages by locale (the daily question is the same for everyone). */
+export class MessageCache {
+  private readonly byLocale = new Map<Locale, Promise<OutboundMessage>>();
+  constructor(private readonly build: (locale: Locale) => Promise<OutboundMessage>) {}
+  get(locale: Locale): Promise<OutboundMessage> {
+    let m = this.byLocale.get(locale);
+    if (!m) {
+      m = this.build(locale);
+      this.byLocale.set(locale, m);
+    }
+    return m;
+  }
+}

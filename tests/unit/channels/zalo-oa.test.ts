@@ -1,0 +1,106 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { classifyZaloError, createZaloClient, normalizeZalo, renderZalo, signZaloBody, verifyZaloSignature } from '../../../src/channels/zalo-oa/index.js';
+import { APP_ID, zaloFixtures } from '../../../src/channels/zalo-oa/fixtures.js';
+
+const API = 'https://openapi.zalo.test';
+const to = { bot: 'demo', channel: 'zalo_oa' as const, userId: '8001' };
+
+beforeAll(() => nock.enableNetConnect(/127\.0\.0\.1|localhost/));
+afterEach(() => nock.cleanAll());
+
+describe('Zalo OA signature', () => {
+  const raw = JSON.stringify(zaloFixtures.text);
+  const request = (signature?: string, body = raw) => ({
+    rawBody: Buffer.from(body),
+    headers: signature ? { 'x-zevent-signature': signature } : {},
+    body: JSON.parse(body) as unknown,
+  });
+  it('accepts mac = sha256(app_id + body + timestamp + secret key)', () => {
+    expect(verifyZaloSignature(request(signZaloBody(APP_ID, raw, 'zalo-secret-1')), APP_ID, 'zalo-secret-1')).toEqual({ ok: true });
+  });
+  it('rejects a missing or wrong signature, or a body changed after signing', () => {
+    expect(verifyZaloSignature(request(), APP_ID, 'zalo-secret-1')).toMatchObject({ ok: false, status: 403 });
+    expect(verifyZaloSignature(request(signZaloBody(APP_ID, raw, 'other')), APP_ID, 'zalo-secret-1').ok).toBe(false);
+    const changed = raw.replace('Xin chào', 'Tạm biệt');
+    expect(verifyZaloSignature(request(signZaloBody(APP_ID, raw, 'zalo-secret-1'), changed), APP_ID, 'zalo-secret-1').ok).toBe(false);
+  });
+});
+
+describe('Zalo OA webhook payloads', () => {
+  it('reads user_send_text as text with string ids', () => {
+    expect(normalizeZalo('demo', zaloFixtures.text)).toEqual([
+      { bot: 'demo', channel: 'zalo_oa', userId: '8001', at: new Date(1700000000000), eventId: 'msg:z_text_1', kind: 'text', text: 'Xin chào' },
+    ]);
+  });
+  it('reads a tapped button (#payload) as a choice', () => {
+    expect(normalizeZalo('demo', zaloFixtures.choice)[0]).toMatchObject({ kind: 'choice', payload: 'answer:q1:B' });
+  });
+  it('reads images and stickers as unsupported', () => {
+    expect(normalizeZalo('demo', zaloFixtures.image)[0]).toMatchObject({ kind: 'unsupported', what: 'image' });
+    expect(normalizeZalo('demo', zaloFixtures.sticker)[0]).toMatchObject({ kind: 'unsupported', what: 'sticker' });
+  });
+  it('reads follow, unfollow and chat-now', () => {
+    expect(normalizeZalo('demo', zaloFixtures.follow)[0]).toMatchObject({ kind: 'follow', userId: '8001' });
+    expect(normalizeZalo('demo', zaloFixtures.unfollow)[0]).toMatchObject({ kind: 'unfollow', userId: '8001' });
+    expect(normalizeZalo('demo', zaloFixtures.chatNow)[0]).toMatchObject({ kind: 'start', userId: '8001' });
+  });
+  it('reads received and seen receipts for the person they were sent to', () => {
+    expect(normalizeZalo('demo', zaloFixtures.received)[0]).toMatchObject({ kind: 'delivered', userId: '8001', messageIds: ['z_out_1'] });
+    expect(normalizeZalo('demo', zaloFixtures.seen)[0]).toMatchObject({ kind: 'read', messageIds: ['z_out_1', 'z_out_2'] });
+  });
+  it('ignores events we do not handle', () => {
+    expect(normalizeZalo('demo', zaloFixtures.oaSendText)).toEqual([]);
+    expect(normalizeZalo('demo', { nothing: true })).toEqual([]);
+  });
+});
+
+describe('Zalo OA rendering', () => {
+  it('shows choices as oa.query.show buttons whose payload comes back prefixed with #', () => {
+    const [m] = renderZalo({ text: 'Câu hỏi?', choices: [{ title: 'A. Đúng', payload: 'answer:q1:A' }] });
+    expect(m).toEqual({
+      text: 'Câu hỏi?',
+      attachment: { type: 'template', payload: { buttons: [{ title: 'A. Đúng', type: 'oa.query.show', payload: '#answer:q1:A' }] } },
+    });
+  });
+  it('numbers more than five options in the text', () => {
+    const choices = Array.from({ length: 6 }, (_, i) => ({ title: `Đơn vị ${i + 1}`, payload: `u${i}` }));
+    const [m] = renderZalo({ text: 'Chọn', choices });
+    expect(m).toEqual({ text: `Chọn\n\n${choices.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}` });
+  });
+  it('splits text longer than 2000 characters', () => {
+    expect(renderZalo({ text: 'Một câu. '.repeat(400) }).length).toBe(2);
+  });
+});
+
+describe('Zalo OA send', () => {
+  const client = createZaloClient({ apiUrl: API, timeoutMs: 2000 });
+  it('posts to /v3.0/oa/message/cs with the access_token header', async () => {
+    nock(API, { reqheaders: { access_token: 'tok' } })
+      .post('/v3.0/oa/message/cs', { recipient: { user_id: '8001' }, message: { text: 'Chào bạn' } })
+      .reply(200, { error: 0, message: 'Success', data: { message_id: 'z_out_9', user_id: '8001' } });
+    expect(await client.send('tok', to, { text: 'Chào bạn' })).toEqual({ ok: true, messageIds: ['z_out_9'] });
+  });
+  const cases: Array<[number, string]> = [
+    [-216, 'auth'],
+    [-220, 'auth'],
+    [-32, 'retryable'],
+    [-211, 'retryable'],
+    [-213, 'unreachable'],
+    [-230, 'window_closed'],
+    [-201, 'invalid'],
+  ];
+  for (const [error, errorClass] of cases) {
+    it(`reads HTTP 200 with error ${error} as ${errorClass}`, async () => {
+      nock(API).post('/v3.0/oa/message/cs').reply(200, { error, message: 'failed' });
+      expect(await client.send('tok', to, { text: 'x' })).toMatchObject({ ok: false, errorClass, code: String(error) });
+    });
+  }
+  it('says why when the quota is spent', () => {
+    expect(classifyZaloError(-211, 'Out of quota').reason).toMatch(/quota/);
+  });
+  it('treats a 5xx as retryable', async () => {
+    nock(API).post('/v3.0/oa/message/cs').reply(502, 'Bad gateway');
+    expect(await client.send('tok', to, { text: 'x' })).toMatchObject({ ok: false, errorClass: 'retryable' });
+  });
+});
