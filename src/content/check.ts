@@ -322,10 +322,19 @@ export function checkLocales(files: readonly LocaleFile[], locator: Locator): Co
       if (!mine) continue;
       for (const other of LOCALES.filter((l) => l !== locale)) {
         const theirs = perLocale.get(other);
+        if (!theirs) {
+          // One line for a whole missing (or unreadable) file rather than one per key.
+          const first = [...mine.groups.values()][0]?.keys[0];
+          report(
+            { file: mine.file.file, path: first?.path ?? [] },
+            `${ns}: content/locales/${other}/${ns}.json is missing or could not be read; every ${locale} key needs its ${other} text`,
+          );
+          continue;
+        }
         for (const [base, group] of mine.groups) {
           const first = group.keys[0]!;
           const origin = { file: mine.file.file, path: first.path };
-          const counterpart = theirs?.groups.get(base);
+          const counterpart = theirs.groups.get(base);
           if (!counterpart) {
             report(origin, `${ns}:${base}: missing in content/locales/${other}/${ns}.json`);
             continue;

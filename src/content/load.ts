@@ -102,6 +102,11 @@ export function loadContent(paths: ContentPaths): LoadedContent {
   for (const locale of LOCALES) {
     const dir = path.join(paths.contentDir, 'locales', locale);
     for (const abs of listFiles(dir, ['.json'])) {
+      const jsonProblem = strictJsonProblem(displayName(root, abs), fs.readFileSync(abs, 'utf8'));
+      if (jsonProblem) {
+        problems.push(jsonProblem);
+        continue;
+      }
       const src = read(abs);
       if (!src) continue;
       const data = src.doc.toJS() as unknown;
@@ -170,6 +175,32 @@ function describeIssue(src: SourceFile, base: Path, issue: z.core.$ZodIssue): st
   }
   if (issue.code === 'unrecognized_keys') return `${name}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${name}: ${issue.message}`;
+}
+
+/**
+ * YAML accepts things JSON does not (trailing commas, comments), but i18next reads locale files with
+ * JSON.parse: a file that only YAML can read would break the server at start.
+ */
+function strictJsonProblem(file: string, text: string): ContentProblem | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (err) {
+    const message = (err as Error).message;
+    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
+    const lineCol = /line (\d+) column (\d+)/.exec(message);
+    let line = 1;
+    let column = 1;
+    if (lineCol) {
+      line = Number(lineCol[1]);
+      column = Number(lineCol[2]);
+    } else if (Number.isFinite(offset)) {
+      const before = text.slice(0, offset).split('\n');
+      line = before.length;
+      column = (before.at(-1)?.length ?? 0) + 1;
+    }
+    return { file, line, column, message: `not valid JSON: ${message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/ in JSON at position \d+.*$/, '')}` };
+  }
 }
 
 function problemAt(src: SourceFile, at: Path, message: string): ContentProblem {

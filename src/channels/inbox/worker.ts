@@ -25,6 +25,8 @@ type Entry = InboxEvent & { _id: unknown };
 
 /** Thrown to retry an entry later: a reply could not be sent for a reason that may pass. */
 class RetryLater extends Error {}
+/** Thrown when our lease ran out mid-entry: another process owns the participant now; leave the entry to it. */
+class LeaseLost extends Error {}
 
 const leaseKey = (participant: string) => `inbox:${participant}`;
 const PERSON_INITIATED = new Set(['text', 'choice', 'start', 'follow', 'unsupported']);
@@ -51,7 +53,7 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
     return Math.min(1000 * 2 ** (attempts - 1), 60_000);
   }
 
-  async function processEntry(entry: Entry): Promise<void> {
+  async function processEntry(entry: Entry, holding: () => boolean): Promise<void> {
     const attempts = entry.attempts + 1;
     await coll.updateOne({ _id: entry._id as never }, { $set: { attempts } });
     const event = entry.event as unknown as InboundEvent;
@@ -67,6 +69,8 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
         }
         const to: ParticipantRef = { bot: event.bot, channel: event.channel, userId: event.userId, ...(event.groupId ? { groupId: event.groupId } : {}) };
         for (let i = entry.repliesSent; i < replies.length; i++) {
+          // Fencing: never send once another process may have taken over.
+          if (!holding()) throw new LeaseLost('lease lost');
           const result = await deps.send(to, replies[i] as OutboundMessage, { purpose: 'response' });
           if (!result.ok) {
             if (result.errorClass === 'retryable' || result.errorClass === 'auth') throw new RetryLater(`${result.errorClass}: ${result.reason}`);
@@ -85,6 +89,7 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
       }
       await coll.updateOne({ _id: entry._id as never }, { $set: { status: 'done', processedAt: deps.clock(), lastError: null } });
     } catch (err) {
+      if (err instanceof LeaseLost) throw err;
       const message = err instanceof Error ? err.message : String(err);
       const failed = attempts >= deps.maxAttempts;
       await coll.updateOne(
@@ -102,21 +107,40 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
     }
   }
 
-  /** Works through one participant's pending entries in order, holding its lease. Returns how many were processed. */
+  /**
+   * Works through one participant's pending entries in order, holding its lease (renewed by a
+   * heartbeat while an entry takes long). Returns how many were processed.
+   */
   async function drain(participant: string): Promise<number> {
     let done = 0;
+    const key = leaseKey(participant);
+    let held = true;
+    let leaseUntil = Date.now() + deps.leaseMs;
+    const holding = () => held && Date.now() < leaseUntil - Math.min(1000, deps.leaseMs / 4);
+    const renew = async () => {
+      const before = Date.now();
+      if (await deps.leases.renew(key, deps.leaseMs)) leaseUntil = before + deps.leaseMs;
+      else held = false;
+    };
+    const beat = setInterval(() => void renew().catch(() => undefined), Math.max(50, Math.floor(deps.leaseMs / 3)));
+    beat.unref();
     try {
       while (running || draining.has(participant)) {
         const entry = (await coll.findOne({ participant, status: 'pending' }, { sort: { eventAt: 1, receivedAt: 1, _id: 1 } })) as Entry | null;
         if (!entry) break;
         // In order: a head entry waiting for its retry holds back the ones behind it.
         if (entry.nextAttemptAt.getTime() > deps.clock().getTime()) break;
-        if (!(await deps.leases.renew(leaseKey(participant), deps.leaseMs))) break;
-        await processEntry(entry);
+        await renew();
+        if (!holding()) break;
+        await processEntry(entry, holding);
         done++;
       }
+    } catch (err) {
+      if (!(err instanceof LeaseLost)) throw err;
+      deps.logger.warn({ participant }, 'inbox lease lost mid-entry; leaving it to the new holder');
     } finally {
-      await deps.leases.release(leaseKey(participant)).catch(() => undefined);
+      clearInterval(beat);
+      if (held) await deps.leases.release(key).catch(() => undefined);
     }
     return done;
   }

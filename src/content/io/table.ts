@@ -46,7 +46,11 @@ export function readCsv(text: string): Table {
 
 async function readXlsx(file: string): Promise<Table> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(file);
+  try {
+    await workbook.xlsx.readFile(file);
+  } catch (err) {
+    throw new Error(`${file}: not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel 2007-365 (.xlsx)"`);
+  }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { headers: [], rows: [] };
   const records: Array<{ row: number; cells: string[] }> = [];

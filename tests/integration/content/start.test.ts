@@ -13,7 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 describe('content at start-up', () => {
   it('puts the shipped question bank (150+ sourced questions) into the database and hands the bundle to the other rooms', async () => {
     const db = await openTestDb('content_start');
-    const runtime = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false' }));
+    const runtime = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0' }));
     try {
       expect(runtime.content.questions.length).toBeGreaterThanOrEqual(150);
       expect(runtime.content.bots.map((b) => b.id)).toContain('demo');

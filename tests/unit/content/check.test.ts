@@ -84,6 +84,14 @@ describe('content check', () => {
       ],
     ],
     [
+      'a locale file that only YAML could read (i18next reads JSON), once, without a line per key',
+      'bad-json',
+      [
+        'content/locales/en/common.json:5:1: not valid JSON: Expected double-quoted property name',
+        'content/locales/vi/common.json:1:3: common: content/locales/en/common.json is missing or could not be read; every vi key needs its en text',
+      ],
+    ],
+    [
       'a bot naming an unknown topic, campaign, unit list and secret, and a contest that cannot run',
       'unknown-references',
       [

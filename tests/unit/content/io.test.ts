@@ -156,6 +156,14 @@ describe('questions import and export', () => {
     expect(snapshot(path.join(dir, 'content'))).toEqual(before);
   });
 
+  it('a file that is not a workbook, or of another type, is refused with a clear message', async () => {
+    const dir = fixtureTree();
+    const fake = path.join(dir, 'questions.xlsx');
+    fs.writeFileSync(fake, 'id,topic\nthis is really a CSV file\n');
+    await expect(importQuestions(fake, treePaths(dir))).rejects.toThrow(`${fake}: not a readable XLSX workbook`);
+    await expect(importQuestions(path.join(dir, 'questions.ods'), treePaths(dir))).rejects.toThrow('unsupported file type ".ods", use .csv or .xlsx');
+  });
+
   it('a CSV without the required columns is refused', async () => {
     const dir = fixtureTree();
     const file = path.join(dir, 'bad.csv');

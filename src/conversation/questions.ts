@@ -1,0 +1,45 @@
+import type { BotConfig, ContentBundle } from '../content/schema.js';
+import type { Models } from '../db/models/index.js';
+import type { UnitInfo } from '../quiz/index.js';
+import type { QuizQuestion } from './types.js';
+
+/** How long the active questions of a bot are kept in memory before being read again. */
+const CACHE_MS = 30_000;
+
+/**
+ * The active questions of each bot's topics, read from the synced Question collection and kept for
+ * a short while (every inbound event needs them; they change only on a content sync).
+ */
+export function createQuestionSource(models: Models, now: () => number = Date.now) {
+  const cache = new Map<string, { at: number; questions: QuizQuestion[] }>();
+  return {
+    async forBot(bot: BotConfig): Promise<QuizQuestion[]> {
+      const key = bot.id;
+      const hit = cache.get(key);
+      if (hit && now() - hit.at < CACHE_MS) return hit.questions;
+      const docs = await models.Question.find({ topic: { $in: bot.topics }, retiredAt: null }).sort({ questionId: 1 }).lean();
+      const questions: QuizQuestion[] = docs.map((d) => ({
+        questionId: d.questionId,
+        revision: d.revision,
+        topic: d.topic,
+        answer: d.answer,
+        vi: { question: d.vi.question, options: d.vi.options, explanation: d.vi.explanation },
+        en: d.en ? { question: d.en.question, options: d.en.options, explanation: d.en.explanation } : null,
+        source: d.source,
+      }));
+      cache.set(key, { at: now(), questions });
+      return questions;
+    },
+    clear(): void {
+      cache.clear();
+    },
+  };
+}
+
+export type QuestionSource = ReturnType<typeof createQuestionSource>;
+
+/** The unit list a bot names, from the loaded content. */
+export function unitsOf(content: Pick<ContentBundle, 'unitLists'>, bot: BotConfig): UnitInfo[] {
+  const list = content.unitLists.find((l) => l.id === bot.units);
+  return (list?.units ?? []).map((u) => ({ unitId: u.id, name: u.name, size: u.size ?? null }));
+}

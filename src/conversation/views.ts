@@ -1,0 +1,163 @@
+import { Types } from 'mongoose';
+import type { BotConfig } from '../content/schema.js';
+import type { Models } from '../db/models/index.js';
+import { addDays, rankContest, rankScores, rankUnits, roundOf, weekStart, type ContestEntry, type ScoreRow, type UnitInfo } from '../quiz/index.js';
+import type { ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
+
+/** Lines shown on a leaderboard in chat. */
+export const LEADERBOARD_SIZE = 10;
+
+function periodFilter(period: LeaderboardPeriod, today: string): Record<string, unknown> {
+  if (period === 'today') return { day: today };
+  if (period === 'week') {
+    const start = weekStart(today);
+    return { day: { $gte: start, $lte: addDays(start, 6) } };
+  }
+  return {};
+}
+
+interface Grouped {
+  _id: { p: Types.ObjectId; u: string | null };
+  correct: number;
+  answered: number;
+  lastCorrectAt: Date | null;
+  firstAt: Date;
+}
+
+/** Daily answers per participant (and unit at the time of answering) in a period. */
+async function groupDailyAnswers(models: Models, bot: string, period: LeaderboardPeriod, today: string): Promise<Grouped[]> {
+  return models.Answer.aggregate<Grouped>([
+    { $match: { bot, mode: 'daily', ...periodFilter(period, today) } },
+    {
+      $group: {
+        _id: { p: '$participantId', u: '$unitId' },
+        correct: { $sum: { $cond: ['$correct', 1, 0] } },
+        answered: { $sum: 1 },
+        lastCorrectAt: { $max: { $cond: ['$correct', '$answeredAt', null] } },
+        firstAt: { $min: '$answeredAt' },
+      },
+    },
+  ]);
+}
+
+/** Individual rows of a period: one per participant still present (deleted participants drop out). */
+export async function scoreRows(models: Models, bot: string, period: LeaderboardPeriod, today: string): Promise<ScoreRow[]> {
+  const grouped = await groupDailyAnswers(models, bot, period, today);
+  const byParticipant = new Map<string, { correct: number; answered: number; reachedAt: Date; unitId: string | null }>();
+  for (const g of grouped) {
+    const id = String(g._id.p);
+    const reached = g.lastCorrectAt ?? g.firstAt;
+    const held = byParticipant.get(id);
+    byParticipant.set(id, {
+      correct: (held?.correct ?? 0) + g.correct,
+      answered: (held?.answered ?? 0) + g.answered,
+      reachedAt: held && held.reachedAt > reached ? held.reachedAt : new Date(reached),
+      unitId: g._id.u ?? held?.unitId ?? null,
+    });
+  }
+  const people = await models.Participant.find(
+    { _id: { $in: [...byParticipant.keys()].map((id) => new Types.ObjectId(id)) } },
+    { displayName: 1, unitId: 1 },
+  ).lean();
+  return people.map((p) => {
+    const s = byParticipant.get(String(p._id))!;
+    return { participantId: String(p._id), name: p.displayName ?? '—', unitId: p.unitId ?? s.unitId, correct: s.correct, answered: s.answered, reachedAt: s.reachedAt };
+  });
+}
+
+export async function loadLeaderboard(
+  models: Models,
+  bot: string,
+  units: readonly UnitInfo[],
+  request: LeaderboardRequest,
+  today: string,
+  participantId: string | null,
+): Promise<LeaderboardView> {
+  if (request.kind === 'units') {
+    const grouped = await groupDailyAnswers(models, bot, request.period, today);
+    const perUnit = new Map<string, { correct: number; people: Set<string> }>();
+    for (const g of grouped) {
+      if (!g._id.u) continue;
+      const u = perUnit.get(g._id.u) ?? { correct: 0, people: new Set<string>() };
+      u.correct += g.correct;
+      u.people.add(String(g._id.p));
+      perUnit.set(g._id.u, u);
+    }
+    const info = new Map(units.map((u) => [u.unitId, u]));
+    const ranked = rankUnits(
+      [...perUnit.entries()].map(([unitId, u]) => ({
+        unitId,
+        name: info.get(unitId)?.name ?? unitId,
+        correct: u.correct,
+        participants: u.people.size,
+        size: info.get(unitId)?.size ?? null,
+      })),
+    );
+    return { ...request, top: [], me: null, units: ranked };
+  }
+  const ranked = rankScores(await scoreRows(models, bot, request.period, today));
+  return {
+    ...request,
+    top: ranked.slice(0, LEADERBOARD_SIZE),
+    me: ranked.find((r) => r.participantId === participantId) ?? null,
+    units: [],
+  };
+}
+
+/** Finished and expired attempts of one round, as contest entries. */
+export async function roundEntries(models: Models, bot: string, contestId: string, round: string): Promise<ContestEntry[]> {
+  const docs = await models.ContestAttempt.find({ bot, contestId, round, status: { $in: ['finished', 'expired'] } }).lean();
+  return docs.map((d) => ({
+    attemptId: String(d._id),
+    participantId: String(d.participantId),
+    name: d.displayName ?? '—',
+    unitId: d.unitId,
+    correct: d.correct,
+    questionCount: d.questions.length,
+    prediction: d.prediction,
+    timeTakenMs: d.timeTakenMs ?? Math.max(0, d.deadline.getTime() - d.startedAt.getTime()),
+    submittedAt: d.finishedAt ?? d.deadline,
+  }));
+}
+
+/** The round a member asks about: today's, or the last one once the contest is over. */
+export function currentRound(contest: NonNullable<BotConfig['contest']>, today: string): string | null {
+  return roundOf(contest, today) ?? (today > contest.window.end ? roundOf(contest, contest.window.end) : null);
+}
+
+export async function loadContestView(models: Models, bot: BotConfig, today: string, participantId: string | null): Promise<ContestView> {
+  const contest = bot.contest;
+  if (!contest) return { round: null, attemptsUsed: 0, standing: null };
+  const open = roundOf(contest, today);
+  const round = currentRound(contest, today);
+  if (!round || !participantId) return { round: open, attemptsUsed: 0, standing: null };
+  const entries = await roundEntries(models, bot.id, contest.id, round);
+  const attemptsUsed = open ? entries.filter((e) => e.participantId === participantId).length : 0;
+  const { ranking, perfect } = rankContest(entries);
+  const mine = ranking.find((r) => r.participantId === participantId);
+  return {
+    round: open ?? round,
+    attemptsUsed,
+    standing: mine ? { rank: mine.rank, of: ranking.length, correct: mine.correct, questionCount: mine.questionCount, perfect } : null,
+  };
+}
+
+/** Loads what an intent asked for (see `viewsFor`). */
+export async function loadViews(
+  models: Models,
+  bot: BotConfig,
+  units: readonly UnitInfo[],
+  request: ViewRequest,
+  today: string,
+  participantId: string | null,
+): Promise<Views> {
+  const views: { -readonly [K in keyof Views]: Views[K] } = {};
+  if (request.score) {
+    const board = await loadLeaderboard(models, bot.id, units, { kind: 'individual', period: 'all' }, today, participantId);
+    const all = rankScores(await scoreRows(models, bot.id, 'all', today));
+    views.score = { rank: board.me?.rank ?? null, of: all.length };
+  }
+  if (request.leaderboard) views.leaderboard = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
+  if (request.contest) views.contest = await loadContestView(models, bot, today, participantId);
+  return views;
+}

@@ -1,0 +1,121 @@
+import ExcelJS from 'exceljs';
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminService } from '../../../src/admin/index.js';
+import { startRuntime, type Runtime } from '../../../src/runtime.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+
+let db: TestDb;
+let rt: Runtime;
+let adminToken: string;
+let organiserToken: string;
+
+beforeAll(async () => {
+  db = await openTestDb('api');
+  const admin = createAdminService(db.models, { sessionSecret: undefined });
+  await admin.createUser({ email: 'boss@example.org', role: 'admin', password: 'a-long-password-1' });
+  adminToken = (await admin.createToken({ name: 't', role: 'admin' })).token;
+  organiserToken = (await admin.createToken({ name: 'o', role: 'organiser', bots: ['demo'] })).token;
+  rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', CONTENT_SYNC_ON_START: 'false' }));
+  const pid = new Types.ObjectId();
+  const answers = await db.models.Answer.insertMany(
+    [0, 1, 2].map((i) => ({
+      participantId: pid, bot: i === 2 ? 'other' : 'demo', channel: 'web', unitId: 'u1', questionId: `q${i}`, revision: 'r',
+      mode: 'daily', day: '2026-10-10', attemptId: null, choice: 0, correct: i !== 1, timeTakenMs: 900, answeredAt: new Date('2026-10-10T02:00:00Z'),
+    })),
+  );
+  const { createStats } = await import('../../../src/stats/index.js');
+  const stats = createStats(db.models, { timeZone: 'Asia/Ho_Chi_Minh', catchUpEveryMs: 0 });
+  for (const a of answers) await stats.listener.answerRecorded(a.toObject());
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.stop();
+  await db?.close();
+});
+
+const get = (path: string, token?: string) => fetch(`${rt.url}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+describe('admin REST API', () => {
+  it('refuses callers without a token (401) and unknown tokens (401)', async () => {
+    expect((await get('/api/v1/stats/overview')).status).toBe(401);
+    expect((await get('/api/v1/stats/overview', 'cds_nope')).status).toBe(401);
+  });
+
+  it('shows the overview from the rollups to an admin token', async () => {
+    const r = await get('/api/v1/stats/overview?from=2026-10-01&to=2026-10-31', adminToken);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ answers: 3, correct: 2, participants: 2 });
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it("an organiser sees only their bot's figures and gets 403 for another bot", async () => {
+    const r = await get('/api/v1/stats/overview?from=2026-10-01&to=2026-10-31', organiserToken);
+    expect(await r.json()).toMatchObject({ answers: 2, participants: 1 });
+    expect((await get('/api/v1/stats/series?bot=other', organiserToken)).status).toBe(403);
+    expect((await get('/api/v1/questions/import', organiserToken)).status).toBe(404);
+  });
+
+  it('bad input is a 400 naming the fields at fault', async () => {
+    const r = await get('/api/v1/stats/series?from=2026-13-45&to=yesterday', adminToken);
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as { error: { details: { fields: Array<{ field: string }> } } };
+    expect([...new Set(body.error.details.fields.map((f) => f.field))].sort()).toEqual(['from', 'to']);
+    expect((await get('/api/v1/participants?pageSize=100000', adminToken)).status).toBe(400);
+  });
+
+  it('exports the per-question table as a real XLSX file and as CSV', async () => {
+    const x = await get('/api/v1/exports/questions?format=xlsx&from=2026-10-01&to=2026-10-31', adminToken);
+    expect(x.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(1).value).toBe('questionId');
+    expect(ws.rowCount).toBe(4);
+    const c = await get('/api/v1/exports/series?format=csv&from=2026-10-10&to=2026-10-11', adminToken);
+    expect(c.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await c.arrayBuffer());
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(bytes.subarray(3).toString('utf8').trim().split('\n')).toEqual(['day,participants,joined,answers,correct', '2026-10-10,2,0,3,2', '2026-10-11,0,0,0,0']);
+  });
+
+  it('publishes an OpenAPI 3.1 document describing every route', async () => {
+    const doc = (await (await get('/api/v1/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const p of ['/stats/overview', '/stats/series', '/participants', '/broadcasts', '/broadcasts/{id}/cancel', '/exports/{dataset}', '/contests/{id}/results']) {
+      expect(doc.paths[p], p).toBeDefined();
+    }
+  });
+
+  it('a logged-in page session must send the CSRF token to write, and may read without it', async () => {
+    const login = await fetch(`${rt.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'boss@example.org', password: 'a-long-password-1' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const session = cookie.split(';')[0]!;
+    expect((await fetch(`${rt.url}/api/v1/me`, { headers: { cookie: session } })).status).toBe(200);
+    const noCsrf = await fetch(`${rt.url}/api/v1/broadcasts/preview`, { method: 'POST', headers: { cookie: session, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(noCsrf.status).toBe(403);
+    const withCsrf = await fetch(`${rt.url}/api/v1/broadcasts/preview`, {
+      method: 'POST',
+      headers: { cookie: session, 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
+      body: JSON.stringify({ text: {} }),
+    });
+    expect(withCsrf.status).toBe(400);
+  });
+
+  it('a wrong password is refused', async () => {
+    const r = await fetch(`${rt.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'boss@example.org', password: 'wrong-password-123' }),
+    });
+    expect(r.status).toBe(401);
+  });
+});
