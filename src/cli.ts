@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { registerContentCommands } from './content/cli.js';
+import { registerChannelCommands } from './channels/cli.js';
 import { registerDbCommands } from './db/cli.js';
 import { registerAdminCommands } from './admin/index.js';
 import { registerStatsCommands } from './stats/index.js';
 import { registerBroadcastCommands } from './outreach/cli.js';
+import { registerContestCommands } from './conversation/cli.js';
 
 /**
  * One entry point for organisers' and operators' commands: `npm run cli -- <command>`.
@@ -27,8 +29,10 @@ registerDbCommands(program);
 registerAdminCommands(program);
 registerStatsCommands(program);
 registerBroadcastCommands(program);
+registerContestCommands(program);
 
 registerContentCommands(program);
+registerChannelCommands(program);
 
 try {
   await program.parseAsync(process.argv);

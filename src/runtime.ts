@@ -1,6 +1,7 @@
 import { createChannels, type Channels } from './channels/index.js';
 import type { Config } from './config/index.js';
 import { loadAndSyncContent, type ContentBundle } from './content/index.js';
+import { contestsPort, createConversation, type ConversationListeners } from './conversation/index.js';
 import { openDatabase, type Database } from './db/connection.js';
 import { createApp, type MountedRouter, type ReadinessCheck } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -8,6 +9,9 @@ import { listen } from './http/server.js';
 import { startAdminSide } from './http/pages/wire.js';
 import { createI18n } from './i18n/index.js';
 import { createScheduler } from './jobs/scheduler.js';
+import { defineSystemJobs } from './jobs/index.js';
+import { createOutreach, type ReceiptEvent } from './outreach/index.js';
+import { renderMessenger, renderZalo, renderZaloPersonal } from './channels/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import type { InboundHandler } from './domain/index.js';
 
@@ -58,10 +62,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
 
     // --- rooms wire in here (content sync, channels + inbox worker, conversation, jobs, admin) ---
 
+    // Conversation: the dialogue engine answers every inbound event. Listeners are late-bound (the
+    // statistics listener exists once the admin side has started, below).
+    const conversationListeners: ConversationListeners = {};
+    const conversation = createConversation({ models: db.models, content, t: i18n.t, logger, listeners: conversationListeners });
+    const handler: InboundHandler = conversation.handler;
+
     // Channels: webhooks at /webhooks, the inbox worker, and `send` for every bot and channel.
-    // Placeholder echo until the conversation room plugs its engine in here.
-    const handler: InboundHandler = async (e) => (e.kind === 'text' ? [{ text: e.text }] : []);
-    const channels = createChannels({ config, logger, models: db.models, bots: content.bots, registry: metrics.registry, handler });
+    // Read and delivery receipts go to outreach, built below (it needs `channels.send`).
+    const receipts: { mark?: (e: ReceiptEvent) => Promise<unknown> } = {};
+    const onReceipt = async (e: ReceiptEvent) => void (await receipts.mark?.(e));
+    const channels = createChannels({ config, logger, models: db.models, bots: content.bots, registry: metrics.registry, handler, onReceipt });
     routes.push({ path: '/webhooks', router: channels.webhookRouter });
     channels.worker.start();
     stoppers.push({ name: 'inbox worker', stop: () => channels.worker.stop() });
@@ -73,7 +84,34 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     // ({ answerRecorded, participantChanged }) to the conversation engine.
     const admin = await startAdminSide({ config, logger, db, agenda: scheduler.agenda });
     stoppers.push({ name: 'admin', stop: () => admin.stop() });
+    Object.assign(conversationListeners, admin.stats.listener);
+    admin.ports.contests = contestsPort(content, (id) => conversation.contestResults(id));
+    admin.ports.simulatorApi = channels.simulatorApi;
+    admin.ports.bots = () => content.bots.map((b) => b.id);
     routes.push(...admin.routes);
+
+    // Outreach (issue 8): broadcasts, the daily question and campaign reminders, on Agenda.
+    const outreach = createOutreach({
+      models: db.models,
+      scheduler,
+      send: channels.send,
+      content,
+      t: i18n.t,
+      config,
+      logger,
+      dailyQuestionMessage: (bot, day, locale) => conversation.dailyQuestionMessage(bot, day, locale),
+      render: (channel, message) =>
+        channel === 'messenger' ? renderMessenger(message) : channel === 'zalo_oa' ? renderZalo(message) : channel === 'zalo_personal' ? renderZaloPersonal(message) : message,
+    });
+    receipts.mark = (e) => outreach.markReceipt(e);
+    admin.ports.broadcasts = outreach.broadcasts;
+    outreach.defineJobs();
+    await defineSystemJobs(
+      scheduler,
+      { sweepInbox: () => channels.sweepInbox(), refreshZaloTokens: () => channels.refreshZaloTokens(), closeContests: () => conversation.closeExpiredAttempts() },
+      config.timeZone,
+    );
+    if (config.schedulerEnabled) await outreach.syncCampaignJobs(content);
 
     if (config.schedulerEnabled) await scheduler.start();
 

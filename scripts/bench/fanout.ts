@@ -3,8 +3,14 @@
  * through Agenda and the real fan-out, on the embedded database in memory, against the local
  * fake platform with no latency. Prints deliveries per second and resident memory growth.
  * Goals: ≥ 1,000 deliveries/s, memory growth < 50 MB. Only 127.0.0.1; bounded in time.
+ *
+ * The database and the fake platform run in a second process (this file with `--infra`), as they
+ * would in production, so the memory figure is the worker's own and the two share the 2 cores.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import mongoose, { Types } from 'mongoose';
 import { pino } from 'pino';
@@ -18,15 +24,43 @@ import { createOutreach, TokenBucket } from '../../src/outreach/index.js';
 import { startFakePlatform } from '../fake-platform.js';
 import { messengerSend } from '../../tests/integration/outreach/messenger-send.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const self = fileURLToPath(import.meta.url);
+const root = path.resolve(path.dirname(self), '../..');
+
+if (process.argv[2] === '--infra') {
+  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+  const fake = await startFakePlatform({ port: 0, latencyMs: 0 });
+  console.log(JSON.stringify({ uri: server.uri, fakeUrl: fake.url }));
+  // Lives as long as the parent: it closes our stdin when it exits.
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+  await new Promise(() => undefined);
+}
+
 const participants = Number(process.argv[2] ?? 100_000);
 const maxSeconds = Number(process.argv[3] ?? 300);
 const goals = { deliveriesPerSecond: 1000, memoryGrowthMb: 50 };
 const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 
-const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
-const fake = await startFakePlatform({ port: 0, latencyMs: 0 });
-const conn = await mongoose.createConnection(server.uri, { dbName: 'bench_fanout' }).asPromise();
+const infra = spawn(process.execPath, ['--import', 'tsx', self, '--infra'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const { uri, fakeUrl } = await new Promise<{ uri: string; fakeUrl: string }>((resolve, reject) => {
+  const lines = readline.createInterface({ input: infra.stdout! });
+  lines.on('line', (line) => {
+    if (line.startsWith('{')) resolve(JSON.parse(line) as { uri: string; fakeUrl: string });
+  });
+  infra.once('exit', (code) => reject(new Error(`infra process exited ${code}`)));
+});
+/** CPU seconds (user + system) a process has used, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | string): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+const fakeLog = async () => (await (await fetch(`${fakeUrl}/_log?platform=messenger`)).json()) as Array<{ recipient?: string }>;
+const conn = await mongoose.createConnection(uri, { dbName: 'bench_fanout' }).asPromise();
 const models = createModels(conn);
 await Promise.all(Object.values(models).map((m) => m.init()));
 const logger = pino({ level: 'warn' });
@@ -64,7 +98,7 @@ const unlimited = () => new TokenBucket(1_000_000, 1_000_000);
 const outreach = createOutreach({
   models,
   scheduler,
-  send: messengerSend(fake.url),
+  send: messengerSend(fakeUrl),
   content,
   t,
   config: testConfig({ QUIET_HOURS: '00:00-00:00' }),
@@ -77,6 +111,7 @@ await scheduler.start();
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 let rssPeak = rssBefore;
+const cpuBefore = { worker: cpuSeconds('self'), infra: cpuSeconds(infra.pid!) };
 const started = performance.now();
 const b = await outreach.broadcasts.create({ text: { vi: 'Chào mừng Ngày Chuyển đổi số quốc gia 10/10!' }, audience: { bots: ['bench'] } }, 'bench');
 let sent = 0;
@@ -84,18 +119,30 @@ let status = 'scheduled';
 while (performance.now() - started < maxSeconds * 1000) {
   await new Promise((r) => setTimeout(r, 1000));
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-  sent = await models.Delivery.countDocuments({ broadcastId: b.id, status: 'sent' });
   status = (await models.Broadcast.findById(b.id).select('status').lean())?.status ?? '?';
-  console.log(`${Math.round((performance.now() - started) / 1000)} s: ${sent} sent (${status}), rss ${mb(process.memoryUsage().rss)} MB`);
+  const elapsed = Math.round((performance.now() - started) / 1000);
+  // Counting scans the broadcast's deliveries: only now and then, so the probe does not slow the run.
+  if (elapsed % 10 === 0 || status === 'done') sent = await models.Delivery.countDocuments({ broadcastId: b.id, status: 'sent' });
+  console.log(`${elapsed} s: ${sent} sent (${status}), rss ${mb(process.memoryUsage().rss)} MB`);
   if (status === 'done') break;
 }
+sent = await models.Delivery.countDocuments({ broadcastId: b.id, status: 'sent' });
 const seconds = (performance.now() - started) / 1000;
-const platformLog = await fake.log();
+const cpuAfter = { worker: cpuSeconds('self'), infra: cpuSeconds(infra.pid!) };
+const cpu =
+  cpuBefore.worker !== null && cpuAfter.worker !== null && cpuBefore.infra !== null && cpuAfter.infra !== null
+    ? { workerSeconds: Math.round((cpuAfter.worker - cpuBefore.worker) * 10) / 10, infraSeconds: Math.round((cpuAfter.infra - cpuBefore.infra) * 10) / 10 }
+    : null;
+// With the machine to ourselves the worker and the database each get a core: the busier one bounds throughput.
+const deliveriesPerCpuSecond = cpu ? Math.round(sent / Math.max(cpu.workerSeconds, cpu.infraSeconds)) : null;
+const load1 = fs.existsSync('/proc/loadavg') ? Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) : null;
+const platformLog = await fakeLog();
 const report = await outreach.broadcasts.report(b.id);
+logger.level = 'silent'; // Agenda's poll may race the closing connection; nothing to report then
 await scheduler.stop();
 await conn.close();
-await fake.close();
-await server.close();
+infra.stdin!.end();
+infra.kill();
 
 const deliveriesPerSecond = Math.round(sent / seconds);
 const memoryGrowthMb = mb(rssPeak - rssBefore);
@@ -109,6 +156,9 @@ const result = {
   seconds: Math.round(seconds * 10) / 10,
   deliveriesPerSecond,
   memoryGrowthMb,
+  cpu,
+  deliveriesPerCpuSecond,
+  loadAverage: load1,
   byStatus: report.byStatus,
   goals,
   ok: status === 'done' && sent === participants && deliveriesPerSecond >= goals.deliveriesPerSecond && memoryGrowthMb < goals.memoryGrowthMb,

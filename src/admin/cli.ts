@@ -16,6 +16,13 @@ async function withDatabase<T>(fn: (db: Database, sessionSecret: string | undefi
   }
 }
 
+/** Parses an option, failing with the schema's message rather than a zod dump. */
+function option<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new Error(r.error.issues.map((i) => i.message).join('; '));
+  return r.data;
+}
+
 const roleSchema = z.enum(ADMIN_ROLES, { error: `--role must be one of ${ADMIN_ROLES.join(', ')}` });
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
@@ -30,8 +37,8 @@ export function registerAdminCommands(program: Command): void {
     .option('--bot <bot>', 'bot an organiser may manage (repeat or comma-separate)', collect, [] as string[])
     .option('--password <password>', 'set this password instead of a generated one-time password')
     .action(async (opts: { email: string; role: string; bot: string[]; password?: string }) => {
-      const email = z.email({ error: '--email must be an email address' }).parse(opts.email);
-      const role = roleSchema.parse(opts.role);
+      const email = option(z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, '--email must be an email address'), opts.email);
+      const role = option(roleSchema, opts.role);
       if (role === 'organiser' && opts.bot.length === 0) throw new Error('an organiser needs at least one --bot');
       await withDatabase(async (db, secret) => {
         const u = await createAdminService(db.models, { sessionSecret: secret }).createUser({
@@ -63,7 +70,7 @@ export function registerAdminCommands(program: Command): void {
     .option('--bot <bot>', 'bot the token may use (repeat or comma-separate)', collect, [] as string[])
     .option('--name <name>', 'a label to recognise the token', 'api')
     .action(async (opts: { role: string; bot: string[]; name: string }) => {
-      const role = roleSchema.parse(opts.role);
+      const role = option(roleSchema, opts.role);
       await withDatabase(async (db, secret) => {
         const t = await createAdminService(db.models, { sessionSecret: secret }).createToken({ name: opts.name, role, bots: opts.bot });
         console.log(`token ${t.id} (${role}${opts.bot.length ? `, bots ${opts.bot.join(', ')}` : ''}); store it now, it is not shown again:`);

@@ -57,11 +57,11 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
   }
 
   /**
-   * On the first start with no admin user, creates `admin@localhost` with a one-time password that
+   * On a start with no user of role admin, creates `admin@localhost` with a one-time password that
    * must be changed at the first login. Returns the password to print once, or null.
    */
   async function ensureFirstAdmin(): Promise<{ email: string; password: string } | null> {
-    if ((await models.AdminUser.countDocuments({})) > 0) return null;
+    if ((await models.AdminUser.countDocuments({ role: 'admin' })) > 0) return null;
     try {
       const u = await createUser({ email: FIRST_ADMIN_EMAIL, role: 'admin' });
       return { email: u.email, password: u.password };

@@ -10,6 +10,7 @@ import {
   type QuestionContent,
   type UnitList,
 } from './schema.js';
+import { cronFixedTime, cronProblem, inQuietHours } from './cron.js';
 import { sortProblems, type ContentProblem, type Origin, type Path, type Position } from './source.js';
 import { flattenKeys, normaliseText, pluralBase, templateVariables, type FlatKey } from './text.js';
 
@@ -48,7 +49,7 @@ function reporter(locator: Locator, out: ContentProblem[]): Report {
   return (origin, message) => {
     const { line, column } = locator.position(origin);
     out.push({ file: origin.file, line, column, message });
-  }
+  };
 }
 
 /** Every problem of the loaded content: syntax and schema problems from loading, then cross-references. */
@@ -63,6 +64,7 @@ export function checkContent(loaded: LoadedContent): ContentProblem[] {
   const out: ContentProblem[] = [...loaded.problems];
   const { bots, questions, campaigns, unitLists } = loaded.entries;
   out.push(...checkQuestions(questions, locator));
+  out.push(...checkTopicNames(questions, loaded.locales, locator));
   out.push(...checkUnitLists(unitLists, locator));
   out.push(...checkCampaigns(campaigns, bots, loaded.locales, locator));
   out.push(...checkBots(bots, { questions, campaigns, unitLists }, locator));
@@ -124,6 +126,32 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
   return out;
 }
 
+/**
+ * Every topic has a display name in every locale, `common:topic.<topic>`, which menus and
+ * statistics show instead of the id.
+ */
+export function checkTopicNames(
+  entries: readonly Entry<QuestionContent>[],
+  locales: readonly LocaleFile[],
+  locator: Locator,
+): ContentProblem[] {
+  const out: ContentProblem[] = [];
+  const report = reporter(locator, out);
+  const keys = localeKeyIndex(locales);
+  const firstOfTopic = new Map<string, Entry<QuestionContent>>();
+  for (const e of entries) if (!firstOfTopic.has(e.value.topic)) firstOfTopic.set(e.value.topic, e);
+  // A locale whose common.json is missing or unreadable is reported once by checkLocales; not again per topic.
+  const withCommon = LOCALES.filter((l) => locales.some((f) => f.locale === l && f.namespace === 'common'));
+  for (const [topic, first] of firstOfTopic) {
+    for (const locale of withCommon.length ? withCommon : LOCALES) {
+      if (!keys.has(`${locale}|common|topic.${topic}`)) {
+        report(at(first.origin, 'topic'), `topic "${topic}" has no display name: add "topic": { "${topic}": "..." } to content/locales/${locale}/common.json`);
+      }
+    }
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------------ units
 
 /** Unit lists: list ids unique across files, unit ids unique within a list, parents that exist. */
@@ -179,6 +207,9 @@ export function checkCampaigns(
     if (ev.yearly && !DateTime.fromISO(`2024-${ev.yearly}`).isValid) {
       report(at(origin, 'yearly'), `event "${ev.id}": ${ev.yearly} is not a month and day (MM-DD)`);
     }
+    ev.reminderDaysBefore.forEach((d, i) => {
+      if (ev.reminderDaysBefore.indexOf(d) !== i) report(at(origin, 'reminderDaysBefore', i), `event "${ev.id}": reminder ${d} day(s) before is listed twice`);
+    });
     (ev.bots ?? []).forEach((botId, i) => {
       const bot = botsById.get(botId);
       if (!bot) report(at(origin, 'bots', i), `event "${ev.id}": unknown bot "${botId}"`);
@@ -255,6 +286,12 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
     bot.campaigns.forEach((id, i) => {
       if (!campaignIds.has(id)) report(at(origin, 'campaigns', i), `bot "${bot.id}": unknown campaign "${id}" (no content/campaigns file has this id)`);
     });
+    const cron = cronProblem(bot.dailyQuestion.cron);
+    if (cron) report(at(origin, 'dailyQuestion', 'cron'), `bot "${bot.id}": ${cron}`);
+    const dailyAt = cron ? undefined : cronFixedTime(bot.dailyQuestion.cron);
+    if (dailyAt && bot.quietHours && inQuietHours(dailyAt, bot.quietHours)) {
+      report(at(origin, 'dailyQuestion', 'cron'), `bot "${bot.id}": the daily question at ${dailyAt} falls in the bot's quiet hours ${bot.quietHours}, so it would always be deferred`);
+    }
     if (!listIds.has(bot.units)) report(at(origin, 'units'), `bot "${bot.id}": unknown unit list "${bot.units}" (no content/units file has this id)`);
 
     for (const channel of ['messenger', 'zalo_oa'] as const satisfies readonly PlatformChannel[]) {
@@ -290,6 +327,13 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
 
 // ------------------------------------------------------------------------------------ locales
 
+interface KeyGroup {
+  keys: FlatKey[];
+  vars: Set<string>;
+  /** Some key of the group carries a plural suffix (`_one`, `_other`...). */
+  plural: boolean;
+}
+
 /**
  * Locales: every key of one locale exists in the other (plural forms counted as one key, since
  * Vietnamese has only `_other`), with the same `{{variables}}`, and every value is a string.
@@ -300,18 +344,19 @@ export function checkLocales(files: readonly LocaleFile[], locator: Locator): Co
   const namespaces = [...new Set(files.map((f) => f.namespace))].sort();
 
   for (const ns of namespaces) {
-    const perLocale = new Map<Locale, { file: LocaleFile; groups: Map<string, { keys: FlatKey[]; vars: Set<string> }> }>();
+    const perLocale = new Map<Locale, { file: LocaleFile; groups: Map<string, KeyGroup> }>();
     for (const file of files.filter((f) => f.namespace === ns)) {
-      const groups = new Map<string, { keys: FlatKey[]; vars: Set<string> }>();
+      const groups = new Map<string, KeyGroup>();
       for (const k of flattenKeys(file.data)) {
         if (typeof k.value !== 'string') {
           report({ file: file.file, path: k.path }, `${ns}:${k.key}: must be a text (string), got ${Array.isArray(k.value) ? 'a list' : typeof k.value}`);
           continue;
         }
         const base = pluralBase(k.key);
-        const g = groups.get(base) ?? { keys: [], vars: new Set<string>() };
+        const g = groups.get(base) ?? { keys: [], vars: new Set<string>(), plural: false };
         g.keys.push(k);
-        for (const v of templateVariables(k.value)) if (v !== 'count') g.vars.add(v);
+        if (base !== k.key) g.plural = true;
+        for (const v of templateVariables(k.value)) g.vars.add(v);
         groups.set(base, g);
       }
       perLocale.set(file.locale, { file, groups });
@@ -341,8 +386,10 @@ export function checkLocales(files: readonly LocaleFile[], locator: Locator): Co
           }
           // Report variable differences once, from the Vietnamese side.
           if (locale !== 'vi') continue;
-          const missing = [...group.vars].filter((v) => !counterpart.vars.has(v));
-          const extra = [...counterpart.vars].filter((v) => !group.vars.has(v));
+          // With plural forms, English "1 day" may leave {{count}} out of `_one`; count is then implied.
+          const implied = (v: string) => v === 'count' && (group.plural || counterpart.plural);
+          const missing = [...group.vars].filter((v) => !counterpart.vars.has(v) && !implied(v));
+          const extra = [...counterpart.vars].filter((v) => !group.vars.has(v) && !implied(v));
           if (missing.length || extra.length) {
             const parts = [
               missing.length ? `${other} lacks ${missing.map((v) => `{{${v}}}`).join(', ')}` : '',

@@ -7,6 +7,7 @@ export { loadContent, type ContentPaths, type Entry, type LoadedContent, type Lo
 export {
   checkContent,
   checkQuestions,
+  checkTopicNames,
   checkBots,
   checkCampaigns,
   checkUnitLists,

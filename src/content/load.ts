@@ -13,6 +13,7 @@ import {
   type QuestionContent,
   type UnitList,
 } from './schema.js';
+import { unknownKeys } from './unknown-keys.js';
 import { formatPath, parseSource, positionOf, type ContentProblem, type Origin, type Path, type SourceFile } from './source.js';
 
 /** Where the content lives. `root` only shortens file names in messages. */
@@ -145,6 +146,9 @@ function pushValid<S extends z.ZodType>(
 ): void {
   let js: unknown = plainData(src);
   for (const seg of at) js = (js as Record<string | number, unknown> | null | undefined)?.[seg];
+  for (const u of unknownKeys(schema, js)) {
+    problems.push(problemAt(src, [...at, ...u.path], `${formatPath([...at, ...u.path])}: unknown field "${u.key}" (known here: ${u.known.join(', ')})`));
+  }
   const result = schema.safeParse(js ?? null);
   if (result.success) {
     into.push({ value: result.data, origin: { file: src.file, path: at } });

@@ -155,6 +155,7 @@ const INTENTS: readonly Intent[] = [
   { name: 'prediction', requires: 'ready', match: isPrediction, handle: prediction, views: () => ({ contest: true }) },
   { name: 'answer-button', requires: 'ready', match: payloadKind('answer'), handle: answerButton, views: contestViewIfActive },
   { name: 'answer-typed', requires: 'ready', match: (t) => typedAnswer(t)?.kind === 'choice', handle: answerTyped, views: contestViewIfActive },
+  { name: 'answer-pushed', requires: 'ready', match: (t) => pushedAnswer(t) !== null, handle: answerPushed },
   { name: 'start', match: isCommand('start'), handle: start },
   { name: 'help', match: isCommand('help'), handle: help },
   { name: 'language', match: isCommand('language'), handle: languageChoose },
@@ -205,15 +206,41 @@ const FALLBACK = INTENTS.find((i) => i.name === 'fallback')!;
  * the new state, the messages to answer with and the effects for the service to apply.
  */
 export function step(rawState: unknown, event: InboundEvent, ctx: EngineContext): StepResult {
-  const turn = new Turn(parseDialogueState(rawState), ctx, readInput(event));
+  const state = parseDialogueState(rawState);
+  const turn = new Turn(state, ctx, inputFor(state, event));
   const expired = closeIfExpired(turn);
   if (!(expired && isContestAnswer(turn, expired))) route(turn).handle(turn);
+  rememberChoices(turn);
   return { state: turn.state, messages: turn.messages, effects: turn.effects };
+}
+
+/**
+ * How long a typed number refers to the buttons last shown; after that a pushed message (today's
+ * question, a broadcast) may be what the person is looking at.
+ */
+const CHOICES_TTL_MS = 30 * 60_000;
+
+/** A typed number picks from the buttons last shown (numbered in the text where buttons do not fit). */
+function inputFor(state: DialogueState, event: InboundEvent): TurnInput {
+  const fresh = state.lastChoicesAt !== undefined && event.at.getTime() - Date.parse(state.lastChoicesAt) <= CHOICES_TTL_MS;
+  if (event.kind === 'text' && state.lastChoices && fresh && /^\s*\d{1,2}\s*$/.test(event.text)) {
+    const picked = state.lastChoices[Number(event.text.trim()) - 1];
+    if (picked) return readInput({ ...event, kind: 'choice', payload: picked });
+  }
+  return readInput(event);
+}
+
+function rememberChoices(turn: Turn): void {
+  const last = turn.messages.at(-1);
+  if (!last || turn.state === null) return;
+  const shown = Boolean(last.choices?.length);
+  turn.patch({ lastChoices: shown ? last.choices!.map((c) => c.payload) : undefined, lastChoicesAt: shown ? turn.ctx.now.toISOString() : undefined });
 }
 
 /** The views `step` will need for this event; the service loads them first. */
 export function viewsFor(rawState: unknown, event: InboundEvent, ctx: Omit<EngineContext, 'views'>): ViewRequest {
-  const turn = new Turn(parseDialogueState(rawState), { ...ctx, views: {} }, readInput(event));
+  const state = parseDialogueState(rawState);
+  const turn = new Turn(state, { ...ctx, views: {} }, inputFor(state, event));
   const intent = route(turn);
   const base: ViewRequest = turn.state?.contest ? { contest: true } : {};
   return { ...base, ...(intent.views?.(turn) ?? {}) };
@@ -221,7 +248,8 @@ export function viewsFor(rawState: unknown, event: InboundEvent, ctx: Omit<Engin
 
 /** The name of the intent an event goes to (for logs and tests). */
 export function intentOf(rawState: unknown, event: InboundEvent, ctx: EngineContext): string {
-  return route(new Turn(parseDialogueState(rawState), ctx, readInput(event))).name;
+  const state = parseDialogueState(rawState);
+  return route(new Turn(state, ctx, inputFor(state, event))).name;
 }
 
 // ---------------------------------------------------------------- onboarding
@@ -273,7 +301,8 @@ function consent(turn: Turn): void {
 }
 
 function askUnit(turn: Turn, page = 0): void {
-  turn.say(unitPage(turn.ctx.t, turn.locale, turn.ctx.units, page, turn.t('unit.ask')).text, unitPage(turn.ctx.t, turn.locale, turn.ctx.units, page, '').choices);
+  const msg = unitPage(turn.ctx.t, turn.locale, turn.ctx.units, page, turn.t('unit.ask'));
+  turn.say(msg.text, msg.choices);
 }
 
 function unitPaged(turn: Turn): void {
@@ -321,7 +350,7 @@ function unitSearch(turn: Turn): void {
   const shown = found.slice(0, UNIT_PAGE_SIZE);
   const key = found.length > UNIT_PAGE_SIZE ? 'unit.many' : 'unit.several';
   turn.say(
-    [turn.t(key, { count: found.length }), '', ...shown.map((u, i) => `${i + 1}. ${u.name}`)].join('\n'),
+    turn.t(key, { count: found.length }),
     shown.map((u) => ({ title: u.name, payload: payload.unit(u.unitId) })),
   );
 }
@@ -374,6 +403,12 @@ function help(turn: Turn): void {
 
 function fallback(turn: Turn): void {
   const said = (turn.input.text ?? '').trim().slice(0, 40);
+  const attempt = turn.state?.contest;
+  if (attempt && attempt.index < attempt.questions.length) {
+    // Mid-attempt, unclear text must not leave the member without the question (the clock runs).
+    if (said) turn.say(turn.t('fallback.text', { text: said }));
+    return contestInProgress(turn, attempt);
+  }
   turn.say(said ? turn.t('fallback.text', { text: said }) : turn.t('fallback.empty'), turn.menu);
 }
 
@@ -509,6 +544,25 @@ function typedAnswer(turn: Turn) {
   if (turn.input.command) return null;
   const options = target.q ? textOf(target.q, turn.locale).options : ['A', 'B', 'C', 'D'];
   return parseAnswer(turn.input.text, options);
+}
+
+/**
+ * A bare letter or number with no question waiting answers today's question: it was pushed by the
+ * daily job (outside the dialogue) and read where buttons are not shown (zca-js numbers them).
+ */
+function pushedAnswer(turn: Turn): { q: QuizQuestion; index: number } | null {
+  if (turn.input.event.kind !== 'text' || !turn.input.text || turn.input.command) return null;
+  if (turn.state?.pending || turn.state?.contest || alreadyAnsweredToday(turn)) return null;
+  if (!/^\s*([a-dA-D1-4]|(đáp án|dap an|Đáp án)\s*[a-dA-D1-4])\s*[.!]?\s*$/u.test(turn.input.text)) return null;
+  const q = pickDaily(turn.ctx.bot.id, turn.today, turn.ctx.questions);
+  if (!q) return null;
+  const parsed = parseAnswer(turn.input.text, textOf(q, turn.locale).options);
+  return parsed.kind === 'choice' ? { q, index: parsed.index } : null;
+}
+
+function answerPushed(turn: Turn): void {
+  const found = pushedAnswer(turn);
+  if (found) grade(turn, found.q, 'daily', found.index, null);
 }
 
 function answerTyped(turn: Turn): void {

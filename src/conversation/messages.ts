@@ -84,11 +84,8 @@ export function unitPage(t: Translate, locale: Locale, units: readonly UnitInfo[
   const choices: Choice[] = slice.map((u) => ({ title: u.name, payload: payload.unit(u.unitId) }));
   if (p > 0) choices.push({ title: t(locale, 'conversation:unit.prev'), payload: payload.unitPage(p - 1) });
   if (p < pages - 1) choices.push({ title: t(locale, 'conversation:unit.more'), payload: payload.unitPage(p + 1) });
-  const list = slice.map((u, i) => `${p * UNIT_PAGE_SIZE + i + 1}. ${u.name}`);
-  return {
-    text: [intro, '', ...list, '', t(locale, 'conversation:unit.page', { page: p + 1, pages })].join('\n'),
-    choices,
-  };
+  // No list in the text: renderers number the choices there when they cannot show them as buttons.
+  return { text: `${intro}\n${t(locale, 'conversation:unit.page', { page: p + 1, pages })}`, choices };
 }
 
 /** "3 phút 05 giây" / "3 min 05 s". */

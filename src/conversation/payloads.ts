@@ -56,6 +56,11 @@ export const payload = {
 
 /** Reads a payload we produced; anything else (a platform's own payload, a tampered one) is null. */
 export function parsePayload(raw: string): Payload | null {
+  // Messenger's persistent menu (src/channels messenger profile) sends `cmd:<name>`.
+  if (raw.startsWith('cmd:')) {
+    const name = raw.slice(4) === 'stop' ? 'remind_off' : raw.slice(4);
+    return (COMMANDS as readonly string[]).includes(name) ? { kind: 'command', command: name as Command } : null;
+  }
   const parts = raw.split('|');
   const [head, a, b, c, d, e] = parts;
   switch (head) {

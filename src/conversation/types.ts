@@ -49,6 +49,12 @@ export const dialogueStateSchema = z.object({
   confirmDelete: z.boolean().optional(),
   /** Set after "my unit": the next typed text is a unit search. */
   choosingUnit: z.boolean().optional(),
+  /**
+   * Payloads of the buttons last shown. Where a platform cannot show them as buttons (Zalo OA past
+   * five, zca-js always) the renderer numbers them in the text, and a typed "3" means the third.
+   */
+  lastChoices: z.array(z.string()).max(20).optional(),
+  lastChoicesAt: z.string().optional(),
 });
 
 export type PendingQuestion = z.infer<typeof pendingSchema>;

@@ -153,9 +153,8 @@ export async function loadViews(
 ): Promise<Views> {
   const views: { -readonly [K in keyof Views]: Views[K] } = {};
   if (request.score) {
-    const board = await loadLeaderboard(models, bot.id, units, { kind: 'individual', period: 'all' }, today, participantId);
     const all = rankScores(await scoreRows(models, bot.id, 'all', today));
-    views.score = { rank: board.me?.rank ?? null, of: all.length };
+    views.score = { rank: all.find((r) => r.participantId === participantId)?.rank ?? null, of: all.length };
   }
   if (request.leaderboard) views.leaderboard = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
   if (request.contest) views.contest = await loadContestView(models, bot, today, participantId);

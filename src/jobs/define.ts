@@ -57,11 +57,14 @@ export function defineOutreachJobs(scheduler: Scheduler, handlers: OutreachJobHa
 export interface SystemJobHandlers {
   sweepInbox?: () => Promise<unknown>;
   refreshZaloTokens?: () => Promise<unknown>;
+  /** Closes contest attempts whose time limit has passed (every minute). */
+  closeContests?: () => Promise<unknown>;
 }
 
 /**
- * The channels' housekeeping: re-drive inbox entries left by a crash (every minute) and refresh
- * Zalo OA tokens before they expire (every 30 minutes; the channel holds the lock).
+ * Housekeeping: re-drive inbox entries left by a crash (every minute), refresh Zalo OA tokens
+ * before they expire (every 30 minutes; the channel holds the lock), close timed-out contest attempts.
+ * Each is an Agenda `single` job, so any number of processes define it once.
  */
 export async function defineSystemJobs(scheduler: Scheduler, handlers: SystemJobHandlers, timezone: string): Promise<void> {
   const agenda = scheduler.agenda;
@@ -74,6 +77,11 @@ export async function defineSystemJobs(scheduler: Scheduler, handlers: SystemJob
     const refresh = handlers.refreshZaloTokens;
     agenda.define(JOB.zaloTokenRefresh, async () => void (await refresh()), { lockLifetime: 5 * 60_000 });
     await agenda.every('30 minutes', JOB.zaloTokenRefresh, undefined, { timezone });
+  }
+  if (handlers.closeContests) {
+    const close = handlers.closeContests;
+    agenda.define(JOB.contestClose, async () => void (await close()), { lockLifetime: 5 * 60_000 });
+    await agenda.every('1 minute', JOB.contestClose, undefined, { timezone });
   }
 }
 

@@ -42,7 +42,9 @@ export function createScheduler(db: Db, logger: Logger, options: { name?: string
       running = true;
     },
     async stop() {
-      if (!running) return;
+      // Never started: still let the backend finish connecting, or closing the database under it
+      // surfaces as an unhandled rejection.
+      if (!running) return agenda.ready.catch(() => undefined);
       running = false;
       await agenda.stop(false);
     },

@@ -158,7 +158,7 @@ export function createBroadcastService(deps: ServiceDeps) {
       messageRef: null,
       daily: null,
       createdBy,
-      cursor: { lastParticipantId: null, batches: 0, complete: false },
+      cursor: { lastParticipantId: null, batches: 0, complete: false, doneBatches: [] },
     });
     await schedule(id, f.sendAt);
     const size = await deps.fanout.audienceSize(f);

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Agenda } from 'agenda';
+import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
 import type { ChannelName, Clock, Locale, ParticipantRef, Send, SendResult } from '../domain/index.js';
 import type { Broadcast, Delivery, Models, Participant } from '../db/models/index.js';
@@ -17,8 +19,10 @@ export interface FanoutOptions {
   readonly batchSize: number;
   /** Deliveries loaded at once inside a batch; the subscription and cancel checks refresh this often. */
   readonly chunkSize: number;
-  /** A `sending` delivery older than this was interrupted (crash) and is sent again. */
-  readonly claimTimeoutMs: number;
+  /** A batch's lease: a crashed worker's batch is retaken after this (and it is renewed while sending). */
+  readonly leaseMs: number;
+  /** While sending a chunk, cancel and subscriptions are re-read this often. */
+  readonly recheckMs: number;
   readonly backoff: BackoffOptions;
   readonly random: () => number;
 }
@@ -95,18 +99,17 @@ export function createFanout(deps: FanoutDeps) {
     return models.Participant.countDocuments(participantFilter(b.audience, clock(), await answeredToday(b as BroadcastLean)));
   }
 
-  /** If every batch is materialised and nothing is left to send, the broadcast is done. */
+  /** Done when every batch is materialised and each has reported nothing left to send. */
   async function maybeFinish(broadcastId: string): Promise<void> {
     const b = await models.Broadcast.findById(broadcastId).select('status cursor').lean<BroadcastLean>();
     if (!b || b.status !== 'sending' || !b.cursor.complete) return;
-    const open = await models.Delivery.exists({ broadcastId, status: { $in: ['pending', 'sending'] } });
-    if (open) return;
+    if (new Set(b.cursor.doneBatches ?? []).size < b.cursor.batches) return;
     await models.Broadcast.updateOne({ _id: broadcastId, status: 'sending' }, { $set: { status: 'done', finishedAt: clock() } });
   }
 
   async function skipOpen(broadcastId: string, reason: string, batch?: number): Promise<void> {
     await models.Delivery.updateMany(
-      { broadcastId, ...(batch === undefined ? {} : { batch }), status: 'pending' },
+      batch === undefined ? { broadcastId, status: { $in: ['pending', 'sending'] } } : { batchKey: `${broadcastId}:${batch}`, status: { $in: ['pending', 'sending'] } },
       { $set: { status: 'skipped', reason, claimedAt: null } },
     );
   }
@@ -127,15 +130,20 @@ export function createFanout(deps: FanoutDeps) {
     if (!started.startedAt) await models.Broadcast.updateOne({ _id: broadcastId, startedAt: null }, { $set: { startedAt: now } });
     if (started.cursor.complete) return maybeFinish(broadcastId);
     const filter = participantFilter(started.audience, now, await answeredToday(started));
+    if (started.cursor.lastParticipantId) {
+      filter._id = { ...(filter._id as object | undefined), $gt: new Types.ObjectId(started.cursor.lastParticipantId) };
+    }
+    // One query streamed in pages (resumable from the stored cursor), not one query per page.
+    const stream = models.Participant.collection.find(filter, {
+      sort: { _id: 1 },
+      projection: { bot: 1, channel: 1, unitId: 1, locale: 1 },
+      batchSize: options.batchSize,
+    });
     let cursor = started.cursor;
-    for (;;) {
-      const page = await models.Participant.find({ ...filter, ...(cursor.lastParticipantId ? { _id: { ...(filter._id as object), $gt: new Types.ObjectId(cursor.lastParticipantId) } } : {}) })
-        .sort({ _id: 1 })
-        .limit(options.batchSize)
-        .select('bot channel unitId locale')
-        .lean<ParticipantLean[]>();
-      if (page.length === 0) break;
+    let page: ParticipantLean[] = [];
+    const flush = async (): Promise<boolean> => {
       const batch = cursor.batches;
+      const batchKey = `${broadcastId}:${batch}`;
       const docs = page.map((p) => ({
         broadcastId,
         participantId: p._id,
@@ -144,6 +152,7 @@ export function createFanout(deps: FanoutDeps) {
         unitId: p.unitId ?? null,
         locale: p.locale ?? 'vi',
         batch,
+        batchKey,
         status: 'pending',
         attempts: 0,
         notBefore: null,
@@ -159,11 +168,23 @@ export function createFanout(deps: FanoutDeps) {
       }));
       await insertIgnoringDuplicates(models.Delivery.collection, docs);
       await enqueueBatch(broadcastId, batch, 0, clock());
-      cursor = { lastParticipantId: String(page[page.length - 1]!._id), batches: batch + 1, complete: false };
-      const still = await models.Broadcast.findOneAndUpdate({ _id: broadcastId, status: 'sending' }, { $set: { cursor } }, { returnDocument: 'after' }).select('status').lean();
-      if (!still) return; // cancelled meanwhile: its batches skip what is left
+      cursor = { ...cursor, lastParticipantId: String(page[page.length - 1]!._id), batches: batch + 1 };
+      page = [];
+      const still = await models.Broadcast.updateOne(
+        { _id: broadcastId, status: 'sending' },
+        { $set: { 'cursor.lastParticipantId': cursor.lastParticipantId, 'cursor.batches': cursor.batches } },
+      );
       await ctx.touch();
-      if (page.length < options.batchSize) break;
+      return still.matchedCount > 0; // cancelled meanwhile: its batches skip what is left
+    };
+    try {
+      for await (const p of stream) {
+        page.push(p as unknown as ParticipantLean);
+        if (page.length >= options.batchSize && !(await flush())) return;
+      }
+      if (page.length > 0 && !(await flush())) return;
+    } finally {
+      await stream.close();
     }
     const size = await models.Delivery.countDocuments({ broadcastId });
     await models.Broadcast.updateOne({ _id: broadcastId, status: 'sending' }, { $set: { 'cursor.complete': true, audienceSize: size } });
@@ -171,101 +192,136 @@ export function createFanout(deps: FanoutDeps) {
   }
 
   /**
-   * The `broadcast-batch` job: sends the open deliveries of one batch, one at a time (so a crash
-   * can resend at most one message of this batch), then schedules the next round for deferred
-   * or retrying deliveries, or finishes the broadcast.
+   * A lease on one batch, so two runs of its job (an expired Agenda lock) never send side by side.
+   * Held in the database; a crashed holder's lease expires after `leaseMs`.
+   */
+  const leases = () => models.Lease.collection as unknown as Collection<{ _id: string; owner: string; expiresAt: Date }>;
+
+  async function acquireBatch(batchKey: string, owner: string): Promise<boolean> {
+    const now = clock();
+    try {
+      await leases().findOneAndUpdate(
+        { _id: `outreach:${batchKey}`, $or: [{ expiresAt: { $lte: now } }, { owner }] },
+        { $set: { owner, expiresAt: new Date(now.getTime() + options.leaseMs) } },
+        { upsert: true },
+      );
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  async function releaseBatch(batchKey: string, owner: string): Promise<void> {
+    await leases().deleteOne({ _id: `outreach:${batchKey}`, owner });
+  }
+
+  async function loadPeople(ids: readonly Types.ObjectId[]): Promise<Map<string, ParticipantLean>> {
+    const people = await models.Participant.find({ _id: { $in: ids } })
+      .select('bot channel userId groupId locale unitId subscribed unreachable lastInboundAt')
+      .lean<ParticipantLean[]>();
+    return new Map(people.map((p) => [String(p._id), p]));
+  }
+
+  /**
+   * The `broadcast-batch` job: sends the open deliveries of one batch one at a time, writing each
+   * result before the next send, so a crash can resend at most the one message in flight. Then it
+   * schedules the next round for deferred or retrying deliveries, or marks the batch done.
    */
   async function sendBatch(data: { broadcastId: string; batch: number; round: number }, ctx: JobContext): Promise<void> {
     const { broadcastId, batch, round } = data;
+    const batchKey = `${broadcastId}:${batch}`;
     const b = await models.Broadcast.findById(broadcastId).lean<BroadcastLean>();
     if (!b) return;
-    if (b.status === 'cancelled') {
-      await skipOpen(broadcastId, 'cancelled', batch);
-      return;
-    }
-    const startedAt = clock();
-    // Deliveries left in `sending` by a crashed worker: sent again (the documented duplicate window).
-    await models.Delivery.updateMany(
-      { broadcastId, batch, status: 'sending', claimedAt: { $lt: new Date(startedAt.getTime() - options.claimTimeoutMs) } },
-      { $set: { status: 'pending', claimedAt: null } },
-    );
-    const messages = new MessageCache((locale: Locale) => composeMessage(b, locale, deps));
-    let lastId: Types.ObjectId | null = null;
-    for (;;) {
-      const now = clock();
-      const chunk: DeliveryLean[] = await models.Delivery.find({
-        broadcastId,
-        batch,
-        status: 'pending',
-        $or: [{ notBefore: null }, { notBefore: { $lte: now } }],
-        ...(lastId ? { _id: { $gt: lastId } } : {}),
-      })
-        .sort({ _id: 1 })
-        .limit(options.chunkSize)
-        .lean<DeliveryLean[]>();
-      if (chunk.length === 0) break;
-      lastId = chunk[chunk.length - 1]!._id;
-      const status = await models.Broadcast.findById(broadcastId).select('status').lean<Pick<Broadcast, 'status'>>();
-      if (status?.status === 'cancelled') {
-        await skipOpen(broadcastId, 'cancelled', batch);
-        return;
+    if (b.status === 'cancelled') return skipOpen(broadcastId, 'cancelled', batch);
+    const owner = `${process.pid}:${randomUUID()}`;
+    if (!(await acquireBatch(batchKey, owner))) return; // another run is sending this batch; its own job carries on
+    try {
+      // We hold the batch: a delivery still `sending` was interrupted by a crash and is sent again
+      // (the documented duplicate window: at most one per batch in flight).
+      await models.Delivery.collection.updateMany({ batchKey, status: 'sending' }, { $set: { status: 'pending', claimedAt: null } });
+      const messages = new MessageCache((locale: Locale) => composeMessage(b, locale, deps));
+      let leaseRenewedAt = clock().getTime();
+      for (;;) {
+        const now = clock();
+        const chunk: DeliveryLean[] = await models.Delivery.find({
+          batchKey,
+          status: 'pending',
+          $or: [{ notBefore: null }, { notBefore: { $lte: now } }],
+        })
+          .sort({ _id: 1 })
+          .limit(options.chunkSize)
+          .lean<DeliveryLean[]>();
+        if (chunk.length === 0) break;
+        // Marking the chunk `sending` takes it out of the next query (no _id range: cheap on any server).
+        await models.Delivery.collection.updateMany({ _id: { $in: chunk.map((d) => d._id) }, status: 'pending' }, { $set: { status: 'sending', claimedAt: now } });
+        let people = await loadPeople(chunk.map((d) => d.participantId));
+        let checkedAt = now.getTime();
+        const writes = new WriteBuffer(models.Delivery.collection);
+        for (let i = 0; i < chunk.length; i++) {
+          const d = chunk[i]!;
+          // Slow channels (zca-js) take seconds per message: re-check cancel and subscriptions as we go.
+          if (clock().getTime() - checkedAt > options.recheckMs) {
+            await writes.flush();
+            const status = await models.Broadcast.findById(broadcastId).select('status').lean<Pick<Broadcast, 'status'>>();
+            if (status?.status === 'cancelled') return skipOpen(broadcastId, 'cancelled', batch);
+            people = await loadPeople(chunk.slice(i).map((x) => x.participantId));
+            checkedAt = clock().getTime();
+          }
+          await deliverOne(b, d, people.get(String(d.participantId)), messages, writes);
+          if (clock().getTime() - leaseRenewedAt > options.leaseMs / 4) {
+            leaseRenewedAt = clock().getTime();
+            await acquireBatch(batchKey, owner);
+          }
+          await ctx.touch();
+        }
+        await writes.flush();
+        const status = await models.Broadcast.findById(broadcastId).select('status').lean<Pick<Broadcast, 'status'>>();
+        if (status?.status === 'cancelled') return skipOpen(broadcastId, 'cancelled', batch);
       }
-      const people = new Map(
-        (
-          await models.Participant.find({ _id: { $in: chunk.map((d) => d.participantId) } })
-            .select('bot channel userId groupId locale unitId subscribed unreachable lastInboundAt')
-            .lean<ParticipantLean[]>()
-        ).map((p) => [String(p._id), p]),
-      );
-      for (const d of chunk) {
-        await deliverOne(b, d, people.get(String(d.participantId)), messages);
-        await ctx.touch();
-      }
+    } finally {
+      await releaseBatch(batchKey, owner);
     }
-    const next = await models.Delivery.findOne({ broadcastId, batch, status: { $in: ['pending', 'sending'] } })
+    const next = await models.Delivery.findOne({ batchKey, status: { $in: ['pending', 'sending'] } })
       .sort({ notBefore: 1 })
-      .select('status notBefore claimedAt')
+      .select('status notBefore')
       .lean<DeliveryLean>();
-    if (!next) return maybeFinish(broadcastId);
+    if (!next) {
+      await models.Broadcast.updateOne({ _id: broadcastId }, { $addToSet: { 'cursor.doneBatches': batch } });
+      return maybeFinish(broadcastId);
+    }
     const now = clock();
-    const at =
-      next.status === 'sending'
-        ? new Date((next.claimedAt ?? now).getTime() + options.claimTimeoutMs + 1000)
-        : new Date(Math.max(now.getTime(), (next.notBefore ?? now).getTime()));
+    const at = next.status === 'sending' ? new Date(now.getTime() + options.leaseMs) : new Date(Math.max(now.getTime(), (next.notBefore ?? now).getTime()));
     await enqueueBatch(broadcastId, batch, round + 1, at);
   }
 
-  async function deliverOne(b: BroadcastLean, d: DeliveryLean, p: ParticipantLean | undefined, messages: MessageCache): Promise<void> {
-    const skip = (reason: string) =>
-      models.Delivery.updateOne({ _id: d._id, status: 'pending' }, { $set: { status: 'skipped', reason, claimedAt: null } });
+  /** One delivery: the checks, then the send, then its result written before anything else is sent. */
+  async function deliverOne(b: BroadcastLean, d: DeliveryLean, p: ParticipantLean | undefined, messages: MessageCache, writes: WriteBuffer): Promise<void> {
+    const settle = (set: Record<string, unknown>) => writes.add(d._id, { ...set, claimedAt: null, updatedAt: clock() });
     // Stopping reminders takes effect for everything not yet sent.
-    if (!p || !p.subscribed) return void (await skip('unsubscribed'));
-    if (p.unreachable) return void (await skip('unreachable'));
+    if (!p || !p.subscribed) return settle({ status: 'skipped', reason: 'unsubscribed' });
+    if (p.unreachable) return settle({ status: 'skipped', reason: 'unreachable' });
     const now = clock();
     const allowed = nextAllowedTime(now, quietWindowsFor(p.channel, deps.quietHoursFor(p.bot)), deps.timeZone);
-    if (allowed > now) {
-      await models.Delivery.updateOne({ _id: d._id, status: 'pending' }, { $set: { notBefore: allowed, reason: 'quiet_hours' } });
-      return;
-    }
+    if (allowed > now) return settle({ status: 'pending', notBefore: allowed, reason: 'quiet_hours' });
     const window = decideWindow(p.channel, p.lastInboundAt, now, b.eventUpdate);
-    if (!window.send) {
-      await models.Delivery.updateOne({ _id: d._id, status: 'pending' }, { $set: { status: 'skipped', errorClass: 'window_closed', reason: window.reason } });
-      return;
-    }
-    await deps.buckets[p.channel].take();
-    const claimed = await models.Delivery.updateOne({ _id: d._id, status: 'pending' }, { $set: { status: 'sending', claimedAt: clock() } });
-    if (claimed.modifiedCount === 0) return; // another run of this batch has it
+    if (!window.send) return settle({ status: 'skipped', errorClass: 'window_closed', reason: window.reason });
     const locale = p.locale ?? d.locale;
+    const message = await messages.get(locale);
+    if (!message) return settle({ status: 'skipped', reason: 'no_message' });
+    await deps.buckets[p.channel].take();
     const to: ParticipantRef = { bot: p.bot, channel: p.channel, userId: p.userId, ...(p.groupId ? { groupId: p.groupId } : {}) };
     let result: SendResult;
     try {
-      result = await deps.send(to, await messages.get(locale), { purpose: window.purpose, locale });
+      result = await deps.send(to, message, { purpose: window.purpose, locale });
     } catch (err) {
       result = { ok: false, errorClass: 'retryable', reason: (err as Error).message || 'send threw' };
     }
     const attempts = d.attempts + 1;
     const outcome = outcomeUpdate(result, attempts, clock(), deps.maxAttempts, options.backoff, options.random);
-    await models.Delivery.updateOne({ _id: d._id }, { $set: { ...outcome.set, attempts } });
+    settle({ ...outcome.set, attempts });
+    // Written now, with any buffered skips: the next send must not start before this is recorded.
+    await writes.flush();
     if (outcome.markUnreachable) {
       await models.Participant.updateOne({ _id: p._id }, { $set: { unreachable: { at: clock(), reason: outcome.markUnreachable } } });
     }
@@ -276,6 +332,25 @@ export function createFanout(deps: FanoutDeps) {
 }
 
 export type Fanout = ReturnType<typeof createFanout>;
+
+interface BulkCollection {
+  bulkWrite(ops: Array<{ updateOne: { filter: Record<string, unknown>; update: Record<string, unknown> } }>, options: { ordered: boolean }): Promise<unknown>;
+}
+
+/** Delivery updates gathered and written in one round trip (a send's result flushes at once). */
+class WriteBuffer {
+  private ops: Array<{ updateOne: { filter: Record<string, unknown>; update: Record<string, unknown> } }> = [];
+  constructor(private readonly collection: BulkCollection) {}
+  add(id: Types.ObjectId, set: Record<string, unknown>): void {
+    this.ops.push({ updateOne: { filter: { _id: id }, update: { $set: set } } });
+  }
+  async flush(): Promise<void> {
+    if (this.ops.length === 0) return;
+    const ops = this.ops;
+    this.ops = [];
+    await this.collection.bulkWrite(ops, { ordered: true });
+  }
+}
 
 interface InsertableCollection {
   insertMany(docs: Record<string, unknown>[], options: { ordered: boolean }): Promise<unknown>;

@@ -55,7 +55,8 @@ export interface OutreachDeps {
 export const DEFAULT_FANOUT_OPTIONS: FanoutOptions = {
   batchSize: 500,
   chunkSize: 50,
-  claimTimeoutMs: 60_000,
+  leaseMs: 60_000,
+  recheckMs: 2000,
   backoff: DEFAULT_BACKOFF satisfies BackoffOptions,
   random: Math.random,
 };
@@ -111,7 +112,7 @@ export function createOutreach(deps: OutreachDeps) {
           startedAt: null,
           finishedAt: null,
           cancelledAt: null,
-          cursor: { lastParticipantId: null, batches: 0, complete: false },
+          cursor: { lastParticipantId: null, batches: 0, complete: false, doneBatches: [] },
           audienceSize: null,
         },
       },
@@ -126,6 +127,11 @@ export function createOutreach(deps: OutreachDeps) {
     if (!config || !config.dailyQuestion.enabled) return;
     const now = clock();
     const day = localDay(now, zone);
+    // No question for today (empty bank): nothing to send, and no empty broadcast in the list.
+    if (deps.dailyQuestionMessage && !(await deps.dailyQuestionMessage(bot, day, config.defaultLocale))) {
+      deps.logger.warn({ bot, day }, 'no daily question to send');
+      return;
+    }
     await ensureGenerated({
       _id: `daily:${bot}:${day}`,
       kind: 'daily',

@@ -2,8 +2,8 @@ import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Broadcast } from '../db/models/index.js';
 import type { Translate } from '../i18n/index.js';
 
-/** Builds today's question for a bot (from the conversation room). */
-export type DailyQuestionMessage = (botId: string, day: string, locale: Locale) => OutboundMessage | Promise<OutboundMessage>;
+/** Builds today's question for a bot (from the conversation room); null when the bot has none. */
+export type DailyQuestionMessage = (botId: string, day: string, locale: Locale) => OutboundMessage | null | Promise<OutboundMessage | null>;
 
 /** Adds the "how to stop reminders" line every broadcast carries, in the member's language. */
 export function withStopFooter(message: OutboundMessage, locale: Locale, t: Translate): OutboundMessage {
@@ -29,11 +29,13 @@ export async function composeMessage(
   b: Pick<Broadcast, 'kind' | 'message' | 'messageRef' | 'daily'>,
   locale: Locale,
   deps: { t: Translate; dailyQuestionMessage?: DailyQuestionMessage | undefined },
-): Promise<OutboundMessage> {
+): Promise<OutboundMessage | null> {
   let base: OutboundMessage;
   if (b.kind === 'daily' && b.daily) {
     if (!deps.dailyQuestionMessage) throw new Error('dailyQuestionMessage is not wired');
-    base = await deps.dailyQuestionMessage(b.daily.bot, b.daily.day, locale);
+    const question = await deps.dailyQuestionMessage(b.daily.bot, b.daily.day, locale);
+    if (!question) return null;
+    base = question;
   } else if (b.messageRef) {
     const ref = b.messageRef;
     const local = Object.fromEntries(Object.entries(ref.localVars ?? {}).map(([k, v]) => [k, (locale === 'en' ? v.en : undefined) ?? v.vi]));
@@ -46,9 +48,9 @@ export async function composeMessage(
 
 /** Per-batch memo of composed messages by locale (the daily question is the same for everyone). */
 export class MessageCache {
-  private readonly byLocale = new Map<Locale, Promise<OutboundMessage>>();
-  constructor(private readonly build: (locale: Locale) => Promise<OutboundMessage>) {}
-  get(locale: Locale): Promise<OutboundMessage> {
+  private readonly byLocale = new Map<Locale, Promise<OutboundMessage | null>>();
+  constructor(private readonly build: (locale: Locale) => Promise<OutboundMessage | null>) {}
+  get(locale: Locale): Promise<OutboundMessage | null> {
     let m = this.byLocale.get(locale);
     if (!m) {
       m = this.build(locale);

@@ -8,7 +8,7 @@ export type ParsedAnswer =
   | { readonly kind: 'none' };
 
 const LETTERS = ['a', 'b', 'c', 'd'] as const;
-const PREFIX = /^(?:dap an|phuong an|chon|toi chon|answer|option|my answer is|la)\s+/;
+const PREFIX = /^(?:dap an|phuong an|chon|toi chon|answer|option|my answer is|la)(?:\s+|$)/;
 
 function letterIndex(token: string): number {
   const letter = LETTERS.indexOf(token as (typeof LETTERS)[number]);
@@ -26,6 +26,7 @@ export function parseAnswer(text: string, options: readonly string[]): ParsedAns
   const folded = fold(text);
   if (!folded) return { kind: 'none' };
   const bare = folded.replace(PREFIX, '');
+  if (!bare) return { kind: 'ambiguous' };
   if (/^[a-z0-9]$/.test(bare)) {
     const index = letterIndex(bare);
     if (index >= 0 && index < options.length) return { kind: 'choice', index };

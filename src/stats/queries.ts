@@ -79,11 +79,11 @@ export function createStatsQueries(models: Models) {
   const rows = async (filter: Record<string, unknown>): Promise<RollupRow[]> =>
     (await models.Rollup.collection.find(filter, { projection }).toArray()) as unknown as RollupRow[];
 
-  const dayRows = (kind: 'day-unit' | 'day-question', s: StatsScope) =>
+  const dayRows = (kind: 'day-bot' | 'day-unit' | 'day-question', s: StatsScope) =>
     rows({ kind, ...botFilter(s.bots), day: { $gte: s.from, $lte: s.to } });
 
   async function overview(s: StatsScope): Promise<Overview> {
-    const [bots, days] = await Promise.all([rows({ kind: 'bot', ...botFilter(s.bots), day: ALL_TIME }), dayRows('day-unit', s)]);
+    const [bots, days] = await Promise.all([rows({ kind: 'bot', ...botFilter(s.bots), day: ALL_TIME }), dayRows('day-bot', s)]);
     let answers = 0, correct = 0, joined = 0, participantDays = 0, time = 0, timed = 0;
     for (const r of days) {
       answers += n(r.answers);
@@ -111,7 +111,7 @@ export function createStatsQueries(models: Models) {
 
   async function series(s: StatsScope): Promise<SeriesPoint[]> {
     const byDay = new Map(daysBetween(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
-    for (const r of await dayRows('day-unit', s)) {
+    for (const r of await dayRows('day-bot', s)) {
       const p = byDay.get(r.day);
       if (!p) continue;
       p.participants += n(r.participants);

@@ -61,7 +61,7 @@ export function markIds(a: Pick<AnswerFacts, 'bot' | 'day' | 'unitId' | 'partici
 
 export const joinedMarkId = (bot: string, participantId: string): string => `j|${bot}|${participantId}`;
 
-/** The four rollup increments of one answer. */
+/** The five rollup increments of one answer. */
 export function answerDeltas(a: AnswerFacts, first: FirstFlags): RollupDelta[] {
   const base = {
     answers: 1,
@@ -69,6 +69,7 @@ export function answerDeltas(a: AnswerFacts, first: FirstFlags): RollupDelta[] {
     ...(a.timeTakenMs !== null && a.timeTakenMs >= 0 ? { timeTakenMsSum: a.timeTakenMs, timedAnswers: 1 } : {}),
   };
   return [
+    { kind: 'day-bot', bot: a.bot, day: a.day, key: '', inc: { ...base, participants: first.firstOfDay ? 1 : 0 } },
     { kind: 'day-unit', bot: a.bot, day: a.day, key: unitKey(a.unitId), inc: { ...base, participants: first.firstOfDay ? 1 : 0 } },
     { kind: 'day-question', bot: a.bot, day: a.day, key: a.questionId, inc: base },
     { kind: 'unit', bot: a.bot, day: ALL_TIME, key: unitKey(a.unitId), inc: { ...base, participants: first.firstInUnit ? 1 : 0 } },
@@ -76,9 +77,12 @@ export function answerDeltas(a: AnswerFacts, first: FirstFlags): RollupDelta[] {
   ];
 }
 
-/** The rollup increment of a participant joining (consenting) on a day, in their unit. */
-export function joinedDelta(bot: string, day: string, unitId: string | null): RollupDelta {
-  return { kind: 'day-unit', bot, day, key: unitKey(unitId), inc: { joined: 1 } };
+/** The rollup increments of a participant joining (consenting) on a day, in their unit. */
+export function joinedDeltas(bot: string, day: string, unitId: string | null): RollupDelta[] {
+  return [
+    { kind: 'day-bot', bot, day, key: '', inc: { joined: 1 } },
+    { kind: 'day-unit', bot, day, key: unitKey(unitId), inc: { joined: 1 } },
+  ];
 }
 
 export const rollupId = (k: RollupKey): string => `${k.kind}|${k.bot}|${k.day}|${k.key}`;
@@ -102,7 +106,7 @@ export class RollupAccumulator {
 
   addJoin(bot: string, participantId: string, day: string, unitId: string | null): void {
     if (!this.claim(joinedMarkId(bot, participantId), participantId)) return;
-    this.apply(joinedDelta(bot, day, unitId));
+    for (const d of joinedDeltas(bot, day, unitId)) this.apply(d);
   }
 
   rollups(): Array<RollupKey & RollupCounts> {

@@ -4,7 +4,7 @@ import type { Answer, Models, Participant } from '../db/models/index.js';
 import type { Logger } from '../log/index.js';
 import {
   answerDeltas,
-  joinedDelta,
+  joinedDeltas,
   joinedMarkId,
   markIds,
   RollupAccumulator,
@@ -15,7 +15,7 @@ import {
 
 /**
  * Incremental rollups (every counter is `$inc`-ed, zero included, so documents have the same fields
- * as rebuilt ones). Each answer is applied with `$inc` on four small documents, then flagged
+ * as rebuilt ones). Each answer is applied with `$inc` on five small documents, then flagged
  * `rolledUp`. Exactly once, even across crashes:
  * - "first answer of this participant today / in this unit / ever" is decided by a marker document
  *   owned by the answer that created it, so a retried answer makes the same decision;
@@ -118,7 +118,7 @@ export function createRollupUpdater(models: Models, options: { timeZone: string;
     );
     if (mark?.done === true) return;
     const day = DateTime.fromJSDate(p.consent.at, { zone: options.timeZone }).toFormat('yyyy-MM-dd');
-    await applyDeltas([joinedDelta(p.bot, day, p.unitId ?? null)], `j:${pid}`);
+    await applyDeltas(joinedDeltas(p.bot, day, p.unitId ?? null), `j:${pid}`);
     await marks().updateOne({ _id: id as never }, { $set: { done: true } });
   }
 

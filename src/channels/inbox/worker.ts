@@ -29,6 +29,8 @@ class RetryLater extends Error {}
 class LeaseLost extends Error {}
 
 const leaseKey = (participant: string) => `inbox:${participant}`;
+/** Platforms redeliver for hours, at most a few days; 30 days is far past that. */
+const DONE_RETENTION_MS = 30 * 24 * 3600_000;
 const PERSON_INITIATED = new Set(['text', 'choice', 'start', 'follow', 'unsupported']);
 
 /**
@@ -161,8 +163,11 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
   }
 
   async function candidates(filter: Record<string, unknown>, limit: number): Promise<string[]> {
+    // Participants this process is already draining are left out, so one busy participant cannot
+    // crowd the others out of the result.
+    const busy = active.size ? { participant: { $nin: [...active] } } : {};
     const docs = await coll
-      .find({ status: 'pending', nextAttemptAt: { $lte: deps.clock() }, ...filter }, { projection: { participant: 1 }, sort: { eventAt: 1 }, limit })
+      .find({ status: 'pending', nextAttemptAt: { $lte: deps.clock() }, ...busy, ...filter }, { projection: { participant: 1 }, sort: { eventAt: 1 }, limit })
       .toArray();
     return [...new Set(docs.map((d) => String(d.participant)))].filter((p) => !active.has(p));
   }
@@ -223,6 +228,8 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
      * processes them now, in order, under the same leases. Returns how many entries were processed.
      */
     async sweep(): Promise<number> {
+      // Done entries are kept long enough to recognise any platform redelivery, then removed.
+      await coll.deleteMany({ status: 'done', processedAt: { $lt: new Date(deps.clock().getTime() - DONE_RETENTION_MS) } });
       const stale = new Date(deps.clock().getTime() - deps.leaseMs);
       let total = 0;
       for (const participant of await candidates({ receivedAt: { $lte: stale } }, 500)) {

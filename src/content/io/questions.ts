@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSeq, parseDocument, type Document } from 'yaml';
-import { checkQuestions, type Locator } from '../check.js';
+import { checkQuestions, checkTopicNames, type Locator } from '../check.js';
 import { loadContent, type ContentPaths, type Entry } from '../load.js';
 import { questionSchema, type QuestionContent } from '../schema.js';
 import { formatProblem } from '../source.js';
-import { describeRowIssue, missingColumns, type RowProblem } from './rows.js';
+import { describeRowIssue, missingColumns, unknownColumns, type RowProblem } from './rows.js';
 import { readTable, writeTable, type Table, type TableRow } from './table.js';
 import { writeYamlDocument } from './yaml-write.js';
 
@@ -55,7 +55,7 @@ interface ParsedRows {
 
 /** Turns spreadsheet rows into questions, validating each with the content schema. */
 export function parseQuestionRows(table: Table, file: string): ParsedRows {
-  const problems: RowProblem[] = missingColumns(table.headers, REQUIRED);
+  const problems: RowProblem[] = [...missingColumns(table.headers, REQUIRED), ...unknownColumns(table.headers, QUESTION_COLUMNS)];
   const entries: Entry<QuestionContent>[] = [];
   if (problems.length) return { entries, problems };
   for (const row of table.rows) {
@@ -141,8 +141,12 @@ export async function importQuestions(file: string, paths: ContentPaths): Promis
     position: (o) => (o.file === name ? { line: Number(o.path[0]), column: QUESTION_COLUMNS.indexOf(questionColumn(o.path.slice(1))) + 1 } : loaded.locate(o)),
     describe: (o) => (o.file === name ? `row ${o.path[0]}` : `${o.file}:${loaded.locate(o).line}:${loaded.locate(o).column}`),
   };
-  const before = new Set(checkQuestions(existing, locator).map(formatProblem));
-  const cross = checkQuestions(merged, locator).filter((p) => !before.has(formatProblem(p)));
+  const crossChecks = (entries: readonly Entry<QuestionContent>[]) => [
+    ...checkQuestions(entries, locator),
+    ...checkTopicNames(entries, loaded.locales, locator),
+  ];
+  const before = new Set(crossChecks(existing).map(formatProblem));
+  const cross = crossChecks(merged).filter((p) => !before.has(formatProblem(p)));
   if (cross.length) {
     return fail(
       cross.map((p) => (p.file === name ? `row ${p.line}, column ${QUESTION_COLUMNS[p.column - 1]}: ${p.message}` : formatProblem(p))),
@@ -154,7 +158,10 @@ export async function importQuestions(file: string, paths: ContentPaths): Promis
 }
 
 function sortRowProblems(problems: readonly RowProblem[]): RowProblem[] {
-  const order = (c: string) => (QUESTION_COLUMNS as readonly string[]).indexOf(c);
+  const order = (c: string) => {
+    const i = (QUESTION_COLUMNS as readonly string[]).indexOf(c);
+    return i < 0 ? QUESTION_COLUMNS.length : i;
+  };
   return [...problems].sort((a, b) => a.row - b.row || order(a.column) - order(b.column));
 }
 

@@ -18,6 +18,13 @@ export function missingColumns(headers: readonly string[], required: readonly st
   return required.filter((c) => !headers.includes(c)).map((c) => ({ row: 1, column: c, message: 'required column is missing from the header row' }));
 }
 
+/** Header names we do not know: most often a typo that would silently drop a column. */
+export function unknownColumns(headers: readonly string[], known: readonly string[]): RowProblem[] {
+  return headers
+    .filter((h) => !known.includes(h))
+    .map((h) => ({ row: 1, column: h, message: `unknown column; the columns are ${known.join(', ')}` }));
+}
+
 /** A zod issue of a row, in words: "required" for empty cells, zod's own message otherwise. */
 export function describeRowIssue(issue: z.core.$ZodIssue, cellValue: string | undefined): string {
   if (issue.code === 'invalid_type' && (cellValue === undefined || cellValue === '')) return 'required, the cell is empty';

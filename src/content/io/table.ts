@@ -56,23 +56,55 @@ async function readXlsx(file: string): Promise<Table> {
   const records: Array<{ row: number; cells: string[] }> = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
+    for (let c = 1; c <= row.cellCount; c++) {
+      const cell = row.getCell(c);
+      cells.push(cellText(cell.value, cell.numFmt));
+    }
     records.push({ row: rowNumber, cells });
   });
   return toTable(records);
 }
 
-/** The text a person sees in a cell, for every exceljs value type. */
-export function cellText(value: ExcelJS.CellValue): string {
+/**
+ * The text a person sees in a cell, for every exceljs value type. Spreadsheet programs turn a typed
+ * "01/7/2024" into a date; it comes back in the cell's own date format (day first by default), so an
+ * option such as "01/7/2024" survives the round trip.
+ */
+export function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return formatDate(value, numFmt);
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
   if ('hyperlink' in value) return cellText(value.text as ExcelJS.CellValue);
-  if ('formula' in value || 'sharedFormula' in value) return cellText((value.result ?? '') as ExcelJS.CellValue);
+  if ('formula' in value || 'sharedFormula' in value) return cellText((value.result ?? '') as ExcelJS.CellValue, numFmt);
   if ('error' in value) return '';
   return String(value);
+}
+
+/** Formats a date cell with its number format's day, month and year tokens; dd/mm/yyyy when it has none. */
+function formatDate(date: Date, numFmt: string | undefined): string {
+  const format = numFmt && /[dy]/i.test(numFmt) && !/[hs]/i.test(numFmt) ? numFmt.replace(/\[[^\]]*\]|"[^"]*"|\\|;.*$/g, '') : 'dd/mm/yyyy';
+  const d = date.getUTCDate();
+  const m = date.getUTCMonth() + 1;
+  const y = date.getUTCFullYear();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return format.toLowerCase().replace(/yyyy|yy|mm|m|dd|d/g, (token) => {
+    switch (token) {
+      case 'yyyy':
+        return String(y);
+      case 'yy':
+        return pad(y % 100);
+      case 'mm':
+        return pad(m);
+      case 'm':
+        return String(m);
+      case 'dd':
+        return pad(d);
+      default:
+        return String(d);
+    }
+  });
 }
 
 function toTable(records: Array<{ row: number; cells: readonly string[] }>): Table {

@@ -3,7 +3,7 @@ import { Document } from 'yaml';
 import { checkUnitLists, type Locator } from '../check.js';
 import { loadContent, type ContentPaths } from '../load.js';
 import { unitFileSchema, unitSchema, type UnitContent, type UnitList } from '../schema.js';
-import { describeRowIssue, missingColumns, type RowProblem } from './rows.js';
+import { describeRowIssue, missingColumns, unknownColumns, type RowProblem } from './rows.js';
 import { readTable, writeTable } from './table.js';
 import { writeYamlDocument } from './yaml-write.js';
 
@@ -34,7 +34,7 @@ export async function importUnits(file: string, paths: ContentPaths, options: Un
   if (!idCheck.success) return { ok: false, problems: [`--list: ${idCheck.error.issues[0]?.message ?? 'invalid list id'}`], units: 0 };
 
   const table = await readTable(file);
-  const problems: RowProblem[] = missingColumns(table.headers, ['id', 'name']);
+  const problems: RowProblem[] = [...missingColumns(table.headers, ['id', 'name']), ...unknownColumns(table.headers, UNIT_COLUMNS)];
   const units: Array<{ value: UnitContent; row: number }> = [];
   if (!problems.length) {
     for (const row of table.rows) {

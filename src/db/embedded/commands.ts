@@ -1,4 +1,4 @@
-import { Long, ObjectId, type Document } from 'bson';
+import { Long, ObjectId, serialize, type Document } from 'bson';
 import { runPipeline, validatePipeline } from './aggregate.js';
 import { parseSort, sortDocuments } from './compare.js';
 import { CursorRegistry, DEFAULT_FIRST_BATCH } from './cursors.js';
@@ -73,6 +73,11 @@ function num(value: unknown, fallback: number): number {
   return Number(value);
 }
 
+/** A client's batchSize, or null when it sent none. */
+function optionalBatchSize(value: unknown): number | null {
+  return value === undefined || value === null ? null : Math.max(0, num(value, 0));
+}
+
 function cursorReply(ns: string, id: Long, batch: Doc[], first: boolean): Document {
   return { cursor: first ? { firstBatch: batch, id, ns } : { nextBatch: batch, id, ns }, ok: 1 };
 }
@@ -112,6 +117,12 @@ function writeErrorsReply(n: number, writeErrors: Document[], extra: Document = 
   return reply;
 }
 
+function validateForInsert(doc: Doc): Doc {
+  if (Array.isArray(doc._id)) throw new CommandError('BadValue', "can't use an array for _id");
+  if (doc._id instanceof RegExp) throw new CommandError('BadValue', "can't use a regex for _id");
+  return doc;
+}
+
 function insert(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'insert');
   const docs = cmd.documents as Doc[] | undefined;
@@ -122,7 +133,7 @@ function insert(cmd: Document, db: string, ctx: CommandContext): Document {
   const writeErrors: Document[] = [];
   for (let i = 0; i < docs.length; i++) {
     try {
-      coll.insert(withId(docs[i]!));
+      coll.insert(withId(validateForInsert(docs[i]!)));
       n++;
     } catch (err) {
       writeErrors.push(toCommandError(err).toWriteError(i));
@@ -181,8 +192,9 @@ interface UpdateOutcome {
   after?: Doc;
 }
 
+/** Whether an update changed nothing (byte-identical BSON, so a type change counts as a change). */
 function isSameDoc(a: Doc, b: Doc): boolean {
-  return JSON.stringify(a) === JSON.stringify(b) && valueKey(a) === valueKey(b);
+  return Buffer.from(serialize(a)).equals(serialize(b));
 }
 
 /** One update statement: matches, applies, upserts; unique violations throw before any change to that doc. */
@@ -448,7 +460,7 @@ function listIndexes(cmd: Document, db: string, ctx: CommandContext): Document {
   const coll = ctx.storage.getCollection(db, name);
   if (!coll) throw new CommandError('NamespaceNotFound', `ns does not exist: ${db}.${name}`);
   const ns = `${db}.${name}`;
-  const { batch, id } = ctx.cursors.open(ns, coll.indexSpecs() as Doc[], num((cmd.cursor as Doc | undefined)?.batchSize, 0));
+  const { batch, id } = ctx.cursors.open(ns, coll.indexSpecs() as Doc[], optionalBatchSize((cmd.cursor as Doc | undefined)?.batchSize));
   return cursorReply(ns, id, batch, true);
 }
 
@@ -489,7 +501,7 @@ function listCollections(cmd: Document, db: string, ctx: CommandContext): Docume
   );
   const test = compileFilter(asDoc(cmd.filter, 'filter'));
   const ns = `${db}.$cmd.listCollections`;
-  const { batch, id } = ctx.cursors.open(ns, infos.filter(test), num((cmd.cursor as Doc | undefined)?.batchSize, 0));
+  const { batch, id } = ctx.cursors.open(ns, infos.filter(test), optionalBatchSize((cmd.cursor as Doc | undefined)?.batchSize));
   return cursorReply(ns, id, batch, true);
 }
 
@@ -603,6 +615,14 @@ const HANDLERS: Record<string, Handler> = {
   collstats: collStats,
   dbstats: dbStats,
   serverstatus: serverStatus,
+  renamecollection: (cmd, _db, ctx) => {
+    const [fromDb, ...fromRest] = String(cmd.renameCollection).split('.');
+    const [toDb, ...toRest] = String(cmd.to ?? '').split('.');
+    if (!fromDb || !toDb || !fromRest.length || !toRest.length) throw new CommandError('InvalidNamespace', 'renameCollection and to must be full namespaces (db.collection)');
+    ctx.storage.renameCollection(fromDb, fromRest.join('.'), toDb, toRest.join('.'), cmd.dropTarget === true);
+    return { ok: 1 };
+  },
+  killallsessions: ok,
   committransaction: () => {
     throw transactionsRefused();
   },
@@ -610,6 +630,19 @@ const HANDLERS: Record<string, Handler> = {
     throw transactionsRefused();
   },
 };
+
+function isNonSimpleCollation(c: unknown): c is { locale: string } {
+  return !!c && typeof c === 'object' && (c as { locale?: unknown }).locale !== 'simple';
+}
+
+/** Collations change comparisons in ways mingo cannot follow: refused by name rather than ignored. */
+function refuseCollation(cmd: Document): void {
+  const lists = [cmd.updates, cmd.deletes, cmd.indexes].filter(Array.isArray) as Doc[][];
+  const found = [cmd.collation, ...lists.flat().map((x) => x?.collation)].find(isNonSimpleCollation);
+  if (found) {
+    throw new CommandError('NotImplemented', `The embedded MongoDB-compatible server does not support collation (locale '${found.locale}'); use a real MongoDB`);
+  }
+}
 
 /** The name of a command: its first field. */
 export function commandName(cmd: Document): string {
@@ -625,6 +658,7 @@ export function runCommand(cmd: Document, db: string, ctx: CommandContext): Docu
     if (TRANSACTION_FIELDS.some((f) => f in cmd) && (cmd.startTransaction !== undefined || cmd.autocommit !== undefined)) {
       throw transactionsRefused();
     }
+    refuseCollation(cmd);
     return handler(cmd, db, ctx);
   } catch (err) {
     return toCommandError(err).toReply();

@@ -18,10 +18,13 @@ interface OpenCursor {
 export class CursorRegistry {
   private readonly cursors = new Map<string, OpenCursor>();
 
-  /** Takes a batch; returns it and the cursor id (0 when nothing is left). */
-  open(ns: string, docs: Doc[], batchSize: number): { batch: Doc[]; id: Long } {
-    const batch = takeBatch(docs, 0, batchSize);
-    if (batch.length >= docs.length) return { batch, id: Long.ZERO };
+  /**
+   * Takes a first batch (`batchSize` 0 from the client: an empty one, as MongoDB does; `null`: no
+   * limit but size); returns it and the cursor id (0 when nothing is left).
+   */
+  open(ns: string, docs: Doc[], batchSize: number | null): { batch: Doc[]; id: Long } {
+    const batch = batchSize === 0 ? [] : takeBatch(docs, 0, batchSize ?? 0);
+    if (batch.length >= docs.length && !(batchSize === 0 && docs.length > 0)) return { batch, id: Long.ZERO };
     const id = Long.fromNumber(randomInt(1, 2 ** 47));
     this.cursors.set(id.toString(), { ns, docs, position: batch.length, lastUsed: Date.now() });
     return { batch, id };

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   FailedToParse: 9,
   TypeMismatch: 14,
   IllegalOperation: 20,
+  ConflictingUpdateOperators: 40,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   CursorNotFound: 43,

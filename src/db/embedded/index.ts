@@ -10,7 +10,11 @@ export interface EmbeddedServerOptions {
   /** Journal directory; null keeps everything in memory. */
   readonly path: string | null;
   readonly logger?: Logger;
+  /** How often TTL indexes are enforced; MongoDB's 60 s by default (tests use less). */
+  readonly ttlIntervalMs?: number;
 }
+
+export { DataDirectoryInUseError } from './lock.js';
 
 export interface EmbeddedServer {
   /** mongodb://host:port — what the driver, mongoose, Agenda, mongosh or Compass connect to. */
@@ -39,6 +43,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const wire = new WireServer({
     storage,
     journal,
+    ...(options.ttlIntervalMs !== undefined ? { ttlIntervalMs: options.ttlIntervalMs } : {}),
     onProtocolError: (err) => options.logger?.warn({ err: err.message }, 'embedded MongoDB: protocol error, connection closed'),
   });
   let port: number;

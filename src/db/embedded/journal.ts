@@ -14,10 +14,22 @@ import { DESERIALIZE_OPTIONS } from './wire.js';
 export const SNAPSHOT_FILE = 'snapshot.bin';
 export const JOURNAL_FILE = 'journal.bin';
 const FLUSH_INTERVAL_MS = 100;
+/** The journal is compacted again while running once it outgrows this and twice the snapshot. */
+const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const HEADER = 8;
 
+/**
+ * First record of both files. Compaction writes the snapshot of generation N+1, then an empty
+ * journal of generation N+1; a journal older than its snapshot (a crash between the two renames)
+ * is already inside the snapshot and is not replayed.
+ */
+interface GenerationHeader {
+  o: 'gen';
+  gen: number;
+}
+
 /** Frames one record. */
-export function encodeRecord(record: ChangeRecord): Buffer {
+export function encodeRecord(record: ChangeRecord | GenerationHeader): Buffer {
   const payload = serialize(record);
   const out = Buffer.allocUnsafe(HEADER + payload.length);
   out.writeUInt32LE(payload.length, 0);
@@ -27,8 +39,9 @@ export function encodeRecord(record: ChangeRecord): Buffer {
 }
 
 /** Reads the whole records of a file; stops at the first torn or corrupt one. */
-export function decodeRecords(buf: Buffer): { records: ChangeRecord[]; validBytes: number; torn: boolean } {
+export function decodeRecords(buf: Buffer): { records: ChangeRecord[]; generation: number | null; validBytes: number; torn: boolean } {
   const records: ChangeRecord[] = [];
+  let generation: number | null = null;
   let offset = 0;
   while (offset < buf.length) {
     if (buf.length - offset < HEADER) break;
@@ -38,13 +51,15 @@ export function decodeRecords(buf: Buffer): { records: ChangeRecord[]; validByte
     const payload = buf.subarray(offset + HEADER, offset + HEADER + len);
     if (crc32(payload) !== sum) break;
     try {
-      records.push(deserialize(payload, DESERIALIZE_OPTIONS) as ChangeRecord);
+      const r = deserialize(payload, DESERIALIZE_OPTIONS) as ChangeRecord | GenerationHeader;
+      if (r.o === 'gen') generation = Number(r.gen);
+      else records.push(r);
     } catch {
       break;
     }
     offset += HEADER + len;
   }
-  return { records, validBytes: offset, torn: offset < buf.length };
+  return { records, generation, validBytes: offset, torn: offset < buf.length };
 }
 
 export interface ReplayReport {
@@ -96,6 +111,26 @@ function writeAtomically(dir: string, name: string, chunks: Iterable<Buffer>): v
   renameSync(tmp, join(dir, name));
 }
 
+/**
+ * Compacts: the snapshot first (atomically), then an empty journal. A crash in between replays
+ * the old journal over the new snapshot, which is harmless as records are absolute.
+ * Returns the snapshot's size.
+ */
+function compactFiles(dir: string, storage: Storage, generation: number): number {
+  let bytes = 0;
+  writeAtomically(dir, SNAPSHOT_FILE, (function* () {
+    yield encodeRecord({ o: 'gen', gen: generation });
+    for (const r of storage.snapshot()) {
+      const rec = encodeRecord(r);
+      bytes += rec.length;
+      yield rec;
+    }
+  })());
+  writeAtomically(dir, JOURNAL_FILE, [encodeRecord({ o: 'gen', gen: generation })]);
+  fsyncDir(dir);
+  return bytes;
+}
+
 /** The append-only journal of a running server. */
 export class Journal {
   private fd: number;
@@ -103,13 +138,19 @@ export class Journal {
   private dirty = false;
   private syncing = false;
   private readonly timer: NodeJS.Timeout;
+  private journalBytes = 0;
+  private snapshotBytes: number;
 
   private constructor(
     readonly dir: string,
     fd: number,
+    private readonly storage: Storage,
     private readonly unlock: () => void,
+    snapshotBytes: number,
+    private generation: number,
   ) {
     this.fd = fd;
+    this.snapshotBytes = snapshotBytes;
     this.timer = setInterval(() => this.flushToDisk(), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
@@ -135,27 +176,26 @@ export class Journal {
     let snapshotRecords = 0;
     let journalRecords = 0;
     let droppedBytes = 0;
+    let generation = 0;
     if (existsSync(snapshotPath)) {
-      const { records } = decodeRecords(readFileSync(snapshotPath));
-      for (const r of records) storage.apply(r);
-      snapshotRecords = records.length;
+      const snap = decodeRecords(readFileSync(snapshotPath));
+      for (const r of snap.records) storage.apply(r);
+      snapshotRecords = snap.records.length;
+      generation = snap.generation ?? 0;
     }
     if (existsSync(journalPath)) {
       const buf = readFileSync(journalPath);
-      const { records, validBytes } = decodeRecords(buf);
-      for (const r of records) storage.apply(r);
-      journalRecords = records.length;
+      const { records, generation: journalGeneration, validBytes } = decodeRecords(buf);
+      if ((journalGeneration ?? generation) >= generation) {
+        for (const r of records) storage.apply(r);
+        journalRecords = records.length;
+      }
       droppedBytes = buf.length - validBytes;
     }
-    // Compact: the snapshot first (atomically), then an empty journal. A crash in between replays
-    // the old journal over the new snapshot, which is harmless as records are absolute.
-    writeAtomically(dir, SNAPSHOT_FILE, (function* () {
-      for (const r of storage.snapshot()) yield encodeRecord(r);
-    })());
-    writeAtomically(dir, JOURNAL_FILE, []);
-    fsyncDir(dir);
+    generation += 1;
+    const snapshotBytes = compactFiles(dir, storage, generation);
     const fd = openSync(journalPath, 'a');
-    const journal = new Journal(dir, fd, unlock);
+    const journal = new Journal(dir, fd, storage, unlock, snapshotBytes, generation);
     storage.onChange((r) => journal.pending.push(encodeRecord(r)));
     return { journal, report: { snapshotRecords, journalRecords, droppedBytes } };
   }
@@ -167,11 +207,24 @@ export class Journal {
       this.pending = [];
       writeAll(this.fd, buf);
       this.dirty = true;
+      this.journalBytes += buf.length;
     }
     if (sync && this.dirty) {
       fsyncSync(this.fd);
       this.dirty = false;
     }
+    if (this.journalBytes > Math.max(COMPACT_AFTER_BYTES, 2 * this.snapshotBytes)) this.compact();
+  }
+
+  /** Rewrites the snapshot from memory and starts an empty journal (synchronously, between commands). */
+  compact(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.generation += 1;
+    this.snapshotBytes = compactFiles(this.dir, this.storage, this.generation);
+    this.fd = openSync(join(this.dir, JOURNAL_FILE), 'a');
+    this.journalBytes = 0;
+    this.dirty = false;
   }
 
   private flushToDisk(): void {

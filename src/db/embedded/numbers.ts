@@ -60,15 +60,15 @@ function convert(v: unknown): unknown {
   return v;
 }
 
-const views = new WeakMap<Doc, Doc>();
+/** A hidden (non-enumerable symbol) slot on each stored document holding its numeric view. */
+const VIEW = Symbol('numericView');
 
-/** The document as mingo should see it: Longs as numbers. Cached per stored document. */
+/** The document as mingo should see it: Longs as numbers. Cached on the stored document itself. */
 export function numericView(doc: Doc): Doc {
-  let view = views.get(doc);
-  if (!view) {
-    view = normalizeNumbers(doc);
-    views.set(doc, view);
-  }
+  const cached = (doc as { [VIEW]?: Doc })[VIEW];
+  if (cached) return cached;
+  const view = normalizeNumbers(doc);
+  Object.defineProperty(doc, VIEW, { value: view, enumerable: false, writable: true, configurable: true });
   return view;
 }
 

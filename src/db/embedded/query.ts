@@ -1,5 +1,9 @@
 import { deserialize, serialize } from 'bson';
-import { Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
+import { Context, Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
+import * as UPDATE_OPERATOR_FUNCTIONS from 'mingo/operators/update';
+import { Query as BaseQuery } from 'mingo/query';
+import { getPathValues, valuesEqual } from './compare.js';
+import { isIndexableScalar } from './keys.js';
 import type { Doc } from './indexes.js';
 import { CommandError } from './errors.js';
 import { normalizeNumbers, numericView, updateKeepingLongs } from './numbers.js';
@@ -20,11 +24,77 @@ export function cloneDoc<T extends Doc>(doc: T): T {
   return deserialize(serialize(doc), DESERIALIZE_OPTIONS) as T;
 }
 
+/**
+ * mingo copies its whole operator table into every new Query; options captured once from a query
+ * (through a probe operator) are reused instead, which makes compiling a filter ~3x cheaper.
+ */
+const SHARED_OPTIONS: unknown = (() => {
+  let captured: unknown;
+  const probe = (_selector: string, _value: unknown, options: unknown) => {
+    captured = options;
+    return () => true;
+  };
+  new Query({ x: { $embeddedProbe: 1 } }, { context: Context.init({ query: { $embeddedProbe: probe } as never }) });
+  return captured;
+})();
+
+function mingoQuery(filter: Doc): { test(doc: Doc): boolean } {
+  return SHARED_OPTIONS ? new BaseQuery(filter, SHARED_OPTIONS as never) : new Query(filter, {});
+}
+
+type Predicate = (doc: Doc) => boolean;
+
+/** MongoDB's equality on one path: the value itself, an element of an array, or null for missing. */
+function pathEquals(path: string, wanted: unknown[]): Predicate {
+  const wantsNull = wanted.some((w) => w === null);
+  return (doc) => {
+    const values = getPathValues(doc, path);
+    if (values.length === 0) return wantsNull;
+    for (const v of values) {
+      if (Array.isArray(v)) {
+        for (const el of v) for (const w of wanted) if (valuesEqual(el, w) || (w === null && el === undefined)) return true;
+      } else {
+        for (const w of wanted) if (valuesEqual(v, w) || (w === null && v === undefined)) return true;
+      }
+    }
+    return false;
+  };
+}
+
+/** A direct matcher for filters made only of scalar equalities and `$in` lists (the common case). */
+function fastFilter(filter: Doc): Predicate | null {
+  const parts: Predicate[] = [];
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field.startsWith('$')) return null;
+    if (isIndexableScalar(cond) && !(cond instanceof RegExp)) {
+      parts.push(pathEquals(field, [cond]));
+      continue;
+    }
+    if (cond && typeof cond === 'object' && !Array.isArray(cond) && Object.getPrototypeOf(cond) === Object.prototype) {
+      const keys = Object.keys(cond);
+      const c = cond as Doc;
+      if (keys.length === 1 && keys[0] === '$eq' && isIndexableScalar(c.$eq)) {
+        parts.push(pathEquals(field, [c.$eq]));
+        continue;
+      }
+      if (keys.length === 1 && keys[0] === '$in' && Array.isArray(c.$in) && c.$in.every((v) => isIndexableScalar(v) && !(v instanceof RegExp))) {
+        parts.push(pathEquals(field, c.$in));
+        continue;
+      }
+    }
+    return null;
+  }
+  if (parts.length === 1) return parts[0]!;
+  return (doc) => parts.every((p) => p(doc));
+}
+
 /** A compiled filter; `{}` and undefined match everything. */
-export function compileFilter(filter: Doc | undefined | null): (doc: Doc) => boolean {
+export function compileFilter(filter: Doc | undefined | null): Predicate {
   if (!filter || Object.keys(filter).length === 0) return () => true;
+  const fast = fastFilter(filter);
+  if (fast) return fast;
   try {
-    const q = new Query(normalizeNumbers(filter), {});
+    const q = mingoQuery(normalizeNumbers(filter));
     return (doc) => q.test(numericView(doc));
   } catch (err) {
     throw asBadValue(err);
@@ -113,12 +183,48 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   }
   const copy = cloneDoc(doc);
   if (Object.keys(modifier).length === 0) return copy;
+  checkConflicts(modifier);
   try {
     return updateKeepingLongs(copy, modifier, (target, mod) => {
-      mingoUpdate(target, mod as never, options.arrayFilters, positionalCondition(mod, normalizeNumbers(options.filter)), { cloneMode: 'copy' });
+      const condition = positionalCondition(mod, normalizeNumbers(options.filter));
+      if (condition) {
+        mingoUpdate(target, mod as never, options.arrayFilters, condition, { cloneMode: 'copy' });
+        return;
+      }
+      // Without the positional `$`, mingo's operators run directly: mingo's updateOne would
+      // rebuild its whole operator context for every document.
+      const ops = UPDATE_OPERATOR_FUNCTIONS as unknown as Record<string, (expr: unknown, arrayFilters?: Doc[]) => (obj: Doc) => unknown>;
+      for (const [op, expr] of Object.entries(mod)) ops[op]!(expr, options.arrayFilters ?? [])(target);
     });
   } catch (err) {
     throw asBadValue(err);
+  }
+}
+
+/** MongoDB refuses two operators on overlapping paths (`a` and `a.b`, or the same path twice). */
+function checkConflicts(modifier: Doc): void {
+  const paths: string[] = [];
+  for (const [op, fields] of Object.entries(modifier)) {
+    if (!fields || typeof fields !== 'object') continue;
+    for (const [path, value] of Object.entries(fields as Doc)) {
+      paths.push(path);
+      if (op === '$rename' && typeof value === 'string') paths.push(value);
+    }
+  }
+  if (paths.length < 2) return;
+  const split = paths.map((p) => p.split('.').filter((part) => !part.startsWith('$')));
+  for (let i = 0; i < split.length; i++) {
+    for (let j = i + 1; j < split.length; j++) {
+      const a = split[i]!;
+      const b = split[j]!;
+      const n = Math.min(a.length, b.length);
+      let prefix = true;
+      for (let k = 0; k < n && prefix; k++) prefix = a[k] === b[k];
+      if (prefix) {
+        const shorter = (a.length <= b.length ? a : b).join('.');
+        throw new CommandError('ConflictingUpdateOperators', `Updating the path '${paths[j]}' would create a conflict at '${shorter}'`);
+      }
+    }
   }
 }
 

@@ -10,6 +10,8 @@ import { FLAG_MORE_TO_COME, MessageFramer, decodeMessage, encodeMsgReply, encode
 export interface WireServerOptions {
   readonly storage: Storage;
   readonly journal: Journal | null;
+  /** How often documents past a TTL index's expireAfterSeconds are deleted (MongoDB: 60 s). */
+  readonly ttlIntervalMs?: number;
   readonly onProtocolError?: (err: Error) => void;
 }
 
@@ -22,11 +24,17 @@ export class WireServer {
   private nextConnectionId = 1;
   private nextRequestId = 1;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly ttlMonitor: NodeJS.Timeout;
 
   constructor(private readonly options: WireServerOptions) {
     this.server = createServer((socket) => this.accept(socket));
     this.sweeper = setInterval(() => this.cursors.sweep(), 60_000);
     this.sweeper.unref();
+    this.ttlMonitor = setInterval(() => {
+      this.options.storage.expireDocuments();
+      this.options.journal?.commit(false);
+    }, options.ttlIntervalMs ?? 60_000);
+    this.ttlMonitor.unref();
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -99,6 +107,7 @@ export class WireServer {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.ttlMonitor);
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

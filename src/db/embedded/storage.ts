@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Binary, ObjectId } from 'bson';
+import { getPathValues } from './compare.js';
 import { CommandError } from './errors.js';
 import { Index, duplicateKeyError, equalityValues, rangeBounds, type Doc, type IndexSpec } from './indexes.js';
 import { valueKey } from './keys.js';
@@ -24,6 +25,8 @@ export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 export class Collection {
   readonly docs = new Map<string, Doc>();
   readonly indexes = new Map<string, Index>();
+  /** An `_id` index for range lookups, built on the first `_id` range query and kept up to date after. */
+  private idIndex: Index | null = null;
   readonly uuid = new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
 
   constructor(
@@ -56,6 +59,7 @@ export class Collection {
     this.checkUnique(key, doc, false);
     this.docs.set(key, doc);
     for (const index of this.indexes.values()) index.add(key, doc);
+    this.idIndex?.add(key, doc);
     this.emit({ o: 'put', d: this.db, c: this.name, doc });
   }
 
@@ -76,6 +80,7 @@ export class Collection {
     const key = valueKey(doc._id);
     if (!this.docs.delete(key)) return;
     for (const index of this.indexes.values()) index.remove(key);
+    this.idIndex?.remove(key);
     this.emit({ o: 'del', d: this.db, c: this.name, id: doc._id });
   }
 
@@ -116,6 +121,14 @@ export class Collection {
     if ('_id' in filter) {
       const eq = equalityValues(filter._id);
       if (eq) return eq.map(valueKey);
+      const range = rangeBounds(filter._id);
+      if (range && this.docs.size > 64) {
+        if (!this.idIndex) {
+          this.idIndex = new Index(ID_INDEX_SPEC);
+          for (const [key, doc] of this.docs) this.idIndex.add(key, doc);
+        }
+        return this.idIndex.lookupRange(range.lower, range.upper);
+      }
     }
     let best: Set<string> | null = null;
     for (const [field, cond] of Object.entries(filter)) {
@@ -189,6 +202,47 @@ export class Storage {
   dropDatabase(db: string): void {
     if (!this.databases.delete(db)) return;
     this.emit({ o: 'dropdb', d: db });
+  }
+
+  /** Moves a collection (documents and indexes) to a new name, as renameCollection does. */
+  renameCollection(db: string, from: string, toDb: string, to: string, dropTarget: boolean): void {
+    const source = this.getCollection(db, from);
+    if (!source) throw new CommandError('NamespaceNotFound', `Source collection ${db}.${from} does not exist`);
+    if (this.getCollection(toDb, to)) {
+      if (!dropTarget) throw new CommandError('NamespaceExists', `Target namespace ${toDb}.${to} already exists`);
+      this.dropCollection(toDb, to);
+    }
+    const { coll: target } = this.ensureCollection(toDb, to, source.options);
+    for (const index of source.indexes.values()) target.createIndex(index.spec);
+    for (const doc of source.docs.values()) target.insert(doc);
+    this.dropCollection(db, from);
+  }
+
+  /**
+   * Deletes documents past their TTL (indexes with `expireAfterSeconds` on a date field), as
+   * MongoDB's TTL monitor does every minute. Returns how many were removed.
+   */
+  expireDocuments(now: number = Date.now()): number {
+    let removed = 0;
+    for (const colls of this.databases.values()) {
+      for (const coll of colls.values()) {
+        for (const index of coll.indexes.values()) {
+          const ttl = index.spec.expireAfterSeconds;
+          if (typeof ttl !== 'number' || index.fields.length !== 1) continue;
+          const cutoff = now - ttl * 1000;
+          const field = index.fields[0]!;
+          const expired: Doc[] = [];
+          for (const doc of coll.docs.values()) {
+            const values = getPathValues(doc, field).flatMap((v) => (Array.isArray(v) ? v : [v]));
+            const dates = values.filter((v): v is Date => v instanceof Date).map((d) => d.getTime());
+            if (dates.length && Math.min(...dates) <= cutoff) expired.push(doc);
+          }
+          for (const doc of expired) coll.remove(doc);
+          removed += expired.length;
+        }
+      }
+    }
+    return removed;
   }
 
   /** Applies a journal record (at start-up). */

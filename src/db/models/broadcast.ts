@@ -57,8 +57,11 @@ export interface Broadcast {
   startedAt: Date | null;
   finishedAt: Date | null;
   cancelledAt: Date | null;
-  /** Materialisation progress: the last participant id turned into a delivery, and batches made. */
-  cursor: { lastParticipantId: string | null; batches: number; complete: boolean };
+  /**
+   * Materialisation progress: the last participant id turned into a delivery, batches made, and
+   * batches with nothing left to send (the broadcast is done when all are).
+   */
+  cursor: { lastParticipantId: string | null; batches: number; complete: boolean; doneBatches: number[] };
   audienceSize: number | null;
   createdAt: Date;
   updatedAt: Date;
@@ -110,6 +113,7 @@ export const broadcastSchema = new Schema<Broadcast>(
       lastParticipantId: { type: String, default: null },
       batches: { type: Number, default: 0 },
       complete: { type: Boolean, default: false },
+      doneBatches: { type: [Number], default: [] },
     },
     audienceSize: { type: Number, default: null },
   },

@@ -18,6 +18,8 @@ export interface Delivery {
   locale: Locale;
   /** Which batch job sends it. */
   batch: number;
+  /** `<broadcastId>:<batch>`: one selective key for the batch job's queries (first field of its index). */
+  batchKey: string;
   status: DeliveryStatus;
   attempts: number;
   /** Deferred (quiet hours) or backing off (retry) until then. */
@@ -44,6 +46,7 @@ export const deliverySchema = new Schema<Delivery>(
     unitId: { type: String, default: null },
     locale: { type: String, enum: LOCALES, default: 'vi' },
     batch: { type: Number, required: true },
+    batchKey: { type: String, required: true },
     status: { type: String, required: true, enum: DELIVERY_STATUSES },
     attempts: { type: Number, default: 0 },
     notBefore: { type: Date, default: null },
@@ -58,7 +61,7 @@ export const deliverySchema = new Schema<Delivery>(
   { timestamps: true },
 );
 deliverySchema.index({ broadcastId: 1, participantId: 1 }, { unique: true });
-deliverySchema.index({ broadcastId: 1, batch: 1, status: 1 });
+deliverySchema.index({ batchKey: 1, status: 1 });
 deliverySchema.index({ broadcastId: 1, status: 1 });
 deliverySchema.index({ participantId: 1, sentAt: -1 });
 deliverySchema.index({ messageIds: 1 });

@@ -16,6 +16,8 @@ export interface InboxReply {
  * so a redelivered webhook is stored once. Owned by src/channels (the inbox worker).
  */
 export interface InboxEvent {
+  /** The unique key itself (platform + bot + event id): the primary key, so no extra unique index. */
+  _id: string;
   key: string;
   bot: string;
   channel: ChannelName;
@@ -39,6 +41,7 @@ export interface InboxEvent {
 
 export const inboxEventSchema = new Schema<InboxEvent>(
   {
+    _id: { type: String, required: true },
     key: { type: String, required: true },
     bot: { type: String, required: true },
     channel: { type: String, required: true, enum: CHANNELS },
@@ -57,6 +60,6 @@ export const inboxEventSchema = new Schema<InboxEvent>(
   { collection: 'inbox_events', minimize: false, versionKey: false },
 );
 
-inboxEventSchema.index({ key: 1 }, { unique: true });
+// The worker's two queries: due entries, and one participant's head entry.
 inboxEventSchema.index({ status: 1, nextAttemptAt: 1 });
 inboxEventSchema.index({ participant: 1, status: 1, eventAt: 1 });

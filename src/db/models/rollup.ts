@@ -4,11 +4,13 @@ import { Schema } from 'mongoose';
  * What a rollup document counts:
  * - `day-unit`: one bot, one unit (key = unitId or '-'), one day: answers, correct, active participants
  *   (distinct per bot and day, counted in the unit of their first answer that day), new participants.
+ * - `day-bot`: one bot (key = ''), one day: the same counts as its `day-unit` documents added up,
+ *   so the overview and the daily series read one document per bot and day, whatever the units.
  * - `day-question`: one bot, one question (key = questionId), one day: answers, correct.
  * - `unit`: one bot, one unit, all time (day = '*'): distinct participants who answered.
  * - `bot`: one bot, all time (key = '', day = '*'): distinct participants who answered.
  */
-export const ROLLUP_KINDS = ['day-unit', 'day-question', 'unit', 'bot'] as const;
+export const ROLLUP_KINDS = ['day-bot', 'day-unit', 'day-question', 'unit', 'bot'] as const;
 export type RollupKind = (typeof ROLLUP_KINDS)[number];
 
 export interface Rollup {
@@ -20,7 +22,7 @@ export interface Rollup {
   answers: number;
   correct: number;
   participants: number;
-  /** Participants who joined (gave consent) that day; `day-unit` only. */
+  /** Participants who joined (gave consent) that day; `day-unit` and `day-bot` only. */
   joined: number;
   timeTakenMsSum: number;
   timedAnswers: number;

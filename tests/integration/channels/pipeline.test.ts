@@ -122,6 +122,7 @@ describe('webhook pipeline', () => {
   it('a reply already sent before a crash is not sent again', async () => {
     const now = new Date();
     await db.models.InboxEvent.collection.insertOne({
+      _id: 'messenger:demo:mid:m_crashed',
       key: 'messenger:demo:mid:m_crashed',
       bot: 'demo',
       channel: 'messenger',

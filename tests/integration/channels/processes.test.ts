@@ -6,7 +6,6 @@ import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { channelEnv } from '../../fixtures/channels/bots.js';
 import { waitFor } from '../../fixtures/channels/harness.js';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 const SCRIPT = path.resolve('tests/fixtures/channels/server-process.ts');
 
 let db: TestDb;
@@ -29,7 +28,8 @@ afterAll(async () => {
 /** Starts one server process on the shared database; resolves with its URL. */
 function startServer(delayMs: number): Promise<{ url: string; child: ChildProcess }> {
   const env = { ...channelEnv('demo', { graph: fake.url, zaloApi: fake.url, zaloOauth: fake.url }), INBOX_LEASE_MS: '1000', LOG_LEVEL: 'silent' };
-  const child = spawn(TSX, [SCRIPT, JSON.stringify({ uri: db.uri, dbName: db.name, env, delayMs })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself with tsx's loader, so SIGKILL hits the server and not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify({ uri: db.uri, dbName: db.name, env, delayMs })], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -64,7 +64,7 @@ describe('across processes on one database', () => {
     const a = await startServer(1500);
     expect((await webhook(a.url, 'k1', 'trước khi sập', Date.now(), 'm_kill_1')).status).toBe(200);
     // The handler is working on it (1.5 s) when the process dies.
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(async () => (await db.models.InboxEvent.findOne({ key: 'messenger:demo:mid:m_kill_1' }).lean())?.attempts === 1, 10_000, 'processing');
     a.child.kill('SIGKILL');
     expect(replies('k1')).toEqual([]);
     await startServer(0);

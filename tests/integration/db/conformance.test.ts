@@ -60,17 +60,30 @@ describe('CRUD through the driver', () => {
   });
 
   it('updates with operators, upserts with $setOnInsert, arrayFilters and the positional operator', async () => {
-    const c = db.collection('crud_update');
-    await c.insertOne({ _id: 1 as never, n: 1, list: [1, 2, 3], grades: [{ g: 80 }, { g: 95 }], name: 'a' });
-    const r1 = await c.updateOne({ _id: 1 as never }, { $inc: { n: 2 }, $push: { list: 4 }, $set: { 'sub.x': true }, $unset: { name: '' } });
+    interface Row {
+      _id: number;
+      n?: number;
+      list?: number[];
+      grades?: Array<{ g: number; top?: boolean }>;
+      name?: string;
+      email?: string;
+      sub?: { x: boolean };
+      seen?: number;
+      created?: string;
+      touched?: boolean;
+      replaced?: boolean;
+    }
+    const c = db.collection<Row>('crud_update');
+    await c.insertOne({ _id: 1, n: 1, list: [1, 2, 3], grades: [{ g: 80 }, { g: 95 }], name: 'a' });
+    const r1 = await c.updateOne({ _id: 1 }, { $inc: { n: 2 }, $push: { list: 4 }, $set: { 'sub.x': true }, $unset: { name: '' } });
     expect(r1).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
-    await c.updateOne({ _id: 1 as never }, { $set: { 'grades.$[hi].top': true } }, { arrayFilters: [{ 'hi.g': { $gte: 90 } }] });
-    await c.updateOne({ _id: 1 as never, list: 2 }, { $set: { 'list.$': 20 } });
-    await c.updateOne({ _id: 1 as never }, { $addToSet: { list: 20 }, $max: { n: 10 }, $rename: { sub: 'renamed' } });
-    await c.updateOne({ _id: 1 as never }, { $pull: { list: 3 }, $mul: { n: 2 } });
-    const conflict = await serverError(c.updateOne({ _id: 1 as never }, { $push: { list: 1 }, $pull: { list: 1 } }));
+    await c.updateOne({ _id: 1 }, { $set: { 'grades.$[hi].top': true } }, { arrayFilters: [{ 'hi.g': { $gte: 90 } }] });
+    await c.updateOne({ _id: 1, list: 2 }, { $set: { 'list.$': 20 } });
+    await c.updateOne({ _id: 1 }, { $addToSet: { list: 20 }, $max: { n: 10 }, $rename: { sub: 'renamed' } });
+    await c.updateOne({ _id: 1 }, { $pull: { list: 3 }, $mul: { n: 2 } });
+    const conflict = await serverError(c.updateOne({ _id: 1 }, { $push: { list: 1 }, $pull: { list: 1 } }));
     expect(conflict.message).toMatch(/conflict/);
-    const doc = await c.findOne({ _id: 1 as never });
+    const doc = await c.findOne({ _id: 1 });
     expect(doc).toMatchObject({ n: 20, list: [1, 20, 4], renamed: { x: true }, grades: [{ g: 80 }, { g: 95, top: true }] });
     expect(doc).not.toHaveProperty('name');
 
@@ -88,9 +101,9 @@ describe('CRUD through the driver', () => {
     await c.replaceOne({ email: 'u@x.vn' }, { email: 'u@x.vn', replaced: true });
     expect(await c.findOne({ email: 'u@x.vn' }, { projection: { _id: 0 } })).toEqual({ email: 'u@x.vn', replaced: true });
 
-    const err = await serverError(c.updateOne({ _id: 1 as never }, { $set: { _id: 2 } }));
+    const err = await serverError(c.updateOne({ _id: 1 }, { $set: { _id: 2 } }));
     expect(err.code).toBe(66);
-    const bad = await serverError(c.updateOne({ _id: 1 as never }, { $frobnicate: { a: 1 } } as never));
+    const bad = await serverError(c.updateOne({ _id: 1 }, { $frobnicate: { a: 1 } } as never));
     expect(bad.message).toContain('$frobnicate');
   });
 
@@ -364,6 +377,9 @@ describe('cursors', () => {
     expect(killed.cursorsKilled).toHaveLength(1);
     const gone = await serverError(db.command({ getMore: id, collection: 'cursor_big' }, raw));
     expect(gone.code).toBe(43);
+    const byId = await db.collection('cursor_ids').insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: i as never })));
+    expect(byId.insertedCount).toBe(200);
+    expect(await db.collection('cursor_ids').countDocuments({ _id: { $gte: 150, $lt: 160 } as never })).toBe(10);
     const agg = await c.aggregate([{ $match: { i: { $gte: 5000 } } }], { batchSize: 10 }).toArray();
     expect(agg).toHaveLength(5000);
   });

@@ -28,7 +28,7 @@ const outreach = createOutreach({
   t,
   config: testConfig({ QUIET_HOURS: '00:00-00:00' }),
   logger,
-  options: { buckets: fastBuckets(), lockLifetimeMs: 3000, claimTimeoutMs: 2000, batchConcurrency: 4, batchSize: 250 },
+  options: { buckets: fastBuckets(), lockLifetimeMs: 3000, leaseMs: 3000, batchConcurrency: 4, batchSize: 250 },
 });
 outreach.defineJobs();
 await scheduler.start();

@@ -45,6 +45,21 @@ describe('broadcast fan-out', () => {
     expect(unitA).toHaveLength(45);
   });
 
+  it('two runs of one batch at the same time (an expired job lock) still send each message once', async () => {
+    const { send, sent } = recordingSend(async () => {
+      await new Promise((r) => setTimeout(r, 2));
+      return { ok: true, messageIds: [] };
+    });
+    const h = await makeOutreach(db, send, daytime);
+    await addParticipants(db.models, 15, { unitId: 'u-twin' }, 'twin');
+    const b = await h.outreach.broadcasts.create({ text: { vi: 'Song song' }, audience: { units: ['u-twin'] } }, 'o');
+    await h.outreach.fanout.materialise(b.id, ctx);
+    await Promise.all([h.outreach.fanout.sendBatch({ broadcastId: b.id, batch: 0, round: 0 }, ctx), h.outreach.fanout.sendBatch({ broadcastId: b.id, batch: 0, round: 0 }, ctx)]);
+    await runBatches(h, b.id);
+    expect(sent).toHaveLength(15);
+    expect(new Set(sent.map((s) => s.to.userId)).size).toBe(15);
+  });
+
   it('skips Messenger members outside 24 hours with window_closed, unless it is an event update', async () => {
     const { send, sent } = recordingSend();
     const h = await makeOutreach(db, send, daytime);

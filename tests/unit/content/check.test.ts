@@ -88,7 +88,32 @@ describe('content check', () => {
       'bad-json',
       [
         'content/locales/en/common.json:5:1: not valid JSON: Expected double-quoted property name',
-        'content/locales/vi/common.json:1:3: common: content/locales/en/common.json is missing or could not be read; every vi key needs its en text',
+        'content/locales/vi/common.json:2:3: common: content/locales/en/common.json is missing or could not be read; every vi key needs its en text',
+      ],
+    ],
+    [
+      'a daily question in quiet hours, an impossible cron hour and date, and a reminder listed twice',
+      'schedule-mistakes',
+      [
+        "bots/night.yaml:4:18: bot \"night\": the daily question at 22:30 falls in the bot's quiet hours 21:00-07:00, so it would always be deferred",
+        'bots/typo.yaml:4:18: bot "typo": cron "0 25 * * 1-5": hour "25" is outside 0-23',
+        'content/campaigns/extra.yaml:7:5: event "extra-day": 2027-02-30 is not a calendar date',
+        'content/campaigns/extra.yaml:8:32: event "extra-day": reminder 7 day(s) before is listed twice',
+      ],
+    ],
+    [
+      'a topic without a display name in each language',
+      'missing-topic-name',
+      [
+        'content/questions/delta.yaml:3:5: topic "delta" has no display name: add "topic": { "delta": "..." } to content/locales/en/common.json',
+        'content/questions/delta.yaml:3:5: topic "delta" has no display name: add "topic": { "delta": "..." } to content/locales/vi/common.json',
+      ],
+    ],
+    [
+      'a misspelt field instead of silently using the default',
+      'unknown-field',
+      [
+        'content/campaigns/extra.yaml:8:5: events[0].reminderDaysbefore: unknown field "reminderDaysbefore" (known here: id, title, date, yearly, time, reminderDaysBefore, reminderTime, message, bots, eventUpdate)',
       ],
     ],
     [

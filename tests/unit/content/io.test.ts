@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAndCheckContent, formatProblem } from '../../../src/content/index.js';
 import { exportQuestions, importQuestions, QUESTION_COLUMNS } from '../../../src/content/io/questions.js';
 import { exportUnits, importUnits } from '../../../src/content/io/units.js';
-import { readTable } from '../../../src/content/io/table.js';
+import { cellText, readTable } from '../../../src/content/io/table.js';
 import { fixtureTree, treePaths } from './fixture-tree.js';
 
 /** Every file under a directory with its text, to prove that nothing was written. */
@@ -167,7 +167,7 @@ describe('questions import and export', () => {
   it('a CSV without the required columns is refused', async () => {
     const dir = fixtureTree();
     const file = path.join(dir, 'bad.csv');
-    fs.writeFileSync(file, 'id;topic;question\nx-1;alpha;Một câu hỏi thử nghiệm?\n');
+    fs.writeFileSync(file, 'id;topic;question;explaination\nx-1;alpha;Một câu hỏi thử nghiệm?;Giải thích\n');
     const result = await importQuestions(file, treePaths(dir));
     expect(result.problems).toEqual([
       'row 1, column difficulty: required column is missing from the header row',
@@ -176,7 +176,22 @@ describe('questions import and export', () => {
       'row 1, column answer: required column is missing from the header row',
       'row 1, column explanation: required column is missing from the header row',
       'row 1, column source: required column is missing from the header row',
+      `row 1, column explaination: unknown column; the columns are ${QUESTION_COLUMNS.join(', ')}`,
     ]);
+  });
+});
+
+describe('spreadsheet cells', () => {
+  it('reads every cell type as the text a person sees, dates in their own format', () => {
+    const july = new Date(Date.UTC(2024, 6, 1));
+    expect(cellText(july, 'd/m/yyyy')).toBe('1/7/2024');
+    expect(cellText(july, '[$-42A]dd/mm/yyyy;@')).toBe('01/07/2024');
+    expect(cellText(july)).toBe('01/07/2024');
+    expect(cellText(3)).toBe('3');
+    expect(cellText({ richText: [{ text: 'Luật ' }, { text: 'Dữ liệu' }] })).toBe('Luật Dữ liệu');
+    expect(cellText({ formula: 'A1+1', result: 2 })).toBe('2');
+    expect(cellText({ text: 'dichvucong.gov.vn', hyperlink: 'https://dichvucong.gov.vn' })).toBe('dichvucong.gov.vn');
+    expect(cellText(null)).toBe('');
   });
 });
 

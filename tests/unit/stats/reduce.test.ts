@@ -14,12 +14,13 @@ const answer = (over: Partial<AnswerFacts>): AnswerFacts => ({
 });
 
 describe('rollup arithmetic', () => {
-  it('an answer adds one answer to its day, unit, question and bot', () => {
+  it('an answer adds one answer to its day, its unit that day, its question that day, its unit and its bot', () => {
     const deltas = answerDeltas(answer({ correct: false }), { firstOfDay: true, firstInUnit: false, firstInBot: false });
-    expect(deltas.map((d) => `${d.kind}/${d.day}/${d.key}`)).toEqual(['day-unit/2026-10-10/u1', 'day-question/2026-10-10/q1', 'unit/*/u1', 'bot/*/']);
+    expect(deltas.map((d) => `${d.kind}/${d.day}/${d.key}`)).toEqual(['day-bot/2026-10-10/', 'day-unit/2026-10-10/u1', 'day-question/2026-10-10/q1', 'unit/*/u1', 'bot/*/']);
     expect(deltas.every((d) => d.inc.answers === 1 && d.inc.correct === 0)).toBe(true);
     expect(deltas[0]!.inc.participants).toBe(1);
-    expect(deltas[2]!.inc.participants).toBe(0);
+    expect(deltas[1]!.inc.participants).toBe(1);
+    expect(deltas[3]!.inc.participants).toBe(0);
   });
 
   it('a participant answering twice on one day counts once that day and once overall', () => {
@@ -41,7 +42,10 @@ describe('rollup arithmetic', () => {
     const acc = new RollupAccumulator();
     acc.addJoin('demo', 'p1', '2026-10-10', 'u1');
     acc.addJoin('demo', 'p1', '2026-10-10', 'u1');
-    expect(acc.rollups()).toEqual([expect.objectContaining({ kind: 'day-unit', key: 'u1', joined: 1, answers: 0 })]);
+    expect(acc.rollups()).toEqual([
+      expect.objectContaining({ kind: 'day-bot', key: '', joined: 1, answers: 0 }),
+      expect.objectContaining({ kind: 'day-unit', key: 'u1', joined: 1, answers: 0 }),
+    ]);
   });
 
   it('accuracy of nothing is unknown, not zero', () => {

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+
+/**
+ * `contest results --contest <id> [--bot <id>] [--round <n>] [--out results.xlsx]`: the ranking and
+ * prize winners of a contest, printed and optionally written to a workbook.
+ */
+export function registerContestCommands(program: Command): void {
+  const contest = program.command('contest').description('contest rounds run in chat: results, prizes, closing expired attempts');
+  contest
+    .command('results')
+    .description('print the ranking and prize winners of a contest and optionally write an XLSX')
+    .requiredOption('--contest <id>', 'contest id from bots/*.yaml')
+    .option('--bot <id>', 'the bot running it (default: the bot whose contest has this id)')
+    .option('--round <n>', 'one round only (weekly contests)')
+    .option('--out <file>', 'write the results to this .xlsx file')
+    .action(async (opts: { contest: string; bot?: string; round?: string; out?: string }) => {
+      const [{ loadConfig }, { openDatabase }, { createLogger }, content, { contestResults }, { formatResults, writeResultsXlsx }] = await Promise.all([
+        import('../config/index.js'),
+        import('../db/connection.js'),
+        import('../log/index.js'),
+        import('../content/index.js'),
+        import('./results.js'),
+        import('./export.js'),
+      ]);
+      const config = loadConfig();
+      const bundle = content.loadValidContent(content.contentPaths(config));
+      const db = await openDatabase(config, createLogger(config));
+      try {
+        const results = await contestResults(db.models, bundle, opts.contest, { bot: opts.bot, round: opts.round });
+        if (!results) {
+          console.error(`No bot in ${config.paths.bots} runs a contest with id "${opts.contest}".`);
+          process.exitCode = 1;
+          return;
+        }
+        console.log(formatResults(results));
+        if (opts.out) {
+          await writeResultsXlsx(results, opts.out);
+          console.log(`\nWritten to ${opts.out}`);
+        }
+      } finally {
+        await db.close();
+      }
+    });
+  contest
+    .command('close-expired')
+    .description('close contest attempts whose time limit has passed')
+    .action(async () => {
+      const [{ loadConfig }, { openDatabase }, { createLogger }, { closeExpiredAttempts }] = await Promise.all([
+        import('../config/index.js'),
+        import('../db/connection.js'),
+        import('../log/index.js'),
+        import('./service.js'),
+      ]);
+      const config = loadConfig();
+      const db = await openDatabase(config, createLogger(config));
+      try {
+        console.log(`closed ${await closeExpiredAttempts(db.models)} expired attempt(s)`);
+      } finally {
+        await db.close();
+      }
+    });
+}

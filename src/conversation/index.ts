@@ -1,0 +1,81 @@
+/**
+ * The conversation room: the dialogue engine (pure `step`), the service that applies its effects
+ * (the webhook pipeline's `InboundHandler`), today's question for the daily job, closing expired
+ * contest attempts, and contest results for the CLI and the admin API.
+ */
+import type { ContentBundle } from '../content/schema.js';
+import type { Models } from '../db/models/index.js';
+import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
+import type { Logger } from '../log/index.js';
+import { pickDaily } from '../quiz/index.js';
+import { dailyHeader, questionMessage } from './messages.js';
+import { createQuestionSource } from './questions.js';
+import { closeExpiredAttempts, createConversationService, type ConversationListeners } from './service.js';
+import { contestResults, type ContestResults } from './results.js';
+
+export { step, viewsFor, intentOf, readInput, cleanDisplayName } from './engine.js';
+export { parsePayload, payload, COMMANDS, type Command, type Payload } from './payloads.js';
+export { COMMAND_KEYWORDS, commandOf, languageOf } from './keywords.js';
+export { questionMessage, menuChoices } from './messages.js';
+export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, type AnswerWithId, type ParticipantWithId } from './service.js';
+export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
+export { formatResults, resultsWorkbook, writeResultsXlsx } from './export.js';
+export { registerContestCommands } from './cli.js';
+export { contestsPort } from './admin-port.js';
+export {
+  CONSENT_VERSION,
+  NEW_PARTICIPANT,
+  parseDialogueState,
+  type DialogueState,
+  type Effect,
+  type EngineContext,
+  type ParticipantFacts,
+  type QuizQuestion,
+  type StepResult,
+  type Views,
+} from './types.js';
+// Ranking rules, for the admin API's contest results.
+export { rankContest, rankCollective, awardPrizes, bestAttempts, rankScores, rankUnits } from '../quiz/index.js';
+
+export interface ConversationDeps {
+  readonly models: Models;
+  readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
+  readonly t: Translate;
+  readonly clock?: Clock;
+  readonly logger: Logger;
+  readonly listeners?: ConversationListeners;
+}
+
+export interface Conversation {
+  /** Plug into `createChannels({ handler })`. */
+  readonly handler: InboundHandler;
+  /**
+   * Today's question of a bot as a message, for the daily-question job; null when the bot has no
+   * active question. Its buttons carry `ANS|<question>|<revision>|daily|<day>|<index>`, so an answer
+   * needs no stored state and a late answer is recognised as expired.
+   */
+  dailyQuestionMessage(botId: string, day: string, locale: Locale): Promise<OutboundMessage | null>;
+  /** Agenda job: close attempts whose time limit has passed. */
+  closeExpiredAttempts(): Promise<number>;
+  /** Contest results for the admin API. */
+  contestResults(contestId: string, options?: { bot?: string; round?: string }): Promise<ContestResults | null>;
+}
+
+/** Builds the conversation on the given models, content and translations. */
+export function createConversation(deps: ConversationDeps): Conversation {
+  const clock = deps.clock ?? systemClock;
+  const questions = createQuestionSource(deps.models, () => clock().getTime());
+  const handler = createConversationService({ ...deps, clock, questions });
+  return {
+    handler,
+    async dailyQuestionMessage(botId, day, locale) {
+      const bot = deps.content.bots.find((b) => b.id === botId);
+      if (!bot) return null;
+      const q = pickDaily(bot.id, day, await questions.forBot(bot));
+      return q ? questionMessage(deps.t, locale, q, dailyHeader(deps.t, locale, day), 'daily', day) : null;
+    },
+    closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
+    contestResults: (contestId, options) => contestResults(deps.models, deps.content, contestId, options),
+  };
+}

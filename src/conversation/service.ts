@@ -1,0 +1,263 @@
+import { Types } from 'mongoose';
+import type { BotConfig, ContentBundle } from '../content/schema.js';
+import type { Answer, Models, Participant } from '../db/models/index.js';
+import { systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
+import type { Logger } from '../log/index.js';
+import { dayOf } from '../quiz/index.js';
+import { step, viewsFor } from './engine.js';
+import type { QuestionSource } from './questions.js';
+import { unitsOf } from './questions.js';
+import { NEW_PARTICIPANT, type Effect, type EngineContext, type ParticipantFacts } from './types.js';
+import { loadViews } from './views.js';
+
+export type AnswerWithId = Answer & { _id: Types.ObjectId };
+export type ParticipantWithId = Participant & { _id: Types.ObjectId };
+
+export interface ConversationListeners {
+  /** After an answer is stored (statistics rollups). */
+  answerRecorded?(answer: AnswerWithId): Promise<void>;
+  /** After consent, unit, name, language or subscription changed. */
+  participantChanged?(participant: ParticipantWithId): Promise<void>;
+}
+
+export interface ServiceDeps {
+  readonly models: Models;
+  readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
+  readonly t: Translate;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly questions: QuestionSource;
+  readonly listeners?: ConversationListeners;
+}
+
+function factsOf(p: Participant | null): ParticipantFacts {
+  if (!p) return NEW_PARTICIPANT;
+  return {
+    known: true,
+    locale: p.locale,
+    consented: Boolean(p.consent),
+    unitId: p.unitId,
+    displayName: p.displayName,
+    subscribed: p.subscribed,
+    streak: { current: p.streak?.current ?? 0, best: p.streak?.best ?? 0, lastDay: p.streak?.lastDay ?? null },
+    totals: { ...NEW_PARTICIPANT.totals, ...(p.totals ?? {}) },
+  };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+/** Receipts are not messages from the person: they neither open platform windows nor create anyone. */
+const RECEIPTS = new Set<InboundEvent['kind']>(['delivered', 'read']);
+
+/**
+ * The thin service around the engine: loads the participant, questions, units and whatever views
+ * the event needs, runs `step`, applies the effects to the database and returns the replies.
+ * Events of one participant arrive one at a time (the inbox worker orders them); two answers to
+ * one question that still race are recorded once by the Answer unique index.
+ */
+export function createConversationService(deps: ServiceDeps): InboundHandler {
+  const { models, logger } = deps;
+  const bots = new Map<string, BotConfig>(deps.content.bots.map((b) => [b.id, b]));
+
+  return async function handle(event: InboundEvent): Promise<OutboundMessage[]> {
+    const bot = bots.get(event.bot);
+    if (!bot) {
+      logger.warn({ bot: event.bot }, 'conversation: event for an unknown bot ignored');
+      return [];
+    }
+    if (RECEIPTS.has(event.kind)) return [];
+    const now = deps.clock();
+    const today = dayOf(now);
+    const key = { bot: event.bot, channel: event.channel, userId: event.userId };
+    const existing = await models.Participant.findOne(key).lean<ParticipantWithId>();
+    // A newcomer is greeted in the bot's default language until they choose.
+    const facts = existing ? factsOf(existing) : { ...NEW_PARTICIPANT, locale: bot.defaultLocale };
+    const units = unitsOf(deps.content, bot);
+    const base: Omit<EngineContext, 'views'> = {
+      now,
+      bot,
+      questions: await deps.questions.forBot(bot),
+      units,
+      participant: facts,
+      t: deps.t,
+      newId: () => new Types.ObjectId().toHexString(),
+    };
+    const state = existing?.state ?? {};
+    const request = viewsFor(state, event, base);
+    const views = await loadViews(models, bot, units, request, today, existing ? String(existing._id) : null);
+    const result = step(state, event, { ...base, views });
+
+    if (result.effects.some((e) => e.type === 'deleteData')) {
+      if (existing) await deleteParticipant(models, existing._id);
+      logger.info({ bot: bot.id, channel: event.channel }, 'conversation: a participant deleted their data');
+      return result.messages;
+    }
+    if (!existing && event.kind === 'unfollow') return result.messages;
+
+    let participant = existing;
+    if (!participant) participant = await createParticipant(models, event, facts.locale);
+    const id = participant._id;
+
+    const set: Record<string, unknown> = { state: result.state ?? {}, lastInboundAt: now };
+    const inc: Record<string, number> = {};
+    let changed = false;
+    let messages: OutboundMessage[] = result.messages;
+
+    for (const effect of result.effects) {
+      switch (effect.type) {
+        case 'setConsent':
+          set.consent = { at: now, version: effect.version };
+          changed = true;
+          break;
+        case 'setLocale':
+          set.locale = effect.locale;
+          break;
+        case 'setUnit':
+          set.unitId = effect.unitId;
+          changed = true;
+          break;
+        case 'setDisplayName':
+          set.displayName = effect.name;
+          changed = true;
+          break;
+        case 'setSubscribed':
+          set.subscribed = effect.subscribed;
+          changed = true;
+          break;
+        case 'recordAnswer': {
+          const stored = await recordAnswer(models, participant, effect, (set.unitId as string | undefined) ?? participant.unitId, now);
+          if (!stored) {
+            messages = [...effect.onDuplicate];
+            break;
+          }
+          const m = effect.answer.mode;
+          inc['totals.answered'] = (inc['totals.answered'] ?? 0) + 1;
+          if (effect.answer.correct) inc['totals.correct'] = (inc['totals.correct'] ?? 0) + 1;
+          if (m === 'daily' || m === 'practice') {
+            inc[`totals.${m}Answered`] = (inc[`totals.${m}Answered`] ?? 0) + 1;
+            if (effect.answer.correct) inc[`totals.${m}Correct`] = (inc[`totals.${m}Correct`] ?? 0) + 1;
+          }
+          if (effect.streak) set.streak = effect.streak;
+          if (deps.listeners?.answerRecorded) await deps.listeners.answerRecorded(stored).catch((err) => logger.warn({ err }, 'answerRecorded listener failed'));
+          break;
+        }
+        case 'startAttempt':
+          await models.ContestAttempt.create({
+            _id: new Types.ObjectId(effect.attemptId),
+            bot: bot.id,
+            contestId: effect.contestId,
+            round: effect.round,
+            participantId: id,
+            channel: event.channel,
+            unitId: participant.unitId,
+            displayName: participant.displayName,
+            questions: effect.questions.map((q) => ({ ...q })),
+            status: 'open',
+            startedAt: effect.startedAt,
+            deadline: effect.deadline,
+          });
+          break;
+        case 'finishAttempt':
+          await models.ContestAttempt.updateOne(
+            { _id: new Types.ObjectId(effect.attemptId), status: 'open' },
+            { $set: { status: effect.status, finishedAt: effect.finishedAt, timeTakenMs: effect.timeTakenMs, prediction: effect.prediction } },
+          );
+          break;
+        case 'deleteData':
+          break;
+      }
+    }
+
+    await models.Participant.updateOne({ _id: id }, { $set: set, ...(Object.keys(inc).length ? { $inc: inc } : {}) });
+    if (changed && deps.listeners?.participantChanged) {
+      const fresh = await models.Participant.findById(id).lean<ParticipantWithId>();
+      if (fresh) await deps.listeners.participantChanged(fresh).catch((err) => logger.warn({ err }, 'participantChanged listener failed'));
+    }
+    return messages;
+  };
+}
+
+async function createParticipant(models: Models, event: InboundEvent, locale: Locale): Promise<ParticipantWithId> {
+  const key = { bot: event.bot, channel: event.channel, userId: event.userId };
+  try {
+    const doc = await models.Participant.create({ ...key, groupId: event.groupId ?? null, locale, state: {}, subscribed: false });
+    return doc.toObject() as ParticipantWithId;
+  } catch (err) {
+    // Two first messages at once: the other one created it.
+    if (!isDuplicateKey(err)) throw err;
+    const doc = await models.Participant.findOne(key).lean<ParticipantWithId>();
+    if (!doc) throw err;
+    return doc;
+  }
+}
+
+/** Stores an answer; null when this participant already answered it (the first answer counts). */
+async function recordAnswer(
+  models: Models,
+  participant: ParticipantWithId,
+  effect: Extract<Effect, { type: 'recordAnswer' }>,
+  unitId: string | null,
+  now: Date,
+): Promise<AnswerWithId | null> {
+  const a = effect.answer;
+  try {
+    const doc = await models.Answer.create({
+      participantId: participant._id,
+      bot: participant.bot,
+      channel: participant.channel,
+      unitId,
+      questionId: a.questionId,
+      revision: a.revision,
+      mode: a.mode,
+      day: a.day,
+      attemptId: a.attemptId ? new Types.ObjectId(a.attemptId) : null,
+      choice: a.choice,
+      correct: a.correct,
+      timeTakenMs: a.timeTakenMs,
+      answeredAt: now,
+      rolledUp: false,
+    });
+    if (a.attemptId) {
+      await models.ContestAttempt.updateOne(
+        { _id: new Types.ObjectId(a.attemptId), status: 'open' },
+        { $inc: { answered: 1, correct: a.correct ? 1 : 0 } },
+      );
+    }
+    return doc.toObject() as AnswerWithId;
+  } catch (err) {
+    if (isDuplicateKey(err)) return null;
+    throw err;
+  }
+}
+
+/**
+ * "Delete my data": the participant, their answers and contest attempts. Rollups hold only counts
+ * without identities, so published aggregates stay as anonymous numbers.
+ */
+export async function deleteParticipant(models: Models, participantId: Types.ObjectId): Promise<void> {
+  await models.Answer.deleteMany({ participantId });
+  await models.ContestAttempt.deleteMany({ participantId });
+  await models.Participant.deleteOne({ _id: participantId });
+}
+
+/**
+ * Closes every open contest attempt whose time is up (Agenda job): status `expired`, finished at
+ * the deadline. Answers after the deadline were never recorded. The participant is told on their
+ * next message. Returns how many attempts were closed.
+ */
+export async function closeExpiredAttempts(models: Models, clock: Clock = systemClock): Promise<number> {
+  const now = clock();
+  const open = await models.ContestAttempt.find({ status: 'open', deadline: { $lt: now } }, { startedAt: 1, deadline: 1 }).lean();
+  let closed = 0;
+  for (const a of open) {
+    const res = await models.ContestAttempt.updateOne(
+      { _id: a._id, status: 'open' },
+      { $set: { status: 'expired', finishedAt: a.deadline, timeTakenMs: a.deadline.getTime() - a.startedAt.getTime() } },
+    );
+    closed += res.modifiedCount;
+  }
+  return closed;
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChannels, type Channels } from '../../../src/channels/index.js';
+import type { InboundEvent } from '../../../src/domain/index.js';
+import { createMetrics } from '../../../src/http/metrics.js';
+import { createLogger } from '../../../src/log/index.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+import { testBot } from '../../fixtures/channels/bots.js';
+import { waitFor } from '../../fixtures/channels/harness.js';
+
+let db: TestDb;
+let channels: Channels;
+const handled: string[] = [];
+
+beforeAll(async () => {
+  db = await openTestDb('chinbox');
+  const config = db.config({ INBOX_MAX_ATTEMPTS: '2', INBOX_LEASE_MS: '1000', INBOX_CONCURRENCY: '4' });
+  channels = createChannels({
+    config,
+    logger: createLogger(config),
+    models: db.models,
+    bots: [testBot('demo')],
+    registry: createMetrics().registry,
+    pollMs: 50,
+    handler: async (e) => {
+      if (e.kind !== 'text') return [];
+      if (e.text === 'boom') throw new Error('the engine broke');
+      // Later messages of a participant finish faster: only ordering keeps them in sequence.
+      await new Promise((r) => setTimeout(r, Number(e.text.split(' ')[1] ?? 0) % 2 ? 5 : 40));
+      handled.push(`${e.userId}:${e.text}`);
+      return [{ text: `ok ${e.text}` }];
+    },
+  });
+});
+afterAll(async () => {
+  await channels?.worker.stop();
+  await db?.close();
+});
+
+const text = (userId: string, t: string, at: number): InboundEvent => ({ bot: 'demo', channel: 'web', userId, eventId: `${userId}-${t}`, at: new Date(at), kind: 'text', text: t });
+
+describe('inbox worker', () => {
+  it('an entry left pending with no worker running is re-driven by the sweeper', async () => {
+    const old = new Date(Date.now() - 60_000);
+    await db.models.InboxEvent.collection.insertOne({
+      _id: 'web:demo:stale-1',
+      key: 'web:demo:stale-1', bot: 'demo', channel: 'web', participant: 'web:demo:s1', eventAt: old, receivedAt: old,
+      event: text('s1', 'msg 1', old.getTime()), status: 'pending', attempts: 0, nextAttemptAt: old, lastError: null, replies: null, repliesSent: 0, processedAt: null,
+    } as never);
+    expect(await channels.sweepInbox()).toBe(1);
+    expect(await db.models.WebMessage.find({ userId: 's1' }).lean()).toMatchObject([{ text: 'ok msg 1' }]);
+    expect(await channels.sweepInbox()).toBe(0);
+  });
+
+  it('processes each participant’s events in order while participants run side by side', async () => {
+    channels.worker.start();
+    const t0 = Date.now();
+    const events = ['a', 'b', 'c'].flatMap((u) => Array.from({ length: 6 }, (_, i) => text(u, `msg ${i}`, t0 + i)));
+    // Stored out of order: the platform's time decides.
+    for (const e of [...events].reverse()) {
+      await db.models.InboxEvent.collection.insertOne({
+        _id: `web:demo:${e.eventId}`,
+        key: `web:demo:${e.eventId}`, bot: 'demo', channel: 'web', participant: `web:demo:${e.userId}`, eventAt: e.at, receivedAt: new Date(),
+        event: e, status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null, replies: null, repliesSent: 0, processedAt: null,
+      } as never);
+    }
+    await waitFor(() => handled.filter((h) => !h.startsWith('s1')).length >= 18, 15_000, 'all handled');
+    for (const u of ['a', 'b', 'c']) {
+      expect(handled.filter((h) => h.startsWith(`${u}:`))).toEqual(Array.from({ length: 6 }, (_, i) => `${u}:msg ${i}`));
+    }
+  });
+
+  it('an entry whose handler keeps failing is marked failed with its error after the allowed attempts', async () => {
+    const e = text('f1', 'boom', Date.now());
+    await db.models.InboxEvent.collection.insertOne({
+      _id: 'web:demo:boom',
+      key: 'web:demo:boom', bot: 'demo', channel: 'web', participant: 'web:demo:f1', eventAt: e.at, receivedAt: new Date(),
+      event: e, status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null, replies: null, repliesSent: 0, processedAt: null,
+    } as never);
+    const entry = await waitFor(async () => {
+      const d = await db.models.InboxEvent.findOne({ key: 'web:demo:boom' }).lean();
+      return d?.status === 'failed' && d;
+    }, 10_000, 'failed');
+    expect(entry).toMatchObject({ attempts: 2, lastError: 'the engine broke' });
+  });
+
+  it('the sweeper forgets processed entries after 30 days, but keeps recent ones for deduplication', async () => {
+    const long = new Date(Date.now() - 40 * 24 * 3600_000);
+    const recent = new Date(Date.now() - 24 * 3600_000);
+    for (const [id, at] of [['web:demo:old-done', long], ['web:demo:recent-done', recent]] as const) {
+      await db.models.InboxEvent.collection.insertOne({
+        _id: id, key: id, bot: 'demo', channel: 'web', participant: 'web:demo:r1', eventAt: at, receivedAt: at,
+        event: text('r1', 'x', at.getTime()), status: 'done', attempts: 1, nextAttemptAt: at, lastError: null, replies: [], repliesSent: 0, processedAt: at,
+      } as never);
+    }
+    await channels.sweepInbox();
+    expect(await db.models.InboxEvent.countDocuments({ _id: { $in: ['web:demo:old-done', 'web:demo:recent-done'] } })).toBe(1);
+    expect(await db.models.InboxEvent.countDocuments({ _id: 'web:demo:recent-done' })).toBe(1);
+  });
+
+  it('lists the enabled channels of a bot', () => {
+    expect(channels.enabled('demo')).toEqual(['web']);
+    expect(channels.enabled('nobody')).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { pino } from 'pino';
+import { createConversation, type Conversation, type ConversationListeners } from '../../../src/conversation/index.js';
+import type { UnitList } from '../../../src/content/schema.js';
+import type { InboundEvent } from '../../../src/domain/index.js';
+import type { Models } from '../../../src/db/models/index.js';
+import { bot, questions, units } from '../../unit/conversation/harness.js';
+import { createI18n } from '../../../src/i18n/index.js';
+
+export { bot, questions, units };
+
+export const unitList: UnitList = {
+  id: 'test-units',
+  label: 'Test units',
+  example: true,
+  units: units.map((u) => ({ id: u.unitId, name: u.name, ...(u.size ? { size: u.size } : {}) })),
+};
+
+/** Writes the harness questions as synced Question documents. */
+export async function seedQuestions(models: Models): Promise<void> {
+  await models.Question.insertMany(
+    questions.map((q) => ({
+      questionId: q.questionId,
+      revision: q.revision,
+      topic: q.topic,
+      difficulty: 1,
+      answer: q.answer,
+      vi: { ...q.vi, options: [...q.vi.options] },
+      en: q.en ? { ...q.en, options: [...q.en.options] } : null,
+      source: q.source,
+      tags: [],
+      retiredAt: null,
+    })),
+  );
+}
+
+export interface Rig {
+  readonly conversation: Conversation;
+  /** The service's clock; tests move it. */
+  now: Date;
+  readonly listened: { answers: unknown[]; participants: unknown[] };
+}
+
+export async function conversationRig(models: Models, start: Date): Promise<Rig> {
+  const { t } = await createI18n('content');
+  const listened = { answers: [] as unknown[], participants: [] as unknown[] };
+  const listeners: ConversationListeners = {
+    answerRecorded: async (a) => void listened.answers.push(a),
+    participantChanged: async (p) => void listened.participants.push(p),
+  };
+  const rig: { conversation?: Conversation; now: Date; listened: typeof listened } = { now: start, listened };
+  rig.conversation = createConversation({
+    models,
+    content: { bots: [bot], unitLists: [unitList] },
+    t,
+    clock: () => rig.now,
+    logger: pino({ level: 'silent' }),
+    listeners,
+  });
+  return rig as Rig;
+}
+
+let seq = 0;
+export function event(userId: string, at: Date, body: { kind: 'text'; text: string } | { kind: 'choice'; payload: string } | { kind: 'follow' | 'unfollow' }): InboundEvent {
+  return { bot: bot.id, channel: 'messenger', userId, eventId: `ev-${++seq}`, at, ...body } as InboundEvent;
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { testConfig } from '../../../src/config/index.js';
+import { createLogger } from '../../../src/log/index.js';
+import { normalizeZaloPersonal, renderZaloPersonal, zaloPersonalChannel, type ZaloPersonalClient, type ZaloPersonalIncoming } from '../../../src/channels/zalo-personal/index.js';
+import { composeSend, rateLimit, tokenBucket } from '../../../src/channels/send/transformers.js';
+import type { InboundEvent } from '../../../src/domain/index.js';
+import { testBot } from '../../fixtures/channels/bots.js';
+
+const msg = (over: Partial<ZaloPersonalIncoming> = {}): ZaloPersonalIncoming => ({
+  msgId: '1', groupId: 'g1', fromId: 'u1', text: 'Xin chào', at: new Date(1700000000000), isSelf: false, ...over,
+});
+
+/** A fake zca-js: records sends; `drop()` closes the connection as Zalo does. */
+function fakeZca() {
+  const sent: Array<{ groupId: string; text: string }> = [];
+  let logins = 0;
+  let failLogins = 0;
+  let onMessage: ((m: ZaloPersonalIncoming) => void) | null = null;
+  let onClose: ((r: string) => void) | null = null;
+  const client: ZaloPersonalClient = {
+    async login() {
+      logins++;
+      if (failLogins-- > 0) throw new Error('session expired');
+    },
+    listen(m, c) {
+      onMessage = m;
+      onClose = c;
+    },
+    async sendMessage(groupId, text) {
+      sent.push({ groupId, text });
+      return { messageId: `zp${sent.length}` };
+    },
+    stop() {},
+  };
+  return {
+    client, sent,
+    get logins() { return logins; },
+    failNext(n: number) { failLogins = n; },
+    emit: (m: ZaloPersonalIncoming) => onMessage?.(m),
+    drop: () => onClose?.('kicked'),
+  };
+}
+
+function fakeCredentials(session: unknown) {
+  return { collection: { findOne: async () => ({ session }), updateOne: async () => ({}) } } as never;
+}
+
+describe('Zalo personal (zca-js)', () => {
+  it('reads messages only from the configured groups, never our own', () => {
+    expect(normalizeZaloPersonal('demo', ['g1'], msg())).toMatchObject([{ kind: 'text', text: 'Xin chào', userId: 'u1', groupId: 'g1', channel: 'zalo_personal' }]);
+    expect(normalizeZaloPersonal('demo', ['g1'], msg({ groupId: 'stranger' }))).toEqual([]);
+    expect(normalizeZaloPersonal('demo', ['g1'], msg({ isSelf: true }))).toEqual([]);
+    expect(normalizeZaloPersonal('demo', ['g1'], msg({ text: null }))[0]).toMatchObject({ kind: 'unsupported' });
+  });
+
+  it('renders choices as numbered plain text', () => {
+    expect(renderZaloPersonal({ text: 'Chọn', choices: [{ title: 'Có', payload: 'y' }, { title: 'Không', payload: 'n' }] })).toEqual(['Chọn\n\n1. Có\n2. Không']);
+  });
+
+  it('connects bots that list groups, stores their group messages, sends only to those groups, and reconnects after a drop', async () => {
+    const zca = fakeZca();
+    const stored: InboundEvent[] = [];
+    const bots = new Map([
+      ['demo', testBot('demo', { channels: { zalo_personal: { groups: ['g1'] } } })],
+      ['plain', testBot('plain')],
+    ]);
+    const channel = zaloPersonalChannel({
+      bots,
+      model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }),
+      logger: createLogger(testConfig()),
+      createClient: () => zca.client,
+      ingest: async (e) => void stored.push(...e),
+      backoffMs: { first: 10, max: 50 },
+    });
+    expect(channel.enabled('demo')).toBe(true);
+    expect(channel.enabled('plain')).toBe(false);
+    zca.failNext(1);
+    await channel.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(zca.logins).toBe(2); // one failure, then a retry with backoff
+    zca.emit(msg({ msgId: '7', text: 'câu trả lời' }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stored).toMatchObject([{ eventId: 'zmsg:7', text: 'câu trả lời' }]);
+
+    const to = { bot: 'demo', channel: 'zalo_personal' as const, userId: 'u1', groupId: 'g1' };
+    expect(await channel.send(to, { text: 'Chào' }, { purpose: 'response' })).toEqual({ ok: true, messageIds: ['zp1'] });
+    expect(await channel.send({ ...to, groupId: 'stranger' }, { text: 'x' }, { purpose: 'response' })).toMatchObject({ ok: false, errorClass: 'invalid' });
+    expect(await channel.send({ ...to, groupId: undefined }, { text: 'x' }, { purpose: 'response' })).toMatchObject({ ok: false });
+    expect(zca.sent).toEqual([{ groupId: 'g1', text: 'Chào' }]);
+
+    zca.drop();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(zca.logins).toBe(3);
+    channel.stop();
+  });
+
+  it('keeps its own slow pace: one message per interval', async () => {
+    const zca = fakeZca();
+    const bots = new Map([['demo', testBot('demo', { channels: { zalo_personal: { groups: ['g1'] } } })]]);
+    const channel = zaloPersonalChannel({ bots, model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }), logger: createLogger(testConfig()), createClient: () => zca.client, ingest: async () => undefined });
+    await channel.start();
+    await new Promise((r) => setTimeout(r, 20));
+    const send = composeSend(channel.send, [rateLimit((t) => t.bot, () => tokenBucket(1000 / 100, 1))]);
+    const to = { bot: 'demo', channel: 'zalo_personal' as const, userId: 'u1', groupId: 'g1' };
+    const start = Date.now();
+    await Promise.all([1, 2, 3].map((i) => send(to, { text: `m${i}` }, { purpose: 'update' })));
+    expect(Date.now() - start).toBeGreaterThanOrEqual(180);
+    channel.stop();
+  });
+});
