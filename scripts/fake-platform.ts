@@ -3,7 +3,7 @@
  * It records every message it receives, can be slowed down and made to fail with each send-error
  * class, and can sign and post webhooks to our server as the real platforms do.
  *
- *   npm run fake-platform -- --port 4000 [--latency 20]
+ *   npm run fake-platform -- --port 4000 [--latency 20] [--target http://127.0.0.1:3000]
  *   MESSENGER_GRAPH_URL=http://127.0.0.1:4000 ZALO_OA_API_URL=http://127.0.0.1:4000 ZALO_OAUTH_URL=http://127.0.0.1:4000 npm start
  *
  * Control endpoints: GET/DELETE /_log, POST /_inject {platform, errorClass, count}, POST /_latency {ms},
@@ -43,6 +43,8 @@ export interface FakePlatformOptions {
   readonly port?: number;
   readonly latencyMs?: number;
   readonly errors?: readonly InjectedErrors[];
+  /** Where `/_webhook/*` posts when the request names no `target`, e.g. http://127.0.0.1:3000. */
+  readonly serverUrl?: string;
 }
 
 export interface FakePlatform {
@@ -164,17 +166,21 @@ export async function startFakePlatform(options: FakePlatformOptions = {}): Prom
     res.status(204).end();
   });
   app.post('/_webhook/messenger', async (req, res) => {
-    const b = req.body as { target: string; botId: string; appSecret: string; userId: string; text?: string; payload?: string; mid?: string; timestamp?: number };
+    const b = req.body as { target?: string; botId: string; appSecret: string; userId: string; text?: string; payload?: string; mid?: string; timestamp?: number };
+    const target = b.target ?? options.serverUrl;
+    if (!target) return void res.status(400).json({ error: 'give target (our server URL) or start with serverUrl' });
     const timestamp = b.timestamp ?? Date.now();
     const mid = b.mid ?? `m_in_${++seq}_${timestamp}`;
     const message = b.payload ? { mid, text: b.text ?? b.payload, quick_reply: { payload: b.payload } } : { mid, text: b.text ?? '' };
     const raw = JSON.stringify(messengerEnvelope([{ sender: { id: b.userId }, recipient: { id: PAGE_ID }, timestamp, message }]));
-    res.json(await postSigned(`${b.target}/webhooks/messenger/${b.botId}`, raw, { 'X-Hub-Signature-256': signMessengerBody(raw, b.appSecret) }));
+    res.json(await postSigned(`${target}/webhooks/messenger/${b.botId}`, raw, { 'X-Hub-Signature-256': signMessengerBody(raw, b.appSecret) }));
   });
   app.post('/_webhook/zalo', async (req, res) => {
-    const b = req.body as { target: string; botId: string; appId: string; secretKey: string; userId: string; text: string; msgId?: string; timestamp?: number };
+    const b = req.body as { target?: string; botId: string; appId: string; secretKey: string; userId: string; text: string; msgId?: string; timestamp?: number };
+    const target = b.target ?? options.serverUrl;
+    if (!target) return void res.status(400).json({ error: 'give target (our server URL) or start with serverUrl' });
     const raw = JSON.stringify({ ...zaloText(b.userId, b.text, { ...(b.msgId ? { msgId: b.msgId } : {}), ...(b.timestamp ? { timestamp: b.timestamp } : {}) }), app_id: b.appId });
-    res.json(await postSigned(`${b.target}/webhooks/zalo/${b.botId}`, raw, { 'X-ZEvent-Signature': signZaloBody(b.appId, raw, b.secretKey) }));
+    res.json(await postSigned(`${target}/webhooks/zalo/${b.botId}`, raw, { 'X-ZEvent-Signature': signZaloBody(b.appId, raw, b.secretKey) }));
   });
 
   const server = app.listen(options.port ?? 0, '127.0.0.1');
@@ -207,7 +213,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
-  const platform = await startFakePlatform({ port: Number(arg('port') ?? 4000), latencyMs: Number(arg('latency') ?? 0) });
+  const target = arg('target');
+  const platform = await startFakePlatform({ port: Number(arg('port') ?? 4000), latencyMs: Number(arg('latency') ?? 0), ...(target ? { serverUrl: target } : {}) });
   console.log(`fake platform listening on ${platform.url}`);
   console.log(`set MESSENGER_GRAPH_URL=${platform.url} ZALO_OA_API_URL=${platform.url} ZALO_OAUTH_URL=${platform.url}`);
 }

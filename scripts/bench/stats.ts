@@ -22,7 +22,7 @@ import { createStats, RollupAccumulator, type AnswerFacts } from '../../src/stat
 
 const SMALL = 10_000;
 const BIG = Number(process.argv[2] ?? 1_000_000);
-const maxSeconds = Number(process.argv[3] ?? 600);
+const maxSeconds = Number(process.argv[3] ?? 900);
 const GOAL_RATIO = 2;
 const BOTS = ['demo', 'truong'];
 const UNITS = 20;

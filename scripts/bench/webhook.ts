@@ -67,6 +67,8 @@ async function serve(): Promise<void> {
     const key = typeof req.query.key === 'string' ? req.query.key : undefined;
     res.json({ count: await models.InboxEvent.countDocuments(key ? { _id: key } : {}) });
   });
+  // CPU time of this process: per-request cost that does not depend on the machine's load.
+  bare.get('/_cpu', (_req, res) => void res.json(process.cpuUsage()));
   const bareServer = await listen(bare as never, '127.0.0.1', 0);
   console.log(`READY ${JSON.stringify({ url: server.url, bareUrl: bareServer.url })}`);
   process.on('SIGTERM', () => process.exit(0));
@@ -100,6 +102,17 @@ async function main(): Promise<void> {
     });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
+  const cpu = async () => {
+    const u = (await (await fetch(`${bareUrl}/_cpu`)).json()) as { user: number; system: number };
+    return u.user + u.system;
+  };
+  /** Runs one phase and returns it with the server's CPU microseconds per request. */
+  const measured = async (opts: autocannon.Options) => {
+    const c0 = await cpu();
+    const result = await run(opts);
+    const c1 = await cpu();
+    return { result, cpuUsPerRequest: Math.round((c1 - c0) / Math.max(1, result.requests.total)) };
+  };
   const count = async (key?: string) => ((await (await fetch(`${bareUrl}/_count${key ? `?key=${encodeURIComponent(key)}` : ''}`)).json()) as { count: number }).count;
 
   let seq = 0;
@@ -128,10 +141,11 @@ async function main(): Promise<void> {
     await run({ url: `${bareUrl}/bare`, method: 'POST', connections: 4, duration: 1 });
     await run({ url, connections: 4, duration: 1, requests: webhookRequests });
 
-    const bareResult = await run({ url: `${bareUrl}/bare`, method: 'POST', connections: CONNECTIONS, duration: DURATION_S });
-    const inAppResult = await run({ url: `${url}/_bare`, method: 'POST', connections: CONNECTIONS, duration: DURATION_S });
+    const bare = await measured({ url: `${bareUrl}/bare`, method: 'POST', connections: CONNECTIONS, duration: DURATION_S });
+    const inApp = await measured({ url: `${url}/_bare`, method: 'POST', connections: CONNECTIONS, duration: DURATION_S });
     const before = await count();
-    const hookResult = await run({ url, connections: CONNECTIONS, duration: DURATION_S, requests: webhookRequests });
+    const hook = await measured({ url, connections: CONNECTIONS, duration: DURATION_S, requests: webhookRequests });
+    const [bareResult, inAppResult, hookResult] = [bare.result, inApp.result, hook.result];
     const atRate = await run({ url, connections: CONNECTIONS, duration: DURATION_S, overallRate: RATE, requests: webhookRequests });
     const after = await count();
     const ok2xx = hookResult['2xx'] + atRate['2xx'];
@@ -147,6 +161,8 @@ async function main(): Promise<void> {
       bareInAppRps: Math.round(inAppResult.requests.average),
       ratioToBareInApp: Number((hookResult.requests.average / inAppResult.requests.average).toFixed(2)),
       webhookP99MsAtMax: hookResult.latency.p99,
+      serverCpuUsPerRequest: { bare: bare.cpuUsPerRequest, inApp: inApp.cpuUsPerRequest, webhook: hook.cpuUsPerRequest },
+      cpuRatio: Number((bare.cpuUsPerRequest / Math.max(1, hook.cpuUsPerRequest)).toFixed(2)),
       rate: RATE,
       achievedRps: Math.round(atRate.requests.average),
       p50MsAtRate: atRate.latency.p50,
@@ -161,6 +177,7 @@ async function main(): Promise<void> {
     console.log(`same route in our app    ${figures.bareInAppRps} req/s (request ids, logging, metrics)`);
     console.log(`signed Messenger webhook ${figures.webhookRps} req/s (p99 ${figures.webhookP99MsAtMax} ms at full speed)`);
     console.log(`throughput ratio         ${figures.ratio} (goal >= ${GOALS.ratio}); against the same route in our app ${figures.ratioToBareInApp}`);
+    console.log(`server CPU per request   bare ${bare.cpuUsPerRequest} µs, in our app ${inApp.cpuUsPerRequest} µs, webhook ${hook.cpuUsPerRequest} µs (ratio ${figures.cpuRatio}, independent of the machine's load)`);
     console.log(`at ${RATE} req/s            p50 ${figures.p50MsAtRate} ms, p99 ${figures.p99MsAtRate} ms (goal < ${GOALS.p99Ms} ms)`);
     console.log(`inbox entries added      ${figures.inboxEntriesAdded} for ${ok2xx} answers 200 counted (requests in flight at the end are stored, not counted); stored before the 200: ${storedBefore200}`);
     console.log(JSON.stringify({ ...figures, goals: GOALS, ok }));

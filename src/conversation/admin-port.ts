@@ -4,6 +4,11 @@ import type { ContestResults } from './results.js';
 type Summary = { readonly id: string; readonly bot: string; readonly title?: string; readonly [k: string]: unknown };
 type Table = { contest: Summary; rows: ReadonlyArray<Record<string, unknown>> } | null;
 
+function namer(r: Pick<ContestResults, 'units'>): (id: string | null) => string | null {
+  const names = new Map(r.units.map((u) => [u.unitId, u.name]));
+  return (id) => (id ? (names.get(id) ?? id) : null);
+}
+
 function summary(r: Pick<ContestResults, 'bot' | 'contest'>): Summary {
   const c = r.contest;
   return { id: c.id, bot: r.bot, title: c.title.vi, window: c.window, rounds: c.rounds, questionsPerAttempt: c.questionsPerAttempt, timeLimitMinutes: c.timeLimitMinutes };
@@ -26,6 +31,7 @@ export function contestsPort(
     async results(id: string): Promise<Table> {
       const r = await results(id);
       if (!r) return null;
+      const unitName = namer(r);
       return {
         contest: summary(r),
         rows: r.rounds.flatMap((round) =>
@@ -34,6 +40,7 @@ export function contestsPort(
             rank: e.rank,
             name: e.name,
             unitId: e.unitId,
+            unitName: unitName(e.unitId),
             score: e.correct,
             questionCount: e.questionCount,
             prediction: e.prediction,
@@ -48,10 +55,11 @@ export function contestsPort(
     async prizes(id: string): Promise<Table> {
       const r = await results(id);
       if (!r) return null;
+      const unitName = namer(r);
       return {
         contest: summary(r),
         rows: r.rounds.flatMap((round) => [
-          ...round.prizes.map((p) => ({ round: round.round, kind: 'individual', prize: p.prize, rank: p.winner.rank, name: p.winner.name, unitId: p.winner.unitId, score: p.winner.correct })),
+          ...round.prizes.map((p) => ({ round: round.round, kind: 'individual', prize: p.prize, rank: p.winner.rank, name: p.winner.name, unitId: p.winner.unitId, unitName: unitName(p.winner.unitId), score: p.winner.correct })),
           ...round.collectivePrizes.map((p) => ({
             round: round.round,
             kind: 'collective',

@@ -709,7 +709,8 @@ function leaderboard(turn: Turn): void {
   }
   const lines = view.top.map((r) => turn.t('leaderboard.row', { rank: r.rank, name: r.name, correct: r.correct }));
   const me = view.me ? turn.t('leaderboard.me', { rank: view.me.rank, correct: view.me.correct }) : turn.t('leaderboard.meNone');
-  turn.say([title, '', ...(lines.length ? lines : [turn.t('leaderboard.empty')]), '', me, turn.t('leaderboard.tieRule')].join('\n'), choices);
+  const rule = turn.t(view.period === 'all' ? 'leaderboard.tieRuleAll' : 'leaderboard.tieRule');
+  turn.say([title, '', ...(lines.length ? lines : [turn.t('leaderboard.empty')]), '', me, rule].join('\n'), choices);
 }
 
 // ---------------------------------------------------------------- contests

@@ -3,18 +3,24 @@ import type { ContestResults } from './results.js';
 
 const PRIZE_VI = { first: 'Giải nhất', second: 'Giải nhì', third: 'Giải ba', consolation: 'Giải khuyến khích' } as const;
 
+function unitNamer(results: ContestResults): (id: string | null) => string {
+  const names = new Map(results.units.map((u) => [u.unitId, u.name]));
+  return (id) => (id ? (names.get(id) ?? id) : '—');
+}
+
 /** Plain-text report of a contest's results, for the terminal. */
 export function formatResults(results: ContestResults): string {
+  const unit = unitNamer(results);
   const lines: string[] = [`Contest ${results.contest.id} (${results.contest.title.vi}) on bot ${results.bot}`];
   lines.push(`Ranking: correct desc → |prediction − perfect| asc → time asc → earlier submission; collective: ${results.contest.collectiveRanking.join(' → ')}`);
   for (const r of results.rounds) {
     lines.push('', `Round ${r.round}: ${r.ranking.length} participants ranked, ${r.perfect} with every answer right`);
     for (const e of r.ranking.slice(0, 50)) {
       const pred = e.prediction === null ? '—' : `${e.prediction} (±${e.predictionDistance})`;
-      lines.push(`  ${String(e.rank).padStart(3)}. ${e.name} [${e.unitId ?? '—'}] ${e.correct}/${e.questionCount}  prediction ${pred}  ${(e.timeTakenMs / 1000).toFixed(1)} s  ${e.submittedAt.toISOString()}`);
+      lines.push(`  ${String(e.rank).padStart(3)}. ${e.name} [${unit(e.unitId)}] ${e.correct}/${e.questionCount}  prediction ${pred}  ${(e.timeTakenMs / 1000).toFixed(1)} s  ${e.submittedAt.toISOString()}`);
     }
     lines.push('  Individual prizes:');
-    for (const p of r.prizes) lines.push(`    ${PRIZE_VI[p.prize]} (${p.prize}): ${p.winner.name} [${p.winner.unitId ?? '—'}] #${p.winner.rank}`);
+    for (const p of r.prizes) lines.push(`    ${PRIZE_VI[p.prize]} (${p.prize}): ${p.winner.name} [${unit(p.winner.unitId)}] #${p.winner.rank}`);
     if (r.prizes.length === 0) lines.push('    (none: no ranked participant)');
     lines.push('  Collective ranking:');
     for (const u of r.collective) {
@@ -30,6 +36,7 @@ export function formatResults(results: ContestResults): string {
 
 /** The results as an XLSX workbook: one ranking sheet and one unit sheet per round, and the prizes. */
 export async function resultsWorkbook(results: ContestResults): Promise<ExcelJS.Workbook> {
+  const unit = unitNamer(results);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cds-quiz-bot';
   const prizes = wb.addWorksheet('Giải thưởng');
@@ -42,7 +49,7 @@ export async function resultsWorkbook(results: ContestResults): Promise<ExcelJS.
     { header: 'Đơn vị', key: 'unit', width: 30 },
   ];
   for (const r of results.rounds) {
-    for (const p of r.prizes) prizes.addRow({ round: r.round, type: 'Cá nhân', prize: PRIZE_VI[p.prize], rank: p.winner.rank, name: p.winner.name, unit: p.winner.unitId ?? '' });
+    for (const p of r.prizes) prizes.addRow({ round: r.round, type: 'Cá nhân', prize: PRIZE_VI[p.prize], rank: p.winner.rank, name: p.winner.name, unit: unit(p.winner.unitId) });
     for (const p of r.collectivePrizes) prizes.addRow({ round: r.round, type: 'Tập thể', prize: PRIZE_VI[p.prize], rank: p.winner.rank, name: p.winner.name, unit: p.winner.unitId });
     const sheet = wb.addWorksheet(`Vòng ${r.round} cá nhân`);
     sheet.columns = [
@@ -60,7 +67,7 @@ export async function resultsWorkbook(results: ContestResults): Promise<ExcelJS.
       sheet.addRow({
         rank: e.rank,
         name: e.name,
-        unit: e.unitId ?? '',
+        unit: unit(e.unitId),
         correct: e.correct,
         count: e.questionCount,
         prediction: e.prediction ?? '',

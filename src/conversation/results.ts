@@ -9,6 +9,7 @@ import {
   type CollectiveRow,
   type Prize,
   type RankedEntry,
+  type UnitInfo,
 } from '../quiz/index.js';
 import { unitsOf } from './questions.js';
 import { roundEntries } from './views.js';
@@ -26,6 +27,8 @@ export interface RoundResults {
 export interface ContestResults {
   readonly bot: string;
   readonly contest: ContestConfig;
+  /** The bot's unit list, to show unit names next to ids. */
+  readonly units: readonly UnitInfo[];
   readonly rounds: readonly RoundResults[];
 }
 
@@ -75,5 +78,5 @@ export async function contestResults(
       collectivePrizes: awardPrizes(collective, contest.prizes.collective),
     });
   }
-  return { bot: bot.id, contest, rounds: results };
+  return { bot: bot.id, contest, units, rounds: results };
 }

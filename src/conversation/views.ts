@@ -1,19 +1,16 @@
 import { Types } from 'mongoose';
 import type { BotConfig } from '../content/schema.js';
 import type { Models } from '../db/models/index.js';
-import { addDays, rankContest, rankScores, rankUnits, roundOf, weekStart, type ContestEntry, type ScoreRow, type UnitInfo } from '../quiz/index.js';
+import { addDays, rankContest, rankScores, rankUnits, roundOf, weekStart, type ContestEntry, type RankedScore, type ScoreRow, type UnitInfo } from '../quiz/index.js';
 import type { ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
 
 /** Lines shown on a leaderboard in chat. */
 export const LEADERBOARD_SIZE = 10;
 
-function periodFilter(period: LeaderboardPeriod, today: string): Record<string, unknown> {
+function periodFilter(period: Exclude<LeaderboardPeriod, 'all'>, today: string): Record<string, unknown> {
   if (period === 'today') return { day: today };
-  if (period === 'week') {
-    const start = weekStart(today);
-    return { day: { $gte: start, $lte: addDays(start, 6) } };
-  }
-  return {};
+  const start = weekStart(today);
+  return { day: { $gte: start, $lte: addDays(start, 6) } };
 }
 
 interface Grouped {
@@ -25,7 +22,7 @@ interface Grouped {
 }
 
 /** Daily answers per participant (and unit at the time of answering) in a period. */
-async function groupDailyAnswers(models: Models, bot: string, period: LeaderboardPeriod, today: string): Promise<Grouped[]> {
+async function groupDailyAnswers(models: Models, bot: string, period: Exclude<LeaderboardPeriod, 'all'>, today: string): Promise<Grouped[]> {
   return models.Answer.aggregate<Grouped>([
     { $match: { bot, mode: 'daily', ...periodFilter(period, today) } },
     {
@@ -41,7 +38,7 @@ async function groupDailyAnswers(models: Models, bot: string, period: Leaderboar
 }
 
 /** Individual rows of a period: one per participant still present (deleted participants drop out). */
-export async function scoreRows(models: Models, bot: string, period: LeaderboardPeriod, today: string): Promise<ScoreRow[]> {
+export async function scoreRows(models: Models, bot: string, period: Exclude<LeaderboardPeriod, 'all'>, today: string): Promise<ScoreRow[]> {
   const grouped = await groupDailyAnswers(models, bot, period, today);
   const byParticipant = new Map<string, { correct: number; answered: number; reachedAt: Date; unitId: string | null }>();
   for (const g of grouped) {
@@ -65,6 +62,59 @@ export async function scoreRows(models: Models, bot: string, period: Leaderboard
   });
 }
 
+type TotalsDoc = { _id: Types.ObjectId; displayName: string | null; unitId: string | null; totals: { dailyCorrect: number; dailyAnswered: number } };
+
+/**
+ * All time is read from the participants' own totals (bounded by the number of members, not of
+ * answers): more daily answers right → fewer daily answers → joined earlier (the id's time).
+ */
+export async function allTimeBoard(
+  models: Models,
+  bot: string,
+  participantId: string | null,
+  limit: number,
+): Promise<{ top: RankedScore[]; me: RankedScore | null; of: number }> {
+  const active = { bot, 'totals.dailyAnswered': { $gt: 0 } };
+  const projection = { displayName: 1, unitId: 1, 'totals.dailyCorrect': 1, 'totals.dailyAnswered': 1 };
+  const row = (d: TotalsDoc, rank: number): RankedScore => ({
+    participantId: String(d._id),
+    name: d.displayName ?? '—',
+    unitId: d.unitId,
+    correct: d.totals.dailyCorrect,
+    answered: d.totals.dailyAnswered,
+    reachedAt: d._id.getTimestamp(),
+    rank,
+  });
+  const [docs, of, mine] = await Promise.all([
+    limit > 0
+      ? models.Participant.find(active, projection).sort({ 'totals.dailyCorrect': -1, 'totals.dailyAnswered': 1, _id: 1 }).limit(limit).lean<TotalsDoc[]>()
+      : Promise.resolve([] as TotalsDoc[]),
+    models.Participant.countDocuments(active),
+    participantId ? models.Participant.findOne({ _id: new Types.ObjectId(participantId), ...active }, projection).lean<TotalsDoc>() : null,
+  ]);
+  let me: RankedScore | null = null;
+  if (mine) {
+    const c = mine.totals.dailyCorrect;
+    const a = mine.totals.dailyAnswered;
+    const better = await models.Participant.countDocuments({
+      ...active,
+      $or: [{ 'totals.dailyCorrect': { $gt: c } }, { 'totals.dailyCorrect': c, 'totals.dailyAnswered': { $lt: a } }, { 'totals.dailyCorrect': c, 'totals.dailyAnswered': a, _id: { $lt: mine._id } }],
+    });
+    me = row(mine, better + 1);
+  }
+  return { top: docs.map((d, i) => row(d, i + 1)), me, of };
+}
+
+/** Units over all time, from the members' totals (their current unit). */
+async function allTimeUnits(models: Models, bot: string, units: readonly UnitInfo[]) {
+  const grouped = await models.Participant.aggregate<{ _id: string; correct: number; participants: number }>([
+    { $match: { bot, unitId: { $ne: null }, 'totals.dailyAnswered': { $gt: 0 } } },
+    { $group: { _id: '$unitId', correct: { $sum: '$totals.dailyCorrect' }, participants: { $sum: 1 } } },
+  ]);
+  const info = new Map(units.map((u) => [u.unitId, u]));
+  return rankUnits(grouped.map((g) => ({ unitId: g._id, name: info.get(g._id)?.name ?? g._id, correct: g.correct, participants: g.participants, size: info.get(g._id)?.size ?? null })));
+}
+
 export async function loadLeaderboard(
   models: Models,
   bot: string,
@@ -73,6 +123,11 @@ export async function loadLeaderboard(
   today: string,
   participantId: string | null,
 ): Promise<LeaderboardView> {
+  if (request.kind === 'units' && request.period === 'all') return { ...request, top: [], me: null, units: await allTimeUnits(models, bot, units) };
+  if (request.period === 'all') {
+    const board = await allTimeBoard(models, bot, participantId, LEADERBOARD_SIZE);
+    return { ...request, top: board.top, me: board.me, units: [] };
+  }
   if (request.kind === 'units') {
     const grouped = await groupDailyAnswers(models, bot, request.period, today);
     const perUnit = new Map<string, { correct: number; people: Set<string> }>();
@@ -153,8 +208,8 @@ export async function loadViews(
 ): Promise<Views> {
   const views: { -readonly [K in keyof Views]: Views[K] } = {};
   if (request.score) {
-    const all = rankScores(await scoreRows(models, bot.id, 'all', today));
-    views.score = { rank: all.find((r) => r.participantId === participantId)?.rank ?? null, of: all.length };
+    const board = await allTimeBoard(models, bot.id, participantId, 0);
+    views.score = { rank: board.me?.rank ?? null, of: board.of };
   }
   if (request.leaderboard) views.leaderboard = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
   if (request.contest) views.contest = await loadContestView(models, bot, today, participantId);

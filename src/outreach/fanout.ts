@@ -335,6 +335,7 @@ export type Fanout = ReturnType<typeof createFanout>;
 
 interface BulkCollection {
   bulkWrite(ops: Array<{ updateOne: { filter: Record<string, unknown>; update: Record<string, unknown> } }>, options: { ordered: boolean }): Promise<unknown>;
+  updateOne(filter: Record<string, unknown>, update: Record<string, unknown>): Promise<unknown>;
 }
 
 /** Delivery updates gathered and written in one round trip (a send's result flushes at once). */
@@ -348,7 +349,9 @@ class WriteBuffer {
     if (this.ops.length === 0) return;
     const ops = this.ops;
     this.ops = [];
-    await this.collection.bulkWrite(ops, { ordered: true });
+    // One op (the usual case: a send's result) is a plain update, cheaper for the driver than a bulk.
+    if (ops.length === 1) await this.collection.updateOne(ops[0]!.updateOne.filter, ops[0]!.updateOne.update);
+    else await this.collection.bulkWrite(ops, { ordered: true });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ContestConfig } from '../content/schema.js';
 import { daysBetween } from './day.js';
-import { hash32 } from './hash.js';
+import { sortByHash } from './daily.js';
 import { participationRate } from './leaderboard.js';
 
 /** One finished (or expired) contest attempt, as ranked. */
@@ -43,9 +43,7 @@ export function pickContestQuestions<Q extends { readonly questionId: string }>(
   questions: readonly Q[],
   count: number,
 ): Q[] {
-  return [...questions]
-    .sort((a, b) => hash32(`${seed}|${a.questionId}`) - hash32(`${seed}|${b.questionId}`) || (a.questionId < b.questionId ? -1 : 1))
-    .slice(0, count);
+  return sortByHash(questions, (q) => `${seed}|${q.questionId}`).slice(0, count);
 }
 
 function compareBest(a: ContestEntry, b: ContestEntry): number {

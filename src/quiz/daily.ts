@@ -10,10 +10,26 @@ export interface Identified {
  * the bank in a different but fixed order, and adding a question does not reshuffle the others.
  */
 export function rotation<Q extends Identified>(botId: string, questions: readonly Q[]): Q[] {
-  return [...questions].sort((a, b) => {
-    const d = hash32(`${botId}|${a.questionId}`) - hash32(`${botId}|${b.questionId}`);
-    return d !== 0 ? d : a.questionId < b.questionId ? -1 : a.questionId > b.questionId ? 1 : 0;
-  });
+  return sortByHash(questions, (q) => `${botId}|${q.questionId}`);
+}
+
+const cache = new WeakMap<readonly Identified[], Map<string, Identified[]>>();
+
+/** Sorts by a hash of `key(item)`, ties by question id; each hash computed once. */
+export function sortByHash<Q extends Identified>(items: readonly Q[], key: (q: Q) => string): Q[] {
+  return items
+    .map((q) => ({ q, h: hash32(key(q)) }))
+    .sort((a, b) => a.h - b.h || (a.q.questionId < b.q.questionId ? -1 : a.q.questionId > b.q.questionId ? 1 : 0))
+    .map((x) => x.q);
+}
+
+/** The rotation, remembered per question list (the service keeps one list per bot for a while). */
+function cachedRotation<Q extends Identified>(botId: string, questions: readonly Q[]): Q[] {
+  let byBot = cache.get(questions);
+  if (!byBot) cache.set(questions, (byBot = new Map()));
+  let order = byBot.get(botId);
+  if (!order) byBot.set(botId, (order = rotation(botId, questions)));
+  return order as Q[];
 }
 
 /**
@@ -25,7 +41,7 @@ export function rotation<Q extends Identified>(botId: string, questions: readonl
  */
 export function pickDaily<Q extends Identified>(botId: string, day: string, questions: readonly Q[]): Q | null {
   if (questions.length === 0) return null;
-  const order = rotation(botId, questions);
+  const order = cachedRotation(botId, questions);
   const index = (dayNumber(day) + hash32(`daily|${botId}`)) % order.length;
   return order[index]!;
 }

@@ -3,30 +3,40 @@ import { DateTime } from 'luxon';
 /** Every calendar day of the product is a day in Vietnam. */
 export const QUIZ_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
-/** YYYY-MM-DD of an instant, in Asia/Ho_Chi_Minh. */
+/** Vietnam has kept UTC+7 without daylight saving since 1975: days there need no time-zone database. */
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** YYYY-MM-DD of an instant, in Asia/Ho_Chi_Minh (or another IANA zone). */
 export function dayOf(at: Date, zone: string = QUIZ_TIME_ZONE): string {
+  if (zone === QUIZ_TIME_ZONE) return new Date(at.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
   return DateTime.fromJSDate(at, { zone }).toISODate()!;
+}
+
+/** Midnight UTC of a YYYY-MM-DD day, as milliseconds: calendar arithmetic without a time zone. */
+function utc(day: string): number {
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
 }
 
 /** The day `n` days after (or before, when negative) a YYYY-MM-DD day. */
 export function addDays(day: string, n: number): string {
-  return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: n }).toISODate()!;
+  return new Date(utc(day) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Whole days from `a` to `b` (positive when `b` is later). */
 export function daysBetween(a: string, b: string): number {
-  return Math.round(DateTime.fromISO(b, { zone: 'UTC' }).diff(DateTime.fromISO(a, { zone: 'UTC' }), 'days').days);
+  return Math.round((utc(b) - utc(a)) / DAY_MS);
 }
 
 /** Days since 1970-01-01 of a YYYY-MM-DD day: a stable index for rotations. */
 export function dayNumber(day: string): number {
-  return daysBetween('1970-01-01', day);
+  return Math.round(utc(day) / DAY_MS);
 }
 
 /** Monday of the ISO week a day belongs to. */
 export function weekStart(day: string): string {
-  const d = DateTime.fromISO(day, { zone: 'UTC' });
-  return d.minus({ days: d.weekday - 1 }).toISODate()!;
+  const weekday = (new Date(utc(day)).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  return addDays(day, -weekday);
 }
 
 /** "HH:mm dd/MM" of an instant in Asia/Ho_Chi_Minh, for messages. */

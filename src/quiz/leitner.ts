@@ -45,10 +45,13 @@ export function pickPractice<Q extends { readonly questionId: string }>(
     .filter((q) => deck[q.questionId]!.due <= nowIso)
     .sort((a, b) => deck[a.questionId]!.box - deck[b.questionId]!.box || cmp(deck[a.questionId]!.due, deck[b.questionId]!.due));
   if (due[0]) return due[0];
-  const unseen = pool
-    .filter((q) => !deck[q.questionId])
-    .sort((a, b) => hash32(`${seed}|${a.questionId}`) - hash32(`${seed}|${b.questionId}`) || cmp(a.questionId, b.questionId));
-  if (unseen[0]) return unseen[0];
+  let best: { q: Q; h: number } | null = null;
+  for (const q of pool) {
+    if (deck[q.questionId]) continue;
+    const h = hash32(`${seed}|${q.questionId}`);
+    if (!best || h < best.h || (h === best.h && q.questionId < best.q.questionId)) best = { q, h };
+  }
+  if (best) return best.q;
   return seen.sort((a, b) => cmp(deck[a.questionId]!.due, deck[b.questionId]!.due))[0] ?? null;
 }
 

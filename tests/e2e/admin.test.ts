@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   let rt: Runtime;
   let browser: Browser;
   let page: Page;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     db = await openTestDb('e2e');
@@ -34,6 +36,9 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'silent' }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -63,6 +68,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       expect(painted.n, id).toBeGreaterThan(500);
     }
     await page.screenshot({ path: screenshotPath('admin-overview'), fullPage: true });
+    expect(cspViolations).toEqual([]);
   }, 60_000);
 
   it('the page switches to English and back', async () => {
@@ -151,5 +157,19 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       return page.textContent('#stat-answers');
     }, { timeout: 15_000 }).toBe(String(before + 1));
     await page.screenshot({ path: screenshotPath('admin-after-simulator'), fullPage: true });
+
+    // The export link of the dashboard counts it too.
+    const href = await page.getAttribute('.export-series-xlsx', 'href');
+    const download = await page.request.get(`${rt.url}${href}`);
+    expect(download.status()).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download.body()) as never);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(4).value).toBe('answers');
+    let answers = 0;
+    ws.eachRow((row, n) => {
+      if (n > 1) answers += Number(row.getCell(4).value);
+    });
+    expect(answers).toBe(before + 1);
   }, 120_000);
 });

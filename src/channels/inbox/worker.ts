@@ -57,7 +57,16 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
 
   async function processEntry(entry: Entry, holding: () => boolean): Promise<void> {
     const attempts = entry.attempts + 1;
-    await coll.updateOne({ _id: entry._id as never }, { $set: { attempts } });
+    // Claim this attempt in the database. Every later write of this attempt is conditional on
+    // `attempts` still being ours: a process that took over after our lease expired has bumped it,
+    // and our next write then fails instead of doubling its work (a fence stronger than the clock).
+    const mine = { _id: entry._id as never, attempts };
+    const claimed = await coll.updateOne({ _id: entry._id as never, status: 'pending', attempts: entry.attempts }, { $set: { attempts } });
+    if (claimed.matchedCount !== 1) throw new LeaseLost('entry taken over');
+    const fenced = async (update: Record<string, unknown>) => {
+      const r = await coll.updateOne(mine, update);
+      if (r.matchedCount !== 1) throw new LeaseLost('entry taken over');
+    };
     const event = entry.event as unknown as InboundEvent;
     try {
       if (event.kind === 'delivered' || event.kind === 'read') {
@@ -67,7 +76,7 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
         if (replies === null) {
           const answered = await deps.handler(event);
           replies = answered.map(plainReply);
-          await coll.updateOne({ _id: entry._id as never }, { $set: { replies } });
+          await fenced({ $set: { replies } });
         }
         const to: ParticipantRef = { bot: event.bot, channel: event.channel, userId: event.userId, ...(event.groupId ? { groupId: event.groupId } : {}) };
         for (let i = entry.repliesSent; i < replies.length; i++) {
@@ -80,7 +89,7 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
             deps.logger.warn({ participant: entry.participant, errorClass: result.errorClass, code: result.code, reason: result.reason }, 'reply not delivered');
             break;
           }
-          await coll.updateOne({ _id: entry._id as never }, { $set: { repliesSent: i + 1 } });
+          await fenced({ $set: { repliesSent: i + 1 } });
         }
         if (deps.participants && PERSON_INITIATED.has(event.kind)) {
           await deps.participants.collection.updateOne(
@@ -89,13 +98,13 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
           );
         }
       }
-      await coll.updateOne({ _id: entry._id as never }, { $set: { status: 'done', processedAt: deps.clock(), lastError: null } });
+      await fenced({ $set: { status: 'done', processedAt: deps.clock(), lastError: null } });
     } catch (err) {
       if (err instanceof LeaseLost) throw err;
       const message = err instanceof Error ? err.message : String(err);
       const failed = attempts >= deps.maxAttempts;
       await coll.updateOne(
-        { _id: entry._id as never },
+        mine,
         {
           $set: {
             lastError: message.slice(0, 2000),

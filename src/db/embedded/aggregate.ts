@@ -26,6 +26,17 @@ const REFUSED_STAGES = new Set([
 
 export type CollectionResolver = (name: string) => Doc[];
 
+/** Stages that never write into the documents they receive (they filter, reorder or build new ones). */
+const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount']);
+
+/**
+ * Whether some stage may write into its input documents: mingo sets nested fields in place, so such
+ * pipelines must run on copies, never on stored documents.
+ */
+export function pipelineMayModify(pipeline: Doc[]): boolean {
+  return pipeline.some((stage) => !READ_ONLY_STAGES.has(Object.keys(stage)[0] ?? ''));
+}
+
 function stageName(stage: Doc): string {
   const keys = Object.keys(stage);
   if (keys.length !== 1) {

@@ -108,11 +108,70 @@ export function asBadValue(err: unknown): CommandError {
   return new CommandError('BadValue', message);
 }
 
-/** Applies a find projection to documents (returns new objects). */
+function sliceArgs(v: unknown): [number, number | null] | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length !== 1 || !('$slice' in v)) return null;
+  const arg = (v as Doc).$slice;
+  if (typeof arg === 'number') return [arg, null];
+  if (Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'number' && typeof arg[1] === 'number') return [arg[0], arg[1]];
+  return null;
+}
+
+function applySlice(value: unknown, [a, b]: [number, number | null]): unknown {
+  if (!Array.isArray(value)) return value;
+  if (b === null) return a >= 0 ? value.slice(0, a) : value.slice(a);
+  const start = a >= 0 ? a : Math.max(0, value.length + a);
+  return value.slice(start, start + b);
+}
+
+/**
+ * A projection of top-level fields only: plain inclusion or exclusion (what mongoose `select`
+ * sends), optionally with `$slice` on arrays, which keeps every other field as MongoDB does.
+ */
+function simpleProjection(projection: Doc): ((doc: Doc) => Doc) | null {
+  let inclusion: boolean | null = null;
+  let keepId = true;
+  const fields = new Set<string>();
+  const slices = new Map<string, [number, number | null]>();
+  for (const [k, v] of Object.entries(projection)) {
+    if (k.includes('.') || k.startsWith('$')) return null;
+    const slice = sliceArgs(v);
+    if (slice) {
+      slices.set(k, slice);
+      continue;
+    }
+    const flag = v === true || v === 1 ? true : v === false || v === 0 ? false : null;
+    if (flag === null) return null;
+    if (k === '_id') {
+      keepId = flag;
+      continue;
+    }
+    if (inclusion !== null && inclusion !== flag) return null;
+    inclusion = flag;
+    fields.add(k);
+  }
+  return (doc) => {
+    const out: Doc = {};
+    for (const k of Object.keys(doc)) {
+      const sliced = slices.get(k);
+      if (sliced) out[k] = applySlice(doc[k], sliced);
+      else if (k === '_id') {
+        if (keepId) out[k] = doc[k];
+      } else if (inclusion === true ? fields.has(k) : !fields.has(k)) out[k] = doc[k];
+    }
+    return out;
+  };
+}
+
+/**
+ * Applies a find projection (returns new objects; stored documents are never touched). mingo
+ * modifies nested objects in place for dotted paths, so it only ever sees copies.
+ */
 export function project(docs: Doc[], projection: Doc | undefined | null): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
+  const simple = simpleProjection(projection);
+  if (simple) return docs.map(simple);
   try {
-    return new Query({}, {}).find(docs, projection).all() as Doc[];
+    return new Query({}, {}).find(docs.map(cloneDoc), projection).all() as Doc[];
   } catch (err) {
     throw asBadValue(err);
   }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Document } from 'bson';
-import { runCommand, type CommandContext } from './commands.js';
+import { runCommand, type CommandContext } from './commands/index.js';
 import { CursorRegistry } from './cursors.js';
 import { CommandError } from './errors.js';
 import type { Journal } from './journal.js';

@@ -60,8 +60,8 @@ export const deliverySchema = new Schema<Delivery>(
   },
   { timestamps: true },
 );
+// Also serves queries on broadcastId alone (report, cancel): every status change updates fewer indexes.
 deliverySchema.index({ broadcastId: 1, participantId: 1 }, { unique: true });
 deliverySchema.index({ batchKey: 1, status: 1 });
-deliverySchema.index({ broadcastId: 1, status: 1 });
 deliverySchema.index({ participantId: 1, sentAt: -1 });
 deliverySchema.index({ messageIds: 1 });

@@ -77,8 +77,10 @@ export class ApiRegistry {
       for (const [where, schema] of [['path', spec.params], ['query', spec.query]] as const) {
         if (!schema) continue;
         const js = json(schema);
-        const props = (js.properties ?? {}) as Record<string, Record<string, unknown>>;
-        const required = new Set((js.required as string[] | undefined) ?? []);
+        // Intersections (`a.and(b)`) come out as allOf: their members' properties are parameters too.
+        const parts = [js, ...(((js.allOf as Array<Record<string, unknown>> | undefined) ?? []))];
+        const props = Object.assign({}, ...parts.map((p) => p.properties ?? {})) as Record<string, Record<string, unknown>>;
+        const required = new Set(parts.flatMap((p) => (p.required as string[] | undefined) ?? []));
         for (const [name, s] of Object.entries(props)) {
           const { description, ...rest } = s;
           parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: rest, ...(description ? { description } : {}) });

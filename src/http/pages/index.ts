@@ -43,15 +43,15 @@ export interface AdminWebDeps {
   readonly simulatorApi?: Router | undefined;
 }
 
-/** Helmet with a CSP that allows only this origin (Agendash needs inline styles). */
-function security(isProduction: boolean): RequestHandler {
+/** Helmet with a CSP that allows only this origin; `inlineStyles` only for Agendash, which needs them. */
+function security(isProduction: boolean, inlineStyles = false): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
@@ -170,7 +170,7 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
       if (req.principal.role !== 'admin') return next(new HttpError(403, 'Only admins may see the scheduler'));
       next();
     };
-    admin.use('/jobs', onlyAdmins, sameOriginWrites, deps.agendash);
+    admin.use('/jobs', onlyAdmins, sameOriginWrites, security(deps.isProduction, true), deps.agendash);
   }
   admin.get('/', (req, res, next) => {
     if (!req.principal) return res.redirect(302, '/admin/login');

@@ -46,6 +46,9 @@ describe('admin login', () => {
     const page = await fetch(`${rt.url}/admin`, { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('chart-series');
+    // The scheduler dashboard (Agendash) is for logged-in admins only.
+    expect((await fetch(`${rt.url}/admin/jobs/`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${rt.url}/admin/jobs/`, { redirect: 'manual' })).status).toBe(302);
   });
 
   it('the admin page sends an anonymous visitor to the login page', async () => {

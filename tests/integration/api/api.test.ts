@@ -24,6 +24,11 @@ beforeAll(async () => {
       mode: 'daily', day: '2026-10-10', attemptId: null, choice: 0, correct: i !== 1, timeTakenMs: 900, answeredAt: new Date('2026-10-10T02:00:00Z'),
     })),
   );
+  await db.models.Participant.insertMany([
+    { bot: 'demo', channel: 'web', userId: 'web-aaa1', displayName: 'Nguyễn Văn An', unitId: 'u1', consent: { at: new Date(), version: '1' }, totals: { answered: 5, correct: 4 } },
+    { bot: 'demo', channel: 'web', userId: 'web-bbb2', displayName: 'Trần Thị Bình', unitId: 'u2', consent: { at: new Date(), version: '1' }, totals: { answered: 3, correct: 3 } },
+    { bot: 'other', channel: 'web', userId: 'web-ccc3', displayName: 'Lê Cường', consent: { at: new Date(), version: '1' }, totals: { answered: 9, correct: 9 } },
+  ]);
   const { createStats } = await import('../../../src/stats/index.js');
   const stats = createStats(db.models, { timeZone: 'Asia/Ho_Chi_Minh', catchUpEveryMs: 0 });
   for (const a of answers) await stats.listener.answerRecorded(a.toObject());
@@ -56,6 +61,22 @@ describe('admin REST API', () => {
     expect((await get('/api/v1/questions/import', organiserToken)).status).toBe(404);
   });
 
+  it('finds participants by part of their name, only in the caller\'s bots', async () => {
+    const r = (await (await get('/api/v1/participants?q=an', organiserToken)).json()) as { total: number; items: Array<{ displayName: string }> };
+    expect(r.items.map((p) => p.displayName).sort()).toEqual(['Nguyễn Văn An']);
+    const all = (await (await get('/api/v1/participants?pageSize=2&page=2', adminToken)).json()) as { total: number; items: unknown[] };
+    expect(all).toMatchObject({ total: 3 });
+    expect(all.items).toHaveLength(1);
+  });
+
+  it('ranks participants by correct answers on the leaderboard', async () => {
+    const r = (await (await get('/api/v1/stats/leaderboard', organiserToken)).json()) as { participants: Array<{ rank: number; name: string; correct: number }> };
+    expect(r.participants.map((p) => [p.rank, p.name, p.correct])).toEqual([
+      [1, 'Nguyễn Văn An', 4],
+      [2, 'Trần Thị Bình', 3],
+    ]);
+  });
+
   it('bad input is a 400 naming the fields at fault', async () => {
     const r = await get('/api/v1/stats/series?from=2026-13-45&to=yesterday', adminToken);
     expect(r.status).toBe(400);
@@ -85,6 +106,8 @@ describe('admin REST API', () => {
     for (const p of ['/stats/overview', '/stats/series', '/participants', '/broadcasts', '/broadcasts/{id}/cancel', '/exports/{dataset}', '/contests/{id}/results']) {
       expect(doc.paths[p], p).toBeDefined();
     }
+    const params = (doc.paths['/exports/{dataset}']!.get as { parameters: Array<{ name: string; in: string }> }).parameters.map((x) => `${x.in}:${x.name}`);
+    expect(params).toEqual(expect.arrayContaining(['path:dataset', 'query:format', 'query:bot', 'query:from', 'query:contestId']));
   });
 
   it('a logged-in page session must send the CSRF token to write, and may read without it', async () => {

@@ -10,6 +10,7 @@ import { waitFor } from '../../fixtures/channels/harness.js';
 let db: TestDb;
 let channels: Channels;
 const handled: string[] = [];
+let tookOver = false;
 
 beforeAll(async () => {
   db = await openTestDb('chinbox');
@@ -24,6 +25,11 @@ beforeAll(async () => {
     handler: async (e) => {
       if (e.kind !== 'text') return [];
       if (e.text === 'boom') throw new Error('the engine broke');
+      if (e.text === 'takeover' && !tookOver) {
+        // Another process takes the entry over while this one is still in the handler.
+        tookOver = true;
+        await db.models.InboxEvent.collection.updateOne({ _id: 'web:demo:takeover' as never }, { $inc: { attempts: 1 } });
+      }
       // Later messages of a participant finish faster: only ordering keeps them in sequence.
       await new Promise((r) => setTimeout(r, Number(e.text.split(' ')[1] ?? 0) % 2 ? 5 : 40));
       handled.push(`${e.userId}:${e.text}`);
@@ -95,6 +101,20 @@ describe('inbox worker', () => {
     await channels.sweepInbox();
     expect(await db.models.InboxEvent.countDocuments({ _id: { $in: ['web:demo:old-done', 'web:demo:recent-done'] } })).toBe(1);
     expect(await db.models.InboxEvent.countDocuments({ _id: 'web:demo:recent-done' })).toBe(1);
+  });
+
+  it('a process whose entry was taken over does not send its replies or finish the entry', async () => {
+    const e = text('t1', 'takeover', Date.now());
+    await db.models.InboxEvent.collection.insertOne({
+      _id: 'web:demo:takeover', key: 'web:demo:takeover', bot: 'demo', channel: 'web', participant: 'web:demo:t1', eventAt: e.at, receivedAt: new Date(),
+      event: e, status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null, replies: null, repliesSent: 0, processedAt: null,
+    } as never);
+    await waitFor(async () => (await db.models.InboxEvent.findOne({ _id: 'web:demo:takeover' }).lean())?.status === 'done', 10_000, 'done');
+    // The first attempt ran the handler but lost its claim before storing or sending anything;
+    // the attempt that took over answered, once.
+    expect(handled.filter((h) => h === 't1:takeover')).toHaveLength(2);
+    expect(await db.models.WebMessage.find({ userId: 't1' }).lean()).toMatchObject([{ text: 'ok takeover' }]);
+    expect(await db.models.WebMessage.countDocuments({ userId: 't1' })).toBe(1);
   });
 
   it('lists the enabled channels of a bot', () => {

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Starts one server process on the shared database; resolves with its URL. */
 function startServer(delayMs: number): Promise<{ url: string; child: ChildProcess }> {
-  const env = { ...channelEnv('demo', { graph: fake.url, zaloApi: fake.url, zaloOauth: fake.url }), INBOX_LEASE_MS: '1000', LOG_LEVEL: 'silent' };
+  const env = { ...channelEnv('demo', { graph: fake.url, zaloApi: fake.url, zaloOauth: fake.url }), INBOX_LEASE_MS: '2000', LOG_LEVEL: 'silent' };
   // Node itself with tsx's loader, so SIGKILL hits the server and not a wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify({ uri: db.uri, dbName: db.name, env, delayMs })], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
@@ -72,7 +72,7 @@ describe('across processes on one database', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(replies('k1')).toEqual(['echo: trước khi sập']);
     expect(await db.models.InboxEvent.findOne({ key: 'messenger:demo:mid:m_kill_1' }).lean()).toMatchObject({ status: 'done', attempts: 2 });
-  });
+  }, 90_000);
 
   it('one participant’s messages posted alternately to two servers are answered in order, once each', async () => {
     const [a, b] = await Promise.all([startServer(30), startServer(30)]);
@@ -85,5 +85,5 @@ describe('across processes on one database', () => {
     await waitFor(() => replies('p1').length >= 10, 20_000, 'ten replies');
     await new Promise((r) => setTimeout(r, 500));
     expect(replies('p1')).toEqual(texts.map((t) => `echo: ${t}`));
-  });
+  }, 90_000);
 });

@@ -176,3 +176,36 @@ describe('the conversation service on the database', () => {
     expect(await db.models.Participant.countDocuments({ userId: 'stranger' })).toBe(0);
   });
 });
+
+describe('the admin API’s contests port', () => {
+  it('lists contests and gives results and prizes with unit names', async () => {
+    const { contestsPort } = await import('../../../src/conversation/index.js');
+    const port = contestsPort({ bots: [bot] }, (id) => rig.conversation.contestResults(id));
+    expect((await port.list({ bots: null })).map((c) => c.id)).toEqual(['test-contest']);
+    expect(await port.list({ bots: ['other'] })).toEqual([]);
+    const results = (await port.results('test-contest'))!;
+    expect(results.rows[0]).toMatchObject({ rank: 1, unitName: expect.any(String), score: expect.any(Number) });
+    const prizes = (await port.prizes('test-contest'))!;
+    expect(prizes.rows.some((r) => r.kind === 'collective')).toBe(true);
+    expect(await port.results('nope')).toBeNull();
+  });
+});
+
+describe('all-time boards come from the members’ totals', () => {
+  it('ranks by daily answers right, then fewer answers, and “my score” agrees with the board', async () => {
+    rig.now = plus(200);
+    await onboard('allA', 'so-yte', 'An');
+    await onboard('allB', 'so-yte', 'Bình');
+    const ids = await db.models.Participant.find({ userId: { $in: ['allA', 'allB'] } }).lean();
+    const byUser = new Map(ids.map((p) => [p.userId, p._id]));
+    await db.models.Participant.updateOne({ _id: byUser.get('allA') }, { $set: { 'totals.dailyCorrect': 5, 'totals.dailyAnswered': 9 } });
+    await db.models.Participant.updateOne({ _id: byUser.get('allB') }, { $set: { 'totals.dailyCorrect': 5, 'totals.dailyAnswered': 6 } });
+    const board = all(await tap('allA', 'LB|individual|all'));
+    expect(board).toMatch(/1\. Bình: 5 câu đúng\n2\. An: 5 câu đúng/);
+    expect(board).toContain('Bạn: hạng 2');
+    expect(board).toContain('ai trả lời ít câu hơn');
+    expect(all(await say('allA', 'điểm của tôi'))).toMatch(/Xếp hạng chung: 2\/\d+/);
+    const units = all(await tap('allA', 'LB|units|all'));
+    expect(units).toContain('CĐCS Sở Y tế: 10 câu đúng, 2 người tham gia');
+  });
+});

@@ -373,8 +373,10 @@ describe('cursors', () => {
     expect(id.isZero()).toBe(false);
     const more = await db.command({ getMore: id, collection: 'cursor_big', batchSize: 250 }, raw);
     expect(more.cursor.nextBatch).toHaveLength(250);
-    const killed = await db.command({ killCursors: 'cursor_big', cursors: [id] });
-    expect(killed.cursorsKilled).toHaveLength(1);
+    const empty = await db.command({ find: 'cursor_big', filter: {}, batchSize: 0 }, raw);
+    expect(empty.cursor.firstBatch).toEqual([]);
+    const killed = await db.command({ killCursors: 'cursor_big', cursors: [id, empty.cursor.id] });
+    expect(killed.cursorsKilled).toHaveLength(2);
     const gone = await serverError(db.command({ getMore: id, collection: 'cursor_big' }, raw));
     expect(gone.code).toBe(43);
     const byId = await db.collection('cursor_ids').insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: i as never })));

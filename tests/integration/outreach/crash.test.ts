@@ -78,7 +78,7 @@ describe('a worker killed in the middle of a broadcast', () => {
 
     const t0 = Date.now();
     const first = startWorker();
-    await until('the first worker to send a third of the messages', async () => (await fake.log()).length >= PARTICIPANTS / 3, 40_000);
+    await until('the first worker to send a third of the messages', async () => (await fake.log()).length >= PARTICIPANTS / 3, 60_000);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const atCrash = (await fake.log()).length;
@@ -89,7 +89,7 @@ describe('a worker killed in the middle of a broadcast', () => {
     await until(
       'the broadcast to finish',
       async () => (await db.models.Broadcast.findById(b.id).select('status').lean())?.status === 'done',
-      45_000,
+      60_000,
     );
 
     const log = await fake.log();
@@ -107,5 +107,5 @@ describe('a worker killed in the middle of a broadcast', () => {
     const report = await h.outreach.broadcasts.report(b.id);
     expect(report.total).toBe(PARTICIPANTS);
     expect(report.byStatus.sent).toBe(PARTICIPANTS);
-  }, 90_000);
+  }, 150_000);
 });

@@ -214,7 +214,10 @@ describe('generated broadcasts', () => {
     const keys = reminders.jobs.map((j) => (j.data as { key: string }).key).sort();
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toContain('cds/national-dt-day/2026-10-10/-7d');
-    expect((await h.scheduler.agenda.queryJobs({ name: 'daily-question' })).jobs).toHaveLength(1);
+    const daily = (await h.scheduler.agenda.queryJobs({ name: 'daily-question' })).jobs;
+    expect(daily).toHaveLength(1);
+    // "0 8 * * *" in Asia/Ho_Chi_Minh is 01:00 UTC.
+    expect(new Date(daily[0]!.nextRunAt!).toISOString()).toMatch(/T01:00:00\.000Z$/);
 
     const moved = { ...content, campaigns: [{ ...content.campaigns[0]!, events: [{ ...content.campaigns[0]!.events[0]!, yearly: '10-11' }] }] };
     await h.outreach.syncCampaignJobs(moved);

@@ -5,6 +5,7 @@ import { normalizeZaloPersonal, renderZaloPersonal, zaloPersonalChannel, type Za
 import { composeSend, rateLimit, tokenBucket } from '../../../src/channels/send/transformers.js';
 import type { InboundEvent } from '../../../src/domain/index.js';
 import { testBot } from '../../fixtures/channels/bots.js';
+import { waitFor } from '../../fixtures/channels/harness.js';
 
 const msg = (over: Partial<ZaloPersonalIncoming> = {}): ZaloPersonalIncoming => ({
   msgId: '1', groupId: 'g1', fromId: 'u1', text: 'Xin chào', at: new Date(1700000000000), isSelf: false, ...over,
@@ -76,10 +77,10 @@ describe('Zalo personal (zca-js)', () => {
     expect(channel.enabled('plain')).toBe(false);
     zca.failNext(1);
     await channel.start();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(zca.logins).toBe(2); // one failure, then a retry with backoff
+    await waitFor(() => zca.logins === 2, 5000, 'a second login'); // one failure, then a retry with backoff
+    await new Promise((r) => setTimeout(r, 20));
     zca.emit(msg({ msgId: '7', text: 'câu trả lời' }));
-    await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => stored.length > 0, 5000, 'a stored event');
     expect(stored).toMatchObject([{ eventId: 'zmsg:7', text: 'câu trả lời' }]);
 
     const to = { bot: 'demo', channel: 'zalo_personal' as const, userId: 'u1', groupId: 'g1' };
@@ -89,8 +90,7 @@ describe('Zalo personal (zca-js)', () => {
     expect(zca.sent).toEqual([{ groupId: 'g1', text: 'Chào' }]);
 
     zca.drop();
-    await new Promise((r) => setTimeout(r, 60));
-    expect(zca.logins).toBe(3);
+    await waitFor(() => zca.logins === 3, 5000, 'a reconnection');
     channel.stop();
   });
 
@@ -99,6 +99,7 @@ describe('Zalo personal (zca-js)', () => {
     const bots = new Map([['demo', testBot('demo', { channels: { zalo_personal: { groups: ['g1'] } } })]]);
     const channel = zaloPersonalChannel({ bots, model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }), logger: createLogger(testConfig()), createClient: () => zca.client, ingest: async () => undefined });
     await channel.start();
+    await waitFor(() => zca.logins === 1, 5000, 'login');
     await new Promise((r) => setTimeout(r, 20));
     const send = composeSend(channel.send, [rateLimit((t) => t.bot, () => tokenBucket(1000 / 100, 1))]);
     const to = { bot: 'demo', channel: 'zalo_personal' as const, userId: 'u1', groupId: 'g1' };

@@ -48,3 +48,17 @@ describe('today’s question', () => {
     expect(dayOf(new Date('2023-06-01T17:00:00Z'))).toBe('2023-06-02');
   });
 });
+
+describe('calendar arithmetic on Vietnamese days', () => {
+  it('adds days across months and leap years, and finds the Monday of a week', async () => {
+    const { addDays: add, daysBetween, weekStart, dayNumber, dayOf: day } = await import('../../../src/quiz/index.js');
+    expect(add('2024-02-28', 1)).toBe('2024-02-29');
+    expect(add('2023-12-31', 1)).toBe('2024-01-01');
+    expect(add('2023-03-01', -1)).toBe('2023-02-28');
+    expect(daysBetween('2023-06-01', '2023-09-15')).toBe(106);
+    expect(weekStart('2023-06-11')).toBe('2023-06-05'); // a Sunday
+    expect(weekStart('2023-06-05')).toBe('2023-06-05'); // a Monday
+    expect(dayNumber('1970-01-02')).toBe(1);
+    expect(day(new Date('2023-06-01T17:00:00Z'), 'Europe/London')).toBe('2023-06-01');
+  });
+});

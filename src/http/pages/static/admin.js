@@ -182,15 +182,30 @@ async function loadContests() {
   }
 }
 
+function table(rows) {
+  const headers = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : v);
+  return [
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows.map((row) => el('tr', {}, ...headers.map((h) => el('td', {}, cell(row[h])))))),
+  ];
+}
+
 async function showContest() {
   const id = $('contest-select').value;
   if (!id) return $('contest-table').replaceChildren();
-  const r = await api(`/api/v1/contests/${encodeURIComponent(id)}/results`);
-  const headers = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
+  const [results, prizes] = await Promise.all([
+    api(`/api/v1/contests/${encodeURIComponent(id)}/results`),
+    api(`/api/v1/contests/${encodeURIComponent(id)}/prizes`).catch(() => ({ rows: [] })),
+  ]);
+  const link = (format) => el('a', { href: `/api/v1/exports/contest-results?${new URLSearchParams({ contestId: id, format })}`, download: '' }, format.toUpperCase());
+  $('contest-message').replaceChildren(el('p', {}, `${t('export.heading')}: `, link('csv'), ' ', link('xlsx')));
   $('contest-table').replaceChildren(
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...r.rows.map((row) => el('tr', {}, ...headers.map((h) => el('td', {}, row[h] ?? ''))))),
+    el('caption', {}, t('contest.results')),
+    ...table(results.rows),
   );
+  document.getElementById('contest-prizes')?.remove();
+  if (prizes.rows.length) $('contest-table').after(el('table', { id: 'contest-prizes' }, el('caption', {}, t('contest.prizes')), ...table(prizes.rows)));
 }
 
 function renderExports() {

@@ -1,0 +1,119 @@
+import { Long, type Document } from 'bson';
+import { pipelineMayModify, runPipeline, validatePipeline } from '../aggregate.js';
+import { sortDocuments } from '../compare.js';
+import { DEFAULT_FIRST_BATCH } from '../cursors.js';
+import { CommandError } from '../errors.js';
+import type { Doc } from '../indexes.js';
+import { valueKey } from '../keys.js';
+import { numericView } from '../numbers.js';
+import { cloneDoc, project } from '../query.js';
+import { asDoc, collectionName, cursorReply, matchDocuments, num, type CommandContext } from './context.js';
+
+/** find, getMore, killCursors, aggregate, count and distinct. */
+
+export function find(cmd: Document, db: string, ctx: CommandContext): Document {
+  const name = collectionName(cmd, 'find');
+  const coll = ctx.storage.getCollection(db, name);
+  let limit = num(cmd.limit, 0);
+  let singleBatch = cmd.singleBatch === true;
+  if (limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const docs = matchDocuments(coll, asDoc(cmd.filter, 'filter'), { sort: cmd.sort, skip: num(cmd.skip, 0), limit });
+  const projected = project(docs, asDoc(cmd.projection, 'projection'));
+  const ns = `${db}.${name}`;
+  const batchSize = num(cmd.batchSize, DEFAULT_FIRST_BATCH);
+  if (singleBatch) return cursorReply(ns, Long.ZERO, batchSize > 0 ? projected.slice(0, batchSize) : projected, true);
+  const { batch, id } = ctx.cursors.open(ns, projected, batchSize);
+  return cursorReply(ns, id, batch, true);
+}
+
+export function getMore(cmd: Document, db: string, ctx: CommandContext): Document {
+  const id = cmd.getMore as Long;
+  const name = collectionName(cmd, 'collection');
+  const ns = `${db}.${name}`;
+  const { batch, id: next } = ctx.cursors.next(Long.isLong(id) ? id : Long.fromNumber(num(id, 0)), ns, num(cmd.batchSize, 0));
+  return cursorReply(ns, next, batch, false);
+}
+
+export function killCursors(cmd: Document, _db: string, ctx: CommandContext): Document {
+  const ids = ((cmd.cursors as unknown[]) ?? []).map((id) => (Long.isLong(id) ? id : Long.fromNumber(num(id, 0))));
+  const { killed, notFound } = ctx.cursors.kill(ids);
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+}
+
+export function aggregate(cmd: Document, db: string, ctx: CommandContext): Document {
+  const pipeline = validatePipeline(cmd.pipeline);
+  const collName = typeof cmd.aggregate === 'string' ? cmd.aggregate : null;
+  if (cmd.explain) throw new CommandError('NotImplemented', 'The embedded MongoDB-compatible server does not support explain');
+  if (cmd.cursor === undefined) throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  const coll = collName ? ctx.storage.getCollection(db, collName) : undefined;
+  // A leading $match can use an index.
+  let input: Doc[];
+  let rest = pipeline;
+  const first = pipeline[0];
+  if (coll && first && '$match' in first) {
+    input = matchDocuments(coll, first.$match as Doc, {});
+    rest = pipeline.slice(1);
+  } else {
+    input = coll ? [...coll.docs.values()] : [];
+  }
+  const resolve = (other: string) => {
+    const c = ctx.storage.getCollection(db, other);
+    return c ? [...c.docs.values()] : [];
+  };
+  // Stored documents are shared: a pipeline that may write into its input runs on copies.
+  const view = pipelineMayModify(rest) ? (d: Doc) => cloneDoc(numericView(d)) : numericView;
+  const results = runPipeline(input.map(view), rest, (other) => resolve(other).map(view));
+  const ns = `${db}.${collName ?? '$cmd.aggregate'}`;
+  const batchSize = num((cmd.cursor as Doc | undefined)?.batchSize, DEFAULT_FIRST_BATCH);
+  const { batch, id } = ctx.cursors.open(ns, results, batchSize);
+  return cursorReply(ns, id, batch, true);
+}
+
+export function count(cmd: Document, db: string, ctx: CommandContext): Document {
+  const name = collectionName(cmd, 'count');
+  const coll = ctx.storage.getCollection(db, name);
+  const query = asDoc(cmd.query, 'query');
+  const skip = num(cmd.skip, 0);
+  const limit = Math.abs(num(cmd.limit, 0));
+  if (!coll) return { n: 0, ok: 1 };
+  if (!query || Object.keys(query).length === 0) {
+    const n = Math.max(0, coll.docs.size - skip);
+    return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
+  }
+  return { n: matchDocuments(coll, query, { skip, limit }).length, ok: 1 };
+}
+
+export function distinct(cmd: Document, db: string, ctx: CommandContext): Document {
+  const name = collectionName(cmd, 'distinct');
+  const key = cmd.key;
+  if (typeof key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
+  const docs = matchDocuments(ctx.storage.getCollection(db, name), asDoc(cmd.query, 'query'), {});
+  const seen = new Map<string, unknown>();
+  for (const doc of docs) {
+    for (const v of pathValuesFlat(doc, key)) {
+      const k = valueKey(v);
+      if (!seen.has(k)) seen.set(k, v);
+    }
+  }
+  return { values: sortDocuments([...seen.values()].map((v) => ({ v })), [['v', 1]]).map((d) => d.v), ok: 1 };
+}
+
+function pathValuesFlat(doc: Doc, path: string): unknown[] {
+  const parts = path.split('.');
+  let current: unknown[] = [doc];
+  for (const part of parts) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (Array.isArray(v)) {
+        for (const el of v) if (el && typeof el === 'object' && part in el) next.push((el as Doc)[part]);
+      } else if (v && typeof v === 'object' && part in v) next.push((v as Doc)[part]);
+    }
+    current = next;
+  }
+  const out: unknown[] = [];
+  for (const v of current) (Array.isArray(v) ? out.push(...v) : out.push(v));
+  return out;
+}
