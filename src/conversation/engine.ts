@@ -60,7 +60,7 @@ export function readInput(event: InboundEvent): TurnInput {
   let parsed = rawPayload ? parsePayload(rawPayload) : null;
   // A button whose payload is not ours (a platform menu, an old button) is read like its text.
   const typed = text ?? (rawPayload && !parsed ? rawPayload : null);
-  if (!parsed && event.kind === 'start') parsed = { kind: 'command', command: 'start' };
+  if (!parsed && (event.kind === 'start' || event.kind === 'follow')) parsed = { kind: 'command', command: 'start' };
   const command = parsed?.kind === 'command' ? parsed.command : typed ? commandOf(typed) : null;
   const language = parsed?.kind === 'language' ? parsed.locale : typed ? languageOf(typed) : null;
   return { event, text: typed, payload: parsed, command, language };

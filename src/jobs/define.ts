@@ -1,4 +1,4 @@
-import type { Agenda, Job } from 'agenda';
+import { exponential, type Agenda, type Job } from 'agenda';
 import type { Logger } from '../log/index.js';
 import { JOB } from './names.js';
 import type { Scheduler } from './scheduler.js';
@@ -41,16 +41,20 @@ function contextFor(job: Job<unknown>, lockLifetimeMs: number): JobContext {
 export function defineOutreachJobs(scheduler: Scheduler, handlers: OutreachJobHandlers, options: OutreachJobOptions = {}): void {
   const agenda = scheduler.agenda;
   const lockLifetime = options.lockLifetimeMs ?? 60_000;
-  agenda.define<{ bot: string }>(JOB.dailyQuestion, (job) => handlers.dailyQuestion(job.attrs.data, contextFor(job, lockLifetime)), { lockLifetime });
-  agenda.define<{ key: string } & Record<string, unknown>>(JOB.campaignReminder, (job) => handlers.campaignReminder(job.attrs.data, contextFor(job, lockLifetime)), { lockLifetime });
+  // A job that throws (database hiccup) is retried: 5 s, 10 s, 20 s... with jitter. Handlers are
+  // idempotent, so a retry finishes what the failed run left.
+  const backoff = exponential({ delay: 5000, factor: 2, maxRetries: 8, jitter: 0.2 });
+  agenda.define<{ bot: string }>(JOB.dailyQuestion, (job) => handlers.dailyQuestion(job.attrs.data, contextFor(job, lockLifetime)), { lockLifetime, backoff });
+  agenda.define<{ key: string } & Record<string, unknown>>(JOB.campaignReminder, (job) => handlers.campaignReminder(job.attrs.data, contextFor(job, lockLifetime)), { lockLifetime, backoff });
   agenda.define<{ broadcastId: string }>(JOB.broadcast, (job) => handlers.broadcast(job.attrs.data, contextFor(job, lockLifetime)), {
     lockLifetime,
     concurrency: 2,
+    backoff,
   });
   agenda.define<{ broadcastId: string; batch: number; round: number }>(
     JOB.broadcastBatch,
     (job) => handlers.broadcastBatch(job.attrs.data, contextFor(job, lockLifetime)),
-    { lockLifetime, concurrency: options.batchConcurrency ?? 4, lockLimit: options.batchConcurrency ?? 4 },
+    { lockLifetime, concurrency: options.batchConcurrency ?? 4, lockLimit: options.batchConcurrency ?? 4, backoff },
   );
 }
 

@@ -107,6 +107,21 @@ describe('CRUD through the driver', () => {
     expect(bad.message).toContain('$frobnicate');
   });
 
+  it('projects nested fields and array slices without changing the stored document', async () => {
+    const c = db.collection('crud_projection');
+    const stored = { _id: 1 as never, a: 1, sub: { x: 1, y: 2 }, arr: [1, 2, 3], objs: [{ k: 1, v: 1 }, { k: 2, v: 2 }] };
+    await c.insertOne(stored);
+    expect(await c.findOne({}, { projection: { 'sub.x': 0 } })).toEqual({ _id: 1, a: 1, sub: { y: 2 }, arr: [1, 2, 3], objs: stored.objs });
+    expect(await c.findOne({}, { projection: { 'objs.k': 1, _id: 0 } })).toEqual({ objs: [{ k: 1 }, { k: 2 }] });
+    expect(await c.findOne({}, { projection: { arr: { $slice: -2 } } })).toEqual({ ...stored, arr: [2, 3] });
+    expect(await c.findOne({}, { projection: { a: 1 } })).toEqual({ _id: 1, a: 1 });
+    const [shaped] = await c.aggregate([{ $set: { 'sub.x': 99 } }, { $unset: 'sub.y' }, { $project: { _id: 0, sub: 1 } }]).toArray();
+    expect(shaped).toEqual({ sub: { x: 99 } });
+    const [grouped] = await c.aggregate([{ $group: { _id: null, all: { $push: '$$ROOT' } } }, { $set: { 'all.a': 5 } }]).toArray();
+    expect(grouped?.all).toEqual([{ ...stored, a: 5 }]);
+    expect(await c.findOne({ _id: 1 as never })).toEqual(stored);
+  });
+
   it('deletes one or many and runs a bulk write', async () => {
     const c = db.collection('crud_delete');
     await c.insertMany([{ k: 1 }, { k: 1 }, { k: 2 }, { k: 3 }]);

@@ -78,9 +78,12 @@ describe('commands are understood in Vietnamese and English, with or without dia
 
   it('follow and Get Started events start the conversation', () => {
     const m = new Member(t);
-    expect(m.intent(other('follow'))).toBe('onboarding');
+    expect(m.intent(other('follow'))).toBe('start');
     expect(m.intent(other('start'))).toBe('start');
-    expect(new Member(t, READY).intent(other('start'))).toBe('start');
+    expect(m.send(other('follow')).all).toContain('13/2023/NĐ-CP');
+    const back = new Member(t, READY);
+    expect(back.intent(other('follow'))).toBe('start');
+    expect(back.send(other('follow')).all).toContain('Chào mừng Lan quay lại');
   });
 
   it('unknown text gets a short help with buttons, never silence', () => {

@@ -31,6 +31,8 @@ describe('job definitions', () => {
     defineOutreachJobs(f.scheduler, { dailyQuestion: noop, campaignReminder: noop, broadcast: noop, broadcastBatch: noop }, { lockLifetimeMs: 3000, batchConcurrency: 6 });
     expect(Object.keys(f.defined).sort()).toEqual([JOB.broadcast, JOB.broadcastBatch, JOB.campaignReminder, JOB.dailyQuestion].sort());
     expect(f.defined[JOB.broadcastBatch]!.options).toMatchObject({ lockLifetime: 3000, concurrency: 6 });
+    // A job that throws is retried later (the handlers are idempotent).
+    expect(f.defined[JOB.broadcast]!.options.backoff).toBeTypeOf('function');
   });
 
   it('runs the housekeeping jobs it is given, in Asia/Ho_Chi_Minh', async () => {
