@@ -42,9 +42,15 @@ export class Index {
   private readonly entries = new Map<string, Set<string>>();
   /** Doc key → the index keys it contributed (to remove them). */
   private readonly docKeys = new Map<string, string[]>();
-  /** For the leading field: index key → a representative value, and a lazily sorted key list. */
+  /** Compound indexes: leading-field key → ids (single-field indexes use `entries`). */
+  private readonly leadingBuckets = new Map<string, Set<string>>();
+  /** Compound indexes: doc key → its leading-field keys. */
+  private readonly docLeading = new Map<string, string[]>();
+  /** Leading-field key → a representative value (for ordering range scans). */
   private readonly leadingValues = new Map<string, unknown>();
+  /** Leading keys in BSON order, built on the first range query; later keys wait in `pendingLeading`. */
   private sortedLeading: Array<[unknown, string]> | null = null;
+  private pendingLeading: Array<[unknown, string]> = [];
   /** Set once a document indexed an array: ranges then use one bound only (bounds may match different elements). */
   private multikey = false;
 
@@ -115,6 +121,10 @@ export class Index {
     }
   }
 
+  private bucket(leadingKey: string): Set<string> | undefined {
+    return this.fields.length === 1 ? this.entries.get(leadingKey) : this.leadingBuckets.get(leadingKey);
+  }
+
   add(docKey: string, doc: Doc): void {
     const k = this.keysOf(doc);
     if (!k) return;
@@ -124,12 +134,20 @@ export class Index {
       if (!set) this.entries.set(key, (set = new Set()));
       set.add(docKey);
     }
+    const leadingKeys: string[] = [];
     for (const [lk, lv] of k.leading) {
+      if (this.fields.length > 1) {
+        let set = this.leadingBuckets.get(lk);
+        if (!set) this.leadingBuckets.set(lk, (set = new Set()));
+        set.add(docKey);
+        leadingKeys.push(lk);
+      }
       if (!this.leadingValues.has(lk)) {
         this.leadingValues.set(lk, lv);
-        this.sortedLeading = null;
+        if (this.sortedLeading) this.pendingLeading.push([lv, lk]);
       }
     }
+    if (leadingKeys.length) this.docLeading.set(docKey, leadingKeys);
   }
 
   remove(docKey: string): void {
@@ -140,53 +158,86 @@ export class Index {
       const set = this.entries.get(key);
       if (!set) continue;
       set.delete(docKey);
-      if (set.size === 0) this.entries.delete(key);
+      if (set.size === 0) {
+        this.entries.delete(key);
+        if (this.fields.length === 1) this.leadingValues.delete(key);
+      }
     }
-    // leadingValues may keep stale keys: lookups then find no entries, which is harmless.
+    for (const lk of this.docLeading.get(docKey) ?? []) {
+      const set = this.leadingBuckets.get(lk);
+      if (!set) continue;
+      set.delete(docKey);
+      if (set.size === 0) {
+        this.leadingBuckets.delete(lk);
+        this.leadingValues.delete(lk);
+      }
+    }
+    this.docLeading.delete(docKey);
+    // sortedLeading keeps removed keys until its next rebuild: scans skip keys without a bucket.
+  }
+
+  /** How many documents an equality lookup would return (cheap: no set is built). */
+  countEqual(values: unknown[]): number {
+    let n = 0;
+    for (const v of values) n += this.bucket(valueKey(v))?.size ?? 0;
+    return n;
   }
 
   /** Ids of documents whose leading field equals one of the values (compound: prefix match). */
   lookupEqual(values: unknown[]): Set<string> {
+    if (values.length === 1) return new Set(this.bucket(valueKey(values[0])) ?? []);
     const out = new Set<string>();
-    for (const v of values) {
-      const lk = valueKey(v);
-      if (this.fields.length === 1) {
-        for (const id of this.entries.get(lk) ?? []) out.add(id);
-      } else {
-        if (!this.leadingValues.has(lk)) continue;
-        const prefix = `${lk}\u0000`;
-        for (const [key, ids] of this.entries) if (key.startsWith(prefix)) for (const id of ids) out.add(id);
-      }
-    }
+    for (const v of values) for (const id of this.bucket(valueKey(v)) ?? []) out.add(id);
     return out;
+  }
+
+  private sortedLeadingKeys(): Array<[unknown, string]> {
+    const byValue = (a: [unknown, string], b: [unknown, string]) => compareValues(a[0], b[0]);
+    if (!this.sortedLeading || this.sortedLeading.length > 2 * this.leadingValues.size + 64) {
+      this.sortedLeading = [...this.leadingValues.entries()].map(([k, v]): [unknown, string] => [v, k]).sort(byValue);
+      this.pendingLeading = [];
+    } else if (this.pendingLeading.length) {
+      // Merge the few keys added since the last scan instead of sorting everything again.
+      const added = this.pendingLeading.sort(byValue);
+      const merged: Array<[unknown, string]> = [];
+      let i = 0;
+      let j = 0;
+      const old = this.sortedLeading;
+      while (i < old.length || j < added.length) {
+        if (j >= added.length || (i < old.length && byValue(old[i]!, added[j]!) <= 0)) merged.push(old[i++]!);
+        else merged.push(added[j++]!);
+      }
+      this.sortedLeading = merged;
+      this.pendingLeading = [];
+    }
+    return this.sortedLeading;
   }
 
   /** Ids of documents whose leading field lies in a range (type-bracketed like MongoDB's $gt/$lt). */
   lookupRange(lower: { value: unknown; inclusive: boolean } | null, upper: { value: unknown; inclusive: boolean } | null): Set<string> {
-    if (!this.sortedLeading) {
-      this.sortedLeading = [...this.leadingValues.entries()].map(([k, v]): [unknown, string] => [v, k]);
-      this.sortedLeading.sort((a, b) => compareValues(a[0], b[0]));
-    }
+    const sorted = this.sortedLeadingKeys();
     if (this.multikey && lower && upper) upper = null;
-    const out = new Set<string>();
-    for (const [value, lk] of this.sortedLeading) {
-      if (lower) {
-        const d = compareValues(value, lower.value);
-        if (d < 0 || (d === 0 && !lower.inclusive)) continue;
+    const ids = new Set<string>();
+    let start = 0;
+    if (lower) {
+      // Binary search for the first key not below the lower bound.
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareValues(sorted[mid]![0], lower.value) < 0) lo = mid + 1;
+        else hi = mid;
       }
+      start = lo;
+    }
+    for (let i = start; i < sorted.length; i++) {
+      const [value, lk] = sorted[i]!;
+      if (lower && !lower.inclusive && compareValues(value, lower.value) === 0) continue;
       if (upper) {
         const d = compareValues(value, upper.value);
         if (d > 0 || (d === 0 && !upper.inclusive)) break;
       }
-      out.add(lk);
-    }
-    const ids = new Set<string>();
-    for (const lk of out) {
-      if (this.fields.length === 1) for (const id of this.entries.get(lk) ?? []) ids.add(id);
-      else {
-        const prefix = `${lk}\u0000`;
-        for (const [key, set] of this.entries) if (key.startsWith(prefix)) for (const id of set) ids.add(id);
-      }
+      for (const id of this.bucket(lk) ?? []) ids.add(id);
     }
     return ids;
   }
@@ -194,8 +245,11 @@ export class Index {
   clear(): void {
     this.entries.clear();
     this.docKeys.clear();
+    this.leadingBuckets.clear();
+    this.docLeading.clear();
     this.leadingValues.clear();
     this.sortedLeading = null;
+    this.pendingLeading = [];
     this.multikey = false;
   }
 }

@@ -78,5 +78,7 @@ export const participantSchema = new Schema<Participant>(
 participantSchema.index({ bot: 1, channel: 1, userId: 1 }, { unique: true });
 participantSchema.index({ bot: 1, unitId: 1 });
 participantSchema.index({ bot: 1, subscribed: 1, lastInboundAt: -1 });
+// The all-time leaderboard and "my rank" sort and count on these (src/conversation/views.ts).
+participantSchema.index({ bot: 1, 'totals.dailyCorrect': -1, 'totals.dailyAnswered': 1, _id: 1 });
 
 export type ParticipantDoc = HydratedDocument<Participant>;

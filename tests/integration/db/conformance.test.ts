@@ -117,8 +117,8 @@ describe('CRUD through the driver', () => {
     expect(await c.findOne({}, { projection: { a: 1 } })).toEqual({ _id: 1, a: 1 });
     const [shaped] = await c.aggregate([{ $set: { 'sub.x': 99 } }, { $unset: 'sub.y' }, { $project: { _id: 0, sub: 1 } }]).toArray();
     expect(shaped).toEqual({ sub: { x: 99 } });
-    const [grouped] = await c.aggregate([{ $group: { _id: null, all: { $push: '$$ROOT' } } }, { $set: { 'all.a': 5 } }]).toArray();
-    expect(grouped?.all).toEqual([{ ...stored, a: 5 }]);
+    const [grouped] = await c.aggregate([{ $group: { _id: null, all: { $push: '$$ROOT' } } }, { $set: { first: { $first: '$all' } } }, { $set: { 'first.a': 5 } }]).toArray();
+    expect(grouped?.first).toEqual({ ...stored, a: 5 });
     expect(await c.findOne({ _id: 1 as never })).toEqual(stored);
   });
 

@@ -456,3 +456,25 @@ describe('answers to a pushed daily question typed as text', () => {
     expect(m.intent(text('2', later(45)))).toBe('answer-pushed');
   });
 });
+
+describe('a contest without the prediction question', () => {
+  it('finishes the attempt on the last answer', async () => {
+    const { step } = await import('../../../src/conversation/index.js');
+    const noPrediction = { ...bot, contest: { ...bot.contest!, prediction: false, questionsPerAttempt: 1 } };
+    const ctx = (now: Date, state: unknown) => ({
+      now,
+      bot: noPrediction,
+      questions,
+      units: [],
+      participant: READY,
+      t,
+      newId: () => 'b00000000000000000000001',
+      views: { contest: { round: '1', attemptsUsed: 0, standing: null } },
+      state,
+    });
+    const begun = step({}, tap('CONTEST|begin'), ctx(JUNE_10, {}));
+    const done = step(begun.state, text('B', later(1)), ctx(later(1), begun.state));
+    expect(done.effects.map((e) => e.type)).toEqual(['recordAnswer', 'finishAttempt']);
+    expect(done.effects[1]).toMatchObject({ prediction: null, status: 'finished', timeTakenMs: 60_000 });
+  });
+});
