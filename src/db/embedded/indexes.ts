@@ -183,9 +183,12 @@ export class Index {
     return n;
   }
 
-  /** Ids of documents whose leading field equals one of the values (compound: prefix match). */
-  lookupEqual(values: unknown[]): Set<string> {
-    if (values.length === 1) return new Set(this.bucket(valueKey(values[0])) ?? []);
+  /**
+   * Ids of documents whose leading field equals one of the values (compound: prefix match). For
+   * one value this is the index's own set: read it before changing the collection.
+   */
+  lookupEqual(values: unknown[]): ReadonlySet<string> {
+    if (values.length === 1) return this.bucket(valueKey(values[0])) ?? new Set<string>();
     const out = new Set<string>();
     for (const v of values) for (const id of this.bucket(valueKey(v)) ?? []) out.add(id);
     return out;

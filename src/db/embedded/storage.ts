@@ -109,56 +109,75 @@ export class Collection {
     if (!filter) return this.docs.values();
     const ids = this.candidateIds(filter);
     if (!ids) return this.docs.values();
-    const out: Doc[] = [];
-    for (const id of ids) {
-      const d = this.docs.get(id);
-      if (d) out.push(d);
-    }
-    return out;
+    const docs = this.docs;
+    // Lazy, so a query with a limit and no sort stops after the first matches.
+    return (function* () {
+      for (const id of ids) {
+        const d = docs.get(id);
+        if (d) yield d;
+      }
+    })();
   }
 
   private candidateIds(filter: Doc): Iterable<string> | null {
-    if ('_id' in filter) {
-      const eq = equalityValues(filter._id);
-      if (eq) return eq.map(valueKey);
-      const range = rangeBounds(filter._id);
-      if (range && this.docs.size > 64) {
-        if (!this.idIndex) {
-          this.idIndex = new Index(ID_INDEX_SPEC);
-          for (const [key, doc] of this.docs) this.idIndex.add(key, doc);
-        }
-        return this.idIndex.lookupRange(range.lower, range.upper);
-      }
+    // Equalities first: their sizes are known without building anything, so the most selective
+    // wins; ranges are only scanned when no equality applies.
+    const equalities: Array<{ size: number; ids: () => Iterable<string> }> = [];
+    const ranges: Array<() => Set<string>> = [];
+    this.collectPlans(filter, equalities, ranges);
+    if (equalities.length) {
+      let best = equalities[0]!;
+      for (const e of equalities) if (e.size < best.size) best = e;
+      return best.ids();
     }
     let best: Set<string> | null = null;
+    for (const range of ranges) {
+      const ids = range();
+      if (!best || ids.size < best.size) best = ids;
+      if (best.size <= 16) break;
+    }
+    return best;
+  }
+
+  private collectPlans(filter: Doc, equalities: Array<{ size: number; ids: () => Iterable<string> }>, ranges: Array<() => Set<string>>): void {
     for (const [field, cond] of Object.entries(filter)) {
-      if (field.startsWith('$')) {
-        if (field === '$and' && Array.isArray(cond)) {
-          for (const sub of cond) {
-            const ids = sub && typeof sub === 'object' ? this.candidateIds(sub as Doc) : null;
-            if (ids) {
-              const set = ids instanceof Set ? ids : new Set(ids);
-              if (!best || set.size < best.size) best = set;
-            }
+      if (field === '$and' && Array.isArray(cond)) {
+        for (const sub of cond) if (sub && typeof sub === 'object') this.collectPlans(sub as Doc, equalities, ranges);
+        continue;
+      }
+      if (field.startsWith('$')) continue;
+      const eq = equalityValues(cond);
+      if (field === '_id') {
+        if (eq) {
+          const keys = eq.map(valueKey);
+          equalities.push({ size: keys.length, ids: () => keys });
+        } else {
+          const range = rangeBounds(cond);
+          if (range && this.docs.size > 64) {
+            ranges.push(() => {
+              if (!this.idIndex) {
+                this.idIndex = new Index(ID_INDEX_SPEC);
+                for (const [key, doc] of this.docs) this.idIndex.add(key, doc);
+              }
+              return this.idIndex.lookupRange(range.lower, range.upper);
+            });
           }
         }
         continue;
       }
       for (const index of this.indexes.values()) {
         if (index.fields[0] !== field) continue;
-        const eq = equalityValues(cond);
-        let ids: Set<string> | null = null;
-        if (eq && (index.coversAllDocuments || eq.every((v) => v !== null))) {
-          if (index.coversAllDocuments || !index.spec.partialFilterExpression) ids = index.lookupEqual(eq);
+        if (eq) {
+          // A sparse index holds every document with a non-null value; a partial one may not.
+          if (index.coversAllDocuments || (!index.spec.partialFilterExpression && eq.every((v) => v !== null))) {
+            equalities.push({ size: index.countEqual(eq), ids: () => index.lookupEqual(eq) });
+          }
         } else if (index.coversAllDocuments) {
           const range = rangeBounds(cond);
-          if (range) ids = index.lookupRange(range.lower, range.upper);
+          if (range) ranges.push(() => index.lookupRange(range.lower, range.upper));
         }
-        if (ids && (!best || ids.size < best.size)) best = ids;
-        if (best && best.size <= 1) return best;
       }
     }
-    return best;
   }
 }
 

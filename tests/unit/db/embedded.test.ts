@@ -71,6 +71,25 @@ describe('indexes', () => {
   });
 });
 
+describe('index lookups stay right as documents come and go', () => {
+  it('answers compound-prefix equality and ranges after inserts, updates and deletes', () => {
+    const storage = new Storage();
+    const { coll } = storage.ensureCollection('db', 'jobs');
+    coll.createIndex({ key: { status: 1, at: 1 }, name: 'status_1_at_1' });
+    coll.createIndex({ key: { at: 1 }, name: 'at_1' });
+    for (let i = 0; i < 50; i++) coll.insert({ _id: i, status: i % 2 ? 'done' : 'pending', at: i });
+    const ids = (filter: Record<string, unknown>) => [...coll.candidates(filter)].map((d) => d._id).sort((a, b) => Number(a) - Number(b));
+    expect(ids({ status: 'pending' })).toHaveLength(25);
+    expect(ids({ at: { $gte: 45 } })).toEqual([45, 46, 47, 48, 49]);
+    coll.insert({ _id: 100, status: 'pending', at: 47.5 });
+    coll.remove(coll.docs.get(valueKey(46))!);
+    coll.replace(coll.docs.get(valueKey(48))!, { _id: 48, status: 'pending', at: 1000 });
+    expect(ids({ at: { $gt: 45, $lt: 999 } })).toEqual([47, 49, 100]);
+    expect(ids({ status: 'pending', at: 1000 })).toHaveLength(1);
+    expect(ids({ status: { $in: ['pending', 'done'] } })).toHaveLength(50);
+  });
+});
+
 describe('filters and updates', () => {
   it('matches equality on arrays, null for missing, and Longs as numbers', () => {
     expect(compileFilter({ tags: 'a' })({ tags: ['b', 'a'] })).toBe(true);
