@@ -1,6 +1,6 @@
 import { createChannels, type Channels } from './channels/index.js';
 import type { Config } from './config/index.js';
-import { loadAndSyncContent, type ContentBundle } from './content/index.js';
+import { contentPaths, importUploadedQuestions, loadAndSyncContent, type ContentBundle } from './content/index.js';
 import { contestsPort, createConversation, type ConversationListeners } from './conversation/index.js';
 import { openDatabase, type Database } from './db/connection.js';
 import { createApp, type MountedRouter, type ReadinessCheck } from './http/app.js';
@@ -87,6 +87,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     Object.assign(conversationListeners, admin.stats.listener);
     admin.ports.contests = contestsPort(content, (id) => conversation.contestResults(id));
     admin.ports.simulatorApi = channels.simulatorApi;
+    admin.ports.importQuestions = (upload) => importUploadedQuestions(upload, contentPaths(config), db.models);
     admin.ports.bots = () => content.bots.map((b) => b.id);
     routes.push(...admin.routes);
 

@@ -86,7 +86,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
   });
   const messenger = messengerChannel({ config, bots, ...(deps.messengerClient ? { client: deps.messengerClient } : {}) });
   const zalo = zaloOaChannel({ config, bots, tokens: zaloTokens });
-  const web = webChannel({ model: models.WebMessage, enabled: (b) => config.admin.simulatorEnabled && bots.has(b), clock });
+  const web = webChannel({ model: models.WebMessage, enabled: (b) => bots.has(b), clock });
 
   let worker: ReturnType<typeof createInboxWorker> | null = null;
   const wake = () => worker?.wake();
@@ -146,7 +146,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
 
   return {
     webhookRouter: createWebhookRouter({ bots, messenger, zalo, inbox, metrics, logger, onStored: wake }),
-    simulatorApi: createSimulatorApi({ bots, enabled: config.admin.simulatorEnabled, inbox, model: models.WebMessage, clock, onStored: wake }),
+    simulatorApi: createSimulatorApi({ bots, inbox, model: models.WebMessage, clock, onStored: wake }),
     send,
     enabled: (botId) => (Object.keys(channels) as ChannelName[]).filter((n) => bots.has(botId) && channels[n].enabled(botId)),
     worker: { start: () => theWorker.start(), stop: () => theWorker.stop() },

@@ -31,3 +31,4 @@ export {
   type StartContentOptions,
 } from './service.js';
 export { registerContentCommands } from './cli.js';
+export { importUploadedQuestions } from './io/upload.js';

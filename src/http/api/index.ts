@@ -179,7 +179,10 @@ export function createApiRouter(deps: ApiDeps): Router {
       const type = String(req.headers['content-type'] ?? '');
       const fmt = type.includes('spreadsheetml') ? 'xlsx' : type.startsWith('text/csv') ? 'csv' : null;
       if (!fmt || !Buffer.isBuffer(req.body)) throw new HttpError(400, 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      return deps.importQuestions({ format: fmt, data: req.body });
+      const result = await deps.importQuestions({ format: fmt, data: req.body });
+      // Nothing was written: the caller gets every bad row, as the CLI prints them.
+      if (result.ok === false) throw new HttpError(400, 'The file was not imported; fix the rows listed in details.problems', 'import_rejected', { problems: result.problems });
+      return result;
     },
   });
 

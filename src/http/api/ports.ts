@@ -29,8 +29,10 @@ export interface ContestsPort {
   prizes(id: string): Promise<{ contest: ContestSummary; rows: ReadonlyArray<Record<string, unknown>> } | null>;
 }
 
+/** `ok: false` means nothing was written; `problems` says why, one line a bad row. */
 export interface QuestionImportReport {
-  readonly [k: string]: unknown;
+  readonly ok: boolean;
+  readonly problems: readonly string[];
 }
 
 /** Imports questions from a CSV or XLSX table (src/content). */

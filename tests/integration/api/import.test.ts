@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminService } from '../../../src/admin/index.js';
+import { startRuntime, type Runtime } from '../../../src/runtime.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+let db: TestDb;
+let rt: Runtime;
+let token: string;
+let workDir: string;
+
+const header =
+  'id,topic,difficulty,question,option_a,option_b,option_c,option_d,answer,explanation,source,tags';
+const good =
+  'up-001,digital-skills,1,"Tổ công nghệ số cộng đồng được thành lập ở đâu?",Ở thôn và tổ dân phố,Chỉ ở bộ ngành trung ương,Chỉ ở nước ngoài,Chỉ ở các ngân hàng,A,"Tổ công nghệ số cộng đồng được lập ở thôn, tổ dân phố để giúp người dân dùng dịch vụ số.",S04 (Bộ TT&TT),to-cong-nghe-so';
+
+beforeAll(async () => {
+  // The import writes YAML into content/: work on a copy, never on the shipped content.
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cds-import-api-'));
+  fs.cpSync(path.join(root, 'content'), path.join(workDir, 'content'), { recursive: true });
+  fs.cpSync(path.join(root, 'bots'), path.join(workDir, 'bots'), { recursive: true });
+  db = await openTestDb('imp');
+  const admin = createAdminService(db.models, { sessionSecret: undefined });
+  token = (await admin.createToken({ name: 'importer', role: 'admin' })).token;
+  rt = await startRuntime(
+    db.config({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      SCHEDULER_ENABLED: 'false',
+      CONTENT_SYNC_ON_START: 'false',
+      CONTENT_DIR: path.join(workDir, 'content'),
+      BOTS_DIR: path.join(workDir, 'bots'),
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.stop();
+  await db?.close();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+const upload = (body: string) =>
+  fetch(`${rt.url}/api/v1/questions/import`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' },
+    body,
+  });
+
+describe('question import over the API', () => {
+  it('rejects a file with a bad row, names the row and column, and writes nothing', async () => {
+    const before = fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8');
+    const res = await upload(`${header}\n${good.replace(',A,"Tổ', ',E,"Tổ')}\n`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { problems: string[] } } };
+    expect(body.error.code).toBe('import_rejected');
+    expect(body.error.details.problems.join('\n')).toMatch(/row 2, column answer/);
+    expect(fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8')).toBe(before);
+    expect(await db.models.Question.countDocuments({ questionId: 'up-001' })).toBe(0);
+  });
+
+  it('imports a valid file into content/ and the database at once', async () => {
+    const res = await upload(`${header}\n${good}\n`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, created: 1, synced: true });
+    expect(fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8')).toContain('up-001');
+    const q = await db.models.Question.findOne({ questionId: 'up-001' }).lean();
+    expect(q).toMatchObject({ topic: 'digital-skills', answer: 0, retiredAt: null });
+  });
+});
