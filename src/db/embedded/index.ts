@@ -36,6 +36,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     journal = opened.journal;
     const { report } = opened;
     options.logger?.info({ path: options.path, ...report }, 'embedded MongoDB: journal replayed and compacted');
+    if (report.failedRecords > 0) {
+      options.logger?.error({ failedRecords: report.failedRecords, firstFailure: report.firstFailure }, 'embedded MongoDB: some journal records could not be applied');
+    }
     if (report.droppedBytes > 0) {
       options.logger?.warn({ droppedBytes: report.droppedBytes }, 'embedded MongoDB: dropped a torn record at the end of the journal');
     }

@@ -67,6 +67,9 @@ export interface ReplayReport {
   readonly journalRecords: number;
   /** Bytes of a torn or corrupt tail that were dropped. */
   readonly droppedBytes: number;
+  /** Records that could not be applied (should be 0; each is logged by the caller). */
+  readonly failedRecords: number;
+  readonly firstFailure?: string;
 }
 
 function writeAll(fd: number, buf: Buffer): void {
@@ -177,9 +180,20 @@ export class Journal {
     let journalRecords = 0;
     let droppedBytes = 0;
     let generation = 0;
+    let failedRecords = 0;
+    let firstFailure: string | undefined;
+    // One bad record must not keep every other document from loading: count it and go on.
+    const apply = (r: ChangeRecord) => {
+      try {
+        storage.apply(r);
+      } catch (err) {
+        failedRecords++;
+        firstFailure ??= `${r.o} ${'d' in r ? r.d : ''}.${'c' in r ? r.c : ''}: ${(err as Error).message}`;
+      }
+    };
     if (existsSync(snapshotPath)) {
       const snap = decodeRecords(readFileSync(snapshotPath));
-      for (const r of snap.records) storage.apply(r);
+      for (const r of snap.records) apply(r);
       snapshotRecords = snap.records.length;
       generation = snap.generation ?? 0;
     }
@@ -187,7 +201,7 @@ export class Journal {
       const buf = readFileSync(journalPath);
       const { records, generation: journalGeneration, validBytes } = decodeRecords(buf);
       if ((journalGeneration ?? generation) >= generation) {
-        for (const r of records) storage.apply(r);
+        for (const r of records) apply(r);
         journalRecords = records.length;
       }
       droppedBytes = buf.length - validBytes;
@@ -197,7 +211,8 @@ export class Journal {
     const fd = openSync(journalPath, 'a');
     const journal = new Journal(dir, fd, storage, unlock, snapshotBytes, generation);
     storage.onChange((r) => journal.pending.push(encodeRecord(r)));
-    return { journal, report: { snapshotRecords, journalRecords, droppedBytes } };
+    const report: ReplayReport = { snapshotRecords, journalRecords, droppedBytes, failedRecords, ...(firstFailure ? { firstFailure } : {}) };
+    return { journal, report };
   }
 
   /** Writes the changes of the last command before its reply; `sync` (j: true) also fsyncs now. */

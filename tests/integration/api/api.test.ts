@@ -25,9 +25,9 @@ beforeAll(async () => {
     })),
   );
   await db.models.Participant.insertMany([
-    { bot: 'demo', channel: 'web', userId: 'web-aaa1', displayName: 'Nguyễn Văn An', unitId: 'u1', consent: { at: new Date(), version: '1' }, totals: { answered: 5, correct: 4 } },
-    { bot: 'demo', channel: 'web', userId: 'web-bbb2', displayName: 'Trần Thị Bình', unitId: 'u2', consent: { at: new Date(), version: '1' }, totals: { answered: 3, correct: 3 } },
-    { bot: 'other', channel: 'web', userId: 'web-ccc3', displayName: 'Lê Cường', consent: { at: new Date(), version: '1' }, totals: { answered: 9, correct: 9 } },
+    { bot: 'demo', channel: 'web', userId: 'web-aaa1', displayName: 'Nguyễn Văn An', unitId: 'u1', consent: { at: new Date(), version: '1' }, totals: { answered: 5, correct: 4, dailyAnswered: 5, dailyCorrect: 4 } },
+    { bot: 'demo', channel: 'web', userId: 'web-bbb2', displayName: 'Trần Thị Bình', unitId: 'u2', consent: { at: new Date(), version: '1' }, totals: { answered: 12, correct: 9, dailyAnswered: 3, dailyCorrect: 3, practiceAnswered: 9, practiceCorrect: 6 } },
+    { bot: 'other', channel: 'web', userId: 'web-ccc3', displayName: 'Lê Cường', consent: { at: new Date(), version: '1' }, totals: { answered: 9, correct: 9, dailyAnswered: 9, dailyCorrect: 9 } },
   ]);
   const { createStats } = await import('../../../src/stats/index.js');
   const stats = createStats(db.models, { timeZone: 'Asia/Ho_Chi_Minh', catchUpEveryMs: 0 });
@@ -69,7 +69,7 @@ describe('admin REST API', () => {
     expect(all.items).toHaveLength(1);
   });
 
-  it('ranks participants by correct answers on the leaderboard', async () => {
+  it('ranks participants by correct daily answers, as members see it in chat (practice does not count)', async () => {
     const r = (await (await get('/api/v1/stats/leaderboard', organiserToken)).json()) as { participants: Array<{ rank: number; name: string; correct: number }> };
     expect(r.participants.map((p) => [p.rank, p.name, p.correct])).toEqual([
       [1, 'Nguyễn Văn An', 4],
