@@ -29,6 +29,11 @@ export interface EmbeddedServer {
  * is journalled before the reply; without it, data lives in memory only.
  */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  // Without a logger (tests, scripts) warnings still reach stderr.
+  const warn = (fields: Record<string, unknown>, msg: string) => {
+    if (options.logger) options.logger.warn(fields, msg);
+    else process.stderr.write(`[embedded-db] ${msg} ${JSON.stringify(fields)}\n`);
+  };
   const storage = new Storage();
   let journal: Journal | null = null;
   if (options.path) {
@@ -37,17 +42,17 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     const { report } = opened;
     options.logger?.info({ path: options.path, ...report }, 'embedded MongoDB: journal replayed and compacted');
     if (report.failedRecords > 0) {
-      options.logger?.error({ failedRecords: report.failedRecords, firstFailure: report.firstFailure }, 'embedded MongoDB: some journal records could not be applied');
+      warn({ failedRecords: report.failedRecords, firstFailure: report.firstFailure }, 'embedded MongoDB: some journal records could not be applied');
     }
     if (report.droppedBytes > 0) {
-      options.logger?.warn({ droppedBytes: report.droppedBytes }, 'embedded MongoDB: dropped a torn record at the end of the journal');
+      warn({ droppedBytes: report.droppedBytes }, 'embedded MongoDB: dropped a torn record at the end of the journal');
     }
   }
   const wire = new WireServer({
     storage,
     journal,
     ...(options.ttlIntervalMs !== undefined ? { ttlIntervalMs: options.ttlIntervalMs } : {}),
-    onProtocolError: (err) => options.logger?.warn({ err: err.message }, 'embedded MongoDB: protocol error, connection closed'),
+    onProtocolError: (err) => warn({ err: err.message }, 'embedded MongoDB: protocol error, connection closed'),
   });
   let port: number;
   try {
@@ -58,8 +63,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   }
   const uri = `mongodb://${options.host}:${port}`;
   const banner = 'EMBEDDED MongoDB-compatible server: for development, tests and small pilots only; use a real MongoDB (MONGODB_URI) in production.';
-  if (options.logger) options.logger.warn({ uri, path: options.path ?? '(in memory)' }, banner);
-  else process.stderr.write(`[embedded-db] ${banner} ${uri} ${options.path ?? '(in memory)'}\n`);
+  warn({ uri, path: options.path ?? '(in memory)' }, banner);
   let closed = false;
   return {
     uri,

@@ -122,6 +122,26 @@ describe('CRUD through the driver', () => {
     expect(await c.findOne({ _id: 1 as never })).toEqual(stored);
   });
 
+  it('evaluates query operators: $regex, $elemMatch, $all, $not, $nor, $expr, $type, $exists, $ne on arrays', async () => {
+    const c = db.collection('crud_operators');
+    await c.insertMany([
+      { name: 'Nguyễn An', scores: [{ s: 8, t: 'quiz' }, { s: 3, t: 'poll' }], tags: ['a', 'b'], n: 1, m: 2 },
+      { name: 'Trần Bình', scores: [{ s: 9, t: 'poll' }], tags: ['b'], n: 5, m: 2 },
+      { name: 'lê chi', tags: [], n: 'five', m: 9 },
+    ]);
+    const names = async (filter: object) => (await c.find(filter, { projection: { _id: 0, name: 1 } }).sort({ name: 1 }).toArray()).map((d) => d.name);
+    expect(await names({ name: { $regex: '^n', $options: 'i' } })).toEqual(['Nguyễn An']);
+    expect(await names({ scores: { $elemMatch: { s: { $gte: 8 }, t: 'quiz' } } })).toEqual(['Nguyễn An']);
+    expect(await names({ tags: { $all: ['a', 'b'] } })).toEqual(['Nguyễn An']);
+    expect(await names({ n: { $not: { $gt: 2 } } })).toEqual(['Nguyễn An', 'lê chi']);
+    expect(await names({ $nor: [{ n: 1 }, { n: 5 }] })).toEqual(['lê chi']);
+    expect(await names({ $expr: { $gt: ['$m', '$n'] } })).toEqual(['Nguyễn An']);
+    expect(await names({ n: { $type: 'string' } })).toEqual(['lê chi']);
+    expect(await names({ scores: { $exists: false } })).toEqual(['lê chi']);
+    expect(await names({ tags: { $ne: 'b' } })).toEqual(['lê chi']);
+    expect(await names({ 'scores.s': { $gt: 8 } })).toEqual(['Trần Bình']);
+  });
+
   it('deletes one or many and runs a bulk write', async () => {
     const c = db.collection('crud_delete');
     await c.insertMany([{ k: 1 }, { k: 1 }, { k: 2 }, { k: 3 }]);
@@ -226,6 +246,21 @@ describe('commands', () => {
     expect(await db.listCollections({ name: 'cmd_created' }).toArray()).toHaveLength(1);
     expect(await db.collection('cmd_created').drop()).toBe(true);
     expect(await db.listCollections({ name: 'cmd_created' }).toArray()).toHaveLength(0);
+  });
+
+  it('renames a collection and reports database statistics', async () => {
+    const c = db.collection('cmd_rename_from');
+    await c.createIndex({ v: 1 }, { unique: true });
+    await c.insertMany([{ v: 1 }, { v: 2 }]);
+    await c.rename('cmd_rename_to');
+    const moved = db.collection('cmd_rename_to');
+    expect(await moved.countDocuments()).toBe(2);
+    expect((await moved.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'v_1']);
+    expect(await db.listCollections({ name: 'cmd_rename_from' }).toArray()).toHaveLength(0);
+    const stats = await db.command({ dbStats: 1 });
+    expect(stats.ok).toBe(1);
+    expect(stats.collections).toBeGreaterThanOrEqual(1);
+    expect(stats.objects).toBeGreaterThanOrEqual(2);
   });
 
   it('creates, lists and drops indexes', async () => {
