@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/index.js';
-import { displayUri, openDatabase } from './connection.js';
-import { startEmbeddedServer } from './embedded/index.js';
+import { displayUri, openDatabase, startPublishedEmbeddedServer } from './connection.js';
 import { exportDatabase, importDatabase } from './transfer.js';
 
 /** `db serve | export | import`: run the embedded server alone, and move data to or from a real MongoDB. */
@@ -20,7 +19,7 @@ export function registerDbCommands(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${opts.port}`);
       const config = loadConfig();
       const logger = createLogger(config);
-      const server = await startEmbeddedServer({
+      const server = await startPublishedEmbeddedServer({
         host: opts.host,
         port,
         path: opts.path === ':memory:' ? null : opts.path,

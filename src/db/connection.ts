@@ -2,7 +2,9 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/index.js';
 import type { ReadinessCheck } from '../http/app.js';
 import type { Logger } from '../log/index.js';
-import { startEmbeddedServer, type EmbeddedServer } from './embedded/index.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataDirectoryInUseError, startEmbeddedServer, type EmbeddedServer } from './embedded/index.js';
 import { createModels, type Models } from './models/index.js';
 
 export type DatabaseMode = 'embedded' | 'external';
@@ -24,6 +26,36 @@ export function displayUri(uri: string): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Beside the journal: where the process holding a data directory says its server listens. */
+const URI_FILE = 'server.uri';
+
+/**
+ * Starts the embedded server on a data directory and publishes its URI there, so a second process
+ * of the product (a CLI command while `npm start` runs) joins it instead of failing on the lock.
+ */
+export async function startPublishedEmbeddedServer(options: { host: string; port: number; path: string | null; logger?: Logger }): Promise<EmbeddedServer> {
+  const server = await startEmbeddedServer(options);
+  if (!options.path) return server;
+  const file = path.join(options.path, URI_FILE);
+  fs.writeFileSync(file, `${server.uri}\n`);
+  return {
+    ...server,
+    async close() {
+      fs.rmSync(file, { force: true });
+      await server.close();
+    },
+  };
+}
+
+/** The URI published by the live process that holds `dir`, if it published one. */
+function publishedUri(dir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(dir, URI_FILE), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function connectWithRetry(uri: string, dbName: string, retries: number, logger: Logger): Promise<Connection> {
   let lastError: unknown;
@@ -57,12 +89,19 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   let mode: DatabaseMode = 'external';
   if (!uri) {
     mode = 'embedded';
-    embedded = await startEmbeddedServer({ host: '127.0.0.1', port: config.db.embeddedPort, path: config.db.embeddedPath, logger });
-    uri = embedded.uri;
-    logger.warn(
-      { uri, path: config.db.embeddedPath ?? '(in memory)' },
-      '*** Using the EMBEDDED MongoDB-compatible server: for development, tests and small pilots. Set MONGODB_URI to use a real MongoDB. ***',
-    );
+    try {
+      embedded = await startPublishedEmbeddedServer({ host: '127.0.0.1', port: config.db.embeddedPort, path: config.db.embeddedPath, logger });
+      uri = embedded.uri;
+      logger.warn(
+        { uri, path: config.db.embeddedPath ?? '(in memory)' },
+        '*** Using the EMBEDDED MongoDB-compatible server: for development, tests and small pilots. Set MONGODB_URI to use a real MongoDB. ***',
+      );
+    } catch (err) {
+      const shared = err instanceof DataDirectoryInUseError && config.db.embeddedPath ? publishedUri(config.db.embeddedPath) : undefined;
+      if (!shared) throw err;
+      uri = shared;
+      logger.info({ uri, pid: (err as DataDirectoryInUseError).pid }, 'The embedded database is held by a running server: using it');
+    }
   } else {
     logger.info({ uri: displayUri(uri) }, 'Using MongoDB from MONGODB_URI');
   }

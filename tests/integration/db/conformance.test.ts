@@ -327,7 +327,7 @@ describe('commands', () => {
     const c = db.collection('cmd_w0');
     await c.insertOne({ fire: 'and forget' }, { writeConcern: { w: 0 } });
     let count = 0;
-    for (let i = 0; i < 50 && count === 0; i++) {
+    for (let i = 0; i < 200 && count === 0; i++) {
       count = await c.countDocuments();
       if (!count) await new Promise((r) => setTimeout(r, 10));
     }

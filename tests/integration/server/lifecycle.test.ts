@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,12 +17,17 @@ interface Child {
   exited: Promise<number | null>;
 }
 
+/** The test process's environment without MONGODB_URI: these tests are about the embedded default. */
+function childEnv(): NodeJS.ProcessEnv {
+  const { MONGODB_URI: _ignored, ...inherited } = process.env;
+  return { ...inherited, NODE_ENV: 'test' };
+}
+
 /** Runs `npm start`'s entry point as a real process, with only the variables given (no MONGODB_URI). */
 function startServer(env: Record<string, string>): Child {
-  const { MONGODB_URI: _ignored, ...inherited } = process.env;
   const proc = spawn(tsx, ['src/main.ts'], {
     cwd: root,
-    env: { ...inherited, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { ...childEnv(), LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
   });
   let out = '';
   proc.stdout.on('data', (d) => (out += String(d)));
@@ -72,6 +77,17 @@ describe('npm start', () => {
       const client = await MongoClient.connect(uri);
       await client.db('cds_bot').collection('restart_probe').insertOne({ note: 'survives a restart', at: new Date() });
       await client.close();
+
+      // A CLI command on the same data directory joins the running server instead of failing on its lock.
+      const exportDir = path.join(dataDir, 'export');
+      const cli = spawnSync(tsx, ['src/cli.ts', 'db', 'export', exportDir], {
+        cwd: root,
+        env: { ...childEnv(), EMBEDDED_DB_PATH: dataDir, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+      });
+      expect(cli.stderr).not.toMatch(/in use by process/);
+      expect(cli.status).toBe(0);
+      expect(cli.stdout).toContain('restart_probe: 1');
 
       first.proc.kill('SIGTERM');
       expect(await first.exited).toBe(0);
