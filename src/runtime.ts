@@ -1,4 +1,4 @@
-import { createChannels, type Channels } from './channels/index.js';
+import { createChannels, renderFor, type Channels } from './channels/index.js';
 import type { Config } from './config/index.js';
 import { contentPaths, importUploadedQuestions, loadAndSyncContent, type ContentBundle } from './content/index.js';
 import { contestsPort, createConversation, type ConversationListeners } from './conversation/index.js';
@@ -11,7 +11,6 @@ import { createI18n } from './i18n/index.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { defineSystemJobs } from './jobs/index.js';
 import { createOutreach, type ReceiptEvent } from './outreach/index.js';
-import { renderMessenger, renderZalo, renderZaloPersonal } from './channels/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import type { InboundHandler } from './domain/index.js';
 
@@ -51,16 +50,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
 
   try {
     const i18n = await createI18n(config.paths.content);
-    void i18n;
 
     // Content: refuse to start on invalid content; sync questions and units when CONTENT_SYNC_ON_START.
     const content = await loadAndSyncContent({ config, db, logger });
 
     const scheduler = createScheduler(db.connection.db!, logger);
-    readiness.push(scheduler.readiness);
+    readiness.push(
+      config.schedulerEnabled
+        ? scheduler.readiness
+        : { name: 'scheduler', check: async () => ({ ok: true, detail: 'not run in this process (SCHEDULER_ENABLED=false)' }) },
+    );
     stoppers.push({ name: 'scheduler', stop: () => scheduler.stop() });
-
-    // --- rooms wire in here (content sync, channels + inbox worker, conversation, jobs, admin) ---
 
     // Conversation: the dialogue engine answers every inbound event. Listeners are late-bound (the
     // statistics listener exists once the admin side has started, below).
@@ -101,8 +101,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       config,
       logger,
       dailyQuestionMessage: (bot, day, locale) => conversation.dailyQuestionMessage(bot, day, locale),
-      render: (channel, message) =>
-        channel === 'messenger' ? renderMessenger(message) : channel === 'zalo_oa' ? renderZalo(message) : channel === 'zalo_personal' ? renderZaloPersonal(message) : message,
+      render: renderFor,
     });
     receipts.mark = (e) => outreach.markReceipt(e);
     admin.ports.broadcasts = outreach.broadcasts;

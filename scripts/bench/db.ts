@@ -1,7 +1,8 @@
 /**
  * Embedded MongoDB-compatible server throughput through the real driver, from one client:
  * insertOne, insertMany (1,000 per call), indexed findOne and `$inc` update, in memory and with
- * the journal; plus indexed vs unindexed findOne on 100,000 documents. Bounded to about a minute.
+ * the journal; plus indexed vs unindexed findOne on 100,000 documents, after an unrecorded warm-up
+ * pass. Bounded to about a minute.
  * Last line: one JSON object with the figures, the goals and "ok".
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { startEmbeddedServer } from '../../src/db/embedded/index.js';
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 2000);
 /** V8 needs a few seconds to optimise the driver's and the server's hot paths. */
 const WARM_UP_MS = Number(process.env.BENCH_WARM_UP_MS ?? 500);
-const GLOBAL_WARM_UP_MS = Number(process.env.BENCH_GLOBAL_WARM_UP_MS ?? 5000);
+const WARM_UP_PASS_MS = Number(process.env.BENCH_WARM_UP_PASS_MS ?? 1500);
 
 const SLICES = 5;
 
@@ -48,22 +49,23 @@ interface Figures {
   incUpdate: number;
 }
 
-async function suite(label: string, path: string | null): Promise<Figures> {
+async function suite(label: string, path: string | null, ms = PHASE_MS): Promise<Figures> {
   const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path });
   const client = await MongoClient.connect(server.uri);
   try {
     const c = client.db('bench').collection(`ops_${label}`);
     await c.createIndex({ k: 1 }, { unique: true });
-    const insertOne = await rate(`[${label}] insertOne`, (i) => c.insertOne({ k: i, name: `user ${i}`, score: 0 }));
+    const insertOne = await rate(`[${label}] insertOne`, (i) => c.insertOne({ k: i, name: `user ${i}`, score: 0 }), 1, ms);
     const count = await c.estimatedDocumentCount();
-    const indexedFindOne = await rate(`[${label}] indexed findOne`, (i) => c.findOne({ k: (i * 7919) % count }));
-    const incUpdate = await rate(`[${label}] $inc update (indexed filter)`, (i) => c.updateOne({ k: (i * 7919) % count }, { $inc: { score: 1 } }));
+    const indexedFindOne = await rate(`[${label}] indexed findOne`, (i) => c.findOne({ k: (i * 7919) % count }), 1, ms);
+    const incUpdate = await rate(`[${label}] $inc update (indexed filter)`, (i) => c.updateOne({ k: (i * 7919) % count }, { $inc: { score: 1 } }), 1, ms);
     // Last: it leaves a large heap behind whose garbage collection would slow the phases after it.
     const bulk = client.db('bench').collection(`bulk_${label}`);
     const insertMany = await rate(
       `[${label}] insertMany (1,000 per call)`,
       (i) => bulk.insertMany(Array.from({ length: 1000 }, (_, j) => ({ n: i * 1000 + j, name: 'x' }))),
       1000,
+      ms,
     );
     return { insertOne, insertMany, indexedFindOne, incUpdate };
   } finally {
@@ -91,30 +93,12 @@ async function speedup(): Promise<{ indexed: number; unindexed: number; ratio: n
   }
 }
 
-/** Runs every measured operation for a few seconds first, on a throwaway server: a cold process is several times slower. */
-async function warmUp(): Promise<void> {
-  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
-  const client = await MongoClient.connect(server.uri);
-  try {
-    const c = client.db('warm').collection('up');
-    const bulk = client.db('warm').collection('bulk');
-    await c.createIndex({ k: 1 }, { unique: true });
-    const until = performance.now() + GLOBAL_WARM_UP_MS;
-    for (let i = 0; performance.now() < until; i++) {
-      await c.insertOne({ k: i, name: `user ${i}`, score: 0 });
-      await c.findOne({ k: i });
-      await c.updateOne({ k: i }, { $inc: { score: 1 } });
-      if (i % 100 === 0) await bulk.insertMany(Array.from({ length: 100 }, (_, j) => ({ n: j })));
-    }
-  } finally {
-    await client.close();
-    await server.close();
-  }
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'embedded-bench-'));
 try {
-  await warmUp();
+  // A whole unrecorded pass first: a cold process (JIT, lazily loaded driver modules) is several times slower.
+  console.log('warm-up pass (not recorded):');
+  await suite('warm-up', null, WARM_UP_PASS_MS);
+  console.log('measured:');
   const memory = await suite('memory', null);
   const journal = await suite('journal', dir);
   const big = await speedup();

@@ -4,9 +4,12 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import type { BotConfig } from '../content/schema.js';
 import type { Models } from '../db/models/index.js';
-import { systemClock, type ChannelName, type Clock, type InboundEvent, type InboundHandler, type Send } from '../domain/index.js';
+import { systemClock, type ChannelName, type Clock, type InboundEvent, type InboundHandler, type OutboundMessage, type Send } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import { createInboxStore } from './inbox/store.js';
+import { renderMessenger } from './messenger/index.js';
+import { renderZalo } from './zalo-oa/index.js';
+import { renderZaloPersonal } from './zalo-personal/index.js';
 import { createInboxWorker } from './inbox/worker.js';
 import { createLeases } from './lease.js';
 import { createChannelMetrics } from './metrics.js';
@@ -26,6 +29,20 @@ export { renderZaloPersonal, type ZaloPersonalClient, type ZaloPersonalSession }
 export { splitText } from './text.js';
 export { inboxKey } from './inbox/store.js';
 export { MENU_PAYLOADS } from './messenger/profile.js';
+
+/** What a message becomes on a platform, for previews: the payload its adapter would send. */
+export function renderFor(channel: ChannelName, message: OutboundMessage): unknown {
+  switch (channel) {
+    case 'messenger':
+      return renderMessenger(message);
+    case 'zalo_oa':
+      return renderZalo(message);
+    case 'zalo_personal':
+      return renderZaloPersonal(message);
+    case 'web':
+      return message;
+  }
+}
 
 export interface ChannelsDeps {
   readonly config: Config;

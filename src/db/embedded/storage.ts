@@ -130,6 +130,8 @@ export class Collection {
       for (const e of equalities) if (e.size < best.size) best = e;
       return best.ids();
     }
+    const union = this.orPlan(filter);
+    if (union) return union;
     let best: Set<string> | null = null;
     for (const range of ranges) {
       const ids = range();
@@ -137,6 +139,20 @@ export class Collection {
       if (best.size <= 16) break;
     }
     return best;
+  }
+
+  /** `$or` whose every branch can use an index: the union of the branches' candidates. */
+  private orPlan(filter: Doc): Set<string> | null {
+    const branches = filter.$or;
+    if (!Array.isArray(branches) || branches.length === 0) return null;
+    const union = new Set<string>();
+    for (const branch of branches) {
+      if (!branch || typeof branch !== 'object') return null;
+      const ids = this.candidateIds(branch as Doc);
+      if (!ids) return null;
+      for (const id of ids) union.add(id);
+    }
+    return union;
   }
 
   private collectPlans(filter: Doc, equalities: Array<{ size: number; ids: () => Iterable<string> }>, ranges: Array<() => Set<string>>): void {

@@ -54,6 +54,17 @@ describe('CRUD through the driver', () => {
     expect(await c.countDocuments({ $or: [{ n: 1 }, { kind: 'b' }] })).toBe(3);
     expect(await c.countDocuments({ tags: { $size: 0 } })).toBe(1);
     expect(await c.countDocuments({ tags: { $exists: false } })).toBe(2);
+    const board = db.collection('crud_board');
+    await board.createIndex({ unit: 1 });
+    await board.insertMany(Array.from({ length: 200 }, (_, i) => ({ i, unit: i % 2 ? 'hn' : 'hcm', score: (i * 7919) % 1000 })));
+    const top = await board.find({ unit: 'hn' }, { projection: { _id: 0, score: 1 } }).sort({ score: -1 }).skip(1).limit(3).toArray();
+    const expected = Array.from({ length: 200 }, (_, i) => ({ i, score: (i * 7919) % 1000 }))
+      .filter((d) => d.i % 2)
+      .map((d) => d.score)
+      .sort((a, b) => b - a)
+      .slice(1, 4);
+    expect(top.map((d) => d.score)).toEqual(expected);
+    expect(await board.countDocuments({ $or: [{ unit: 'hn' }, { i: 0 }] })).toBe(101);
     const first = await c.findOne({ n: { $gte: 2 } }, { sort: { n: 1 } });
     expect(first?.n).toBe(2);
     expect(Object.keys(first ?? {})[0]).toBe('_id');

@@ -1,6 +1,6 @@
 import { Binary, Decimal128, Long, MaxKey, MinKey, ObjectId, serialize } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { compareValues, sortDocuments } from '../../../src/db/embedded/compare.js';
+import { compareValues, sortDocuments, topDocuments } from '../../../src/db/embedded/compare.js';
 import { crc32 } from '../../../src/db/embedded/crc32.js';
 import { Index } from '../../../src/db/embedded/indexes.js';
 import { decodeRecords, encodeRecord } from '../../../src/db/embedded/journal.js';
@@ -26,6 +26,15 @@ describe('BSON order', () => {
     const docs = [{ id: 'n', v: 5 }, { id: 'missing' }, { id: 'arr', v: [9, 1] }, { id: 'null', v: null }];
     expect(sortDocuments(docs, [['v', 1]]).map((d) => d.id)).toEqual(['missing', 'null', 'arr', 'n']);
     expect(sortDocuments(docs, [['v', -1]]).map((d) => d.id)).toEqual(['arr', 'n', 'missing', 'null']);
+  });
+});
+
+describe('top of a sorted result', () => {
+  it('returns the same first documents as a full sort, ties in natural order', () => {
+    const docs = Array.from({ length: 500 }, (_, i) => ({ i, score: (i * 7919) % 37, unit: i % 3 ? 'a' : null }));
+    for (const spec of [[['score', -1]], [['unit', 1], ['score', 1]], [['missing', 1]]] as Array<Array<[string, 1 | -1]>>) {
+      expect(topDocuments(docs, spec, 12)).toEqual(sortDocuments(docs, spec).slice(0, 12));
+    }
   });
 });
 
@@ -87,6 +96,7 @@ describe('index lookups stay right as documents come and go', () => {
     expect(ids({ at: { $gt: 45, $lt: 999 } })).toEqual([47, 49, 100]);
     expect(ids({ status: 'pending', at: 1000 })).toHaveLength(1);
     expect(ids({ status: { $in: ['pending', 'done'] } })).toHaveLength(50);
+    expect(ids({ $or: [{ at: 1 }, { at: { $gte: 49 } }] })).toEqual([1, 48, 49]);
   });
 });
 

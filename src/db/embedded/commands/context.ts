@@ -1,5 +1,5 @@
 import { Long, ObjectId, type Document } from 'bson';
-import { parseSort, sortDocuments } from '../compare.js';
+import { parseSort, sortDocuments, topDocuments } from '../compare.js';
 import { CursorRegistry } from '../cursors.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../indexes.js';
@@ -96,7 +96,9 @@ export function matchDocuments(coll: Collection | undefined, filter: Doc | undef
       if (out.length >= stopAt) break;
     }
   }
-  const sorted = spec ? sortDocuments(out, spec) : out;
+  // A small window of a sorted result: keep only the best skip+limit instead of sorting all.
+  const window = skip + limit;
+  const sorted = spec ? (limit > 0 && window <= 1000 && window * 8 < out.length ? topDocuments(out, spec, window) : sortDocuments(out, spec)) : out;
   if (skip === 0 && (limit === 0 || sorted.length <= limit)) return sorted;
   return sorted.slice(skip, limit > 0 ? skip + limit : undefined);
 }
