@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { AdminRole, Models } from '../db/models/index.js';
+import type { AdminRole, AdminUser, Models } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
@@ -15,15 +15,8 @@ export interface AdminServiceOptions {
   readonly now?: () => Date;
 }
 
-interface UserDoc {
-  _id: unknown;
-  email: string;
-  passwordHash: string;
-  role: AdminRole;
-  bots: string[];
-  mustChangePassword: boolean;
-  disabledAt: Date | null;
-}
+/** A user as read through the raw collection (the model's fields plus its id). */
+type UserDoc = AdminUser & { _id: unknown };
 
 const userPrincipal = (u: UserDoc): Principal => ({
   kind: 'user',

@@ -1,4 +1,4 @@
-import type { RollupKind } from '../db/models/index.js';
+import type { Rollup, RollupKind } from '../db/models/index.js';
 
 /**
  * Pure rollup arithmetic: which rollup documents an answer touches and by how much. Used by the
@@ -25,14 +25,8 @@ export interface RollupKey {
   readonly key: string;
 }
 
-export interface RollupCounts {
-  answers: number;
-  correct: number;
-  participants: number;
-  joined: number;
-  timeTakenMsSum: number;
-  timedAnswers: number;
-}
+/** The counters of a rollup document, as the model declares them. */
+export type RollupCounts = Pick<Rollup, 'answers' | 'correct' | 'participants' | 'joined' | 'timeTakenMsSum' | 'timedAnswers'>;
 
 export interface RollupDelta extends RollupKey {
   readonly inc: Partial<RollupCounts>;

@@ -131,23 +131,8 @@ export function createZaloTokens(deps: ZaloTokensDeps) {
         );
         return false;
       }
-      const now = deps.clock();
       // Both tokens in one update: the old refresh token is now spent.
-      await deps.model.collection.updateOne(
-        { _id: credId(botId) as never },
-        {
-          $set: {
-            bot: botId,
-            channel: 'zalo_oa',
-            accessToken: body.access_token,
-            refreshToken: body.refresh_token,
-            accessExpiresAt: new Date(now.getTime() + Number(body.expires_in ?? 90_000) * 1000),
-            refreshExpiresAt: new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_MS),
-            updatedAt: now,
-          },
-        },
-        { upsert: true },
-      );
+      await store(botId, { accessToken: body.access_token, refreshToken: body.refresh_token }, Number(body.expires_in ?? 90_000));
       deps.logger.info({ bot: botId }, 'Zalo OA tokens refreshed');
       return true;
     } finally {
