@@ -82,7 +82,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     // Admin side (issue 9): statistics, /admin, /simulator, /api/v1. Other rooms fill `admin.ports`
     // (broadcasts, contests, importQuestions, simulatorApi, bots) and pass `admin.stats.listener`
     // ({ answerRecorded, participantChanged }) to the conversation engine.
-    const admin = await startAdminSide({ config, logger, db, agenda: scheduler.agenda });
+    const admin = await startAdminSide({ config, logger, db, agenda: scheduler.agenda, t: i18n.t });
     stoppers.push({ name: 'admin', stop: () => admin.stop() });
     Object.assign(conversationListeners, admin.stats.listener);
     admin.ports.contests = contestsPort(content, (id) => conversation.contestResults(id));

@@ -12,8 +12,9 @@ import { MongoClient } from 'mongodb';
 import { startEmbeddedServer } from '../../src/db/embedded/index.js';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 2000);
-/** V8 needs a few seconds to optimise the driver's and the server's hot paths. */
+/** Unmeasured run of each phase before its slices. */
 const WARM_UP_MS = Number(process.env.BENCH_WARM_UP_MS ?? 500);
+/** Phase length of the unrecorded first pass: V8 needs seconds to optimise the driver's and server's hot paths. */
 const WARM_UP_PASS_MS = Number(process.env.BENCH_WARM_UP_PASS_MS ?? 1500);
 
 const SLICES = 5;
@@ -38,7 +39,8 @@ async function rate(label: string, fn: (i: number) => Promise<unknown>, opsPerCa
   }
   rates.sort((a, b) => a - b);
   const perSec = Math.round(rates[Math.floor(SLICES / 2)]!);
-  console.log(`${label.padEnd(42)} ${perSec.toLocaleString("en-US").padStart(12)} ops/s (median of ${SLICES} slices: ${rates.map((r) => Math.round(r)).join(" ")})`);
+  const slices = rates.map((r) => Math.round(r)).join(' ');
+  console.log(`${label.padEnd(42)} ${perSec.toLocaleString('en-US').padStart(12)} ops/s (median of ${SLICES} slices: ${slices})`);
   return perSec;
 }
 

@@ -47,7 +47,8 @@ export function contestsPort(
             predictionDistance: e.predictionDistance,
             perfect: round.perfect,
             timeTakenMs: e.timeTakenMs,
-            submittedAt: e.submittedAt.toISOString(),
+            // A Date: JSON shows it as the same ISO string; CSV/XLSX exports show it in Asia/Ho_Chi_Minh.
+            submittedAt: e.submittedAt,
           })),
         ),
       };

@@ -1,67 +1,94 @@
 import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import { DEFAULT_LOCALE, type Locale } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
+import { QUIZ_TIME_ZONE } from '../quiz/index.js';
 import type { ContestResults } from './results.js';
 
-const PRIZE_VI = { first: 'Giải nhất', second: 'Giải nhì', third: 'Giải ba', consolation: 'Giải khuyến khích' } as const;
+type Resolved = { readonly tr: (key: string, vars?: Record<string, unknown>) => string; readonly at: (d: Date) => string };
+
+function resolve(t: Translate, locale: Locale, zone: string): Resolved {
+  return {
+    tr: (key, vars) => t(locale, `conversation:results.${key}`, vars),
+    at: (d) => formatSubmittedAt(d, zone),
+  };
+}
+
+/** `dd/MM/yyyy HH:mm:ss` of an instant in Asia/Ho_Chi_Minh (or another zone): how results show times. */
+export function formatSubmittedAt(at: Date, zone: string = QUIZ_TIME_ZONE): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH:mm:ss');
+}
 
 function unitNamer(results: ContestResults): (id: string | null) => string {
   const names = new Map(results.units.map((u) => [u.unitId, u.name]));
   return (id) => (id ? (names.get(id) ?? id) : '—');
 }
 
-/** Plain-text report of a contest's results, for the terminal. */
-export function formatResults(results: ContestResults): string {
+/**
+ * Plain-text report of a contest's results, for the terminal: texts from `conversation:results.*`
+ * in `locale` (Vietnamese by default), submission times in `timeZone` (Asia/Ho_Chi_Minh).
+ */
+export function formatResults(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = QUIZ_TIME_ZONE): string {
+  const { tr, at } = resolve(t, locale, timeZone);
   const unit = unitNamer(results);
-  const lines: string[] = [`Contest ${results.contest.id} (${results.contest.title.vi}) on bot ${results.bot}`];
-  lines.push(`Ranking: correct desc → |prediction − perfect| asc → time asc → earlier submission; collective: ${results.contest.collectiveRanking.join(' → ')}`);
+  const prize = (p: string) => tr(`prize.${p}`);
+  const lines: string[] = [tr('report.heading', { id: results.contest.id, title: results.contest.title[locale] ?? results.contest.title.vi, bot: results.bot })];
+  lines.push(tr('report.rule', { collective: results.contest.collectiveRanking.join(' → ') }));
   for (const r of results.rounds) {
-    lines.push('', `Round ${r.round}: ${r.ranking.length} participants ranked, ${r.perfect} with every answer right`);
+    lines.push('', tr('report.round', { round: r.round, ranked: r.ranking.length, perfect: r.perfect }));
     for (const e of r.ranking.slice(0, 50)) {
       const pred = e.prediction === null ? '—' : `${e.prediction} (±${e.predictionDistance})`;
-      lines.push(`  ${String(e.rank).padStart(3)}. ${e.name} [${unit(e.unitId)}] ${e.correct}/${e.questionCount}  prediction ${pred}  ${(e.timeTakenMs / 1000).toFixed(1)} s  ${e.submittedAt.toISOString()}`);
+      const entry = { rank: String(e.rank).padStart(3), name: e.name, unit: unit(e.unitId), correct: e.correct, count: e.questionCount, prediction: pred };
+      lines.push(`  ${tr('report.entry', { ...entry, seconds: (e.timeTakenMs / 1000).toFixed(1), submitted: at(e.submittedAt) })}`);
     }
-    lines.push('  Individual prizes:');
-    for (const p of r.prizes) lines.push(`    ${PRIZE_VI[p.prize]} (${p.prize}): ${p.winner.name} [${unit(p.winner.unitId)}] #${p.winner.rank}`);
-    if (r.prizes.length === 0) lines.push('    (none: no ranked participant)');
-    lines.push('  Collective ranking:');
+    lines.push(`  ${tr('report.individualPrizes')}`);
+    for (const p of r.prizes) lines.push(`    ${tr('report.individualPrize', { prize: prize(p.prize), code: p.prize, name: p.winner.name, unit: unit(p.winner.unitId), rank: p.winner.rank })}`);
+    if (r.prizes.length === 0) lines.push(`    ${tr('report.noIndividualPrize')}`);
+    lines.push(`  ${tr('report.collectiveRanking')}`);
     for (const u of r.collective) {
-      const rate = u.participationRate === null ? 'size unknown' : `${(u.participationRate * 100).toFixed(1)}%`;
-      lines.push(`    ${u.rank}. ${u.name}: ${u.participants} participants, rate ${rate}, average ${u.averageScore.toFixed(2)}, correct ${u.correctAnswers}`);
+      const rate = u.participationRate === null ? tr('report.sizeUnknown') : `${(u.participationRate * 100).toFixed(1)}%`;
+      lines.push(`    ${tr('report.unit', { rank: u.rank, name: u.name, participants: u.participants, rate, average: u.averageScore.toFixed(2), correct: u.correctAnswers })}`);
     }
-    lines.push('  Collective prizes:');
-    for (const p of r.collectivePrizes) lines.push(`    ${PRIZE_VI[p.prize]} (${p.prize}): ${p.winner.name}`);
-    if (r.collectivePrizes.length === 0) lines.push('    (none)');
+    lines.push(`  ${tr('report.collectivePrizes')}`);
+    for (const p of r.collectivePrizes) lines.push(`    ${tr('report.collectivePrize', { prize: prize(p.prize), code: p.prize, name: p.winner.name })}`);
+    if (r.collectivePrizes.length === 0) lines.push(`    ${tr('report.noCollectivePrize')}`);
   }
   return lines.join('\n');
 }
 
-/** The results as an XLSX workbook: one ranking sheet and one unit sheet per round, and the prizes. */
-export async function resultsWorkbook(results: ContestResults): Promise<ExcelJS.Workbook> {
+/**
+ * The results as an XLSX workbook in `locale` (Vietnamese by default): one ranking sheet and one unit
+ * sheet per round, and the prizes. Submission times are `dd/MM/yyyy HH:mm:ss` in `timeZone`.
+ */
+export async function resultsWorkbook(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = QUIZ_TIME_ZONE): Promise<ExcelJS.Workbook> {
+  const { tr, at } = resolve(t, locale, timeZone);
+  const col = (key: string) => tr(`column.${key}`);
   const unit = unitNamer(results);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cds-quiz-bot';
-  const prizes = wb.addWorksheet('Giải thưởng');
+  const prizes = wb.addWorksheet(tr('sheet.prizes'));
   prizes.columns = [
-    { header: 'Vòng', key: 'round', width: 8 },
-    { header: 'Loại', key: 'type', width: 12 },
-    { header: 'Giải', key: 'prize', width: 20 },
-    { header: 'Hạng', key: 'rank', width: 8 },
-    { header: 'Tên', key: 'name', width: 30 },
-    { header: 'Đơn vị', key: 'unit', width: 30 },
+    { header: col('round'), key: 'round', width: 8 },
+    { header: col('kind'), key: 'type', width: 12 },
+    { header: col('prize'), key: 'prize', width: 20 },
+    { header: col('rank'), key: 'rank', width: 8 },
+    { header: col('name'), key: 'name', width: 30 },
+    { header: col('unit'), key: 'unit', width: 30 },
   ];
   for (const r of results.rounds) {
-    for (const p of r.prizes) prizes.addRow({ round: r.round, type: 'Cá nhân', prize: PRIZE_VI[p.prize], rank: p.winner.rank, name: p.winner.name, unit: unit(p.winner.unitId) });
-    for (const p of r.collectivePrizes) prizes.addRow({ round: r.round, type: 'Tập thể', prize: PRIZE_VI[p.prize], rank: p.winner.rank, name: p.winner.name, unit: p.winner.unitId });
-    const sheet = wb.addWorksheet(`Vòng ${r.round} cá nhân`);
+    for (const p of r.prizes) prizes.addRow({ round: r.round, type: tr('kind.individual'), prize: tr(`prize.${p.prize}`), rank: p.winner.rank, name: p.winner.name, unit: unit(p.winner.unitId) });
+    for (const p of r.collectivePrizes) prizes.addRow({ round: r.round, type: tr('kind.collective'), prize: tr(`prize.${p.prize}`), rank: p.winner.rank, name: p.winner.name, unit: p.winner.unitId });
+    const sheet = wb.addWorksheet(tr('sheet.individual', { round: r.round }));
     sheet.columns = [
-      { header: 'Hạng', key: 'rank', width: 8 },
-      { header: 'Tên', key: 'name', width: 30 },
-      { header: 'Đơn vị', key: 'unit', width: 24 },
-      { header: 'Số câu đúng', key: 'correct', width: 12 },
-      { header: 'Số câu', key: 'count', width: 8 },
-      { header: 'Dự đoán', key: 'prediction', width: 10 },
-      { header: 'Sai lệch dự đoán', key: 'distance', width: 16 },
-      { header: 'Thời gian (giây)', key: 'seconds', width: 16 },
-      { header: 'Nộp bài lúc (UTC)', key: 'submitted', width: 24 },
+      { header: col('rank'), key: 'rank', width: 8 },
+      { header: col('name'), key: 'name', width: 30 },
+      { header: col('unit'), key: 'unit', width: 24 },
+      { header: col('correct'), key: 'correct', width: 12 },
+      { header: col('count'), key: 'count', width: 8 },
+      { header: col('prediction'), key: 'prediction', width: 10 },
+      { header: col('distance'), key: 'distance', width: 16 },
+      { header: col('seconds'), key: 'seconds', width: 16 },
+      { header: col('submitted'), key: 'submitted', width: 24 },
     ];
     for (const e of r.ranking) {
       sheet.addRow({
@@ -73,18 +100,18 @@ export async function resultsWorkbook(results: ContestResults): Promise<ExcelJS.
         prediction: e.prediction ?? '',
         distance: e.predictionDistance ?? '',
         seconds: Math.round(e.timeTakenMs / 100) / 10,
-        submitted: e.submittedAt.toISOString(),
+        submitted: at(e.submittedAt),
       });
     }
-    const units = wb.addWorksheet(`Vòng ${r.round} tập thể`);
+    const units = wb.addWorksheet(tr('sheet.collective', { round: r.round }));
     units.columns = [
-      { header: 'Hạng', key: 'rank', width: 8 },
-      { header: 'Đơn vị', key: 'name', width: 36 },
-      { header: 'Người tham gia', key: 'participants', width: 16 },
-      { header: 'Số đoàn viên', key: 'size', width: 14 },
-      { header: 'Tỉ lệ tham gia', key: 'rate', width: 14 },
-      { header: 'Điểm trung bình', key: 'average', width: 16 },
-      { header: 'Tổng câu đúng', key: 'correct', width: 14 },
+      { header: col('rank'), key: 'rank', width: 8 },
+      { header: col('unit'), key: 'name', width: 36 },
+      { header: col('participants'), key: 'participants', width: 16 },
+      { header: col('size'), key: 'size', width: 14 },
+      { header: col('rate'), key: 'rate', width: 14 },
+      { header: col('average'), key: 'average', width: 16 },
+      { header: col('correctTotal'), key: 'correct', width: 14 },
     ];
     for (const u of r.collective) {
       units.addRow({
@@ -101,6 +128,7 @@ export async function resultsWorkbook(results: ContestResults): Promise<ExcelJS.
   return wb;
 }
 
-export async function writeResultsXlsx(results: ContestResults, file: string): Promise<void> {
-  await (await resultsWorkbook(results)).xlsx.writeFile(file);
+/** Writes {@link resultsWorkbook} to an .xlsx file. */
+export async function writeResultsXlsx(results: ContestResults, file: string, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = QUIZ_TIME_ZONE): Promise<void> {
+  await (await resultsWorkbook(results, t, locale, timeZone)).xlsx.writeFile(file);
 }

@@ -2,7 +2,7 @@ import { deserialize, serialize } from 'bson';
 import { Context, Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import * as UPDATE_OPERATOR_FUNCTIONS from 'mingo/operators/update';
 import { Query as BaseQuery } from 'mingo/query';
-import { getPathValues, valuesEqual } from './compare.js';
+import { getPathValues, typeRank, valuesEqual } from './compare.js';
 import { isIndexableScalar } from './keys.js';
 import type { Doc } from './indexes.js';
 import { CommandError } from './errors.js';
@@ -243,6 +243,7 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   const copy = cloneDoc(doc);
   if (Object.keys(modifier).length === 0) return copy;
   checkConflicts(modifier);
+  checkArithmeticTargets(doc, modifier);
   try {
     return updateKeepingLongs(copy, modifier, (target, mod) => {
       const condition = positionalCondition(mod, normalizeNumbers(options.filter));
@@ -257,6 +258,26 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
     });
   } catch (err) {
     throw asBadValue(err);
+  }
+}
+
+/** `$inc`/`$mul` on a field holding a non-number fails in MongoDB (mingo would skip it silently). */
+function checkArithmeticTargets(doc: Doc, modifier: Doc): void {
+  for (const op of ['$inc', '$mul'] as const) {
+    const fields = modifier[op];
+    if (!fields || typeof fields !== 'object') continue;
+    for (const [path, amount] of Object.entries(fields as Doc)) {
+      if (typeRank(amount) !== 3) {
+        throw new CommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(amount)}}`);
+      }
+      if (path.includes('$')) continue;
+      const parts = path.split('.');
+      let current: unknown = doc;
+      for (const part of parts) current = current && typeof current === 'object' ? (current as Doc)[part] : undefined;
+      if (current !== undefined && typeRank(current) !== 3) {
+        throw new CommandError('TypeMismatch', `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(String(doc._id))}} has the field '${parts[parts.length - 1]}' of non-numeric type ${current === null ? 'null' : Array.isArray(current) ? 'array' : typeof current}`);
+      }
+    }
   }
 }
 

@@ -2,8 +2,9 @@ import express, { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { principalOf, requireAdmin, requireBot, requirePrincipal, scopeBots, visibleBots, type Principal } from '../../admin/index.js';
-import { CHANNELS } from '../../domain/index.js';
+import { CHANNELS, type Locale } from '../../domain/index.js';
 import type { Models } from '../../db/models/index.js';
+import type { Translate } from '../../i18n/index.js';
 import type { Stats } from '../../stats/index.js';
 import { HttpError } from '../errors.js';
 import type { BroadcastsPort, ContestsPort, QuestionImporter } from './ports.js';
@@ -11,7 +12,7 @@ import { ApiRegistry } from './registry.js';
 import { sendTable, type ExportTable } from './tables.js';
 
 export type { BroadcastsPort, ContestsPort, QuestionImporter } from './ports.js';
-export { toCsv, toXlsx, type ExportTable } from './tables.js';
+export { formatExportDate, toCsv, toXlsx, type ExportTable } from './tables.js';
 
 export interface BroadcastsWiring {
   readonly service: BroadcastsPort;
@@ -28,6 +29,11 @@ export interface ApiDeps {
   readonly broadcasts?: BroadcastsWiring | undefined;
   readonly contests?: ContestsPort | undefined;
   readonly importQuestions?: QuestionImporter | undefined;
+  /**
+   * The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`).
+   * Without it (benchmarks) the headers are the raw field names.
+   */
+  readonly t?: Translate | undefined;
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-10').refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
@@ -317,7 +323,11 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.add({ method: 'get', path: '/contests/:id/prizes', tag: 'contests', summary: 'Prize winners of a contest round', params: idParam, handler: async ({ params }, req) => contestOf(req, params.id, 'prizes') });
 
   // ---- exports ----
-  const exportQuery = rangeQuery.and(z.object({ format, unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }));
+  const lang = z.enum(['vi', 'en']).default('vi').describe('language of the column headers: vi (default) or en; dates are dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh');
+  const exportQuery = rangeQuery.and(z.object({ format, lang, unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }));
+  /** Header labels of the fields, in the requested language; an unknown field keeps its name. */
+  const labels = (fields: readonly string[], locale: Locale) =>
+    deps.t ? fields.map((f) => deps.t!(locale, `admin:export.columns.${f}`, { defaultValue: f })) : [...fields];
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
   const datasets: Record<string, (p: Principal, q: z.output<typeof exportQuery>, req: express.Request) => Promise<ExportTable>> = {
     participants: async (p, q) => {
@@ -368,12 +378,13 @@ export function createApiRouter(deps: ApiDeps): Router {
       if (params.dataset === 'contest-results') {
         if (!query.contestId) throw new HttpError(400, 'Invalid query: contestId required', 'validation_failed', { fields: [{ field: 'contestId', message: 'required' }] });
         const r = await contestOf(req, query.contestId, 'results');
-        const headers = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
-        table = { name: 'contest-results', headers, rows: r.rows.map((row) => headers.map((h) => row[h] as never)) };
+        const fields = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
+        table = { name: 'contest-results', headers: fields, rows: r.rows.map((row) => fields.map((h) => row[h] as never)) };
       } else {
         table = await datasets[params.dataset]!(p, query, req);
       }
-      await sendTable(res, table, query.format, `${params.dataset}-${query.bot ?? 'all'}-${today()}`);
+      table = { ...table, headers: labels(table.headers, query.lang) };
+      await sendTable(res, table, query.format, `${params.dataset}-${query.bot ?? 'all'}-${today()}`, deps.timeZone);
       return undefined;
     },
   });

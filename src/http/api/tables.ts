@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
+import { DateTime } from 'luxon';
+import { QUIZ_TIME_ZONE } from '../../quiz/index.js';
 
 export type Cell = string | number | boolean | null | undefined | Date;
 
@@ -11,37 +13,61 @@ export interface ExportTable {
   readonly rows: ReadonlyArray<readonly Cell[]>;
 }
 
-const csvCell = (c: Cell): string | number => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : typeof c === 'boolean' ? (c ? 'true' : 'false') : c);
+/** How exported instants read, in CSV text and as the XLSX number format (same layout). */
+const DATE_FORMAT = 'dd/MM/yyyy HH:mm';
+const XLSX_DATE_FORMAT = 'dd/mm/yyyy hh:mm';
 
-/** CSV with a UTF-8 BOM, so Excel opens Vietnamese text correctly. */
-export function toCsv(t: ExportTable): string {
-  return '\ufeff' + stringify([[...t.headers], ...t.rows.map((r) => r.map(csvCell))]);
+/** `dd/MM/yyyy HH:mm` of an instant in Asia/Ho_Chi_Minh (or another zone): stored in UTC, shown in Vietnam. */
+export function formatExportDate(at: Date, zone: string = QUIZ_TIME_ZONE): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat(DATE_FORMAT);
 }
 
-export async function toXlsx(t: ExportTable): Promise<Buffer> {
+/**
+ * Excel dates carry no time zone: a cell shows the date's UTC fields. So the instant becomes the
+ * Date whose UTC fields are its wall-clock time in `zone`, and stays a sortable date in the sheet.
+ */
+function wallClock(at: Date, zone: string): Date {
+  return DateTime.fromJSDate(at, { zone }).setZone('UTC', { keepLocalTime: true }).toJSDate();
+}
+
+const csvCell = (c: Cell, zone: string): string | number =>
+  c === null || c === undefined ? '' : c instanceof Date ? formatExportDate(c, zone) : typeof c === 'boolean' ? (c ? 'true' : 'false') : c;
+
+/** CSV with a UTF-8 BOM, so Excel opens Vietnamese text correctly; dates `dd/MM/yyyy HH:mm` in `zone`. */
+export function toCsv(t: ExportTable, zone: string = QUIZ_TIME_ZONE): string {
+  return '\ufeff' + stringify([[...t.headers], ...t.rows.map((r) => r.map((c) => csvCell(c, zone)))]);
+}
+
+/** One-sheet workbook; Date cells are real dates shown `dd/MM/yyyy HH:mm` in `zone`. */
+export async function toXlsx(t: ExportTable, zone: string = QUIZ_TIME_ZONE): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cds-quiz-bot';
   const ws = wb.addWorksheet(t.name.slice(0, 31));
   ws.addRow([...t.headers]).font = { bold: true };
-  for (const r of t.rows) ws.addRow(r.map((c) => (c === undefined ? null : c)));
+  for (const r of t.rows) {
+    const row = ws.addRow(r.map((c) => (c === undefined ? null : c instanceof Date ? wallClock(c, zone) : c)));
+    r.forEach((c, i) => {
+      if (c instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATE_FORMAT;
+    });
+  }
   ws.columns.forEach((col, i) => {
-    const widest = Math.max(String(t.headers[i] ?? '').length, ...t.rows.slice(0, 200).map((r) => String(r[i] ?? '').length));
+    const widest = Math.max(String(t.headers[i] ?? '').length, ...t.rows.slice(0, 200).map((r) => (r[i] instanceof Date ? DATE_FORMAT.length : String(r[i] ?? '').length)));
     col.width = Math.min(60, Math.max(8, widest + 2));
   });
   ws.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** Sends a table as a download. */
-export async function sendTable(res: Response, t: ExportTable, format: 'csv' | 'xlsx', fileBase: string): Promise<void> {
+/** Sends a table as a download, dates shown in `zone`. */
+export async function sendTable(res: Response, t: ExportTable, format: 'csv' | 'xlsx', fileBase: string, zone: string = QUIZ_TIME_ZONE): Promise<void> {
   const safe = fileBase.replace(/[^A-Za-z0-9_.-]+/g, '-');
   if (format === 'csv') {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${safe}.csv"`);
-    res.send(toCsv(t));
+    res.send(toCsv(t, zone));
   } else {
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="${safe}.xlsx"`);
-    res.send(await toXlsx(t));
+    res.send(await toXlsx(t, zone));
   }
 }

@@ -4,6 +4,7 @@ import { createExpressMiddleware } from 'agendash';
 import { createAdminService } from '../../admin/index.js';
 import type { Config } from '../../config/index.js';
 import type { Database } from '../../db/connection.js';
+import type { Translate } from '../../i18n/index.js';
 import type { Logger } from '../../log/index.js';
 import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema } from '../../outreach/index.js';
 import { createStats, type Stats } from '../../stats/index.js';
@@ -49,7 +50,7 @@ function printFirstAdmin(email: string, password: string): void {
  * The admin side of the runtime: statistics (listener + periodic catch-up), the first admin user,
  * `/admin` pages with Agendash, `/simulator` and the REST API `/api/v1`.
  */
-export async function startAdminSide(deps: { config: Config; logger: Logger; db: Database; agenda?: Agenda }): Promise<AdminSide> {
+export async function startAdminSide(deps: { config: Config; logger: Logger; db: Database; agenda?: Agenda; t: Translate }): Promise<AdminSide> {
   const { config, logger, db } = deps;
   const ports: AdminPorts = {};
   const stats = createStats(db.models, { timeZone: config.timeZone, logger });
@@ -83,6 +84,7 @@ export async function startAdminSide(deps: { config: Config; logger: Logger; db:
     broadcasts: { service: lateBroadcasts, inputSchema: broadcastInputSchema, patchSchema: broadcastPatchSchema, listFilterSchema: broadcastListFilterSchema },
     contests: lateContests,
     importQuestions: (file) => need(ports.importQuestions, 'Question import')(file),
+    t: deps.t,
   });
   const simulatorApi: RequestHandler = (req, res, next) => {
     if (!ports.simulatorApi) return next(new HttpError(503, 'The web channel is not running', 'unavailable'));

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { writeResultsXlsx } from '../../../src/conversation/index.js';
+import { createI18n } from '../../../src/i18n/index.js';
 import { pickDaily } from '../../../src/quiz/index.js';
 import { bot, conversationRig, event, questions, seedQuestions, type Rig } from './fixtures.js';
 
@@ -143,11 +144,19 @@ describe('the conversation service on the database', () => {
     expect(round.collective.map((u) => u.unitId)).toEqual(['thpt-1', 'so-yte']);
 
     const file = path.join(os.tmpdir(), `results-${process.pid}.xlsx`);
-    await writeResultsXlsx(results, file);
+    const { t } = await createI18n('content');
+    await writeResultsXlsx(results, file, t);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     expect(wb.getWorksheet('Vòng 1 cá nhân')!.getRow(2).getCell(2).value).toBe('Lan');
     expect(wb.getWorksheet('Giải thưởng')!.getRow(2).getCell(3).value).toBe('Giải nhất');
+    // Submitted at plus(62) = 02:02 UTC = 09:02 in Vietnam.
+    expect(wb.getWorksheet('Vòng 1 cá nhân')!.getRow(2).getCell(9).value).toBe('10/06/2023 09:02:00');
+    await writeResultsXlsx(results, file, t, 'en');
+    const en = new ExcelJS.Workbook();
+    await en.xlsx.readFile(file);
+    expect(en.getWorksheet('Round 1 individual')!.getRow(2).getCell(2).value).toBe('Lan');
+    expect(en.getWorksheet('Prizes')!.getRow(2).getCell(3).value).toBe('First prize');
     fs.rmSync(file);
   });
 

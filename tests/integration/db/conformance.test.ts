@@ -114,6 +114,9 @@ describe('CRUD through the driver', () => {
 
     const err = await serverError(c.updateOne({ _id: 1 }, { $set: { _id: 2 } }));
     expect(err.code).toBe(66);
+    const notNumber = await serverError(c.updateOne({ email: 'u@x.vn' }, { $inc: { email: 1 } } as never));
+    expect(notNumber.code).toBe(14);
+    expect(notNumber.message).toMatch(/Cannot apply \$inc to a value of non-numeric type/);
     const bad = await serverError(c.updateOne({ _id: 1 }, { $frobnicate: { a: 1 } } as never));
     expect(bad.message).toContain('$frobnicate');
   });
