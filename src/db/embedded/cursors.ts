@@ -5,6 +5,7 @@ import type { Doc } from './indexes.js';
 
 /** The most a reply batch carries, under MongoDB's 16 MiB document limit with room for the envelope. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
+/** MongoDB's default first batch for find and aggregate. */
 export const DEFAULT_FIRST_BATCH = 101;
 
 interface OpenCursor {

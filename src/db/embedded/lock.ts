@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The lock file in the data directory, named as mongod names its own. */
 export const LOCK_FILE = 'mongod.lock';
 
 /** Whether a process with this pid is alive (EPERM means alive but not ours). */

@@ -19,6 +19,7 @@ export type ChangeRecord =
 
 export type ChangeListener = (record: ChangeRecord) => void;
 
+/** The `_id_` index every collection has (implicit: `docs` is keyed by `_id`). */
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 /** A collection: documents in natural (insertion) order keyed by their `_id`, plus secondary indexes. */

@@ -5,12 +5,14 @@ import { deserialize, serialize, type Document } from 'bson';
  * hello, and OP_MSG for everything else.
  * https://github.com/mongodb/specs/blob/master/source/message/OP_MSG.md
  */
+/** Opcodes (the legacy OP_QUERY/OP_REPLY pair answers only the first handshake). */
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
 export const OP_COMPRESSED = 2012;
 export const OP_MSG = 2013;
 
 const FLAG_CHECKSUM_PRESENT = 1 << 0;
+/** OP_MSG flag: the sender expects no reply (unacknowledged writes). */
 export const FLAG_MORE_TO_COME = 1 << 1;
 
 /** Options under which every document is decoded: Long keeps its type, the rest becomes JS values. */

@@ -91,13 +91,41 @@ describe('admin REST API', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
     const ws = wb.worksheets[0]!;
-    expect(ws.getRow(1).getCell(1).value).toBe('questionId');
+    expect(ws.getRow(1).getCell(1).value).toBe('Mã câu hỏi');
     expect(ws.rowCount).toBe(4);
     const c = await get('/api/v1/exports/series?format=csv&from=2026-10-10&to=2026-10-11', adminToken);
     expect(c.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await c.arrayBuffer());
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(bytes.subarray(3).toString('utf8').trim().split('\n')).toEqual(['day,participants,joined,answers,correct', '2026-10-10,2,0,3,2', '2026-10-11,0,0,0,0']);
+    expect(bytes.subarray(3).toString('utf8').trim().split('\n')).toEqual(['Ngày,Người tham gia,Đăng ký mới,Lượt trả lời,Số câu đúng', '2026-10-10,2,0,3,2', '2026-10-11,0,0,0,0']);
+  });
+
+  it('export headers are Vietnamese by default and English with lang=en; an unknown lang is refused', async () => {
+    const en = await get('/api/v1/exports/series?format=csv&lang=en&from=2026-10-10&to=2026-10-10', adminToken);
+    expect(Buffer.from(await en.arrayBuffer()).subarray(3).toString('utf8').trim().split('\n')).toEqual(['Day,Participants,New participants,Answers,Correct', '2026-10-10,2,0,3,2']);
+    const x = await get('/api/v1/exports/leaderboard?format=xlsx&lang=en', adminToken);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
+    expect(wb.worksheets[0]!.getRow(1).values).toEqual([undefined, 'Rank', 'Name', 'Bot', 'Channel', 'Unit id', 'Correct', 'Answered', 'Best streak']);
+    expect((await get('/api/v1/exports/series?lang=fr', adminToken)).status).toBe(400);
+  });
+
+  it('exported dates are shown dd/MM/yyyy HH:mm in Vietnam time, in CSV and XLSX', async () => {
+    // 17:05 UTC on 14 September is 00:05 on 15 September in Vietnam.
+    await db.models.Participant.updateOne({ userId: 'web-ccc3' }, { $set: { lastInboundAt: new Date('2026-09-14T17:05:00Z') } });
+    const csv = await get('/api/v1/exports/participants?format=csv&bot=other', adminToken);
+    const [header, row] = Buffer.from(await csv.arrayBuffer()).subarray(3).toString('utf8').trim().split('\n');
+    expect(header!.split(',').at(-1)).toBe('Nhắn tin gần nhất');
+    expect(row!.split(',').at(-1)).toBe('15/09/2026 00:05');
+    const x = await get('/api/v1/exports/participants?format=xlsx&bot=other&lang=en', adminToken);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(13).value).toBe('Last message at');
+    const cell = ws.getRow(2).getCell(13);
+    expect(cell.numFmt).toBe('dd/mm/yyyy hh:mm');
+    // Excel dates have no zone: the cell holds the Vietnam wall-clock time.
+    expect((cell.value as Date).toISOString()).toBe('2026-09-15T00:05:00.000Z');
   });
 
   it('publishes an OpenAPI 3.1 document describing every route', async () => {
@@ -107,7 +135,9 @@ describe('admin REST API', () => {
       expect(doc.paths[p], p).toBeDefined();
     }
     const params = (doc.paths['/exports/{dataset}']!.get as { parameters: Array<{ name: string; in: string }> }).parameters.map((x) => `${x.in}:${x.name}`);
-    expect(params).toEqual(expect.arrayContaining(['path:dataset', 'query:format', 'query:bot', 'query:from', 'query:contestId']));
+    expect(params).toEqual(expect.arrayContaining(['path:dataset', 'query:format', 'query:lang', 'query:bot', 'query:from', 'query:contestId']));
+    const lang = (doc.paths['/exports/{dataset}']!.get as { parameters: Array<{ name: string; schema: { enum?: string[]; default?: string } }> }).parameters.find((x) => x.name === 'lang')!;
+    expect(lang.schema).toMatchObject({ enum: ['vi', 'en'], default: 'vi' });
   });
 
   it('a logged-in page session must send the CSRF token to write, and may read without it', async () => {

@@ -24,6 +24,7 @@ export function create(cmd: Document, db: string, ctx: CommandContext): Document
   return { ok: 1 };
 }
 
+/** `drop`: succeeds on a missing collection, as MongoDB 7 does. */
 export function drop(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'drop');
   const coll = ctx.storage.getCollection(db, name);
@@ -33,6 +34,7 @@ export function drop(cmd: Document, db: string, ctx: CommandContext): Document {
   return { nIndexesWas, ns: `${db}.${name}`, ok: 1 };
 }
 
+/** `createIndexes`: same name and key is a no-op; a different key or options under one name is refused. */
 export function createIndexes(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'createIndexes');
   const specs = cmd.indexes as IndexSpec[] | undefined;
@@ -76,6 +78,7 @@ export function createIndexes(cmd: Document, db: string, ctx: CommandContext): D
   return reply;
 }
 
+/** `listIndexes`: `_id_` first; NamespaceNotFound (26) for a missing collection. */
 export function listIndexes(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'listIndexes');
   const coll = ctx.storage.getCollection(db, name);
@@ -85,6 +88,7 @@ export function listIndexes(cmd: Document, db: string, ctx: CommandContext): Doc
   return cursorReply(ns, id, batch, true);
 }
 
+/** `dropIndexes`: by name, key pattern, list of names or '*'; `_id_` cannot be dropped. */
 export function dropIndexes(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'dropIndexes');
   const coll = ctx.storage.getCollection(db, name);
@@ -112,6 +116,7 @@ export function dropIndexes(cmd: Document, db: string, ctx: CommandContext): Doc
   return { nIndexesWas, ok: 1 };
 }
 
+/** `listCollections` with `filter` and `nameOnly`, as a cursor. */
 export function listCollections(cmd: Document, db: string, ctx: CommandContext): Document {
   const colls = ctx.storage.databases.get(db) ?? new Map<string, Collection>();
   const nameOnly = cmd.nameOnly === true;
@@ -127,6 +132,7 @@ export function listCollections(cmd: Document, db: string, ctx: CommandContext):
 }
 
 
+/** `listDatabases` with `filter` and `nameOnly`; sizes are approximate. */
 export function listDatabases(cmd: Document, _db: string, ctx: CommandContext): Document {
   const databases: Doc[] = [];
   let totalSize = 0;

@@ -10,6 +10,7 @@ import type { Collection, Storage } from '../storage.js';
 
 /** What the server reports about itself; the driver supports wire versions 9..29. */
 export const SERVER_VERSION = '7.0.0';
+/** Limits announced in hello, as MongoDB's. */
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export const MAX_MESSAGE_SIZE = 48_000_000;
 export const MAX_WRITE_BATCH_SIZE = 100_000;
@@ -26,6 +27,7 @@ export type Handler = (cmd: Document, db: string, ctx: CommandContext) => Docume
 /** Fields that open or continue a transaction, which a standalone server refuses. */
 export const TRANSACTION_FIELDS = ['startTransaction', 'autocommit', 'txnNumber'];
 
+/** The error a standalone server gives any transaction (code 20). */
 export function transactionsRefused(): CommandError {
   return new CommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
 }
@@ -49,6 +51,7 @@ export function helloReply(ctx: Pick<CommandContext, 'connectionId'>): Document 
   };
 }
 
+/** The collection a command names in `field`; MongoDB's InvalidNamespace when missing. */
 export function collectionName(cmd: Document, name: string): string {
   const value = cmd[name];
   if (typeof value !== 'string' || value.length === 0) {
@@ -57,6 +60,7 @@ export function collectionName(cmd: Document, name: string): string {
   return value;
 }
 
+/** An optional sub-document argument; TypeMismatch when it is not one. */
 export function asDoc(value: unknown, field: string): Doc | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -65,6 +69,7 @@ export function asDoc(value: unknown, field: string): Doc | undefined {
   return value as Doc;
 }
 
+/** A numeric argument of any BSON number type, or the fallback when absent. */
 export function num(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'number') return value;
@@ -77,6 +82,7 @@ export function optionalBatchSize(value: unknown): number | null {
   return value === undefined || value === null ? null : Math.max(0, num(value, 0));
 }
 
+/** The `{cursor: {firstBatch|nextBatch, id, ns}, ok: 1}` reply shape. */
 export function cursorReply(ns: string, id: Long, batch: Doc[], first: boolean): Document {
   return { cursor: first ? { firstBatch: batch, id, ns } : { nextBatch: batch, id, ns }, ok: 1 };
 }
@@ -111,6 +117,7 @@ export function withId(doc: Doc): Doc {
   return { _id, ...rest };
 }
 
+/** An insert/update/delete reply: `n`, extra counters and `writeErrors` when there are any. */
 export function writeErrorsReply(n: number, writeErrors: Document[], extra: Document = {}): Document {
   const reply: Document = { n, ...extra };
   if (writeErrors.length) reply.writeErrors = writeErrors;
@@ -118,6 +125,7 @@ export function writeErrorsReply(n: number, writeErrors: Document[], extra: Docu
   return reply;
 }
 
+/** MongoDB's refusals for `_id` values that cannot be stored. */
 export function validateForInsert(doc: Doc): Doc {
   if (Array.isArray(doc._id)) throw new CommandError('BadValue', "can't use an array for _id");
   if (doc._id instanceof RegExp) throw new CommandError('BadValue', "can't use a regex for _id");

@@ -29,6 +29,7 @@ export function find(cmd: Document, db: string, ctx: CommandContext): Document {
   return cursorReply(ns, id, batch, true);
 }
 
+/** `getMore`: the next batch of an open cursor; CursorNotFound (43) when it is gone. */
 export function getMore(cmd: Document, db: string, ctx: CommandContext): Document {
   const id = cmd.getMore as Long;
   const name = collectionName(cmd, 'collection');
@@ -37,12 +38,14 @@ export function getMore(cmd: Document, db: string, ctx: CommandContext): Documen
   return cursorReply(ns, next, batch, false);
 }
 
+/** `killCursors`: closes cursors, reporting which existed. */
 export function killCursors(cmd: Document, _db: string, ctx: CommandContext): Document {
   const ids = ((cmd.cursors as unknown[]) ?? []).map((id) => (Long.isLong(id) ? id : Long.fromNumber(num(id, 0))));
   const { killed, notFound } = ctx.cursors.kill(ids);
   return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
 }
 
+/** `aggregate`: a leading `$match` uses indexes; the rest runs on copies when it may modify documents. */
 export function aggregate(cmd: Document, db: string, ctx: CommandContext): Document {
   const pipeline = validatePipeline(cmd.pipeline);
   const collName = typeof cmd.aggregate === 'string' ? cmd.aggregate : null;
@@ -72,6 +75,7 @@ export function aggregate(cmd: Document, db: string, ctx: CommandContext): Docum
   return cursorReply(ns, id, batch, true);
 }
 
+/** `count` (what estimatedDocumentCount and legacy counts send). */
 export function count(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'count');
   const coll = ctx.storage.getCollection(db, name);
@@ -86,6 +90,7 @@ export function count(cmd: Document, db: string, ctx: CommandContext): Document 
   return { n: matchDocuments(coll, query, { skip, limit }).length, ok: 1 };
 }
 
+/** `distinct`: values of a path, arrays flattened, in BSON order. */
 export function distinct(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'distinct');
   const key = cmd.key;

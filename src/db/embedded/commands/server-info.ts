@@ -17,6 +17,7 @@ export function collStats(cmd: Document, db: string, ctx: CommandContext): Docum
   };
 }
 
+/** `dbStats`: counts are exact, sizes approximate. */
 export function dbStats(_cmd: Document, db: string, ctx: CommandContext): Document {
   const colls = ctx.storage.databases.get(db) ?? new Map<string, Collection>();
   let objects = 0;
@@ -30,6 +31,7 @@ export function dbStats(_cmd: Document, db: string, ctx: CommandContext): Docume
   return { db, collections: colls.size, views: 0, objects, avgObjSize: objects ? dataSize / objects : 0, dataSize, storageSize: dataSize, indexes, indexSize: 0, ok: 1 };
 }
 
+/** `serverStatus`: the few sections tools read. */
 export function serverStatus(_cmd: Document, _db: string, ctx: CommandContext): Document {
   return {
     host: '127.0.0.1', version: SERVER_VERSION, process: 'embedded', pid: Long.fromNumber(process.pid),
@@ -38,6 +40,7 @@ export function serverStatus(_cmd: Document, _db: string, ctx: CommandContext): 
   };
 }
 
+/** `buildInfo`: presents MongoDB 7.0. */
 export function buildInfo(): Document {
   return {
     version: SERVER_VERSION, gitVersion: 'embedded', versionArray: [7, 0, 0, 0], bits: 64, debug: false,
@@ -45,6 +48,7 @@ export function buildInfo(): Document {
   };
 }
 
+/** `getParameter`: the parameters drivers and tools ask for. */
 export function getParameter(cmd: Document): Document {
   const reply: Document = {};
   const known: Document = { featureCompatibilityVersion: { version: '7.0' }, authenticationMechanisms: [], requireApiVersion: false };

@@ -93,6 +93,7 @@ function pickId(filter: Doc): Doc {
   return { _id: id };
 }
 
+/** `update`: each statement in order; an ordered batch stops at the first error. */
 export function update(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'update');
   const updates = cmd.updates as UpdateSpec[] | undefined;
@@ -124,6 +125,7 @@ export function update(cmd: Document, db: string, ctx: CommandContext): Document
   return writeErrorsReply(n, writeErrors, extra);
 }
 
+/** `delete`: `limit: 1` removes the first match, `limit: 0` every match. */
 export function remove(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = collectionName(cmd, 'delete');
   const deletes = cmd.deletes as Array<{ q: Doc; limit: number }> | undefined;
@@ -147,6 +149,7 @@ export function remove(cmd: Document, db: string, ctx: CommandContext): Document
   return writeErrorsReply(n, writeErrors);
 }
 
+/** `findAndModify`: update or remove one document (sorted), returning it before or after. */
 export function findAndModify(cmd: Document, db: string, ctx: CommandContext): Document {
   const name = typeof cmd.findAndModify === 'string' ? cmd.findAndModify : collectionName(cmd, 'findandmodify');
   const query = asDoc(cmd.query, 'query') ?? {};
