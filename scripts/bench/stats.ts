@@ -15,6 +15,7 @@ import { startEmbeddedServer } from '../../src/db/embedded/index.js';
 import { createModels } from '../../src/db/models/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createApiRouter } from '../../src/http/api/index.js';
+import { createI18n } from '../../src/i18n/index.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createAdminWeb } from '../../src/http/pages/index.js';
 import { listen } from '../../src/http/server.js';
@@ -48,7 +49,7 @@ const routes = createAdminWeb({
   loginMaxPer15Min: 10,
   simulatorEnabled: false,
   bots: () => BOTS,
-  apiRouter: createApiRouter({ models, stats, timeZone: config.timeZone }),
+  apiRouter: createApiRouter({ models, stats, timeZone: config.timeZone, t: (await createI18n(config.paths.content)).t }),
 });
 const app = createApp({ config, logger, metrics: createMetrics(), readiness: [], routes });
 const http = await listen(app, '127.0.0.1', 0);

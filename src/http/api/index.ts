@@ -29,11 +29,8 @@ export interface ApiDeps {
   readonly broadcasts?: BroadcastsWiring | undefined;
   readonly contests?: ContestsPort | undefined;
   readonly importQuestions?: QuestionImporter | undefined;
-  /**
-   * The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`).
-   * Without it (benchmarks) the headers are the raw field names.
-   */
-  readonly t?: Translate | undefined;
+  /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`). */
+  readonly t: Translate;
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-10').refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
@@ -327,7 +324,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   const exportQuery = rangeQuery.and(z.object({ format, lang, unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }));
   /** Header labels of the fields, in the requested language; an unknown field keeps its name. */
   const labels = (fields: readonly string[], locale: Locale) =>
-    deps.t ? fields.map((f) => deps.t!(locale, `admin:export.columns.${f}`, { defaultValue: f })) : [...fields];
+    fields.map((f) => deps.t(locale, `admin:export.columns.${f}`, { defaultValue: f }));
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
   const datasets: Record<string, (p: Principal, q: z.output<typeof exportQuery>, req: express.Request) => Promise<ExportTable>> = {
     participants: async (p, q) => {

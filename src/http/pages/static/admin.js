@@ -198,7 +198,7 @@ async function showContest() {
     api(`/api/v1/contests/${encodeURIComponent(id)}/results`),
     api(`/api/v1/contests/${encodeURIComponent(id)}/prizes`).catch(() => ({ rows: [] })),
   ]);
-  const link = (format) => el('a', { href: `/api/v1/exports/contest-results?${new URLSearchParams({ contestId: id, format })}`, download: '' }, format.toUpperCase());
+  const link = (format) => el('a', { href: `/api/v1/exports/contest-results?${new URLSearchParams({ contestId: id, format, lang: document.documentElement.lang })}`, download: '' }, format.toUpperCase());
   $('contest-message').replaceChildren(el('p', {}, `${t('export.heading')}: `, link('csv'), ' ', link('xlsx')));
   $('contest-table').replaceChildren(
     el('caption', {}, t('contest.results')),
@@ -213,8 +213,8 @@ function renderExports() {
   $('export-links').replaceChildren(
     ...datasets.map((d) =>
       el('p', {}, el('strong', {}, t(`export.${d}`)), ' ',
-        el('a', { href: `/api/v1/exports/${d}?${query({ format: 'csv' })}`, download: '' }, 'CSV'),
-        el('a', { href: `/api/v1/exports/${d}?${query({ format: 'xlsx' })}`, download: '', class: `export-${d}-xlsx` }, 'XLSX')),
+        el('a', { href: `/api/v1/exports/${d}?${query({ format: 'csv', lang: document.documentElement.lang })}`, download: '' }, 'CSV'),
+        el('a', { href: `/api/v1/exports/${d}?${query({ format: 'xlsx', lang: document.documentElement.lang })}`, download: '', class: `export-${d}-xlsx` }, 'XLSX')),
     ),
   );
 }
