@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,8 +6,8 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportDatabase, importDatabase } from '../../../src/db/transfer.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
+import { spawnTs } from '../../helpers/process.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const opened: TestDb[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -71,12 +70,12 @@ describe('db export / import', () => {
 
 describe('db serve', () => {
   it('runs the embedded server alone and prints a URI a driver can use', async () => {
-    const proc = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', 'db', 'serve', '--port', '0', '--path', ':memory:'], {
-      cwd: root,
+    const proc = spawnTs('src/cli.ts', ['db', 'serve', '--port', '0', '--path', ':memory:'], {
       env: { ...process.env, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    proc.stdout.on('data', (d) => (out += String(d)));
+    proc.stdout!.on('data', (d) => (out += String(d)));
     const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
     const deadline = Date.now() + 30_000;
     while (!/mongodb:\/\/\S+/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

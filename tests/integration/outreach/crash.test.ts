@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePlatform } from '../../../scripts/fake-platform.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
+import { spawnTs } from '../../helpers/process.js';
 import { makeOutreach, recordingSend } from './harness.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const PARTICIPANTS = 5000;
 /** Batch jobs a worker runs at once (fanout-worker.ts): each has at most one message in flight. */
 const IN_FLIGHT_PER_CRASH = 4;
@@ -29,8 +28,8 @@ afterAll(async () => {
 });
 
 function startWorker(): ChildProcess {
-  const child = spawn(tsx, [path.join(import.meta.dirname, 'fanout-worker.ts')], {
-    cwd: root,
+  // One node process, so the SIGKILL below really kills the worker (the tsx CLI would run it in a grandchild).
+  const child = spawnTs(path.join(import.meta.dirname, 'fanout-worker.ts'), [], {
     env: { ...process.env, WORKER_MONGO_URI: db.uri, WORKER_DB: db.name, WORKER_FAKE_URL: fake.url, WORKER_PAGE_TOKEN: PAGE_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +7,8 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../../src/runtime.js';
 import { openTestDb } from '../../helpers/db.js';
+import { projectRoot, spawnTs, tsCommand } from '../../helpers/process.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 interface Child {
   proc: ChildProcessWithoutNullStreams;
@@ -25,10 +24,10 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /** Runs `npm start`'s entry point as a real process, with only the variables given (no MONGODB_URI). */
 function startServer(env: Record<string, string>): Child {
-  const proc = spawn(tsx, ['src/main.ts'], {
-    cwd: root,
+  const proc = spawnTs('src/main.ts', [], {
     env: { ...childEnv(), LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
-  });
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcessWithoutNullStreams;
   let out = '';
   proc.stdout.on('data', (d) => (out += String(d)));
   proc.stderr.on('data', (d) => (out += String(d)));
@@ -80,8 +79,8 @@ describe('npm start', () => {
 
       // A CLI command on the same data directory joins the running server instead of failing on its lock.
       const exportDir = path.join(dataDir, 'export');
-      const cli = spawnSync(tsx, ['src/cli.ts', 'db', 'export', exportDir], {
-        cwd: root,
+      const cli = spawnSync(...tsCommand('src/cli.ts', ['db', 'export', exportDir]), {
+        cwd: projectRoot,
         env: { ...childEnv(), EMBEDDED_DB_PATH: dataDir, LOG_LEVEL: 'warn' },
         encoding: 'utf8',
       });
