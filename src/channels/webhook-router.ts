@@ -19,6 +19,15 @@ export interface WebhookRouterDeps {
 }
 
 const MAX_BODY = '1mb';
+const RECEIVED = Buffer.from('EVENT_RECEIVED');
+
+/**
+ * The 200 the platforms wait for. Written directly: `res.send` would hash the body for an ETag
+ * and look up its content type on every webhook, for an answer no platform caches.
+ */
+function acknowledge(res: Response): void {
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': RECEIVED.length }).end(RECEIVED);
+}
 
 /**
  * `POST /messenger/:botId`, `GET /messenger/:botId` (Meta's handshake) and `POST /zalo/:botId`.
@@ -58,12 +67,12 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     const events = channel.webhook!.normalize(botId, body);
     if (events.length === 0) {
       deps.metrics.webhook(platform, 'ignored');
-      res.status(200).send('EVENT_RECEIVED');
+      acknowledge(res);
       return;
     }
     const { stored } = await deps.inbox.ingest(events);
     deps.metrics.webhook(platform, stored > 0 ? 'stored' : 'duplicate');
-    res.status(200).send('EVENT_RECEIVED');
+    acknowledge(res);
     if (stored > 0) deps.onStored();
   };
 

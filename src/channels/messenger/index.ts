@@ -29,11 +29,19 @@ export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<strin
       apiVersion: deps.config.platforms.messengerApiVersion,
       timeoutMs: deps.config.http.timeoutMs,
     });
+  // Config is immutable once loaded, so a bot's secrets are looked up once per bot object (every
+  // webhook asks twice); keyed by the object, so a reloaded bot is looked up afresh.
+  const known = new WeakMap<BotConfig, { appSecret: string; pageToken: string; verifyToken: string } | null>();
   const secrets = (botId: string) => {
     const bot = deps.bots.get(botId);
     if (!bot) return null;
-    const s = readSecrets(deps.config, bot, 'messenger');
-    return s.APP_SECRET && s.PAGE_TOKEN && s.VERIFY_TOKEN ? { appSecret: s.APP_SECRET, pageToken: s.PAGE_TOKEN, verifyToken: s.VERIFY_TOKEN } : null;
+    let found = known.get(bot);
+    if (found === undefined) {
+      const s = readSecrets(deps.config, bot, 'messenger');
+      found = s.APP_SECRET && s.PAGE_TOKEN && s.VERIFY_TOKEN ? { appSecret: s.APP_SECRET, pageToken: s.PAGE_TOKEN, verifyToken: s.VERIFY_TOKEN } : null;
+      known.set(bot, found);
+    }
+    return found;
   };
   return {
     name: 'messenger',

@@ -38,9 +38,15 @@ export class Index {
   readonly unique: boolean;
   readonly sparse: boolean;
   private readonly partial: Query | null;
-  /** Index key → ids (doc key strings) of documents with that key. */
+  /**
+   * Whether full keys are kept in `entries`: a unique index checks them and a single-field index
+   * looks documents up by them. A non-unique compound index answers lookups from `leadingBuckets`
+   * alone, so it skips them (a set and two map entries fewer per document and insert).
+   */
+  private readonly keyed: boolean;
+  /** Index key → ids (doc key strings) of documents with that key (only when `keyed`). */
   private readonly entries = new Map<string, Set<string>>();
-  /** Doc key → the index keys it contributed (to remove them). */
+  /** Doc key → the index keys it contributed (to remove them; only when `keyed`). */
   private readonly docKeys = new Map<string, string[]>();
   /** Compound indexes: leading-field key → ids (single-field indexes use `entries`). */
   private readonly leadingBuckets = new Map<string, Set<string>>();
@@ -59,6 +65,7 @@ export class Index {
     this.fields = Object.keys(spec.key);
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
+    this.keyed = this.unique || this.fields.length === 1;
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : null;
   }
 
@@ -92,7 +99,10 @@ export class Index {
   /** Every key a document has in this index (one per multikey combination), or null when not indexed. */
   keysOf(doc: Doc): { keys: string[]; leading: Array<[string, unknown]> } | null {
     const perField = this.fieldValues(doc);
-    if (!perField) return null;
+    return perField ? { keys: this.keysFrom(perField), leading: leadingOf(perField) } : null;
+  }
+
+  private keysFrom(perField: unknown[][]): string[] {
     let combos: string[] = [''];
     perField.forEach((values, i) => {
       const next: string[] = [];
@@ -105,8 +115,7 @@ export class Index {
       }
       combos = next;
     });
-    const leading = (perField[0] ?? [null]).map((v): [string, unknown] => [valueKey(v ?? null), v ?? null]);
-    return { keys: [...new Set(combos)], leading };
+    return [...new Set(combos)];
   }
 
   /** Throws a duplicate-key error if adding this document would break uniqueness. */
@@ -126,16 +135,19 @@ export class Index {
   }
 
   add(docKey: string, doc: Doc): void {
-    const k = this.keysOf(doc);
-    if (!k) return;
-    this.docKeys.set(docKey, k.keys);
-    for (const key of k.keys) {
-      let set = this.entries.get(key);
-      if (!set) this.entries.set(key, (set = new Set()));
-      set.add(docKey);
+    const perField = this.fieldValues(doc);
+    if (!perField) return;
+    if (this.keyed) {
+      const keys = this.keysFrom(perField);
+      this.docKeys.set(docKey, keys);
+      for (const key of keys) {
+        let set = this.entries.get(key);
+        if (!set) this.entries.set(key, (set = new Set()));
+        set.add(docKey);
+      }
     }
     const leadingKeys: string[] = [];
-    for (const [lk, lv] of k.leading) {
+    for (const [lk, lv] of leadingOf(perField)) {
       if (this.fields.length > 1) {
         let set = this.leadingBuckets.get(lk);
         if (!set) this.leadingBuckets.set(lk, (set = new Set()));
@@ -152,15 +164,16 @@ export class Index {
 
   remove(docKey: string): void {
     const keys = this.docKeys.get(docKey);
-    if (!keys) return;
-    this.docKeys.delete(docKey);
-    for (const key of keys) {
-      const set = this.entries.get(key);
-      if (!set) continue;
-      set.delete(docKey);
-      if (set.size === 0) {
-        this.entries.delete(key);
-        if (this.fields.length === 1) this.leadingValues.delete(key);
+    if (keys) {
+      this.docKeys.delete(docKey);
+      for (const key of keys) {
+        const set = this.entries.get(key);
+        if (!set) continue;
+        set.delete(docKey);
+        if (set.size === 0) {
+          this.entries.delete(key);
+          if (this.fields.length === 1) this.leadingValues.delete(key);
+        }
       }
     }
     for (const lk of this.docLeading.get(docKey) ?? []) {
@@ -255,6 +268,11 @@ export class Index {
     this.pendingLeading = [];
     this.multikey = false;
   }
+}
+
+/** The keys and values of a document's leading field (one per element when it is an array). */
+function leadingOf(perField: unknown[][]): Array<[string, unknown]> {
+  return (perField[0] ?? [null]).map((v): [string, unknown] => [valueKey(v ?? null), v ?? null]);
 }
 
 function formatValue(v: unknown): string {

@@ -66,6 +66,18 @@ describe('indexes', () => {
     expect(() => sparse.checkUnique('b', { _id: 'b' }, 'db.c')).not.toThrow();
   });
 
+  it('a unique compound index refuses a duplicate pair, and accepts it again once the holder is gone', () => {
+    const storage = new Storage();
+    const { coll } = storage.ensureCollection('db', 'pairs');
+    coll.createIndex({ key: { a: 1, b: 1 }, name: 'a_1_b_1', unique: true });
+    coll.insert({ _id: 1, a: 'x', b: 1 });
+    coll.insert({ _id: 2, a: 'x', b: 2 });
+    expect(() => coll.insert({ _id: 3, a: 'x', b: 1 })).toThrow(/E11000/);
+    coll.remove(coll.docs.get(valueKey(1))!);
+    coll.insert({ _id: 3, a: 'x', b: 1 });
+    expect([...coll.candidates({ a: 'x' })].map((d) => d._id).sort()).toEqual([2, 3]);
+  });
+
   it('finds documents by equality and range without scanning', () => {
     const storage = new Storage();
     const { coll } = storage.ensureCollection('db', 'c');

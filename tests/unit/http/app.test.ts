@@ -28,6 +28,10 @@ async function withApp(readiness: ReadinessCheck[], fn: (url: string, lines: str
   router.get('/teapot', () => {
     throw new HttpError(418, 'I am a teapot', 'teapot');
   });
+  router.get('/logs', (req, res) => {
+    req.log.info({ step: 'inside' }, 'handler line');
+    res.send('ok');
+  });
   router.post('/json', express.json(), (req, res) => {
     res.json(req.body);
   });
@@ -123,6 +127,31 @@ describe('health, readiness and errors', () => {
       expect(generated).toMatch(/^[0-9a-f-]{36}$/);
       expect(lines.some((l) => JSON.parse(l).req?.id === 'req-123')).toBe(true);
     });
+  });
+
+  it("a handler's own log lines carry the request id, method and URL without secrets", async () => {
+    await withApp([up], async (url, lines) => {
+      await fetch(`${url}/t/logs?access_token=TOPSECRET`, { headers: { 'x-request-id': 'req-456' } });
+      const line = lines.map((l) => JSON.parse(l) as { msg: string; req?: { id: string; method: string; url: string } }).find((l) => l.msg === 'handler line');
+      expect(line?.req).toEqual({ id: 'req-456', method: 'GET', url: '/t/logs?access_token=[Redacted]' });
+    });
+  });
+
+  it('a quiet server writes no request lines but still answers with a request id', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+    const router = express.Router();
+    router.get('/logs', (req, res) => void (req.log.info('handler line'), res.send('ok')));
+    const app = createApp({ config: testConfig(), logger: createLogger({ log: { level: 'silent', format: 'json' } }, stream), metrics: createMetrics(), readiness: [], routes: [{ path: '/t', router }] });
+    const server = await listen(app, '127.0.0.1', 0);
+    try {
+      const res = await fetch(`${server.url}/t/logs`);
+      expect(await res.text()).toBe('ok');
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines).toEqual([]);
+    } finally {
+      await server.close(1000);
+    }
   });
 
   it('access tokens, authorization headers and cookies never reach the logs', async () => {
