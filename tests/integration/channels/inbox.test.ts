@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannels, type Channels } from '../../../src/channels/index.js';
+import type { Channels } from '../../../src/channels/index.js';
 import type { InboundEvent } from '../../../src/domain/index.js';
-import { createMetrics } from '../../../src/http/metrics.js';
-import { createLogger } from '../../../src/log/index.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
-import { testBot } from '../../fixtures/channels/bots.js';
-import { waitFor } from '../../fixtures/channels/harness.js';
+import { testChannels, waitFor } from '../../fixtures/channels/harness.js';
 
 let db: TestDb;
 let channels: Channels;
@@ -15,12 +12,7 @@ let tookOver = false;
 beforeAll(async () => {
   db = await openTestDb('chinbox');
   const config = db.config({ INBOX_MAX_ATTEMPTS: '2', INBOX_LEASE_MS: '1000', INBOX_CONCURRENCY: '4' });
-  channels = createChannels({
-    config,
-    logger: createLogger(config),
-    models: db.models,
-    bots: [testBot('demo')],
-    registry: createMetrics().registry,
+  channels = testChannels(config, db.models, {
     pollMs: 50,
     handler: async (e) => {
       if (e.kind !== 'text') return [];

@@ -1,10 +1,9 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createChannels, type Channels } from '../../../src/channels/index.js';
-import { createLogger } from '../../../src/log/index.js';
-import { createMetrics } from '../../../src/http/metrics.js';
+import type { Channels } from '../../../src/channels/index.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
-import { channelEnv, testBot } from '../../fixtures/channels/bots.js';
+import { testChannels } from '../../fixtures/channels/harness.js';
+import { channelEnv } from '../../fixtures/channels/bots.js';
 
 const API = 'https://openapi.zalo.test';
 const OAUTH = 'https://oauth.zalo.test';
@@ -18,22 +17,9 @@ beforeAll(async () => {
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   db = await openTestDb('chzalo');
   const config = db.config({ ...channelEnv('demo', { zaloApi: API, zaloOauth: OAUTH }), SEND_RATE_ZALO_OA_PER_S: '1000' });
-  channels = createChannels({
-    config,
-    logger: createLogger(config),
-    models: db.models,
-    bots: [testBot('demo')],
-    registry: createMetrics().registry,
-    handler: async () => [],
-  });
-  other = createChannels({
-    config,
-    logger: createLogger(config),
-    models: db.models,
-    bots: [testBot('demo')],
-    registry: createMetrics().registry,
-    handler: async () => [],
-  });
+  // Two instances on one database stand for two server processes.
+  channels = testChannels(config, db.models, { handler: async () => [] });
+  other = testChannels(config, db.models, { handler: async () => [] });
 });
 afterEach(() => nock.cleanAll());
 afterAll(async () => {
