@@ -5,6 +5,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  * One registry per app instance (tests build many apps in one process).
  * Rooms register their own counters on `registry` (webhooks, send failures, queue depth).
  */
+type Label = 'method' | 'route' | 'status';
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -22,14 +24,24 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // One bound pair of series per method, route pattern and status: prom-client then skips hashing
+  // the labels on every request. Route patterns keep the set small.
+  const series = new Map<string, { count: Counter.Internal; time: Histogram.Internal<Label> }>();
+  const seriesOf = (method: string, route: string, status: string) => {
+    const key = `${method} ${route} ${status}`;
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { count: requests.labels(method, route, status), time: duration.labels(method, route, status) }));
+    return s;
+  };
+
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       // The matched route pattern, never the raw path: ids in paths would explode the label set.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      const labels = { method: req.method, route, status: String(res.statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      const s = seriesOf(req.method, route, String(res.statusCode));
+      s.count.inc();
+      s.time.observe(Number(process.hrtime.bigint() - start) / 1e9);
     });
     next();
   };

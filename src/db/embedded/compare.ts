@@ -164,6 +164,10 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
 
 /** Reads a dotted path; arrays along the way contribute every element's value (flattened one level). */
 export function getPathValues(doc: unknown, path: string): unknown[] {
+  // A top-level field of a document: the common case of every index entry and most filters.
+  if (!path.includes('.') && doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+    return path in doc ? [(doc as Record<string, unknown>)[path]] : [];
+  }
   const parts = path.split('.');
   let current: unknown[] = [doc];
   for (const part of parts) {

@@ -74,24 +74,23 @@ export class Index {
     return !this.sparse && !this.partial;
   }
 
-  /** The per-field value lists of a document (missing → null; arrays → their elements). */
-  private fieldValues(doc: Doc): unknown[][] | null {
-    const perField: unknown[][] = [];
-    let anyPresent = false;
-    for (const f of this.fields) {
-      const raw = getPathValues(doc, f);
-      const values: unknown[] = [];
-      for (const v of raw) {
-        if (Array.isArray(v)) {
-          this.multikey = true;
-          if (v.length === 0) values.push(undefined);
-          else values.push(...v);
-        } else values.push(v);
-      }
-      if (values.length) anyPresent = true;
-      perField.push(values.length ? values : [null]);
+  /** The values of one field of a document (missing → null; arrays → their elements). */
+  private valuesAt(doc: Doc, field: string): unknown[] {
+    const values: unknown[] = [];
+    for (const v of getPathValues(doc, field)) {
+      if (Array.isArray(v)) {
+        this.multikey = true;
+        if (v.length === 0) values.push(undefined);
+        else values.push(...v);
+      } else values.push(v);
     }
-    if (this.sparse && !anyPresent) return null;
+    return values.length ? values : [null];
+  }
+
+  /** The per-field value lists of a document, or null when a sparse or partial index leaves it out. */
+  private fieldValues(doc: Doc): unknown[][] | null {
+    const perField = this.fields.map((f) => this.valuesAt(doc, f));
+    if (this.sparse && !this.fields.some((f) => getPathValues(doc, f).length > 0)) return null;
     if (this.partial && !this.partial.test(doc)) return null;
     return perField;
   }
@@ -135,7 +134,9 @@ export class Index {
   }
 
   add(docKey: string, doc: Doc): void {
-    const perField = this.fieldValues(doc);
+    // An index over every document without full keys reads only the leading field (range scans
+    // only ever bound that one, so only its arrays make the index multikey).
+    const perField = this.keyed || !this.coversAllDocuments ? this.fieldValues(doc) : [this.valuesAt(doc, this.fields[0]!)];
     if (!perField) return;
     if (this.keyed) {
       const keys = this.keysFrom(perField);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signMessengerBody } from '../../../src/channels/messenger/verify.js';
 import { messengerFixtures, messengerText } from '../../../src/channels/messenger/fixtures.js';
@@ -91,6 +93,34 @@ describe('webhook pipeline', () => {
     expect((await postMessenger(messengerText('u5', 'x'), { bot: 'quiet' })).status).toBe(404);
     const big = JSON.stringify({ object: 'page', entry: [], pad: 'x'.repeat(1_100_000) });
     expect((await postMessenger(null, { raw: big })).status).toBe(413);
+  });
+
+  it('a body sent in chunks without Content-Length is read whole; over 1 MB it is 413; a compressed one 415', async () => {
+    const chunked = (raw: string, headers: Record<string, string>, pieces = 4) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(`${app.url}/webhooks/messenger/demo`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        const size = Math.ceil(raw.length / pieces);
+        for (let i = 0; i < raw.length; i += size) req.write(raw.slice(i, i + size));
+        req.end();
+      });
+    const raw = JSON.stringify(messengerText('u6', 'từng mảnh', { mid: 'm_chunked_1' }));
+    expect(await chunked(raw, { 'X-Hub-Signature-256': signMessengerBody(raw, 'app-secret-1') })).toBe(200);
+    expect(await db.models.InboxEvent.countDocuments({ key: 'messenger:demo:mid:m_chunked_1' })).toBe(1);
+
+    const big = JSON.stringify({ object: 'page', entry: [], pad: 'x'.repeat(1_100_000) });
+    expect(await chunked(big, { 'X-Hub-Signature-256': signMessengerBody(big, 'app-secret-1') }, 20)).toBe(413);
+
+    const res = await fetch(`${app.url}/webhooks/messenger/demo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'X-Hub-Signature-256': signMessengerBody(raw, 'app-secret-1') },
+      body: gzipSync(raw),
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('Content-Encoding');
   });
 
   it('events we do not handle are answered 200 and ignored', async () => {

@@ -8,7 +8,7 @@ import { createMetrics } from '../../../src/http/metrics.js';
 import { listen } from '../../../src/http/server.js';
 import { createLogger, redactUrl } from '../../../src/log/index.js';
 
-function capture() {
+function capture(level: 'info' | 'warn' = 'info') {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -16,11 +16,11 @@ function capture() {
       cb();
     },
   });
-  return { lines, logger: createLogger({ log: { level: 'info', format: 'json' } }, stream) };
+  return { lines, logger: createLogger({ log: { level, format: 'json' } }, stream) };
 }
 
-async function withApp(readiness: ReadinessCheck[], fn: (url: string, lines: string[]) => Promise<void>, production = false) {
-  const { lines, logger } = capture();
+async function withApp(readiness: ReadinessCheck[], fn: (url: string, lines: string[]) => Promise<void>, production = false, level: 'info' | 'warn' = 'info') {
+  const { lines, logger } = capture(level);
   const router = express.Router();
   router.get('/boom', () => {
     throw new Error('secret internals');
@@ -30,6 +30,11 @@ async function withApp(readiness: ReadinessCheck[], fn: (url: string, lines: str
   });
   router.get('/logs', (req, res) => {
     req.log.info({ step: 'inside' }, 'handler line');
+    res.send('ok');
+  });
+  router.get('/warns', (req, res) => {
+    req.log.warn('handler warning');
+    req.log.warn('second warning');
     res.send('ok');
   });
   router.post('/json', express.json(), (req, res) => {
@@ -135,6 +140,29 @@ describe('health, readiness and errors', () => {
       const line = lines.map((l) => JSON.parse(l) as { msg: string; req?: { id: string; method: string; url: string } }).find((l) => l.msg === 'handler line');
       expect(line?.req).toEqual({ id: 'req-456', method: 'GET', url: '/t/logs?access_token=[Redacted]' });
     });
+  });
+
+  it('above level info there are no request lines, yet a handler\'s warnings and a crash still carry the request id and full URL', async () => {
+    await withApp(
+      [up],
+      async (url, lines) => {
+        await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'req-quiet' } });
+        const res = await fetch(`${url}/t/warns?access_token=TOPSECRET`, { headers: { 'x-request-id': 'req-789' } });
+        expect(res.headers.get('x-request-id')).toBe('req-789');
+        expect((await fetch(`${url}/t/boom`, { headers: { 'x-request-id': 'req-500' } })).status).toBe(500);
+        const parsed = lines.map((l) => JSON.parse(l) as { msg: string; level: number; req?: { id: string; method: string; url: string } });
+        expect(parsed.filter((l) => l.msg === 'request completed')).toEqual([]);
+        const warnings = parsed.filter((l) => /warning/.test(l.msg));
+        expect(warnings.map((l) => l.req)).toEqual([
+          { id: 'req-789', method: 'GET', url: '/t/warns?access_token=[Redacted]' },
+          { id: 'req-789', method: 'GET', url: '/t/warns?access_token=[Redacted]' },
+        ]);
+        expect(parsed.find((l) => l.msg === 'request failed')?.req).toEqual({ id: 'req-500', method: 'GET', url: '/t/boom' });
+        expect(lines.join('\n')).not.toContain('TOPSECRET');
+      },
+      false,
+      'warn',
+    );
   });
 
   it('a quiet server writes no request lines but still answers with a request id', async () => {
