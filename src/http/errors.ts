@@ -23,6 +23,7 @@ function httpCode(status: number): string {
       404: 'not_found',
       409: 'conflict',
       413: 'payload_too_large',
+      415: 'unsupported_media_type',
       422: 'unprocessable',
       429: 'too_many_requests',
       503: 'unavailable',
