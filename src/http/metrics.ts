@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+type Label = 'method' | 'route' | 'status';
+
 /**
  * One registry per app instance (tests build many apps in one process).
  * Rooms register their own counters on `registry` (webhooks, send failures, queue depth).
  */
-type Label = 'method' | 'route' | 'status';
-
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -19,7 +19,6 @@ const isDuplicate = (e: { code?: number } | undefined) => e?.code === 11000;
 
 /** What MongoDB answers to an `insert` command. */
 interface InsertReply {
-  n?: number;
   writeErrors?: Array<{ index: number; code?: number; errmsg?: string }>;
   writeConcernError?: { code?: number; errmsg?: string };
 }
