@@ -3,6 +3,7 @@ import { LOCALES, type Locale } from '../domain/index.js';
 import type { Entry, LoadedContent, LocaleFile } from './load.js';
 import {
   ANSWER_LETTERS,
+  botAsks,
   CHANNEL_SECRETS,
   type BotConfig,
   type Campaign,
@@ -276,13 +277,23 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
   );
   const campaignIds = new Set(ctx.campaigns.map((c) => c.value.id));
   const listIds = new Set(ctx.unitLists.map((l) => l.value.id));
-  const perTopic = new Map<string, number>();
-  for (const q of ctx.questions) perTopic.set(q.value.topic, (perTopic.get(q.value.topic) ?? 0) + 1);
+  const topicsWithQuestions = new Set(ctx.questions.map((q) => q.value.topic));
 
   for (const { value: bot, origin } of entries) {
     bot.topics.forEach((topic, i) => {
-      if (!perTopic.has(topic)) report(at(origin, 'topics', i), `bot "${bot.id}": topic "${topic}" has no questions`);
+      if (!topicsWithQuestions.has(topic)) report(at(origin, 'topics', i), `bot "${bot.id}": topic "${topic}" has no questions`);
     });
+    for (const [topic, tags] of Object.entries(bot.topicTags)) {
+      if (!bot.topics.includes(topic)) {
+        report(at(origin, 'topicTags', topic), `bot "${bot.id}": topicTags names "${topic}", which is not one of the bot's topics`);
+        continue;
+      }
+      tags.forEach((tag, i) => {
+        if (!ctx.questions.some((q) => q.value.topic === topic && q.value.tags.includes(tag))) {
+          report(at(origin, 'topicTags', topic, i), `bot "${bot.id}": no question of topic "${topic}" has the tag "${tag}"`);
+        }
+      });
+    }
     bot.campaigns.forEach((id, i) => {
       if (!campaignIds.has(id)) report(at(origin, 'campaigns', i), `bot "${bot.id}": unknown campaign "${id}" (no content/campaigns file has this id)`);
     });
@@ -314,9 +325,9 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
       if (start.isValid && end.isValid && end < start) report(at(c, 'window'), `bot "${bot.id}": the contest ends before it starts`);
       const topics = contest.topics ?? bot.topics;
       (contest.topics ?? []).forEach((topic, i) => {
-        if (!perTopic.has(topic)) report(at(c, 'topics', i), `bot "${bot.id}": contest topic "${topic}" has no questions`);
+        if (!topicsWithQuestions.has(topic)) report(at(c, 'topics', i), `bot "${bot.id}": contest topic "${topic}" has no questions`);
       });
-      const available = topics.reduce((n, t) => n + (perTopic.get(t) ?? 0), 0);
+      const available = ctx.questions.filter((q) => botAsks({ topics, topicTags: bot.topicTags }, q.value)).length;
       if (available < contest.questionsPerAttempt) {
         report(at(c, 'questionsPerAttempt'), `bot "${bot.id}": the contest asks ${contest.questionsPerAttempt} questions per attempt but its topics have only ${available}`);
       }

@@ -165,6 +165,11 @@ export const botSchema = z.object({
     enabled: z.boolean().default(true),
   }),
   topics: z.array(id).min(1),
+  /**
+   * Narrows a topic to the questions carrying one of the given tags, e.g. `source-plans: [bac-kan]`
+   * so that a province's members get questions about their own plan, not another province's.
+   */
+  topicTags: z.record(id, z.array(z.string().min(1)).min(1)).default({}),
   campaigns: z.array(id).default([]),
   /** Id of a unit list in content/units. */
   units: id,
@@ -175,6 +180,13 @@ export const botSchema = z.object({
   contest: contestSchema.optional(),
 });
 export type BotConfig = z.infer<typeof botSchema>;
+
+/** Whether a bot asks a question: its topic is one of the bot's, and carries a tag the bot asks for there. */
+export function botAsks(bot: Pick<BotConfig, 'topics' | 'topicTags'>, question: { readonly topic: string; readonly tags: readonly string[] }): boolean {
+  if (!bot.topics.includes(question.topic)) return false;
+  const wanted = bot.topicTags[question.topic];
+  return !wanted || question.tags.some((t) => wanted.includes(t));
+}
 
 /** Everything loaded and validated from `bots/` and `content/`. */
 export interface ContentBundle {

@@ -1,4 +1,4 @@
-import type { BotConfig, ContentBundle } from '../content/schema.js';
+import { botAsks, type BotConfig, type ContentBundle } from '../content/schema.js';
 import type { Models } from '../db/models/index.js';
 import type { UnitInfo } from '../quiz/index.js';
 import type { QuizQuestion } from './types.js';
@@ -7,7 +7,7 @@ import type { QuizQuestion } from './types.js';
 const CACHE_MS = 30_000;
 
 /**
- * The active questions of each bot's topics, read from the synced Question collection and kept for
+ * The active questions a bot asks (its topics, narrowed by its `topicTags`), read from the synced Question collection and kept for
  * a short while (every inbound event needs them; they change only on a content sync).
  */
 export function createQuestionSource(models: Models, now: () => number = Date.now) {
@@ -18,7 +18,7 @@ export function createQuestionSource(models: Models, now: () => number = Date.no
       const hit = cache.get(key);
       if (hit && now() - hit.at < CACHE_MS) return hit.questions;
       const docs = await models.Question.find({ topic: { $in: bot.topics }, retiredAt: null }).sort({ questionId: 1 }).lean();
-      const questions: QuizQuestion[] = docs.map((d) => ({
+      const questions: QuizQuestion[] = docs.filter((d) => botAsks(bot, d)).map((d) => ({
         questionId: d.questionId,
         revision: d.revision,
         topic: d.topic,

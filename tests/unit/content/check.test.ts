@@ -117,7 +117,7 @@ describe('content check', () => {
       ],
     ],
     [
-      'a bot naming an unknown topic, campaign, unit list and secret, and a contest that cannot run',
+      'a bot naming an unknown topic, campaign, unit list and secret, a tag filter on no questions, and a contest that cannot run (counting only the questions its filter lets through)',
       'unknown-references',
       [
         'bots/other.yaml:5:17: bot "other": topic "delta" has no questions',
@@ -125,7 +125,9 @@ describe('content check', () => {
         'bots/other.yaml:7:1: bot "other": unknown unit list "no-such-list" (no content/units file has this id)',
         'bots/other.yaml:10:16: bot "other": messenger has no secret "APP_TOKEN" (known: APP_SECRET, PAGE_TOKEN, VERIFY_TOKEN)',
         'bots/other.yaml:14:3: bot "other": the contest ends before it starts',
-        'bots/other.yaml:16:3: bot "other": the contest asks 10 questions per attempt but its topics have only 2',
+        'bots/other.yaml:16:3: bot "other": the contest asks 10 questions per attempt but its topics have only 0',
+        'bots/other.yaml:22:17: bot "other": no question of topic "alpha" has the tag "no-such-tag"',
+        'bots/other.yaml:23:3: bot "other": topicTags names "beta", which is not one of the bot\'s topics',
       ],
     ],
   ];
