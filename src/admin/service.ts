@@ -137,10 +137,55 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
 
   async function listUsers() {
     const users = await models.AdminUser.collection.find({}, { projection: { passwordHash: 0 } }).sort({ email: 1 }).toArray();
-    return users.map((u) => ({ id: String(u._id), email: String(u.email), role: u.role as AdminRole, bots: (u.bots as string[]) ?? [], disabled: !!u.disabledAt }));
+    return users.map((u) => ({
+      id: String(u._id),
+      email: String(u.email),
+      role: u.role as AdminRole,
+      bots: (u.bots as string[]) ?? [],
+      disabled: !!u.disabledAt,
+      mustChangePassword: !!u.mustChangePassword,
+      lastLoginAt: (u.lastLoginAt as Date | null | undefined) ?? null,
+    }));
   }
 
-  return { createUser, ensureFirstAdmin, login, session, logout, changePassword, createToken, tokenPrincipal, revokeToken, listUsers };
+  async function userById(id: string): Promise<UserDoc> {
+    const user = (await models.AdminUser.collection.findOne({ _id: toObjectId(id) })) as UserDoc | null;
+    if (!user) throw new HttpError(404, 'No such admin user');
+    return user;
+  }
+
+  /** Ends every login session of a user: after a disable or a password reset nobody stays logged in as them. */
+  const endSessions = (id: string) => models.AdminSession.collection.deleteMany({ userId: id });
+
+  /**
+   * Disables or enables a user. `actingUserId` is who asks: nobody disables themselves, and the last
+   * enabled admin is never disabled, so the admin pages can always be reached.
+   */
+  async function setDisabled(id: string, disabled: boolean, actingUserId: string | null): Promise<void> {
+    const user = await userById(id);
+    if (disabled) {
+      if (String(user._id) === actingUserId) throw new HttpError(400, 'You cannot disable your own account');
+      if (user.role === 'admin' && !user.disabledAt && (await models.AdminUser.countDocuments({ role: 'admin', disabledAt: null })) <= 1) {
+        throw new HttpError(409, 'This is the last enabled admin');
+      }
+    }
+    await models.AdminUser.collection.updateOne({ _id: user._id as never }, { $set: { disabledAt: disabled ? now() : null, updatedAt: now() } });
+    if (disabled) await endSessions(id);
+  }
+
+  /** A new one-time password, to be changed at the next login; the user's sessions end. */
+  async function resetPassword(id: string): Promise<{ id: string; email: string; password: string }> {
+    const user = await userById(id);
+    const password = generatePassword();
+    await models.AdminUser.collection.updateOne(
+      { _id: user._id as never },
+      { $set: { passwordHash: await hashPassword(password), mustChangePassword: true, updatedAt: now() } },
+    );
+    await endSessions(id);
+    return { id, email: String(user.email), password };
+  }
+
+  return { createUser, ensureFirstAdmin, login, session, logout, changePassword, createToken, tokenPrincipal, revokeToken, listUsers, setDisabled, resetPassword };
 }
 
 function toObjectId(id: string): Types.ObjectId {

@@ -107,6 +107,32 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.waitForFunction(() => Array.from(document.querySelectorAll("#broadcast-rows tr")).some((tr) => tr.textContent?.includes('E2E thông báo') && tr.querySelector('.status')?.textContent === 'cancelled'), undefined, { timeout: 15_000 });
     await page.screenshot({ path: screenshotPath('broadcast-cancelled'), fullPage: true });
   }, 60_000);
+  it('an admin creates an organiser, sees the one-time password once, and disables and enables them', async () => {
+    await page.waitForSelector('#users:not([hidden])');
+    await page.fill('#u-email', 'to-chuc@example.org');
+    await page.selectOption('#u-role', 'organiser');
+    await page.click('#u-create');
+    await page.waitForSelector('#u-message .notice.error');
+    expect(await page.textContent('#u-message')).toBe('Người tổ chức cần được giao ít nhất một chatbot.');
+    await page.selectOption('#u-bots', ['demo']);
+    await page.click('#u-create');
+    await page.waitForFunction(() => document.querySelector('#u-message')?.textContent?.includes('to-chuc@example.org'));
+    const password = /: (\S+) —/.exec((await page.textContent('#u-message'))!)?.[1];
+    expect(password?.length).toBeGreaterThanOrEqual(12);
+    const row = page.locator('#user-rows tr[data-email="to-chuc@example.org"]');
+    expect(await row.locator('.status').textContent()).toBe('Chưa đổi mật khẩu lần đầu');
+    const login = await fetch(`${rt.url}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'to-chuc@example.org', password }) });
+    expect(login.status).toBe(200);
+    await page.screenshot({ path: screenshotPath('admin-users'), fullPage: true });
+
+    page.once('dialog', (d) => void d.accept());
+    await row.locator('button.disable').click();
+    await page.waitForFunction(() => document.querySelector('#user-rows tr[data-email="to-chuc@example.org"] .status')?.textContent === 'Đã khóa');
+    await row.locator('button.enable').click();
+    await page.waitForFunction(() => document.querySelector('#user-rows tr[data-email="to-chuc@example.org"] .status')?.textContent === 'Chưa đổi mật khẩu lần đầu');
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
+
   it('in the simulator a new person onboards, answers a question, and the dashboard counts the answer', async () => {
     const before = await db.models.Answer.countDocuments({});
     const sim = await browser.newPage({ viewport: { width: 420, height: 900 } });

@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { principalOf, requireAdmin, requireBot, requirePrincipal, scopeBots, visibleBots, type Principal } from '../../admin/index.js';
+import { principalOf, requireAdmin, requireBot, requirePrincipal, scopeBots, visibleBots, type AdminService, type Principal } from '../../admin/index.js';
 import { CHANNELS, type Locale } from '../../domain/index.js';
-import type { Models } from '../../db/models/index.js';
+import { ADMIN_ROLES, type Models } from '../../db/models/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { Stats } from '../../stats/index.js';
 import { HttpError } from '../errors.js';
@@ -21,6 +21,9 @@ export interface BroadcastsWiring {
   readonly listFilterSchema: z.ZodType;
 }
 
+/** What the API needs of the admin service to manage the users of the web pages. */
+export type UsersPort = Pick<AdminService, 'listUsers' | 'createUser' | 'setDisabled' | 'resetPassword'>;
+
 export interface ApiDeps {
   readonly models: Models;
   readonly stats: Stats;
@@ -29,6 +32,7 @@ export interface ApiDeps {
   readonly broadcasts?: BroadcastsWiring | undefined;
   readonly contests?: ContestsPort | undefined;
   readonly importQuestions?: QuestionImporter | undefined;
+  readonly users?: UsersPort | undefined;
   /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`). */
   readonly t: Translate;
 }
@@ -318,6 +322,64 @@ export function createApiRouter(deps: ApiDeps): Router {
   };
   api.add({ method: 'get', path: '/contests/:id/results', tag: 'contests', summary: 'Ranked results of a contest round', params: idParam, handler: async ({ params }, req) => contestOf(req, params.id, 'results') });
   api.add({ method: 'get', path: '/contests/:id/prizes', tag: 'contests', summary: 'Prize winners of a contest round', params: idParam, handler: async ({ params }, req) => contestOf(req, params.id, 'prizes') });
+
+  // ---- users of the web pages (admins only) ----
+  const users = () => {
+    if (!deps.users) throw new HttpError(501, 'User management is not available on this server', 'not_implemented');
+    return deps.users;
+  };
+  /** The logged-in user asking, or null for an API token (which is nobody's account). */
+  const actingUserId = (req: express.Request) => {
+    const p = principalOf(req);
+    return p.kind === 'user' ? p.id : null;
+  };
+  const newUser = z
+    .object({
+      email: z.email().max(200),
+      role: z.enum(ADMIN_ROLES),
+      bots: z.array(botId).max(100).default([]).describe('the bots an organiser may see (admins see all)'),
+    })
+    .refine((u) => u.role === 'admin' || u.bots.length > 0, { message: 'an organiser needs at least one bot', path: ['bots'] });
+  api.add({ method: 'get', path: '/users', tag: 'users', summary: 'Users of the admin pages', adminOnly: true, handler: async () => ({ items: await users().listUsers() }) });
+  api.add({
+    method: 'post',
+    path: '/users',
+    tag: 'users',
+    summary: 'Create a user; the answer holds a one-time password, shown only this once and changed at the first login',
+    adminOnly: true,
+    body: newUser,
+    handler: async ({ body }, _req, res) => {
+      const u = await users().createUser({ email: body.email, role: body.role, bots: body.role === 'admin' ? [] : body.bots });
+      res.status(201);
+      return { id: u.id, email: u.email, password: u.password };
+    },
+  });
+  for (const [action, summary] of [
+    ['disable', 'Disable a user and end their sessions (not yourself, not the last admin)'],
+    ['enable', 'Enable a disabled user'],
+  ] as const) {
+    api.add({
+      method: 'post',
+      path: `/users/:id/${action}`,
+      tag: 'users',
+      summary,
+      adminOnly: true,
+      params: idParam,
+      handler: async ({ params }, req) => {
+        await users().setDisabled(params.id, action === 'disable', actingUserId(req));
+        return { ok: true };
+      },
+    });
+  }
+  api.add({
+    method: 'post',
+    path: '/users/:id/reset-password',
+    tag: 'users',
+    summary: 'A new one-time password for a user, shown only this once; their sessions end',
+    adminOnly: true,
+    params: idParam,
+    handler: async ({ params }) => users().resetPassword(params.id),
+  });
 
   // ---- exports ----
   const lang = z.enum(['vi', 'en']).default('vi').describe('language of the column headers: vi (default) or en; dates are dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh');

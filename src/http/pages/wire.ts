@@ -84,6 +84,7 @@ export async function startAdminSide(deps: { config: Config; logger: Logger; db:
     broadcasts: { service: lateBroadcasts, inputSchema: broadcastInputSchema, patchSchema: broadcastPatchSchema, listFilterSchema: broadcastListFilterSchema },
     contests: lateContests,
     importQuestions: (file) => need(ports.importQuestions, 'Question import')(file),
+    users: admin,
     t: deps.t,
   });
   const simulatorApi: RequestHandler = (req, res, next) => {

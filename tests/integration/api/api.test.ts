@@ -172,3 +172,62 @@ describe('admin REST API', () => {
     expect(r.status).toBe(401);
   });
 });
+
+describe('users of the admin pages', () => {
+  const post = (path: string, token: string, body?: unknown) =>
+    fetch(`${rt.url}/api/v1${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const login = (email: string, password: string) =>
+    fetch(`${rt.url}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+
+  it('an admin creates an organiser with a one-time password; an organiser may not manage users', async () => {
+    const missingBots = await post('/users', adminToken, { email: 'org@example.org', role: 'organiser' });
+    expect(missingBots.status).toBe(400);
+    expect(JSON.stringify(await missingBots.json())).toContain('an organiser needs at least one bot');
+    expect((await post('/users', adminToken, { email: 'not-an-email', role: 'admin' })).status).toBe(400);
+
+    const created = await post('/users', adminToken, { email: 'Org@Example.org', role: 'organiser', bots: ['demo'] });
+    expect(created.status).toBe(201);
+    const { id, email, password } = (await created.json()) as { id: string; email: string; password: string };
+    expect(email).toBe('org@example.org');
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    expect((await post('/users', adminToken, { email: 'org@example.org', role: 'organiser', bots: ['demo'] })).status).toBe(409);
+
+    const first = await login(email, password);
+    expect(first.status).toBe(200);
+    const list = (await (await get('/api/v1/users', adminToken)).json()) as { items: Array<{ id: string; email: string; role: string; bots: string[]; disabled: boolean; mustChangePassword: boolean }> };
+    expect(list.items.find((u) => u.id === id)).toMatchObject({ email, role: 'organiser', bots: ['demo'], disabled: false, mustChangePassword: true });
+    expect(JSON.stringify(list)).not.toContain('passwordHash');
+
+    expect((await get('/api/v1/users', organiserToken)).status).toBe(403);
+    expect((await post('/users', organiserToken, { email: 'x@example.org', role: 'admin' })).status).toBe(403);
+  });
+
+  it('disabling a user ends their sessions and refuses their login; enabling lets them back; a reset replaces the password', async () => {
+    const { id, email, password } = (await (await post('/users', adminToken, { email: 'temp@example.org', role: 'organiser', bots: ['demo'] })).json()) as { id: string; email: string; password: string };
+    const session = (await login(email, password)).headers.get('set-cookie')!.split(';')[0]!;
+    // Logged in (403: the one-time password must be changed first), not unknown (401).
+    expect((await fetch(`${rt.url}/api/v1/me`, { headers: { cookie: session } })).status).toBe(403);
+
+    expect((await post(`/users/${id}/disable`, adminToken)).status).toBe(200);
+    expect((await fetch(`${rt.url}/api/v1/me`, { headers: { cookie: session } })).status).toBe(401);
+    expect((await login(email, password)).status).toBe(401);
+
+    expect((await post(`/users/${id}/enable`, adminToken)).status).toBe(200);
+    expect((await login(email, password)).status).toBe(200);
+
+    const reset = (await (await post(`/users/${id}/reset-password`, adminToken)).json()) as { email: string; password: string };
+    expect(reset.email).toBe(email);
+    expect(reset.password).not.toBe(password);
+    expect((await login(email, password)).status).toBe(401);
+    expect((await login(email, reset.password)).status).toBe(200);
+    expect((await post('/users/000000000000000000000000/disable', adminToken)).status).toBe(404);
+  });
+
+  it('the last enabled admin cannot be disabled, and nobody disables their own account', async () => {
+    const boss = ((await (await get('/api/v1/users', adminToken)).json()) as { items: Array<{ id: string; email: string }> }).items.find((u) => u.email === 'boss@example.org')!;
+    const refused = await post(`/users/${boss.id}/disable`, adminToken);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { message: 'This is the last enabled admin' } });
+    await expect(createAdminService(db.models, { sessionSecret: undefined }).setDisabled(boss.id, true, boss.id)).rejects.toThrow('You cannot disable your own account');
+  });
+});

@@ -4,6 +4,7 @@ const $ = (id) => document.getElementById(id);
 const Chart = window.Chart;
 const charts = {};
 let session;
+const isAdmin = () => session?.user?.role === 'admin';
 
 const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN'));
 const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
@@ -208,6 +209,72 @@ async function showContest() {
   if (prizes.rows.length) $('contest-table').after(el('table', { id: 'contest-prizes' }, el('caption', {}, t('contest.prizes')), ...table(prizes.rows)));
 }
 
+// ---- users of these pages (admins only) ----
+
+const when = (d) => (d ? new Date(d).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : t('users.never'));
+
+async function loadUsers() {
+  const r = await api('/api/v1/users');
+  $('user-rows').replaceChildren(
+    ...r.items.map((u) =>
+      el(
+        'tr',
+        { dataset: { email: u.email } },
+        el('td', {}, u.email),
+        el('td', {}, t(u.role === 'admin' ? 'users.roleAdmin' : 'users.roleOrganiser')),
+        el('td', {}, u.role === 'admin' ? t('users.allBots') : u.bots.join(', ')),
+        el('td', { class: 'status' }, t(u.disabled ? 'users.disabled' : u.mustChangePassword ? 'users.mustChange' : 'users.active')),
+        el('td', {}, when(u.lastLoginAt)),
+        el(
+          'td',
+          { class: 'row' },
+          el('button', { type: 'button', class: u.disabled ? 'secondary enable' : 'cancel disable', onclick: () => setDisabled(u, !u.disabled) }, t(u.disabled ? 'users.enable' : 'users.disable')),
+          el('button', { type: 'button', class: 'secondary reset', onclick: () => resetPassword(u) }, t('users.reset')),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The one-time password is shown once, here, and never again. */
+const showPassword = (r) => notice($('u-message'), t('users.oneTimePassword', { email: r.email, password: r.password }));
+const userError = (err) => notice($('u-message'), t('error.generic', { message: err.message }), true);
+
+async function createUser(e) {
+  e.preventDefault();
+  const role = $('u-role').value;
+  const bots = [...$('u-bots').selectedOptions].map((o) => o.value);
+  if (role === 'organiser' && bots.length === 0) return notice($('u-message'), t('users.organiserNeedsBot'), true);
+  try {
+    showPassword(await api('/api/v1/users', { method: 'POST', body: { email: $('u-email').value.trim(), role, bots: role === 'admin' ? [] : bots } }));
+    $('u-email').value = '';
+    await loadUsers();
+  } catch (err) {
+    userError(err);
+  }
+}
+
+async function setDisabled(u, disabled) {
+  if (disabled && !confirm(t('users.confirmDisable', { email: u.email }))) return;
+  try {
+    await api(`/api/v1/users/${encodeURIComponent(u.id)}/${disabled ? 'disable' : 'enable'}`, { method: 'POST' });
+    $('u-message').replaceChildren();
+    await loadUsers();
+  } catch (err) {
+    userError(err);
+  }
+}
+
+async function resetPassword(u) {
+  if (!confirm(t('users.confirmReset', { email: u.email }))) return;
+  try {
+    showPassword(await api(`/api/v1/users/${encodeURIComponent(u.id)}/reset-password`, { method: 'POST' }));
+    await loadUsers();
+  } catch (err) {
+    userError(err);
+  }
+}
+
 function renderExports() {
   const datasets = ['participants', 'series', 'units', 'questions', 'leaderboard'];
   $('export-links').replaceChildren(
@@ -221,7 +288,7 @@ function renderExports() {
 
 async function refresh() {
   try {
-    await Promise.all([loadOverview(), loadLeaderboard(), loadBroadcasts(), loadContests()]);
+    await Promise.all([loadOverview(), loadLeaderboard(), loadBroadcasts(), loadContests(), isAdmin() ? loadUsers() : null]);
     renderExports();
     $('message').replaceChildren();
   } catch (err) {
@@ -245,6 +312,9 @@ async function main() {
     return;
   }
   $('jobs-link').hidden = !session.agendash;
+  $('users-link').hidden = $('users').hidden = !isAdmin();
+  $('u-bots').replaceChildren(...(session.bots ?? []).map((b) => el('option', { value: b }, b)));
+  $('user-form').addEventListener('submit', createUser);
   const bots = session.bots ?? [];
   $('bot').replaceChildren(el('option', { value: '' }, t('filter.allBots')), ...bots.map((b) => el('option', { value: b }, b)));
   $('b-bots').replaceChildren(...bots.map((b) => el('option', { value: b }, b)));
