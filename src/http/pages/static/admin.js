@@ -6,7 +6,10 @@ const charts = {};
 let session;
 const isAdmin = () => session?.user?.role === 'admin';
 
-const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN'));
+const numberLocale = () => (document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN');
+const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString(numberLocale()));
+/** A stored UTC time as people here read it: Asia/Ho_Chi_Minh. */
+const localTime = (d) => new Date(d).toLocaleString(numberLocale(), { timeZone: 'Asia/Ho_Chi_Minh' });
 const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const notice = (box, text, error = false) => box.replaceChildren(el('div', { class: error ? 'notice error' : 'notice' }, text));
 
@@ -138,7 +141,7 @@ async function loadBroadcasts() {
         el('td', {}, id.slice(-6)),
         el('td', {}, b.title ?? b.text?.vi?.slice(0, 60) ?? ''),
         el('td', { class: 'status' }, b.status ?? ''),
-        el('td', {}, b.sendAtLocal ?? (b.sendAt ? new Date(b.sendAt).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '')),
+        el('td', {}, b.sendAtLocal ?? (b.sendAt ? localTime(b.sendAt) : '')),
         el(
           'td',
           { class: 'row' },
@@ -211,8 +214,6 @@ async function showContest() {
 
 // ---- users of these pages (admins only) ----
 
-const when = (d) => (d ? new Date(d).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : t('users.never'));
-
 async function loadUsers() {
   const r = await api('/api/v1/users');
   $('user-rows').replaceChildren(
@@ -224,7 +225,7 @@ async function loadUsers() {
         el('td', {}, t(u.role === 'admin' ? 'users.roleAdmin' : 'users.roleOrganiser')),
         el('td', {}, u.role === 'admin' ? t('users.allBots') : u.bots.join(', ')),
         el('td', { class: 'status' }, t(u.disabled ? 'users.disabled' : u.mustChangePassword ? 'users.mustChange' : 'users.active')),
-        el('td', {}, when(u.lastLoginAt)),
+        el('td', {}, u.lastLoginAt ? localTime(u.lastLoginAt) : t('users.never')),
         el(
           'td',
           { class: 'row' },
