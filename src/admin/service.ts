@@ -130,6 +130,21 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
     return { kind: 'token', id: String(t._id), name: String(t.name), role: t.role as AdminRole, bots: (t.bots as string[]) ?? [], mustChangePassword: false };
   }
 
+  /** Every API token, newest first, without its hash. */
+  async function listTokens() {
+    const tokens = await models.ApiToken.collection.find({}, { projection: { tokenHash: 0 } }).sort({ createdAt: -1 }).toArray();
+    return tokens.map((t) => ({
+      id: String(t._id),
+      name: String(t.name),
+      prefix: String(t.prefix),
+      role: t.role as AdminRole,
+      bots: (t.bots as string[]) ?? [],
+      createdAt: t.createdAt as Date,
+      lastUsedAt: (t.lastUsedAt as Date | null | undefined) ?? null,
+      revoked: !!t.revokedAt,
+    }));
+  }
+
   async function revokeToken(id: string): Promise<boolean> {
     const r = await models.ApiToken.collection.updateOne({ _id: toObjectId(id), revokedAt: null }, { $set: { revokedAt: now() } });
     return r.modifiedCount > 0;
@@ -185,7 +200,7 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
     return { id, email: String(user.email), password };
   }
 
-  return { createUser, ensureFirstAdmin, login, session, logout, changePassword, createToken, tokenPrincipal, revokeToken, listUsers, setDisabled, resetPassword };
+  return { createUser, ensureFirstAdmin, login, session, logout, changePassword, createToken, tokenPrincipal, revokeToken, listTokens, listUsers, setDisabled, resetPassword };
 }
 
 function toObjectId(id: string): Types.ObjectId {

@@ -133,6 +133,22 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     expect(cspViolations).toEqual([]);
   }, 60_000);
 
+  it('an admin creates an API token, sees it once, and revokes it', async () => {
+    await page.fill('#k-name', 'Báo cáo tỉnh');
+    await page.selectOption('#k-role', 'organiser');
+    await page.selectOption('#k-bots', ['demo']);
+    await page.click('#k-create');
+    await page.waitForFunction(() => document.querySelector('#k-message')?.textContent?.includes('cds_'));
+    const token = /(cds_\S+)/.exec((await page.textContent('#k-message'))!)![1]!;
+    expect((await fetch(`${rt.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    const row = page.locator('#token-rows tr[data-name="Báo cáo tỉnh"]');
+    expect(await row.textContent()).not.toContain(token);
+    page.once('dialog', (d) => void d.accept());
+    await row.locator('button.revoke').click();
+    await page.waitForFunction(() => document.querySelector('#token-rows tr[data-name="Báo cáo tỉnh"] .status')?.textContent === 'Đã thu hồi');
+    expect((await fetch(`${rt.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+  }, 60_000);
+
   it('in the simulator a new person onboards, answers a question, and the dashboard counts the answer', async () => {
     const before = await db.models.Answer.countDocuments({});
     const sim = await browser.newPage({ viewport: { width: 420, height: 900 } });

@@ -21,8 +21,8 @@ export interface BroadcastsWiring {
   readonly listFilterSchema: z.ZodType;
 }
 
-/** What the API needs of the admin service to manage the users of the web pages. */
-export type UsersPort = Pick<AdminService, 'listUsers' | 'createUser' | 'setDisabled' | 'resetPassword'>;
+/** What the API needs of the admin service to manage the users of the web pages and the API tokens. */
+export type UsersPort = Pick<AdminService, 'listUsers' | 'createUser' | 'setDisabled' | 'resetPassword' | 'listTokens' | 'createToken' | 'revokeToken'>;
 
 export interface ApiDeps {
   readonly models: Models;
@@ -333,13 +333,11 @@ export function createApiRouter(deps: ApiDeps): Router {
     const p = principalOf(req);
     return p.kind === 'user' ? p.id : null;
   };
-  const newUser = z
-    .object({
-      email: z.email().max(200),
-      role: z.enum(ADMIN_ROLES),
-      bots: z.array(botId).max(100).default([]).describe('the bots an organiser may see (admins see all)'),
-    })
-    .refine((u) => u.role === 'admin' || u.bots.length > 0, { message: 'an organiser needs at least one bot', path: ['bots'] });
+  // A user or a token has a role, and an organiser the bots it may see (at least one).
+  const roleFields = z.object({ role: z.enum(ADMIN_ROLES), bots: z.array(botId).max(100).default([]).describe('the bots an organiser may see (admins see all)') });
+  const hasBots = (u: { role: string; bots: string[] }) => u.role === 'admin' || u.bots.length > 0;
+  const organiserNeedsBots = { message: 'an organiser needs at least one bot', path: ['bots'] };
+  const newUser = roleFields.extend({ email: z.email().max(200) }).refine(hasBots, organiserNeedsBots);
   api.add({ method: 'get', path: '/users', tag: 'users', summary: 'Users of the admin pages', adminOnly: true, handler: async () => ({ items: await users().listUsers() }) });
   api.add({
     method: 'post',
@@ -379,6 +377,32 @@ export function createApiRouter(deps: ApiDeps): Router {
     adminOnly: true,
     params: idParam,
     handler: async ({ params }) => users().resetPassword(params.id),
+  });
+  api.add({ method: 'get', path: '/tokens', tag: 'users', summary: 'API tokens (never the tokens themselves)', adminOnly: true, handler: async () => ({ items: await users().listTokens() }) });
+  api.add({
+    method: 'post',
+    path: '/tokens',
+    tag: 'users',
+    summary: 'Create an API token; the answer holds the token, shown only this once',
+    adminOnly: true,
+    body: roleFields.extend({ name: z.string().trim().min(1).max(100) }).refine(hasBots, organiserNeedsBots),
+    handler: async ({ body }, _req, res) => {
+      const created = await users().createToken({ name: body.name, role: body.role, bots: body.role === 'admin' ? [] : body.bots });
+      res.status(201);
+      return created;
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/tokens/:id/revoke',
+    tag: 'users',
+    summary: 'Revoke an API token: it stops working at once',
+    adminOnly: true,
+    params: idParam,
+    handler: async ({ params }) => {
+      if (!(await users().revokeToken(params.id))) throw new HttpError(404, 'No such active token');
+      return { ok: true };
+    },
   });
 
   // ---- exports ----

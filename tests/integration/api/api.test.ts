@@ -231,3 +231,29 @@ describe('users of the admin pages', () => {
     await expect(createAdminService(db.models, { sessionSecret: undefined }).setDisabled(boss.id, true, boss.id)).rejects.toThrow('You cannot disable your own account');
   });
 });
+
+describe('API tokens', () => {
+  const post = (path: string, token: string, body?: unknown) =>
+    fetch(`${rt.url}/api/v1${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+
+  it('an admin creates a token shown once, sees it listed without its secret, and revokes it', async () => {
+    expect((await post('/tokens', adminToken, { name: 'báo cáo', role: 'organiser' })).status).toBe(400);
+    const created = await post('/tokens', adminToken, { name: 'báo cáo', role: 'organiser', bots: ['demo'] });
+    expect(created.status).toBe(201);
+    const { id, token } = (await created.json()) as { id: string; token: string };
+    expect(token).toMatch(/^cds_/);
+    expect((await get('/api/v1/stats/overview', token)).status).toBe(200);
+    expect((await get('/api/v1/stats/series?bot=other', token)).status).toBe(403);
+
+    const listed = await (await get('/api/v1/tokens', adminToken)).text();
+    expect(listed).not.toContain(token);
+    expect(listed).not.toContain('tokenHash');
+    const item = (JSON.parse(listed) as { items: Array<{ id: string; name: string; prefix: string; role: string; bots: string[]; revoked: boolean; lastUsedAt: string | null }> }).items.find((k) => k.id === id);
+    expect(item).toMatchObject({ name: 'báo cáo', prefix: token.slice(0, 8), role: 'organiser', bots: ['demo'], revoked: false });
+
+    expect((await post(`/tokens/${id}/revoke`, adminToken)).status).toBe(200);
+    expect((await get('/api/v1/stats/overview', token)).status).toBe(401);
+    expect((await post(`/tokens/${id}/revoke`, adminToken)).status).toBe(404);
+    expect((await get('/api/v1/tokens', organiserToken)).status).toBe(403);
+  });
+});

@@ -276,6 +276,55 @@ async function resetPassword(u) {
   }
 }
 
+// ---- API tokens (admins only) ----
+
+async function loadTokens() {
+  const r = await api('/api/v1/tokens');
+  $('token-rows').replaceChildren(
+    ...r.items.map((k) =>
+      el(
+        'tr',
+        { dataset: { name: k.name } },
+        el('td', {}, k.name),
+        el('td', {}, el('code', {}, `${k.prefix}…`)),
+        el('td', {}, t(k.role === 'admin' ? 'users.roleAdmin' : 'users.roleOrganiser')),
+        el('td', {}, k.role === 'admin' ? t('users.allBots') : k.bots.join(', ')),
+        el('td', {}, localTime(k.createdAt)),
+        el('td', {}, k.lastUsedAt ? localTime(k.lastUsedAt) : t('users.never')),
+        el('td', { class: 'status' }, k.revoked ? t('tokens.revoked') : el('button', { type: 'button', class: 'cancel revoke', onclick: () => revokeToken(k) }, t('tokens.revoke'))),
+      ),
+    ),
+  );
+}
+
+async function createToken(e) {
+  e.preventDefault();
+  const role = $('k-role').value;
+  const bots = [...$('k-bots').selectedOptions].map((o) => o.value);
+  if (role === 'organiser' && bots.length === 0) return notice($('k-message'), t('users.organiserNeedsBot'), true);
+  const name = $('k-name').value.trim();
+  try {
+    const { token } = await api('/api/v1/tokens', { method: 'POST', body: { name, role, bots: role === 'admin' ? [] : bots } });
+    // The token is shown once, here, and never again.
+    notice($('k-message'), t('tokens.shown', { name, token }));
+    $('k-name').value = '';
+    await loadTokens();
+  } catch (err) {
+    notice($('k-message'), t('error.generic', { message: err.message }), true);
+  }
+}
+
+async function revokeToken(k) {
+  if (!confirm(t('tokens.confirmRevoke', { name: k.name }))) return;
+  try {
+    await api(`/api/v1/tokens/${encodeURIComponent(k.id)}/revoke`, { method: 'POST' });
+    $('k-message').replaceChildren();
+    await loadTokens();
+  } catch (err) {
+    notice($('k-message'), t('error.generic', { message: err.message }), true);
+  }
+}
+
 function renderExports() {
   const datasets = ['participants', 'series', 'units', 'questions', 'leaderboard'];
   $('export-links').replaceChildren(
@@ -289,7 +338,7 @@ function renderExports() {
 
 async function refresh() {
   try {
-    await Promise.all([loadOverview(), loadLeaderboard(), loadBroadcasts(), loadContests(), isAdmin() ? loadUsers() : null]);
+    await Promise.all([loadOverview(), loadLeaderboard(), loadBroadcasts(), loadContests(), isAdmin() ? loadUsers() : null, isAdmin() ? loadTokens() : null]);
     renderExports();
     $('message').replaceChildren();
   } catch (err) {
@@ -314,8 +363,9 @@ async function main() {
   }
   $('jobs-link').hidden = !session.agendash;
   $('users-link').hidden = $('users').hidden = !isAdmin();
-  $('u-bots').replaceChildren(...(session.bots ?? []).map((b) => el('option', { value: b }, b)));
+  for (const id of ['u-bots', 'k-bots']) $(id).replaceChildren(...(session.bots ?? []).map((b) => el('option', { value: b }, b)));
   $('user-form').addEventListener('submit', createUser);
+  $('token-form').addEventListener('submit', createToken);
   const bots = session.bots ?? [];
   $('bot').replaceChildren(el('option', { value: '' }, t('filter.allBots')), ...bots.map((b) => el('option', { value: b }, b)));
   $('b-bots').replaceChildren(...bots.map((b) => el('option', { value: b }, b)));
