@@ -212,7 +212,24 @@ async function showContest() {
   if (prizes.rows.length) $('contest-table').after(el('table', { id: 'contest-prizes' }, el('caption', {}, t('contest.prizes')), ...table(prizes.rows)));
 }
 
-// ---- users of these pages (admins only) ----
+// ---- users of these pages and API tokens (admins only) ----
+
+/** The role and bots cells of a user or token row. */
+const roleCells = (x) => [
+  el('td', {}, t(x.role === 'admin' ? 'users.roleAdmin' : 'users.roleOrganiser')),
+  el('td', {}, x.role === 'admin' ? t('users.allBots') : x.bots.join(', ')),
+];
+
+/** The role and bots chosen in a form, or null (with a message) when an organiser has no bot. */
+function chosenRole(prefix) {
+  const role = $(`${prefix}-role`).value;
+  const bots = [...$(`${prefix}-bots`).selectedOptions].map((o) => o.value);
+  if (role === 'organiser' && bots.length === 0) {
+    notice($(`${prefix}-message`), t('users.organiserNeedsBot'), true);
+    return null;
+  }
+  return { role, bots: role === 'admin' ? [] : bots };
+}
 
 async function loadUsers() {
   const r = await api('/api/v1/users');
@@ -222,8 +239,7 @@ async function loadUsers() {
         'tr',
         { dataset: { email: u.email } },
         el('td', {}, u.email),
-        el('td', {}, t(u.role === 'admin' ? 'users.roleAdmin' : 'users.roleOrganiser')),
-        el('td', {}, u.role === 'admin' ? t('users.allBots') : u.bots.join(', ')),
+        ...roleCells(u),
         el('td', { class: 'status' }, t(u.disabled ? 'users.disabled' : u.mustChangePassword ? 'users.mustChange' : 'users.active')),
         el('td', {}, u.lastLoginAt ? localTime(u.lastLoginAt) : t('users.never')),
         el(
@@ -243,11 +259,10 @@ const userError = (err) => notice($('u-message'), t('error.generic', { message: 
 
 async function createUser(e) {
   e.preventDefault();
-  const role = $('u-role').value;
-  const bots = [...$('u-bots').selectedOptions].map((o) => o.value);
-  if (role === 'organiser' && bots.length === 0) return notice($('u-message'), t('users.organiserNeedsBot'), true);
+  const chosen = chosenRole('u');
+  if (!chosen) return;
   try {
-    showPassword(await api('/api/v1/users', { method: 'POST', body: { email: $('u-email').value.trim(), role, bots: role === 'admin' ? [] : bots } }));
+    showPassword(await api('/api/v1/users', { method: 'POST', body: { email: $('u-email').value.trim(), ...chosen } }));
     $('u-email').value = '';
     await loadUsers();
   } catch (err) {
@@ -276,8 +291,6 @@ async function resetPassword(u) {
   }
 }
 
-// ---- API tokens (admins only) ----
-
 async function loadTokens() {
   const r = await api('/api/v1/tokens');
   $('token-rows').replaceChildren(
@@ -287,8 +300,7 @@ async function loadTokens() {
         { dataset: { name: k.name } },
         el('td', {}, k.name),
         el('td', {}, el('code', {}, `${k.prefix}…`)),
-        el('td', {}, t(k.role === 'admin' ? 'users.roleAdmin' : 'users.roleOrganiser')),
-        el('td', {}, k.role === 'admin' ? t('users.allBots') : k.bots.join(', ')),
+        ...roleCells(k),
         el('td', {}, localTime(k.createdAt)),
         el('td', {}, k.lastUsedAt ? localTime(k.lastUsedAt) : t('users.never')),
         el('td', { class: 'status' }, k.revoked ? t('tokens.revoked') : el('button', { type: 'button', class: 'cancel revoke', onclick: () => revokeToken(k) }, t('tokens.revoke'))),
@@ -299,12 +311,11 @@ async function loadTokens() {
 
 async function createToken(e) {
   e.preventDefault();
-  const role = $('k-role').value;
-  const bots = [...$('k-bots').selectedOptions].map((o) => o.value);
-  if (role === 'organiser' && bots.length === 0) return notice($('k-message'), t('users.organiserNeedsBot'), true);
+  const chosen = chosenRole('k');
+  if (!chosen) return;
   const name = $('k-name').value.trim();
   try {
-    const { token } = await api('/api/v1/tokens', { method: 'POST', body: { name, role, bots: role === 'admin' ? [] : bots } });
+    const { token } = await api('/api/v1/tokens', { method: 'POST', body: { name, ...chosen } });
     // The token is shown once, here, and never again.
     notice($('k-message'), t('tokens.shown', { name, token }));
     $('k-name').value = '';
