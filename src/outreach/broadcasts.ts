@@ -9,7 +9,7 @@ import { JOB, scheduleOnce, type Scheduler } from '../jobs/index.js';
 import { participantFilter } from './audience.js';
 import type { Fanout } from './fanout.js';
 import { manualMessage, withStopFooter } from './message.js';
-import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastInputParsed } from './schema.js';
+import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastInput, type BroadcastInputParsed, type BroadcastPatchParsed } from './schema.js';
 import { formatLocal, parseLocalDateTime } from './timing.js';
 
 /** Renders a neutral message as one platform will show it (from the channels room, when it offers one). */
@@ -90,7 +90,7 @@ export function toView(b: Broadcast, timeZone: string): BroadcastView {
   };
 }
 
-function textFor(input: BroadcastInputParsed, locale: Locale): BroadcastText | null {
+function textFor(input: Omit<BroadcastInputParsed, 'sendAt'>, locale: Locale): BroadcastText | null {
   const text = locale === 'vi' ? input.text.vi : input.text.en;
   if (!text) return null;
   return {
@@ -120,7 +120,7 @@ export function createBroadcastService(deps: ServiceDeps) {
     return at;
   }
 
-  function fields(input: BroadcastInputParsed) {
+  function fields(input: Omit<BroadcastInputParsed, 'sendAt'>, sendAt: Date) {
     return {
       title: input.title ?? input.text.vi.slice(0, 60),
       message: { vi: textFor(input, 'vi')!, en: textFor(input, 'en') },
@@ -132,7 +132,7 @@ export function createBroadcastService(deps: ServiceDeps) {
         answeredToday: input.audience.answeredToday ?? null,
       },
       eventUpdate: input.eventUpdate,
-      sendAt: resolveSendAt(input.sendAt),
+      sendAt,
     };
   }
 
@@ -148,7 +148,7 @@ export function createBroadcastService(deps: ServiceDeps) {
 
   async function create(raw: unknown, createdBy: string): Promise<BroadcastView> {
     const input = parse(broadcastInputSchema, raw, 'broadcast');
-    const f = fields(input);
+    const f = fields(input, resolveSendAt(input.sendAt));
     const id = `bc-${DateTime.fromJSDate(clock(), { zone: timeZone }).toFormat('yyyyMMdd')}-${randomBytes(4).toString('hex')}`;
     const doc = await models.Broadcast.create({
       _id: id,
@@ -168,7 +168,7 @@ export function createBroadcastService(deps: ServiceDeps) {
 
   async function preview(raw: unknown): Promise<BroadcastPreview> {
     const input = parse(broadcastInputSchema, raw, 'broadcast');
-    const f = fields(input);
+    const f = fields(input, resolveSendAt(input.sendAt));
     const now = clock();
     const byChannel: Partial<Record<ChannelName, number>> = {};
     const channels = f.audience.channels.length ? f.audience.channels : [...CHANNELS];
@@ -189,32 +189,27 @@ export function createBroadcastService(deps: ServiceDeps) {
     return { audienceSize, byChannel, sendAt: f.sendAt.toISOString(), sendAtLocal: formatLocal(f.sendAt, timeZone), messages };
   }
 
+  /**
+   * Changes only the fields the patch names. A changed audience or time is checked as at creation
+   * (a time in the past is refused) and the audience is counted again; an unchanged `sendAt` keeps the
+   * stored instant rather than being re-read, so an edit can never turn into "send now".
+   */
   async function update(id: string, rawPatch: unknown): Promise<BroadcastView> {
     const patch = parse(broadcastPatchSchema, rawPatch, 'broadcast');
     const b = await load(id);
-    if (b.kind !== 'manual') throw new HttpError(409, `Broadcast ${id} is generated (${b.kind}) and cannot be edited`);
+    if (b.kind !== 'manual' || !b.message) throw new HttpError(409, `Broadcast ${id} is generated (${b.kind}) and cannot be edited`);
     if (b.status !== 'scheduled') throw new HttpError(409, `Broadcast ${id} is ${b.status}: only scheduled broadcasts can be edited`);
-    const current: BroadcastInputParsed = {
-      title: b.title,
-      text: { vi: b.message!.vi.text, ...(b.message!.en ? { en: b.message!.en.text } : {}) },
-      choices: b.message!.vi.choices.map((c, i) => ({ vi: c.title, payload: c.payload, ...(b.message!.en?.choices[i] ? { en: b.message!.en.choices[i]!.title } : {}) })),
-      ...(b.message!.vi.link ? { link: { url: b.message!.vi.link.url, title: { vi: b.message!.vi.link.title, ...(b.message!.en?.link ? { en: b.message!.en.link.title } : {}) } } } : {}),
-      audience: {
-        bots: b.audience.bots,
-        channels: b.audience.channels,
-        units: b.audience.units,
-        ...(b.audience.activeWithinDays ? { activeWithinDays: b.audience.activeWithinDays } : {}),
-        ...(b.audience.answeredToday !== null ? { answeredToday: b.audience.answeredToday } : {}),
-      },
-      sendAt: patch.sendAt ?? new Date(b.sendAt).toISOString(),
-      eventUpdate: b.eventUpdate,
-    };
-    const merged = parse(broadcastInputSchema, { ...current, ...stripUndefined(patch) }, 'broadcast');
-    const f = fields(merged);
-    const updated = await models.Broadcast.findOneAndUpdate({ _id: id, status: 'scheduled' }, { $set: f }, { returnDocument: 'after' }).lean<Broadcast>();
+    const merged = parse(broadcastInputSchema.omit({ sendAt: true }), applyPatch(inputOf(b, b.message), patch), 'broadcast');
+    const f = fields(merged, patch.sendAt === undefined ? new Date(b.sendAt) : resolveSendAt(patch.sendAt));
+    const audienceChanged = patch.audience !== undefined;
+    const timeChanged = f.sendAt.getTime() !== new Date(b.sendAt).getTime();
+    const audienceSize = audienceChanged ? await deps.fanout.audienceSize(f) : b.audienceSize;
+    const updated = await models.Broadcast.findOneAndUpdate({ _id: id, status: 'scheduled' }, { $set: { ...f, audienceSize } }, { returnDocument: 'after' }).lean<Broadcast>();
     if (!updated) throw new HttpError(409, `Broadcast ${id} has started and can no longer be edited`);
-    await agenda.cancel({ name: JOB.broadcast, data: { broadcastId: id } });
-    await schedule(id, f.sendAt);
+    if (timeChanged) {
+      await agenda.cancel({ name: JOB.broadcast, data: { broadcastId: id } });
+      await schedule(id, f.sendAt);
+    }
     return toView(updated, timeZone);
   }
 
@@ -287,4 +282,41 @@ export type BroadcastService = ReturnType<typeof createBroadcastService>;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A stored manual broadcast as the input that would create it (sendAt aside). */
+function inputOf(b: Broadcast, message: NonNullable<Broadcast['message']>): Omit<BroadcastInput, 'sendAt'> {
+  const { vi, en } = message;
+  return {
+    title: b.title,
+    text: { vi: vi.text, ...(en ? { en: en.text } : {}) },
+    choices: vi.choices.map((c, i) => ({ vi: c.title, payload: c.payload, ...(en?.choices[i] ? { en: en.choices[i]!.title } : {}) })),
+    ...(vi.link ? { link: { url: vi.link.url, title: { vi: vi.link.title, ...(en?.link ? { en: en.link.title } : {}) } } } : {}),
+    audience: {
+      bots: b.audience.bots,
+      channels: b.audience.channels,
+      units: b.audience.units,
+      ...(b.audience.activeWithinDays ? { activeWithinDays: b.audience.activeWithinDays } : {}),
+      ...(b.audience.answeredToday !== null ? { answeredToday: b.audience.answeredToday } : {}),
+    },
+    eventUpdate: b.eventUpdate,
+  };
+}
+
+/** The current input with the patch's named fields applied; `null` removes an optional field. */
+export function applyPatch(current: Omit<BroadcastInput, 'sendAt'>, patch: BroadcastPatchParsed): Omit<BroadcastInput, 'sendAt'> {
+  const { text, link, audience, sendAt: _sendAt, ...plain } = patch;
+  const next: Omit<BroadcastInput, 'sendAt'> = { ...current, ...stripUndefined(plain) };
+  if (text) {
+    const en = text.en === undefined ? current.text.en : (text.en ?? undefined);
+    next.text = { vi: text.vi ?? current.text.vi, ...(en ? { en } : {}) };
+  }
+  if (link === null) delete next.link;
+  else if (link) next.link = link;
+  if (audience) {
+    const merged: Record<string, unknown> = { ...current.audience, ...stripUndefined(audience) };
+    for (const key of ['activeWithinDays', 'answeredToday'] as const) if (merged[key] === null) delete merged[key];
+    next.audience = merged as BroadcastInput['audience'];
+  }
+  return next;
 }

@@ -42,9 +42,33 @@ export const broadcastInputSchema = z.object({
 export type BroadcastInput = z.input<typeof broadcastInputSchema>;
 export type BroadcastInputParsed = z.output<typeof broadcastInputSchema>;
 
-/** Editing a scheduled broadcast: any field of the input. */
-export const broadcastPatchSchema = broadcastInputSchema.partial();
+/**
+ * Editing a scheduled broadcast: only the fields named change, so nothing here has a default (a
+ * default would silently reset a field the organiser never touched, e.g. `sendAt` to "now").
+ * `audience` merges field by field; `text.en` and `link` take `null` to remove them.
+ */
+export const broadcastPatchSchema = z
+  .object({
+    title: z.string().trim().min(1).max(120).optional(),
+    text: z.object({ vi: localText.optional(), en: localText.nullable().optional() }).strict().optional(),
+    choices: broadcastInputSchema.shape.choices.unwrap().optional(),
+    link: broadcastInputSchema.shape.link.unwrap().nullable().optional(),
+    audience: z
+      .object({
+        bots: z.array(id).optional(),
+        channels: z.array(z.enum(CHANNELS)).optional(),
+        units: z.array(z.string().min(1)).optional(),
+        activeWithinDays: z.number().int().min(1).max(365).nullable().optional(),
+        answeredToday: z.boolean().nullable().optional(),
+      })
+      .strict()
+      .optional(),
+    sendAt: sendAtSchema.optional(),
+    eventUpdate: z.boolean().optional(),
+  })
+  .strict();
 export type BroadcastPatch = z.input<typeof broadcastPatchSchema>;
+export type BroadcastPatchParsed = z.output<typeof broadcastPatchSchema>;
 
 export const broadcastListFilterSchema = z.object({
   status: z.enum(['scheduled', 'sending', 'done', 'cancelled']).optional(),

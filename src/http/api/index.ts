@@ -220,10 +220,12 @@ export function createApiRouter(deps: ApiDeps): Router {
   });
 
   // ---- broadcasts (outreach service) ----
-  const restrictAudience = (p: Principal, input: unknown): unknown => {
+  /** An organiser's audience stays within their bots; a patch that names no bots keeps the stored ones (already checked). */
+  const restrictAudience = (p: Principal, input: unknown, mode: 'create' | 'patch' = 'create'): unknown => {
     const visible = visibleBots(p);
     const audience = (input as { audience?: { bots?: string[] } }).audience;
     if (!visible || !audience) return input;
+    if (mode === 'patch' && audience.bots === undefined) return input;
     if (!audience.bots || audience.bots.length === 0) audience.bots = [...visible];
     for (const b of audience.bots) requireBot(p, b);
     return input;
@@ -281,12 +283,12 @@ export function createApiRouter(deps: ApiDeps): Router {
     method: 'patch',
     path: '/broadcasts/:id',
     tag: 'broadcasts',
-    summary: 'Change a scheduled broadcast (text, audience, sendAt = reschedule)',
+    summary: 'Change a scheduled broadcast: only the fields named change (audience merges field by field; sendAt reschedules)',
     params: idParam,
     body: bSchemas.patchSchema,
     handler: async ({ params, body }, req) => {
       await checkBroadcastAccess(principalOf(req), params.id);
-      return broadcasts().service.update(params.id, restrictAudience(principalOf(req), body));
+      return broadcasts().service.update(params.id, restrictAudience(principalOf(req), body, 'patch'));
     },
   });
   api.add({
