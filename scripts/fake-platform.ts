@@ -138,7 +138,14 @@ export async function startFakePlatform(options: FakePlatformOptions = {}): Prom
   app.post('/v4/oa/access_token', (req, res) => {
     const body = req.body as Record<string, string>;
     const ok = Boolean(body.refresh_token && body.app_id && body.grant_type === 'refresh_token' && req.header('secret_key'));
-    record({ platform: 'zalo', kind: 'token', token: undefined, recipient: undefined, body: { app_id: body.app_id, grant_type: body.grant_type }, result: ok ? 'refreshed' : 'refused' });
+    record({
+      platform: 'zalo',
+      kind: 'token',
+      token: undefined,
+      recipient: undefined,
+      body: { app_id: body.app_id, grant_type: body.grant_type },
+      result: ok ? 'refreshed' : 'refused',
+    });
     if (!ok) {
       res.json({ error: -14014, error_name: 'invalid_request', error_description: 'missing parameters' });
       return;
@@ -166,7 +173,16 @@ export async function startFakePlatform(options: FakePlatformOptions = {}): Prom
     res.status(204).end();
   });
   app.post('/_webhook/messenger', async (req, res) => {
-    const b = req.body as { target?: string; botId: string; appSecret: string; userId: string; text?: string; payload?: string; mid?: string; timestamp?: number };
+    const b = req.body as {
+      target?: string;
+      botId: string;
+      appSecret: string;
+      userId: string;
+      text?: string;
+      payload?: string;
+      mid?: string;
+      timestamp?: number;
+    };
     const target = b.target ?? options.serverUrl;
     if (!target) return void res.status(400).json({ error: 'give target (our server URL) or start with serverUrl' });
     const timestamp = b.timestamp ?? Date.now();
@@ -176,10 +192,22 @@ export async function startFakePlatform(options: FakePlatformOptions = {}): Prom
     res.json(await postSigned(`${target}/webhooks/messenger/${b.botId}`, raw, { 'X-Hub-Signature-256': signMessengerBody(raw, b.appSecret) }));
   });
   app.post('/_webhook/zalo', async (req, res) => {
-    const b = req.body as { target?: string; botId: string; appId: string; secretKey: string; userId: string; text: string; msgId?: string; timestamp?: number };
+    const b = req.body as {
+      target?: string;
+      botId: string;
+      appId: string;
+      secretKey: string;
+      userId: string;
+      text: string;
+      msgId?: string;
+      timestamp?: number;
+    };
     const target = b.target ?? options.serverUrl;
     if (!target) return void res.status(400).json({ error: 'give target (our server URL) or start with serverUrl' });
-    const raw = JSON.stringify({ ...zaloText(b.userId, b.text, { ...(b.msgId ? { msgId: b.msgId } : {}), ...(b.timestamp ? { timestamp: b.timestamp } : {}) }), app_id: b.appId });
+    const raw = JSON.stringify({
+      ...zaloText(b.userId, b.text, { ...(b.msgId ? { msgId: b.msgId } : {}), ...(b.timestamp ? { timestamp: b.timestamp } : {}) }),
+      app_id: b.appId,
+    });
     res.json(await postSigned(`${target}/webhooks/zalo/${b.botId}`, raw, { 'X-ZEvent-Signature': signZaloBody(b.appId, raw, b.secretKey) }));
   });
 
@@ -214,7 +242,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const target = arg('target');
-  const platform = await startFakePlatform({ port: Number(arg('port') ?? 4000), latencyMs: Number(arg('latency') ?? 0), ...(target ? { serverUrl: target } : {}) });
+  const platform = await startFakePlatform({
+    port: Number(arg('port') ?? 4000),
+    latencyMs: Number(arg('latency') ?? 0),
+    ...(target ? { serverUrl: target } : {}),
+  });
   console.log(`fake platform listening on ${platform.url}`);
   console.log(`set MESSENGER_GRAPH_URL=${platform.url} ZALO_OA_API_URL=${platform.url} ZALO_OAUTH_URL=${platform.url}`);
 }

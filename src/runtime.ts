@@ -108,7 +108,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     outreach.defineJobs();
     await defineSystemJobs(
       scheduler,
-      { sweepInbox: () => channels.sweepInbox(), refreshZaloTokens: () => channels.refreshZaloTokens(), closeContests: () => conversation.closeExpiredAttempts() },
+      {
+        sweepInbox: () => channels.sweepInbox(),
+        refreshZaloTokens: () => channels.refreshZaloTokens(),
+        closeContests: () => conversation.closeExpiredAttempts(),
+      },
       config.timeZone,
     );
     if (config.schedulerEnabled) await outreach.syncCampaignJobs(content);

@@ -34,7 +34,15 @@ const q = pickDaily(bot.id, today, questions)!;
 
 // ---- pure engine
 const facts = { ...NEW_PARTICIPANT, known: true, consented: true, unitId: units[0]!.unitId, displayName: 'Bench' };
-const answer: InboundEvent = { bot: bot.id, channel: 'messenger', userId: 'b', eventId: 'x', at: now, kind: 'choice', payload: `ANS|${q.questionId}|${q.revision}|daily|${today}|1` };
+const answer: InboundEvent = {
+  bot: bot.id,
+  channel: 'messenger',
+  userId: 'b',
+  eventId: 'x',
+  at: now,
+  kind: 'choice',
+  payload: `ANS|${q.questionId}|${q.revision}|daily|${today}|1`,
+};
 const ctx = { now, bot, questions, units, participant: facts, t, newId: () => '65a000000000000000000001', views: {} };
 for (let i = 0; i < 500; i++) step({}, answer, ctx); // warm-up (JIT)
 const pureStart = performance.now();
@@ -107,6 +115,8 @@ const result = {
   ok: stepsPerSecond >= GOAL_STEPS_PER_S && pct(95) <= GOAL_P95_MS && answers === MEMBERS,
 };
 for (const [label, ms] of byLabel) console.log(`  ${label.padEnd(20)} mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(1)} ms`);
-console.log(`pure step: ${stepsPerSecond} turns/s; service: ${result.eventsPerSecond} events/s, p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms`);
+console.log(
+  `pure step: ${stepsPerSecond} turns/s; service: ${result.eventsPerSecond} events/s, p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms`,
+);
 console.log(JSON.stringify(result));
 process.exit(result.ok ? 0 : 1);

@@ -96,7 +96,16 @@ for (let i = 0; i < participants; i += 5000) {
 }
 
 const content: ContentBundle = {
-  bots: [botSchema.parse({ id: 'bench', name: { vi: 'Bench' }, organisation: { vi: 'Bench' }, dailyQuestion: { cron: '0 8 * * *', enabled: false }, topics: ['cds'], units: 'x' })],
+  bots: [
+    botSchema.parse({
+      id: 'bench',
+      name: { vi: 'Bench' },
+      organisation: { vi: 'Bench' },
+      dailyQuestion: { cron: '0 8 * * *', enabled: false },
+      topics: ['cds'],
+      units: 'x',
+    }),
+  ],
   campaigns: [],
   questions: [],
   unitLists: [],

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 /** `npm run bench -- <name>`: runs scripts/bench/<name>.ts; its last line is one JSON object with "ok". */
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const names = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'run.ts').map((f) => f.slice(0, -3));
+const names = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .map((f) => f.slice(0, -3));
 const name = process.argv[2];
 if (!name || !names.includes(name)) {
   console.error(`usage: npm run bench -- <${names.join('|')}>`);

@@ -102,7 +102,16 @@ async function seedTo(target: number): Promise<void> {
     const docs = Array.from({ length: n }, (_, k) => makeAnswer(seeded + k));
     await models.Answer.collection.insertMany(docs, { ordered: false });
     for (const d of docs) {
-      const facts: AnswerFacts = { id: String(d._id), participantId: String(d.participantId), bot: d.bot, unitId: d.unitId, questionId: d.questionId, day: d.day, correct: d.correct, timeTakenMs: d.timeTakenMs };
+      const facts: AnswerFacts = {
+        id: String(d._id),
+        participantId: String(d.participantId),
+        bot: d.bot,
+        unitId: d.unitId,
+        questionId: d.questionId,
+        day: d.day,
+        correct: d.correct,
+        timeTakenMs: d.timeTakenMs,
+      };
       acc.addAnswer(facts);
     }
     seeded += n;

@@ -46,7 +46,14 @@ async function serve(): Promise<void> {
   await Promise.all(Object.values(models).map((m) => m.init()));
   const logger = createLogger(config);
   const metrics = createMetrics();
-  const bot = botSchema.parse({ id: 'demo', name: { vi: 'Bench' }, organisation: { vi: 'Bench' }, dailyQuestion: { cron: '0 8 * * *' }, topics: ['x'], units: 'x' });
+  const bot = botSchema.parse({
+    id: 'demo',
+    name: { vi: 'Bench' },
+    organisation: { vi: 'Bench' },
+    dailyQuestion: { cron: '0 8 * * *' },
+    topics: ['x'],
+    units: 'x',
+  });
   const channels = createChannels({ config, logger, models, bots: [bot], registry: metrics.registry, handler: async () => [] });
   // The same "answer 200" route inside the product's app (request ids, logging, metrics), to tell
   // the pipeline's own cost from the app's middleware.
@@ -118,13 +125,19 @@ async function main(): Promise<void> {
     const client = process.cpuUsage(client0);
     return { result, cpuUs: (await cpu()) - c0, clientCpuUs: client.user + client.system };
   };
-  const count = async (key?: string) => ((await (await fetch(`${bareUrl}/_count${key ? `?key=${encodeURIComponent(key)}` : ''}`)).json()) as { count: number }).count;
+  const count = async (key?: string) =>
+    ((await (await fetch(`${bareUrl}/_count${key ? `?key=${encodeURIComponent(key)}` : ''}`)).json()) as { count: number }).count;
 
   let seq = 0;
   const signedRequest = () => {
     seq++;
     const raw = JSON.stringify(messengerText(`user${seq % 500}`, `tin nhắn ${seq}`, { mid: `m_bench_${seq}`, timestamp: Date.now() }));
-    return { method: 'POST' as const, path: '/webhooks/messenger/demo', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMessengerBody(raw, APP_SECRET) }, body: raw };
+    return {
+      method: 'POST' as const,
+      path: '/webhooks/messenger/demo',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMessengerBody(raw, APP_SECRET) },
+      body: raw,
+    };
   };
   const run = (opts: autocannon.Options) =>
     new Promise<autocannon.Result>((resolve, reject) => {
@@ -173,7 +186,9 @@ async function main(): Promise<void> {
       p99: number[];
       bad: number;
     }
-    const totals = Object.fromEntries(Object.keys(phases).map((k) => [k, { requests: 0, seconds: 0, cpuUs: 0, clientCpuUs: 0, p99: [], bad: 0 }])) as unknown as Record<Phase, Totals>;
+    const totals = Object.fromEntries(
+      Object.keys(phases).map((k) => [k, { requests: 0, seconds: 0, cpuUs: 0, clientCpuUs: 0, p99: [], bad: 0 }]),
+    ) as unknown as Record<Phase, Totals>;
     const before = await count();
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of Object.keys(phases) as Phase[]) {
@@ -224,10 +239,16 @@ async function main(): Promise<void> {
     console.log(`same route in our app    ${figures.bareInAppRps} req/s (request ids, logging, metrics)`);
     console.log(`signed Messenger webhook ${figures.webhookRps} req/s (p99 ${figures.webhookP99MsAtMax} ms at full speed)`);
     console.log(`throughput ratio         ${figures.ratio} (goal >= ${GOALS.ratio}); against the same route in our app ${figures.ratioToBareInApp}`);
-    console.log(`server CPU per request   bare ${figures.serverCpuUsPerRequest.bare} µs, in our app ${figures.serverCpuUsPerRequest.inApp} µs, webhook ${figures.serverCpuUsPerRequest.webhook} µs (ratio ${figures.cpuRatio}, less sensitive to the machine's load)`);
-    console.log(`client (autocannon)      ${figures.clientCores.bare} / ${figures.clientCores.inApp} / ${figures.clientCores.webhook} cores busy (bare / in our app / webhook)`);
+    console.log(
+      `server CPU per request   bare ${figures.serverCpuUsPerRequest.bare} µs, in our app ${figures.serverCpuUsPerRequest.inApp} µs, webhook ${figures.serverCpuUsPerRequest.webhook} µs (ratio ${figures.cpuRatio}, less sensitive to the machine's load)`,
+    );
+    console.log(
+      `client (autocannon)      ${figures.clientCores.bare} / ${figures.clientCores.inApp} / ${figures.clientCores.webhook} cores busy (bare / in our app / webhook)`,
+    );
     console.log(`at ${RATE} req/s            p50 ${figures.p50MsAtRate} ms, p99 ${figures.p99MsAtRate} ms (goal < ${GOALS.p99Ms} ms)`);
-    console.log(`inbox entries added      ${figures.inboxEntriesAdded} for ${ok2xx} answers 200 counted (requests in flight at the end are stored, not counted); stored before the 200: ${storedBefore200}`);
+    console.log(
+      `inbox entries added      ${figures.inboxEntriesAdded} for ${ok2xx} answers 200 counted (requests in flight at the end are stored, not counted); stored before the 200: ${storedBefore200}`,
+    );
     console.log(JSON.stringify({ ...figures, goals: GOALS, ok }));
     process.exitCode = ok ? 0 : 1;
   } finally {

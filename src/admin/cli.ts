@@ -24,7 +24,13 @@ function option<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 const roleSchema = z.enum(ADMIN_ROLES, { error: `--role must be one of ${ADMIN_ROLES.join(', ')}` });
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
 /** `admin create | list` and `token create | revoke`: who may use the admin pages and the API. */
 export function registerAdminCommands(program: Command): void {
@@ -37,7 +43,13 @@ export function registerAdminCommands(program: Command): void {
     .option('--bot <bot>', 'bot an organiser may manage (repeat or comma-separate)', collect, [] as string[])
     .option('--password <password>', 'set this password instead of a generated one-time password')
     .action(async (opts: { email: string; role: string; bot: string[]; password?: string }) => {
-      const email = option(z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, '--email must be an email address'), opts.email);
+      const email = option(
+        z
+          .string()
+          .trim()
+          .regex(/^[^\s@]+@[^\s@]+$/, '--email must be an email address'),
+        opts.email,
+      );
       const role = option(roleSchema, opts.role);
       if (role === 'organiser' && opts.bot.length === 0) throw new Error('an organiser needs at least one --bot');
       await withDatabase(async (db, secret) => {

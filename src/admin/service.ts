@@ -97,9 +97,10 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
   }
 
   async function changePassword(userId: string, current: string, next: string): Promise<void> {
-    if (next.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, `Password must have at least ${MIN_PASSWORD_LENGTH} characters`, 'validation_failed', {
-      fields: [{ field: 'newPassword', message: `at least ${MIN_PASSWORD_LENGTH} characters` }],
-    });
+    if (next.length < MIN_PASSWORD_LENGTH)
+      throw new HttpError(400, `Password must have at least ${MIN_PASSWORD_LENGTH} characters`, 'validation_failed', {
+        fields: [{ field: 'newPassword', message: `at least ${MIN_PASSWORD_LENGTH} characters` }],
+      });
     const user = (await models.AdminUser.collection.findOne({ _id: toObjectId(userId) })) as UserDoc | null;
     if (!user || !(await verifyPassword(current, user.passwordHash))) throw new HttpError(403, 'The current password is wrong');
     if (current === next) throw new HttpError(400, 'The new password must differ from the current one');
@@ -110,7 +111,7 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
   }
 
   async function createToken(input: { name: string; role: AdminRole; bots?: string[] }): Promise<{ token: string; id: string }> {
-    if (input.role === 'organiser' && !(input.bots?.length)) throw new HttpError(400, 'An organiser token needs at least one bot');
+    if (input.role === 'organiser' && !input.bots?.length) throw new HttpError(400, 'An organiser token needs at least one bot');
     const token = generateApiToken();
     const doc = await models.ApiToken.create({
       name: input.name,
@@ -132,7 +133,10 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
 
   /** Every API token, newest first, without its hash. */
   async function listTokens() {
-    const tokens = await models.ApiToken.collection.find({}, { projection: { tokenHash: 0 } }).sort({ createdAt: -1 }).toArray();
+    const tokens = await models.ApiToken.collection
+      .find({}, { projection: { tokenHash: 0 } })
+      .sort({ createdAt: -1 })
+      .toArray();
     return tokens.map((t) => ({
       id: String(t._id),
       name: String(t.name),
@@ -151,7 +155,10 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
   }
 
   async function listUsers() {
-    const users = await models.AdminUser.collection.find({}, { projection: { passwordHash: 0 } }).sort({ email: 1 }).toArray();
+    const users = await models.AdminUser.collection
+      .find({}, { projection: { passwordHash: 0 } })
+      .sort({ email: 1 })
+      .toArray();
     return users.map((u) => ({
       id: String(u._id),
       email: String(u.email),
@@ -200,7 +207,21 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
     return { id, email: String(user.email), password };
   }
 
-  return { createUser, ensureFirstAdmin, login, session, logout, changePassword, createToken, tokenPrincipal, revokeToken, listTokens, listUsers, setDisabled, resetPassword };
+  return {
+    createUser,
+    ensureFirstAdmin,
+    login,
+    session,
+    logout,
+    changePassword,
+    createToken,
+    tokenPrincipal,
+    revokeToken,
+    listTokens,
+    listUsers,
+    setDisabled,
+    resetPassword,
+  };
 }
 
 function toObjectId(id: string): Types.ObjectId {

@@ -41,7 +41,11 @@ export function registerChannelCommands(program: Command): void {
       const token = readSecrets(config, bot, 'messenger').PAGE_TOKEN;
       if (!token) throw new Error(`set ${secretNames(bot, 'messenger')[1]} (the page access token) first`);
       const { t } = await createI18n(config.paths.content);
-      const client = createMessengerClient({ graphUrl: config.platforms.messengerGraphUrl, apiVersion: config.platforms.messengerApiVersion, timeoutMs: config.http.timeoutMs });
+      const client = createMessengerClient({
+        graphUrl: config.platforms.messengerGraphUrl,
+        apiVersion: config.platforms.messengerApiVersion,
+        timeoutMs: config.http.timeoutMs,
+      });
       await client.setProfile(token, buildMessengerProfile(bot, t));
       console.log(t(bot.defaultLocale, 'channels:cli.profileSet', { bot: bot.id }));
     });

@@ -131,7 +131,14 @@ export function createChannels(deps: ChannelsDeps): Channels {
       const burst = name === 'zalo_personal' ? 1 : undefined;
       const stack = composeSend(channels[name].send, [
         classify,
-        ...(perSecond ? [rateLimit((to) => to.bot, () => tokenBucket(perSecond, burst))] : []),
+        ...(perSecond
+          ? [
+              rateLimit(
+                (to) => to.bot,
+                () => tokenBucket(perSecond, burst),
+              ),
+            ]
+          : []),
         retry(2),
         observe((_to, r) => metrics.sendResult(name, r.ok, r.ok ? undefined : r.errorClass)),
       ]);

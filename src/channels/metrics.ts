@@ -8,16 +8,28 @@ export function createChannelMetrics(registry: Registry, inboxDepth: () => Promi
   const get = <T>(name: string, make: () => T): T => (registry.getSingleMetric(name) as T | undefined) ?? make();
   const webhooks = get(
     'channel_webhooks_received_total',
-    () => new Counter({ name: 'channel_webhooks_received_total', help: 'Webhook requests by platform and result', labelNames: ['platform', 'result'] as const, registers: [registry] }),
+    () =>
+      new Counter({
+        name: 'channel_webhooks_received_total',
+        help: 'Webhook requests by platform and result',
+        labelNames: ['platform', 'result'] as const,
+        registers: [registry],
+      }),
   );
   const sendFailures = get(
     'channel_send_failures_total',
     () =>
-      new Counter({ name: 'channel_send_failures_total', help: 'Failed sends by channel and error class', labelNames: ['channel', 'class'] as const, registers: [registry] }),
+      new Counter({
+        name: 'channel_send_failures_total',
+        help: 'Failed sends by channel and error class',
+        labelNames: ['channel', 'class'] as const,
+        registers: [registry],
+      }),
   );
   const sends = get(
     'channel_sends_total',
-    () => new Counter({ name: 'channel_sends_total', help: 'Sends by channel and outcome', labelNames: ['channel', 'outcome'] as const, registers: [registry] }),
+    () =>
+      new Counter({ name: 'channel_sends_total', help: 'Sends by channel and outcome', labelNames: ['channel', 'outcome'] as const, registers: [registry] }),
   );
   get(
     'channel_inbox_depth',

@@ -7,11 +7,7 @@ type SecretName<C extends PlatformChannel> = (typeof CHANNEL_SECRETS)[C][number]
  * The secrets of one channel of one bot, read through `config.secret`. Variable names default to
  * `<BOT>_<CHANNEL>_<SECRET>` (e.g. DEMO_MESSENGER_APP_SECRET); a bot YAML may name others.
  */
-export function readSecrets<C extends PlatformChannel>(
-  config: Config,
-  bot: BotConfig,
-  channel: C,
-): Partial<Record<SecretName<C>, string>> {
+export function readSecrets<C extends PlatformChannel>(config: Config, bot: BotConfig, channel: C): Partial<Record<SecretName<C>, string>> {
   const overrides = (bot.channels as Record<string, { secrets?: Record<string, string> } | undefined>)[channel]?.secrets ?? {};
   const out: Partial<Record<string, string>> = {};
   for (const name of CHANNEL_SECRETS[channel]) {

@@ -34,4 +34,3 @@ export function splitText(text: string, limit: number): string[] {
 export function numberedOptions(titles: readonly string[]): string {
   return titles.map((t, i) => `${i + 1}. ${t}`).join('\n');
 }
-

@@ -24,9 +24,7 @@ const port = z.coerce
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be > 0');
 const url = z.url({ error: 'must be a URL such as https://example.org' }).transform((u) => u.replace(/\/+$/, ''));
-const hhmmRange = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00');
+const hhmmRange = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00');
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -41,7 +39,10 @@ const schema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
-  MONGODB_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('cds_bot'),
+  MONGODB_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('cds_bot'),
   MONGODB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(5),
   EMBEDDED_DB_PATH: z.string().default('./data'),
   EMBEDDED_DB_PORT: port.default(0),
@@ -51,7 +52,10 @@ const schema = z.object({
   CONTENT_SYNC_ON_START: bool.default(true),
 
   MESSENGER_GRAPH_URL: url.default('https://graph.facebook.com'),
-  MESSENGER_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
+  MESSENGER_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v23.0')
+    .default('v23.0'),
   ZALO_OA_API_URL: url.default('https://openapi.zalo.me'),
   ZALO_OAUTH_URL: url.default('https://oauth.zaloapp.com'),
   HTTP_TIMEOUT_MS: positiveInt.default(10_000),

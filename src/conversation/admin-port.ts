@@ -11,22 +11,25 @@ function namer(r: Pick<ContestResults, 'units'>): (id: string | null) => string 
 
 function summary(r: Pick<ContestResults, 'bot' | 'contest'>): Summary {
   const c = r.contest;
-  return { id: c.id, bot: r.bot, title: c.title.vi, window: c.window, rounds: c.rounds, questionsPerAttempt: c.questionsPerAttempt, timeLimitMinutes: c.timeLimitMinutes };
+  return {
+    id: c.id,
+    bot: r.bot,
+    title: c.title.vi,
+    window: c.window,
+    rounds: c.rounds,
+    questionsPerAttempt: c.questionsPerAttempt,
+    timeLimitMinutes: c.timeLimitMinutes,
+  };
 }
 
 /**
  * The admin API's view of contests (structurally its `ContestsPort`): the list from the bots'
  * configuration, ranked results and prize winners per round from the stored attempts.
  */
-export function contestsPort(
-  content: Pick<ContentBundle, 'bots'>,
-  results: (contestId: string) => Promise<ContestResults | null>,
-) {
+export function contestsPort(content: Pick<ContentBundle, 'bots'>, results: (contestId: string) => Promise<ContestResults | null>) {
   return {
     async list(options: { bots: readonly string[] | null }): Promise<readonly Summary[]> {
-      return content.bots
-        .filter((b) => b.contest && (!options.bots || options.bots.includes(b.id)))
-        .map((b) => summary({ bot: b.id, contest: b.contest! }));
+      return content.bots.filter((b) => b.contest && (!options.bots || options.bots.includes(b.id))).map((b) => summary({ bot: b.id, contest: b.contest! }));
     },
     async results(id: string): Promise<Table> {
       const r = await results(id);
@@ -60,7 +63,16 @@ export function contestsPort(
       return {
         contest: summary(r),
         rows: r.rounds.flatMap((round) => [
-          ...round.prizes.map((p) => ({ round: round.round, kind: 'individual', prize: p.prize, rank: p.winner.rank, name: p.winner.name, unitId: p.winner.unitId, unitName: unitName(p.winner.unitId), score: p.winner.correct })),
+          ...round.prizes.map((p) => ({
+            round: round.round,
+            kind: 'individual',
+            prize: p.prize,
+            rank: p.winner.rank,
+            name: p.winner.name,
+            unitId: p.winner.unitId,
+            unitName: unitName(p.winner.unitId),
+            score: p.winner.correct,
+          })),
           ...round.collectivePrizes.map((p) => ({
             round: round.round,
             kind: 'collective',

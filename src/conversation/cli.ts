@@ -17,15 +17,16 @@ export function registerContestCommands(program: Command): void {
     .option('--out <file>', 'write the results to this .xlsx file')
     .addOption(new Option('--locale <locale>', 'language of the report and the workbook').choices(['vi', 'en']).default('vi'))
     .action(async (opts: { contest: string; bot?: string; round?: string; out?: string; locale: Locale }) => {
-      const [{ loadConfig }, { openDatabase }, { createLogger }, content, { contestResults }, { formatResults, writeResultsXlsx }, { createI18n }] = await Promise.all([
-        import('../config/index.js'),
-        import('../db/connection.js'),
-        import('../log/index.js'),
-        import('../content/index.js'),
-        import('./results.js'),
-        import('./export.js'),
-        import('../i18n/index.js'),
-      ]);
+      const [{ loadConfig }, { openDatabase }, { createLogger }, content, { contestResults }, { formatResults, writeResultsXlsx }, { createI18n }] =
+        await Promise.all([
+          import('../config/index.js'),
+          import('../db/connection.js'),
+          import('../log/index.js'),
+          import('../content/index.js'),
+          import('./results.js'),
+          import('./export.js'),
+          import('../i18n/index.js'),
+        ]);
       const config = loadConfig();
       const { t } = await createI18n(config.paths.content);
       const bundle = content.loadValidContent(content.contentPaths(config));

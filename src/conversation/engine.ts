@@ -178,7 +178,12 @@ const INTENTS: readonly Intent[] = [
   },
   { name: 'contest', requires: 'ready', match: isCommand('contest'), handle: contestInfo, views: () => ({ contest: true }) },
   { name: 'standing', requires: 'ready', match: isCommand('standing'), handle: standing, views: () => ({ contest: true }) },
-  { name: 'unit-search', requires: 'consent', match: (t) => t.input.text !== null && (t.phase === 'unit' || t.state?.choosingUnit === true), handle: unitSearch },
+  {
+    name: 'unit-search',
+    requires: 'consent',
+    match: (t) => t.input.text !== null && (t.phase === 'unit' || t.state?.choosingUnit === true),
+    handle: unitSearch,
+  },
   { name: 'display-name', requires: 'consent', match: (t) => t.input.text !== null && t.phase === 'name', handle: displayName },
   { name: 'answer-unclear', requires: 'ready', match: (t) => typedAnswer(t)?.kind === 'ambiguous', handle: answerUnclear },
   { name: 'prediction-unclear', requires: 'ready', match: awaitingPrediction, handle: predictionUnclear },
@@ -287,10 +292,7 @@ function consentAnswer(turn: Turn): boolean | null {
 
 function consent(turn: Turn): void {
   if (!consentAnswer(turn)) {
-    turn.say(turn.t('consent.declined'), [
-      { title: turn.t('consent.yes'), payload: payload.consent(true) },
-      commandChoice(turn.ctx.t, turn.locale, 'help'),
-    ]);
+    turn.say(turn.t('consent.declined'), [{ title: turn.t('consent.yes'), payload: payload.consent(true) }, commandChoice(turn.ctx.t, turn.locale, 'help')]);
     return;
   }
   turn.effect({ type: 'setConsent', version: CONSENT_VERSION });
@@ -572,7 +574,8 @@ function answerTyped(turn: Turn): void {
   if (attempt) return answerContest(turn, attempt, parsed.index);
   const pending = turn.state!.pending!;
   const q = turn.question(pending.questionId);
-  if (!q || q.revision !== pending.revision || (pending.mode === 'daily' && pending.day !== turn.today)) return expired(turn, pending.mode === 'daily' ? pending.day : null);
+  if (!q || q.revision !== pending.revision || (pending.mode === 'daily' && pending.day !== turn.today))
+    return expired(turn, pending.mode === 'daily' ? pending.day : null);
   grade(turn, q, pending.mode, parsed.index, Date.parse(pending.askedAt));
 }
 
@@ -674,7 +677,11 @@ function score(turn: Turn): void {
       best: participant.streak.best,
       rank,
     }),
-    [commandChoice(turn.ctx.t, turn.locale, 'leaderboard'), commandChoice(turn.ctx.t, turn.locale, 'today'), commandChoice(turn.ctx.t, turn.locale, 'practice')],
+    [
+      commandChoice(turn.ctx.t, turn.locale, 'leaderboard'),
+      commandChoice(turn.ctx.t, turn.locale, 'today'),
+      commandChoice(turn.ctx.t, turn.locale, 'practice'),
+    ],
   );
 }
 
@@ -850,7 +857,13 @@ function askContestQuestion(turn: Turn, attempt: ActiveAttempt): void {
 }
 
 function contestInProgress(turn: Turn, attempt: ActiveAttempt): void {
-  turn.say(turn.t('contest.inProgress', { n: Math.min(attempt.index + 1, attempt.questions.length), total: attempt.questions.length, deadline: formatTime(new Date(attempt.deadline)) }));
+  turn.say(
+    turn.t('contest.inProgress', {
+      n: Math.min(attempt.index + 1, attempt.questions.length),
+      total: attempt.questions.length,
+      deadline: formatTime(new Date(attempt.deadline)),
+    }),
+  );
   askContestQuestion(turn, attempt);
 }
 
@@ -914,7 +927,11 @@ function finishContest(turn: Turn, attempt: ActiveAttempt, predicted: number | n
     ]
       .filter(Boolean)
       .join('\n'),
-    [commandChoice(turn.ctx.t, turn.locale, 'standing'), ...(left > 0 ? [{ title: turn.t('contest.again'), payload: payload.contestBegin() }] : []), commandChoice(turn.ctx.t, turn.locale, 'help')],
+    [
+      commandChoice(turn.ctx.t, turn.locale, 'standing'),
+      ...(left > 0 ? [{ title: turn.t('contest.again'), payload: payload.contestBegin() }] : []),
+      commandChoice(turn.ctx.t, turn.locale, 'help'),
+    ],
   );
 }
 
@@ -935,4 +952,3 @@ function standing(turn: Turn): void {
     turn.menu,
   );
 }
-

@@ -32,7 +32,9 @@ export function formatResults(results: ContestResults, t: Translate, locale: Loc
   const { tr, at } = resolve(t, locale, timeZone);
   const unit = unitNamer(results);
   const prize = (p: string) => tr(`prize.${p}`);
-  const lines: string[] = [tr('report.heading', { id: results.contest.id, title: results.contest.title[locale] ?? results.contest.title.vi, bot: results.bot })];
+  const lines: string[] = [
+    tr('report.heading', { id: results.contest.id, title: results.contest.title[locale] ?? results.contest.title.vi, bot: results.bot }),
+  ];
   lines.push(tr('report.rule', { collective: results.contest.collectiveRanking.join(' → ') }));
   for (const r of results.rounds) {
     lines.push('', tr('report.round', { round: r.round, ranked: r.ranking.length, perfect: r.perfect }));
@@ -42,12 +44,17 @@ export function formatResults(results: ContestResults, t: Translate, locale: Loc
       lines.push(`  ${tr('report.entry', { ...entry, seconds: (e.timeTakenMs / 1000).toFixed(1), submitted: at(e.submittedAt) })}`);
     }
     lines.push(`  ${tr('report.individualPrizes')}`);
-    for (const p of r.prizes) lines.push(`    ${tr('report.individualPrize', { prize: prize(p.prize), code: p.prize, name: p.winner.name, unit: unit(p.winner.unitId), rank: p.winner.rank })}`);
+    for (const p of r.prizes)
+      lines.push(
+        `    ${tr('report.individualPrize', { prize: prize(p.prize), code: p.prize, name: p.winner.name, unit: unit(p.winner.unitId), rank: p.winner.rank })}`,
+      );
     if (r.prizes.length === 0) lines.push(`    ${tr('report.noIndividualPrize')}`);
     lines.push(`  ${tr('report.collectiveRanking')}`);
     for (const u of r.collective) {
       const rate = u.participationRate === null ? tr('report.sizeUnknown') : `${(u.participationRate * 100).toFixed(1)}%`;
-      lines.push(`    ${tr('report.unit', { rank: u.rank, name: u.name, participants: u.participants, rate, average: u.averageScore.toFixed(2), correct: u.correctAnswers })}`);
+      lines.push(
+        `    ${tr('report.unit', { rank: u.rank, name: u.name, participants: u.participants, rate, average: u.averageScore.toFixed(2), correct: u.correctAnswers })}`,
+      );
     }
     lines.push(`  ${tr('report.collectivePrizes')}`);
     for (const p of r.collectivePrizes) lines.push(`    ${tr('report.collectivePrize', { prize: prize(p.prize), code: p.prize, name: p.winner.name })}`);
@@ -60,7 +67,12 @@ export function formatResults(results: ContestResults, t: Translate, locale: Loc
  * The results as an XLSX workbook in `locale` (Vietnamese by default): one ranking sheet and one unit
  * sheet per round, and the prizes. Submission times are `dd/MM/yyyy HH:mm:ss` in `timeZone`.
  */
-export async function resultsWorkbook(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = QUIZ_TIME_ZONE): Promise<ExcelJS.Workbook> {
+export async function resultsWorkbook(
+  results: ContestResults,
+  t: Translate,
+  locale: Locale = DEFAULT_LOCALE,
+  timeZone: string = QUIZ_TIME_ZONE,
+): Promise<ExcelJS.Workbook> {
   const { tr, at } = resolve(t, locale, timeZone);
   const col = (key: string) => tr(`column.${key}`);
   const unit = unitNamer(results);
@@ -76,8 +88,24 @@ export async function resultsWorkbook(results: ContestResults, t: Translate, loc
     { header: col('unit'), key: 'unit', width: 30 },
   ];
   for (const r of results.rounds) {
-    for (const p of r.prizes) prizes.addRow({ round: r.round, type: tr('kind.individual'), prize: tr(`prize.${p.prize}`), rank: p.winner.rank, name: p.winner.name, unit: unit(p.winner.unitId) });
-    for (const p of r.collectivePrizes) prizes.addRow({ round: r.round, type: tr('kind.collective'), prize: tr(`prize.${p.prize}`), rank: p.winner.rank, name: p.winner.name, unit: p.winner.unitId });
+    for (const p of r.prizes)
+      prizes.addRow({
+        round: r.round,
+        type: tr('kind.individual'),
+        prize: tr(`prize.${p.prize}`),
+        rank: p.winner.rank,
+        name: p.winner.name,
+        unit: unit(p.winner.unitId),
+      });
+    for (const p of r.collectivePrizes)
+      prizes.addRow({
+        round: r.round,
+        type: tr('kind.collective'),
+        prize: tr(`prize.${p.prize}`),
+        rank: p.winner.rank,
+        name: p.winner.name,
+        unit: p.winner.unitId,
+      });
     const sheet = wb.addWorksheet(tr('sheet.individual', { round: r.round }));
     sheet.columns = [
       { header: col('rank'), key: 'rank', width: 8 },
@@ -129,6 +157,12 @@ export async function resultsWorkbook(results: ContestResults, t: Translate, loc
 }
 
 /** Writes {@link resultsWorkbook} to an .xlsx file. */
-export async function writeResultsXlsx(results: ContestResults, file: string, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = QUIZ_TIME_ZONE): Promise<void> {
+export async function writeResultsXlsx(
+  results: ContestResults,
+  file: string,
+  t: Translate,
+  locale: Locale = DEFAULT_LOCALE,
+  timeZone: string = QUIZ_TIME_ZONE,
+): Promise<void> {
   await (await resultsWorkbook(results, t, locale, timeZone)).xlsx.writeFile(file);
 }

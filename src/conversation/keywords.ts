@@ -7,7 +7,10 @@ import type { Command } from './payloads.js';
  */
 export const COMMAND_KEYWORDS: ReadonlyArray<{ readonly command: Command; readonly words: readonly string[] }> = [
   { command: 'start', words: ['bat dau', 'batdau', 'start', 'get started', 'begin', 'xin chao', 'chao', 'hello', 'hi'] },
-  { command: 'today', words: ['cau hoi hom nay', 'hom nay', 'cau hoi', 'cau hoi moi', 'today', 'today s question', 'todays question', 'question', 'daily question'] },
+  {
+    command: 'today',
+    words: ['cau hoi hom nay', 'hom nay', 'cau hoi', 'cau hoi moi', 'today', 'today s question', 'todays question', 'question', 'daily question'],
+  },
   { command: 'practice', words: ['luyen tap', 'luyen', 'on tap', 'practice', 'practise', 'train'] },
   { command: 'score', words: ['diem cua toi', 'diem', 'xem diem', 'ket qua cua toi', 'my score', 'score', 'points'] },
   { command: 'leaderboard', words: ['bang xep hang', 'xep hang', 'bxh', 'leaderboard', 'ranking', 'top'] },

@@ -79,9 +79,7 @@ export function parsePayload(raw: string): Payload | null {
     case 'NAME':
       return a === 'anon' ? { kind: 'anonymous' } : null;
     case 'LB':
-      return (a === 'individual' || a === 'units') && (b === 'today' || b === 'week' || b === 'all')
-        ? { kind: 'leaderboard', board: a, period: b }
-        : null;
+      return (a === 'individual' || a === 'units') && (b === 'today' || b === 'week' || b === 'all') ? { kind: 'leaderboard', board: a, period: b } : null;
     case 'CONTEST':
       return a === 'begin' ? { kind: 'contestBegin' } : a === 'standing' ? { kind: 'command', command: 'standing' } : null;
     case 'ANS':

@@ -17,16 +17,20 @@ export function createQuestionSource(models: Models, now: () => number = Date.no
       const key = bot.id;
       const hit = cache.get(key);
       if (hit && now() - hit.at < CACHE_MS) return hit.questions;
-      const docs = await models.Question.find({ topic: { $in: bot.topics }, retiredAt: null }).sort({ questionId: 1 }).lean();
-      const questions: QuizQuestion[] = docs.filter((d) => botAsks(bot, d)).map((d) => ({
-        questionId: d.questionId,
-        revision: d.revision,
-        topic: d.topic,
-        answer: d.answer,
-        vi: { question: d.vi.question, options: d.vi.options, explanation: d.vi.explanation },
-        en: d.en ? { question: d.en.question, options: d.en.options, explanation: d.en.explanation } : null,
-        source: d.source,
-      }));
+      const docs = await models.Question.find({ topic: { $in: bot.topics }, retiredAt: null })
+        .sort({ questionId: 1 })
+        .lean();
+      const questions: QuizQuestion[] = docs
+        .filter((d) => botAsks(bot, d))
+        .map((d) => ({
+          questionId: d.questionId,
+          revision: d.revision,
+          topic: d.topic,
+          answer: d.answer,
+          vi: { question: d.vi.question, options: d.vi.options, explanation: d.vi.explanation },
+          en: d.en ? { question: d.en.question, options: d.en.options, explanation: d.en.explanation } : null,
+          source: d.source,
+        }));
       cache.set(key, { at: now(), questions });
       return questions;
     },

@@ -141,7 +141,8 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
             if (effect.answer.correct) inc[`totals.${m}Correct`] = (inc[`totals.${m}Correct`] ?? 0) + 1;
           }
           if (effect.streak) set.streak = effect.streak;
-          if (deps.listeners?.answerRecorded) await deps.listeners.answerRecorded(stored).catch((err) => logger.warn({ err }, 'answerRecorded listener failed'));
+          if (deps.listeners?.answerRecorded)
+            await deps.listeners.answerRecorded(stored).catch((err) => logger.warn({ err }, 'answerRecorded listener failed'));
           break;
         }
         case 'startAttempt':
@@ -221,10 +222,7 @@ async function recordAnswer(
       rolledUp: false,
     });
     if (a.attemptId) {
-      await models.ContestAttempt.updateOne(
-        { _id: new Types.ObjectId(a.attemptId), status: 'open' },
-        { $inc: { answered: 1, correct: a.correct ? 1 : 0 } },
-      );
+      await models.ContestAttempt.updateOne({ _id: new Types.ObjectId(a.attemptId), status: 'open' }, { $inc: { answered: 1, correct: a.correct ? 1 : 0 } });
     }
     return doc.toObject() as AnswerWithId;
   } catch (err) {

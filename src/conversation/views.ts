@@ -1,7 +1,18 @@
 import { Types } from 'mongoose';
 import type { BotConfig } from '../content/schema.js';
 import type { Models } from '../db/models/index.js';
-import { addDays, rankContest, rankScores, rankUnits, roundOf, weekStart, type ContestEntry, type RankedScore, type ScoreRow, type UnitInfo } from '../quiz/index.js';
+import {
+  addDays,
+  rankContest,
+  rankScores,
+  rankUnits,
+  roundOf,
+  weekStart,
+  type ContestEntry,
+  type RankedScore,
+  type ScoreRow,
+  type UnitInfo,
+} from '../quiz/index.js';
 import type { ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
 
 /** Lines shown on a leaderboard in chat. */
@@ -58,7 +69,14 @@ export async function scoreRows(models: Models, bot: string, period: Exclude<Lea
   ).lean();
   return people.map((p) => {
     const s = byParticipant.get(String(p._id))!;
-    return { participantId: String(p._id), name: p.displayName ?? '—', unitId: p.unitId ?? s.unitId, correct: s.correct, answered: s.answered, reachedAt: s.reachedAt };
+    return {
+      participantId: String(p._id),
+      name: p.displayName ?? '—',
+      unitId: p.unitId ?? s.unitId,
+      correct: s.correct,
+      answered: s.answered,
+      reachedAt: s.reachedAt,
+    };
   });
 }
 
@@ -98,7 +116,11 @@ export async function allTimeBoard(
     const a = mine.totals.dailyAnswered;
     const better = await models.Participant.countDocuments({
       ...active,
-      $or: [{ 'totals.dailyCorrect': { $gt: c } }, { 'totals.dailyCorrect': c, 'totals.dailyAnswered': { $lt: a } }, { 'totals.dailyCorrect': c, 'totals.dailyAnswered': a, _id: { $lt: mine._id } }],
+      $or: [
+        { 'totals.dailyCorrect': { $gt: c } },
+        { 'totals.dailyCorrect': c, 'totals.dailyAnswered': { $lt: a } },
+        { 'totals.dailyCorrect': c, 'totals.dailyAnswered': a, _id: { $lt: mine._id } },
+      ],
     });
     me = row(mine, better + 1);
   }
@@ -112,7 +134,15 @@ async function allTimeUnits(models: Models, bot: string, units: readonly UnitInf
     { $group: { _id: '$unitId', correct: { $sum: '$totals.dailyCorrect' }, participants: { $sum: 1 } } },
   ]);
   const info = new Map(units.map((u) => [u.unitId, u]));
-  return rankUnits(grouped.map((g) => ({ unitId: g._id, name: info.get(g._id)?.name ?? g._id, correct: g.correct, participants: g.participants, size: info.get(g._id)?.size ?? null })));
+  return rankUnits(
+    grouped.map((g) => ({
+      unitId: g._id,
+      name: info.get(g._id)?.name ?? g._id,
+      correct: g.correct,
+      participants: g.participants,
+      size: info.get(g._id)?.size ?? null,
+    })),
+  );
 }
 
 export async function loadLeaderboard(

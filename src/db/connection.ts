@@ -74,9 +74,7 @@ async function connectWithRetry(uri: string, dbName: string, retries: number, lo
       }
     }
   }
-  throw new Error(
-    `Could not connect to MongoDB at ${displayUri(uri)} after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`,
-  );
+  throw new Error(`Could not connect to MongoDB at ${displayUri(uri)} after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`);
 }
 
 /**

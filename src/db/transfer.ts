@@ -51,7 +51,10 @@ export interface ImportOptions {
 
 export async function importDatabase(db: Db, dir: string, options: ImportOptions = {}): Promise<TransferSummary> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory written by "db export"`);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   const indexFile = path.join(dir, INDEX_FILE);
   const indexes = fs.existsSync(indexFile) ? (EJSON.parse(fs.readFileSync(indexFile, 'utf8')) as Record<string, Document[]>) : {};
   const collections: Record<string, number> = {};
@@ -78,7 +81,7 @@ export async function importDatabase(db: Db, dir: string, options: ImportOptions
       try {
         batch.push(EJSON.parse(line, { relaxed: false }) as Document);
       } catch (err) {
-        throw new Error(`${path.join(dir, file)}:${lineNo}: not extended JSON (${(err as Error).message})`);
+        throw new Error(`${path.join(dir, file)}:${lineNo}: not extended JSON (${(err as Error).message})`, { cause: err });
       }
       if (batch.length >= BATCH) await flush();
     }

@@ -117,7 +117,14 @@ export function createApp(deps: AppDeps): Express {
     const ok = checks.every((c) => c.ok);
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ready' : 'not_ready',
-      ...(ok ? {} : { reason: checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail ?? 'failing'}`).join('; ') }),
+      ...(ok
+        ? {}
+        : {
+            reason: checks
+              .filter((c) => !c.ok)
+              .map((c) => `${c.name}: ${c.detail ?? 'failing'}`)
+              .join('; '),
+          }),
       checks,
     });
   });

@@ -16,30 +16,27 @@ export class HttpError extends Error {
 
 function httpCode(status: number): string {
   return (
-    {
-      400: 'bad_request',
-      401: 'unauthorized',
-      403: 'forbidden',
-      404: 'not_found',
-      409: 'conflict',
-      413: 'payload_too_large',
-      415: 'unsupported_media_type',
-      422: 'unprocessable',
-      429: 'too_many_requests',
-      503: 'unavailable',
-    } as Record<number, string>
-  )[status] ?? (status >= 500 ? 'internal' : 'error');
+    (
+      {
+        400: 'bad_request',
+        401: 'unauthorized',
+        403: 'forbidden',
+        404: 'not_found',
+        409: 'conflict',
+        413: 'payload_too_large',
+        415: 'unsupported_media_type',
+        422: 'unprocessable',
+        429: 'too_many_requests',
+        503: 'unavailable',
+      } as Record<number, string>
+    )[status] ?? (status >= 500 ? 'internal' : 'error')
+  );
 }
 
 /** A 400 listing the fields at fault, from a zod error. */
 export function badRequestFromZod(error: ZodError, what = 'input'): HttpError {
   const fields = error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message }));
-  return new HttpError(
-    400,
-    `Invalid ${what}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`,
-    'validation_failed',
-    { fields },
-  );
+  return new HttpError(400, `Invalid ${what}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, 'validation_failed', { fields });
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

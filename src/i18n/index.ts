@@ -12,7 +12,10 @@ export function readLocaleResources(contentDir: string): Record<string, Record<s
     const dir = path.join(contentDir, 'locales', lng);
     resources[lng] = {};
     if (!fs.existsSync(dir)) continue;
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       resources[lng]![path.basename(file, '.json')] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     }
   }

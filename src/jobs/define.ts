@@ -1,5 +1,4 @@
 import { exponential, type Agenda, type Job } from 'agenda';
-import type { Logger } from '../log/index.js';
 import { JOB } from './names.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -45,7 +44,11 @@ export function defineOutreachJobs(scheduler: Scheduler, handlers: OutreachJobHa
   // idempotent, so a retry finishes what the failed run left.
   const backoff = exponential({ delay: 5000, factor: 2, maxRetries: 8, jitter: 0.2 });
   agenda.define<{ bot: string }>(JOB.dailyQuestion, (job) => handlers.dailyQuestion(job.attrs.data, contextFor(job, lockLifetime)), { lockLifetime, backoff });
-  agenda.define<{ key: string } & Record<string, unknown>>(JOB.campaignReminder, (job) => handlers.campaignReminder(job.attrs.data, contextFor(job, lockLifetime)), { lockLifetime, backoff });
+  agenda.define<{ key: string } & Record<string, unknown>>(
+    JOB.campaignReminder,
+    (job) => handlers.campaignReminder(job.attrs.data, contextFor(job, lockLifetime)),
+    { lockLifetime, backoff },
+  );
   agenda.define<{ broadcastId: string }>(JOB.broadcast, (job) => handlers.broadcast(job.attrs.data, contextFor(job, lockLifetime)), {
     lockLifetime,
     concurrency: 2,

@@ -26,9 +26,7 @@ export function createScheduler(db: Db, logger: Logger, options: { name?: string
   });
   let running = false;
   agenda.on('error', (err: Error) => logger.error({ err }, 'scheduler error'));
-  agenda.on('fail', (err: Error, job: { attrs: { name: string } }) =>
-    logger.warn({ err: err.message, job: job.attrs.name }, 'job failed'),
-  );
+  agenda.on('fail', (err: Error, job: { attrs: { name: string } }) => logger.warn({ err: err.message, job: job.attrs.name }, 'job failed'));
   return {
     agenda,
     readiness: {

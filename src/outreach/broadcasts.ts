@@ -9,7 +9,14 @@ import { JOB, scheduleOnce, type Scheduler } from '../jobs/index.js';
 import { participantFilter } from './audience.js';
 import type { Fanout } from './fanout.js';
 import { manualMessage, withStopFooter } from './message.js';
-import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastInput, type BroadcastInputParsed, type BroadcastPatchParsed } from './schema.js';
+import {
+  broadcastInputSchema,
+  broadcastListFilterSchema,
+  broadcastPatchSchema,
+  type BroadcastInput,
+  type BroadcastInputParsed,
+  type BroadcastPatchParsed,
+} from './schema.js';
 import { formatLocal, parseLocalDateTime } from './timing.js';
 
 /** Renders a neutral message as one platform will show it (from the channels room, when it offers one). */
@@ -204,7 +211,11 @@ export function createBroadcastService(deps: ServiceDeps) {
     const audienceChanged = patch.audience !== undefined;
     const timeChanged = f.sendAt.getTime() !== new Date(b.sendAt).getTime();
     const audienceSize = audienceChanged ? await deps.fanout.audienceSize(f) : b.audienceSize;
-    const updated = await models.Broadcast.findOneAndUpdate({ _id: id, status: 'scheduled' }, { $set: { ...f, audienceSize } }, { returnDocument: 'after' }).lean<Broadcast>();
+    const updated = await models.Broadcast.findOneAndUpdate(
+      { _id: id, status: 'scheduled' },
+      { $set: { ...f, audienceSize } },
+      { returnDocument: 'after' },
+    ).lean<Broadcast>();
     if (!updated) throw new HttpError(409, `Broadcast ${id} has started and can no longer be edited`);
     if (timeChanged) {
       await agenda.cancel({ name: JOB.broadcast, data: { broadcastId: id } });
@@ -260,7 +271,16 @@ export function createBroadcastService(deps: ServiceDeps) {
         },
       },
     ]);
-    const r: DeliveryReport = { broadcast: toView(b, timeZone), total: 0, byStatus: emptyCounts(), byReason: {}, byChannel: {}, byUnit: {}, delivered: 0, read: 0 };
+    const r: DeliveryReport = {
+      broadcast: toView(b, timeZone),
+      total: 0,
+      byStatus: emptyCounts(),
+      byReason: {},
+      byChannel: {},
+      byUnit: {},
+      delivered: 0,
+      read: 0,
+    };
     for (const g of groups) {
       const { status, reason, channel } = g._id;
       const unit = g._id.unitId ?? '(none)';

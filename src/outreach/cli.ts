@@ -10,15 +10,17 @@ import type { BroadcastInput } from './schema.js';
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 async function withOutreach<T>(fn: (o: import('./index.js').Outreach) => Promise<T>): Promise<T> {
-  const [{ loadConfig }, { openDatabase }, { createLogger }, { loadValidContent }, { createI18n }, { createScheduler }, { createOutreach }] = await Promise.all([
-    import('../config/index.js'),
-    import('../db/connection.js'),
-    import('../log/index.js'),
-    import('../content/index.js'),
-    import('../i18n/index.js'),
-    import('../jobs/index.js'),
-    import('./index.js'),
-  ]);
+  const [{ loadConfig }, { openDatabase }, { createLogger }, { loadValidContent }, { createI18n }, { createScheduler }, { createOutreach }] = await Promise.all(
+    [
+      import('../config/index.js'),
+      import('../db/connection.js'),
+      import('../log/index.js'),
+      import('../content/index.js'),
+      import('../i18n/index.js'),
+      import('../jobs/index.js'),
+      import('./index.js'),
+    ],
+  );
   const config = loadConfig();
   const logger = createLogger({ log: { ...config.log, level: config.log.level === 'info' ? 'warn' : config.log.level } });
   const content = loadValidContent({ botsDir: config.paths.bots, contentDir: config.paths.content });
@@ -132,7 +134,11 @@ export function registerBroadcastCommands(program: Command): void {
     .option('--limit <n>', 'how many', '50')
     .action(async (o: { status?: string; kind?: string; limit: string }) => {
       await withOutreach(async (out) => {
-        for (const b of await out.broadcasts.list({ ...(o.status ? { status: o.status } : {}), ...(o.kind ? { kind: o.kind } : {}), limit: o.limit } as never)) {
+        for (const b of await out.broadcasts.list({
+          ...(o.status ? { status: o.status } : {}),
+          ...(o.kind ? { kind: o.kind } : {}),
+          limit: o.limit,
+        } as never)) {
           console.log(`${b.id}  ${b.kind.padEnd(8)} ${b.status.padEnd(9)} ${b.sendAtLocal}  ${b.audienceSize ?? '?'}  ${b.title}`);
         }
       }).catch(fail);

@@ -109,7 +109,9 @@ export function createFanout(deps: FanoutDeps) {
 
   async function skipOpen(broadcastId: string, reason: string, batch?: number): Promise<void> {
     await models.Delivery.updateMany(
-      batch === undefined ? { broadcastId, status: { $in: ['pending', 'sending'] } } : { batchKey: `${broadcastId}:${batch}`, status: { $in: ['pending', 'sending'] } },
+      batch === undefined
+        ? { broadcastId, status: { $in: ['pending', 'sending'] } }
+        : { batchKey: `${broadcastId}:${batch}`, status: { $in: ['pending', 'sending'] } },
       { $set: { status: 'skipped', reason, claimedAt: null } },
     );
   }
@@ -254,7 +256,10 @@ export function createFanout(deps: FanoutDeps) {
           .lean<DeliveryLean[]>();
         if (chunk.length === 0) break;
         // Marking the chunk `sending` takes it out of the next query (no _id range: cheap on any server).
-        await models.Delivery.collection.updateMany({ _id: { $in: chunk.map((d) => d._id) }, status: 'pending' }, { $set: { status: 'sending', claimedAt: now } });
+        await models.Delivery.collection.updateMany(
+          { _id: { $in: chunk.map((d) => d._id) }, status: 'pending' },
+          { $set: { status: 'sending', claimedAt: now } },
+        );
         let people = await loadPeople(chunk.map((d) => d.participantId));
         let checkedAt = now.getTime();
         const writes = new WriteBuffer(models.Delivery.collection);

@@ -30,7 +30,10 @@ export { backoffDelay } from './backoff.js';
 export { TokenBucket } from './token-bucket.js';
 
 /** A delivered/read receipt: the channel's `delivered` / `read` inbound events, or the same fields. */
-export type ReceiptEvent = Pick<Extract<InboundEvent, { kind: 'delivered' | 'read' }>, 'kind' | 'bot' | 'channel' | 'userId' | 'messageIds' | 'watermark' | 'at'>;
+export type ReceiptEvent = Pick<
+  Extract<InboundEvent, { kind: 'delivered' | 'read' }>,
+  'kind' | 'bot' | 'channel' | 'userId' | 'messageIds' | 'watermark' | 'at'
+>;
 
 export interface OutreachDeps {
   readonly models: Models;
@@ -101,7 +104,9 @@ export function createOutreach(deps: OutreachDeps) {
   const agenda = deps.scheduler.agenda;
 
   /** Creates a generated broadcast once (deterministic id) and its fan-out job once. */
-  async function ensureGenerated(doc: Omit<Broadcast, 'createdAt' | 'updatedAt' | 'status' | 'startedAt' | 'finishedAt' | 'cancelledAt' | 'cursor' | 'audienceSize'>): Promise<void> {
+  async function ensureGenerated(
+    doc: Omit<Broadcast, 'createdAt' | 'updatedAt' | 'status' | 'startedAt' | 'finishedAt' | 'cancelledAt' | 'cursor' | 'audienceSize'>,
+  ): Promise<void> {
     const { _id, ...fields } = doc;
     await deps.models.Broadcast.updateOne(
       { _id },
@@ -230,7 +235,10 @@ export function createOutreach(deps: OutreachDeps) {
         broadcast: (data, ctx) => fanout.materialise(data.broadcastId, ctx),
         broadcastBatch: (data, ctx) => fanout.sendBatch(data, ctx),
       },
-      { ...(deps.options?.lockLifetimeMs ? { lockLifetimeMs: deps.options.lockLifetimeMs } : {}), ...(deps.options?.batchConcurrency ? { batchConcurrency: deps.options.batchConcurrency } : {}) },
+      {
+        ...(deps.options?.lockLifetimeMs ? { lockLifetimeMs: deps.options.lockLifetimeMs } : {}),
+        ...(deps.options?.batchConcurrency ? { batchConcurrency: deps.options.batchConcurrency } : {}),
+      },
     );
   }
 
@@ -245,7 +253,10 @@ export function createOutreach(deps: OutreachDeps) {
     const at = event.at ?? clock();
     let n = 0;
     if (event.messageIds.length) {
-      const r = await deps.models.Delivery.updateMany({ participantId: p._id, messageIds: { $in: [...event.messageIds] }, [field]: null }, { $set: { [field]: at } });
+      const r = await deps.models.Delivery.updateMany(
+        { participantId: p._id, messageIds: { $in: [...event.messageIds] }, [field]: null },
+        { $set: { [field]: at } },
+      );
       n += r.modifiedCount;
     }
     if (event.watermark) {

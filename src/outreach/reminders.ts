@@ -22,7 +22,11 @@ export interface ReminderSlot {
  * When each reminder of one event occurrence goes out: `daysBefore` days before at `reminderTime`,
  * and on the day (0) at the event's own `time`; local time in `zone`.
  */
-export function reminderTimes(event: Pick<CampaignEvent, 'time' | 'reminderTime' | 'reminderDaysBefore'>, eventDate: string, zone: string): Array<{ daysBefore: number; at: Date }> {
+export function reminderTimes(
+  event: Pick<CampaignEvent, 'time' | 'reminderTime' | 'reminderDaysBefore'>,
+  eventDate: string,
+  zone: string,
+): Array<{ daysBefore: number; at: Date }> {
   const day = DateTime.fromISO(eventDate, { zone });
   return [...new Set(event.reminderDaysBefore)]
     .sort((a, b) => b - a)

@@ -38,21 +38,12 @@ export function roundOf(contest: Pick<ContestConfig, 'window' | 'rounds'>, day: 
 }
 
 /** The questions of one attempt: a fixed shuffle seeded by the attempt id, `count` of them. */
-export function pickContestQuestions<Q extends { readonly questionId: string }>(
-  seed: string,
-  questions: readonly Q[],
-  count: number,
-): Q[] {
+export function pickContestQuestions<Q extends { readonly questionId: string }>(seed: string, questions: readonly Q[], count: number): Q[] {
   return sortByHash(questions, (q) => `${seed}|${q.questionId}`).slice(0, count);
 }
 
 function compareBest(a: ContestEntry, b: ContestEntry): number {
-  return (
-    b.correct - a.correct ||
-    a.timeTakenMs - b.timeTakenMs ||
-    a.submittedAt.getTime() - b.submittedAt.getTime() ||
-    (a.attemptId < b.attemptId ? -1 : 1)
-  );
+  return b.correct - a.correct || a.timeTakenMs - b.timeTakenMs || a.submittedAt.getTime() - b.submittedAt.getTime() || (a.attemptId < b.attemptId ? -1 : 1);
 }
 
 /**
@@ -144,11 +135,7 @@ export interface CollectiveRow {
  * order (default: participation rate, then average score), all "higher is better", then unit id.
  * Units without any participant are not ranked.
  */
-export function rankCollective(
-  best: readonly ContestEntry[],
-  units: readonly UnitInfo[],
-  rule: readonly CollectiveCriterion[],
-): CollectiveRow[] {
+export function rankCollective(best: readonly ContestEntry[], units: readonly UnitInfo[], rule: readonly CollectiveCriterion[]): CollectiveRow[] {
   const byUnit = new Map<string, ContestEntry[]>();
   for (const e of best) {
     if (!e.unitId) continue;

@@ -6,27 +6,10 @@ export { fold } from './text.js';
 export { QUIZ_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, formatDay, formatTime, weekStart } from './day.js';
 export { hash32 } from './hash.js';
 export { pickDaily, rotation } from './daily.js';
-export {
-  LEITNER_BOXES,
-  LEITNER_INTERVAL_DAYS,
-  LEITNER_RETRY_MINUTES,
-  pickPractice,
-  reviewCard,
-  type LeitnerCard,
-  type LeitnerDeck,
-} from './leitner.js';
+export { LEITNER_BOXES, LEITNER_INTERVAL_DAYS, LEITNER_RETRY_MINUTES, pickPractice, reviewCard, type LeitnerCard, type LeitnerDeck } from './leitner.js';
 export { advanceStreak, liveStreak, type Streak } from './streak.js';
 export { letterOf, parseAnswer, type ParsedAnswer } from './answer.js';
-export {
-  compareScores,
-  participationRate,
-  rankScores,
-  rankUnits,
-  type RankedScore,
-  type RankedUnit,
-  type ScoreRow,
-  type UnitScoreRow,
-} from './leaderboard.js';
+export { compareScores, participationRate, rankScores, rankUnits, type RankedScore, type RankedUnit, type ScoreRow, type UnitScoreRow } from './leaderboard.js';
 export {
   PRIZE_KINDS,
   awardPrizes,

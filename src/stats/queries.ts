@@ -79,12 +79,16 @@ export function createStatsQueries(models: Models) {
   const rows = async (filter: Record<string, unknown>): Promise<RollupRow[]> =>
     (await models.Rollup.collection.find(filter, { projection }).toArray()) as unknown as RollupRow[];
 
-  const dayRows = (kind: 'day-bot' | 'day-unit' | 'day-question', s: StatsScope) =>
-    rows({ kind, ...botFilter(s.bots), day: { $gte: s.from, $lte: s.to } });
+  const dayRows = (kind: 'day-bot' | 'day-unit' | 'day-question', s: StatsScope) => rows({ kind, ...botFilter(s.bots), day: { $gte: s.from, $lte: s.to } });
 
   async function overview(s: StatsScope): Promise<Overview> {
     const [bots, days] = await Promise.all([rows({ kind: 'bot', ...botFilter(s.bots), day: ALL_TIME }), dayRows('day-bot', s)]);
-    let answers = 0, correct = 0, joined = 0, participantDays = 0, time = 0, timed = 0;
+    let answers = 0,
+      correct = 0,
+      joined = 0,
+      participantDays = 0,
+      time = 0,
+      timed = 0;
     for (const r of days) {
       answers += n(r.answers);
       correct += n(r.correct);
@@ -140,9 +144,7 @@ export function createStatsQueries(models: Models) {
       v.correct += n(r.correct);
     }
     const ids = [...new Set([...stats.values()].map((v) => v.key).filter((k) => k !== NO_UNIT))];
-    const unitDocs = ids.length
-      ? await models.Unit.collection.find({ unitId: { $in: ids } }, { projection: { unitId: 1, name: 1, size: 1 } }).toArray()
-      : [];
+    const unitDocs = ids.length ? await models.Unit.collection.find({ unitId: { $in: ids } }, { projection: { unitId: 1, name: 1, size: 1 } }).toArray() : [];
     const info = new Map(unitDocs.map((u) => [String(u.unitId), { name: String(u.name), size: (u.size as number | null) ?? null }]));
     return [...stats.values()]
       .map((v) => {

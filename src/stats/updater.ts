@@ -2,16 +2,7 @@ import { DateTime } from 'luxon';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Answer, Models, Participant } from '../db/models/index.js';
 import type { Logger } from '../log/index.js';
-import {
-  answerDeltas,
-  joinedDeltas,
-  joinedMarkId,
-  markIds,
-  RollupAccumulator,
-  type AnswerFacts,
-  type RollupDelta,
-  zeroCounts,
-} from './reduce.js';
+import { answerDeltas, joinedDeltas, joinedMarkId, markIds, RollupAccumulator, type AnswerFacts, type RollupDelta, zeroCounts } from './reduce.js';
 
 /**
  * Incremental rollups (every counter is `$inc`-ed, zero included, so documents have the same fields
@@ -67,11 +58,7 @@ export function createRollupUpdater(models: Models, options: { timeZone: string;
   const marks = () => models.RollupMark.collection;
 
   async function claim(id: string, owner: string): Promise<boolean> {
-    const doc = await marks().findOneAndUpdate(
-      { _id: id as never },
-      { $setOnInsert: { owner } },
-      { upsert: true, returnDocument: 'after' },
-    );
+    const doc = await marks().findOneAndUpdate({ _id: id as never }, { $setOnInsert: { owner } }, { upsert: true, returnDocument: 'after' });
     return doc?.owner === owner;
   }
 
@@ -111,11 +98,7 @@ export function createRollupUpdater(models: Models, options: { timeZone: string;
     const id = joinedMarkId(p.bot, pid);
     // Marker: {owner, done}. done=false after a crash means "inc may or may not have happened": the
     // conditional $inc (op id j:<pid>) sorts that out.
-    const mark = await marks().findOneAndUpdate(
-      { _id: id as never },
-      { $setOnInsert: { owner: pid, done: false } },
-      { upsert: true, returnDocument: 'after' },
-    );
+    const mark = await marks().findOneAndUpdate({ _id: id as never }, { $setOnInsert: { owner: pid, done: false } }, { upsert: true, returnDocument: 'after' });
     if (mark?.done === true) return;
     const day = DateTime.fromJSDate(p.consent.at, { zone: options.timeZone }).toFormat('yyyy-MM-dd');
     await applyDeltas(joinedDeltas(p.bot, day, p.unitId ?? null), `j:${pid}`);

@@ -29,7 +29,21 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     for (let d = 0; d < 5; d++) {
       const day = new Date(today.getTime() - d * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
       for (const [i, p] of people.entries()) {
-        docs.push({ participantId: p, bot: 'demo', channel: 'web', unitId: `unit-${i}`, questionId: `q-${(d + i) % 4}`, revision: 'r', mode: 'daily', day, attemptId: null, choice: 0, correct: (d + i) % 2 === 0, timeTakenMs: 5000, answeredAt: new Date(today.getTime() - d * 86_400_000) });
+        docs.push({
+          participantId: p,
+          bot: 'demo',
+          channel: 'web',
+          unitId: `unit-${i}`,
+          questionId: `q-${(d + i) % 4}`,
+          revision: 'r',
+          mode: 'daily',
+          day,
+          attemptId: null,
+          choice: 0,
+          correct: (d + i) % 2 === 0,
+          timeTakenMs: 5000,
+          answeredAt: new Date(today.getTime() - d * 86_400_000),
+        });
       }
     }
     for (const a of await db.models.Answer.insertMany(docs)) await stats.listener.answerRecorded(a.toObject());
@@ -104,7 +118,14 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     expect(await row.locator('.status').textContent()).toBe('scheduled');
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.cancel').click();
-    await page.waitForFunction(() => Array.from(document.querySelectorAll("#broadcast-rows tr")).some((tr) => tr.textContent?.includes('E2E thông báo') && tr.querySelector('.status')?.textContent === 'cancelled'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('#broadcast-rows tr')).some(
+          (tr) => tr.textContent?.includes('E2E thông báo') && tr.querySelector('.status')?.textContent === 'cancelled',
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.screenshot({ path: screenshotPath('broadcast-cancelled'), fullPage: true });
   }, 60_000);
   it('an admin creates an organiser, sees the one-time password once, and disables and enables them', async () => {
@@ -121,7 +142,11 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     expect(password?.length).toBeGreaterThanOrEqual(12);
     const row = page.locator('#user-rows tr[data-email="to-chuc@example.org"]');
     expect(await row.locator('.status').textContent()).toBe('Chưa đổi mật khẩu lần đầu');
-    const login = await fetch(`${rt.url}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'to-chuc@example.org', password }) });
+    const login = await fetch(`${rt.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'to-chuc@example.org', password }),
+    });
     expect(login.status).toBe(200);
     await page.screenshot({ path: screenshotPath('admin-users'), fullPage: true });
 
@@ -129,7 +154,9 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await row.locator('button.disable').click();
     await page.waitForFunction(() => document.querySelector('#user-rows tr[data-email="to-chuc@example.org"] .status')?.textContent === 'Đã khóa');
     await row.locator('button.enable').click();
-    await page.waitForFunction(() => document.querySelector('#user-rows tr[data-email="to-chuc@example.org"] .status')?.textContent === 'Chưa đổi mật khẩu lần đầu');
+    await page.waitForFunction(
+      () => document.querySelector('#user-rows tr[data-email="to-chuc@example.org"] .status')?.textContent === 'Chưa đổi mật khẩu lần đầu',
+    );
     expect(cspViolations).toEqual([]);
   }, 60_000);
 
@@ -194,10 +221,15 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await expect.poll(() => db.models.Answer.countDocuments({}), { timeout: 15_000 }).toBe(before + 1);
     await page.goto(`${rt.url}/admin`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-    await expect.poll(async () => {
-      await page.click('#filters button[type="submit"]');
-      return page.textContent('#stat-answers');
-    }, { timeout: 15_000 }).toBe(String(before + 1));
+    await expect
+      .poll(
+        async () => {
+          await page.click('#filters button[type="submit"]');
+          return page.textContent('#stat-answers');
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(String(before + 1));
     await page.screenshot({ path: screenshotPath('admin-after-simulator'), fullPage: true });
 
     // The export link of the dashboard counts it too.

@@ -86,16 +86,16 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
           if (!result.ok) {
             if (result.errorClass === 'retryable' || result.errorClass === 'auth') throw new RetryLater(`${result.errorClass}: ${result.reason}`);
             // window_closed / unreachable / invalid: the remaining replies would fail the same way.
-            deps.logger.warn({ participant: entry.participant, errorClass: result.errorClass, code: result.code, reason: result.reason }, 'reply not delivered');
+            deps.logger.warn(
+              { participant: entry.participant, errorClass: result.errorClass, code: result.code, reason: result.reason },
+              'reply not delivered',
+            );
             break;
           }
           await fenced({ $set: { repliesSent: i + 1 } });
         }
         if (deps.participants && PERSON_INITIATED.has(event.kind)) {
-          await deps.participants.collection.updateOne(
-            { bot: event.bot, channel: event.channel, userId: event.userId },
-            { $set: { lastInboundAt: event.at } },
-          );
+          await deps.participants.collection.updateOne({ bot: event.bot, channel: event.channel, userId: event.userId }, { $set: { lastInboundAt: event.at } });
         }
       }
       await fenced({ $set: { status: 'done', processedAt: deps.clock(), lastError: null } });
@@ -103,15 +103,12 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
       if (err instanceof LeaseLost) throw err;
       const message = err instanceof Error ? err.message : String(err);
       const failed = attempts >= deps.maxAttempts;
-      await coll.updateOne(
-        mine,
-        {
-          $set: {
-            lastError: message.slice(0, 2000),
-            ...(failed ? { status: 'failed', processedAt: deps.clock() } : { nextAttemptAt: new Date(deps.clock().getTime() + backoffMs(attempts)) }),
-          },
+      await coll.updateOne(mine, {
+        $set: {
+          lastError: message.slice(0, 2000),
+          ...(failed ? { status: 'failed', processedAt: deps.clock() } : { nextAttemptAt: new Date(deps.clock().getTime() + backoffMs(attempts)) }),
         },
-      );
+      });
       const log = { participant: entry.participant, key: entry.key, attempts, err: message };
       if (failed) deps.logger.error(log, 'inbox entry failed for good');
       else deps.logger.warn(log, 'inbox entry failed; will retry');

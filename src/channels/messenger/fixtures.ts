@@ -28,9 +28,7 @@ export function messengerQuickReply(userId: string, text: string, payload: strin
 }
 
 export function messengerPostback(userId: string, payload: string, title = 'Bắt đầu', mid = `m_pb_${Date.now()}`) {
-  return messengerEnvelope([
-    { sender: { id: userId }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, postback: { title, payload, mid } },
-  ]);
+  return messengerEnvelope([{ sender: { id: userId }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, postback: { title, payload, mid } }]);
 }
 
 export const messengerFixtures = {
@@ -49,12 +47,15 @@ export const messengerFixtures = {
   echo: messengerEnvelope([
     { sender: { id: PAGE_ID }, recipient: { id: '6001' }, timestamp: 1700000000000, message: { mid: 'm_echo_1', is_echo: true, app_id: 1, text: 'hi' } },
   ]),
-  delivery: messengerEnvelope([
-    { sender: { id: '6001' }, recipient: { id: PAGE_ID }, delivery: { mids: ['m_out_1'], watermark: 1700000001000 } },
-  ]),
+  delivery: messengerEnvelope([{ sender: { id: '6001' }, recipient: { id: PAGE_ID }, delivery: { mids: ['m_out_1'], watermark: 1700000001000 } }]),
   read: messengerEnvelope([{ sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000002000, read: { watermark: 1700000001500 } }]),
   optin: messengerEnvelope([
-    { sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, optin: { type: 'notification_messages', payload: 'reminders', notification_messages_token: 'x' } },
+    {
+      sender: { id: '6001' },
+      recipient: { id: PAGE_ID },
+      timestamp: 1700000000000,
+      optin: { type: 'notification_messages', payload: 'reminders', notification_messages_token: 'x' },
+    },
   ]),
   reaction: messengerEnvelope([
     { sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, reaction: { mid: 'm_out_1', action: 'react', emoji: '❤' } },
@@ -62,8 +63,16 @@ export const messengerFixtures = {
   batch: {
     object: 'page',
     entry: [
-      { id: PAGE_ID, time: 1700000000000, messaging: [{ sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, message: { mid: 'm_b_1', text: 'một' } }] },
-      { id: PAGE_ID, time: 1700000000001, messaging: [{ sender: { id: '6002' }, recipient: { id: PAGE_ID }, timestamp: 1700000000001, message: { mid: 'm_b_2', text: 'hai' } }] },
+      {
+        id: PAGE_ID,
+        time: 1700000000000,
+        messaging: [{ sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, message: { mid: 'm_b_1', text: 'một' } }],
+      },
+      {
+        id: PAGE_ID,
+        time: 1700000000001,
+        messaging: [{ sender: { id: '6002' }, recipient: { id: PAGE_ID }, timestamp: 1700000000001, message: { mid: 'm_b_2', text: 'hai' } }],
+      },
     ],
   },
 } as const;

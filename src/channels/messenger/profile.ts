@@ -21,7 +21,10 @@ export function buildMessengerProfile(bot: BotConfig, t: T): Record<string, unkn
   const name = (l: Locale) => (l === 'en' ? (bot.name.en ?? bot.name.vi) : bot.name.vi);
   return {
     get_started: { payload: GET_STARTED_PAYLOAD },
-    greeting: locales.map((l) => ({ locale: PLATFORM_LOCALE[l], text: t(l, 'channels:messenger.greeting', { bot: name(l), user_first_name: '{{user_first_name}}' }).slice(0, 160) })),
+    greeting: locales.map((l) => ({
+      locale: PLATFORM_LOCALE[l],
+      text: t(l, 'channels:messenger.greeting', { bot: name(l), user_first_name: '{{user_first_name}}' }).slice(0, 160),
+    })),
     persistent_menu: locales.map((l) => ({
       locale: PLATFORM_LOCALE[l],
       composer_input_disabled: false,

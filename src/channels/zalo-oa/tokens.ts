@@ -118,7 +118,14 @@ export function createZaloTokens(deps: ZaloTokensDeps) {
         return false;
       }
       // https://developers.zalo.me/docs/official-account/bat-dau/xac-thuc-va-uy-quyen-cho-ung-dung-new
-      const res = await http.post<{ access_token?: string; refresh_token?: string; expires_in?: string | number; error?: number; error_name?: string; error_description?: string }>(
+      const res = await http.post<{
+        access_token?: string;
+        refresh_token?: string;
+        expires_in?: string | number;
+        error?: number;
+        error_name?: string;
+        error_description?: string;
+      }>(
         `${deps.oauthUrl}/v4/oa/access_token`,
         new URLSearchParams({ refresh_token: refreshToken, app_id: app.appId, grant_type: 'refresh_token' }).toString(),
         { headers: { secret_key: app.secretKey, 'Content-Type': 'application/x-www-form-urlencoded' }, timeout: deps.timeoutMs, validateStatus: () => true },

@@ -33,9 +33,7 @@ export interface ZaloButton {
 }
 
 /** Body of `message` in `POST /v3.0/oa/message/cs`. */
-export type ZaloMessage =
-  | { text: string }
-  | { text: string; attachment: { type: 'template'; payload: { buttons: ZaloButton[] } } };
+export type ZaloMessage = { text: string } | { text: string; attachment: { type: 'template'; payload: { buttons: ZaloButton[] } } };
 
 /** Every Zalo API answers HTTP 200 with `error` (0 = success). */
 export interface ZaloApiResponse {

@@ -80,7 +80,9 @@ export function createZcaClient(): ZaloPersonalClient {
  */
 export async function loginByQr(qrPath: string, onQr: (path: string) => void): Promise<ZaloPersonalSession> {
   let session: ZaloPersonalSession | null = null;
-  await (await newZalo()).loginQR({ qrPath }, async (event) => {
+  await (
+    await newZalo()
+  ).loginQR({ qrPath }, async (event) => {
     if (event.type === 0 && event.actions?.saveToFile) {
       await event.actions.saveToFile(qrPath);
       onQr(qrPath);

@@ -49,7 +49,7 @@ async function readXlsx(file: string): Promise<Table> {
   try {
     await workbook.xlsx.readFile(file);
   } catch (err) {
-    throw new Error(`${file}: not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel 2007-365 (.xlsx)"`);
+    throw new Error(`${file}: not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel 2007-365 (.xlsx)"`, { cause: err });
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { headers: [], rows: [] };

@@ -13,15 +13,49 @@ import { asBadValue } from './query.js';
 
 /** Stages mingo evaluates for us. */
 const MINGO_STAGES = new Set([
-  '$addFields', '$bucket', '$bucketAuto', '$count', '$densify', '$documents', '$facet', '$fill', '$graphLookup',
-  '$group', '$limit', '$lookup', '$match', '$project', '$redact', '$replaceRoot', '$replaceWith', '$sample',
-  '$set', '$setWindowFields', '$skip', '$sortByCount', '$unionWith', '$unset', '$unwind', '$sort',
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$count',
+  '$densify',
+  '$documents',
+  '$facet',
+  '$fill',
+  '$graphLookup',
+  '$group',
+  '$limit',
+  '$lookup',
+  '$match',
+  '$project',
+  '$redact',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$set',
+  '$setWindowFields',
+  '$skip',
+  '$sortByCount',
+  '$unionWith',
+  '$unset',
+  '$unwind',
+  '$sort',
 ]);
 
 /** Stages MongoDB has that this server refuses by name. */
 const REFUSED_STAGES = new Set([
-  '$out', '$merge', '$geoNear', '$search', '$searchMeta', '$vectorSearch', '$changeStream', '$collStats',
-  '$indexStats', '$currentOp', '$listSessions', '$listLocalSessions', '$planCacheStats',
+  '$out',
+  '$merge',
+  '$geoNear',
+  '$search',
+  '$searchMeta',
+  '$vectorSearch',
+  '$changeStream',
+  '$collStats',
+  '$indexStats',
+  '$currentOp',
+  '$listSessions',
+  '$listLocalSessions',
+  '$planCacheStats',
 ]);
 
 export type CollectionResolver = (name: string) => Doc[];

@@ -290,7 +290,7 @@ export function duplicateKeyError(ns: string, index: Index, doc: Doc): CommandEr
   const keyValue: Doc = {};
   for (const f of index.fields) {
     const values = getPathValues(doc, f);
-    keyValue[f] = values.length ? (Array.isArray(values[0]) ? values[0][0] ?? null : values[0]) : null;
+    keyValue[f] = values.length ? (Array.isArray(values[0]) ? (values[0][0] ?? null) : values[0]) : null;
   }
   const shown = Object.entries(keyValue)
     .map(([k, v]) => `${k}: ${formatValue(v)}`)
@@ -315,7 +315,9 @@ export function equalityValues(cond: unknown): unknown[] | null {
 }
 
 /** A range on one field from `$gt/$gte/$lt/$lte`, bracketed to the bound's type. */
-export function rangeBounds(cond: unknown): { lower: { value: unknown; inclusive: boolean } | null; upper: { value: unknown; inclusive: boolean } | null } | null {
+export function rangeBounds(
+  cond: unknown,
+): { lower: { value: unknown; inclusive: boolean } | null; upper: { value: unknown; inclusive: boolean } | null } | null {
   if (cond === null || typeof cond !== 'object' || Array.isArray(cond) || (cond as { _bsontype?: string })._bsontype || cond instanceof Date) return null;
   const ops = cond as Doc;
   let lower: { value: unknown; inclusive: boolean } | null = null;

@@ -121,14 +121,18 @@ function writeAtomically(dir: string, name: string, chunks: Iterable<Buffer>): v
  */
 function compactFiles(dir: string, storage: Storage, generation: number): number {
   let bytes = 0;
-  writeAtomically(dir, SNAPSHOT_FILE, (function* () {
-    yield encodeRecord({ o: 'gen', gen: generation });
-    for (const r of storage.snapshot()) {
-      const rec = encodeRecord(r);
-      bytes += rec.length;
-      yield rec;
-    }
-  })());
+  writeAtomically(
+    dir,
+    SNAPSHOT_FILE,
+    (function* () {
+      yield encodeRecord({ o: 'gen', gen: generation });
+      for (const r of storage.snapshot()) {
+        const rec = encodeRecord(r);
+        bytes += rec.length;
+        yield rec;
+      }
+    })(),
+  );
   writeAtomically(dir, JOURNAL_FILE, [encodeRecord({ o: 'gen', gen: generation })]);
   fsyncDir(dir);
   return bytes;

@@ -15,8 +15,21 @@ import { DESERIALIZE_OPTIONS } from './wire.js';
  */
 
 const UPDATE_OPERATORS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$currentDate',
-  '$push', '$addToSet', '$pop', '$pull', '$pullAll', '$bit', '$setOnInsert',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$currentDate',
+  '$push',
+  '$addToSet',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$bit',
+  '$setOnInsert',
 ]);
 
 /** A deep copy that keeps every BSON type (ObjectId, Long, Decimal128, Binary...). */
@@ -217,7 +230,10 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   }
   if (isReplacement(update)) {
     if ('_id' in update && doc._id !== undefined && !sameId(update._id, doc._id)) {
-      throw new CommandError('ImmutableField', "After applying the update, the (immutable) field '_id' was found to have been altered to _id: " + String(update._id));
+      throw new CommandError(
+        'ImmutableField',
+        "After applying the update, the (immutable) field '_id' was found to have been altered to _id: " + String(update._id),
+      );
     }
     const out: Doc = doc._id !== undefined ? { _id: doc._id } : {};
     for (const [k, v] of Object.entries(update)) if (k !== '_id') out[k] = v;
@@ -268,14 +284,20 @@ function checkArithmeticTargets(doc: Doc, modifier: Doc): void {
     if (!fields || typeof fields !== 'object') continue;
     for (const [path, amount] of Object.entries(fields as Doc)) {
       if (typeRank(amount) !== 3) {
-        throw new CommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(amount)}}`);
+        throw new CommandError(
+          'TypeMismatch',
+          `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(amount)}}`,
+        );
       }
       if (path.includes('$')) continue;
       const parts = path.split('.');
       let current: unknown = doc;
       for (const part of parts) current = current && typeof current === 'object' ? (current as Doc)[part] : undefined;
       if (current !== undefined && typeRank(current) !== 3) {
-        throw new CommandError('TypeMismatch', `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(String(doc._id))}} has the field '${parts[parts.length - 1]}' of non-numeric type ${current === null ? 'null' : Array.isArray(current) ? 'array' : typeof current}`);
+        throw new CommandError(
+          'TypeMismatch',
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(String(doc._id))}} has the field '${parts[parts.length - 1]}' of non-numeric type ${current === null ? 'null' : Array.isArray(current) ? 'array' : typeof current}`,
+        );
       }
     }
   }

@@ -56,7 +56,7 @@ questionSchema.index({ questionId: 1 }, { unique: true });
 questionSchema.index({ topic: 1, retiredAt: 1 });
 
 /** Every revision a question ever had, so an old answer can still show what was asked. */
-export interface QuestionRevision extends Omit<Question, 'retiredAt' | 'updatedAt'> {}
+export type QuestionRevision = Omit<Question, 'retiredAt' | 'updatedAt'>;
 
 export const questionRevisionSchema = new Schema<QuestionRevision>(
   {

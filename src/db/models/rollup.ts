@@ -61,4 +61,3 @@ export interface RollupMark {
 }
 
 export const rollupMarkSchema = new Schema<RollupMark>({ _id: { type: String }, owner: { type: String, required: true } }, { versionKey: false });
-

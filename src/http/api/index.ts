@@ -37,7 +37,10 @@ export interface ApiDeps {
   readonly t: Translate;
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-10').refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-10')
+  .refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
 const botId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a bot id like "demo"');
 const rangeQuery = z
   .object({
@@ -66,7 +69,9 @@ export function createApiRouter(deps: ApiDeps): Router {
     const to = q.to ?? today();
     const from = q.from ?? DateTime.fromISO(to).minus({ days: 29 }).toFormat('yyyy-MM-dd');
     if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days > 366) {
-      throw new HttpError(400, 'Invalid query: from a range is at most 366 days', 'validation_failed', { fields: [{ field: 'from', message: 'range at most 366 days' }] });
+      throw new HttpError(400, 'Invalid query: from a range is at most 366 days', 'validation_failed', {
+        fields: [{ field: 'from', message: 'range at most 366 days' }],
+      });
     }
     return { bots: scopeBots(p, q.bot), from, to };
   };
@@ -108,7 +113,12 @@ export function createApiRouter(deps: ApiDeps): Router {
     if (q.q) filter.$or = [{ displayName: { $regex: escapeRegex(q.q), $options: 'i' } }, { userId: { $regex: escapeRegex(q.q) } }];
     const projection = { state: 0 };
     const [items, total] = await Promise.all([
-      models.Participant.collection.find(filter, { projection }).sort({ _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).toArray(),
+      models.Participant.collection
+        .find(filter, { projection })
+        .sort({ _id: 1 })
+        .skip((q.page - 1) * q.pageSize)
+        .limit(q.pageSize)
+        .toArray(),
       models.Participant.collection.countDocuments(filter),
     ]);
     return {
@@ -153,7 +163,10 @@ export function createApiRouter(deps: ApiDeps): Router {
       const filter: Record<string, unknown> = {};
       if (query.listId) filter.listId = query.listId;
       if (query.includeRetired === 'false') filter.retiredAt = null;
-      const docs = await models.Unit.collection.find(filter, { projection: { _id: 0, listId: 1, unitId: 1, name: 1, size: 1, parent: 1, example: 1, retiredAt: 1 } }).sort({ listId: 1, unitId: 1 }).toArray();
+      const docs = await models.Unit.collection
+        .find(filter, { projection: { _id: 0, listId: 1, unitId: 1, name: 1, size: 1, parent: 1, example: 1, retiredAt: 1 } })
+        .sort({ listId: 1, unitId: 1 })
+        .toArray();
       return { items: docs };
     },
   });
@@ -167,14 +180,27 @@ export function createApiRouter(deps: ApiDeps): Router {
     const filter: Record<string, unknown> = {};
     if (query.topic) filter.topic = query.topic;
     if (query.includeRetired === 'false') filter.retiredAt = null;
-    if (query.q) filter.$or = [{ questionId: { $regex: escapeRegex(query.q), $options: 'i' } }, { 'vi.question': { $regex: escapeRegex(query.q), $options: 'i' } }];
+    if (query.q)
+      filter.$or = [{ questionId: { $regex: escapeRegex(query.q), $options: 'i' } }, { 'vi.question': { $regex: escapeRegex(query.q), $options: 'i' } }];
     const [items, total] = await Promise.all([
-      models.Question.collection.find(filter, { projection: { _id: 0 } }).sort({ questionId: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).toArray(),
+      models.Question.collection
+        .find(filter, { projection: { _id: 0 } })
+        .sort({ questionId: 1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .toArray(),
       models.Question.collection.countDocuments(filter),
     ]);
     return { page: query.page, pageSize: query.pageSize, total, items };
   };
-  api.add({ method: 'get', path: '/questions', tag: 'content', summary: 'Questions of the bank (paged)', query: questionQuery, handler: async ({ query }) => questionRows(query) });
+  api.add({
+    method: 'get',
+    path: '/questions',
+    tag: 'content',
+    summary: 'Questions of the bank (paged)',
+    query: questionQuery,
+    handler: async ({ query }) => questionRows(query),
+  });
   api.add({
     method: 'post',
     path: '/questions/import',
@@ -185,18 +211,41 @@ export function createApiRouter(deps: ApiDeps): Router {
       if (!deps.importQuestions) throw new HttpError(501, 'Question import is not available on this server', 'not_implemented');
       const type = String(req.headers['content-type'] ?? '');
       const fmt = type.includes('spreadsheetml') ? 'xlsx' : type.startsWith('text/csv') ? 'csv' : null;
-      if (!fmt || !Buffer.isBuffer(req.body)) throw new HttpError(400, 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      if (!fmt || !Buffer.isBuffer(req.body))
+        throw new HttpError(400, 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       const result = await deps.importQuestions({ format: fmt, data: req.body });
       // Nothing was written: the caller gets every bad row, as the CLI prints them.
-      if (result.ok === false) throw new HttpError(400, 'The file was not imported; fix the rows listed in details.problems', 'import_rejected', { problems: result.problems });
+      if (result.ok === false)
+        throw new HttpError(400, 'The file was not imported; fix the rows listed in details.problems', 'import_rejected', { problems: result.problems });
       return result;
     },
   });
 
   // ---- statistics ----
-  api.add({ method: 'get', path: '/stats/overview', tag: 'stats', summary: 'Totals for a date range (from rollups only)', query: rangeQuery, handler: async ({ query }, req) => stats.queries.overview(range(principalOf(req), query)) });
-  api.add({ method: 'get', path: '/stats/series', tag: 'stats', summary: 'Participants, new participants, answers and correct answers per day', query: rangeQuery, handler: async ({ query }, req) => ({ items: await stats.queries.series(range(principalOf(req), query)) }) });
-  api.add({ method: 'get', path: '/stats/units', tag: 'stats', summary: 'Per unit: participants, participation rate, answers and correct answers', query: rangeQuery, handler: async ({ query }, req) => ({ items: await stats.queries.units(range(principalOf(req), query)) }) });
+  api.add({
+    method: 'get',
+    path: '/stats/overview',
+    tag: 'stats',
+    summary: 'Totals for a date range (from rollups only)',
+    query: rangeQuery,
+    handler: async ({ query }, req) => stats.queries.overview(range(principalOf(req), query)),
+  });
+  api.add({
+    method: 'get',
+    path: '/stats/series',
+    tag: 'stats',
+    summary: 'Participants, new participants, answers and correct answers per day',
+    query: rangeQuery,
+    handler: async ({ query }, req) => ({ items: await stats.queries.series(range(principalOf(req), query)) }),
+  });
+  api.add({
+    method: 'get',
+    path: '/stats/units',
+    tag: 'stats',
+    summary: 'Per unit: participants, participation rate, answers and correct answers',
+    query: rangeQuery,
+    handler: async ({ query }, req) => ({ items: await stats.queries.units(range(principalOf(req), query)) }),
+  });
   const localeQ = z.enum(['vi', 'en']).default('vi');
   api.add({
     method: 'get',
@@ -206,7 +255,11 @@ export function createApiRouter(deps: ApiDeps): Router {
     query: rangeQuery.and(z.object({ locale: localeQ })),
     handler: async ({ query }, req) => ({ items: await stats.queries.questions(range(principalOf(req), query), query.locale) }),
   });
-  const leaderboardQuery = z.object({ bot: botId.optional(), unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(20) });
+  const leaderboardQuery = z.object({
+    bot: botId.optional(),
+    unitId: z.string().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(20),
+  });
   api.add({
     method: 'get',
     path: '/stats/leaderboard',
@@ -240,13 +293,6 @@ export function createApiRouter(deps: ApiDeps): Router {
     }
     return b;
   };
-  const parseWith = (schema: z.ZodType, value: unknown) => {
-    const r = schema.safeParse(value ?? {});
-    if (!r.success) throw new HttpError(400, `Invalid body: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`, 'validation_failed', {
-      fields: r.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })),
-    });
-    return r.data;
-  };
   const bSchemas = deps.broadcasts ?? { inputSchema: z.object({}).loose(), patchSchema: z.object({}).loose(), listFilterSchema: z.object({}).loose() };
   api.add({
     method: 'get',
@@ -259,7 +305,13 @@ export function createApiRouter(deps: ApiDeps): Router {
       const items = (await broadcasts().service.list(query)) as Array<{ audience?: { bots?: string[] } }>;
       const visible = visibleBots(p);
       const list = Array.isArray(items) ? items : ((items as { items?: unknown[] })?.items ?? []);
-      return { items: visible ? (list as Array<{ audience?: { bots?: string[] } }>).filter((b) => (b.audience?.bots ?? []).length > 0 && (b.audience?.bots ?? []).every((x) => visible.includes(x))) : list };
+      return {
+        items: visible
+          ? (list as Array<{ audience?: { bots?: string[] } }>).filter(
+              (b) => (b.audience?.bots ?? []).length > 0 && (b.audience?.bots ?? []).every((x) => visible.includes(x)),
+            )
+          : list,
+      };
     },
   });
   api.add({
@@ -278,7 +330,14 @@ export function createApiRouter(deps: ApiDeps): Router {
     body: bSchemas.inputSchema,
     handler: async ({ body }, req) => broadcasts().service.create(restrictAudience(principalOf(req), body), principalOf(req).name),
   });
-  api.add({ method: 'get', path: '/broadcasts/:id', tag: 'broadcasts', summary: 'One broadcast', params: idParam, handler: async ({ params }, req) => checkBroadcastAccess(principalOf(req), params.id) });
+  api.add({
+    method: 'get',
+    path: '/broadcasts/:id',
+    tag: 'broadcasts',
+    summary: 'One broadcast',
+    params: idParam,
+    handler: async ({ params }, req) => checkBroadcastAccess(principalOf(req), params.id),
+  });
   api.add({
     method: 'patch',
     path: '/broadcasts/:id',
@@ -315,15 +374,36 @@ export function createApiRouter(deps: ApiDeps): Router {
   });
 
   // ---- contests ----
-  api.add({ method: 'get', path: '/contests', tag: 'contests', summary: 'Contest rounds', query: z.object({ bot: botId.optional() }), handler: async ({ query }, req) => ({ items: await contests().list({ bots: scopeBots(principalOf(req), query.bot) }) }) });
+  api.add({
+    method: 'get',
+    path: '/contests',
+    tag: 'contests',
+    summary: 'Contest rounds',
+    query: z.object({ bot: botId.optional() }),
+    handler: async ({ query }, req) => ({ items: await contests().list({ bots: scopeBots(principalOf(req), query.bot) }) }),
+  });
   const contestOf = async (req: express.Request, id: string, what: 'results' | 'prizes') => {
     const r = await contests()[what](id);
     if (!r) throw new HttpError(404, `No contest ${id}`);
     requireBot(principalOf(req), r.contest.bot);
     return r;
   };
-  api.add({ method: 'get', path: '/contests/:id/results', tag: 'contests', summary: 'Ranked results of a contest round', params: idParam, handler: async ({ params }, req) => contestOf(req, params.id, 'results') });
-  api.add({ method: 'get', path: '/contests/:id/prizes', tag: 'contests', summary: 'Prize winners of a contest round', params: idParam, handler: async ({ params }, req) => contestOf(req, params.id, 'prizes') });
+  api.add({
+    method: 'get',
+    path: '/contests/:id/results',
+    tag: 'contests',
+    summary: 'Ranked results of a contest round',
+    params: idParam,
+    handler: async ({ params }, req) => contestOf(req, params.id, 'results'),
+  });
+  api.add({
+    method: 'get',
+    path: '/contests/:id/prizes',
+    tag: 'contests',
+    summary: 'Prize winners of a contest round',
+    params: idParam,
+    handler: async ({ params }, req) => contestOf(req, params.id, 'prizes'),
+  });
 
   // ---- users of the web pages (admins only) ----
   const users = () => {
@@ -336,11 +416,21 @@ export function createApiRouter(deps: ApiDeps): Router {
     return p.kind === 'user' ? p.id : null;
   };
   // A user or a token has a role, and an organiser the bots it may see (at least one).
-  const roleFields = z.object({ role: z.enum(ADMIN_ROLES), bots: z.array(botId).max(100).default([]).describe('the bots an organiser may see (admins see all)') });
+  const roleFields = z.object({
+    role: z.enum(ADMIN_ROLES),
+    bots: z.array(botId).max(100).default([]).describe('the bots an organiser may see (admins see all)'),
+  });
   const hasBots = (u: { role: string; bots: string[] }) => u.role === 'admin' || u.bots.length > 0;
   const organiserNeedsBots = { message: 'an organiser needs at least one bot', path: ['bots'] };
   const newUser = roleFields.extend({ email: z.email().max(200) }).refine(hasBots, organiserNeedsBots);
-  api.add({ method: 'get', path: '/users', tag: 'users', summary: 'Users of the admin pages', adminOnly: true, handler: async () => ({ items: await users().listUsers() }) });
+  api.add({
+    method: 'get',
+    path: '/users',
+    tag: 'users',
+    summary: 'Users of the admin pages',
+    adminOnly: true,
+    handler: async () => ({ items: await users().listUsers() }),
+  });
   api.add({
     method: 'post',
     path: '/users',
@@ -380,7 +470,14 @@ export function createApiRouter(deps: ApiDeps): Router {
     params: idParam,
     handler: async ({ params }) => users().resetPassword(params.id),
   });
-  api.add({ method: 'get', path: '/tokens', tag: 'users', summary: 'API tokens (never the tokens themselves)', adminOnly: true, handler: async () => ({ items: await users().listTokens() }) });
+  api.add({
+    method: 'get',
+    path: '/tokens',
+    tag: 'users',
+    summary: 'API tokens (never the tokens themselves)',
+    adminOnly: true,
+    handler: async () => ({ items: await users().listTokens() }),
+  });
   api.add({
     method: 'post',
     path: '/tokens',
@@ -408,11 +505,15 @@ export function createApiRouter(deps: ApiDeps): Router {
   });
 
   // ---- exports ----
-  const lang = z.enum(['vi', 'en']).default('vi').describe('language of the column headers: vi (default) or en; dates are dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh');
-  const exportQuery = rangeQuery.and(z.object({ format, lang, unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }));
+  const lang = z
+    .enum(['vi', 'en'])
+    .default('vi')
+    .describe('language of the column headers: vi (default) or en; dates are dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh');
+  const exportQuery = rangeQuery.and(
+    z.object({ format, lang, unitId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }),
+  );
   /** Header labels of the fields, in the requested language; an unknown field keeps its name. */
-  const labels = (fields: readonly string[], locale: Locale) =>
-    fields.map((f) => deps.t(locale, `admin:export.columns.${f}`, { defaultValue: f }));
+  const labels = (fields: readonly string[], locale: Locale) => fields.map((f) => deps.t(locale, `admin:export.columns.${f}`, { defaultValue: f }));
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
   const datasets: Record<string, (p: Principal, q: z.output<typeof exportQuery>, req: express.Request) => Promise<ExportTable>> = {
     participants: async (p, q) => {
@@ -424,8 +525,38 @@ export function createApiRouter(deps: ApiDeps): Router {
       }
       return {
         name: 'participants',
-        headers: ['id', 'bot', 'channel', 'userId', 'displayName', 'unitId', 'locale', 'consentAt', 'subscribed', 'answered', 'correct', 'streakBest', 'lastInboundAt'],
-        rows: rows.slice(0, q.limit).map((r) => [r.id, r.bot, r.channel, r.userId, r.displayName, r.unitId, r.locale, r.consentAt, r.subscribed, r.answered, r.correct, r.streakBest, r.lastInboundAt]),
+        headers: [
+          'id',
+          'bot',
+          'channel',
+          'userId',
+          'displayName',
+          'unitId',
+          'locale',
+          'consentAt',
+          'subscribed',
+          'answered',
+          'correct',
+          'streakBest',
+          'lastInboundAt',
+        ],
+        rows: rows
+          .slice(0, q.limit)
+          .map((r) => [
+            r.id,
+            r.bot,
+            r.channel,
+            r.userId,
+            r.displayName,
+            r.unitId,
+            r.locale,
+            r.consentAt,
+            r.subscribed,
+            r.answered,
+            r.correct,
+            r.streakBest,
+            r.lastInboundAt,
+          ]),
       };
     },
     series: async (p, q) => ({
@@ -436,17 +567,44 @@ export function createApiRouter(deps: ApiDeps): Router {
     units: async (p, q) => ({
       name: 'units',
       headers: ['bot', 'unitId', 'name', 'size', 'participants', 'ratePercent', 'answers', 'correct', 'accuracyPercent'],
-      rows: (await stats.queries.units(range(p, q))).map((r) => [r.bot, r.unitId, r.name, r.size, r.participants, pct(r.rate), r.answers, r.correct, pct(r.accuracy)]),
+      rows: (await stats.queries.units(range(p, q))).map((r) => [
+        r.bot,
+        r.unitId,
+        r.name,
+        r.size,
+        r.participants,
+        pct(r.rate),
+        r.answers,
+        r.correct,
+        pct(r.accuracy),
+      ]),
     }),
     questions: async (p, q) => ({
       name: 'questions',
       headers: ['questionId', 'topic', 'question', 'answers', 'correct', 'accuracyPercent', 'averageTimeMs'],
-      rows: (await stats.queries.questions(range(p, q))).map((r) => [r.questionId, r.topic, r.question, r.answers, r.correct, pct(r.accuracy), r.averageTimeMs]),
+      rows: (await stats.queries.questions(range(p, q))).map((r) => [
+        r.questionId,
+        r.topic,
+        r.question,
+        r.answers,
+        r.correct,
+        pct(r.accuracy),
+        r.averageTimeMs,
+      ]),
     }),
     leaderboard: async (p, q) => ({
       name: 'leaderboard',
       headers: ['rank', 'name', 'bot', 'channel', 'unitId', 'correct', 'answered', 'streakBest'],
-      rows: (await stats.leaderboard({ bots: scopeBots(p, q.bot), unitId: q.unitId, limit: Math.min(q.limit, 1000) })).map((r) => [r.rank, r.name, r.bot, r.channel, r.unitId, r.correct, r.answered, r.streakBest]),
+      rows: (await stats.leaderboard({ bots: scopeBots(p, q.bot), unitId: q.unitId, limit: Math.min(q.limit, 1000) })).map((r) => [
+        r.rank,
+        r.name,
+        r.bot,
+        r.channel,
+        r.unitId,
+        r.correct,
+        r.answered,
+        r.streakBest,
+      ]),
     }),
   };
   api.add({
@@ -461,7 +619,8 @@ export function createApiRouter(deps: ApiDeps): Router {
       const p = principalOf(req);
       let table: ExportTable;
       if (params.dataset === 'contest-results') {
-        if (!query.contestId) throw new HttpError(400, 'Invalid query: contestId required', 'validation_failed', { fields: [{ field: 'contestId', message: 'required' }] });
+        if (!query.contestId)
+          throw new HttpError(400, 'Invalid query: contestId required', 'validation_failed', { fields: [{ field: 'contestId', message: 'required' }] });
         const r = await contestOf(req, query.contestId, 'results');
         const fields = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
         table = { name: 'contest-results', headers: fields, rows: r.rows.map((row) => fields.map((h) => row[h] as never)) };

@@ -19,11 +19,7 @@ export interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z
   readonly adminOnly?: boolean;
   /** Response media types other than JSON (exports). */
   readonly produces?: readonly string[];
-  readonly handler: (
-    input: { query: z.output<Q>; body: z.output<B>; params: z.output<P> },
-    req: Request,
-    res: Response,
-  ) => Promise<unknown>;
+  readonly handler: (input: { query: z.output<Q>; body: z.output<B>; params: z.output<P> }, req: Request, res: Response) => Promise<unknown>;
 }
 
 type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
@@ -31,7 +27,11 @@ type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 export class ApiRegistry {
   readonly routes: AnyRoute[] = [];
 
-  add<Q extends z.ZodType = z.ZodObject<{}>, B extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodObject<{}>>(spec: RouteSpec<Q, B, P>): void {
+  add<
+    Q extends z.ZodType = z.ZodObject<Record<never, z.ZodType>>,
+    B extends z.ZodType = z.ZodUnknown,
+    P extends z.ZodType = z.ZodObject<Record<never, z.ZodType>>,
+  >(spec: RouteSpec<Q, B, P>): void {
     this.routes.push(spec as unknown as AnyRoute);
   }
 
@@ -74,11 +74,14 @@ export class ApiRegistry {
     for (const spec of this.routes) {
       const oaPath = spec.path.replace(/:(\w+)/g, '{$1}');
       const parameters: unknown[] = [];
-      for (const [where, schema] of [['path', spec.params], ['query', spec.query]] as const) {
+      for (const [where, schema] of [
+        ['path', spec.params],
+        ['query', spec.query],
+      ] as const) {
         if (!schema) continue;
         const js = json(schema);
         // Intersections (`a.and(b)`) come out as allOf: their members' properties are parameters too.
-        const parts = [js, ...(((js.allOf as Array<Record<string, unknown>> | undefined) ?? []))];
+        const parts = [js, ...((js.allOf as Array<Record<string, unknown>> | undefined) ?? [])];
         const props = Object.assign({}, ...parts.map((p) => p.properties ?? {})) as Record<string, Record<string, unknown>>;
         const required = new Set(parts.flatMap((p) => (p.required as string[] | undefined) ?? []));
         for (const [name, s] of Object.entries(props)) {
@@ -124,7 +127,11 @@ export class ApiRegistry {
     const response = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
     return {
       openapi: '3.1.0',
-      info: { title: info.title, version: info.version, description: 'Admin REST API. Send `Authorization: Bearer <token>` (create one with `npm run cli -- token create`).' },
+      info: {
+        title: info.title,
+        version: info.version,
+        description: 'Admin REST API. Send `Authorization: Bearer <token>` (create one with `npm run cli -- token create`).',
+      },
       servers: [{ url: info.serverUrl }],
       security: [{ bearerAuth: [] }, { sessionCookie: [] }],
       paths,

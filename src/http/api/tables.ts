@@ -51,7 +51,10 @@ export async function toXlsx(t: ExportTable, zone: string = QUIZ_TIME_ZONE): Pro
     });
   }
   ws.columns.forEach((col, i) => {
-    const widest = Math.max(String(t.headers[i] ?? '').length, ...t.rows.slice(0, 200).map((r) => (r[i] instanceof Date ? DATE_FORMAT.length : String(r[i] ?? '').length)));
+    const widest = Math.max(
+      String(t.headers[i] ?? '').length,
+      ...t.rows.slice(0, 200).map((r) => (r[i] instanceof Date ? DATE_FORMAT.length : String(r[i] ?? '').length)),
+    );
     col.width = Math.min(60, Math.max(8, widest + 2));
   });
   ws.views = [{ state: 'frozen', ySplit: 1 }];

@@ -78,10 +78,12 @@ const sameOriginWrites: RequestHandler = (req, _res, next) => {
   next();
 };
 
-const sendPage = (file: string): RequestHandler => (_req, res) => {
-  res.setHeader('Cache-Control', 'no-store');
-  res.sendFile(path.join(STATIC_DIR, file));
-};
+const sendPage =
+  (file: string): RequestHandler =>
+  (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.sendFile(path.join(STATIC_DIR, file));
+  };
 
 /**
  * `/admin` (pages, login, session, static assets, Agendash), `/simulator` and `/api/v1`, each behind

@@ -11,7 +11,9 @@ beforeAll(async () => {
   const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
     printed += args.join(' ') + '\n';
   });
-  rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', ADMIN_LOGIN_MAX_PER_15_MIN: '3', CONTENT_SYNC_ON_START: 'false' }));
+  rt = await startRuntime(
+    db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', ADMIN_LOGIN_MAX_PER_15_MIN: '3', CONTENT_SYNC_ON_START: 'false' }),
+  );
   spy.mockRestore();
 }, 60_000);
 

@@ -18,7 +18,15 @@ beforeAll(async () => {
   const simulatorApi = Router().get('/messages', (_req, res) => {
     res.json([]);
   });
-  const routes = createAdminWeb({ admin, isProduction: false, contentDir: 'content', loginMaxPer15Min: 10, simulatorEnabled: false, bots: () => ['demo'], simulatorApi });
+  const routes = createAdminWeb({
+    admin,
+    isProduction: false,
+    contentDir: 'content',
+    loginMaxPer15Min: 10,
+    simulatorEnabled: false,
+    bots: () => ['demo'],
+    simulatorApi,
+  });
   const config = db.config();
   server = await listen(createApp({ config, logger: pino({ level: 'silent' }), metrics: createMetrics(), readiness: [], routes }), '127.0.0.1', 0);
 });

@@ -20,14 +20,48 @@ beforeAll(async () => {
   const pid = new Types.ObjectId();
   const answers = await db.models.Answer.insertMany(
     [0, 1, 2].map((i) => ({
-      participantId: pid, bot: i === 2 ? 'other' : 'demo', channel: 'web', unitId: 'u1', questionId: `q${i}`, revision: 'r',
-      mode: 'daily', day: '2026-10-10', attemptId: null, choice: 0, correct: i !== 1, timeTakenMs: 900, answeredAt: new Date('2026-10-10T02:00:00Z'),
+      participantId: pid,
+      bot: i === 2 ? 'other' : 'demo',
+      channel: 'web',
+      unitId: 'u1',
+      questionId: `q${i}`,
+      revision: 'r',
+      mode: 'daily',
+      day: '2026-10-10',
+      attemptId: null,
+      choice: 0,
+      correct: i !== 1,
+      timeTakenMs: 900,
+      answeredAt: new Date('2026-10-10T02:00:00Z'),
     })),
   );
   await db.models.Participant.insertMany([
-    { bot: 'demo', channel: 'web', userId: 'web-aaa1', displayName: 'Nguyễn Văn An', unitId: 'u1', consent: { at: new Date(), version: '1' }, totals: { answered: 5, correct: 4, dailyAnswered: 5, dailyCorrect: 4 } },
-    { bot: 'demo', channel: 'web', userId: 'web-bbb2', displayName: 'Trần Thị Bình', unitId: 'u2', consent: { at: new Date(), version: '1' }, totals: { answered: 12, correct: 9, dailyAnswered: 3, dailyCorrect: 3, practiceAnswered: 9, practiceCorrect: 6 } },
-    { bot: 'other', channel: 'web', userId: 'web-ccc3', displayName: 'Lê Cường', consent: { at: new Date(), version: '1' }, totals: { answered: 9, correct: 9, dailyAnswered: 9, dailyCorrect: 9 } },
+    {
+      bot: 'demo',
+      channel: 'web',
+      userId: 'web-aaa1',
+      displayName: 'Nguyễn Văn An',
+      unitId: 'u1',
+      consent: { at: new Date(), version: '1' },
+      totals: { answered: 5, correct: 4, dailyAnswered: 5, dailyCorrect: 4 },
+    },
+    {
+      bot: 'demo',
+      channel: 'web',
+      userId: 'web-bbb2',
+      displayName: 'Trần Thị Bình',
+      unitId: 'u2',
+      consent: { at: new Date(), version: '1' },
+      totals: { answered: 12, correct: 9, dailyAnswered: 3, dailyCorrect: 3, practiceAnswered: 9, practiceCorrect: 6 },
+    },
+    {
+      bot: 'other',
+      channel: 'web',
+      userId: 'web-ccc3',
+      displayName: 'Lê Cường',
+      consent: { at: new Date(), version: '1' },
+      totals: { answered: 9, correct: 9, dailyAnswered: 9, dailyCorrect: 9 },
+    },
   ]);
   const { createStats } = await import('../../../src/stats/index.js');
   const stats = createStats(db.models, { timeZone: 'Asia/Ho_Chi_Minh', catchUpEveryMs: 0 });
@@ -61,7 +95,7 @@ describe('admin REST API', () => {
     expect((await get('/api/v1/questions/import', organiserToken)).status).toBe(404);
   });
 
-  it('finds participants by part of their name, only in the caller\'s bots', async () => {
+  it("finds participants by part of their name, only in the caller's bots", async () => {
     const r = (await (await get('/api/v1/participants?q=an', organiserToken)).json()) as { total: number; items: Array<{ displayName: string }> };
     expect(r.items.map((p) => p.displayName).sort()).toEqual(['Nguyễn Văn An']);
     const all = (await (await get('/api/v1/participants?pageSize=2&page=2', adminToken)).json()) as { total: number; items: unknown[] };
@@ -70,7 +104,9 @@ describe('admin REST API', () => {
   });
 
   it('ranks participants by correct daily answers, as members see it in chat (practice does not count)', async () => {
-    const r = (await (await get('/api/v1/stats/leaderboard', organiserToken)).json()) as { participants: Array<{ rank: number; name: string; correct: number }> };
+    const r = (await (await get('/api/v1/stats/leaderboard', organiserToken)).json()) as {
+      participants: Array<{ rank: number; name: string; correct: number }>;
+    };
     expect(r.participants.map((p) => [p.rank, p.name, p.correct])).toEqual([
       [1, 'Nguyễn Văn An', 4],
       [2, 'Trần Thị Bình', 3],
@@ -97,12 +133,22 @@ describe('admin REST API', () => {
     expect(c.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await c.arrayBuffer());
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(bytes.subarray(3).toString('utf8').trim().split('\n')).toEqual(['Ngày,Người tham gia,Đăng ký mới,Lượt trả lời,Số câu đúng', '2026-10-10,2,0,3,2', '2026-10-11,0,0,0,0']);
+    expect(bytes.subarray(3).toString('utf8').trim().split('\n')).toEqual([
+      'Ngày,Người tham gia,Đăng ký mới,Lượt trả lời,Số câu đúng',
+      '2026-10-10,2,0,3,2',
+      '2026-10-11,0,0,0,0',
+    ]);
   });
 
   it('export headers are Vietnamese by default and English with lang=en; an unknown lang is refused', async () => {
     const en = await get('/api/v1/exports/series?format=csv&lang=en&from=2026-10-10&to=2026-10-10', adminToken);
-    expect(Buffer.from(await en.arrayBuffer()).subarray(3).toString('utf8').trim().split('\n')).toEqual(['Day,Participants,New participants,Answers,Correct', '2026-10-10,2,0,3,2']);
+    expect(
+      Buffer.from(await en.arrayBuffer())
+        .subarray(3)
+        .toString('utf8')
+        .trim()
+        .split('\n'),
+    ).toEqual(['Day,Participants,New participants,Answers,Correct', '2026-10-10,2,0,3,2']);
     const x = await get('/api/v1/exports/leaderboard?format=xlsx&lang=en', adminToken);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
@@ -114,7 +160,11 @@ describe('admin REST API', () => {
     // 17:05 UTC on 14 September is 00:05 on 15 September in Vietnam.
     await db.models.Participant.updateOne({ userId: 'web-ccc3' }, { $set: { lastInboundAt: new Date('2026-09-14T17:05:00Z') } });
     const csv = await get('/api/v1/exports/participants?format=csv&bot=other', adminToken);
-    const [header, row] = Buffer.from(await csv.arrayBuffer()).subarray(3).toString('utf8').trim().split('\n');
+    const [header, row] = Buffer.from(await csv.arrayBuffer())
+      .subarray(3)
+      .toString('utf8')
+      .trim()
+      .split('\n');
     expect(header!.split(',').at(-1)).toBe('Nhắn tin gần nhất');
     expect(row!.split(',').at(-1)).toBe('15/09/2026 00:05');
     const x = await get('/api/v1/exports/participants?format=xlsx&bot=other&lang=en', adminToken);
@@ -131,12 +181,22 @@ describe('admin REST API', () => {
   it('publishes an OpenAPI 3.1 document describing every route', async () => {
     const doc = (await (await get('/api/v1/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/stats/overview', '/stats/series', '/participants', '/broadcasts', '/broadcasts/{id}/cancel', '/exports/{dataset}', '/contests/{id}/results']) {
+    for (const p of [
+      '/stats/overview',
+      '/stats/series',
+      '/participants',
+      '/broadcasts',
+      '/broadcasts/{id}/cancel',
+      '/exports/{dataset}',
+      '/contests/{id}/results',
+    ]) {
       expect(doc.paths[p], p).toBeDefined();
     }
     const params = (doc.paths['/exports/{dataset}']!.get as { parameters: Array<{ name: string; in: string }> }).parameters.map((x) => `${x.in}:${x.name}`);
     expect(params).toEqual(expect.arrayContaining(['path:dataset', 'query:format', 'query:lang', 'query:bot', 'query:from', 'query:contestId']));
-    const lang = (doc.paths['/exports/{dataset}']!.get as { parameters: Array<{ name: string; schema: { enum?: string[]; default?: string } }> }).parameters.find((x) => x.name === 'lang')!;
+    const lang = (
+      doc.paths['/exports/{dataset}']!.get as { parameters: Array<{ name: string; schema: { enum?: string[]; default?: string } }> }
+    ).parameters.find((x) => x.name === 'lang')!;
     expect(lang.schema).toMatchObject({ enum: ['vi', 'en'], default: 'vi' });
   });
 
@@ -153,7 +213,11 @@ describe('admin REST API', () => {
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const session = cookie.split(';')[0]!;
     expect((await fetch(`${rt.url}/api/v1/me`, { headers: { cookie: session } })).status).toBe(200);
-    const noCsrf = await fetch(`${rt.url}/api/v1/broadcasts/preview`, { method: 'POST', headers: { cookie: session, 'Content-Type': 'application/json' }, body: '{}' });
+    const noCsrf = await fetch(`${rt.url}/api/v1/broadcasts/preview`, {
+      method: 'POST',
+      headers: { cookie: session, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(noCsrf.status).toBe(403);
     const withCsrf = await fetch(`${rt.url}/api/v1/broadcasts/preview`, {
       method: 'POST',
@@ -175,7 +239,11 @@ describe('admin REST API', () => {
 
 describe('users of the admin pages', () => {
   const post = (path: string, token: string, body?: unknown) =>
-    fetch(`${rt.url}/api/v1${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    fetch(`${rt.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
   const login = (email: string, password: string) =>
     fetch(`${rt.url}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
 
@@ -194,7 +262,9 @@ describe('users of the admin pages', () => {
 
     const first = await login(email, password);
     expect(first.status).toBe(200);
-    const list = (await (await get('/api/v1/users', adminToken)).json()) as { items: Array<{ id: string; email: string; role: string; bots: string[]; disabled: boolean; mustChangePassword: boolean }> };
+    const list = (await (await get('/api/v1/users', adminToken)).json()) as {
+      items: Array<{ id: string; email: string; role: string; bots: string[]; disabled: boolean; mustChangePassword: boolean }>;
+    };
     expect(list.items.find((u) => u.id === id)).toMatchObject({ email, role: 'organiser', bots: ['demo'], disabled: false, mustChangePassword: true });
     expect(JSON.stringify(list)).not.toContain('passwordHash');
 
@@ -203,7 +273,11 @@ describe('users of the admin pages', () => {
   });
 
   it('disabling a user ends their sessions and refuses their login; enabling lets them back; a reset replaces the password', async () => {
-    const { id, email, password } = (await (await post('/users', adminToken, { email: 'temp@example.org', role: 'organiser', bots: ['demo'] })).json()) as { id: string; email: string; password: string };
+    const { id, email, password } = (await (await post('/users', adminToken, { email: 'temp@example.org', role: 'organiser', bots: ['demo'] })).json()) as {
+      id: string;
+      email: string;
+      password: string;
+    };
     const session = (await login(email, password)).headers.get('set-cookie')!.split(';')[0]!;
     // Logged in (403: the one-time password must be changed first), not unknown (401).
     expect((await fetch(`${rt.url}/api/v1/me`, { headers: { cookie: session } })).status).toBe(403);
@@ -224,17 +298,25 @@ describe('users of the admin pages', () => {
   });
 
   it('the last enabled admin cannot be disabled, and nobody disables their own account', async () => {
-    const boss = ((await (await get('/api/v1/users', adminToken)).json()) as { items: Array<{ id: string; email: string }> }).items.find((u) => u.email === 'boss@example.org')!;
+    const boss = ((await (await get('/api/v1/users', adminToken)).json()) as { items: Array<{ id: string; email: string }> }).items.find(
+      (u) => u.email === 'boss@example.org',
+    )!;
     const refused = await post(`/users/${boss.id}/disable`, adminToken);
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ error: { message: 'This is the last enabled admin' } });
-    await expect(createAdminService(db.models, { sessionSecret: undefined }).setDisabled(boss.id, true, boss.id)).rejects.toThrow('You cannot disable your own account');
+    await expect(createAdminService(db.models, { sessionSecret: undefined }).setDisabled(boss.id, true, boss.id)).rejects.toThrow(
+      'You cannot disable your own account',
+    );
   });
 });
 
 describe('API tokens', () => {
   const post = (path: string, token: string, body?: unknown) =>
-    fetch(`${rt.url}/api/v1${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    fetch(`${rt.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
 
   it('an admin creates a token shown once, sees it listed without its secret, and revokes it', async () => {
     expect((await post('/tokens', adminToken, { name: 'báo cáo', role: 'organiser' })).status).toBe(400);
@@ -248,7 +330,11 @@ describe('API tokens', () => {
     const listed = await (await get('/api/v1/tokens', adminToken)).text();
     expect(listed).not.toContain(token);
     expect(listed).not.toContain('tokenHash');
-    const item = (JSON.parse(listed) as { items: Array<{ id: string; name: string; prefix: string; role: string; bots: string[]; revoked: boolean; lastUsedAt: string | null }> }).items.find((k) => k.id === id);
+    const item = (
+      JSON.parse(listed) as {
+        items: Array<{ id: string; name: string; prefix: string; role: string; bots: string[]; revoked: boolean; lastUsedAt: string | null }>;
+      }
+    ).items.find((k) => k.id === id);
     expect(item).toMatchObject({ name: 'báo cáo', prefix: token.slice(0, 8), role: 'organiser', bots: ['demo'], revoked: false });
 
     expect((await post(`/tokens/${id}/revoke`, adminToken)).status).toBe(200);

@@ -12,8 +12,7 @@ let rt: Runtime;
 let token: string;
 let workDir: string;
 
-const header =
-  'id,topic,difficulty,question,option_a,option_b,option_c,option_d,answer,explanation,source,tags';
+const header = 'id,topic,difficulty,question,option_a,option_b,option_c,option_d,answer,explanation,source,tags';
 const good =
   'up-001,digital-skills,1,"Tổ công nghệ số cộng đồng được thành lập ở đâu?",Ở thôn và tổ dân phố,Chỉ ở bộ ngành trung ương,Chỉ ở nước ngoài,Chỉ ở các ngân hàng,A,"Tổ công nghệ số cộng đồng được lập ở thôn, tổ dân phố để giúp người dân dùng dịch vụ số.",S04 (Bộ TT&TT),to-cong-nghe-so';
 

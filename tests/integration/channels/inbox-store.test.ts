@@ -16,7 +16,15 @@ afterAll(async () => {
   await db?.close();
 });
 
-const text = (userId: string, id: string): InboundEvent => ({ bot: 'demo', channel: 'messenger', userId, eventId: `mid:${id}`, at: new Date('2026-10-10T00:59:00Z'), kind: 'text', text: id });
+const text = (userId: string, id: string): InboundEvent => ({
+  bot: 'demo',
+  channel: 'messenger',
+  userId,
+  eventId: `mid:${id}`,
+  at: new Date('2026-10-10T00:59:00Z'),
+  kind: 'text',
+  text: id,
+});
 
 describe('inbox store (group commit)', () => {
   it('stores many concurrent webhooks once each, writing them in shared batches', async () => {
@@ -25,7 +33,14 @@ describe('inbox store (group commit)', () => {
     expect(results.every((r) => r.stored === 1 && r.duplicates === 0)).toBe(true);
     expect(await db.models.InboxEvent.countDocuments({ _id: { $regex: '^messenger:demo:mid:many-' } })).toBe(200);
     const one = await db.models.InboxEvent.findById('messenger:demo:mid:many-3').lean();
-    expect(one).toMatchObject({ key: 'messenger:demo:mid:many-3', participant: 'messenger:demo:u3', status: 'pending', attempts: 0, repliesSent: 0, event: { text: 'many-3' } });
+    expect(one).toMatchObject({
+      key: 'messenger:demo:mid:many-3',
+      participant: 'messenger:demo:u3',
+      status: 'pending',
+      attempts: 0,
+      repliesSent: 0,
+      event: { text: 'many-3' },
+    });
   });
 
   it('a redelivery is a duplicate whether it lands in the same batch or a later one', async () => {

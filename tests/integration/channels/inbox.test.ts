@@ -34,15 +34,35 @@ afterAll(async () => {
   await db?.close();
 });
 
-const text = (userId: string, t: string, at: number): InboundEvent => ({ bot: 'demo', channel: 'web', userId, eventId: `${userId}-${t}`, at: new Date(at), kind: 'text', text: t });
+const text = (userId: string, t: string, at: number): InboundEvent => ({
+  bot: 'demo',
+  channel: 'web',
+  userId,
+  eventId: `${userId}-${t}`,
+  at: new Date(at),
+  kind: 'text',
+  text: t,
+});
 
 describe('inbox worker', () => {
   it('an entry left pending with no worker running is re-driven by the sweeper', async () => {
     const old = new Date(Date.now() - 60_000);
     await db.models.InboxEvent.collection.insertOne({
       _id: 'web:demo:stale-1',
-      key: 'web:demo:stale-1', bot: 'demo', channel: 'web', participant: 'web:demo:s1', eventAt: old, receivedAt: old,
-      event: text('s1', 'msg 1', old.getTime()), status: 'pending', attempts: 0, nextAttemptAt: old, lastError: null, replies: null, repliesSent: 0, processedAt: null,
+      key: 'web:demo:stale-1',
+      bot: 'demo',
+      channel: 'web',
+      participant: 'web:demo:s1',
+      eventAt: old,
+      receivedAt: old,
+      event: text('s1', 'msg 1', old.getTime()),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: old,
+      lastError: null,
+      replies: null,
+      repliesSent: 0,
+      processedAt: null,
     } as never);
     expect(await channels.sweepInbox()).toBe(1);
     expect(await db.models.WebMessage.find({ userId: 's1' }).lean()).toMatchObject([{ text: 'ok msg 1' }]);
@@ -57,8 +77,20 @@ describe('inbox worker', () => {
     for (const e of [...events].reverse()) {
       await db.models.InboxEvent.collection.insertOne({
         _id: `web:demo:${e.eventId}`,
-        key: `web:demo:${e.eventId}`, bot: 'demo', channel: 'web', participant: `web:demo:${e.userId}`, eventAt: e.at, receivedAt: new Date(),
-        event: e, status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null, replies: null, repliesSent: 0, processedAt: null,
+        key: `web:demo:${e.eventId}`,
+        bot: 'demo',
+        channel: 'web',
+        participant: `web:demo:${e.userId}`,
+        eventAt: e.at,
+        receivedAt: new Date(),
+        event: e,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: new Date(),
+        lastError: null,
+        replies: null,
+        repliesSent: 0,
+        processedAt: null,
       } as never);
     }
     await waitFor(() => handled.filter((h) => !h.startsWith('s1')).length >= 18, 15_000, 'all handled');
@@ -71,23 +103,55 @@ describe('inbox worker', () => {
     const e = text('f1', 'boom', Date.now());
     await db.models.InboxEvent.collection.insertOne({
       _id: 'web:demo:boom',
-      key: 'web:demo:boom', bot: 'demo', channel: 'web', participant: 'web:demo:f1', eventAt: e.at, receivedAt: new Date(),
-      event: e, status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null, replies: null, repliesSent: 0, processedAt: null,
+      key: 'web:demo:boom',
+      bot: 'demo',
+      channel: 'web',
+      participant: 'web:demo:f1',
+      eventAt: e.at,
+      receivedAt: new Date(),
+      event: e,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      lastError: null,
+      replies: null,
+      repliesSent: 0,
+      processedAt: null,
     } as never);
-    const entry = await waitFor(async () => {
-      const d = await db.models.InboxEvent.findOne({ key: 'web:demo:boom' }).lean();
-      return d?.status === 'failed' && d;
-    }, 10_000, 'failed');
+    const entry = await waitFor(
+      async () => {
+        const d = await db.models.InboxEvent.findOne({ key: 'web:demo:boom' }).lean();
+        return d?.status === 'failed' && d;
+      },
+      10_000,
+      'failed',
+    );
     expect(entry).toMatchObject({ attempts: 2, lastError: 'the engine broke' });
   });
 
   it('the sweeper forgets processed entries after 30 days, but keeps recent ones for deduplication', async () => {
     const long = new Date(Date.now() - 40 * 24 * 3600_000);
     const recent = new Date(Date.now() - 24 * 3600_000);
-    for (const [id, at] of [['web:demo:old-done', long], ['web:demo:recent-done', recent]] as const) {
+    for (const [id, at] of [
+      ['web:demo:old-done', long],
+      ['web:demo:recent-done', recent],
+    ] as const) {
       await db.models.InboxEvent.collection.insertOne({
-        _id: id, key: id, bot: 'demo', channel: 'web', participant: 'web:demo:r1', eventAt: at, receivedAt: at,
-        event: text('r1', 'x', at.getTime()), status: 'done', attempts: 1, nextAttemptAt: at, lastError: null, replies: [], repliesSent: 0, processedAt: at,
+        _id: id,
+        key: id,
+        bot: 'demo',
+        channel: 'web',
+        participant: 'web:demo:r1',
+        eventAt: at,
+        receivedAt: at,
+        event: text('r1', 'x', at.getTime()),
+        status: 'done',
+        attempts: 1,
+        nextAttemptAt: at,
+        lastError: null,
+        replies: [],
+        repliesSent: 0,
+        processedAt: at,
       } as never);
     }
     await channels.sweepInbox();
@@ -98,8 +162,21 @@ describe('inbox worker', () => {
   it('a process whose entry was taken over does not send its replies or finish the entry', async () => {
     const e = text('t1', 'takeover', Date.now());
     await db.models.InboxEvent.collection.insertOne({
-      _id: 'web:demo:takeover', key: 'web:demo:takeover', bot: 'demo', channel: 'web', participant: 'web:demo:t1', eventAt: e.at, receivedAt: new Date(),
-      event: e, status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null, replies: null, repliesSent: 0, processedAt: null,
+      _id: 'web:demo:takeover',
+      key: 'web:demo:takeover',
+      bot: 'demo',
+      channel: 'web',
+      participant: 'web:demo:t1',
+      eventAt: e.at,
+      receivedAt: new Date(),
+      event: e,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      lastError: null,
+      replies: null,
+      repliesSent: 0,
+      processedAt: null,
     } as never);
     await waitFor(async () => (await db.models.InboxEvent.findOne({ _id: 'web:demo:takeover' }).lean())?.status === 'done', 10_000, 'done');
     // The first attempt ran the handler but lost its claim before storing or sending anything;

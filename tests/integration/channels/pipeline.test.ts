@@ -51,7 +51,10 @@ function postZalo(body: unknown, secret = 'zalo-secret-1') {
 }
 
 const messengerReplies = (userId: string) =>
-  fake.log('messenger').filter((c) => c.kind === 'message' && c.recipient === userId).map((c) => (c.body as { message: { text: string } }).message.text);
+  fake
+    .log('messenger')
+    .filter((c) => c.kind === 'message' && c.recipient === userId)
+    .map((c) => (c.body as { message: { text: string } }).message.text);
 
 describe('webhook pipeline', () => {
   it('a signed Messenger message is answered through the Send API', async () => {
@@ -98,10 +101,14 @@ describe('webhook pipeline', () => {
   it('a body sent in chunks without Content-Length is read whole; over 1 MB it is 413; a compressed one 415', async () => {
     const chunked = (raw: string, headers: Record<string, string>, pieces = 4) =>
       new Promise<number>((resolve, reject) => {
-        const req = http.request(`${app.url}/webhooks/messenger/demo`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          `${app.url}/webhooks/messenger/demo`,
+          { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         const size = Math.ceil(raw.length / pieces);
         for (let i = 0; i < raw.length; i += size) req.write(raw.slice(i, i + size));

@@ -29,7 +29,9 @@ afterAll(async () => {
 function startServer(delayMs: number): Promise<{ url: string; child: ChildProcess }> {
   const env = { ...channelEnv('demo', { graph: fake.url, zaloApi: fake.url, zaloOauth: fake.url }), INBOX_LEASE_MS: '2000', LOG_LEVEL: 'silent' };
   // Node itself with tsx's loader, so SIGKILL hits the server and not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify({ uri: db.uri, dbName: db.name, env, delayMs })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify({ uri: db.uri, dbName: db.name, env, delayMs })], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

@@ -47,10 +47,14 @@ describe('Zalo OA tokens', () => {
       .times(60)
       .reply(function () {
         const token = this.req.headers['access_token'];
-        return token === 'zalo-access-2' ? [200, { error: 0, message: 'Success', data: { message_id: 'z1' } }] : [200, { error: -216, message: 'Access token is invalid' }];
+        return token === 'zalo-access-2'
+          ? [200, { error: 0, message: 'Success', data: { message_id: 'z1' } }]
+          : [200, { error: -216, message: 'Access token is invalid' }];
       });
 
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : channels).send(to(`u${i}`), { text: 'Nhắc nhở' }, { purpose: 'update' })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? other : channels).send(to(`u${i}`), { text: 'Nhắc nhở' }, { purpose: 'update' })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(refreshCalls).toBe(1);
     const params = new URLSearchParams(refreshBodies[0]);

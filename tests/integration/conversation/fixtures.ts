@@ -60,6 +60,10 @@ export async function conversationRig(models: Models, start: Date): Promise<Rig>
 }
 
 let seq = 0;
-export function event(userId: string, at: Date, body: { kind: 'text'; text: string } | { kind: 'choice'; payload: string } | { kind: 'follow' | 'unfollow' }): InboundEvent {
+export function event(
+  userId: string,
+  at: Date,
+  body: { kind: 'text'; text: string } | { kind: 'choice'; payload: string } | { kind: 'follow' | 'unfollow' },
+): InboundEvent {
   return { bot: bot.id, channel: 'messenger', userId, eventId: `ev-${++seq}`, at, ...body } as InboundEvent;
 }

@@ -44,12 +44,18 @@ function hubSignature(raw: string): string {
 }
 
 function messaging(userId: string, item: Record<string, unknown>) {
-  return { object: 'page', entry: [{ id: PAGE_ID, time: Date.now(), messaging: [{ sender: { id: userId }, recipient: { id: PAGE_ID }, timestamp: Date.now(), ...item }] }] };
+  return {
+    object: 'page',
+    entry: [{ id: PAGE_ID, time: Date.now(), messaging: [{ sender: { id: userId }, recipient: { id: PAGE_ID }, timestamp: Date.now(), ...item }] }],
+  };
 }
 
 type MessengerCall = { message: { text: string; quick_replies?: Array<{ payload: string; title: string }> } };
 const messengerSent = (userId: string) =>
-  fake.log('messenger').filter((c) => c.kind === 'message' && c.recipient === userId).map((c) => (c.body as MessengerCall).message);
+  fake
+    .log('messenger')
+    .filter((c) => c.kind === 'message' && c.recipient === userId)
+    .map((c) => (c.body as MessengerCall).message);
 
 async function messenger(userId: string, item: Record<string, unknown>, expectText: string) {
   const before = messengerSent(userId).length;
@@ -60,10 +66,19 @@ async function messenger(userId: string, item: Record<string, unknown>, expectTe
     body: raw,
   });
   expect(res.status).toBe(200);
-  return waitFor(() => {
-    const fresh = messengerSent(userId).slice(before);
-    return fresh.map((m) => m.text).join('\n').includes(expectText) && fresh;
-  }, 10_000, `Messenger reply containing “${expectText}”`);
+  return waitFor(
+    () => {
+      const fresh = messengerSent(userId).slice(before);
+      return (
+        fresh
+          .map((m) => m.text)
+          .join('\n')
+          .includes(expectText) && fresh
+      );
+    },
+    10_000,
+    `Messenger reply containing “${expectText}”`,
+  );
 }
 const mText = (text: string) => ({ message: { mid: `m_${++seq}`, text } });
 const mQuick = (title: string, payload: string) => ({ message: { mid: `m_${++seq}`, text: title, quick_reply: { payload } } });
@@ -72,7 +87,11 @@ const mPostback = (payload: string, title: string) => ({ postback: { mid: `m_${+
 // ---------------------------------------------------------------- Zalo OA
 
 type ZaloCall = { message: { text: string; attachment?: { payload: { buttons: Array<{ title: string; payload: string }> } } } };
-const zaloSent = (userId: string) => fake.log('zalo').filter((c) => c.kind === 'message' && c.recipient === userId).map((c) => (c.body as ZaloCall).message);
+const zaloSent = (userId: string) =>
+  fake
+    .log('zalo')
+    .filter((c) => c.kind === 'message' && c.recipient === userId)
+    .map((c) => (c.body as ZaloCall).message);
 
 async function zalo(body: Record<string, unknown>, userId: string, expectText: string) {
   const before = zaloSent(userId).length;
@@ -83,10 +102,19 @@ async function zalo(body: Record<string, unknown>, userId: string, expectText: s
     body: raw,
   });
   expect(res.status).toBe(200);
-  return waitFor(() => {
-    const fresh = zaloSent(userId).slice(before);
-    return fresh.map((m) => m.text).join('\n').includes(expectText) && fresh;
-  }, 10_000, `Zalo reply containing “${expectText}”`);
+  return waitFor(
+    () => {
+      const fresh = zaloSent(userId).slice(before);
+      return (
+        fresh
+          .map((m) => m.text)
+          .join('\n')
+          .includes(expectText) && fresh
+      );
+    },
+    10_000,
+    `Zalo reply containing “${expectText}”`,
+  );
 }
 const zText = (userId: string, text: string) => ({
   event_name: 'user_send_text',

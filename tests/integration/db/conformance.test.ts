@@ -46,7 +46,12 @@ describe('CRUD through the driver', () => {
       { n: 4, kind: 'b' },
       { n: 5, kind: 'a', nested: { deep: 1 } },
     ]);
-    const rows = await c.find({ kind: 'a' }, { projection: { _id: 0, n: 1 } }).sort({ n: -1 }).skip(1).limit(1).toArray();
+    const rows = await c
+      .find({ kind: 'a' }, { projection: { _id: 0, n: 1 } })
+      .sort({ n: -1 })
+      .skip(1)
+      .limit(1)
+      .toArray();
     expect(rows).toEqual([{ n: 3 }]);
     expect(await c.countDocuments({ tags: 'x' })).toBe(2);
     expect(await c.countDocuments({ n: { $in: [1, 4, 9] } })).toBe(2);
@@ -57,7 +62,12 @@ describe('CRUD through the driver', () => {
     const board = db.collection('crud_board');
     await board.createIndex({ unit: 1 });
     await board.insertMany(Array.from({ length: 200 }, (_, i) => ({ i, unit: i % 2 ? 'hn' : 'hcm', score: (i * 7919) % 1000 })));
-    const top = await board.find({ unit: 'hn' }, { projection: { _id: 0, score: 1 } }).sort({ score: -1 }).skip(1).limit(3).toArray();
+    const top = await board
+      .find({ unit: 'hn' }, { projection: { _id: 0, score: 1 } })
+      .sort({ score: -1 })
+      .skip(1)
+      .limit(3)
+      .toArray();
     const expected = Array.from({ length: 200 }, (_, i) => ({ i, score: (i * 7919) % 1000 }))
       .filter((d) => d.i % 2)
       .map((d) => d.score)
@@ -123,7 +133,16 @@ describe('CRUD through the driver', () => {
 
   it('projects nested fields and array slices without changing the stored document', async () => {
     const c = db.collection('crud_projection');
-    const stored = { _id: 1 as never, a: 1, sub: { x: 1, y: 2 }, arr: [1, 2, 3], objs: [{ k: 1, v: 1 }, { k: 2, v: 2 }] };
+    const stored = {
+      _id: 1 as never,
+      a: 1,
+      sub: { x: 1, y: 2 },
+      arr: [1, 2, 3],
+      objs: [
+        { k: 1, v: 1 },
+        { k: 2, v: 2 },
+      ],
+    };
     await c.insertOne(stored);
     expect(await c.findOne({}, { projection: { 'sub.x': 0 } })).toEqual({ _id: 1, a: 1, sub: { y: 2 }, arr: [1, 2, 3], objs: stored.objs });
     expect(await c.findOne({}, { projection: { 'objs.k': 1, _id: 0 } })).toEqual({ objs: [{ k: 1 }, { k: 2 }] });
@@ -131,7 +150,9 @@ describe('CRUD through the driver', () => {
     expect(await c.findOne({}, { projection: { a: 1 } })).toEqual({ _id: 1, a: 1 });
     const [shaped] = await c.aggregate([{ $set: { 'sub.x': 99 } }, { $unset: 'sub.y' }, { $project: { _id: 0, sub: 1 } }]).toArray();
     expect(shaped).toEqual({ sub: { x: 99 } });
-    const [grouped] = await c.aggregate([{ $group: { _id: null, all: { $push: '$$ROOT' } } }, { $set: { first: { $first: '$all' } } }, { $set: { 'first.a': 5 } }]).toArray();
+    const [grouped] = await c
+      .aggregate([{ $group: { _id: null, all: { $push: '$$ROOT' } } }, { $set: { first: { $first: '$all' } } }, { $set: { 'first.a': 5 } }])
+      .toArray();
     expect(grouped?.first).toEqual({ ...stored, a: 5 });
     expect(await c.findOne({ _id: 1 as never })).toEqual(stored);
   });
@@ -139,11 +160,26 @@ describe('CRUD through the driver', () => {
   it('evaluates query operators: $regex, $elemMatch, $all, $not, $nor, $expr, $type, $exists, $ne on arrays', async () => {
     const c = db.collection('crud_operators');
     await c.insertMany([
-      { name: 'Nguyễn An', scores: [{ s: 8, t: 'quiz' }, { s: 3, t: 'poll' }], tags: ['a', 'b'], n: 1, m: 2 },
+      {
+        name: 'Nguyễn An',
+        scores: [
+          { s: 8, t: 'quiz' },
+          { s: 3, t: 'poll' },
+        ],
+        tags: ['a', 'b'],
+        n: 1,
+        m: 2,
+      },
       { name: 'Trần Bình', scores: [{ s: 9, t: 'poll' }], tags: ['b'], n: 5, m: 2 },
       { name: 'lê chi', tags: [], n: 'five', m: 9 },
     ]);
-    const names = async (filter: object) => (await c.find(filter, { projection: { _id: 0, name: 1 } }).sort({ name: 1 }).toArray()).map((d) => d.name);
+    const names = async (filter: object) =>
+      (
+        await c
+          .find(filter, { projection: { _id: 0, name: 1 } })
+          .sort({ name: 1 })
+          .toArray()
+      ).map((d) => d.name);
     expect(await names({ name: { $regex: '^n', $options: 'i' } })).toEqual(['Nguyễn An']);
     expect(await names({ scores: { $elemMatch: { s: { $gte: 8 }, t: 'quiz' } } })).toEqual(['Nguyễn An']);
     expect(await names({ tags: { $all: ['a', 'b'] } })).toEqual(['Nguyễn An']);
@@ -172,7 +208,10 @@ describe('CRUD through the driver', () => {
 
   it('findOneAndUpdate / findOneAndDelete / findOneAndReplace honour sort, upsert, projection and returnDocument', async () => {
     const c = db.collection('crud_fam');
-    await c.insertMany([{ q: 1, p: 'low' }, { q: 5, p: 'high' }]);
+    await c.insertMany([
+      { q: 1, p: 'low' },
+      { q: 5, p: 'high' },
+    ]);
     const before = await c.findOneAndUpdate({}, { $set: { hit: true } }, { sort: { q: -1 }, returnDocument: 'before' });
     expect(before).toMatchObject({ q: 5 });
     expect(before).not.toHaveProperty('hit');
@@ -209,7 +248,10 @@ describe('CRUD through mongoose', () => {
   });
 
   it('creates, queries, updates, deletes and reports duplicate keys with the field', async () => {
-    const schema = new Schema<Person>({ email: { type: String, unique: true, required: true }, name: String, age: Number, tags: [String] }, { timestamps: true });
+    const schema = new Schema<Person>(
+      { email: { type: String, unique: true, required: true }, name: String, age: Number, tags: [String] },
+      { timestamps: true },
+    );
     schema.index({ name: 1, age: -1 });
     const Person = conn.model<Person>('Person', schema);
     await Person.init();
@@ -298,7 +340,11 @@ describe('commands', () => {
 
   it('counts and lists distinct values', async () => {
     const c = db.collection('cmd_count');
-    await c.insertMany([{ g: 'a', v: [1, 2] }, { g: 'b', v: 2 }, { g: 'a', v: 3 }]);
+    await c.insertMany([
+      { g: 'a', v: [1, 2] },
+      { g: 'b', v: 2 },
+      { g: 'a', v: 3 },
+    ]);
     expect(await db.command({ count: 'cmd_count', query: { g: 'a' } })).toMatchObject({ n: 2, ok: 1 });
     expect(await c.distinct('v')).toEqual([1, 2, 3]);
     expect(await c.distinct('g', { v: 2 })).toEqual(['a', 'b']);
@@ -389,14 +435,22 @@ describe('unique indexes', () => {
 
     const partial = db.collection('uniq_partial');
     await partial.createIndex({ phone: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await partial.insertMany([{ phone: '1', active: false }, { phone: '1', active: true }, { phone: '1', active: false }]);
+    await partial.insertMany([
+      { phone: '1', active: false },
+      { phone: '1', active: true },
+      { phone: '1', active: false },
+    ]);
     expect((await serverError(partial.insertOne({ phone: '1', active: true }))).code).toBe(11000);
   });
 
   it('enforces compound and multikey uniqueness', async () => {
     const c = db.collection('uniq_compound');
     await c.createIndex({ a: 1, b: 1 }, { unique: true });
-    await c.insertMany([{ a: 1, b: 1 }, { a: 1, b: 2 }, { a: 2, b: 1 }]);
+    await c.insertMany([
+      { a: 1, b: 1 },
+      { a: 1, b: 2 },
+      { a: 2, b: 1 },
+    ]);
     const err = await serverError(c.insertOne({ a: 1, b: 2 }));
     expect(err.keyPattern).toEqual({ a: 1, b: 1 });
     expect(err.keyValue).toEqual({ a: 1, b: 2 });
@@ -474,9 +528,19 @@ describe('aggregation', () => {
     ]);
     const unwound = await c.aggregate([{ $unwind: '$items' }, { $count: 'n' }]).toArray();
     expect(unwound).toEqual([{ n: 4 }]);
-    const paged = await c.aggregate([{ $sort: { total: 1 } }, { $skip: 1 }, { $limit: 2 }, { $addFields: { double: { $multiply: ['$total', 2] } } }, { $project: { _id: 0, double: 1 } }]).toArray();
+    const paged = await c
+      .aggregate([
+        { $sort: { total: 1 } },
+        { $skip: 1 },
+        { $limit: 2 },
+        { $addFields: { double: { $multiply: ['$total', 2] } } },
+        { $project: { _id: 0, double: 1 } },
+      ])
+      .toArray();
     expect(paged).toEqual([{ double: 10 }, { double: 14 }]);
-    const [facets] = await c.aggregate([{ $facet: { count: [{ $count: 'n' }], top: [{ $sort: { total: -1 } }, { $limit: 1 }, { $project: { _id: 0, unit: 1 } }] } }]).toArray();
+    const [facets] = await c
+      .aggregate([{ $facet: { count: [{ $count: 'n' }], top: [{ $sort: { total: -1 } }, { $limit: 1 }, { $project: { _id: 0, unit: 1 } }] } }])
+      .toArray();
     expect(facets).toEqual({ count: [{ n: 4 }], top: [{ unit: 'hn' }] });
     expect(await c.countDocuments({ total: { $gt: 4 } })).toBe(3);
   });
@@ -484,7 +548,10 @@ describe('aggregation', () => {
   it('$lookup joins by a scalar and by an array local field', async () => {
     const units = db.collection('agg_units');
     const people = db.collection('agg_people');
-    await units.insertMany([{ _id: 'hn' as never, name: 'Hà Nội' }, { _id: 'hcm' as never, name: 'TP.HCM' }]);
+    await units.insertMany([
+      { _id: 'hn' as never, name: 'Hà Nội' },
+      { _id: 'hcm' as never, name: 'TP.HCM' },
+    ]);
     await people.insertMany([
       { name: 'An', unit: 'hn', visited: ['hn', 'hcm'] },
       { name: 'Bình', unit: 'xx', visited: [] },
@@ -561,10 +628,20 @@ describe('BSON types and ordering', () => {
       ['minkey', new MinKey()],
     ];
     await c.insertMany(values.map(([label, v]) => ({ label, v })));
-    const asc = (await c.find({}, { projection: { _id: 0, label: 1 } }).sort({ v: 1 }).toArray()).map((d) => d.label);
+    const asc = (
+      await c
+        .find({}, { projection: { _id: 0, label: 1 } })
+        .sort({ v: 1 })
+        .toArray()
+    ).map((d) => d.label);
     // The array [1, 'z'] sorts by its smallest element (1) ascending, by its largest ('z') descending.
     expect(asc).toEqual(['minkey', 'null', 'half', 'array', 'long', 'ten', 'string', 'object', 'bin', 'oid', 'true', 'date', 'maxkey']);
-    const desc = (await c.find({}, { projection: { _id: 0, label: 1 } }).sort({ v: -1 }).toArray()).map((d) => d.label);
+    const desc = (
+      await c
+        .find({}, { projection: { _id: 0, label: 1 } })
+        .sort({ v: -1 })
+        .toArray()
+    ).map((d) => d.label);
     expect(desc).toEqual(['maxkey', 'date', 'true', 'oid', 'bin', 'object', 'array', 'string', 'ten', 'long', 'half', 'null', 'minkey']);
     expect(await c.countDocuments({ v: { $gt: 1 } })).toBe(2);
     expect(await c.countDocuments({ v: { $lt: 'b' } })).toBe(1);

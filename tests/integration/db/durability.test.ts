@@ -43,7 +43,12 @@ describe('the embedded server on disk', () => {
 
     const second = await open(path);
     const again = second.client.db('keep').collection('people');
-    expect(await again.find({}, { projection: { _id: 0 } }).sort({ email: 1 }).toArray()).toEqual([{ email: 'a@x.vn', name: 'An' }, { email: 'b@x.vn' }]);
+    expect(
+      await again
+        .find({}, { projection: { _id: 0 } })
+        .sort({ email: 1 })
+        .toArray(),
+    ).toEqual([{ email: 'a@x.vn', name: 'An' }, { email: 'b@x.vn' }]);
     expect((await again.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'email_1']);
     await expect(again.insertOne({ email: 'b@x.vn' })).rejects.toMatchObject({ code: 11000 });
     await second.client.close();
@@ -78,7 +83,15 @@ describe('the embedded server on disk', () => {
     // The dead writer's lock is stale and is taken over.
     expect(existsSync(join(path, LOCK_FILE))).toBe(true);
     const { client } = await open(path);
-    const ids = new Set((await client.db('crash').collection('writes').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id as unknown as number));
+    const ids = new Set(
+      (
+        await client
+          .db('crash')
+          .collection('writes')
+          .find({}, { projection: { _id: 1 } })
+          .toArray()
+      ).map((d) => d._id as unknown as number),
+    );
     const lost = acknowledged.filter((id) => !ids.has(id));
     expect(lost).toEqual([]);
     await client.close();

@@ -90,7 +90,10 @@ describe('editing a scheduled broadcast changes only what the edit names', () =>
     const now = await call('POST', '/broadcasts', { text: { vi: 'Gửi ngay cho demo' }, audience: { bots: ['demo'] }, eventUpdate: true });
     expect(now.status).toBe(200);
     await waitFor(async () => (await call('GET', `/broadcasts/${String(now.body.id)}`)).body.status === 'done', 30_000, 'the control broadcast');
-    const texts = fake.log('messenger').filter((c) => c.kind === 'message').map((c) => JSON.stringify(c.body));
+    const texts = fake
+      .log('messenger')
+      .filter((c) => c.kind === 'message')
+      .map((c) => JSON.stringify(c.body));
     expect(texts.filter((t) => t.includes('Gửi ngay cho demo'))).toHaveLength(3);
     expect(texts.filter((t) => t.includes('Cuộc thi sắp mở'))).toHaveLength(0);
     expect(await db.models.Delivery.countDocuments({ broadcastId: before.id })).toBe(0);
@@ -98,7 +101,11 @@ describe('editing a scheduled broadcast changes only what the edit names', () =>
   }, 60_000);
 
   it('a PATCH of one audience field merges into the stored audience and counts it again', async () => {
-    const { body } = await call('POST', '/broadcasts', { text: { vi: 'Theo đơn vị' }, audience: { bots: ['demo'], channels: ['messenger'] }, sendAt: laterLocal });
+    const { body } = await call('POST', '/broadcasts', {
+      text: { vi: 'Theo đơn vị' },
+      audience: { bots: ['demo'], channels: ['messenger'] },
+      sendAt: laterLocal,
+    });
     const r = await call('PATCH', `/broadcasts/${String(body.id)}`, { audience: { units: ['unit-b'] } });
     expect(r.status).toBe(200);
     expect((r.body as unknown as View).audience).toMatchObject({ bots: ['demo'], channels: ['messenger'], units: ['unit-b'] });

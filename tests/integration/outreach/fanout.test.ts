@@ -12,19 +12,26 @@ afterAll(async () => db?.close());
 const daytime = new Date('2026-10-09T03:00:00Z');
 
 describe('broadcast fan-out', () => {
-  it('an organiser\'s broadcast to one unit reaches every member once, even when every job runs twice', async () => {
+  it("an organiser's broadcast to one unit reaches every member once, even when every job runs twice", async () => {
     const { send, sent } = recordingSend();
     const h = await makeOutreach(db, send, daytime);
     const unitA = await addParticipants(db.models, 45, { unitId: 'u-once' }, 'once-a');
     await addParticipants(db.models, 10, { unitId: 'u-other' }, 'once-b');
     await addParticipants(db.models, 3, { unitId: 'u-once', subscribed: false }, 'once-c');
 
-    const preview = await h.outreach.broadcasts.preview({ text: { vi: 'Chào mừng Ngày CĐS 10/10' }, audience: { units: ['u-once'] }, sendAt: '2026-10-10T08:00' });
+    const preview = await h.outreach.broadcasts.preview({
+      text: { vi: 'Chào mừng Ngày CĐS 10/10' },
+      audience: { units: ['u-once'] },
+      sendAt: '2026-10-10T08:00',
+    });
     expect(preview.audienceSize).toBe(45);
     expect(preview.sendAtLocal).toBe('10/10/2026 08:00');
     expect(preview.messages[0]!.message.text).toContain('dừng');
 
-    const b = await h.outreach.broadcasts.create({ text: { vi: 'Chào mừng Ngày CĐS 10/10', en: 'Happy DT Day' }, audience: { units: ['u-once'] }, sendAt: 'now' }, 'organiser');
+    const b = await h.outreach.broadcasts.create(
+      { text: { vi: 'Chào mừng Ngày CĐS 10/10', en: 'Happy DT Day' }, audience: { units: ['u-once'] }, sendAt: 'now' },
+      'organiser',
+    );
     expect(b.audienceSize).toBe(45);
     await h.outreach.fanout.materialise(b.id, ctx);
     await h.outreach.fanout.materialise(b.id, ctx);
@@ -54,7 +61,10 @@ describe('broadcast fan-out', () => {
     await addParticipants(db.models, 15, { unitId: 'u-twin' }, 'twin');
     const b = await h.outreach.broadcasts.create({ text: { vi: 'Song song' }, audience: { units: ['u-twin'] } }, 'o');
     await h.outreach.fanout.materialise(b.id, ctx);
-    await Promise.all([h.outreach.fanout.sendBatch({ broadcastId: b.id, batch: 0, round: 0 }, ctx), h.outreach.fanout.sendBatch({ broadcastId: b.id, batch: 0, round: 0 }, ctx)]);
+    await Promise.all([
+      h.outreach.fanout.sendBatch({ broadcastId: b.id, batch: 0, round: 0 }, ctx),
+      h.outreach.fanout.sendBatch({ broadcastId: b.id, batch: 0, round: 0 }, ctx),
+    ]);
     await runBatches(h, b.id);
     expect(sent).toHaveLength(15);
     expect(new Set(sent.map((s) => s.to.userId)).size).toBe(15);
@@ -137,13 +147,14 @@ describe('broadcast fan-out', () => {
   });
 
   it('a running broadcast stops when cancelled', async () => {
-    let h: Awaited<ReturnType<typeof makeOutreach>> | undefined;
+    // The send cancels the broadcast it is part of, so it needs the harness it is built into.
+    const late: { h?: Awaited<ReturnType<typeof makeOutreach>> } = {};
     let id = '';
     const { send, sent } = recordingSend(async (_to, n) => {
-      if (n === 2) await h!.outreach.broadcasts.cancel(id);
+      if (n === 2) await late.h!.outreach.broadcasts.cancel(id);
       return { ok: true, messageIds: [] };
     });
-    h = await makeOutreach(db, send, daytime);
+    const h = (late.h = await makeOutreach(db, send, daytime));
     await addParticipants(db.models, 30, { unitId: 'u-cancel' }, 'cancel');
     const b = await h.outreach.broadcasts.create({ text: { vi: 'Huỷ giữa chừng' }, audience: { units: ['u-cancel'] } }, 'o');
     id = b.id;
@@ -182,7 +193,15 @@ describe('broadcast fan-out', () => {
     const b = await h.outreach.broadcasts.create({ text: { vi: 'Đọc chưa?' }, audience: { units: ['u-read'] } }, 'o');
     await h.outreach.fanout.materialise(b.id, ctx);
     await runBatches(h, b.id);
-    const n = await h.outreach.markReceipt({ kind: 'read', bot: 'demo', channel: 'messenger', userId: 'reader0', messageIds: [], watermark: new Date(daytime.getTime() + 1000), at: daytime });
+    const n = await h.outreach.markReceipt({
+      kind: 'read',
+      bot: 'demo',
+      channel: 'messenger',
+      userId: 'reader0',
+      messageIds: [],
+      watermark: new Date(daytime.getTime() + 1000),
+      at: daytime,
+    });
     expect(n).toBe(1);
     expect((await h.outreach.broadcasts.report(b.id)).read).toBe(1);
   });

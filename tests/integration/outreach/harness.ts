@@ -32,7 +32,12 @@ export const content: ContentBundle = {
       title: { vi: 'Chuyển đổi số', en: 'Digital transformation' },
       source: 'seed:000',
       events: [
-        { id: 'national-dt-day', title: { vi: 'Ngày Chuyển đổi số quốc gia', en: 'National Digital Transformation Day' }, yearly: '10-10', message: { key: 'outreach:reminder.default' } },
+        {
+          id: 'national-dt-day',
+          title: { vi: 'Ngày Chuyển đổi số quốc gia', en: 'National Digital Transformation Day' },
+          yearly: '10-10',
+          message: { key: 'outreach:reminder.default' },
+        },
         { id: 'ict-day', title: { vi: 'Ngày truyền thống ngành TT&TT' }, yearly: '08-28', message: { key: 'outreach:reminder.default' } },
       ],
     }),

@@ -9,7 +9,6 @@ import { startRuntime } from '../../../src/runtime.js';
 import { openTestDb } from '../../helpers/db.js';
 import { projectRoot, spawnTs, tsCommand } from '../../helpers/process.js';
 
-
 interface Child {
   proc: ChildProcessWithoutNullStreams;
   output: () => string;
@@ -58,53 +57,49 @@ describe('npm start', () => {
     expect(child.output()).toContain('PORT: must be a number (got "abc")');
   });
 
-  it(
-    'runs on the embedded database with no configuration, answers /healthz, and keeps data across a restart',
-    async () => {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cds-start-'));
-      dirs.push(dataDir);
+  it('runs on the embedded database with no configuration, answers /healthz, and keeps data across a restart', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cds-start-'));
+    dirs.push(dataDir);
 
-      const first = startServer({ EMBEDDED_DB_PATH: dataDir });
-      const url = await waitForUrl(first);
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      const ready = (await (await fetch(`${url}/readyz`)).json()) as { status: string; checks: Array<{ name: string; detail?: string }> };
-      expect(ready.status).toBe('ready');
-      const dbDetail = ready.checks.find((c) => c.name === 'database')!.detail!;
-      expect(dbDetail).toMatch(/^embedded mongodb:\/\/127\.0\.0\.1:\d+/);
+    const first = startServer({ EMBEDDED_DB_PATH: dataDir });
+    const url = await waitForUrl(first);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { status: string; checks: Array<{ name: string; detail?: string }> };
+    expect(ready.status).toBe('ready');
+    const dbDetail = ready.checks.find((c) => c.name === 'database')!.detail!;
+    expect(dbDetail).toMatch(/^embedded mongodb:\/\/127\.0\.0\.1:\d+/);
 
-      const uri = /(mongodb:\/\/\S+?)\/cds_bot$/.exec(dbDetail)![1]!;
-      const client = await MongoClient.connect(uri);
-      await client.db('cds_bot').collection('restart_probe').insertOne({ note: 'survives a restart', at: new Date() });
-      await client.close();
+    const uri = /(mongodb:\/\/\S+?)\/cds_bot$/.exec(dbDetail)![1]!;
+    const client = await MongoClient.connect(uri);
+    await client.db('cds_bot').collection('restart_probe').insertOne({ note: 'survives a restart', at: new Date() });
+    await client.close();
 
-      // A CLI command on the same data directory joins the running server instead of failing on its lock.
-      const exportDir = path.join(dataDir, 'export');
-      const cli = spawnSync(...tsCommand('src/cli.ts', ['db', 'export', exportDir]), {
-        cwd: projectRoot,
-        env: { ...childEnv(), EMBEDDED_DB_PATH: dataDir, LOG_LEVEL: 'warn' },
-        encoding: 'utf8',
-      });
-      expect(cli.stderr).not.toMatch(/in use by process/);
-      expect(cli.status).toBe(0);
-      expect(cli.stdout).toContain('restart_probe: 1');
+    // A CLI command on the same data directory joins the running server instead of failing on its lock.
+    const exportDir = path.join(dataDir, 'export');
+    const cli = spawnSync(...tsCommand('src/cli.ts', ['db', 'export', exportDir]), {
+      cwd: projectRoot,
+      env: { ...childEnv(), EMBEDDED_DB_PATH: dataDir, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+    expect(cli.stderr).not.toMatch(/in use by process/);
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain('restart_probe: 1');
 
-      first.proc.kill('SIGTERM');
-      expect(await first.exited).toBe(0);
+    first.proc.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
 
-      const second = startServer({ EMBEDDED_DB_PATH: dataDir });
-      const url2 = await waitForUrl(second);
-      const ready2 = (await (await fetch(`${url2}/readyz`)).json()) as { checks: Array<{ name: string; detail?: string }> };
-      const uri2 = /(mongodb:\/\/\S+?)\/cds_bot$/.exec(ready2.checks.find((c) => c.name === 'database')!.detail!)![1]!;
-      const client2 = await MongoClient.connect(uri2);
-      const found = await client2.db('cds_bot').collection('restart_probe').findOne({ note: 'survives a restart' });
-      await client2.close();
-      expect(found).not.toBeNull();
+    const second = startServer({ EMBEDDED_DB_PATH: dataDir });
+    const url2 = await waitForUrl(second);
+    const ready2 = (await (await fetch(`${url2}/readyz`)).json()) as { checks: Array<{ name: string; detail?: string }> };
+    const uri2 = /(mongodb:\/\/\S+?)\/cds_bot$/.exec(ready2.checks.find((c) => c.name === 'database')!.detail!)![1]!;
+    const client2 = await MongoClient.connect(uri2);
+    const found = await client2.db('cds_bot').collection('restart_probe').findOne({ note: 'survives a restart' });
+    await client2.close();
+    expect(found).not.toBeNull();
 
-      second.proc.kill('SIGINT');
-      expect(await second.exited).toBe(0);
-    },
-    120_000,
-  );
+    second.proc.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
 });
 
 describe('graceful shutdown', () => {

@@ -53,7 +53,13 @@ describe('statistics rollups', () => {
     for (const a of inserted) await stats.listener.answerRecorded(a.toObject());
     // A crash before the rolledUp flag was written: the same answers are applied again.
     for (const a of inserted.slice(0, 3)) await stats.updater.applyAnswer(a.toObject());
-    await db.models.Participant.create({ bot: 'demo', channel: 'web', userId: 'x', unitId: 'u1', consent: { at: new Date('2026-10-10T03:00:00Z'), version: '1' } }).then(async (p) => {
+    await db.models.Participant.create({
+      bot: 'demo',
+      channel: 'web',
+      userId: 'x',
+      unitId: 'u1',
+      consent: { at: new Date('2026-10-10T03:00:00Z'), version: '1' },
+    }).then(async (p) => {
       await stats.listener.participantChanged(p.toObject());
       await stats.listener.participantChanged(p.toObject());
     });

@@ -151,7 +151,12 @@ describe('Messenger Send API', () => {
 
   const cases: Array<[string, number, object, string]> = [
     ['an expired page token', 400, { error: { message: 'Error validating access token', type: 'OAuthException', code: 190 } }, 'auth'],
-    ['outside the 24-hour window', 400, { error: { message: 'This message is sent outside of allowed window.', code: 10, error_subcode: 2018278 } }, 'window_closed'],
+    [
+      'outside the 24-hour window',
+      400,
+      { error: { message: 'This message is sent outside of allowed window.', code: 10, error_subcode: 2018278 } },
+      'window_closed',
+    ],
     ['a person who is not available', 400, { error: { message: "This person isn't available right now.", code: 551, error_subcode: 1545041 } }, 'unreachable'],
     ['a rate limit', 400, { error: { message: 'Calls to this api have exceeded the rate limit.', code: 613 } }, 'retryable'],
     ['a server error', 503, {}, 'retryable'],

@@ -41,7 +41,13 @@ describe('send transformers', () => {
   });
   it('throttles sends to the configured rate', async () => {
     const raw = scripted([]);
-    const send = composeSend(raw, [classify, rateLimit(() => 'k', () => tokenBucket(20, 1))]);
+    const send = composeSend(raw, [
+      classify,
+      rateLimit(
+        () => 'k',
+        () => tokenBucket(20, 1),
+      ),
+    ]);
     const start = Date.now();
     await Promise.all(Array.from({ length: 5 }, () => send(to, msg, opts)));
     // 1 at once, then 4 more at 20/s = about 200 ms.

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../../src/config/index.js';
 import { createLogger } from '../../../src/log/index.js';
-import { normalizeZaloPersonal, renderZaloPersonal, zaloPersonalChannel, type ZaloPersonalClient, type ZaloPersonalIncoming } from '../../../src/channels/zalo-personal/index.js';
+import {
+  normalizeZaloPersonal,
+  renderZaloPersonal,
+  zaloPersonalChannel,
+  type ZaloPersonalClient,
+  type ZaloPersonalIncoming,
+} from '../../../src/channels/zalo-personal/index.js';
 import { composeSend, rateLimit, tokenBucket } from '../../../src/channels/send/transformers.js';
 import type { InboundEvent } from '../../../src/domain/index.js';
 import { testBot } from '../../fixtures/channels/bots.js';
 import { waitFor } from '../../fixtures/channels/harness.js';
 
 const msg = (over: Partial<ZaloPersonalIncoming> = {}): ZaloPersonalIncoming => ({
-  msgId: '1', groupId: 'g1', fromId: 'u1', text: 'Xin chào', at: new Date(1700000000000), isSelf: false, ...over,
+  msgId: '1',
+  groupId: 'g1',
+  fromId: 'u1',
+  text: 'Xin chào',
+  at: new Date(1700000000000),
+  isSelf: false,
+  ...over,
 });
 
 /** A fake zca-js: records sends; `drop()` closes the connection as Zalo does. */
@@ -34,9 +46,14 @@ function fakeZca() {
     stop() {},
   };
   return {
-    client, sent,
-    get logins() { return logins; },
-    failNext(n: number) { failLogins = n; },
+    client,
+    sent,
+    get logins() {
+      return logins;
+    },
+    failNext(n: number) {
+      failLogins = n;
+    },
     emit: (m: ZaloPersonalIncoming) => onMessage?.(m),
     drop: () => onClose?.('kicked'),
   };
@@ -48,14 +65,24 @@ function fakeCredentials(session: unknown) {
 
 describe('Zalo personal (zca-js)', () => {
   it('reads messages only from the configured groups, never our own', () => {
-    expect(normalizeZaloPersonal('demo', ['g1'], msg())).toMatchObject([{ kind: 'text', text: 'Xin chào', userId: 'u1', groupId: 'g1', channel: 'zalo_personal' }]);
+    expect(normalizeZaloPersonal('demo', ['g1'], msg())).toMatchObject([
+      { kind: 'text', text: 'Xin chào', userId: 'u1', groupId: 'g1', channel: 'zalo_personal' },
+    ]);
     expect(normalizeZaloPersonal('demo', ['g1'], msg({ groupId: 'stranger' }))).toEqual([]);
     expect(normalizeZaloPersonal('demo', ['g1'], msg({ isSelf: true }))).toEqual([]);
     expect(normalizeZaloPersonal('demo', ['g1'], msg({ text: null }))[0]).toMatchObject({ kind: 'unsupported' });
   });
 
   it('renders choices as numbered plain text', () => {
-    expect(renderZaloPersonal({ text: 'Chọn', choices: [{ title: 'Có', payload: 'y' }, { title: 'Không', payload: 'n' }] })).toEqual(['Chọn\n\n1. Có\n2. Không']);
+    expect(
+      renderZaloPersonal({
+        text: 'Chọn',
+        choices: [
+          { title: 'Có', payload: 'y' },
+          { title: 'Không', payload: 'n' },
+        ],
+      }),
+    ).toEqual(['Chọn\n\n1. Có\n2. Không']);
   });
 
   it('connects bots that list groups, stores their group messages, sends only to those groups, and reconnects after a drop', async () => {
@@ -97,11 +124,22 @@ describe('Zalo personal (zca-js)', () => {
   it('keeps its own slow pace: one message per interval', async () => {
     const zca = fakeZca();
     const bots = new Map([['demo', testBot('demo', { channels: { zalo_personal: { groups: ['g1'] } } })]]);
-    const channel = zaloPersonalChannel({ bots, model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }), logger: createLogger(testConfig()), createClient: () => zca.client, ingest: async () => undefined });
+    const channel = zaloPersonalChannel({
+      bots,
+      model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }),
+      logger: createLogger(testConfig()),
+      createClient: () => zca.client,
+      ingest: async () => undefined,
+    });
     await channel.start();
     await waitFor(() => zca.logins === 1, 5000, 'login');
     await new Promise((r) => setTimeout(r, 20));
-    const send = composeSend(channel.send, [rateLimit((t) => t.bot, () => tokenBucket(1000 / 100, 1))]);
+    const send = composeSend(channel.send, [
+      rateLimit(
+        (t) => t.bot,
+        () => tokenBucket(1000 / 100, 1),
+      ),
+    ]);
     const to = { bot: 'demo', channel: 'zalo_personal' as const, userId: 'u1', groupId: 'g1' };
     const start = Date.now();
     await Promise.all([1, 2, 3].map((i) => send(to, { text: `m${i}` }, { purpose: 'update' })));

@@ -108,7 +108,10 @@ describe('today’s question', () => {
     expect(r.all).toContain(q.vi.explanation);
     expect(r.all).toContain(`Nguồn: ${q.source}`);
     const rec = r.effects.find((e) => e.type === 'recordAnswer')!;
-    expect(rec).toMatchObject({ answer: { mode: 'daily', day: '2023-06-10', correct: right, timeTakenMs: 60_000 }, streak: { current: 1, lastDay: '2023-06-10' } });
+    expect(rec).toMatchObject({
+      answer: { mode: 'daily', day: '2023-06-10', correct: right, timeTakenMs: 60_000 },
+      streak: { current: 1, lastDay: '2023-06-10' },
+    });
   });
 
   it('a pushed question answered by its button works without any stored state', () => {
@@ -210,7 +213,11 @@ describe('practice', () => {
 
 describe('score and leaderboards', () => {
   it('“my score” shows totals, the live streak and the rank', () => {
-    const m = new Member(t, { ...READY, streak: { current: 3, best: 7, lastDay: '2023-06-09' }, totals: { ...READY.totals, dailyAnswered: 9, dailyCorrect: 7 } });
+    const m = new Member(t, {
+      ...READY,
+      streak: { current: 3, best: 7, lastDay: '2023-06-09' },
+      totals: { ...READY.totals, dailyAnswered: 9, dailyCorrect: 7 },
+    });
     m.views = { score: { rank: 2, of: 15 } };
     expect(m.needs(text('điểm của tôi'))).toEqual({ score: true });
     const r = m.send(text('điểm của tôi'));
@@ -344,9 +351,7 @@ describe('contest in chat', () => {
     m.send(tap('CONTEST|begin'));
     m.send(text('B', later(1)));
     const late = m.send(text('B', later(6)));
-    expect(late.effects).toEqual([
-      expect.objectContaining({ type: 'finishAttempt', status: 'expired', correct: 1, answered: 1, timeTakenMs: 5 * 60_000 }),
-    ]);
+    expect(late.effects).toEqual([expect.objectContaining({ type: 'finishAttempt', status: 'expired', correct: 1, answered: 1, timeTakenMs: 5 * 60_000 })]);
     expect(late.all).toContain('Hết giờ');
     expect(m.state.contest).toBeUndefined();
   });

@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ContentBundle } from '../../../src/content/schema.js';
-import { awardPrizes, bestAttempts, formatResults, rankCollective, rankContest, resultsWorkbook, type ContestResults } from '../../../src/conversation/index.js';
+import {
+  awardPrizes,
+  bestAttempts,
+  formatResults,
+  rankCollective,
+  rankContest,
+  resultsWorkbook,
+  type ContestResults,
+} from '../../../src/conversation/index.js';
 import { createI18n, type Translate } from '../../../src/i18n/index.js';
 
 type ContestConfig = NonNullable<ContentBundle['bots'][number]['contest']>;
@@ -21,8 +29,28 @@ function sample(): ContestResults {
     prizes: { individual: { first: 1, second: 1, third: 0, consolation: 0 }, collective: { first: 1, second: 0, third: 0, consolation: 0 } },
   } as unknown as ContestConfig;
   const entries = [
-    { attemptId: 'a1', participantId: 'p1', name: 'Lan', unitId: 'so-yte', correct: 3, questionCount: 3, prediction: 1, timeTakenMs: 61_000, submittedAt: new Date('2026-10-10T23:59:30Z') },
-    { attemptId: 'a2', participantId: 'p2', name: 'Minh', unitId: null, correct: 1, questionCount: 3, prediction: null, timeTakenMs: 90_000, submittedAt: new Date('2026-10-11T02:05:00Z') },
+    {
+      attemptId: 'a1',
+      participantId: 'p1',
+      name: 'Lan',
+      unitId: 'so-yte',
+      correct: 3,
+      questionCount: 3,
+      prediction: 1,
+      timeTakenMs: 61_000,
+      submittedAt: new Date('2026-10-10T23:59:30Z'),
+    },
+    {
+      attemptId: 'a2',
+      participantId: 'p2',
+      name: 'Minh',
+      unitId: null,
+      correct: 1,
+      questionCount: 3,
+      prediction: null,
+      timeTakenMs: 90_000,
+      submittedAt: new Date('2026-10-11T02:05:00Z'),
+    },
   ];
   const { ranking, perfect } = rankContest(entries);
   const collective = rankCollective(bestAttempts(entries), units, contest.collectiveRanking);
@@ -30,7 +58,16 @@ function sample(): ContestResults {
     bot: 'demo',
     contest,
     units,
-    rounds: [{ round: '1', perfect, ranking, prizes: awardPrizes(ranking, contest.prizes.individual), collective, collectivePrizes: awardPrizes(collective, contest.prizes.collective) }],
+    rounds: [
+      {
+        round: '1',
+        perfect,
+        ranking,
+        prizes: awardPrizes(ranking, contest.prizes.individual),
+        collective,
+        collectivePrizes: awardPrizes(collective, contest.prizes.collective),
+      },
+    ],
   };
 }
 
@@ -60,7 +97,18 @@ describe('contest results workbook', () => {
     const wb = await resultsWorkbook(sample(), t);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Giải thưởng', 'Vòng 1 cá nhân', 'Vòng 1 tập thể']);
     const ranking = wb.getWorksheet('Vòng 1 cá nhân')!;
-    expect(ranking.getRow(1).values).toEqual([undefined, 'Hạng', 'Tên', 'Đơn vị', 'Số câu đúng', 'Số câu', 'Dự đoán', 'Sai lệch dự đoán', 'Thời gian (giây)', 'Nộp bài lúc (giờ Việt Nam)']);
+    expect(ranking.getRow(1).values).toEqual([
+      undefined,
+      'Hạng',
+      'Tên',
+      'Đơn vị',
+      'Số câu đúng',
+      'Số câu',
+      'Dự đoán',
+      'Sai lệch dự đoán',
+      'Thời gian (giây)',
+      'Nộp bài lúc (giờ Việt Nam)',
+    ]);
     expect(ranking.getRow(2).getCell(9).value).toBe('11/10/2026 06:59:30');
     const prizes = wb.getWorksheet('Giải thưởng')!;
     expect(prizes.getRow(2).getCell(2).value).toBe('Cá nhân');

@@ -114,7 +114,16 @@ export class Member {
   }
 
   ctx(now: Date) {
-    return { now, bot, questions: this.qs, units, participant: this.facts, t: this.t, newId: () => `a${String(++this.ids).padStart(23, '0')}`, views: this.views };
+    return {
+      now,
+      bot,
+      questions: this.qs,
+      units,
+      participant: this.facts,
+      t: this.t,
+      newId: () => `a${String(++this.ids).padStart(23, '0')}`,
+      views: this.views,
+    };
   }
 
   intent(event: InboundEvent): string {

@@ -11,7 +11,23 @@ import { MessageFramer, OP_MSG, decodeMessage } from '../../../src/db/embedded/w
 
 describe('BSON order', () => {
   it('orders types as MongoDB does: MinKey, null, numbers, strings, objects, arrays, binary, ObjectId, booleans, dates, MaxKey', () => {
-    const ordered = [new MinKey(), null, -1, Long.fromNumber(2), 2.5, Decimal128.fromString('3'), 'a', { a: 1 }, [1], new Binary(Buffer.from([1])), new ObjectId(), false, true, new Date(0), new MaxKey()];
+    const ordered = [
+      new MinKey(),
+      null,
+      -1,
+      Long.fromNumber(2),
+      2.5,
+      Decimal128.fromString('3'),
+      'a',
+      { a: 1 },
+      [1],
+      new Binary(Buffer.from([1])),
+      new ObjectId(),
+      false,
+      true,
+      new Date(0),
+      new MaxKey(),
+    ];
     const shuffled = [...ordered].reverse();
     expect(shuffled.sort(compareValues)).toEqual(ordered);
   });
@@ -32,7 +48,14 @@ describe('BSON order', () => {
 describe('top of a sorted result', () => {
   it('returns the same first documents as a full sort, ties in natural order', () => {
     const docs = Array.from({ length: 500 }, (_, i) => ({ i, score: (i * 7919) % 37, unit: i % 3 ? 'a' : null }));
-    for (const spec of [[['score', -1]], [['unit', 1], ['score', 1]], [['missing', 1]]] as Array<Array<[string, 1 | -1]>>) {
+    for (const spec of [
+      [['score', -1]],
+      [
+        ['unit', 1],
+        ['score', 1],
+      ],
+      [['missing', 1]],
+    ] as Array<Array<[string, 1 | -1]>>) {
       expect(topDocuments(docs, spec, 12)).toEqual(sortDocuments(docs, spec).slice(0, 12));
     }
   });

@@ -48,10 +48,7 @@ describe('journal compaction', () => {
       encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: 'keep', e: 'x' } }),
     ];
     // Generation 1 already contained in the snapshot: replaying it would evict or duplicate 'x'.
-    const oldJournal = [
-      encodeRecord({ o: 'gen', gen: 1 } as never),
-      encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: 'old', e: 'x' } }),
-    ];
+    const oldJournal = [encodeRecord({ o: 'gen', gen: 1 } as never), encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: 'old', e: 'x' } })];
     writeFileSync(join(dir, SNAPSHOT_FILE), Buffer.concat(snapshot));
     writeFileSync(join(dir, JOURNAL_FILE), Buffer.concat(oldJournal));
     const coll = reopen(dir).getCollection('db', 'c')!;

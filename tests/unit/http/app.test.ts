@@ -142,7 +142,7 @@ describe('health, readiness and errors', () => {
     });
   });
 
-  it('above level info there are no request lines, yet a handler\'s warnings and a crash still carry the request id and full URL', async () => {
+  it("above level info there are no request lines, yet a handler's warnings and a crash still carry the request id and full URL", async () => {
     await withApp(
       [up],
       async (url, lines) => {
@@ -170,7 +170,13 @@ describe('health, readiness and errors', () => {
     const stream = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
     const router = express.Router();
     router.get('/logs', (req, res) => void (req.log.info('handler line'), res.send('ok')));
-    const app = createApp({ config: testConfig(), logger: createLogger({ log: { level: 'silent', format: 'json' } }, stream), metrics: createMetrics(), readiness: [], routes: [{ path: '/t', router }] });
+    const app = createApp({
+      config: testConfig(),
+      logger: createLogger({ log: { level: 'silent', format: 'json' } }, stream),
+      metrics: createMetrics(),
+      readiness: [],
+      routes: [{ path: '/t', router }],
+    });
     const server = await listen(app, '127.0.0.1', 0);
     try {
       const res = await fetch(`${server.url}/t/logs`);

@@ -25,10 +25,14 @@ function fakeAgenda() {
 }
 
 describe('job definitions', () => {
-  it('defines every outreach job with a lock that expires, so a crashed worker\'s job is taken over', () => {
+  it("defines every outreach job with a lock that expires, so a crashed worker's job is taken over", () => {
     const f = fakeAgenda();
     const noop = async () => undefined;
-    defineOutreachJobs(f.scheduler, { dailyQuestion: noop, campaignReminder: noop, broadcast: noop, broadcastBatch: noop }, { lockLifetimeMs: 3000, batchConcurrency: 6 });
+    defineOutreachJobs(
+      f.scheduler,
+      { dailyQuestion: noop, campaignReminder: noop, broadcast: noop, broadcastBatch: noop },
+      { lockLifetimeMs: 3000, batchConcurrency: 6 },
+    );
     expect(Object.keys(f.defined).sort()).toEqual([JOB.broadcast, JOB.broadcastBatch, JOB.campaignReminder, JOB.dailyQuestion].sort());
     expect(f.defined[JOB.broadcastBatch]!.options).toMatchObject({ lockLifetime: 3000, concurrency: 6 });
     // A job that throws is retried later (the handlers are idempotent).

@@ -28,7 +28,10 @@ describe('what a send result does to a delivery', () => {
     const retry = outcomeUpdate({ ok: false, errorClass: 'retryable', reason: 'rate limit' }, 2, now, 5, opts, () => 0);
     expect(retry.set.status).toBe('pending');
     expect(retry.set.notBefore!.getTime() - now.getTime()).toBe(1000);
-    expect(outcomeUpdate({ ok: false, errorClass: 'retryable', reason: 'rate limit' }, 5, now, 5, opts, () => 0).set).toMatchObject({ status: 'failed', errorClass: 'retryable' });
+    expect(outcomeUpdate({ ok: false, errorClass: 'retryable', reason: 'rate limit' }, 5, now, 5, opts, () => 0).set).toMatchObject({
+      status: 'failed',
+      errorClass: 'retryable',
+    });
   });
   it('does not retry an unreachable person and marks them unreachable', () => {
     const r = outcomeUpdate({ ok: false, errorClass: 'unreachable', code: '-213', reason: 'not a follower' }, 1, now, 5, opts, () => 0);
@@ -36,7 +39,9 @@ describe('what a send result does to a delivery', () => {
     expect(r.markUnreachable).toBe('not a follower');
   });
   it('skips with window_closed when the platform says the window is closed', () => {
-    expect(outcomeUpdate({ ok: false, errorClass: 'window_closed', code: '-230', reason: 'no interaction in 7 days' }, 1, now, 5, opts, () => 0).set).toMatchObject({
+    expect(
+      outcomeUpdate({ ok: false, errorClass: 'window_closed', code: '-230', reason: 'no interaction in 7 days' }, 1, now, 5, opts, () => 0).set,
+    ).toMatchObject({
       status: 'skipped',
       reason: 'window_closed',
     });
@@ -47,10 +52,15 @@ describe('token bucket', () => {
   it('lets a burst through, then paces to the rate', async () => {
     let t = 0;
     const slept: number[] = [];
-    const bucket = new TokenBucket(10, 2, () => t, async (ms) => {
-      slept.push(ms);
-      t += ms;
-    });
+    const bucket = new TokenBucket(
+      10,
+      2,
+      () => t,
+      async (ms) => {
+        slept.push(ms);
+        t += ms;
+      },
+    );
     for (let i = 0; i < 5; i++) await bucket.take();
     expect(slept).toEqual([100, 100, 100]);
     expect(t).toBe(300);

@@ -31,7 +31,7 @@ describe('what a member receives', () => {
     expect(m!.text).toBe('Chào mừng Ngày CĐS\n\nTo stop reminders, send "stop".');
   });
 
-  it('a campaign reminder uses the event title in the member\'s language', async () => {
+  it("a campaign reminder uses the event title in the member's language", async () => {
     const reminder = {
       kind: 'reminder' as const,
       message: null,

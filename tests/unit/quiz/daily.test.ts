@@ -35,7 +35,9 @@ describe('today’s question', () => {
 
   it('keeps the order of the other questions when one is added', () => {
     const before = rotation('demo', bank(10)).map((q) => q.questionId);
-    const after = rotation('demo', [...bank(10), { questionId: 'q-new' }]).map((q) => q.questionId).filter((id) => id !== 'q-new');
+    const after = rotation('demo', [...bank(10), { questionId: 'q-new' }])
+      .map((q) => q.questionId)
+      .filter((id) => id !== 'q-new');
     expect(after).toEqual(before);
   });
 

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  awardPrizes,
-  bestAttempts,
-  rankCollective,
-  rankContest,
-  rankScores,
-  rankUnits,
-  roundOf,
-  type ContestEntry,
-} from '../../../src/quiz/index.js';
+import { awardPrizes, bestAttempts, rankCollective, rankContest, rankScores, rankUnits, roundOf, type ContestEntry } from '../../../src/quiz/index.js';
 
 const at = (m: number) => new Date(Date.UTC(2023, 5, 1, 1, m));
 function entry(id: string, over: Partial<ContestEntry>): ContestEntry {

@@ -16,7 +16,13 @@ const answer = (over: Partial<AnswerFacts>): AnswerFacts => ({
 describe('rollup arithmetic', () => {
   it('an answer adds one answer to its day, its unit that day, its question that day, its unit and its bot', () => {
     const deltas = answerDeltas(answer({ correct: false }), { firstOfDay: true, firstInUnit: false, firstInBot: false });
-    expect(deltas.map((d) => `${d.kind}/${d.day}/${d.key}`)).toEqual(['day-bot/2026-10-10/', 'day-unit/2026-10-10/u1', 'day-question/2026-10-10/q1', 'unit/*/u1', 'bot/*/']);
+    expect(deltas.map((d) => `${d.kind}/${d.day}/${d.key}`)).toEqual([
+      'day-bot/2026-10-10/',
+      'day-unit/2026-10-10/u1',
+      'day-question/2026-10-10/q1',
+      'unit/*/u1',
+      'bot/*/',
+    ]);
     expect(deltas.every((d) => d.inc.answers === 1 && d.inc.correct === 0)).toBe(true);
     expect(deltas[0]!.inc.participants).toBe(1);
     expect(deltas[1]!.inc.participants).toBe(1);

@@ -59,10 +59,16 @@ export function createIndexes(cmd: Document, db: string, ctx: CommandContext): D
     const sameKey = [...coll.indexes.values()].find((i) => JSON.stringify(i.spec.key) === keyJson);
     if (sameName) {
       if (JSON.stringify(sameName.spec.key) !== keyJson) {
-        throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`);
+        throw new CommandError(
+          'IndexKeySpecsConflict',
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+        );
       }
       if (!sameIndexOptions(sameName.spec, spec)) {
-        throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`);
+        throw new CommandError(
+          'IndexOptionsConflict',
+          `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+        );
       }
       continue;
     }
@@ -130,7 +136,6 @@ export function listCollections(cmd: Document, db: string, ctx: CommandContext):
   const { batch, id } = ctx.cursors.open(ns, infos.filter(test), optionalBatchSize((cmd.cursor as Doc | undefined)?.batchSize));
   return cursorReply(ns, id, batch, true);
 }
-
 
 /** `listDatabases` with `filter` and `nameOnly`; sizes are approximate. */
 export function listDatabases(cmd: Document, _db: string, ctx: CommandContext): Document {

@@ -56,7 +56,8 @@ const HANDLERS: Record<string, Handler> = {
   renamecollection: (cmd, _db, ctx) => {
     const [fromDb, ...fromRest] = String(cmd.renameCollection).split('.');
     const [toDb, ...toRest] = String(cmd.to ?? '').split('.');
-    if (!fromDb || !toDb || !fromRest.length || !toRest.length) throw new CommandError('InvalidNamespace', 'renameCollection and to must be full namespaces (db.collection)');
+    if (!fromDb || !toDb || !fromRest.length || !toRest.length)
+      throw new CommandError('InvalidNamespace', 'renameCollection and to must be full namespaces (db.collection)');
     ctx.storage.renameCollection(fromDb, fromRest.join('.'), toDb, toRest.join('.'), cmd.dropTarget === true);
     return { ok: 1 };
   },
@@ -78,7 +79,10 @@ function refuseCollation(cmd: Document): void {
   const lists = [cmd.updates, cmd.deletes, cmd.indexes].filter(Array.isArray) as Doc[][];
   const found = [cmd.collation, ...lists.flat().map((x) => x?.collation)].find(isNonSimpleCollation);
   if (found) {
-    throw new CommandError('NotImplemented', `The embedded MongoDB-compatible server does not support collation (locale '${found.locale}'); use a real MongoDB`);
+    throw new CommandError(
+      'NotImplemented',
+      `The embedded MongoDB-compatible server does not support collation (locale '${found.locale}'); use a real MongoDB`,
+    );
   }
 }
 

@@ -103,7 +103,13 @@ export function distinct(cmd: Document, db: string, ctx: CommandContext): Docume
       if (!seen.has(k)) seen.set(k, v);
     }
   }
-  return { values: sortDocuments([...seen.values()].map((v) => ({ v })), [['v', 1]]).map((d) => d.v), ok: 1 };
+  return {
+    values: sortDocuments(
+      [...seen.values()].map((v) => ({ v })),
+      [['v', 1]],
+    ).map((d) => d.v),
+    ok: 1,
+  };
 }
 
 function pathValuesFlat(doc: Doc, path: string): unknown[] {
@@ -119,6 +125,9 @@ function pathValuesFlat(doc: Doc, path: string): unknown[] {
     current = next;
   }
   const out: unknown[] = [];
-  for (const v of current) (Array.isArray(v) ? out.push(...v) : out.push(v));
+  for (const v of current) {
+    if (Array.isArray(v)) out.push(...v);
+    else out.push(v);
+  }
   return out;
 }

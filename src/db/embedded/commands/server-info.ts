@@ -12,8 +12,16 @@ export function collStats(cmd: Document, db: string, ctx: CommandContext): Docum
   const size = approximateSize(coll);
   const count = coll.docs.size;
   return {
-    ns: coll.ns, size, count, avgObjSize: count ? Math.round(size / count) : 0, storageSize: size,
-    nindexes: coll.indexes.size + 1, totalIndexSize: 0, indexSizes: {}, capped: false, ok: 1,
+    ns: coll.ns,
+    size,
+    count,
+    avgObjSize: count ? Math.round(size / count) : 0,
+    storageSize: size,
+    nindexes: coll.indexes.size + 1,
+    totalIndexSize: 0,
+    indexSizes: {},
+    capped: false,
+    ok: 1,
   };
 }
 
@@ -28,23 +36,48 @@ export function dbStats(_cmd: Document, db: string, ctx: CommandContext): Docume
     dataSize += approximateSize(c);
     indexes += c.indexes.size + 1;
   }
-  return { db, collections: colls.size, views: 0, objects, avgObjSize: objects ? dataSize / objects : 0, dataSize, storageSize: dataSize, indexes, indexSize: 0, ok: 1 };
+  return {
+    db,
+    collections: colls.size,
+    views: 0,
+    objects,
+    avgObjSize: objects ? dataSize / objects : 0,
+    dataSize,
+    storageSize: dataSize,
+    indexes,
+    indexSize: 0,
+    ok: 1,
+  };
 }
 
 /** `serverStatus`: the few sections tools read. */
 export function serverStatus(_cmd: Document, _db: string, ctx: CommandContext): Document {
   return {
-    host: '127.0.0.1', version: SERVER_VERSION, process: 'embedded', pid: Long.fromNumber(process.pid),
-    uptime: Math.floor((Date.now() - ctx.startedAt.getTime()) / 1000), localTime: new Date(),
-    connections: { current: 0, available: 1000 }, metrics: { cursor: { open: { total: ctx.cursors.size } } }, ok: 1,
+    host: '127.0.0.1',
+    version: SERVER_VERSION,
+    process: 'embedded',
+    pid: Long.fromNumber(process.pid),
+    uptime: Math.floor((Date.now() - ctx.startedAt.getTime()) / 1000),
+    localTime: new Date(),
+    connections: { current: 0, available: 1000 },
+    metrics: { cursor: { open: { total: ctx.cursors.size } } },
+    ok: 1,
   };
 }
 
 /** `buildInfo`: presents MongoDB 7.0. */
 export function buildInfo(): Document {
   return {
-    version: SERVER_VERSION, gitVersion: 'embedded', versionArray: [7, 0, 0, 0], bits: 64, debug: false,
-    maxBsonObjectSize: MAX_BSON_OBJECT_SIZE, javascriptEngine: 'none', storageEngines: ['embedded'], modules: [], ok: 1,
+    version: SERVER_VERSION,
+    gitVersion: 'embedded',
+    versionArray: [7, 0, 0, 0],
+    bits: 64,
+    debug: false,
+    maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
+    javascriptEngine: 'none',
+    storageEngines: ['embedded'],
+    modules: [],
+    ok: 1,
   };
 }
 

@@ -57,7 +57,11 @@ function runUpdate(coll: Collection, spec: UpdateSpec, sort?: unknown): UpdateOu
   const matches = matchDocuments(coll, spec.q, { sort, limit: spec.multi ? 0 : 1 });
   if (matches.length === 0) {
     if (!spec.upsert) return { matched: 0, modified: 0 };
-    const seed = isReplacement(spec.u) ? (spec.q._id !== undefined && typeof spec.q._id !== 'object' ? { _id: spec.q._id } : pickId(spec.q)) : upsertSeed(spec.q);
+    const seed = isReplacement(spec.u)
+      ? spec.q._id !== undefined && typeof spec.q._id !== 'object'
+        ? { _id: spec.q._id }
+        : pickId(spec.q)
+      : upsertSeed(spec.q);
     const created = withId(applyUpdate(seed, spec.u, { filter: spec.q, arrayFilters: spec.arrayFilters, inserting: true }));
     const ordered = created._id === undefined ? created : { _id: created._id, ...created };
     coll.insert(ordered);
@@ -154,7 +158,7 @@ export function findAndModify(cmd: Document, db: string, ctx: CommandContext): D
   const name = typeof cmd.findAndModify === 'string' ? cmd.findAndModify : collectionName(cmd, 'findandmodify');
   const query = asDoc(cmd.query, 'query') ?? {};
   const fields = asDoc(cmd.fields, 'fields');
-  const shape = (doc: Doc | undefined | null) => (doc ? project([doc], fields)[0] ?? null : null);
+  const shape = (doc: Doc | undefined | null) => (doc ? (project([doc], fields)[0] ?? null) : null);
   if (cmd.remove === true) {
     if (cmd.update !== undefined) throw new CommandError('FailedToParse', 'Cannot specify both an update and remove=true');
     const coll = ctx.storage.getCollection(db, name);

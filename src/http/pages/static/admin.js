@@ -44,7 +44,13 @@ async function loadOverview() {
     data: {
       labels: series.items.map((p) => p.day.slice(5)),
       datasets: [
-        { label: t('overview.seriesParticipants'), data: series.items.map((p) => p.participants), borderColor: '#1f6feb', backgroundColor: '#1f6feb33', fill: true },
+        {
+          label: t('overview.seriesParticipants'),
+          data: series.items.map((p) => p.participants),
+          borderColor: '#1f6feb',
+          backgroundColor: '#1f6feb33',
+          fill: true,
+        },
         { label: t('overview.seriesAnswers'), data: series.items.map((p) => p.answers), borderColor: '#c8102e', backgroundColor: '#c8102e22' },
       ],
     },
@@ -64,7 +70,13 @@ async function loadOverview() {
     type: 'bar',
     data: {
       labels: topQuestions.map((q) => q.questionId),
-      datasets: [{ label: t('overview.questionAccuracy'), data: topQuestions.map((q) => (q.accuracy === null ? 0 : Math.round(q.accuracy * 1000) / 10)), backgroundColor: '#e3a008' }],
+      datasets: [
+        {
+          label: t('overview.questionAccuracy'),
+          data: topQuestions.map((q) => (q.accuracy === null ? 0 : Math.round(q.accuracy * 1000) / 10)),
+          backgroundColor: '#e3a008',
+        },
+      ],
     },
     options: { scales: { y: { beginAtZero: true, max: 100 } } },
   });
@@ -74,14 +86,28 @@ async function loadLeaderboard() {
   const r = await api(`/api/v1/stats/leaderboard?${query({ limit: '20' })}`);
   $('leaderboard-rows').replaceChildren(
     ...(r.participants.length
-      ? r.participants.map((p) => el('tr', {}, el('td', {}, p.rank), el('td', {}, p.name), el('td', {}, p.unitId ?? '–'), el('td', {}, p.correct), el('td', {}, p.answered), el('td', {}, p.streakBest)))
+      ? r.participants.map((p) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, p.rank),
+            el('td', {}, p.name),
+            el('td', {}, p.unitId ?? '–'),
+            el('td', {}, p.correct),
+            el('td', {}, p.answered),
+            el('td', {}, p.streakBest),
+          ),
+        )
       : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, t('overview.empty')))]),
   );
 }
 
 function broadcastInput() {
   const bots = [...$('b-bots').selectedOptions].map((o) => o.value);
-  const units = $('b-units').value.split(',').map((s) => s.trim()).filter(Boolean);
+  const units = $('b-units')
+    .value.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const input = {
     text: { vi: $('b-text-vi').value },
     audience: { bots, units },
@@ -104,7 +130,9 @@ async function previewBroadcast() {
     const messages = Array.isArray(p?.messages) ? p.messages : [];
     const pick = messages.find((m) => m.locale === lng && m.channel === 'neutral') ?? messages.find((m) => m.locale === lng) ?? messages[0];
     const when = p?.sendAtLocal ? `\n\n⏰ ${p.sendAtLocal}` : '';
-    $('b-preview-text').textContent = pick?.message?.text ? pick.message.text + (pick.message.choices?.length ? `\n[${pick.message.choices.map((c) => c.title).join('] [')}]` : '') + when : JSON.stringify(p, null, 2);
+    $('b-preview-text').textContent = pick?.message?.text
+      ? pick.message.text + (pick.message.choices?.length ? `\n[${pick.message.choices.map((c) => c.title).join('] [')}]` : '') + when
+      : JSON.stringify(p, null, 2);
   } catch (err) {
     notice($('b-message'), err.status === 501 ? t('broadcast.unavailable') : t('error.generic', { message: err.message }), true);
   }
@@ -202,12 +230,14 @@ async function showContest() {
     api(`/api/v1/contests/${encodeURIComponent(id)}/results`),
     api(`/api/v1/contests/${encodeURIComponent(id)}/prizes`).catch(() => ({ rows: [] })),
   ]);
-  const link = (format) => el('a', { href: `/api/v1/exports/contest-results?${new URLSearchParams({ contestId: id, format, lang: document.documentElement.lang })}`, download: '' }, format.toUpperCase());
+  const link = (format) =>
+    el(
+      'a',
+      { href: `/api/v1/exports/contest-results?${new URLSearchParams({ contestId: id, format, lang: document.documentElement.lang })}`, download: '' },
+      format.toUpperCase(),
+    );
   $('contest-message').replaceChildren(el('p', {}, `${t('export.heading')}: `, link('csv'), ' ', link('xlsx')));
-  $('contest-table').replaceChildren(
-    el('caption', {}, t('contest.results')),
-    ...table(results.rows),
-  );
+  $('contest-table').replaceChildren(el('caption', {}, t('contest.results')), ...table(results.rows));
   document.getElementById('contest-prizes')?.remove();
   if (prizes.rows.length) $('contest-table').after(el('table', { id: 'contest-prizes' }, el('caption', {}, t('contest.prizes')), ...table(prizes.rows)));
 }
@@ -245,7 +275,11 @@ async function loadUsers() {
         el(
           'td',
           { class: 'row' },
-          el('button', { type: 'button', class: u.disabled ? 'secondary enable' : 'cancel disable', onclick: () => setDisabled(u, !u.disabled) }, t(u.disabled ? 'users.enable' : 'users.disable')),
+          el(
+            'button',
+            { type: 'button', class: u.disabled ? 'secondary enable' : 'cancel disable', onclick: () => setDisabled(u, !u.disabled) },
+            t(u.disabled ? 'users.enable' : 'users.disable'),
+          ),
           el('button', { type: 'button', class: 'secondary reset', onclick: () => resetPassword(u) }, t('users.reset')),
         ),
       ),
@@ -303,7 +337,11 @@ async function loadTokens() {
         ...roleCells(k),
         el('td', {}, localTime(k.createdAt)),
         el('td', {}, k.lastUsedAt ? localTime(k.lastUsedAt) : t('users.never')),
-        el('td', { class: 'status' }, k.revoked ? t('tokens.revoked') : el('button', { type: 'button', class: 'cancel revoke', onclick: () => revokeToken(k) }, t('tokens.revoke'))),
+        el(
+          'td',
+          { class: 'status' },
+          k.revoked ? t('tokens.revoked') : el('button', { type: 'button', class: 'cancel revoke', onclick: () => revokeToken(k) }, t('tokens.revoke')),
+        ),
       ),
     ),
   );
@@ -340,9 +378,18 @@ function renderExports() {
   const datasets = ['participants', 'series', 'units', 'questions', 'leaderboard'];
   $('export-links').replaceChildren(
     ...datasets.map((d) =>
-      el('p', {}, el('strong', {}, t(`export.${d}`)), ' ',
+      el(
+        'p',
+        {},
+        el('strong', {}, t(`export.${d}`)),
+        ' ',
         el('a', { href: `/api/v1/exports/${d}?${query({ format: 'csv', lang: document.documentElement.lang })}`, download: '' }, 'CSV'),
-        el('a', { href: `/api/v1/exports/${d}?${query({ format: 'xlsx', lang: document.documentElement.lang })}`, download: '', class: `export-${d}-xlsx` }, 'XLSX')),
+        el(
+          'a',
+          { href: `/api/v1/exports/${d}?${query({ format: 'xlsx', lang: document.documentElement.lang })}`, download: '', class: `export-${d}-xlsx` },
+          'XLSX',
+        ),
+      ),
     ),
   );
 }

@@ -12,7 +12,13 @@ function bubble(kind, text, choices = [], link = null) {
   const b = el('div', { class: `bubble ${kind}` }, text);
   if (link?.url) b.append(el('div', {}, el('a', { href: link.url, target: '_blank', rel: 'noopener' }, link.title ?? link.url)));
   if (choices.length) {
-    b.append(el('div', { class: 'choices' }, ...choices.map((c) => el('button', { type: 'button', class: 'choice', onclick: () => send({ payload: c.payload }, c.title) }, c.title))));
+    b.append(
+      el(
+        'div',
+        { class: 'choices' },
+        ...choices.map((c) => el('button', { type: 'button', class: 'choice', onclick: () => send({ payload: c.payload }, c.title) }, c.title)),
+      ),
+    );
   }
   $('messages').append(b);
   $('messages').scrollTop = $('messages').scrollHeight;
