@@ -6,16 +6,27 @@ import { createAdminService } from '../../src/admin/index.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createStats } from '../../src/stats/index.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
-import { hasChromium, launchChromium, screenshotPath } from './browser.js';
+import { failureScreenshotPath, hasChromium, launchChromium, screenshot } from './browser.js';
 
 const EMAIL = 'e2e@example.org';
 const PASSWORD = 'e2e-password-123';
+const ORGANISER = 'to-chuc@example.org';
+
+/** Finished attempts at round 1 of the demo bot's contest (bots/demo.yaml), so the results table has rows. */
+const CONTEST_ENTRIES = [
+  { name: 'Phạm Thị Dung', unitId: 'cdcs-thpt-so-1', correct: 7, prediction: 3, seconds: 600 },
+  { name: 'Trần Thị Bình', unitId: 'cdcs-thpt-so-1', correct: 9, prediction: 2, seconds: 420 },
+  { name: 'Nguyễn Văn An', unitId: 'cdcs-so-tttt', correct: 10, prediction: 1, seconds: 300 },
+  { name: 'Lê Văn Cường', unitId: 'cdcs-benh-vien', correct: 9, prediction: 1, seconds: 510 },
+];
 
 describe.runIf(hasChromium)('admin pages in a real browser', () => {
   let db: TestDb;
   let rt: Runtime;
   let browser: Browser;
   let page: Page;
+  /** The organiser's one-time password, shown once when an admin creates them. */
+  let organiserPassword = '';
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
@@ -47,6 +58,27 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       }
     }
     for (const a of await db.models.Answer.insertMany(docs)) await stats.listener.answerRecorded(a.toObject());
+    const contestStart = new Date('2026-11-02T01:00:00Z');
+    await db.models.ContestAttempt.insertMany(
+      CONTEST_ENTRIES.map((e, i) => ({
+        bot: 'demo',
+        contestId: 'demo-contest',
+        round: '1',
+        participantId: new Types.ObjectId(),
+        channel: 'web',
+        unitId: e.unitId,
+        displayName: e.name,
+        questions: Array.from({ length: 10 }, (_, q) => ({ questionId: `q-${q}`, revision: 'r' })),
+        status: 'finished',
+        startedAt: new Date(contestStart.getTime() + i * 3600_000),
+        deadline: new Date(contestStart.getTime() + i * 3600_000 + 15 * 60_000),
+        finishedAt: new Date(contestStart.getTime() + i * 3600_000 + e.seconds * 1000),
+        answered: 10,
+        correct: e.correct,
+        prediction: e.prediction,
+        timeTakenMs: e.seconds * 1000,
+      })),
+    );
     rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'silent' }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -64,6 +96,8 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   it('an admin logs in and sees the three charts drawn', async () => {
     await page.goto(`${rt.url}/admin`);
     expect(page.url()).toContain('/admin/login');
+    await page.waitForSelector('#login-submit');
+    await screenshot(page, 'dang-nhap', { fullPage: false });
     await page.fill('#email', EMAIL);
     await page.fill('#password', PASSWORD);
     await page.click('#login-submit');
@@ -81,7 +115,10 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       expect(painted.w, id).toBeGreaterThan(0);
       expect(painted.n, id).toBeGreaterThan(500);
     }
-    await page.screenshot({ path: screenshotPath('admin-overview'), fullPage: true });
+    await screenshot(page, 'tong-quan', { fullPage: false });
+    expect(await page.locator('#leaderboard-rows tr').count()).toBe(3);
+    await screenshot(page.locator('#leaderboard'), 'bang-xep-hang');
+    await screenshot(page.locator('#exports'), 'xuat-du-lieu');
     expect(cspViolations).toEqual([]);
   }, 60_000);
 
@@ -99,7 +136,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await phone.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
-    await phone.screenshot({ path: screenshotPath('admin-phone'), fullPage: true });
+    await screenshot(phone, 'dien-thoai', { fullPage: false });
     await phone.close();
   }, 30_000);
 
@@ -111,11 +148,15 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.click('#b-preview');
     await page.waitForSelector('#b-preview-box:not([hidden])', { timeout: 15_000 });
     expect(await page.textContent('#b-preview-text')).toContain('Ngày Chuyển đổi số quốc gia');
-    await page.screenshot({ path: screenshotPath('broadcast-preview'), fullPage: true });
+    await screenshot(page.locator('#broadcasts'), 'thong-bao-xem-truoc');
     await page.click('#b-schedule');
     const row = page.locator('#broadcast-rows tr', { hasText: 'E2E thông báo' });
     await row.waitFor({ timeout: 15_000 });
     expect(await row.locator('.status').textContent()).toBe('scheduled');
+    await row.locator('button.report').click();
+    await page.waitForSelector('#b-report:not([hidden])');
+    expect(JSON.parse((await page.textContent('#b-report'))!)).toMatchObject({ total: 0, broadcast: { title: 'E2E thông báo', status: 'scheduled' } });
+    await screenshot(page.locator('#broadcasts'), 'thong-bao-bao-cao');
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.cancel').click();
     await page.waitForFunction(
@@ -126,11 +167,24 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       undefined,
       { timeout: 15_000 },
     );
-    await page.screenshot({ path: screenshotPath('broadcast-cancelled'), fullPage: true });
+    await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-huy');
   }, 60_000);
+
+  it('an organiser opens a contest and sees its ranking and prizes', async () => {
+    await page.selectOption('#contest-select', 'demo-contest');
+    await page.waitForSelector('#contest-table tbody tr');
+    const rows = await page.$$eval('#contest-table tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
+    // Most correct first; at equal scores the prediction closer to the one perfect entry wins (Cường before Bình).
+    expect(rows.map((r) => CONTEST_ENTRIES.find((e) => r.includes(e.name))?.name)).toEqual(['Nguyễn Văn An', 'Lê Văn Cường', 'Trần Thị Bình', 'Phạm Thị Dung']);
+    await page.waitForSelector('#contest-prizes');
+    expect(await page.textContent('#contest-prizes')).toContain('Nguyễn Văn An');
+    expect(await page.getAttribute('#contest-message a:last-child', 'href')).toContain('/api/v1/exports/contest-results?contestId=demo-contest&format=xlsx');
+    await screenshot(page.locator('#contests'), 'cuoc-thi');
+  }, 30_000);
+
   it('an admin creates an organiser, sees the one-time password once, and disables and enables them', async () => {
     await page.waitForSelector('#users:not([hidden])');
-    await page.fill('#u-email', 'to-chuc@example.org');
+    await page.fill('#u-email', ORGANISER);
     await page.selectOption('#u-role', 'organiser');
     await page.click('#u-create');
     await page.waitForSelector('#u-message .notice.error');
@@ -140,6 +194,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.waitForFunction(() => document.querySelector('#u-message')?.textContent?.includes('to-chuc@example.org'));
     const password = /: (\S+) —/.exec((await page.textContent('#u-message'))!)?.[1];
     expect(password?.length).toBeGreaterThanOrEqual(12);
+    organiserPassword = password!;
     const row = page.locator('#user-rows tr[data-email="to-chuc@example.org"]');
     expect(await row.locator('.status').textContent()).toBe('Chưa đổi mật khẩu lần đầu');
     const login = await fetch(`${rt.url}/admin/login`, {
@@ -148,7 +203,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       body: JSON.stringify({ email: 'to-chuc@example.org', password }),
     });
     expect(login.status).toBe(200);
-    await page.screenshot({ path: screenshotPath('admin-users'), fullPage: true });
+    await screenshot(page.locator('#users'), 'nguoi-dung');
 
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.disable').click();
@@ -158,6 +213,26 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       () => document.querySelector('#user-rows tr[data-email="to-chuc@example.org"] .status')?.textContent === 'Chưa đổi mật khẩu lần đầu',
     );
     expect(cspViolations).toEqual([]);
+  }, 60_000);
+
+  it('an organiser logs in with the one-time password, must choose a new one, and sees only their bot', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const organiser = await context.newPage();
+    await organiser.goto(`${rt.url}/admin/login`);
+    await organiser.fill('#email', ORGANISER);
+    await organiser.fill('#password', organiserPassword);
+    await organiser.click('#login-submit');
+    await organiser.waitForSelector('#change-section:not([hidden])');
+    await organiser.fill('#new-password', 'mat-khau-moi-2026');
+    await screenshot(organiser, 'doi-mat-khau', { fullPage: false });
+    await organiser.click('#change-submit');
+    await organiser.waitForURL(`${rt.url}/admin`);
+    await organiser.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    expect(await organiser.isHidden('#users-link')).toBe(true);
+    expect(await organiser.isHidden('#jobs-link')).toBe(true);
+    expect(await organiser.$$eval('#b-bots option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['demo']);
+    await screenshot(organiser, 'nguoi-to-chuc', { fullPage: false });
+    await context.close();
   }, 60_000);
 
   it('an admin creates an API token, sees it once, and revokes it', async () => {
@@ -202,7 +277,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
           { timeout: 20_000 },
         )
         .catch(async (err: unknown) => {
-          await sim.screenshot({ path: screenshotPath('simulator-stuck'), fullPage: true });
+          await sim.screenshot({ path: failureScreenshotPath('simulator-stuck'), fullPage: true });
           throw err;
         });
       seen = await sim.locator('.bubble.bot').count();
@@ -215,7 +290,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await tap('Câu hỏi hôm nay');
     await tap(null); // answer A
     await sim.waitForFunction((n) => document.querySelectorAll('.bubble.bot').length > n, seen, { timeout: 20_000 }); // the feedback
-    await sim.screenshot({ path: screenshotPath('simulator'), fullPage: true });
+    await screenshot(sim, 'thu-chatbot');
     await sim.close();
 
     await expect.poll(() => db.models.Answer.countDocuments({}), { timeout: 15_000 }).toBe(before + 1);
@@ -230,7 +305,6 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
         { timeout: 15_000 },
       )
       .toBe(String(before + 1));
-    await page.screenshot({ path: screenshotPath('admin-after-simulator'), fullPage: true });
 
     // The export link of the dashboard counts it too.
     const href = await page.getAttribute('.export-series-xlsx', 'href');
