@@ -50,6 +50,8 @@ function resultOf(line: string): Record<string, unknown> | null {
 
 const startedAt = new Date();
 const loadAtStart = load();
+// Read before the run: a commit made while a long benchmark runs is not the code it measured.
+const measured = commit();
 const tsx = path.resolve(root, 'node_modules/.bin/tsx');
 const child = spawn(tsx, [path.join(dir, `${name}.ts`), ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
 let result: Record<string, unknown> | null = null;
@@ -83,7 +85,7 @@ const record = {
     cpuModel: os.cpus()[0]?.model ?? null,
     totalMemoryMb: Math.round(os.totalmem() / 1024 / 1024),
     loadAverage: { start: loadAtStart, end: load() },
-    commit: commit(),
+    commit: measured,
   },
 };
 // 2026-12-03T10:15:00.123Z → 2026-12-03T10-15-00Z: sortable, and valid in every file system.

@@ -12,6 +12,18 @@ const EMAIL = 'e2e@example.org';
 const PASSWORD = 'e2e-password-123';
 const ORGANISER = 'to-chuc@example.org';
 
+/** Members of the demo bot (units of content/units/demo.yaml) who answered the daily question over the last DAYS days. */
+const MEMBERS = [
+  { name: 'Nguyễn Thị Lan', unitId: 'cdcs-thpt-so-1' },
+  { name: 'Trần Văn Minh', unitId: 'cdcs-so-tttt' },
+  { name: 'Lê Thị Hoa', unitId: 'cdcs-benh-vien' },
+  { name: 'Phạm Văn Đức', unitId: 'cdcs-thpt-so-1' },
+];
+const DAYS = 7;
+/** The browser as an organiser in Vietnam has it: Vietnamese first, Vietnam's time. */
+const VIETNAM = { locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' } as const;
+const QUESTION_IDS = ['np-001', 'np-002', 'ds-001', 'ds-002', 'ds-003'];
+
 /** Finished attempts at round 1 of the demo bot's contest (bots/demo.yaml), so the results table has rows. */
 const CONTEST_ENTRIES = [
   { name: 'Phạm Thị Dung', unitId: 'cdcs-thpt-so-1', correct: 7, prediction: 3, seconds: 600 },
@@ -25,6 +37,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   let rt: Runtime;
   let browser: Browser;
   let page: Page;
+  let seededAnswers = 0;
   /** The organiser's one-time password, shown once when an admin creates them. */
   let organiserPassword = '';
   const cspViolations: string[] = [];
@@ -32,32 +45,71 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   beforeAll(async () => {
     db = await openTestDb('e2e');
     await createAdminService(db.models, { sessionSecret: undefined }).createUser({ email: EMAIL, role: 'admin', password: PASSWORD });
-    // A few days of answers so every chart has something to draw.
+    // A week of daily answers by a few members of the demo bot's example units, so every chart and
+    // the leaderboard have something to show (and the screenshots of docs/ look like a real week).
     const stats = createStats(db.models, { timeZone: 'Asia/Ho_Chi_Minh', catchUpEveryMs: 0 });
     const today = new Date();
-    const people = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
+    const dayOf = (d: number) => new Date(today.getTime() - d * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
+    const members = await db.models.Participant.insertMany(
+      MEMBERS.map((m, i) => ({
+        bot: 'demo',
+        channel: 'web',
+        userId: `e2e-member-${i}`,
+        displayName: m.name,
+        unitId: m.unitId,
+        consent: { at: new Date(today.getTime() - (DAYS + i) * 86_400_000), version: '1' },
+        subscribed: true,
+        lastInboundAt: today,
+      })),
+    );
     const docs = [];
-    for (let d = 0; d < 5; d++) {
-      const day = new Date(today.getTime() - d * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
-      for (const [i, p] of people.entries()) {
+    for (let d = 0; d < DAYS; d++) {
+      for (const [i, p] of members.entries()) {
+        if ((d + 2 * i) % 5 === 4) continue; // not everyone answers every day
         docs.push({
-          participantId: p,
+          participantId: p._id,
           bot: 'demo',
           channel: 'web',
-          unitId: `unit-${i}`,
-          questionId: `q-${(d + i) % 4}`,
+          unitId: p.unitId,
+          questionId: QUESTION_IDS[(d + i) % QUESTION_IDS.length]!,
           revision: 'r',
           mode: 'daily',
-          day,
+          day: dayOf(d),
           attemptId: null,
           choice: 0,
-          correct: (d + i) % 2 === 0,
-          timeTakenMs: 5000,
+          correct: (d * 3 + i) % 4 !== 0,
+          timeTakenMs: 5000 + 1000 * i,
           answeredAt: new Date(today.getTime() - d * 86_400_000),
         });
+        // Some also practise: answers that count in the totals but not as another participant.
+        if ((d + i) % 3 === 0) {
+          for (const [k, questionId] of ['ds-004', 'ds-005'].entries()) {
+            docs.push({ ...docs.at(-1)!, questionId, mode: 'practice', correct: k === 0, answeredAt: new Date(today.getTime() - d * 86_400_000 + 60_000) });
+          }
+        }
       }
     }
+    seededAnswers = docs.length;
     for (const a of await db.models.Answer.insertMany(docs)) await stats.listener.answerRecorded(a.toObject());
+    for (const p of members) {
+      const mine = docs.filter((a) => a.participantId.equals(p._id));
+      const daily = mine.filter((a) => a.mode === 'daily');
+      const practice = mine.filter((a) => a.mode === 'practice');
+      const right = (list: typeof mine) => list.filter((a) => a.correct).length;
+      p.set({
+        totals: {
+          answered: mine.length,
+          correct: right(mine),
+          dailyAnswered: daily.length,
+          dailyCorrect: right(daily),
+          practiceAnswered: practice.length,
+          practiceCorrect: right(practice),
+        },
+      });
+      p.set({ streak: { current: 1, best: 3, lastDay: dayOf(0) } });
+      await p.save();
+      await stats.listener.participantChanged(p.toObject());
+    }
     const contestStart = new Date('2026-11-02T01:00:00Z');
     await db.models.ContestAttempt.insertMany(
       CONTEST_ENTRIES.map((e, i) => ({
@@ -81,7 +133,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     );
     rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'silent' }));
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
       if (/Content.Security.Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
     });
@@ -103,7 +155,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.click('#login-submit');
     await page.waitForURL(`${rt.url}/admin`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-    expect(await page.textContent('#stat-answers')).toBe('15');
+    expect(await page.textContent('#stat-answers')).toBe(String(seededAnswers));
     for (const id of ['chart-series', 'chart-units', 'chart-questions']) {
       const painted = await page.$eval(`#${id}`, (c) => {
         const canvas = c as HTMLCanvasElement;
@@ -116,7 +168,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       expect(painted.n, id).toBeGreaterThan(500);
     }
     await screenshot(page, 'tong-quan', { fullPage: false });
-    expect(await page.locator('#leaderboard-rows tr').count()).toBe(3);
+    expect(await page.locator('#leaderboard-rows tr').count()).toBe(MEMBERS.length);
     await screenshot(page.locator('#leaderboard'), 'bang-xep-hang');
     await screenshot(page.locator('#exports'), 'xuat-du-lieu');
     expect(cspViolations).toEqual([]);
@@ -130,7 +182,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   }, 30_000);
 
   it('works on a phone screen', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const phone = await browser.newPage({ ...VIETNAM, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
     await phone.context().addCookies(await page.context().cookies());
     await phone.goto(`${rt.url}/admin`);
     await phone.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
@@ -141,30 +193,35 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   }, 30_000);
 
   it('an organiser previews, schedules and cancels a broadcast', async () => {
-    await page.fill('#b-title', 'E2E thông báo');
+    const title = 'Thông báo Ngày Chuyển đổi số 10/10';
+    await page.fill('#b-title', title);
     await page.fill('#b-text-vi', 'Ngày Chuyển đổi số quốc gia 10/10: mời đoàn viên tham gia!');
     await page.selectOption('#b-bots', ['demo']);
-    await page.fill('#b-send-at', '2099-10-10T08:00');
+    // 10 October of next year, 08:00 Vietnam time: always in the future.
+    await page.fill('#b-send-at', `${new Date().getFullYear() + 1}-10-10T08:00`);
     await page.click('#b-preview');
     await page.waitForSelector('#b-preview-box:not([hidden])', { timeout: 15_000 });
     expect(await page.textContent('#b-preview-text')).toContain('Ngày Chuyển đổi số quốc gia');
+    // The seeded members consented and are subscribed; nobody else on the demo bot is.
+    expect(await page.textContent('#b-audience')).toBe(`Số người nhận: ${MEMBERS.length}`);
     await screenshot(page.locator('#broadcasts'), 'thong-bao-xem-truoc');
     await page.click('#b-schedule');
-    const row = page.locator('#broadcast-rows tr', { hasText: 'E2E thông báo' });
+    const row = page.locator('#broadcast-rows tr', { hasText: title });
     await row.waitFor({ timeout: 15_000 });
     expect(await row.locator('.status').textContent()).toBe('scheduled');
+    await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-len-lich');
     await row.locator('button.report').click();
     await page.waitForSelector('#b-report:not([hidden])');
-    expect(JSON.parse((await page.textContent('#b-report'))!)).toMatchObject({ total: 0, broadcast: { title: 'E2E thông báo', status: 'scheduled' } });
-    await screenshot(page.locator('#broadcasts'), 'thong-bao-bao-cao');
+    expect(JSON.parse((await page.textContent('#b-report'))!)).toMatchObject({ total: 0, broadcast: { title, status: 'scheduled' } });
+    await screenshot(page.locator('#b-report'), 'thong-bao-bao-cao');
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.cancel').click();
     await page.waitForFunction(
-      () =>
+      (title) =>
         Array.from(document.querySelectorAll('#broadcast-rows tr')).some(
-          (tr) => tr.textContent?.includes('E2E thông báo') && tr.querySelector('.status')?.textContent === 'cancelled',
+          (tr) => tr.textContent?.includes(title) && tr.querySelector('.status')?.textContent === 'cancelled',
         ),
-      undefined,
+      title,
       { timeout: 15_000 },
     );
     await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-huy');
@@ -216,7 +273,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   }, 60_000);
 
   it('an organiser logs in with the one-time password, must choose a new one, and sees only their bot', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
     const organiser = await context.newPage();
     await organiser.goto(`${rt.url}/admin/login`);
     await organiser.fill('#email', ORGANISER);
@@ -253,7 +310,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
 
   it('in the simulator a new person onboards, answers a question, and the dashboard counts the answer', async () => {
     const before = await db.models.Answer.countDocuments({});
-    const sim = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    const sim = await browser.newPage({ ...VIETNAM, viewport: { width: 420, height: 900 } });
     await sim.context().addCookies(await page.context().cookies());
     await sim.goto(`${rt.url}/simulator`);
     await sim.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
