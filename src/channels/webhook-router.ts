@@ -34,7 +34,7 @@ function acknowledge(res: Response): void {
  * The body exactly as sent, for the signature, as `req.body` (a Buffer). Over MAX_BODY_BYTES → 413,
  * before reading when Content-Length says so; a compressed body → 415 (the platforms sign and send
  * plain JSON). body-parser's `raw()` did the same with five listeners and two helper modules on
- * every webhook; this is the busiest route (README → Channels → Benchmark).
+ * every webhook; this is the busiest route (docs/benchmarks.md).
  */
 function readRawBody(req: Request, _res: Response, next: (err?: unknown) => void): void {
   const encoding = req.headers['content-encoding'];
