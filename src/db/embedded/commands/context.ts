@@ -5,6 +5,7 @@ import { CommandError } from '../errors.js';
 import type { Doc } from '../indexes.js';
 import { compileFilter } from '../query.js';
 import type { Collection, Storage } from '../storage.js';
+import { MAX_MESSAGE_SIZE } from '../wire.js';
 
 /** Shared by every command handler: the context they run in and small argument readers. */
 
@@ -12,7 +13,7 @@ import type { Collection, Storage } from '../storage.js';
 export const SERVER_VERSION = '7.0.0';
 /** Limits announced in hello, as MongoDB's. */
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
-export const MAX_MESSAGE_SIZE = 48_000_000;
+export { MAX_MESSAGE_SIZE };
 export const MAX_WRITE_BATCH_SIZE = 100_000;
 
 export interface CommandContext {
