@@ -15,13 +15,13 @@ export function registerDbCommands(program: Command): void {
     .description('run the embedded MongoDB-compatible server alone: TCP with a password (for mongosh, Compass, other processes) and a private Unix socket')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', '27017')
-    .option('--path <dir>', 'journal directory (":memory:" keeps nothing)', './data')
-    .action(async (opts: { host: string; port: string; path: string }) => {
+    .option('--path <dir>', 'journal directory (":memory:" keeps nothing; default: EMBEDDED_DB_PATH, ./data)')
+    .action(async (opts: { host: string; port: string; path?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${opts.port}`);
       const config = loadConfig();
       const logger = createLogger(config);
-      const dir = opts.path === ':memory:' ? null : opts.path;
+      const dir = opts.path === undefined ? config.db.embeddedPath : opts.path === ':memory:' ? null : opts.path;
       const server = await startPublishedEmbeddedServer({ host: opts.host, port, path: dir, logger });
       const tcp = server.tcp!;
       // The password is printed once, when it is created; afterwards `db password` shows it.
