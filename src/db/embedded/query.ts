@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'bson';
-import { Context, Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
+import { Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import * as UPDATE_OPERATOR_FUNCTIONS from 'mingo/operators/update';
 import { Query as BaseQuery } from 'mingo/query';
 import { getPathValues, typeRank, valuesEqual } from './compare.js';
