@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot, tsCommand } from '../../helpers/process.js';
 import { PASSWORD_FILE, startEmbeddedServer, type EmbeddedServer } from '../../../src/db/embedded/index.js';
 import { OP_MSG } from '../../../src/db/embedded/wire.js';
 
@@ -102,6 +103,22 @@ describe('TCP needs a password (db serve, EMBEDDED_DB_PORT)', () => {
     await owner.close();
     // The password is kept for the next start, readable by the owner only.
     expect(fs.readFileSync(path.join(path.dirname(server.socketPath), PASSWORD_FILE), 'utf8').trim()).toBe(tcp.password);
+  });
+
+  it('shows the password again with "db password", and only from the data directory', async () => {
+    const dir = tempDir();
+    const server = await start({ path: dir, port: 0 });
+    const shown = spawnSync(...tsCommand('src/cli.ts', ['db', 'password', '--path', dir, '--port', String(server.tcp!.port)]), {
+      cwd: projectRoot,
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain(`password: ${server.tcp!.password}`);
+    expect(shown.stdout).toContain(`uri:      ${server.tcp!.uri}`);
+    const none = spawnSync(...tsCommand('src/cli.ts', ['db', 'password', '--path', tempDir()]), { cwd: projectRoot, encoding: 'utf8' });
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/no password in .* yet/);
   });
 
   it('authenticates with the same password after a restart', async () => {
