@@ -1,6 +1,7 @@
 import { BSONRegExp } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../src/db/embedded/aggregate.js';
+import { compareValues } from '../../../src/db/embedded/compare.js';
 import { applyUpdate, compileFilter } from '../../../src/db/embedded/query.js';
 import { compileRegex, stripExtended } from '../../../src/db/embedded/regex.js';
 
@@ -92,5 +93,13 @@ describe('regular expressions in filters (linear-time engine)', () => {
       { filter: {}, inserting: false },
     );
     expect(pulledDocs.items).toEqual([{ k: 'xyz' }]);
+  });
+});
+
+describe('regular expressions as stored values', () => {
+  it('orders and tells apart BSON regexes by pattern, then options', () => {
+    expect(compareValues(new BSONRegExp('a', 'i'), new BSONRegExp('b', 'i'))).toBe(-1);
+    expect(compareValues(new BSONRegExp('a', 'i'), new BSONRegExp('a', ''))).toBe(1);
+    expect(compareValues(new BSONRegExp('a', 'i'), new BSONRegExp('a', 'i'))).toBe(0);
   });
 });
