@@ -54,7 +54,7 @@ while (performance.now() - pureStart < 2_000) {
 const stepsPerSecond = Math.round(steps / ((performance.now() - pureStart) / 1000));
 
 // ---- the service on the embedded database
-const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+const server = await startEmbeddedServer({ path: null });
 const conn = await mongoose.createConnection(server.uri, { dbName: 'bench_conversation' }).asPromise();
 const models = createModels(conn);
 await Promise.all(Object.values(models).map((m) => m.init()));

@@ -35,7 +35,7 @@ const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), '../..');
 
 if (process.argv[2] === '--infra') {
-  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+  const server = await startEmbeddedServer({ path: null });
   const fake = await startFakePlatform({ port: 0, latencyMs: 0 });
   console.log(JSON.stringify({ uri: server.uri, fakeUrl: fake.url }));
   // Lives as long as the parent: it closes our stdin when it exits.

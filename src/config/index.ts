@@ -45,7 +45,7 @@ const schema = z.object({
     .default('cds_bot'),
   MONGODB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(5),
   EMBEDDED_DB_PATH: z.string().default('./data'),
-  EMBEDDED_DB_PORT: port.default(0),
+  EMBEDDED_DB_PORT: port.optional(),
 
   BOTS_DIR: z.string().default('bots'),
   CONTENT_DIR: z.string().default('content'),
@@ -92,7 +92,11 @@ export interface Config {
     connectRetries: number;
     /** `null` means in memory (no journal). */
     embeddedPath: string | null;
-    embeddedPort: number;
+    /**
+     * `null` (the default): the embedded server listens only on a Unix socket in its data directory.
+     * A port (0 = any free one): also on 127.0.0.1 over TCP, with password authentication.
+     */
+    embeddedPort: number | null;
   };
   readonly paths: { bots: string; content: string };
   readonly contentSyncOnStart: boolean;
@@ -145,10 +149,13 @@ export function parseConfig(env: Env): Config {
   if (p.NODE_ENV === 'production' && !p.SESSION_SECRET) {
     problems.push('SESSION_SECRET: required in production (at least 32 random characters)');
   }
+  const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
+  if (p.EMBEDDED_DB_PORT !== undefined && !embeddedPath && !p.MONGODB_URI) {
+    problems.push('EMBEDDED_DB_PORT: needs a data directory (EMBEDDED_DB_PATH), where the password of the TCP listener is kept');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const [qStart, qEnd] = p.QUIET_HOURS.split('-') as [string, string];
-  const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
   const secrets = { ...cleaned };
   return Object.freeze({
     env: p.NODE_ENV,
@@ -161,7 +168,7 @@ export function parseConfig(env: Env): Config {
       name: p.MONGODB_DB_NAME,
       connectRetries: p.MONGODB_CONNECT_RETRIES,
       embeddedPath,
-      embeddedPort: p.EMBEDDED_DB_PORT,
+      embeddedPort: p.EMBEDDED_DB_PORT ?? null,
     },
     paths: { bots: p.BOTS_DIR, content: p.CONTENT_DIR },
     contentSyncOnStart: p.CONTENT_SYNC_ON_START,
