@@ -36,7 +36,8 @@ const STOP_EXACT = new Set(VI_STOPWORDS.split(' ').map(toneKey));
 const STOP_FOLDED = new Set([...VI_STOPWORDS.split(' '), ...EN_STOPWORDS.split(' ')].map(fold));
 
 /** Question words: text without one of these (or a question mark) is not treated as a question. */
-const QUESTION_WORDS = /\b(?:gi|nao|bao nhieu|bao gio|khi nao|tai sao|vi sao|sao|ai|dau|the nao|nhu the nao|co phai|khong|chua|what|when|which|why|how|who|where|is|are|does|do|can)\b/;
+const QUESTION_WORDS =
+  /\b(?:gi|nao|bao nhieu|bao gio|khi nao|tai sao|vi sao|sao|ai|dau|the nao|nhu the nao|co phai|khong|chua|what|when|which|why|how|who|where|is|are|does|do|can)\b/;
 
 /** BM25 constants (the usual ones). */
 const K1 = 1.2;
@@ -208,7 +209,11 @@ export function buildFactIndex(facts: readonly Fact[], options: IndexOptions = {
     }
     for (const t of terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
     const keywords = [...(fact.keywords?.vi ?? []), ...(fact.keywords?.en ?? [])]
-      .map((k) => tokens(k).map((t) => t.folded).join(' '))
+      .map((k) =>
+        tokens(k)
+          .map((t) => t.folded)
+          .join(' '),
+      )
       .filter(Boolean)
       .map((k) => ` ${k} `);
     return { fact, terms, length, keywords };
@@ -257,7 +262,12 @@ export function rankFacts(index: FactIndex, question: string): RankedFact[] {
     for (const k of f.keywords) {
       if (!q.phrase.includes(k)) continue;
       keyword = true;
-      score += KEYWORD_WEIGHT * k.trim().split(' ').reduce((s, w) => s + idf(index, `u:${w}`), 0);
+      score +=
+        KEYWORD_WEIGHT *
+        k
+          .trim()
+          .split(' ')
+          .reduce((s, w) => s + idf(index, `u:${w}`), 0);
     }
     const covered = q.words.filter((w) => f.terms.has(w)).reduce((s, w) => s + idf(index, w), 0);
     const pairCoverage = q.pairs.length < 2 ? 1 : q.pairs.filter((p) => f.terms.has(p)).length / q.pairs.length;

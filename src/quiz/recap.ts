@@ -40,7 +40,13 @@ export interface WeeklyRecap {
   /** Own place on the weekly leaderboard (daily answers), null when not on it. */
   readonly rank: { readonly rank: number; readonly of: number } | null;
   /** The member's unit on the weekly unit leaderboard, null without a unit or when it is not ranked. */
-  readonly unit: { readonly unitId: string; readonly name: string; readonly rank: number; readonly of: number; readonly participationRate: number | null } | null;
+  readonly unit: {
+    readonly unitId: string;
+    readonly name: string;
+    readonly rank: number;
+    readonly of: number;
+    readonly participationRate: number | null;
+  } | null;
   /** One topic to practise: the most wrong answers this week, else the topic answered least. */
   readonly suggestedTopic: string | null;
 }
@@ -60,9 +66,7 @@ export function buildWeeklyRecap(input: RecapInput): WeeklyRecap {
     accuracy: accuracy(correct, input.answers.length),
     streak: liveProtectedStreak(input.streak, input.today),
     rank: mine ? { rank: mine.rank, of: ranked.length } : null,
-    unit: myUnit
-      ? { unitId: myUnit.unitId, name: myUnit.name, rank: myUnit.rank, of: units.length, participationRate: myUnit.participationRate }
-      : null,
+    unit: myUnit ? { unitId: myUnit.unitId, name: myUnit.name, rank: myUnit.rank, of: units.length, participationRate: myUnit.participationRate } : null,
     suggestedTopic: suggestTopic(input.answers, input.topics),
   };
 }
@@ -98,9 +102,7 @@ export function recapText(recap: WeeklyRecap, t: Translate, locale: Locale, topi
   const k = (key: string, vars?: Record<string, unknown>) => t(locale, `learning:recap.${key}`, vars);
   const lines = [
     k('title', { from: formatDay(recap.weekStart), to: formatDay(recap.weekEnd) }),
-    recap.answers > 0
-      ? k('answers', { count: recap.answers, correct: recap.correct, accuracy: Math.round((recap.accuracy ?? 0) * 100) })
-      : k('noAnswers'),
+    recap.answers > 0 ? k('answers', { count: recap.answers, correct: recap.correct, accuracy: Math.round((recap.accuracy ?? 0) * 100) }) : k('noAnswers'),
     k('streak', { count: recap.streak }),
     recap.rank ? k('rank', { rank: recap.rank.rank, of: recap.rank.of }) : k('unranked'),
   ];

@@ -16,7 +16,10 @@ const factSchema = z
       .object({
         kind: localised,
         number: z.string().optional(),
-        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+        date: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
         issuer: localised.optional(),
         title: localised.optional(),
       })
@@ -27,10 +30,16 @@ const factSchema = z
     replacedBy: z.string().optional(),
     validUntil: z.string().optional(),
     province: z.string().optional(),
-    keywords: z.object({ vi: z.array(z.string()).optional(), en: z.array(z.string()).optional() }).strict().optional(),
+    keywords: z
+      .object({ vi: z.array(z.string()).optional(), en: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
 export function readFactFile(file: string): Fact[] {
-  return z.object({ facts: z.array(factSchema) }).strict().parse(parse(fs.readFileSync(file, 'utf8'))).facts;
+  return z
+    .object({ facts: z.array(factSchema) })
+    .strict()
+    .parse(parse(fs.readFileSync(file, 'utf8'))).facts;
 }

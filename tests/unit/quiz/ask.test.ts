@@ -105,9 +105,7 @@ describe('Hỏi đáp: answers from the fact base', () => {
     const result = askFacts(index, 'Ngày Chuyển đổi số quốc gia là ngày nào?');
     if (result.kind !== 'answer') throw new Error('expected an answer');
     const text = askAnswerText(result, 'vi', t);
-    expect(text).toBe(
-      'Ngày 10 tháng 10 hằng năm là Ngày Chuyển đổi số quốc gia.\nNguồn: Quyết định 505/QĐ-TTg ngày 22/4/2022 của Thủ tướng Chính phủ',
-    );
+    expect(text).toBe('Ngày 10 tháng 10 hằng năm là Ngày Chuyển đổi số quốc gia.\nNguồn: Quyết định 505/QĐ-TTg ngày 22/4/2022 của Thủ tướng Chính phủ');
     expect(text).not.toContain('N09');
   });
 
@@ -171,7 +169,11 @@ describe('a fact’s document in words', () => {
       { kind: { vi: 'Quyết định', en: 'Decision' }, number: '505/QĐ-TTg', date: '2022-04-22', issuer: { vi: 'Thủ tướng Chính phủ', en: 'the Prime Minister' } },
       'Decision 505/QĐ-TTg of 22 April 2022 by the Prime Minister',
     ],
-    ['vi', { kind: { vi: 'Luật', en: 'Law' }, number: '60/2024/QH15', issuer: { vi: 'Quốc hội', en: 'the National Assembly' } }, 'Luật 60/2024/QH15 của Quốc hội'],
+    [
+      'vi',
+      { kind: { vi: 'Luật', en: 'Law' }, number: '60/2024/QH15', issuer: { vi: 'Quốc hội', en: 'the National Assembly' } },
+      'Luật 60/2024/QH15 của Quốc hội',
+    ],
     ['vi', { kind: { vi: 'Hướng dẫn phòng chống lừa đảo', en: 'Fraud-prevention guidance' } }, 'Hướng dẫn phòng chống lừa đảo'],
     [
       'vi',
