@@ -96,3 +96,14 @@ export {
   type IndexOptions,
   type RankedFact,
 } from './ask.js';
+export { CODE_ALPHABET, CODE_BYTES, CODE_LENGTH, formatCode, parseCode, typeableCode } from './code.js';
+export {
+  INVITATION_REF_PREFIX,
+  decideJoin,
+  invitationCodeOf,
+  invitationLinks,
+  invitationRef,
+  type InvitationChannels,
+  type InvitationLinks,
+  type JoinDecision,
+} from './invitation.js';
