@@ -107,3 +107,4 @@ export {
   type InvitationLinks,
   type JoinDecision,
 } from './invitation.js';
+export { durationText, freezesHeldText, mistakesText, practiceSummaryText, setProgressText, streakNoticeText } from './learning-texts.js';

@@ -56,9 +56,7 @@ export function invitationLinks(channels: InvitationChannels, code: string): Inv
   };
 }
 
-export type JoinDecision =
-  | { readonly credit: true }
-  | { readonly credit: false; readonly reason: 'unknown-code' | 'self' | 'other-bot' | 'already-member' };
+export type JoinDecision = { readonly credit: true } | { readonly credit: false; readonly reason: 'unknown-code' | 'self' | 'other-bot' | 'already-member' };
 
 /**
  * Whether a join is credited to an invitation: the code exists on this bot, the invitee is not the
