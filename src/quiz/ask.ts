@@ -11,14 +11,15 @@ const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
  *
  * A small full-text index over each fact's statement (vi and en), keywords and document (kind,
  * number, title, issuer). Vietnamese words are syllables separated by spaces, so the terms are:
- *  - folded syllables ("ngay", "chuyen"): match with or without diacritics;
- *  - folded syllable pairs ("chuyen doi", "doi so"): Vietnamese meaning sits in two-syllable words;
- *  - exact syllables with diacritics ("ngày"): a bonus when the member typed the marks, since
- *    diacritics carry meaning ("đúng" is not "dừng").
- * Facts are ranked with BM25. The best one is given only when it covers enough of the question:
- * the share of the question's content words (weighted by how rare they are in the fact base) that
- * the fact contains. Unknown words weigh the most, so a question about something the base does not
- * know ("giá vàng hôm nay") falls under the threshold and gets no answer.
+ *  - folded syllables ("ngay", "chuyen"): what a syllable typed without marks matches;
+ *  - exact syllables ("ngày"): a syllable typed with marks matches only the same marks, since
+ *    diacritics carry meaning ("giáo" is not "giao"); tone placement is normalised ("hoà" = "hòa");
+ *  - folded pairs of neighbouring syllables ("chuyen doi"): Vietnamese words are mostly two syllables;
+ *  - whole keyword phrases of a fact found in the question.
+ * Facts are ranked with BM25. The best one is given only when it covers enough of the question
+ * (`goodEnough`): the share of the question's content words, weighted by rarity, and of its word
+ * pairs. Unknown words weigh the most, so a question about something the base does not know
+ * ("giá vàng hôm nay") falls under the threshold and gets no answer.
  */
 
 /**
