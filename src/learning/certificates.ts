@@ -2,14 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Certificate, Models } from '../db/models/index.js';
 import type { Translate } from '../i18n/index.js';
-import { CODE_BYTES, formatCode, parseCode, typeableCode } from '../quiz/index.js';
+import { CODE_BYTES, dayOf, formatCode, parseCode, typeableCode } from '../quiz/index.js';
 import { certificateSvg, type CertificateCard } from './card.js';
 import { renderPng } from './render.js';
 import { CERTIFICATE_LIMITS, cleanText } from './sanitize.js';
 
-/** A new certificate: what it certifies and what the card prints. */
-export type CertificateRequest = Omit<Certificate, 'code' | 'subject' | 'participantId' | 'issuedAt'> & {
+/**
+ * A new certificate: what it certifies and what the card prints. `day` defaults to the day of
+ * issue in Asia/Ho_Chi_Minh.
+ */
+export type CertificateRequest = Omit<Certificate, 'code' | 'subject' | 'participantId' | 'issuedAt' | 'day'> & {
   readonly participantId: string;
+  readonly day?: string;
 };
 
 /** What it certifies, once: one certificate per contest attempt, one per streak milestone of a participant. */
@@ -48,7 +52,7 @@ export async function issueCertificate(
     organisation: cleanText(request.organisation, CERTIFICATE_LIMITS.organisation),
     name: cleanText(request.name, CERTIFICATE_LIMITS.name) || '—',
     unit: request.unit ? cleanText(request.unit, CERTIFICATE_LIMITS.unit) || null : null,
-    day: request.day,
+    day: request.day ?? dayOf(now),
     contest: request.contest ? { ...request.contest, name: cleanText(request.contest.name, CERTIFICATE_LIMITS.contest) } : null,
     streak: request.streak,
     issuedAt: now,

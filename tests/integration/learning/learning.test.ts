@@ -83,6 +83,12 @@ describe('certificates', () => {
     expect(c.code).not.toBe(a.code);
   });
 
+  it('are dated in Asia/Ho_Chi_Minh when no day is given', async () => {
+    const { day: _day, ...undated } = contestRequest('a6');
+    const issued = await issueCertificate(db.models, undated, new Date('2026-10-09T18:30:00Z'));
+    expect(issued.day).toBe('2026-10-10');
+  });
+
   it('go with “delete my data”', async () => {
     const issued = await issueCertificate(db.models, contestRequest('a5'), now);
     expect(await deleteCertificatesOf(db.models, member)).toBeGreaterThan(0);
