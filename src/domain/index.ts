@@ -22,6 +22,11 @@ interface InboundBase extends ParticipantRef {
   /** Platform event/message id, or a hash of the raw event when the platform gives none. */
   readonly eventId: string;
   readonly at: Date;
+  /**
+   * Where the person came from, when the platform says: a Messenger m.me `ref` (Get Started or
+   * messaging_referrals), a Zalo OA invitation message. Invitations use `inv-<code>` (src/quiz).
+   */
+  readonly ref?: string;
 }
 
 /** One normalised inbound event; adapters map each platform payload to a list of these. */

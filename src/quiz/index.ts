@@ -28,3 +28,83 @@ export {
   type RankedEntry,
   type UnitInfo,
 } from './contest.js';
+export {
+  PRACTICE_LEVELS,
+  PRACTICE_SET_SIZE,
+  answerSetQuestion,
+  currentSetQuestion,
+  isSetFinished,
+  leitnerOrder,
+  planPracticeSet,
+  practiceSetSchema,
+  practiceTopics,
+  setProgress,
+  startPracticeSet,
+  summarizePracticeSet,
+  type PracticeChoice,
+  type PracticeLevel,
+  type PracticePlan,
+  type PracticeQuestion,
+  type PracticeSet,
+  type PracticeSummary,
+  type SetAnswer,
+  type TopicCount,
+  type TopicMistakes,
+  type Widened,
+} from './practice-set.js';
+export {
+  missedQuestionIds,
+  planMistakesSet,
+  reviewMistakes,
+  type AnswerHistoryItem,
+  type GivenAnswer,
+  type Mistake,
+  type OptionRef,
+  type QuestionTexts,
+  type ReviewableQuestion,
+} from './mistakes.js';
+export {
+  FREEZE_EVERY_DAYS,
+  MAX_FREEZES,
+  STREAK_MILESTONES,
+  advanceProtectedStreak,
+  lastCoveredDay,
+  liveProtectedStreak,
+  readProtectedStreak,
+  settleStreak,
+  type Advanced,
+  type ProtectedStreak,
+  type Settled,
+  type StreakMilestone,
+} from './streak-freeze.js';
+export { buildWeeklyRecap, recapText, suggestTopic, type RecapInput, type WeeklyRecap } from './recap.js';
+export { citeFact, documentDate, type Fact, type FactDocument, type Localised } from './facts.js';
+export {
+  ANSWER_THRESHOLD,
+  MAX_QUESTION_CHARS,
+  askAnswerText,
+  askFacts,
+  buildFactIndex,
+  goodEnough,
+  rankFacts,
+  looksLikeQuestion,
+  syllables,
+  toneKey,
+  type AnswerThreshold,
+  type AskResult,
+  type FactIndex,
+  type IndexOptions,
+  type RankedFact,
+} from './ask.js';
+export { CODE_ALPHABET, CODE_BYTES, CODE_LENGTH, formatCode, parseCode, typeableCode } from './code.js';
+export {
+  INVITATION_REF_PREFIX,
+  decideJoin,
+  invitationCodeOf,
+  invitationLinks,
+  invitationRef,
+  type InvitationChannels,
+  type InvitationLinks,
+  type JoinDecision,
+} from './invitation.js';
+export { durationText, freezesHeldText, mistakesText, practiceSummaryText, setProgressText, streakNoticeText } from './learning-texts.js';
