@@ -3,7 +3,7 @@ import type { Config } from './config/index.js';
 import { contentPaths, importUploadedQuestions, loadAndSyncContent, type ContentBundle } from './content/index.js';
 import { contestsPort, createConversation, type ConversationListeners } from './conversation/index.js';
 import { openDatabase, type Database } from './db/connection.js';
-import { createApp, type MountedRouter, type ReadinessCheck } from './http/app.js';
+import { createApp, type MountedRouter } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { listen } from './http/server.js';
 import { startAdminSide } from './http/pages/wire.js';
@@ -12,7 +12,7 @@ import { createScheduler } from './jobs/scheduler.js';
 import { defineSystemJobs } from './jobs/index.js';
 import { createOutreach, type ReceiptEvent } from './outreach/index.js';
 import { createLogger, type Logger } from './log/index.js';
-import type { InboundHandler } from './domain/index.js';
+import type { InboundHandler, ReadinessCheck } from './domain/index.js';
 
 export interface Runtime {
   readonly url: string;

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { AdminRole, AdminUser, Models } from '../db/models/index.js';
-import { HttpError } from '../http/errors.js';
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../domain/index.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import { generateApiToken, randomToken, sessionIdHash, sha256 } from './tokens.js';
@@ -36,9 +36,9 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
 
   async function createUser(input: { email: string; role: AdminRole; bots?: string[]; password?: string }) {
     const password = input.password ?? generatePassword();
-    if (password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, `Password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (password.length < MIN_PASSWORD_LENGTH) throw new InvalidError('password_too_short', { min: MIN_PASSWORD_LENGTH });
     const email = input.email.trim().toLowerCase();
-    if (await models.AdminUser.exists({ email })) throw new HttpError(409, `An admin user ${email} exists already`);
+    if (await models.AdminUser.exists({ email })) throw new ConflictError('admin_user_exists', { email });
     const user = await models.AdminUser.create({
       email,
       passwordHash: await hashPassword(password),
@@ -59,7 +59,7 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
       const u = await createUser({ email: FIRST_ADMIN_EMAIL, role: 'admin' });
       return { email: u.email, password: u.password };
     } catch (err) {
-      if (err instanceof HttpError && err.status === 409) return null; // another process won the race
+      if (err instanceof ConflictError && err.code === 'admin_user_exists') return null; // another process won the race
       throw err;
     }
   }
@@ -98,12 +98,14 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
 
   async function changePassword(userId: string, current: string, next: string): Promise<void> {
     if (next.length < MIN_PASSWORD_LENGTH)
-      throw new HttpError(400, `Password must have at least ${MIN_PASSWORD_LENGTH} characters`, 'validation_failed', {
-        fields: [{ field: 'newPassword', message: `at least ${MIN_PASSWORD_LENGTH} characters` }],
-      });
+      throw new InvalidError(
+        'password_too_short',
+        { min: MIN_PASSWORD_LENGTH },
+        { fields: [{ field: 'newPassword', message: `at least ${MIN_PASSWORD_LENGTH} characters` }] },
+      );
     const user = (await models.AdminUser.collection.findOne({ _id: toObjectId(userId) })) as UserDoc | null;
-    if (!user || !(await verifyPassword(current, user.passwordHash))) throw new HttpError(403, 'The current password is wrong');
-    if (current === next) throw new HttpError(400, 'The new password must differ from the current one');
+    if (!user || !(await verifyPassword(current, user.passwordHash))) throw new ForbiddenError('wrong_password');
+    if (current === next) throw new InvalidError('password_unchanged');
     await models.AdminUser.collection.updateOne(
       { _id: user._id as never },
       { $set: { passwordHash: await hashPassword(next), mustChangePassword: false, updatedAt: now() } },
@@ -111,7 +113,7 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
   }
 
   async function createToken(input: { name: string; role: AdminRole; bots?: string[] }): Promise<{ token: string; id: string }> {
-    if (input.role === 'organiser' && !input.bots?.length) throw new HttpError(400, 'An organiser token needs at least one bot');
+    if (input.role === 'organiser' && !input.bots?.length) throw new InvalidError('organiser_token_needs_bot');
     const token = generateApiToken();
     const doc = await models.ApiToken.create({
       name: input.name,
@@ -172,7 +174,7 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
 
   async function userById(id: string): Promise<UserDoc> {
     const user = (await models.AdminUser.collection.findOne({ _id: toObjectId(id) })) as UserDoc | null;
-    if (!user) throw new HttpError(404, 'No such admin user');
+    if (!user) throw new NotFoundError('admin_user_not_found');
     return user;
   }
 
@@ -186,9 +188,9 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
   async function setDisabled(id: string, disabled: boolean, actingUserId: string | null): Promise<void> {
     const user = await userById(id);
     if (disabled) {
-      if (String(user._id) === actingUserId) throw new HttpError(400, 'You cannot disable your own account');
+      if (String(user._id) === actingUserId) throw new InvalidError('cannot_disable_self');
       if (user.role === 'admin' && !user.disabledAt && (await models.AdminUser.countDocuments({ role: 'admin', disabledAt: null })) <= 1) {
-        throw new HttpError(409, 'This is the last enabled admin');
+        throw new ConflictError('last_admin');
       }
     }
     await models.AdminUser.collection.updateOne({ _id: user._id as never }, { $set: { disabledAt: disabled ? now() : null, updatedAt: now() } });
@@ -225,7 +227,7 @@ export function createAdminService(models: Models, options: AdminServiceOptions)
 }
 
 function toObjectId(id: string): Types.ObjectId {
-  if (!Types.ObjectId.isValid(id)) throw new HttpError(404, 'Not found');
+  if (!Types.ObjectId.isValid(id)) throw new NotFoundError('not_found');
   return new Types.ObjectId(id);
 }
 

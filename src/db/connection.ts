@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/index.js';
-import type { ReadinessCheck } from '../http/app.js';
+import type { ReadinessCheck } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { DateTime } from 'luxon';
-import { CHANNELS, LOCALES, type ChannelName, type Clock, type Locale, type OutboundMessage } from '../domain/index.js';
+import {
+  CHANNELS,
+  ConflictError,
+  InvalidError,
+  invalidInput,
+  LOCALES,
+  NotFoundError,
+  type ChannelName,
+  type Clock,
+  type Locale,
+  type OutboundMessage,
+} from '../domain/index.js';
 import type { Broadcast, BroadcastText, DeliveryStatus, Models } from '../db/models/index.js';
-import { badRequestFromZod, HttpError } from '../http/errors.js';
 import type { Translate } from '../i18n/index.js';
 import { JOB, scheduleOnce, type Scheduler } from '../jobs/index.js';
 import { participantFilter } from './audience.js';
@@ -114,7 +124,7 @@ export function createBroadcastService(deps: ServiceDeps) {
 
   function parse<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
     const r = schema.safeParse(raw);
-    if (!r.success) throw badRequestFromZod(r.error, what);
+    if (!r.success) throw invalidInput(r.error, what);
     return r.data;
   }
 
@@ -122,8 +132,8 @@ export function createBroadcastService(deps: ServiceDeps) {
     const now = clock();
     if (sendAt === 'now') return now;
     const at = parseLocalDateTime(sendAt, timeZone);
-    if (!at) throw new HttpError(400, `Invalid sendAt "${sendAt}": use "now" or a date like 2026-10-10T08:00 (${timeZone})`);
-    if (at.getTime() < now.getTime() - 60_000) throw new HttpError(400, `sendAt ${formatLocal(at, timeZone)} is in the past`);
+    if (!at) throw new InvalidError('send_at_invalid', { sendAt, timeZone });
+    if (at.getTime() < now.getTime() - 60_000) throw new InvalidError('send_at_past', { sendAt: formatLocal(at, timeZone) });
     return at;
   }
 
@@ -145,7 +155,7 @@ export function createBroadcastService(deps: ServiceDeps) {
 
   async function load(id: string): Promise<Broadcast> {
     const b = await models.Broadcast.findById(id).lean<Broadcast>();
-    if (!b) throw new HttpError(404, `No broadcast ${id}`);
+    if (!b) throw new NotFoundError('broadcast_not_found', { id });
     return b;
   }
 
@@ -204,8 +214,8 @@ export function createBroadcastService(deps: ServiceDeps) {
   async function update(id: string, rawPatch: unknown): Promise<BroadcastView> {
     const patch = parse(broadcastPatchSchema, rawPatch, 'broadcast');
     const b = await load(id);
-    if (b.kind !== 'manual' || !b.message) throw new HttpError(409, `Broadcast ${id} is generated (${b.kind}) and cannot be edited`);
-    if (b.status !== 'scheduled') throw new HttpError(409, `Broadcast ${id} is ${b.status}: only scheduled broadcasts can be edited`);
+    if (b.kind !== 'manual' || !b.message) throw new ConflictError('broadcast_generated', { id, kind: b.kind });
+    if (b.status !== 'scheduled') throw new ConflictError('broadcast_not_editable', { id, status: b.status });
     const merged = parse(broadcastInputSchema.omit({ sendAt: true }), applyPatch(inputOf(b, b.message), patch), 'broadcast');
     const f = fields(merged, patch.sendAt === undefined ? new Date(b.sendAt) : resolveSendAt(patch.sendAt));
     const audienceChanged = patch.audience !== undefined;
@@ -216,7 +226,7 @@ export function createBroadcastService(deps: ServiceDeps) {
       { $set: { ...f, audienceSize } },
       { returnDocument: 'after' },
     ).lean<Broadcast>();
-    if (!updated) throw new HttpError(409, `Broadcast ${id} has started and can no longer be edited`);
+    if (!updated) throw new ConflictError('broadcast_started', { id });
     if (timeChanged) {
       await agenda.cancel({ name: JOB.broadcast, data: { broadcastId: id } });
       await schedule(id, f.sendAt);
@@ -227,13 +237,13 @@ export function createBroadcastService(deps: ServiceDeps) {
   /** Cancels a scheduled or running broadcast; a running one stops within one chunk (seconds). */
   async function cancel(id: string): Promise<BroadcastView> {
     const b = await load(id);
-    if (b.status === 'done' || b.status === 'cancelled') throw new HttpError(409, `Broadcast ${id} is already ${b.status}`);
+    if (b.status === 'done' || b.status === 'cancelled') throw new ConflictError('broadcast_over', { id, status: b.status });
     const updated = await models.Broadcast.findOneAndUpdate(
       { _id: id, status: { $in: ['scheduled', 'sending'] } },
       { $set: { status: 'cancelled', cancelledAt: clock() } },
       { returnDocument: 'after' },
     ).lean<Broadcast>();
-    if (!updated) throw new HttpError(409, `Broadcast ${id} finished before it could be cancelled`);
+    if (!updated) throw new ConflictError('broadcast_finished', { id });
     await agenda.cancel({ name: JOB.broadcast, data: { broadcastId: id } });
     await deps.fanout.skipOpen(id, 'cancelled');
     return toView(updated, timeZone);

@@ -1,11 +1,12 @@
 import express, { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { principalOf, requireAdmin, requireBot, requirePrincipal, scopeBots, visibleBots, type AdminService, type Principal } from '../../admin/index.js';
-import { CHANNELS, type Locale } from '../../domain/index.js';
+import { requireAdmin, requireBot, scopeBots, visibleBots, type AdminService, type Principal } from '../../admin/index.js';
+import { CHANNELS, ForbiddenError, InvalidError, NotFoundError, type Locale } from '../../domain/index.js';
 import { ADMIN_ROLES, type Models } from '../../db/models/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { Stats } from '../../stats/index.js';
+import { principalOf, requirePrincipal } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { BroadcastsPort, ContestsPort, QuestionImporter } from './ports.js';
 import { ApiRegistry } from './registry.js';
@@ -69,9 +70,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     const to = q.to ?? today();
     const from = q.from ?? DateTime.fromISO(to).minus({ days: 29 }).toFormat('yyyy-MM-dd');
     if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days > 366) {
-      throw new HttpError(400, 'Invalid query: from a range is at most 366 days', 'validation_failed', {
-        fields: [{ field: 'from', message: 'range at most 366 days' }],
-      });
+      throw new InvalidError('stats_range_too_long', { days: 366 }, { fields: [{ field: 'from', message: 'range at most 366 days' }] });
     }
     return { bots: scopeBots(p, q.bot), from, to };
   };
@@ -211,12 +210,10 @@ export function createApiRouter(deps: ApiDeps): Router {
       if (!deps.importQuestions) throw new HttpError(501, 'Question import is not available on this server', 'not_implemented');
       const type = String(req.headers['content-type'] ?? '');
       const fmt = type.includes('spreadsheetml') ? 'xlsx' : type.startsWith('text/csv') ? 'csv' : null;
-      if (!fmt || !Buffer.isBuffer(req.body))
-        throw new HttpError(400, 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      if (!fmt || !Buffer.isBuffer(req.body)) throw new InvalidError('import_file_type');
       const result = await deps.importQuestions({ format: fmt, data: req.body });
       // Nothing was written: the caller gets every bad row, as the CLI prints them.
-      if (result.ok === false)
-        throw new HttpError(400, 'The file was not imported; fix the rows listed in details.problems', 'import_rejected', { problems: result.problems });
+      if (result.ok === false) throw new InvalidError('import_rejected', {}, { problems: result.problems });
       return result;
     },
   });
@@ -285,11 +282,11 @@ export function createApiRouter(deps: ApiDeps): Router {
   };
   const checkBroadcastAccess = async (p: Principal, id: string) => {
     const b = (await broadcasts().service.get(id)) as { audience?: { bots?: string[] } } | null;
-    if (!b) throw new HttpError(404, `No broadcast ${id}`);
+    if (!b) throw new NotFoundError('broadcast_not_found', { id });
     const visible = visibleBots(p);
     if (visible) {
       const bots = b.audience?.bots ?? [];
-      if (bots.length === 0 || bots.some((x) => !visible.includes(x))) throw new HttpError(403, 'This broadcast reaches bots you do not manage');
+      if (bots.length === 0 || bots.some((x) => !visible.includes(x))) throw new ForbiddenError('broadcast_forbidden');
     }
     return b;
   };
@@ -384,7 +381,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   });
   const contestOf = async (req: express.Request, id: string, what: 'results' | 'prizes') => {
     const r = await contests()[what](id);
-    if (!r) throw new HttpError(404, `No contest ${id}`);
+    if (!r) throw new NotFoundError('contest_not_found', { id });
     requireBot(principalOf(req), r.contest.bot);
     return r;
   };
@@ -499,7 +496,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     adminOnly: true,
     params: idParam,
     handler: async ({ params }) => {
-      if (!(await users().revokeToken(params.id))) throw new HttpError(404, 'No such active token');
+      if (!(await users().revokeToken(params.id))) throw new NotFoundError('api_token_not_found');
       return { ok: true };
     },
   });
@@ -619,8 +616,7 @@ export function createApiRouter(deps: ApiDeps): Router {
       const p = principalOf(req);
       let table: ExportTable;
       if (params.dataset === 'contest-results') {
-        if (!query.contestId)
-          throw new HttpError(400, 'Invalid query: contestId required', 'validation_failed', { fields: [{ field: 'contestId', message: 'required' }] });
+        if (!query.contestId) throw new InvalidError('contest_id_required', {}, { fields: [{ field: 'contestId', message: 'required' }] });
         const r = await contestOf(req, query.contestId, 'results');
         const fields = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
         table = { name: 'contest-results', headers: fields, rows: r.rows.map((row) => fields.map((h) => row[h] as never)) };

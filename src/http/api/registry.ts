@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { badRequestFromZod } from '../errors.js';
+import { invalidInput } from '../../domain/index.js';
 
 /**
  * A route described once: express registration, zod validation (400 with the fields at fault)
@@ -44,7 +44,7 @@ export class ApiRegistry {
           const parse = (schema: z.ZodType | undefined, value: unknown, what: string) => {
             if (!schema) return value;
             const r = schema.safeParse(value ?? {});
-            if (!r.success) throw badRequestFromZod(r.error, what);
+            if (!r.success) throw invalidInput(r.error, what);
             return r.data;
           };
           const input = {

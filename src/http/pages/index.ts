@@ -7,20 +7,12 @@ import express, { Router, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
-import {
-  authenticate,
-  CSRF_HEADER,
-  MIN_PASSWORD_LENGTH,
-  principalOf,
-  requirePrincipal,
-  SESSION_COOKIE,
-  sessionCookieOptions,
-  visibleBots,
-  type AdminService,
-} from '../../admin/index.js';
+import { MIN_PASSWORD_LENGTH, visibleBots, type AdminService } from '../../admin/index.js';
+import { invalidInput, NotFoundError, UnavailableError } from '../../domain/index.js';
 import { readLocaleResources } from '../../i18n/index.js';
 import type { MountedRouter } from '../app.js';
-import { badRequestFromZod, HttpError } from '../errors.js';
+import { authenticate, CSRF_HEADER, principalOf, requirePrincipal, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
+import { HttpError } from '../errors.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.join(here, 'static');
@@ -101,7 +93,7 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
   admin.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: deps.isProduction ? '1d' : 0 }));
   admin.get('/i18n/:lng.json', (req, res, next) => {
     const lng = req.params.lng === 'en' ? 'en' : req.params.lng === 'vi' ? 'vi' : null;
-    if (!lng) return next(new HttpError(404, 'No such language'));
+    if (!lng) return next(new NotFoundError('language_not_found'));
     res.json(translations[lng]?.admin ?? {});
   });
   admin.get('/login', sendPage('login.html'));
@@ -121,7 +113,7 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
     async (req, res, next) => {
       try {
         const body = loginBody.safeParse(req.body);
-        if (!body.success) throw badRequestFromZod(body.error, 'login');
+        if (!body.success) throw invalidInput(body.error, 'login');
         const r = await deps.admin.login(body.data.email, body.data.password);
         if (!r) throw new HttpError(401, 'Wrong email or password', 'login_failed');
         res.cookie(SESSION_COOKIE, r.sessionId, cookie);
@@ -159,7 +151,7 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
       const p = principalOf(req);
       if (p.kind !== 'user') throw new HttpError(403, 'Only a logged-in user can change a password');
       const body = passwordBody.safeParse(req.body);
-      if (!body.success) throw badRequestFromZod(body.error, 'body');
+      if (!body.success) throw invalidInput(body.error, 'body');
       await deps.admin.changePassword(p.id, body.data.currentPassword, body.data.newPassword);
       res.json({ ok: true });
     } catch (err) {
@@ -196,7 +188,7 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
     res.json({ bots: visible ?? deps.bots() });
   });
   if (deps.simulatorApi) simulator.use('/api', deps.simulatorApi);
-  else simulator.use('/api', (_req, _res, next) => next(new HttpError(503, 'The web channel is not running', 'unavailable')));
+  else simulator.use('/api', (_req, _res, next) => next(new UnavailableError('web_channel_unavailable')));
 
   const routes: MountedRouter[] = [
     { path: '/admin', router: admin },
