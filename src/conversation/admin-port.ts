@@ -88,3 +88,6 @@ export function contestsPort(content: Pick<ContentBundle, 'bots'>, results: (con
     },
   };
 }
+
+/** Contest rounds, results and prize winners as the admin API shows them. */
+export type ContestsView = ReturnType<typeof contestsPort>;

@@ -22,7 +22,7 @@ export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, ty
 export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
 export { formatResults, resultsWorkbook, writeResultsXlsx } from './export.js';
 export { registerContestCommands } from './cli.js';
-export { contestsPort } from './admin-port.js';
+export { contestsPort, type ContestsView } from './admin-port.js';
 export {
   CONSENT_VERSION,
   NEW_PARTICIPANT,

@@ -25,6 +25,8 @@ import {
   broadcastPatchSchema,
   type BroadcastInput,
   type BroadcastInputParsed,
+  type BroadcastListFilter,
+  type BroadcastPatch,
   type BroadcastPatchParsed,
 } from './schema.js';
 import { formatLocal, parseLocalDateTime } from './timing.js';
@@ -117,7 +119,7 @@ function textFor(input: Omit<BroadcastInputParsed, 'sendAt'>, locale: Locale): B
   };
 }
 
-/** Organisers' broadcasts: create, preview, edit, cancel, list, report. */
+/** Organisers' broadcasts: create, preview, edit, cancel, list, report. Inputs are checked again here (the CLI passes them unchecked). */
 export function createBroadcastService(deps: ServiceDeps) {
   const { models, clock, timeZone } = deps;
   const agenda = deps.scheduler.agenda;
@@ -163,7 +165,7 @@ export function createBroadcastService(deps: ServiceDeps) {
     await scheduleOnce(agenda, JOB.broadcast, { broadcastId: id }, { broadcastId: id }, at);
   }
 
-  async function create(raw: unknown, createdBy: string): Promise<BroadcastView> {
+  async function create(raw: BroadcastInput, createdBy: string): Promise<BroadcastView> {
     const input = parse(broadcastInputSchema, raw, 'broadcast');
     const f = fields(input, resolveSendAt(input.sendAt));
     const id = `bc-${DateTime.fromJSDate(clock(), { zone: timeZone }).toFormat('yyyyMMdd')}-${randomBytes(4).toString('hex')}`;
@@ -183,7 +185,7 @@ export function createBroadcastService(deps: ServiceDeps) {
     return toView({ ...(doc.toObject() as Broadcast), audienceSize: size }, timeZone);
   }
 
-  async function preview(raw: unknown): Promise<BroadcastPreview> {
+  async function preview(raw: BroadcastInput): Promise<BroadcastPreview> {
     const input = parse(broadcastInputSchema, raw, 'broadcast');
     const f = fields(input, resolveSendAt(input.sendAt));
     const now = clock();
@@ -211,7 +213,7 @@ export function createBroadcastService(deps: ServiceDeps) {
    * (a time in the past is refused) and the audience is counted again; an unchanged `sendAt` keeps the
    * stored instant rather than being re-read, so an edit can never turn into "send now".
    */
-  async function update(id: string, rawPatch: unknown): Promise<BroadcastView> {
+  async function update(id: string, rawPatch: BroadcastPatch): Promise<BroadcastView> {
     const patch = parse(broadcastPatchSchema, rawPatch, 'broadcast');
     const b = await load(id);
     if (b.kind !== 'manual' || !b.message) throw new ConflictError('broadcast_generated', { id, kind: b.kind });
@@ -249,7 +251,7 @@ export function createBroadcastService(deps: ServiceDeps) {
     return toView(updated, timeZone);
   }
 
-  async function list(rawFilter: unknown = {}): Promise<BroadcastView[]> {
+  async function list(rawFilter: BroadcastListFilter = {}): Promise<BroadcastView[]> {
     const f = parse(broadcastListFilterSchema, rawFilter ?? {}, 'filter');
     const q: Record<string, unknown> = {};
     if (f.status) q.status = f.status;

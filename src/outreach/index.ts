@@ -21,7 +21,7 @@ import type { ChannelName } from '../domain/index.js';
 
 export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, audienceSchema } from './schema.js';
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
-export type { BroadcastView, BroadcastPreview, DeliveryReport, RenderForPlatform } from './broadcasts.js';
+export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, RenderForPlatform } from './broadcasts.js';
 export type { DailyQuestionMessage } from './message.js';
 export { upcomingReminders, reminderTimes, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';

@@ -18,18 +18,20 @@ export interface ZaloPersonalDeps {
   readonly model: Model<ChannelCredential>;
   readonly logger: Logger;
   readonly createClient: () => ZaloPersonalClient;
-  readonly ingest: (events: InboundEvent[]) => Promise<unknown>;
   /** Reconnect backoff: first delay and ceiling. */
   readonly backoffMs?: { first: number; max: number };
 }
 
 export interface ZaloPersonalChannel extends Channel {
-  /** Connects every bot that configures groups and has a stored session. */
-  start(): Promise<void>;
+  /** Connects every bot that configures groups and has a stored session; their group messages go to `ingest`. */
+  start(ingest: ZaloPersonalIngest): Promise<void>;
   stop(): void;
   /** Stores a session (CLI `zalo-personal login`). */
   storeSession(botId: string, session: ZaloPersonalSession): Promise<void>;
 }
+
+/** Where received group messages go (the inbox). */
+export type ZaloPersonalIngest = (events: InboundEvent[]) => Promise<unknown>;
 
 const groupsOf = (bot: BotConfig | undefined) => bot?.channels.zalo_personal?.groups ?? [];
 
@@ -38,6 +40,7 @@ export function zaloPersonalChannel(deps: ZaloPersonalDeps): ZaloPersonalChannel
   const clients = new Map<string, ZaloPersonalClient>();
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
+  let ingest: ZaloPersonalIngest = async () => undefined;
   const backoff = deps.backoffMs ?? { first: 1000, max: 5 * 60_000 };
 
   async function loadSession(botId: string): Promise<ZaloPersonalSession | null> {
@@ -62,7 +65,7 @@ export function zaloPersonalChannel(deps: ZaloPersonalDeps): ZaloPersonalChannel
         client.listen(
           (m) => {
             const events = normalizeZaloPersonal(botId, groupsOf(bot), m);
-            if (events.length) deps.ingest(events).catch((err: unknown) => deps.logger.error({ err, bot: botId }, 'Zalo personal: could not store an event'));
+            if (events.length) ingest(events).catch((err: unknown) => deps.logger.error({ err, bot: botId }, 'Zalo personal: could not store an event'));
           },
           (reason) => {
             clients.delete(botId);
@@ -102,8 +105,9 @@ export function zaloPersonalChannel(deps: ZaloPersonalDeps): ZaloPersonalChannel
       for (const piece of renderZaloPersonal(message)) ids.push((await client.sendMessage(to.groupId, piece)).messageId);
       return { ok: true, messageIds: ids };
     },
-    async start() {
+    async start(sink) {
       stopped = false;
+      ingest = sink;
       for (const [botId, bot] of deps.bots) if (groupsOf(bot).length) connect(botId, 0);
     },
     stop() {

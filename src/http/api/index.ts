@@ -5,22 +5,24 @@ import { requireAdmin, requireBot, scopeBots, visibleBots, type AdminService, ty
 import { CHANNELS, ForbiddenError, InvalidError, NotFoundError, type Locale } from '../../domain/index.js';
 import { ADMIN_ROLES, type Models } from '../../db/models/index.js';
 import type { Translate } from '../../i18n/index.js';
+import type { ContestsView } from '../../conversation/index.js';
+import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastService } from '../../outreach/index.js';
 import type { Stats } from '../../stats/index.js';
 import { principalOf, requirePrincipal } from '../auth.js';
 import { HttpError } from '../errors.js';
-import type { BroadcastsPort, ContestsPort, QuestionImporter } from './ports.js';
 import { ApiRegistry } from './registry.js';
-import { sendTable, type ExportTable } from './tables.js';
+import { sendTable, type Cell, type ExportTable } from './tables.js';
 
-export type { BroadcastsPort, ContestsPort, QuestionImporter } from './ports.js';
 export { formatExportDate, toCsv, toXlsx, type ExportTable } from './tables.js';
 
-export interface BroadcastsWiring {
-  readonly service: BroadcastsPort;
-  readonly inputSchema: z.ZodType;
-  readonly patchSchema: z.ZodType;
-  readonly listFilterSchema: z.ZodType;
+/** `ok: false` means nothing was written; `problems` says why, one line a bad row. */
+export interface QuestionImportReport {
+  readonly ok: boolean;
+  readonly problems: readonly string[];
 }
+
+/** Imports questions from a CSV or XLSX table (src/content `importUploadedQuestions`). */
+export type QuestionImporter = (file: { format: 'csv' | 'xlsx'; data: Buffer }) => Promise<QuestionImportReport>;
 
 /** What the API needs of the admin service to manage the users of the web pages and the API tokens. */
 export type UsersPort = Pick<AdminService, 'listUsers' | 'createUser' | 'setDisabled' | 'resetPassword' | 'listTokens' | 'createToken' | 'revokeToken'>;
@@ -30,8 +32,9 @@ export interface ApiDeps {
   readonly stats: Stats;
   readonly timeZone: string;
   readonly publicUrl?: string | undefined;
-  readonly broadcasts?: BroadcastsWiring | undefined;
-  readonly contests?: ContestsPort | undefined;
+  /** Absent parts answer 501 (a server or benchmark built without them). */
+  readonly broadcasts?: BroadcastService | undefined;
+  readonly contests?: ContestsView | undefined;
   readonly importQuestions?: QuestionImporter | undefined;
   readonly users?: UsersPort | undefined;
   /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`). */
@@ -271,9 +274,13 @@ export function createApiRouter(deps: ApiDeps): Router {
 
   // ---- broadcasts (outreach service) ----
   /** An organiser's audience stays within their bots; a patch that names no bots keeps the stored ones (already checked). */
-  const restrictAudience = (p: Principal, input: unknown, mode: 'create' | 'patch' = 'create'): unknown => {
+  const restrictAudience = <T extends { audience?: { bots?: string[] | undefined } | undefined }>(
+    p: Principal,
+    input: T,
+    mode: 'create' | 'patch' = 'create',
+  ): T => {
     const visible = visibleBots(p);
-    const audience = (input as { audience?: { bots?: string[] } }).audience;
+    const audience = input.audience;
     if (!visible || !audience) return input;
     if (mode === 'patch' && audience.bots === undefined) return input;
     if (!audience.bots || audience.bots.length === 0) audience.bots = [...visible];
@@ -281,34 +288,24 @@ export function createApiRouter(deps: ApiDeps): Router {
     return input;
   };
   const checkBroadcastAccess = async (p: Principal, id: string) => {
-    const b = (await broadcasts().service.get(id)) as { audience?: { bots?: string[] } } | null;
-    if (!b) throw new NotFoundError('broadcast_not_found', { id });
+    const b = await broadcasts().get(id);
     const visible = visibleBots(p);
     if (visible) {
-      const bots = b.audience?.bots ?? [];
+      const bots = b.audience.bots;
       if (bots.length === 0 || bots.some((x) => !visible.includes(x))) throw new ForbiddenError('broadcast_forbidden');
     }
     return b;
   };
-  const bSchemas = deps.broadcasts ?? { inputSchema: z.object({}).loose(), patchSchema: z.object({}).loose(), listFilterSchema: z.object({}).loose() };
   api.add({
     method: 'get',
     path: '/broadcasts',
     tag: 'broadcasts',
     summary: 'List broadcasts',
-    query: bSchemas.listFilterSchema,
+    query: broadcastListFilterSchema,
     handler: async ({ query }, req) => {
-      const p = principalOf(req);
-      const items = (await broadcasts().service.list(query)) as Array<{ audience?: { bots?: string[] } }>;
-      const visible = visibleBots(p);
-      const list = Array.isArray(items) ? items : ((items as { items?: unknown[] })?.items ?? []);
-      return {
-        items: visible
-          ? (list as Array<{ audience?: { bots?: string[] } }>).filter(
-              (b) => (b.audience?.bots ?? []).length > 0 && (b.audience?.bots ?? []).every((x) => visible.includes(x)),
-            )
-          : list,
-      };
+      const items = await broadcasts().list(query);
+      const visible = visibleBots(principalOf(req));
+      return { items: visible ? items.filter((b) => b.audience.bots.length > 0 && b.audience.bots.every((x) => visible.includes(x))) : items };
     },
   });
   api.add({
@@ -316,16 +313,16 @@ export function createApiRouter(deps: ApiDeps): Router {
     path: '/broadcasts/preview',
     tag: 'broadcasts',
     summary: 'Preview a broadcast: rendered text per locale and the audience size',
-    body: bSchemas.inputSchema,
-    handler: async ({ body }, req) => broadcasts().service.preview(restrictAudience(principalOf(req), body)),
+    body: broadcastInputSchema,
+    handler: async ({ body }, req) => broadcasts().preview(restrictAudience(principalOf(req), body)),
   });
   api.add({
     method: 'post',
     path: '/broadcasts',
     tag: 'broadcasts',
     summary: 'Create and schedule a broadcast (sendAt "now" or a local time in Asia/Ho_Chi_Minh)',
-    body: bSchemas.inputSchema,
-    handler: async ({ body }, req) => broadcasts().service.create(restrictAudience(principalOf(req), body), principalOf(req).name),
+    body: broadcastInputSchema,
+    handler: async ({ body }, req) => broadcasts().create(restrictAudience(principalOf(req), body), principalOf(req).name),
   });
   api.add({
     method: 'get',
@@ -341,10 +338,10 @@ export function createApiRouter(deps: ApiDeps): Router {
     tag: 'broadcasts',
     summary: 'Change a scheduled broadcast: only the fields named change (audience merges field by field; sendAt reschedules)',
     params: idParam,
-    body: bSchemas.patchSchema,
+    body: broadcastPatchSchema,
     handler: async ({ params, body }, req) => {
       await checkBroadcastAccess(principalOf(req), params.id);
-      return broadcasts().service.update(params.id, restrictAudience(principalOf(req), body, 'patch'));
+      return broadcasts().update(params.id, restrictAudience(principalOf(req), body, 'patch'));
     },
   });
   api.add({
@@ -355,7 +352,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     params: idParam,
     handler: async ({ params }, req) => {
       await checkBroadcastAccess(principalOf(req), params.id);
-      return broadcasts().service.cancel(params.id);
+      return broadcasts().cancel(params.id);
     },
   });
   api.add({
@@ -366,7 +363,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     params: idParam,
     handler: async ({ params }, req) => {
       await checkBroadcastAccess(principalOf(req), params.id);
-      return broadcasts().service.report(params.id);
+      return broadcasts().report(params.id);
     },
   });
 
@@ -619,7 +616,7 @@ export function createApiRouter(deps: ApiDeps): Router {
         if (!query.contestId) throw new InvalidError('contest_id_required', {}, { fields: [{ field: 'contestId', message: 'required' }] });
         const r = await contestOf(req, query.contestId, 'results');
         const fields = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
-        table = { name: 'contest-results', headers: fields, rows: r.rows.map((row) => fields.map((h) => row[h] as never)) };
+        table = { name: 'contest-results', headers: fields, rows: r.rows.map((row) => fields.map((h) => (row as Record<string, Cell>)[h])) };
       } else {
         table = await datasets[params.dataset]!(p, query, req);
       }
