@@ -1,4 +1,4 @@
-import type { AdminRole } from '../db/models/index.js';
+import type { AdminRole } from '../db/index.js';
 import { ForbiddenError } from '../domain/index.js';
 
 /** Who is calling: a logged-in admin user or an API token. */

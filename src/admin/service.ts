@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { AdminRole, AdminUser, Models } from '../db/models/index.js';
+import type { AdminRole, AdminUser, Models } from '../db/index.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../domain/index.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';

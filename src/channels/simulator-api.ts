@@ -3,8 +3,8 @@ import express, { type Router } from 'express';
 import type { Model } from 'mongoose';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { BotConfig } from '../content/schema.js';
-import type { WebMessage } from '../db/models/index.js';
+import type { BotConfig } from '../content/index.js';
+import type { WebMessage } from '../db/index.js';
 import { invalidInput, InvalidError, NotFoundError, type Clock, type InboundEvent } from '../domain/index.js';
 import type { InboxStore } from './inbox/store.js';
 

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { BotConfig } from '../content/schema.js';
+import type { BotConfig } from '../content/index.js';
 import type { Logger } from '../log/index.js';
 import { ForbiddenError, InvalidError, NotFoundError, TooLargeError, UnsupportedError } from '../domain/index.js';
 import type { InboxStore } from './inbox/store.js';

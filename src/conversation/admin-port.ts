@@ -1,4 +1,4 @@
-import type { ContentBundle } from '../content/schema.js';
+import type { ContentBundle } from '../content/index.js';
 import type { ContestResults } from './results.js';
 
 type Summary = { readonly id: string; readonly bot: string; readonly title?: string; readonly [k: string]: unknown };

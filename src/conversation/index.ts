@@ -3,8 +3,8 @@
  * (the webhook pipeline's `InboundHandler`), today's question for the daily job, closing expired
  * contest attempts, and contest results for the CLI and the admin API.
  */
-import type { ContentBundle } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
+import type { ContentBundle } from '../content/index.js';
+import type { Models } from '../db/index.js';
 import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';

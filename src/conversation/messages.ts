@@ -1,4 +1,4 @@
-import type { BotConfig } from '../content/schema.js';
+import type { BotConfig } from '../content/index.js';
 import type { Choice, Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import { fold, formatDay, letterOf, type UnitInfo } from '../quiz/index.js';

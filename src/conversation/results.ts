@@ -1,5 +1,5 @@
-import type { BotConfig, ContentBundle, ContestConfig } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
+import type { BotConfig, ContentBundle, ContestConfig } from '../content/index.js';
+import type { Models } from '../db/index.js';
 import {
   awardPrizes,
   bestAttempts,

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import type { BotConfig, ContentBundle } from '../content/schema.js';
-import type { Answer, Models, Participant } from '../db/models/index.js';
+import type { BotConfig, ContentBundle } from '../content/index.js';
+import type { Answer, Models, Participant } from '../db/index.js';
 import { systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BotConfig } from '../content/schema.js';
+import type { BotConfig } from '../content/index.js';
 import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';

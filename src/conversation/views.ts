@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import type { BotConfig } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
+import type { BotConfig } from '../content/index.js';
+import type { Models } from '../db/index.js';
 import {
   addDays,
   rankContest,

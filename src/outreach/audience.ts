@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { BroadcastAudience } from '../db/models/index.js';
+import type { BroadcastAudience } from '../db/index.js';
 
 /**
  * The participant query for an audience. Subscribed, consented and reachable are always required;

@@ -13,7 +13,7 @@ import {
   type Locale,
   type OutboundMessage,
 } from '../domain/index.js';
-import type { Broadcast, BroadcastText, DeliveryStatus, Models } from '../db/models/index.js';
+import type { Broadcast, BroadcastText, DeliveryStatus, Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import { JOB, scheduleOnce, type Scheduler } from '../jobs/index.js';
 import { participantFilter } from './audience.js';

@@ -3,7 +3,7 @@ import type { Agenda } from 'agenda';
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
 import type { ChannelName, Clock, Locale, ParticipantRef, Send, SendResult } from '../domain/index.js';
-import type { Broadcast, Delivery, Models, Participant } from '../db/models/index.js';
+import type { Broadcast, Delivery, Models, Participant } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import { JOB, scheduleOnce, type JobContext } from '../jobs/index.js';
 import type { Logger } from '../log/index.js';

@@ -4,9 +4,9 @@
  */
 import { DateTime } from 'luxon';
 import type { Config } from '../config/index.js';
-import type { ContentBundle } from '../content/schema.js';
+import type { ContentBundle } from '../content/index.js';
 import { systemClock, type Clock, type InboundEvent, type Send } from '../domain/index.js';
-import type { Broadcast, Models } from '../db/models/index.js';
+import type { Broadcast, Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import { defineOutreachJobs, JOB, scheduleOnce, scheduleRepeating, type Scheduler } from '../jobs/index.js';
 import type { Logger } from '../log/index.js';
@@ -28,6 +28,7 @@ export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } fro
 export { decideWindow } from './windows.js';
 export { backoffDelay } from './backoff.js';
 export { TokenBucket } from './token-bucket.js';
+export { registerBroadcastCommands } from './cli.js';
 
 /** A delivered/read receipt: the channel's `delivered` / `read` inbound events, or the same fields. */
 export type ReceiptEvent = Pick<

@@ -1,4 +1,4 @@
-import type { ContestConfig } from '../content/schema.js';
+import type { ContestConfig } from '../content/index.js';
 import { daysBetween } from './day.js';
 import { sortByHash } from './daily.js';
 import { participationRate } from './leaderboard.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Models } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { participantLeaderboard } from './leaderboard.js';
 import { createStatsQueries } from './queries.js';

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Models } from '../db/index.js';
 import { accuracy, ALL_TIME, daysBetween, NO_UNIT } from './reduce.js';
 
 /**

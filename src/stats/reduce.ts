@@ -1,4 +1,4 @@
-import type { Rollup, RollupKind } from '../db/models/index.js';
+import type { Rollup, RollupKind } from '../db/index.js';
 
 /**
  * Pure rollup arithmetic: which rollup documents an answer touches and by how much. Used by the

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { AnyBulkWriteOperation } from 'mongodb';
-import type { Answer, Models, Participant } from '../db/models/index.js';
+import type { Answer, Models, Participant } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { answerDeltas, joinedDeltas, joinedMarkId, markIds, RollupAccumulator, type AnswerFacts, type RollupDelta, zeroCounts } from './reduce.js';
 

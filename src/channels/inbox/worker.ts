@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import type { InboxEvent, InboxReply, Participant } from '../../db/models/index.js';
+import type { InboxEvent, InboxReply, Participant } from '../../db/index.js';
 import type { Clock, InboundEvent, InboundHandler, OutboundMessage, ParticipantRef, Send } from '../../domain/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Leases } from '../lease.js';

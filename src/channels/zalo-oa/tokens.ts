@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Model } from 'mongoose';
-import type { ChannelCredential } from '../../db/models/index.js';
+import type { ChannelCredential } from '../../db/index.js';
 import type { Clock } from '../../domain/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Leases } from '../lease.js';

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
-import type { BotConfig } from '../../content/schema.js';
-import type { ChannelCredential } from '../../db/models/index.js';
+import type { BotConfig } from '../../content/index.js';
+import type { ChannelCredential } from '../../db/index.js';
 import type { InboundEvent } from '../../domain/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Channel } from '../types.js';

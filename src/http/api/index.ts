@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireAdmin, requireBot, scopeBots, visibleBots, type AdminService, type Principal } from '../../admin/index.js';
 import { CHANNELS, ForbiddenError, InvalidError, NotFoundError, type Locale } from '../../domain/index.js';
-import { ADMIN_ROLES, type Models } from '../../db/models/index.js';
+import { ADMIN_ROLES, type Models } from '../../db/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { ContestsView } from '../../conversation/index.js';
 import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastService } from '../../outreach/index.js';
