@@ -60,7 +60,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const content = await loadAndSyncContent({ config, db, logger });
     const scheduler = startScheduler(run, db);
     const stats = startStats(run, db);
-    const conversation = createConversation({ models: db.models, content, t, logger, listeners: stats.listener });
+    const conversation = createConversation({ models: db.models, content, t, timeZone: config.timeZone, logger, listeners: stats.listener });
     const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
     const outreach = createOutreach({
       models: db.models,

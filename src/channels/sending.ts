@@ -9,7 +9,7 @@ import { createInboxStore, type InboxStore } from './inbox/store.js';
 import { createLeases, type Leases } from './lease.js';
 import { createChannelMetrics, type ChannelMetrics } from './metrics.js';
 import { messengerChannel, type MessengerChannel, type MessengerClient } from './messenger/index.js';
-import { classify, composeSend, observe, rateLimit, retry, tokenBucket } from './send/transformers.js';
+import { classify, composeSend, observe, rateLimit, retry, tokenBucket, type BucketTime } from './send/transformers.js';
 import type { Channel } from './types.js';
 import { webChannel } from './web/index.js';
 import { createZaloTokens, zaloAppSecrets, zaloOaChannel, type ZaloTokens } from './zalo-oa/index.js';
@@ -90,10 +90,11 @@ export function createChannelSending(deps: ChannelSendingDeps): ChannelSending {
 
 /**
  * The one send pipeline: for each channel, its platform send wrapped (grammY-style) in error
- * classification, a rate limiter per bot, retries of transient failures and metrics. Every message
- * the product sends — replies, daily questions, broadcasts — goes through it, so through one limiter.
+ * classification, a rate limiter per bot (a page or an OA is limited by its platform), retries of
+ * transient failures and metrics. Every message the product sends — replies, daily questions,
+ * broadcasts — goes through it, so through exactly one limiter. `time`: tests' clock for the limiter.
  */
-export function sendPipeline(channels: Record<ChannelName, Channel>, rates: Config['sending'], metrics: ChannelMetrics): Send {
+export function sendPipeline(channels: Record<ChannelName, Channel>, rates: Config['sending'], metrics: ChannelMetrics, time?: BucketTime): Send {
   const limits: Record<ChannelName, number | null> = {
     messenger: rates.messengerPerSecond,
     zalo_oa: rates.zaloOaPerSecond,
@@ -110,7 +111,7 @@ export function sendPipeline(channels: Record<ChannelName, Channel>, rates: Conf
           ? [
               rateLimit(
                 (to) => to.bot,
-                () => tokenBucket(perSecond, burst),
+                () => tokenBucket(perSecond, burst, time),
               ),
             ]
           : []),

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import { QUIZ_TIME_ZONE } from '../quiz/index.js';
 import type { ContestResults } from './results.js';
 
 type Resolved = { readonly tr: (key: string, vars?: Record<string, unknown>) => string; readonly at: (d: Date) => string };
@@ -15,7 +14,7 @@ function resolve(t: Translate, locale: Locale, zone: string): Resolved {
 }
 
 /** `dd/MM/yyyy HH:mm:ss` of an instant in Asia/Ho_Chi_Minh (or another zone): how results show times. */
-export function formatSubmittedAt(at: Date, zone: string = QUIZ_TIME_ZONE): string {
+export function formatSubmittedAt(at: Date, zone: string = DEFAULT_TIME_ZONE): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH:mm:ss');
 }
 
@@ -28,7 +27,7 @@ function unitNamer(results: ContestResults): (id: string | null) => string {
  * Plain-text report of a contest's results, for the terminal: texts from `conversation:results.*`
  * in `locale` (Vietnamese by default), submission times in `timeZone` (Asia/Ho_Chi_Minh).
  */
-export function formatResults(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = QUIZ_TIME_ZONE): string {
+export function formatResults(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = DEFAULT_TIME_ZONE): string {
   const { tr, at } = resolve(t, locale, timeZone);
   const unit = unitNamer(results);
   const prize = (p: string) => tr(`prize.${p}`);
@@ -71,7 +70,7 @@ export async function resultsWorkbook(
   results: ContestResults,
   t: Translate,
   locale: Locale = DEFAULT_LOCALE,
-  timeZone: string = QUIZ_TIME_ZONE,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<ExcelJS.Workbook> {
   const { tr, at } = resolve(t, locale, timeZone);
   const col = (key: string) => tr(`column.${key}`);
@@ -162,7 +161,7 @@ export async function writeResultsXlsx(
   file: string,
   t: Translate,
   locale: Locale = DEFAULT_LOCALE,
-  timeZone: string = QUIZ_TIME_ZONE,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<void> {
   await (await resultsWorkbook(results, t, locale, timeZone)).xlsx.writeFile(file);
 }

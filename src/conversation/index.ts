@@ -42,6 +42,8 @@ export interface ConversationDeps {
   readonly models: Models;
   readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
   readonly t: Translate;
+  /** The configured time zone (config.timeZone): what "today" is for the daily question and answers. */
+  readonly timeZone: string;
   readonly clock?: Clock;
   readonly logger: Logger;
   readonly listeners?: ConversationListeners;

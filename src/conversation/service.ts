@@ -1,10 +1,9 @@
 import { Types } from 'mongoose';
 import type { BotConfig, ContentBundle } from '../content/index.js';
 import type { Answer, Models, Participant } from '../db/index.js';
-import { systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
+import { dayOf, systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { dayOf } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
@@ -26,6 +25,8 @@ export interface ServiceDeps {
   readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
   readonly t: Translate;
   readonly clock: Clock;
+  /** The configured time zone (TIME_ZONE): what "today" is. */
+  readonly timeZone: string;
   readonly logger: Logger;
   readonly questions: QuestionSource;
   readonly listeners?: ConversationListeners;
@@ -70,7 +71,7 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     }
     if (RECEIPTS.has(event.kind)) return [];
     const now = deps.clock();
-    const today = dayOf(now);
+    const today = dayOf(now, deps.timeZone);
     const key = { bot: event.bot, channel: event.channel, userId: event.userId };
     const existing = await models.Participant.findOne(key).lean<ParticipantWithId>();
     // A newcomer is greeted in the bot's default language until they choose.
@@ -78,6 +79,7 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     const units = unitsOf(deps.content, bot);
     const base: Omit<EngineContext, 'views'> = {
       now,
+      timeZone: deps.timeZone,
       bot,
       questions: await deps.questions.forBot(bot),
       units,

@@ -139,6 +139,8 @@ export interface ViewRequest {
 
 export interface EngineContext {
   readonly now: Date;
+  /** The configured time zone (TIME_ZONE): what "today" is, and how times read in messages. */
+  readonly timeZone: string;
   readonly bot: BotConfig;
   /** Active questions of the bot's topics. */
   readonly questions: readonly QuizQuestion[];

@@ -129,3 +129,7 @@ export {
   type FieldIssue,
   type InvalidDetails,
 } from './errors.js';
+
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
+export { fold } from './text.js';

@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
-import type { ChannelName, Clock, Locale, ParticipantRef, Send, SendResult } from '../domain/index.js';
+import { backoffDelay, dayOf, type Clock, type Locale, type ParticipantRef, type Send, type SendResult } from '../domain/index.js';
 import type { Broadcast, Delivery, Models, Participant } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import { JOB, scheduleOnce, type JobContext } from '../jobs/index.js';
 import type { Logger } from '../log/index.js';
 import { participantFilter } from './audience.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { composeMessage, MessageCache, type DailyQuestionMessage } from './message.js';
-import { localDay, nextAllowedTime, quietWindowsFor, type QuietWindow } from './timing.js';
-import type { TokenBucket } from './token-bucket.js';
+import { nextAllowedTime, quietWindowsFor, type QuietWindow } from './timing.js';
 import { decideWindow } from './windows.js';
 
 export interface FanoutOptions {
@@ -23,7 +21,8 @@ export interface FanoutOptions {
   readonly leaseMs: number;
   /** While sending a chunk, cancel and subscriptions are re-read this often. */
   readonly recheckMs: number;
-  readonly backoff: BackoffOptions;
+  /** Retries of a failed delivery: baseMs · 2^(attempt − 1) up to maxMs, with equal jitter. */
+  readonly backoff: DeliveryBackoff;
   readonly random: () => number;
 }
 
@@ -35,7 +34,6 @@ export interface FanoutDeps {
   readonly timeZone: string;
   readonly quietHoursFor: (bot: string) => QuietWindow;
   readonly maxAttempts: number;
-  readonly buckets: Record<ChannelName, TokenBucket>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly dailyQuestionMessage?: DailyQuestionMessage | undefined;
@@ -48,13 +46,29 @@ type ParticipantLean = Pick<Participant, 'bot' | 'channel' | 'userId' | 'groupId
 type DeliveryLean = Delivery & { _id: Types.ObjectId };
 type BroadcastLean = Broadcast;
 
+export interface DeliveryBackoff {
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: DeliveryBackoff = { baseMs: 30_000, maxMs: 30 * 60_000 };
+
+/**
+ * The wait before a delivery's next attempt: the doubling backoff with "equal jitter" (half fixed,
+ * half random) so a burst of failures does not retry in lock step; a platform's own Retry-After wins
+ * when it asks for longer.
+ */
+function retryDelay(attempts: number, backoff: DeliveryBackoff, random: () => number, retryAfterMs: number | undefined): number {
+  return Math.max(backoffDelay(attempts, { ...backoff, jitter: 'equal', random }), retryAfterMs ?? 0);
+}
+
 /** The outcome of one send as a delivery update; pure so the retry and skip rules are testable. */
 export function outcomeUpdate(
   result: SendResult,
   attempts: number,
   now: Date,
   maxAttempts: number,
-  backoff: BackoffOptions,
+  backoff: DeliveryBackoff,
   random: () => number,
 ): { set: Partial<Delivery>; markUnreachable?: string } {
   if (result.ok) return { set: { status: 'sent', sentAt: now, messageIds: [...result.messageIds], errorClass: null, reason: null, claimedAt: null } };
@@ -63,7 +77,7 @@ export function outcomeUpdate(
     case 'retryable':
     case 'auth':
       if (attempts >= maxAttempts) return { set: { ...base, status: 'failed' } };
-      return { set: { ...base, status: 'pending', notBefore: new Date(now.getTime() + backoffDelay(attempts, backoff, random, result.retryAfterMs)) } };
+      return { set: { ...base, status: 'pending', notBefore: new Date(now.getTime() + retryDelay(attempts, backoff, random, result.retryAfterMs)) } };
     case 'window_closed':
       return { set: { ...base, status: 'skipped', reason: 'window_closed' } };
     case 'unreachable':
@@ -88,7 +102,7 @@ export function createFanout(deps: FanoutDeps) {
 
   async function answeredToday(b: BroadcastLean): Promise<Types.ObjectId[] | undefined> {
     if (b.audience.answeredToday === null) return undefined;
-    const day = localDay(clock(), deps.timeZone);
+    const day = dayOf(clock(), deps.timeZone);
     const q: Record<string, unknown> = { mode: 'daily', day };
     if (b.audience.bots.length) q.bot = { $in: b.audience.bots };
     return (await models.Answer.distinct('participantId', q)) as Types.ObjectId[];
@@ -314,7 +328,6 @@ export function createFanout(deps: FanoutDeps) {
     const locale = p.locale ?? d.locale;
     const message = await messages.get(locale);
     if (!message) return settle({ status: 'skipped', reason: 'no_message' });
-    await deps.buckets[p.channel].take();
     const to: ParticipantRef = { bot: p.bot, channel: p.channel, userId: p.userId, ...(p.groupId ? { groupId: p.groupId } : {}) };
     let result: SendResult;
     try {

@@ -1,23 +1,21 @@
 /**
  * Outreach: organisers' broadcasts, the daily question and campaign reminders, delivered by one
- * fan-out with per-channel rate limits, quiet hours, platform windows and retries.
+ * fan-out with quiet hours, platform windows and retries. Rate limits are the send pipeline's
+ * (src/channels): every message passes its one limiter.
  */
 import { DateTime } from 'luxon';
 import type { Config } from '../config/index.js';
 import type { ContentBundle } from '../content/index.js';
-import { systemClock, type Clock, type InboundEvent, type Send } from '../domain/index.js';
+import { dayOf, systemClock, type Clock, type InboundEvent, type Send } from '../domain/index.js';
 import type { Broadcast, Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import { defineOutreachJobs, JOB, scheduleOnce, scheduleRepeating, type Scheduler } from '../jobs/index.js';
 import type { Logger } from '../log/index.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { createBroadcastService, type RenderForPlatform } from './broadcasts.js';
-import { createFanout, type FanoutOptions } from './fanout.js';
+import { createFanout, DEFAULT_BACKOFF, type FanoutOptions } from './fanout.js';
 import type { DailyQuestionMessage } from './message.js';
 import { upcomingReminders, type ReminderSlot } from './reminders.js';
-import { formatLocal, localDay, parseQuietHours, type QuietWindow } from './timing.js';
-import { createChannelBuckets, type TokenBucket } from './token-bucket.js';
-import type { ChannelName } from '../domain/index.js';
+import { formatLocal, parseQuietHours, type QuietWindow } from './timing.js';
 
 export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, audienceSchema } from './schema.js';
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
@@ -26,8 +24,6 @@ export type { DailyQuestionMessage } from './message.js';
 export { upcomingReminders, reminderTimes, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
 export { decideWindow } from './windows.js';
-export { backoffDelay } from './backoff.js';
-export { TokenBucket } from './token-bucket.js';
 export { registerBroadcastCommands } from './cli.js';
 
 /** A delivered/read receipt: the channel's `delivered` / `read` inbound events, or the same fields. */
@@ -52,7 +48,6 @@ export interface OutreachDeps {
   readonly options?: Partial<FanoutOptions> & {
     readonly lockLifetimeMs?: number;
     readonly batchConcurrency?: number;
-    readonly buckets?: Record<ChannelName, TokenBucket>;
   };
 }
 
@@ -61,7 +56,7 @@ export const DEFAULT_FANOUT_OPTIONS: FanoutOptions = {
   chunkSize: 50,
   leaseMs: 60_000,
   recheckMs: 2000,
-  backoff: DEFAULT_BACKOFF satisfies BackoffOptions,
+  backoff: DEFAULT_BACKOFF,
   random: Math.random,
 };
 
@@ -87,7 +82,6 @@ export function createOutreach(deps: OutreachDeps) {
     timeZone: zone,
     quietHoursFor,
     maxAttempts: deps.config.sending.maxAttempts,
-    buckets: deps.options?.buckets ?? createChannelBuckets(deps.config.sending),
     clock,
     logger: deps.logger,
     dailyQuestionMessage: deps.dailyQuestionMessage,
@@ -132,7 +126,7 @@ export function createOutreach(deps: OutreachDeps) {
     const config = content.bots.find((b) => b.id === bot);
     if (!config || !config.dailyQuestion.enabled) return;
     const now = clock();
-    const day = localDay(now, zone);
+    const day = dayOf(now, zone);
     // No question for today (empty bank): nothing to send, and no empty broadcast in the list.
     if (deps.dailyQuestionMessage && !(await deps.dailyQuestionMessage(bot, day, config.defaultLocale))) {
       deps.logger.warn({ bot, day }, 'no daily question to send');

@@ -1,5 +1,6 @@
 import type { Models } from '../db/index.js';
-import { accuracy, ALL_TIME, daysBetween, NO_UNIT } from './reduce.js';
+import { eachDay } from '../domain/index.js';
+import { accuracy, ALL_TIME, NO_UNIT } from './reduce.js';
 
 /**
  * Statistics read from the rollups only: their cost grows with bots × units × days, never with the
@@ -114,7 +115,7 @@ export function createStatsQueries(models: Models) {
   }
 
   async function series(s: StatsScope): Promise<SeriesPoint[]> {
-    const byDay = new Map(daysBetween(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
+    const byDay = new Map(eachDay(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
     for (const r of await dayRows('day-bot', s)) {
       const p = byDay.get(r.day);
       if (!p) continue;

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Answer, Models, Participant } from '../db/index.js';
+import { dayOf } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import { answerDeltas, joinedDeltas, joinedMarkId, markIds, RollupAccumulator, type AnswerFacts, type RollupDelta, zeroCounts } from './reduce.js';
 
@@ -100,7 +100,7 @@ export function createRollupUpdater(models: Models, options: { timeZone: string;
     // conditional $inc (op id j:<pid>) sorts that out.
     const mark = await marks().findOneAndUpdate({ _id: id as never }, { $setOnInsert: { owner: pid, done: false } }, { upsert: true, returnDocument: 'after' });
     if (mark?.done === true) return;
-    const day = DateTime.fromJSDate(p.consent.at, { zone: options.timeZone }).toFormat('yyyy-MM-dd');
+    const day = dayOf(p.consent.at, options.timeZone);
     await applyDeltas(joinedDeltas(p.bot, day, p.unitId ?? null), `j:${pid}`);
     await marks().updateOne({ _id: id as never }, { $set: { done: true } });
   }
@@ -133,7 +133,7 @@ export function createRollupUpdater(models: Models, options: { timeZone: string;
       answers++;
     }
     for await (const p of models.Participant.collection.find({ consent: { $ne: null } }, { projection: { bot: 1, unitId: 1, consent: 1 } })) {
-      const day = DateTime.fromJSDate(p.consent.at, { zone: options.timeZone }).toFormat('yyyy-MM-dd');
+      const day = dayOf(p.consent.at, options.timeZone);
       acc.addJoin(p.bot, String(p._id), day, p.unitId ?? null);
     }
     await rollups().deleteMany({});

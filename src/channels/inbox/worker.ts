@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import type { InboxEvent, InboxReply, Participant } from '../../db/index.js';
-import type { Clock, InboundEvent, InboundHandler, OutboundMessage, ParticipantRef, Send } from '../../domain/index.js';
+import { backoffDelay, type Clock, type InboundEvent, type InboundHandler, type OutboundMessage, type ParticipantRef, type Send } from '../../domain/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Leases } from '../lease.js';
 
@@ -32,6 +32,8 @@ const leaseKey = (participant: string) => `inbox:${participant}`;
 /** Platforms redeliver for hours, at most a few days; 30 days is far past that. */
 const DONE_RETENTION_MS = 30 * 24 * 3600_000;
 const PERSON_INITIATED = new Set(['text', 'choice', 'start', 'follow', 'unsupported']);
+/** A failed entry is tried again after 1 s, 2 s, 4 s... up to a minute. */
+const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 
 /**
  * Processes inbox entries **in order per participant** and concurrently across participants.
@@ -50,10 +52,6 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
   const drains = new Set<Promise<unknown>>();
   /** Participants drained by `sweep`, which works even when the worker is not started. */
   const draining = new Set<string>();
-
-  function backoffMs(attempts: number): number {
-    return Math.min(1000 * 2 ** (attempts - 1), 60_000);
-  }
 
   async function processEntry(entry: Entry, holding: () => boolean): Promise<void> {
     const attempts = entry.attempts + 1;
@@ -106,7 +104,9 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
       await coll.updateOne(mine, {
         $set: {
           lastError: message.slice(0, 2000),
-          ...(failed ? { status: 'failed', processedAt: deps.clock() } : { nextAttemptAt: new Date(deps.clock().getTime() + backoffMs(attempts)) }),
+          ...(failed
+            ? { status: 'failed', processedAt: deps.clock() }
+            : { nextAttemptAt: new Date(deps.clock().getTime() + backoffDelay(attempts, RETRY_BACKOFF)) }),
         },
       });
       const log = { participant: entry.participant, key: entry.key, attempts, err: message };

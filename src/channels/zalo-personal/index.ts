@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { BotConfig } from '../../content/index.js';
 import type { ChannelCredential } from '../../db/index.js';
-import type { InboundEvent } from '../../domain/index.js';
+import { backoffDelay, type InboundEvent } from '../../domain/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Channel } from '../types.js';
 import { normalizeZaloPersonal } from './normalize.js';
@@ -83,7 +83,7 @@ export function zaloPersonalChannel(deps: ZaloPersonalDeps): ZaloPersonalChannel
 
   function retry(botId: string, attempt: number): void {
     if (stopped) return;
-    const delay = Math.min(backoff.first * 2 ** attempt, backoff.max);
+    const delay = backoffDelay(attempt + 1, { baseMs: backoff.first, maxMs: backoff.max });
     const t = setTimeout(() => {
       timers.delete(t);
       connect(botId, attempt);

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireAdmin, requireBot, scopeBots, visibleBots, type AdminService, type Principal } from '../../admin/index.js';
-import { CHANNELS, ForbiddenError, InvalidError, NotFoundError, type Locale } from '../../domain/index.js';
+import { addDays, CHANNELS, dayOf, daysBetween, ForbiddenError, InvalidError, NotFoundError, type Locale } from '../../domain/index.js';
 import { ADMIN_ROLES, type Models } from '../../db/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { ContestsView } from '../../conversation/index.js';
@@ -68,11 +68,11 @@ export function createApiRouter(deps: ApiDeps): Router {
   const { models, stats } = deps;
   const api = new ApiRegistry();
 
-  const today = () => DateTime.now().setZone(deps.timeZone).toFormat('yyyy-MM-dd');
+  const today = () => dayOf(new Date(), deps.timeZone);
   const range = (p: Principal, q: { bot?: string | undefined; from?: string | undefined; to?: string | undefined }) => {
     const to = q.to ?? today();
-    const from = q.from ?? DateTime.fromISO(to).minus({ days: 29 }).toFormat('yyyy-MM-dd');
-    if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days > 366) {
+    const from = q.from ?? addDays(to, -29);
+    if (daysBetween(from, to) > 366) {
       throw new InvalidError('stats_range_too_long', { days: 366 }, { fields: [{ field: 'from', message: 'range at most 366 days' }] });
     }
     return { bots: scopeBots(p, q.bot), from, to };
