@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from '../domain/index.js';
 
 /**
  * The one place that reads the environment. Every other module receives a typed `Config`.
@@ -33,7 +34,7 @@ const schema = z.object({
   PUBLIC_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  TIME_ZONE: z.string().default('Asia/Ho_Chi_Minh'),
+  TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE),
 
   MONGODB_URI: z
     .string()

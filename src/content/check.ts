@@ -13,7 +13,8 @@ import {
 } from './schema.js';
 import { cronFixedTime, cronProblem, inQuietHours } from './cron.js';
 import { sortProblems, type ContentProblem, type Origin, type Path, type Position } from './source.js';
-import { flattenKeys, normaliseText, pluralBase, templateVariables, type FlatKey } from './text.js';
+import { fold } from '../domain/index.js';
+import { flattenKeys, pluralBase, templateVariables, type FlatKey } from './text.js';
 
 /**
  * Cross-reference checks over loaded content. Pure: no disk, no database. Each function takes
@@ -93,7 +94,7 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
     }
     const seen = new Map<string, number>();
     q.options.forEach((opt, i) => {
-      const key = normaliseText(opt);
+      const key = fold(opt);
       const first = seen.get(key);
       if (first !== undefined) report(at(origin, 'options', i), `question "${q.id}": option ${ANSWER_LETTERS[i]} repeats option ${ANSWER_LETTERS[first]}`);
       else seen.set(key, i);
@@ -103,7 +104,7 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
   firstWins(entries, (e) => e.value.id, (dup, first) =>
     report(at(dup.origin, 'id'), `duplicate question id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
   );
-  firstWins(entries, (e) => normaliseText(e.value.question), (dup, first) =>
+  firstWins(entries, (e) => fold(e.value.question), (dup, first) =>
     report(
       at(dup.origin, 'question'),
       `question "${dup.value.id}" has the same text as question "${first.value.id}" (${locator.describe(at(first.origin, 'question'))})`,

@@ -28,7 +28,7 @@ function withPaths(cmd: Command): Command {
 async function syncIntoDatabase(paths: ContentPaths): Promise<void> {
   const [{ loadConfig }, { openDatabase }, { createLogger }, { loadValidContent }, { syncContent }] = await Promise.all([
     import('../config/index.js'),
-    import('../db/connection.js'),
+    import('../db/index.js'),
     import('../log/index.js'),
     import('./service.js'),
     import('./sync.js'),

@@ -18,7 +18,7 @@ export {
   type Locator,
 } from './check.js';
 export { formatProblem, type ContentProblem, type Origin, type Position } from './source.js';
-export { normaliseText, templateVariables } from './text.js';
+export { templateVariables } from './text.js';
 export { contentRevision, questionRecord, syncContent, syncQuestions, syncUnits, type SyncReport } from './sync.js';
 export {
   ContentError,

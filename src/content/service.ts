@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { Database } from '../db/connection.js';
+import type { Database } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { checkContent } from './check.js';
 import { loadContent, type ContentPaths, type LoadedContent } from './load.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Models, Question, QuestionText, Unit } from '../db/models/index.js';
+import type { Models, Question, QuestionText, Unit } from '../db/index.js';
 import { ANSWER_LETTERS, type ContentBundle, type QuestionContent, type UnitList } from './schema.js';
 
 /**

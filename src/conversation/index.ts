@@ -3,8 +3,8 @@
  * (the webhook pipeline's `InboundHandler`), today's question for the daily job, closing expired
  * contest attempts, and contest results for the CLI and the admin API.
  */
-import type { ContentBundle } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
+import type { ContentBundle } from '../content/index.js';
+import type { Models } from '../db/index.js';
 import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
@@ -22,7 +22,7 @@ export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, ty
 export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
 export { formatResults, resultsWorkbook, writeResultsXlsx } from './export.js';
 export { registerContestCommands } from './cli.js';
-export { contestsPort } from './admin-port.js';
+export { contestsPort, type ContestsView } from './admin-port.js';
 export {
   CONSENT_VERSION,
   NEW_PARTICIPANT,
@@ -42,6 +42,8 @@ export interface ConversationDeps {
   readonly models: Models;
   readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
   readonly t: Translate;
+  /** The configured time zone (config.timeZone): what "today" is for the daily question and answers. */
+  readonly timeZone: string;
   readonly clock?: Clock;
   readonly logger: Logger;
   readonly listeners?: ConversationListeners;

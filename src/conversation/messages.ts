@@ -1,7 +1,7 @@
-import type { BotConfig } from '../content/schema.js';
-import type { Choice, Locale, OutboundMessage } from '../domain/index.js';
+import type { BotConfig } from '../content/index.js';
+import { fold, formatDay, type Choice, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import { fold, formatDay, letterOf, type UnitInfo } from '../quiz/index.js';
+import { letterOf, type UnitInfo } from '../quiz/index.js';
 import { payload, type Command } from './payloads.js';
 import type { QuizQuestion } from './types.js';
 

@@ -1,5 +1,5 @@
-import { botAsks, type BotConfig, type ContentBundle } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
+import { botAsks, type BotConfig, type ContentBundle } from '../content/index.js';
+import type { Models } from '../db/index.js';
 import type { UnitInfo } from '../quiz/index.js';
 import type { QuizQuestion } from './types.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BotConfig } from '../content/schema.js';
+import type { BotConfig } from '../content/index.js';
 import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';
@@ -139,6 +139,8 @@ export interface ViewRequest {
 
 export interface EngineContext {
   readonly now: Date;
+  /** The configured time zone (TIME_ZONE): what "today" is, and how times read in messages. */
+  readonly timeZone: string;
   readonly bot: BotConfig;
   /** Active questions of the bot's topics. */
   readonly questions: readonly QuizQuestion[];

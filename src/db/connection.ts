@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/index.js';
-import type { ReadinessCheck } from '../http/app.js';
+import { backoffDelay, type ReadinessCheck } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,7 +76,7 @@ async function connectWithRetry(uri: string, dbName: string, retries: number, lo
       lastError = err;
       await conn.close().catch(() => undefined);
       if (attempt < retries) {
-        const delay = Math.min(500 * 2 ** attempt, 8000);
+        const delay = backoffDelay(attempt + 1, { baseMs: 500, maxMs: 8000 });
         logger.warn({ attempt: attempt + 1, retries, delayMs: delay, err: (err as Error).message }, 'MongoDB not reachable yet, retrying');
         await sleep(delay);
       }

@@ -107,3 +107,34 @@ export function participantKey(ref: ParticipantRef): string {
 /** A clock that tests can replace. */
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
+
+/** A check `/readyz` runs: the database reachable, the scheduler running... Rooms offer these; src/http runs them. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export {
+  ERRORS,
+  ERROR_KINDS,
+  DomainError,
+  InvalidError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  TooLargeError,
+  UnsupportedError,
+  UnavailableError,
+  interpolate,
+  invalidInput,
+  type CodeOf,
+  type ErrorCode,
+  type ErrorKind,
+  type ErrorParams,
+  type FieldIssue,
+  type InvalidDetails,
+} from './errors.js';
+
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
+export { fold } from './text.js';

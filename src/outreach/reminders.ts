@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import type { CampaignEvent, ContentBundle, MessageRefSchemaOut } from './content-types.js';
+import type { CampaignEvent, ContentBundle } from '../content/index.js';
+
+type MessageRef = CampaignEvent['message'];
 
 /** One reminder to send: an event occurrence minus an offset, with a stable key for its job. */
 export interface ReminderSlot {
@@ -14,7 +16,7 @@ export interface ReminderSlot {
   readonly at: Date;
   readonly bots: readonly string[];
   readonly eventUpdate: boolean;
-  readonly message: MessageRefSchemaOut;
+  readonly message: MessageRef;
   readonly title: { vi: string; en?: string | undefined };
 }
 

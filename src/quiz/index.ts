@@ -1,9 +1,8 @@
 /**
- * Quiz rules as pure functions: matching typed text, days in Asia/Ho_Chi_Minh, today's question,
- * practice with Leitner boxes, streaks, leaderboards, contest rounds, rankings and prizes.
+ * Quiz rules as pure functions: matching typed answers, today's question, practice with Leitner
+ * boxes, streaks, leaderboards, contest rounds, rankings and prizes. Days and text folding are
+ * src/domain's (`dayOf`, `addDays`, `fold`...).
  */
-export { fold } from './text.js';
-export { QUIZ_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, formatDay, formatTime, weekStart } from './day.js';
 export { hash32 } from './hash.js';
 export { pickDaily, rotation } from './daily.js';
 export { LEITNER_BOXES, LEITNER_INTERVAL_DAYS, LEITNER_RETRY_MINUTES, pickPractice, reviewCard, type LeitnerCard, type LeitnerDeck } from './leitner.js';

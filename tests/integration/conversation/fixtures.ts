@@ -52,6 +52,7 @@ export async function conversationRig(models: Models, start: Date): Promise<Rig>
     models,
     content: { bots: [bot], unitLists: [unitList] },
     t,
+    timeZone: 'Asia/Ho_Chi_Minh',
     clock: () => rig.now,
     logger: pino({ level: 'silent' }),
     listeners,

@@ -468,6 +468,7 @@ describe('a contest without the prediction question', () => {
     const noPrediction = { ...bot, contest: { ...bot.contest!, prediction: false, questionsPerAttempt: 1 } };
     const ctx = (now: Date, state: unknown) => ({
       now,
+      timeZone: 'Asia/Ho_Chi_Minh',
       bot: noPrediction,
       questions,
       units: [],

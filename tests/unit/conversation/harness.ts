@@ -116,6 +116,7 @@ export class Member {
   ctx(now: Date) {
     return {
       now,
+      timeZone: 'Asia/Ho_Chi_Minh',
       bot,
       questions: this.qs,
       units,

@@ -1,8 +1,11 @@
+/**
+ * Who is calling, for the admin pages and the API: the express side of src/admin (whose service
+ * checks tokens and sessions). A missing or wrong credential is an HTTP concern, answered 401/403 here.
+ */
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError } from '../http/errors.js';
-import type { Principal } from './principal.js';
-import type { AdminService } from './service.js';
+import type { AdminService, Principal } from '../admin/index.js';
+import { HttpError } from './errors.js';
 
 export const SESSION_COOKIE = 'cds_admin';
 export const CSRF_HEADER = 'x-csrf-token';

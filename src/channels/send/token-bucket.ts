@@ -1,4 +1,13 @@
-import type { ChannelName } from '../domain/index.js';
+/** The clock a bucket waits on; tests give a fake one that advances when slept on. */
+export interface BucketTime {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realTime: BucketTime = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
 
 /**
  * A token bucket: `ratePerSecond` tokens refill continuously up to `burst`; `take()` waits for one.
@@ -12,11 +21,10 @@ export class TokenBucket {
   constructor(
     readonly ratePerSecond: number,
     readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly time: BucketTime = realTime,
   ) {
     this.tokens = burst;
-    this.last = now();
+    this.last = time.now();
   }
 
   /** Milliseconds until a token is available (0 if one is available now); pure apart from the refill. */
@@ -31,7 +39,7 @@ export class TokenBucket {
       for (;;) {
         const wait = this.waitTime();
         if (wait === 0) break;
-        await this.sleep(wait);
+        await this.time.sleep(wait);
       }
       this.tokens -= 1;
     });
@@ -40,24 +48,8 @@ export class TokenBucket {
   }
 
   private refill(): void {
-    const t = this.now();
+    const t = this.time.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSecond);
     this.last = t;
   }
-}
-
-export interface SendingRates {
-  messengerPerSecond: number;
-  zaloOaPerSecond: number;
-  zaloPersonalMinIntervalMs: number;
-}
-
-/** One bucket per channel from config.sending; zca-js is the slowest (one message per interval, no burst). */
-export function createChannelBuckets(rates: SendingRates): Record<ChannelName, TokenBucket> {
-  return {
-    messenger: new TokenBucket(rates.messengerPerSecond, Math.max(1, Math.ceil(rates.messengerPerSecond / 4))),
-    zalo_oa: new TokenBucket(rates.zaloOaPerSecond, Math.max(1, Math.ceil(rates.zaloOaPerSecond / 4))),
-    zalo_personal: new TokenBucket(1000 / rates.zaloPersonalMinIntervalMs, 1),
-    web: new TokenBucket(1000, 100),
-  };
 }
