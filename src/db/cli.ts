@@ -10,7 +10,12 @@ import { exportDatabase, importDatabase } from './transfer.js';
 /** `db serve | password | export | import`: run the embedded server alone, and move data to or from a real MongoDB. */
 export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('the database: embedded server, export and import');
+  registerServeCommands(db);
+  registerTransferCommands(db);
+}
 
+/** `db serve` and `db password`: the embedded server on its own, and the password of its TCP listener. */
+function registerServeCommands(db: Command): void {
   db.command('serve')
     .description('run the embedded MongoDB-compatible server alone: TCP with a password (for mongosh, Compass, other processes) and a private Unix socket')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -49,7 +54,10 @@ export function registerDbCommands(program: Command): void {
       console.log(`password: ${password}`);
       console.log(`uri:      ${tcpUri(opts.host, Number(port), password)}`);
     });
+}
 
+/** `db export` and `db import`: logical backup and restore, also between the embedded server and a real MongoDB. */
+function registerTransferCommands(db: Command): void {
   const target = (uri: string | undefined, what: string) =>
     uri
       ? { label: displayUri(uri), open: async () => connectUri(uri) }

@@ -1,4 +1,4 @@
-import type { Certificate } from '../db/models/index.js';
+import type { Certificate } from '../db/index.js';
 import type { Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import { documentDate, formatCode } from '../quiz/index.js';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { Certificate, Models } from '../db/models/index.js';
+import type { Certificate, Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
-import { CODE_BYTES, dayOf, formatCode, parseCode, typeableCode } from '../quiz/index.js';
+import { dayOf } from '../domain/index.js';
+import { CODE_BYTES, formatCode, parseCode, typeableCode } from '../quiz/index.js';
 import { certificateSvg, type CertificateCard } from './card.js';
 import { renderPng } from './render.js';
 import { CERTIFICATE_LIMITS, cleanText } from './sanitize.js';
@@ -37,7 +38,7 @@ const keyOf = (err: unknown) => Object.keys((err as { keyPattern?: Record<string
 export async function issueCertificate(
   models: Models,
   request: CertificateRequest & { readonly attemptId?: string },
-  now: Date,
+  at: { readonly now: Date; readonly timeZone: string },
   random: (n: number) => Uint8Array = randomBytes,
 ): Promise<Certificate> {
   const subject = certificateSubject(request);
@@ -52,10 +53,10 @@ export async function issueCertificate(
     organisation: cleanText(request.organisation, CERTIFICATE_LIMITS.organisation),
     name: cleanText(request.name, CERTIFICATE_LIMITS.name) || '—',
     unit: request.unit ? cleanText(request.unit, CERTIFICATE_LIMITS.unit) || null : null,
-    day: request.day ?? dayOf(now),
+    day: request.day ?? dayOf(at.now, at.timeZone),
     contest: request.contest ? { ...request.contest, name: cleanText(request.contest.name, CERTIFICATE_LIMITS.contest) } : null,
     streak: request.streak,
-    issuedAt: now,
+    issuedAt: at.now,
   };
   // 40 bits: a clash is rare; on one, draw again (a few times, then give up loudly).
   for (let attempt = 0; attempt < 5; attempt++) {

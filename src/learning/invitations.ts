@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { Invitation, Models } from '../db/models/index.js';
+import type { Invitation, Models } from '../db/index.js';
 import { CODE_BYTES, decideJoin, invitationCodeOf, typeableCode, type JoinDecision } from '../quiz/index.js';
 
 const isDuplicate = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;

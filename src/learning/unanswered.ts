@@ -1,5 +1,6 @@
-import type { Models, UnansweredQuestion } from '../db/models/index.js';
-import { fold, MAX_QUESTION_CHARS } from '../quiz/index.js';
+import type { Models, UnansweredQuestion } from '../db/index.js';
+import { fold } from '../domain/index.js';
+import { MAX_QUESTION_CHARS } from '../quiz/index.js';
 import { cleanText } from './sanitize.js';
 
 /** Longest question text kept for organisers. */

@@ -1,7 +1,6 @@
-import type { Locale } from '../domain/index.js';
+import { fold, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import { citeFact, type Fact } from './facts.js';
-import { fold } from './text.js';
 
 /** Vietnamese tone marks (grave, acute, tilde, hook above, dot below) in NFD. */
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;

@@ -1,7 +1,6 @@
-import type { Locale } from '../domain/index.js';
+import { addDays, formatDay, weekStart, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import { accuracy } from '../stats/index.js';
-import { addDays, formatDay, weekStart } from './day.js';
 import { rankScores, rankUnits, type ScoreRow, type UnitScoreRow } from './leaderboard.js';
 import { liveProtectedStreak, type ProtectedStreak } from './streak-freeze.js';
 

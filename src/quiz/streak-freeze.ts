@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from './day.js';
+import { addDays, daysBetween } from '../domain/index.js';
 import { advanceStreak, type Streak } from './streak.js';
 
 /**

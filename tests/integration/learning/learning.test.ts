@@ -45,21 +45,21 @@ const contestRequest = (attemptId: string, name = 'Nguyễn Thị Hằng'): Cert
 
 describe('certificates', () => {
   it('are issued once per attempt: the same code comes back for the same attempt', async () => {
-    const first = await issueCertificate(db.models, contestRequest('a1'), now);
-    const again = await issueCertificate(db.models, contestRequest('a1', 'Another name'), now);
+    const first = await issueCertificate(db.models, contestRequest('a1'), { now, timeZone: 'Asia/Ho_Chi_Minh' });
+    const again = await issueCertificate(db.models, contestRequest('a1', 'Another name'), { now, timeZone: 'Asia/Ho_Chi_Minh' });
     expect(again.code).toBe(first.code);
     expect(again.name).toBe('Nguyễn Thị Hằng');
     expect(await db.models.Certificate.countDocuments({ subject: 'contest:a1' })).toBe(1);
   });
 
   it('draw a new code when one is taken', async () => {
-    const taken = await issueCertificate(db.models, contestRequest('a2'), now, scripted([1, 2, 3, 4, 5]));
-    const next = await issueCertificate(db.models, contestRequest('a3'), now, scripted([1, 2, 3, 4, 5], [9, 9, 9, 9, 9]));
+    const taken = await issueCertificate(db.models, contestRequest('a2'), { now, timeZone: 'Asia/Ho_Chi_Minh' }, scripted([1, 2, 3, 4, 5]));
+    const next = await issueCertificate(db.models, contestRequest('a3'), { now, timeZone: 'Asia/Ho_Chi_Minh' }, scripted([1, 2, 3, 4, 5], [9, 9, 9, 9, 9]));
     expect(next.code).not.toBe(taken.code);
   });
 
   it('are verified by a typed code, in any case and with or without the dash', async () => {
-    const issued = await issueCertificate(db.models, { ...contestRequest('a4'), name: ' Trần\u202e  Văn\u0000 An ' }, now);
+    const issued = await issueCertificate(db.models, { ...contestRequest('a4'), name: ' Trần\u202e  Văn\u0000 An ' }, { now, timeZone: 'Asia/Ho_Chi_Minh' });
     const typed = `${issued.code.slice(0, 4).toLowerCase()} ${issued.code.slice(4)}`;
     const verified = await verifyCertificate(db.models, typed);
     expect(verified).toMatchObject({
@@ -76,21 +76,21 @@ describe('certificates', () => {
 
   it('for a streak milestone: once per milestone and participant', async () => {
     const streak: CertificateRequest = { ...contestRequest('x'), kind: 'streak', contest: null, streak: { days: 30 } };
-    const a = await issueCertificate(db.models, streak, now);
-    const b = await issueCertificate(db.models, streak, now);
-    const c = await issueCertificate(db.models, { ...streak, streak: { days: 100 } }, now);
+    const a = await issueCertificate(db.models, streak, { now, timeZone: 'Asia/Ho_Chi_Minh' });
+    const b = await issueCertificate(db.models, streak, { now, timeZone: 'Asia/Ho_Chi_Minh' });
+    const c = await issueCertificate(db.models, { ...streak, streak: { days: 100 } }, { now, timeZone: 'Asia/Ho_Chi_Minh' });
     expect(a.code).toBe(b.code);
     expect(c.code).not.toBe(a.code);
   });
 
   it('are dated in Asia/Ho_Chi_Minh when no day is given', async () => {
     const { day: _day, ...undated } = contestRequest('a6');
-    const issued = await issueCertificate(db.models, undated, new Date('2026-10-09T18:30:00Z'));
+    const issued = await issueCertificate(db.models, undated, { now: new Date('2026-10-09T18:30:00Z'), timeZone: 'Asia/Ho_Chi_Minh' });
     expect(issued.day).toBe('2026-10-10');
   });
 
   it('go with “delete my data”', async () => {
-    const issued = await issueCertificate(db.models, contestRequest('a5'), now);
+    const issued = await issueCertificate(db.models, contestRequest('a5'), { now, timeZone: 'Asia/Ho_Chi_Minh' });
     expect(await deleteCertificatesOf(db.models, member)).toBeGreaterThan(0);
     expect(await verifyCertificate(db.models, issued.code)).toBeNull();
   });

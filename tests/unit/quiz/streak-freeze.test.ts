@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, advanceProtectedStreak, liveProtectedStreak, readProtectedStreak, settleStreak, type ProtectedStreak } from '../../../src/quiz/index.js';
+import { addDays } from '../../../src/domain/index.js';
+import { advanceProtectedStreak, liveProtectedStreak, readProtectedStreak, settleStreak, type ProtectedStreak } from '../../../src/quiz/index.js';
 
 const streak = (s: Partial<ProtectedStreak>): ProtectedStreak => ({ current: 0, best: 0, lastDay: null, freezes: 0, frozenDays: [], ...s });
 
