@@ -26,8 +26,11 @@ export async function seedQuestions(models: Models): Promise<void> {
       answer: q.answer,
       vi: { ...q.vi, options: [...q.vi.options] },
       en: q.en ? { ...q.en, options: [...q.en.options] } : null,
-      source: q.source,
+      facts: ['N01'],
       tags: [],
+      province: null,
+      review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01', reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-02' },
+      status: 'published',
       retiredAt: null,
     })),
   );

@@ -44,12 +44,12 @@ describe('content check', () => {
     [
       'a question id used twice across files names the first place',
       'duplicate-id',
-      ['content/questions/extra.yaml:2:5: duplicate question id "beta-002" (first at content/questions/beta.yaml:10:5)'],
+      ['content/questions/extra.yaml:2:5: duplicate question id "beta-002" (first at content/questions/beta.yaml:16:5)'],
     ],
     [
       'the same question written without diacritics, in other case and punctuation is a duplicate',
       'duplicate-text',
-      ['content/questions/extra.yaml:5:5: question "extra-001" has the same text as question "beta-002" (content/questions/beta.yaml:13:5)'],
+      ['content/questions/extra.yaml:5:5: question "extra-001" has the same text as question "beta-002" (content/questions/beta.yaml:19:5)'],
     ],
     [
       'one answer letter holding more than 35% of a topic',
@@ -62,7 +62,7 @@ describe('content check', () => {
       'an event message key missing in English',
       'missing-locale-key',
       [
-        'content/campaigns/national-dt-day.yaml:9:7: event "national-dt-day": message key "campaigns:national_dt_day.reminder" is missing in content/locales/en/campaigns.json',
+        'content/campaigns/national-dt-day.yaml:10:7: event "national-dt-day": message key "campaigns:national_dt_day.reminder" is missing in content/locales/en/campaigns.json',
         'content/locales/vi/campaigns.json:3:5: campaigns:national_dt_day.reminder: missing in content/locales/en/campaigns.json',
       ],
     ],
@@ -70,7 +70,7 @@ describe('content check', () => {
       'a template variable the event does not provide',
       'missing-variable',
       [
-        'content/campaigns/national-dt-day.yaml:9:7: event "national-dt-day": the vi message "campaigns:national_dt_day.reminder" uses {{venue}}, which is neither in message.vars nor one of title, campaign, date, time, daysLeft, count',
+        'content/campaigns/national-dt-day.yaml:10:7: event "national-dt-day": the vi message "campaigns:national_dt_day.reminder" uses {{venue}}, which is neither in message.vars nor one of title, campaign, date, time, daysLeft, count',
         'content/locales/vi/campaigns.json:3:5: campaigns:national_dt_day.reminder: variables differ between vi and en: en lacks {{venue}}',
       ],
     ],
@@ -113,20 +113,20 @@ describe('content check', () => {
       'a misspelt field instead of silently using the default',
       'unknown-field',
       [
-        'content/campaigns/extra.yaml:8:5: events[0].reminderDaysbefore: unknown field "reminderDaysbefore" (known here: id, title, date, yearly, time, reminderDaysBefore, reminderTime, message, bots, eventUpdate)',
+        'content/campaigns/extra.yaml:8:5: events[0].reminderDaysbefore: unknown field "reminderDaysbefore" (known here: id, title, date, yearly, until, perennial, facts, time, reminderDaysBefore, reminderTime, message, bots, eventUpdate)',
       ],
     ],
     [
       'a bot naming an unknown topic, campaign, unit list and secret, a tag filter on no questions, and a contest that cannot run (counting only the questions its filter lets through)',
       'unknown-references',
       [
-        'bots/other.yaml:5:17: bot "other": topic "delta" has no questions',
+        'bots/other.yaml:5:17: bot "other": topic "delta" has no published questions',
         'bots/other.yaml:6:30: bot "other": unknown campaign "no-such-campaign" (no content/campaigns file has this id)',
         'bots/other.yaml:7:1: bot "other": unknown unit list "no-such-list" (no content/units file has this id)',
         'bots/other.yaml:10:16: bot "other": messenger has no secret "APP_TOKEN" (known: APP_SECRET, PAGE_TOKEN, VERIFY_TOKEN)',
         'bots/other.yaml:14:3: bot "other": the contest ends before it starts',
         'bots/other.yaml:16:3: bot "other": the contest asks 10 questions per attempt but its topics have only 0',
-        'bots/other.yaml:22:17: bot "other": no question of topic "alpha" has the tag "no-such-tag"',
+        'bots/other.yaml:22:17: bot "other": no published question of topic "alpha" has the tag "no-such-tag"',
         'bots/other.yaml:23:3: bot "other": topicTags names "beta", which is not one of the bot\'s topics',
       ],
     ],
