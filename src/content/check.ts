@@ -193,7 +193,8 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
       if (d && !DateTime.fromISO(d).isValid) report(at(origin, 'review', field), `question "${q.id}": ${d} is not a calendar date`);
     }
 
-    const echo = isLive(q) ? echoGiveaway(q) : undefined;
+    // Checked on drafts too: a writer sees the give-away before the question goes live.
+    const echo = echoGiveaway(q);
     if (echo) {
       report(at(origin, 'options'), `question "${q.id}": only the right option repeats "${echo}" from the question, which gives the answer away; let a wrong option repeat it too or leave it out of the question`);
     }
