@@ -14,8 +14,12 @@ export const POSITION_TOLERANCE = 0.05;
 export const LONGEST_RIGHT_MAX = 0.4;
 /** A guessing strategy (last option, longest option, question echo) may beat chance by at most this. */
 export const BASELINE_MARGIN = 0.06;
-/** An option family ("Không…", "Chỉ…", "Tất cả…") is judged from this many live options. */
+/** An option family ("Không…", "Chỉ…", "Tất cả…") is judged from this many live options: never or always right is a give-away. */
 export const FAMILY_MIN_OPTIONS = 4;
+/** From this many options a family's right share must also stay near what chance gives its options. */
+export const FAMILY_BAND_OPTIONS = 12;
+/** How far a large family's right share may be from chance (the mean 1/n of the questions it appears in). */
+export const FAMILY_BAND = 0.15;
 
 type Text = Pick<QuestionContent, 'question' | 'options'>;
 type Q = Pick<QuestionContent, 'question' | 'options' | 'answer'> & { readonly en?: Text | undefined };
@@ -53,7 +57,9 @@ const YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)/g;
 export function echoTokens(text: string): string[] {
   const tokens = new Set<string>();
   for (const m of text.matchAll(SYMBOL)) if (/\p{Lu}/u.test(m[0])) tokens.add(`sym:${normaliseText(m[0])}`);
-  for (const m of text.replace(SYMBOL, ' ').matchAll(YEAR)) tokens.add(`year:${m[0]}`);
+  // A symbol's year belongs to the symbol; a date's year is a year.
+  const withoutSymbols = text.replace(SYMBOL, (m) => (/\p{Lu}/u.test(m) ? ' ' : m));
+  for (const m of withoutSymbols.matchAll(YEAR)) tokens.add(`year:${m[0]}`);
   const folded = ` ${normaliseText(text)} `;
   for (const place of PLACES) if (folded.includes(` ${place} `)) tokens.add(`place:${place}`);
   return [...tokens];
@@ -130,6 +136,8 @@ export interface FamilyStats {
   readonly family: string;
   readonly options: number;
   readonly right: number;
+  /** How many of its options chance alone would make right: the sum of 1/n over the options. */
+  readonly expected: number;
 }
 
 export interface GuessingBaselines {
@@ -148,7 +156,30 @@ export interface GuessingBaselines {
   readonly echoApplicable: number;
   readonly positions: readonly PositionStats[];
   readonly families: readonly FamilyStats[];
+  /** Score of always picking the k-th shortest option (ties split), per option count; reported, not enforced. */
+  readonly lengthRanks: ReadonlyArray<{ readonly optionCount: number; readonly rank: number; readonly score: number }>;
 }
+
+/** Score of picking the option of each length rank (1 = shortest), ties split evenly. */
+function lengthRankScores(questions: readonly Q[]): GuessingBaselines['lengthRanks'] {
+  const out: Array<{ optionCount: number; rank: number; score: number }> = [];
+  for (const n of [...new Set(questions.map((q) => q.options.length))].sort()) {
+    const group = questions.filter((q) => q.options.length === n);
+    for (let rank = 1; rank <= n; rank++) {
+      let score = 0;
+      for (const q of group) {
+        const lengths = q.options.map((o) => o.length);
+        const target = [...lengths].sort((a, b) => a - b)[rank - 1]!;
+        const tied = lengths.flatMap((l, i) => (l === target ? [i] : []));
+        if (tied.includes(rightIndex(q))) score += 1 / tied.length;
+      }
+      out.push({ optionCount: n, rank, score: score / group.length });
+    }
+  }
+  return out;
+}
+
+const ordinal = (n: number) => (n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`);
 
 /** The guessing baselines of a set of (live) questions. */
 export function guessingBaselines(questions: readonly Q[]): GuessingBaselines {
@@ -160,7 +191,7 @@ export function guessingBaselines(questions: readonly Q[]): GuessingBaselines {
   let echo = 0;
   let echoApplicable = 0;
   const positions = new Map<number, { questions: number; right: number[] }>();
-  const families = new Map<string, { options: number; right: number }>();
+  const families = new Map<string, { options: number; right: number; expected: number }>();
   for (const q of questions) {
     const count = q.options.length;
     const answer = rightIndex(q);
@@ -182,8 +213,9 @@ export function guessingBaselines(questions: readonly Q[]): GuessingBaselines {
     q.options.forEach((o, i) => {
       const family = familyOf(o);
       if (!family) return;
-      const f = families.get(family) ?? { options: 0, right: 0 };
+      const f = families.get(family) ?? { options: 0, right: 0, expected: 0 };
       f.options++;
+      f.expected += 1 / count;
       if (i === answer) f.right++;
       families.set(family, f);
     });
@@ -198,6 +230,7 @@ export function guessingBaselines(questions: readonly Q[]): GuessingBaselines {
     echoApplicable,
     positions: [...positions.entries()].sort(([a], [b]) => a - b).map(([optionCount, p]) => ({ optionCount, ...p })),
     families: [...families.entries()].map(([family, f]) => ({ family, ...f })),
+    lengthRanks: lengthRankScores(questions),
   };
 }
 
@@ -215,6 +248,9 @@ export function formatBaselines(b: GuessingBaselines): string[] {
     const letters = p.right.map((r, i) => `${ANSWER_LETTERS[i]} ${r} (${pct(r / p.questions)})`).join(', ');
     lines.push(`${p.optionCount}-option questions: ${p.questions}; right answers ${letters}; each within ${pct(1 / p.optionCount)} ± ${pct(POSITION_TOLERANCE)}`);
   }
-  for (const f of b.families) lines.push(`options "${f.family}": ${f.options}, right ${f.right}`);
+  for (const f of b.families) lines.push(`options "${f.family}": ${f.options}, right ${f.right} (chance ${f.expected.toFixed(1)})`);
+  for (const r of b.lengthRanks) {
+    lines.push(`picking the ${ordinal(r.rank)} shortest of ${r.optionCount} options: ${pct(r.score)} (reported only; chance ${pct(1 / r.optionCount)})`);
+  }
   return lines;
 }

@@ -17,6 +17,8 @@ import {
   BANK_MIN_QUESTIONS,
   BASELINE_MARGIN,
   echoGiveaway,
+  FAMILY_BAND,
+  FAMILY_BAND_OPTIONS,
   FAMILY_MIN_OPTIONS,
   familyOf,
   guessingBaselines,
@@ -293,11 +295,21 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
   for (const [family, list] of families) {
     if (list.length < FAMILY_MIN_OPTIONS) continue;
     const right = list.filter((x) => x.right).length;
+    const where = list[0]!;
     if (right === 0 || right === list.length) {
-      const where = list[0]!;
       report(
         at(where.entry.origin, 'options', where.index),
         `live bank: options starting "${family}" are ${right === 0 ? 'never' : 'always'} the right answer (${right} of ${list.length}), so a guesser learns to ${right === 0 ? 'skip' : 'pick'} them`,
+      );
+      continue;
+    }
+    // A large family may not lean far either way (the old bank: "Không…/Chỉ…" right 7 times in 92).
+    const expected = list.reduce((sum, x) => sum + 1 / x.entry.value.options.length, 0) / list.length;
+    const share = right / list.length;
+    if (list.length >= FAMILY_BAND_OPTIONS && Math.abs(share - expected) > FAMILY_BAND) {
+      report(
+        at(where.entry.origin, 'options', where.index),
+        `live bank: options starting "${family}" are right in ${right} of ${list.length} (${pct(share)}) against ${pct(expected)} by chance; keep within ${pct(FAMILY_BAND)} of chance`,
       );
     }
   }
@@ -332,7 +344,20 @@ export function checkTopicNames(
 
 // ------------------------------------------------------------------------------------ units
 
-/** Unit lists: list ids unique across files, unit ids unique within a list, parents that exist. */
+/**
+ * Bodies the 2025 reform ended (facts P03, P04): district education offices and district labour
+ * federations (the district level ended on 01/7/2025), and provincial Departments of Information and
+ * Communications (merged into the Departments of Science and Technology). A unit list names units
+ * members belong to now.
+ */
+const ENDED_BODIES: ReadonlyArray<{ readonly pattern: RegExp; readonly why: string }> = [
+  // A Phòng GD&ĐT was always a district-level office (the province has a Sở); a federation only when of a district.
+  { pattern: /\bphòng\s+(gd\s*&?\s*đt|gdđt|giáo\s+dục)/iu, why: 'the district level ended on 01/7/2025 (P03)' },
+  { pattern: /\b(lđlđ|liên\s+đoàn\s+lao\s+động)\s+(các\s+)?(huyện|quận|thị\s+xã)/iu, why: 'the district level ended on 01/7/2025 (P03)' },
+  { pattern: /sở\s+(thông\s+tin\s+và\s+truyền\s+thông|tt\s*&\s*tt|tttt)\b/iu, why: 'the Departments of Information and Communications merged into the Departments of Science and Technology in 2025 (P04)' },
+];
+
+/** Unit lists: list ids unique across files, unit ids unique within a list, parents that exist, no body the 2025 reform ended. */
 export function checkUnitLists(entries: readonly Entry<UnitList>[], locator: Locator): ContentProblem[] {
   const out: ContentProblem[] = [];
   const report = reporter(locator, out);
@@ -346,6 +371,8 @@ export function checkUnitLists(entries: readonly Entry<UnitList>[], locator: Loc
     );
     const ids = new Set(list.units.map((u) => u.id));
     for (const u of units) {
+      const ended = ENDED_BODIES.find((b) => b.pattern.test(u.value.name));
+      if (ended) report(at(u.origin, 'name'), `unit list "${list.id}": "${u.value.name}" is not a current unit: ${ended.why}`);
       if (u.value.parent && !ids.has(u.value.parent)) {
         report(at(u.origin, 'parent'), `unit list "${list.id}": unit "${u.value.id}" has parent "${u.value.parent}", which is not a unit of this list`);
       }

@@ -154,7 +154,7 @@ export const campaignEventSchema = z
     eventUpdate: z.boolean().default(true),
   })
   .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
-  .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only' });
+  .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
 
 export const campaignFileSchema = z.object({
   id: id,
