@@ -20,7 +20,7 @@ const good =
   'Cán bộ của bộ ngành trung ương,Nhân viên các ngân hàng thương mại,Giáo viên tin học được điều động về,A,' +
   '"Tổ công nghệ số cộng đồng được lập ở thôn, tổ dân phố để giúp người dân dùng dịch vụ số.",S04,to-cong-nghe-so,' +
   '"Who usually makes up a neighbourhood community digital technology team?",Local people trained in digital skills,' +
-  'Officials of central ministries,Staff of commercial banks,IT teachers sent in,A,' +
+  'Officials of central ministries,Staff of commercial banks,IT teachers sent in,' +
   '"Community digital technology teams are set up in villages and residential groups to help people use digital services.",' +
   'draft,Nhóm nội dung A,2026-12-03,,';
 
