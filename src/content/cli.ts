@@ -68,9 +68,23 @@ export function registerContentCommands(program: Command): void {
         fail([...problems.map(formatProblem), `${problems.length} problem(s) found`]);
       }
       const s = summarise(loaded.bundle);
-      console.log(`content OK: ${s.questions} questions (${s.withEnglish} with English)`);
+      console.log(`content OK: ${s.facts} facts; ${s.live} live (published) questions of ${s.questions} (${s.draft} draft, ${s.reviewed} reviewed)`);
       for (const [topic, n] of Object.entries(s.questionsPerTopic).sort()) console.log(`  ${topic}: ${n}`);
       console.log(`${s.bots} bots, ${s.campaigns} campaigns with ${s.events} events, ${s.unitLists} unit lists with ${s.units} units`);
+    });
+
+  withPaths(content.command('baselines'))
+    .description('how well blind guessing scores on the live bank: last option, longest option, question echo, answer positions, option families')
+    .option('--all', 'count draft and reviewed questions too (to see a bank before it is published)')
+    .action(async (opts: PathOptions & { all?: boolean }) => {
+      const [{ loadContent }, { formatBaselines, guessingBaselines }, { isLive }] = await Promise.all([
+        import('./load.js'),
+        import('./bank.js'),
+        import('./schema.js'),
+      ]);
+      const loaded = loadContent(await resolvePaths(opts));
+      const questions = opts.all ? loaded.bundle.questions : loaded.bundle.questions.filter(isLive);
+      for (const line of formatBaselines(guessingBaselines(questions))) console.log(line);
     });
 
   withPaths(content.command('sync'))

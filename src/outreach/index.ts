@@ -14,7 +14,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { createBroadcastService, type RenderForPlatform } from './broadcasts.js';
 import { createFanout, type FanoutOptions } from './fanout.js';
 import type { DailyQuestionMessage } from './message.js';
-import { upcomingReminders, type ReminderSlot } from './reminders.js';
+import { occurrenceInCalendar, upcomingReminders, type ReminderSlot } from './reminders.js';
 import { formatLocal, localDay, parseQuietHours, type QuietWindow } from './timing.js';
 import { createChannelBuckets, type TokenBucket } from './token-bucket.js';
 import type { ChannelName } from '../domain/index.js';
@@ -23,7 +23,7 @@ export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, 
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
 export type { BroadcastView, BroadcastPreview, DeliveryReport, RenderForPlatform } from './broadcasts.js';
 export type { DailyQuestionMessage } from './message.js';
-export { upcomingReminders, reminderTimes, type ReminderSlot } from './reminders.js';
+export { upcomingReminders, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
 export { decideWindow } from './windows.js';
 export { backoffDelay } from './backoff.js';
@@ -156,8 +156,9 @@ export function createOutreach(deps: OutreachDeps) {
     const campaign = content.campaigns.find((c) => c.id === data.campaignId);
     const event = campaign?.events.find((e) => e.id === data.eventId);
     const now = clock();
-    // A removed event, or a reminder more than a day late (server was down), is not sent.
-    if (event && now.getTime() - new Date(data.at).getTime() < 86_400_000) {
+    // A removed event, an occurrence after the event's end (content changed since the job was
+    // scheduled), or a reminder more than a day late (server was down), is not sent.
+    if (event && occurrenceInCalendar(event, data.eventDate) && now.getTime() - new Date(data.at).getTime() < 86_400_000) {
       const date = DateTime.fromISO(data.eventDate, { zone }).toFormat('dd/MM/yyyy');
       // The variables every event message may use (see STANDARD_EVENT_VARS in src/content).
       await ensureGenerated({
@@ -277,6 +278,7 @@ export function createOutreach(deps: OutreachDeps) {
     /** Exposed for tests and the CLI. */
     fanout,
     runDailyQuestion,
+    runCampaignReminder: (data: Record<string, unknown>) => runCampaignReminder(data as unknown as ReminderJobData),
     formatLocal: (d: Date) => formatLocal(d, zone),
   };
 }
