@@ -57,7 +57,7 @@ export function createChannelReceiving(sending: ChannelSending, deps: ChannelRec
   });
   const wake = () => worker.wake();
   return {
-    webhookRouter: createWebhookRouter({ bots, messenger, zalo, inbox, metrics, logger, onStored: wake }),
+    webhookRouter: createWebhookRouter({ bots, messenger, zalo, inbox, metrics, logger, clock, onStored: wake }),
     simulatorApi: createSimulatorApi({ bots, inbox, model: models.WebMessage, clock, onStored: wake }),
     worker: { start: () => worker.start(), stop: () => worker.stop() },
     sweepInbox: () => worker.sweep(),

@@ -21,6 +21,7 @@ export const ERRORS = {
   // ---- invalid: the input cannot be used as it is
   validation_failed: { kind: 'invalid', message: 'Invalid {{what}}: {{summary}}' },
   malformed_json: { kind: 'invalid', message: 'Malformed JSON body' },
+  json_too_deep: { kind: 'invalid', message: 'The JSON body nests deeper than {{max}} levels' },
   password_too_short: { kind: 'invalid', message: 'Password must have at least {{min}} characters' },
   password_unchanged: { kind: 'invalid', message: 'The new password must differ from the current one' },
   organiser_token_needs_bot: { kind: 'invalid', message: 'An organiser token needs at least one bot' },
