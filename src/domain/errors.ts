@@ -23,6 +23,7 @@ export const ERRORS = {
   malformed_json: { kind: 'invalid', message: 'Malformed JSON body' },
   json_too_deep: { kind: 'invalid', message: 'The JSON body nests deeper than {{max}} levels' },
   password_too_short: { kind: 'invalid', message: 'Password must have at least {{min}} characters' },
+  password_weak: { kind: 'invalid', message: 'The password is too easy to guess: {{reason}}' },
   password_unchanged: { kind: 'invalid', message: 'The new password must differ from the current one' },
   organiser_token_needs_bot: { kind: 'invalid', message: 'An organiser token needs at least one bot' },
   cannot_disable_self: { kind: 'invalid', message: 'You cannot disable your own account' },

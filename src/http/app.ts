@@ -87,7 +87,9 @@ function requestLogging(app: Express, logger: Logger): RequestHandler {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names: anyone else could forge it
+  // (and, for one, dodge the login limit, which counts per client address).
+  app.set('trust proxy', deps.config.http.trustProxy);
 
   app.use(requestLogging(app, deps.logger));
   app.use(deps.metrics.middleware);

@@ -41,7 +41,7 @@ function rng(seed: number) {
 }
 type Rng = ReturnType<typeof rng>;
 
-const SEEDS = {
+const SEEDS: Record<'messenger' | 'zalo', readonly unknown[]> = {
   messenger: [
     messengerText('f1', 'Xin chào'),
     messengerFixtures.postback,
@@ -111,7 +111,7 @@ function sign(platform: 'messenger' | 'zalo', raw: Buffer, secret: string): Reco
 }
 
 async function post(platform: 'messenger' | 'zalo', raw: Buffer, headers: Record<string, string>): Promise<number> {
-  const res = await fetch(`${app.url}/webhooks/${platform}/demo`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: raw });
+  const res = await fetch(`${app.url}/webhooks/${platform}/demo`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: new Uint8Array(raw) });
   await res.arrayBuffer();
   return res.status;
 }
