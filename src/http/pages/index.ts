@@ -103,7 +103,8 @@ function adminPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   const admin = Router();
   // Agendash first, with its own chain: its buttons cannot send the CSRF header, so its writes must
   // come from a page of this host instead (an anonymous write is refused before it reaches Agendash).
-  if (deps.agendash) admin.use('/jobs', security(deps.isProduction, true), cookieParser(), authenticate(deps.admin, { csrf: 'same-origin' }), onlyAdmins, deps.agendash);
+  if (deps.agendash)
+    admin.use('/jobs', security(deps.isProduction, true), cookieParser(), authenticate(deps.admin, { csrf: 'same-origin' }), onlyAdmins, deps.agendash);
   admin.use(...common);
   admin.use('/static', express.static(STATIC_DIR, { maxAge: deps.isProduction ? '1h' : 0, index: false }));
   admin.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: deps.isProduction ? '1d' : 0 }));

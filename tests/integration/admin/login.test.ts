@@ -42,7 +42,11 @@ describe('admin login', () => {
     expect((await fetch(`${rt.url}/api/v1/stats/overview`, { headers: { cookie: oldCookie } })).status).toBe(403);
     expect((await fetch(`${rt.url}/admin`, { headers: { cookie: oldCookie }, redirect: 'manual' })).headers.get('location')).toBe('/admin/login?change=1');
 
-    const change = await post('/admin/password', { currentPassword: password, newPassword: 'my-new-password-42' }, { cookie: oldCookie, 'X-CSRF-Token': csrfToken });
+    const change = await post(
+      '/admin/password',
+      { currentPassword: password, newPassword: 'my-new-password-42' },
+      { cookie: oldCookie, 'X-CSRF-Token': csrfToken },
+    );
     expect(change.status).toBe(200);
     // The change ends the session it was made in and opens a new one.
     const cookie = change.headers.get('set-cookie')!.split(';')[0]!;

@@ -16,6 +16,7 @@ beforeAll(async () => {
   spy.mockRestore();
   const admin = createAdminService(db.models, { sessionSecret: undefined });
   await admin.createUser({ email: 'boss@example.org', role: 'admin', password: PASSWORD });
+  await admin.createUser({ email: 'scheduler@example.org', role: 'admin', password: PASSWORD });
   await admin.createUser({ email: 'organiser@example.org', role: 'organiser', bots: ['demo'], password: PASSWORD });
 }, 60_000);
 
@@ -60,7 +61,9 @@ describe('password changes', () => {
     expect(error.details.problems).toContain('warnings.topHundred');
     // The password did not change.
     expect(await sessionStatus(me.cookie)).toBe(200);
-    await expect(createAdminService(db.models, { sessionSecret: undefined }).createUser({ email: 'weak@example.org', role: 'admin', password: 'matkhau2026' })).rejects.toMatchObject({
+    await expect(
+      createAdminService(db.models, { sessionSecret: undefined }).createUser({ email: 'weak@example.org', role: 'admin', password: 'matkhau2026' }),
+    ).rejects.toMatchObject({
       code: 'password_weak',
     });
   });
@@ -70,7 +73,7 @@ describe('Agendash writes', () => {
   const requeue = (headers: Record<string, string>) => post('/admin/jobs/api/jobs/requeue', { jobIds: [] }, headers);
 
   it('work from a page of this host without the CSRF header (Agendash cannot send it)', async () => {
-    const me = await login('boss@example.org');
+    const me = await login('scheduler@example.org');
     const r = await requeue({ cookie: me.cookie, Origin: rt.url });
     expect(r.status).not.toBe(403);
     expect(r.status).toBeLessThan(500);
@@ -80,7 +83,7 @@ describe('Agendash writes', () => {
   });
 
   it('are refused with 403 from another site, from Origin: null or with no origin at all, and 401 without a session', async () => {
-    const me = await login('boss@example.org');
+    const me = await login('scheduler@example.org');
     for (const headers of [{ Origin: 'null' }, { Origin: 'https://evil.example' }, { Origin: 'not a url' }, {}]) {
       const r = await requeue({ cookie: me.cookie, ...headers });
       expect(r.status, JSON.stringify(headers)).toBe(403);

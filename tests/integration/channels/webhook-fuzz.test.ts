@@ -111,7 +111,11 @@ function sign(platform: 'messenger' | 'zalo', raw: Buffer, secret: string): Reco
 }
 
 async function post(platform: 'messenger' | 'zalo', raw: Buffer, headers: Record<string, string>): Promise<number> {
-  const res = await fetch(`${app.url}/webhooks/${platform}/demo`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: new Uint8Array(raw) });
+  const res = await fetch(`${app.url}/webhooks/${platform}/demo`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: new Uint8Array(raw),
+  });
   await res.arrayBuffer();
   return res.status;
 }

@@ -67,7 +67,8 @@ describe('webhook signatures come before parsing', () => {
     const zalo = await post('zalo', JSON.stringify(zaloFixtures.text), {}, 'no-such-bot');
     expect(zalo.status).toBe(403);
     // Meta's handshake: an unknown bot answers as a wrong verify token does.
-    const handshake = (bot: string, token: string) => fetch(`${app.url}/webhooks/messenger/${bot}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=7`);
+    const handshake = (bot: string, token: string) =>
+      fetch(`${app.url}/webhooks/messenger/${bot}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=7`);
     const [unknownGet, wrongGet] = await Promise.all([handshake('no-such-bot', 'verify-token-1'), handshake('demo', 'wrong')]);
     expect([unknownGet.status, wrongGet.status]).toEqual([403, 403]);
     expect(await unknownGet.json()).toEqual(await wrongGet.json());
