@@ -119,3 +119,35 @@ export function principalOf(req: Request): Principal {
   if (!req.principal) throw new HttpError(401, 'Log in or send an API token');
   return req.principal;
 }
+
+/** The session cookie's value from the raw header, for routes outside the admin routers (no cookie parser there). */
+function sessionCookie(req: Request): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) {
+      try {
+        return decodeURIComponent(value.join('='));
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * True when the request comes from an admin (API token or logged-in session), for read-only
+ * details outside the admin routers (/readyz). Any failure is simply "not an admin".
+ */
+export function isAdminRequest(admin: AdminService): (req: Request) => Promise<boolean> {
+  return async (req) => {
+    try {
+      const token = bearer(req);
+      const sid = token ? undefined : sessionCookie(req);
+      const principal = token ? await admin.tokenPrincipal(token) : sid ? (await admin.session(sid))?.principal : null;
+      return principal?.role === 'admin' && !principal.mustChangePassword;
+    } catch {
+      return false;
+    }
+  };
+}

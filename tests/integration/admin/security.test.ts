@@ -84,7 +84,8 @@ describe('Agendash writes', () => {
 
   it('are refused with 403 from another site, from Origin: null or with no origin at all, and 401 without a session', async () => {
     const me = await login('scheduler@example.org');
-    for (const headers of [{ Origin: 'null' }, { Origin: 'https://evil.example' }, { Origin: 'not a url' }, {}]) {
+    const cases: Record<string, string>[] = [{ Origin: 'null' }, { Origin: 'https://evil.example' }, { Origin: 'not a url' }, {}];
+    for (const headers of cases) {
       const r = await requeue({ cookie: me.cookie, ...headers });
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('csrf');
@@ -92,6 +93,17 @@ describe('Agendash writes', () => {
     expect((await requeue({ Origin: rt.url })).status).toBe(401);
     const organiser = await login('organiser@example.org');
     expect((await requeue({ cookie: organiser.cookie, Origin: rt.url })).status).toBe(403);
+  });
+});
+
+describe('readiness', () => {
+  it('/readyz shows the checks (the database’s address) to admins only', async () => {
+    expect(await (await fetch(`${rt.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const organiser = await login('organiser@example.org');
+    expect(await (await fetch(`${rt.url}/readyz`, { headers: { cookie: organiser.cookie } })).json()).toEqual({ status: 'ready' });
+    const me = await login('scheduler@example.org');
+    const detailed = (await (await fetch(`${rt.url}/readyz`, { headers: { cookie: me.cookie } })).json()) as { checks: { name: string; detail?: string }[] };
+    expect(detailed.checks.find((c) => c.name === 'database')?.detail).toMatch(/mongodb:\/\//);
   });
 });
 
