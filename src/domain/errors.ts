@@ -53,6 +53,7 @@ export const ERRORS = {
   bot_not_found: { kind: 'not_found', message: 'No bot "{{bot}}"' },
   channel_not_found: { kind: 'not_found', message: 'No {{platform}} channel for bot "{{bot}}"' },
   language_not_found: { kind: 'not_found', message: 'No such language' },
+  simulator_off: { kind: 'not_found', message: 'The simulator is off on this server (SIMULATOR_ENABLED)' },
   // ---- conflict: the request clashes with the current state
   admin_user_exists: { kind: 'conflict', message: 'An admin user {{email}} exists already' },
   last_admin: { kind: 'conflict', message: 'This is the last enabled admin' },

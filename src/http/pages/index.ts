@@ -13,6 +13,7 @@ import { readLocaleResources } from '../../i18n/index.js';
 import type { MountedRouter } from '../app.js';
 import { authenticate, CSRF_HEADER, principalOf, requirePrincipal, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { simulatorAccess, simulatorBotScope } from '../simulator-access.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.join(here, 'static');
@@ -23,7 +24,7 @@ export interface AdminWebDeps {
   readonly isProduction: boolean;
   readonly contentDir: string;
   readonly loginMaxPer15Min: number;
-  /** On: anyone may use /simulator; off: logged-in admins only. */
+  /** Off: nobody may use /simulator; on: logged-in users for their bots, and outside production anyone (simulator-access.ts). */
   readonly simulatorEnabled: boolean;
   /** Bot ids known to the server, for the pages' pickers. */
   readonly bots: () => readonly string[];
@@ -190,23 +191,17 @@ function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
   });
 }
 
-/** `/simulator`: the page, the bots it offers and the web channel's API; open to all only with SIMULATOR_ENABLED. */
+/** `/simulator`: the page, the bots it offers and the web channel's API, for whom simulatorAccess lets in. */
 function simulatorPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   const simulator = Router();
   simulator.use(...common);
-  const simulatorAccess: RequestHandler = (req, res, next) => {
-    if (deps.simulatorEnabled) return next();
-    if (req.principal?.kind === 'user' && !req.principal.mustChangePassword) return next();
-    if (req.path === '/' && req.method === 'GET') return res.redirect(302, '/admin/login');
-    next(new HttpError(req.principal ? 403 : 401, 'The simulator is for logged-in admins on this server'));
-  };
-  simulator.use(simulatorAccess);
+  simulator.use(simulatorAccess({ enabled: deps.simulatorEnabled, isProduction: deps.isProduction }));
   simulator.get('/', sendPage('simulator.html'));
   simulator.get('/bots', (req, res) => {
     const visible = req.principal ? visibleBots(req.principal) : null;
     res.json({ bots: visible ?? deps.bots() });
   });
-  if (deps.simulatorApi) simulator.use('/api', deps.simulatorApi);
+  if (deps.simulatorApi) simulator.use('/api', simulatorBotScope, deps.simulatorApi);
   else simulator.use('/api', (_req, _res, next) => next(new UnavailableError('web_channel_unavailable')));
   return simulator;
 }
