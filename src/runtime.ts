@@ -155,6 +155,7 @@ async function mountAdminSide(
     importQuestions: (upload) => importUploadedQuestions(upload, contentPaths(config), db.models),
     simulatorApi: rooms.channels.simulatorApi,
     bots: content.bots.map((b) => b.id),
+    botContent: content.bots,
     agenda: rooms.scheduler.agenda,
   });
   run.routes.push(...routes);

@@ -40,6 +40,7 @@ export const ERRORS = {
   // ---- forbidden: known caller, not allowed
   admin_only: { kind: 'forbidden', message: 'Only admins may do this' },
   bot_forbidden: { kind: 'forbidden', message: 'No access to bot "{{bot}}"' },
+  unit_list_forbidden: { kind: 'forbidden', message: 'No access to unit list "{{list}}"' },
   broadcast_forbidden: { kind: 'forbidden', message: 'This broadcast reaches bots you do not manage' },
   wrong_password: { kind: 'forbidden', message: 'The current password is wrong' },
   invalid_signature: { kind: 'forbidden', message: 'Invalid signature' },
