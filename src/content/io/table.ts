@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { fromSpreadsheetText, spreadsheetText } from '../../domain/index.js';
 
 /**
  * Spreadsheets in and out: CSV (comma or semicolon, UTF-8 with or without BOM) and XLSX (the first
@@ -114,7 +115,7 @@ function toTable(records: Array<{ row: number; cells: readonly string[] }>): Tab
   const rows = data
     .map(({ row, cells }) => ({
       row,
-      cells: Object.fromEntries(headers.map((h, i) => [h, (cells[i] ?? '').trim()]).filter(([h]) => h !== '')),
+      cells: Object.fromEntries(headers.map((h, i) => [h, fromSpreadsheetText((cells[i] ?? '').trim())]).filter(([h]) => h !== '')),
     }))
     .filter((r) => Object.values(r.cells).some((v) => v !== ''));
   return { headers: headers.filter((h) => h !== ''), rows };
@@ -122,18 +123,24 @@ function toTable(records: Array<{ row: number; cells: readonly string[] }>): Tab
 
 export type CellInput = string | number | null | undefined;
 
-/** Writes a header and rows; numbers stay numbers in XLSX. CSV gets a BOM so spreadsheet programs read UTF-8. */
+/** A cell as written: text never starts a formula (readTable takes the guard off again), numbers stay numbers. */
+const written = (c: CellInput): string | number | null => (c === null || c === undefined ? null : typeof c === 'string' ? spreadsheetText(c) : c);
+
+/**
+ * Writes a header and rows; numbers stay numbers in XLSX. CSV gets a BOM so spreadsheet programs
+ * read UTF-8. Text that would start a formula (`=HYPERLINK(...)` in a question) is neutralised.
+ */
 export async function writeTable(file: string, headers: readonly string[], rows: readonly (readonly CellInput[])[]): Promise<void> {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   if (tableFormat(file) === 'csv') {
-    const text = stringifyCsv([[...headers], ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))]);
+    const text = stringifyCsv([headers.map(spreadsheetText), ...rows.map((r) => r.map((c) => String(written(c) ?? '')))]);
     fs.writeFileSync(file, `\uFEFF${text}`);
     return;
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('data');
-  sheet.addRow([...headers]).font = { bold: true };
-  for (const r of rows) sheet.addRow(r.map((c) => (c === undefined ? null : c)));
+  sheet.addRow(headers.map(spreadsheetText)).font = { bold: true };
+  for (const r of rows) sheet.addRow(r.map(written));
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   headers.forEach((_, i) => {
     sheet.getColumn(i + 1).width = 24;
