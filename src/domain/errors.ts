@@ -36,6 +36,8 @@ export const ERRORS = {
     message: 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   },
   import_rejected: { kind: 'invalid', message: 'The file was not imported; fix the rows listed in details.problems' },
+  import_unreadable: { kind: 'invalid', message: 'The file was not imported: {{reason}}' },
+  import_too_many_rows: { kind: 'invalid', message: 'The file was not imported: it has more than {{max}} rows; split it into smaller files' },
   simulator_after_invalid: { kind: 'invalid', message: 'after must be an ISO time or a message id' },
   // ---- forbidden: known caller, not allowed
   admin_only: { kind: 'forbidden', message: 'Only admins may do this' },
@@ -65,6 +67,8 @@ export const ERRORS = {
   broadcast_finished: { kind: 'conflict', message: 'Broadcast {{id}} finished before it could be cancelled' },
   // ---- too_large / unsupported: the input's size or form
   body_too_large: { kind: 'too_large', message: 'The body is over {{max}} bytes' },
+  import_too_large: { kind: 'too_large', message: 'The file was not imported: it is over {{max}} bytes; split it into smaller files' },
+  import_inflated_too_large: { kind: 'too_large', message: 'The file was not imported: the XLSX unpacks to more than {{max}} bytes' },
   content_encoding_unsupported: { kind: 'unsupported', message: 'Unsupported Content-Encoding "{{encoding}}"' },
   // ---- unavailable: a part of the service is not running
   web_channel_unavailable: { kind: 'unavailable', message: 'The web channel is not running' },

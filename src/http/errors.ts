@@ -49,7 +49,14 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
 };
 
 /** Domain codes the API answers as `error.code` as they are; others answer the status's generic code. */
-const PUBLISHED_CODES: ReadonlySet<string> = new Set(['import_rejected', 'password_weak']);
+const PUBLISHED_CODES: ReadonlySet<string> = new Set([
+  'import_rejected',
+  'import_unreadable',
+  'import_too_many_rows',
+  'import_too_large',
+  'import_inflated_too_large',
+  'password_weak',
+]);
 
 /** A domain error as the API answers it: status, `error.code`, message and details (fields or rows at fault). */
 export function describeDomainError(err: DomainError): { status: number; code: string; message: string; details?: unknown } {
