@@ -41,6 +41,15 @@ export function createChannelMetrics(registry: Registry, inboxDepth: () => Promi
         registers: [registry],
       }),
   );
+  const resent = get(
+    'channel_replies_resent_unknown_total',
+    () =>
+      new Counter({
+        name: 'channel_replies_resent_unknown_total',
+        help: 'Replies sent again because a crash left their send state unknown (each may have reached the member twice)',
+        registers: [registry],
+      }),
+  );
   get(
     'channel_inbox_depth',
     () =>
@@ -59,6 +68,7 @@ export function createChannelMetrics(registry: Registry, inboxDepth: () => Promi
   return {
     webhook: (platform: string, result: WebhookResult) => webhooks.inc({ platform, result }),
     eventTimeClamped: (platform: string) => clampedTimes.inc({ platform }),
+    replyResentUnknown: () => resent.inc(),
     sendResult: (channel: string, ok: boolean, errorClass?: string) => {
       sends.inc({ channel, outcome: ok ? 'ok' : 'failed' });
       if (!ok) sendFailures.inc({ channel, class: errorClass ?? 'invalid' });

@@ -53,6 +53,7 @@ export function createChannelReceiving(sending: ChannelSending, deps: ChannelRec
     concurrency: config.inbox.concurrency,
     maxAttempts: config.inbox.maxAttempts,
     leaseMs: config.inbox.leaseMs,
+    onResendUnknown: () => metrics.replyResentUnknown(),
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
   });
   const wake = () => worker.wake();
