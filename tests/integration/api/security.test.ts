@@ -14,7 +14,7 @@ let adminToken: string;
 let organiserToken: string;
 
 beforeAll(async () => {
-  db = await openTestDb('apiscope');
+  db = await openTestDb('apisec');
   const admin = createAdminService(db.models, { sessionSecret: undefined });
   adminToken = (await admin.createToken({ name: 'a', role: 'admin' })).token;
   organiserToken = (await admin.createToken({ name: 'o', role: 'organiser', bots: ['demo'] })).token;
@@ -33,6 +33,17 @@ beforeAll(async () => {
     source: 'Nguồn',
     tags,
   });
+  await db.models.Participant.insertMany([
+    {
+      bot: 'demo',
+      channel: 'web',
+      userId: 'web-attacker',
+      displayName: "=cmd|' /C calc'!A0",
+      unitId: 'mine-1',
+      consent: { at: new Date(), version: '1' },
+      totals: { answered: 9, correct: 9, dailyAnswered: 9, dailyCorrect: 9 },
+    },
+  ]);
   const untagged = demo.topics.find((t) => !demo.topicTags?.[t])!;
   await db.models.Question.insertMany([question('q-mine', untagged), question('q-theirs', 'a-topic-no-demo-bot-asks')]);
 }, 60_000);
@@ -58,5 +69,17 @@ describe('organisers read only their bots’ content', () => {
     expect((await get('/api/v1/questions', organiserToken)).body.items.map((q) => q.questionId)).toEqual(['q-mine']);
     expect((await get('/api/v1/questions?topic=a-topic-no-demo-bot-asks', organiserToken)).body.items).toEqual([]);
     expect((await get('/api/v1/questions', adminToken)).body.items.map((q) => q.questionId).sort()).toEqual(['q-mine', 'q-theirs']);
+  });
+});
+
+describe('exports', () => {
+  it('a display name any member can choose never becomes a formula in participants.csv or leaderboard.csv', async () => {
+    for (const dataset of ['participants', 'leaderboard']) {
+      const r = await fetch(`${rt.url}/api/v1/exports/${dataset}?format=csv&bot=demo`, { headers: { Authorization: `Bearer ${organiserToken}` } });
+      expect(r.status, dataset).toBe(200);
+      const csv = await r.text();
+      expect(csv, dataset).toContain("'=cmd|' /C calc'!A0");
+      expect(csv, dataset).not.toMatch(/(^|,)"?=cmd/m);
+    }
   });
 });
