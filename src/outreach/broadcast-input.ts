@@ -14,7 +14,11 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: s
 /** Refuses a plain-http link unless `allowHttp` (development): members get https links only. */
 export function requireLinkScheme(link: { url: string } | undefined | null, allowHttp: boolean): void {
   if (!link || allowHttp || link.url.startsWith('https:')) return;
-  throw new InvalidError('validation_failed', { what: 'broadcast', summary: 'link.url: must start with https://' }, { fields: [{ field: 'link.url', message: 'must start with https://' }] });
+  throw new InvalidError(
+    'validation_failed',
+    { what: 'broadcast', summary: 'link.url: must start with https://' },
+    { fields: [{ field: 'link.url', message: 'must start with https://' }] },
+  );
 }
 
 /** "now", or a local time (not in the past) in `timeZone`, as an instant. */

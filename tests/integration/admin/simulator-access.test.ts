@@ -28,7 +28,11 @@ async function serve(options: { simulatorEnabled: boolean; isProduction: boolean
       res.status(202).json({ ok: true });
     });
   const routes = createAdminWeb({ admin, contentDir: 'content', loginMaxPer15Min: 50, bots: () => ['demo', 'other'], simulatorApi, ...options });
-  const server = await listen(createApp({ config: db.config(), logger: pino({ level: 'silent' }), metrics: createMetrics(), readiness: [], routes }), '127.0.0.1', 0);
+  const server = await listen(
+    createApp({ config: db.config(), logger: pino({ level: 'silent' }), metrics: createMetrics(), readiness: [], routes }),
+    '127.0.0.1',
+    0,
+  );
   servers.push(server);
   return server.url;
 }
@@ -46,7 +50,11 @@ afterAll(async () => {
 });
 
 async function login(url: string, email: string): Promise<Record<string, string>> {
-  const r = await fetch(`${url}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  const r = await fetch(`${url}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
   expect(r.status).toBe(200);
   const { csrfToken } = (await r.json()) as { csrfToken: string };
   return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, 'X-CSRF-Token': csrfToken };

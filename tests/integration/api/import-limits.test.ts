@@ -110,7 +110,10 @@ describe('question imports within limits', () => {
 
   it('text that is not UTF-8, NUL bytes and an unclosed quote are refused with 400 and the line', async () => {
     const latin1 = Buffer.from(`${header}\n${row(1).replace('Câu hỏi', 'C\u00e2u h\u1ecfi')}\n`, 'latin1');
-    expect(await upload(latin1)).toMatchObject({ status: 400, error: { code: 'import_unreadable', message: expect.stringMatching(/line 2: the file is not UTF-8/) } });
+    expect(await upload(latin1)).toMatchObject({
+      status: 400,
+      error: { code: 'import_unreadable', message: expect.stringMatching(/line 2: the file is not UTF-8/) },
+    });
     expect(await upload(`${header}\n${row(1)}\n${row(2).replace('Có', 'C\u0000ó')}\n`)).toMatchObject({
       status: 400,
       error: { code: 'import_unreadable', message: expect.stringMatching(/line 3: a NUL character/) },

@@ -20,7 +20,14 @@ beforeAll(async () => {
       cb();
     },
   });
-  const config = db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', CONTENT_SYNC_ON_START: 'false', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' });
+  const config = db.config({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SCHEDULER_ENABLED: 'false',
+    CONTENT_SYNC_ON_START: 'false',
+    LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
+  });
   const quiet = vi.spyOn(console, 'log').mockImplementation(() => undefined);
   rt = await startRuntime(config, { logger: createLogger(config, stream) });
   quiet.mockRestore();
