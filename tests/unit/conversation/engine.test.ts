@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Translate } from '../../../src/i18n/index.js';
 import { pickDaily } from '../../../src/quiz/index.js';
-import { JUNE_10, Member, READY, bot, loadT, other, question, questions, tap, text } from './harness.js';
+import { JUNE_10, Member, READY, TEST_KEY, bot, letterFor, loadT, orderFor, other, question, questions, tap, text } from './harness.js';
 
 let t: Translate;
 beforeAll(async () => {
@@ -327,7 +327,7 @@ describe('contest in chat', () => {
   it('runs an attempt: questions, prediction, result; the server-side clock decides', () => {
     const m = contestMember();
     const start = m.send(tap('CONTEST|begin'));
-    const begin = start.effects[0] as { type: string; questions: { questionId: string }[]; deadline: Date };
+    const begin = start.effects[0] as unknown as { type: string; questions: { questionId: string }[]; deadline: Date };
     expect(begin.type).toBe('startAttempt');
     expect(begin.deadline.getTime() - JUNE_10.getTime()).toBe(5 * 60_000);
     expect(start.all).toContain('Câu 1/3');
@@ -474,6 +474,7 @@ describe('a contest without the prediction question', () => {
       units: [],
       participant: READY,
       t,
+      memberKey: TEST_KEY,
       newId: () => 'b00000000000000000000001',
       views: { contest: { round: '1', attemptsUsed: 0, standing: null } },
       state,
