@@ -84,7 +84,7 @@ export class Turn {
 /** A turn for an event: its member, and its input read by the one matcher against the state. */
 export function startTurn(state: DialogueState, ctx: EngineContext, event: TurnInput['event'], read: (m: MatchContext) => TurnInput): Turn {
   const turn = new Turn(state, ctx, participantKey(event));
-  turn.input = read({ state, now: event.at, waiting: () => waitingTarget(turn), pushed: () => pushedTarget(turn) });
+  turn.input = read({ state, now: ctx.now, waiting: () => waitingTarget(turn), pushed: () => pushedTarget(turn) });
   return turn;
 }
 

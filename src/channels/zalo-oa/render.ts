@@ -25,7 +25,9 @@ export function renderZalo(message: OutboundMessage): ZaloMessage[] {
   const buttons = choices.map((c, i) => button(c, (numbered ? `${i + 1}. ${c.title}` : c.title).slice(0, L.buttonTitle)));
   const groups: ZaloButton[][] = [];
   for (let i = 0; i < buttons.length; i += L.buttons) groups.push(buttons.slice(i, i + L.buttons));
-  const link: ZaloButton[] = message.link ? [{ title: message.link.title.slice(0, L.buttonTitle), type: 'oa.open.url', payload: { url: message.link.url } }] : [];
+  const link: ZaloButton[] = message.link
+    ? [{ title: message.link.title.slice(0, L.buttonTitle), type: 'oa.open.url', payload: { url: message.link.url } }]
+    : [];
   const pieces = splitText(message.text, L.text);
   const out: ZaloMessage[] = pieces.map((p) => ({ text: p }));
   const last = pieces.length - 1;
@@ -36,10 +38,10 @@ export function renderZalo(message: OutboundMessage): ZaloMessage[] {
   if (withFirst.length) out[last] = { text: pieces[last]!, attachment: { type: 'template', payload: { buttons: withFirst } } };
   let shown = first.length;
   for (const group of groups) {
-    out.push({ text: `⋯ ${shown + 1}–${shown + group.length}`, attachment: { type: 'template', payload: { buttons: group } } });
+    const range = group.length === 1 ? `${shown + 1}` : `${shown + 1}–${shown + group.length}`;
+    out.push({ text: `⋯ ${range}`, attachment: { type: 'template', payload: { buttons: group } } });
     shown += group.length;
   }
   if (!linkFits) out.push({ text: message.link!.title, attachment: { type: 'template', payload: { buttons: link } } });
   return out;
 }
-

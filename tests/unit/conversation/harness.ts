@@ -11,7 +11,7 @@ import {
   type QuizQuestion,
   type Views,
 } from '../../../src/conversation/index.js';
-import { participantKey, type InboundEvent, type OutboundMessage } from '../../../src/domain/index.js';
+import { participantKey, type ChannelName, type InboundEvent, type OutboundMessage } from '../../../src/domain/index.js';
 import { optionOrder, type UnitInfo } from '../../../src/quiz/index.js';
 
 /** A small bot with a weekly-free, single-round contest open in June 2023. */
@@ -80,14 +80,14 @@ export async function loadT(): Promise<Translate> {
 /** The key of the option order in tests. */
 export const TEST_KEY = 'test-member-key';
 
-/** The order member `userId` (on the test bot, Messenger) sees a question's options in: `order[shown] = option`. */
-export function orderFor(questionId: string, userId = 'u1', count = 4): number[] {
-  return optionOrder(TEST_KEY, participantKey({ bot: bot.id, channel: 'messenger', userId }), questionId, count);
+/** The order member `userId` (on the test bot, Messenger unless told) sees a question's options in: `order[shown] = option`. */
+export function orderFor(questionId: string, userId = 'u1', channel: ChannelName = 'messenger', botId = bot.id): number[] {
+  return optionOrder(TEST_KEY, participantKey({ bot: botId, channel, userId }), questionId, 4);
 }
 
 /** The letter member `userId` sees option `option` (its index in the content) under. */
-export function letterFor(questionId: string, option: number, userId = 'u1'): string {
-  return String.fromCharCode(65 + orderFor(questionId, userId).indexOf(option));
+export function letterFor(questionId: string, option: number, userId = 'u1', channel: ChannelName = 'messenger', botId = bot.id): string {
+  return String.fromCharCode(65 + orderFor(questionId, userId, channel, botId).indexOf(option));
 }
 
 /** 08:00 on 10 June 2023 in Vietnam. */
