@@ -53,7 +53,14 @@ export function practice(turn: Turn): void {
   if (!q) return void turn.say(turn.t('daily.none'), turn.menu);
   const review = deck[q.questionId] !== undefined;
   turn.patch({
-    pending: { questionId: q.questionId, revision: q.revision, mode: 'practice', day: turn.today, askedAt: turn.ctx.now.toISOString(), ...(review ? { review } : {}) },
+    pending: {
+      questionId: q.questionId,
+      revision: q.revision,
+      mode: 'practice',
+      day: turn.today,
+      askedAt: turn.ctx.now.toISOString(),
+      ...(review ? { review } : {}),
+    },
     practiceLast: q.questionId,
   });
   showQuestion(turn, q, turn.t(review ? 'question.practiceReview' : 'question.practice'), 'practice', turn.today);
@@ -111,7 +118,11 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
     const streak = advanceStreak(turn.ctx.participant.streak, turn.today);
     const already: OutboundMessage = { text: turn.t('daily.already') };
     turn.effect({ type: 'recordAnswer', answer: record, streak, onDuplicate: [already] });
-    turn.say([...lines, turn.t('feedback.streak', { count: streak.current })].join('\n\n'), [turn.choice('practice'), turn.choice('score'), turn.choice('leaderboard')]);
+    turn.say([...lines, turn.t('feedback.streak', { count: streak.current })].join('\n\n'), [
+      turn.choice('practice'),
+      turn.choice('score'),
+      turn.choice('leaderboard'),
+    ]);
     return;
   }
   const deck = { ...(turn.state?.practice ?? {}) };

@@ -137,7 +137,13 @@ export function askContestQuestion(turn: Turn, attempt: ActiveAttempt): void {
   // Retired while the attempt runs: skip it rather than block the attempt.
   if (!q) return advanceContest(turn, { ...attempt, index: attempt.index + 1 });
   const minutesLeft = Math.max(0, Math.ceil((Date.parse(attempt.deadline) - turn.ctx.now.getTime()) / 60_000));
-  showQuestion(turn, q, turn.t('question.contest', { n: attempt.index + 1, total: attempt.questions.length, minutes: minutesLeft }), 'contest', attempt.attemptId);
+  showQuestion(
+    turn,
+    q,
+    turn.t('question.contest', { n: attempt.index + 1, total: attempt.questions.length, minutes: minutesLeft }),
+    'contest',
+    attempt.attemptId,
+  );
 }
 
 export function contestInProgress(turn: Turn, attempt: ActiveAttempt): void {

@@ -51,6 +51,7 @@ export const INTENTS: readonly Intent[] = [
   { name: 'unsupported', match: (t) => t.input.event.kind === 'unsupported', handle: unsupported },
   { name: 'language-set', match: (t) => t.input.language !== null, handle: languageSet },
   { name: 'consent', match: (t) => t.phase === 'consent' && consentAnswer(t) !== null, handle: consent },
+  { name: 'consent-again', match: payloadKind('consent'), handle: consentAgain },
   { name: 'contest-begin', requires: 'ready', match: payloadKind('contestBegin'), handle: contestBegin, views: () => ({ contest: true }) },
   { name: 'prediction', requires: 'ready', match: isPrediction, handle: prediction, views: () => ({ contest: true }) },
   { name: 'answer', requires: 'ready', match: payloadKind('answer'), handle: answer, views: contestViewIfActive },
@@ -211,6 +212,12 @@ function consent(turn: Turn): void {
   turn.patch({ declined: undefined });
   turn.say(turn.t('consent.thanks'));
   continueOnboarding(turn);
+}
+
+/** A consent button tapped again after agreeing: how to withdraw, and the menu. */
+function consentAgain(turn: Turn): void {
+  turn.say(turn.t('consent.already'), turn.phase === 'ready' ? [...turn.menu, turn.choice('delete')] : undefined);
+  if (turn.phase !== 'ready') continueOnboarding(turn);
 }
 
 function askUnit(turn: Turn, page = 0): void {

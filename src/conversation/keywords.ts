@@ -26,7 +26,10 @@ export const COMMAND_KEYWORDS: ReadonlyArray<{ readonly command: Command; readon
     command: 'remind_off',
     words: ['dừng', 'dừng lại', 'tắt nhắc nhở', 'dừng nhắc nhở', 'hủy đăng ký', 'huỷ đăng ký', 'stop', 'stop reminders', 'unsubscribe', 'reminders off'],
   },
-  { command: 'delete', words: ['xóa dữ liệu', 'xoá dữ liệu', 'xóa dữ liệu của tôi', 'xóa', 'xoá', 'xóa tài khoản', 'delete my data', 'delete', 'delete data', 'forget me'] },
+  {
+    command: 'delete',
+    words: ['xóa dữ liệu', 'xoá dữ liệu', 'xóa dữ liệu của tôi', 'xóa', 'xoá', 'xóa tài khoản', 'delete my data', 'delete', 'delete data', 'forget me'],
+  },
   { command: 'help', words: ['trợ giúp', 'hướng dẫn', 'giúp', 'menu', 'help', 'h'] },
   { command: 'language', words: ['ngôn ngữ', 'language', 'đổi ngôn ngữ', 'lang'] },
 ];

@@ -1,7 +1,17 @@
 import { Types } from 'mongoose';
 import type { BotConfig, ContentBundle } from '../content/index.js';
 import type { Answer, Models, Participant } from '../db/index.js';
-import { addDays, dayOf, participantKey, systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
+import {
+  addDays,
+  dayOf,
+  participantKey,
+  systemClock,
+  type Clock,
+  type InboundEvent,
+  type InboundHandler,
+  type Locale,
+  type OutboundMessage,
+} from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
 import { memberHash, roundOf } from '../quiz/index.js';
@@ -123,9 +133,10 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
   const request = viewsFor(state, event, base);
   const loaded = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null);
   // Attempts an earlier membership used in the open round count as used.
-  const views = loaded.contest?.round && carried.contestAttempts
-    ? { ...loaded, contest: { ...loaded.contest, attemptsUsed: loaded.contest.attemptsUsed + carried.contestAttempts } }
-    : loaded;
+  const views =
+    loaded.contest?.round && carried.contestAttempts
+      ? { ...loaded, contest: { ...loaded.contest, attemptsUsed: loaded.contest.attemptsUsed + carried.contestAttempts } }
+      : loaded;
   return { existing, facts, result: step(state, event, { ...base, views }) };
 }
 
@@ -169,7 +180,11 @@ async function keepForFairness(
     );
   }
   if (keep.contest && ids.contest) {
-    const used = await deps.models.ContestAttempt.countDocuments({ participantId: what.participantId, contestId: keep.contest.contestId, round: keep.contest.round });
+    const used = await deps.models.ContestAttempt.countDocuments({
+      participantId: what.participantId,
+      contestId: keep.contest.contestId,
+      round: keep.contest.round,
+    });
     const attempts = used + what.carried.contestAttempts;
     if (attempts > 0) {
       await deps.models.FairnessMark.updateOne(

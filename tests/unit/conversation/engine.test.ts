@@ -18,7 +18,8 @@ describe('onboarding', () => {
     expect(messages[0]!.text).toContain('Bot thử nghiệm');
     expect(messages[0]!.text).toContain('đoàn viên');
     const consent = messages[1]!.text;
-    for (const part of ['91/2025/QH15', '356/2025/NĐ-CP', 'Dữ liệu lưu', 'Mục đích', 'Thời gian lưu', 'Cách xóa', 'xóa ngay', 'mã băm']) expect(consent).toContain(part);
+    for (const part of ['91/2025/QH15', '356/2025/NĐ-CP', 'Dữ liệu lưu', 'Mục đích', 'Thời gian lưu', 'Cách xóa', 'xóa ngay', 'mã băm'])
+      expect(consent).toContain(part);
     expect(consent).not.toContain('13/2023');
     expect(messages[1]!.choices!.map((c) => c.payload)).toEqual(['CONSENT|yes', 'CONSENT|no', 'LANG|en']);
     expect(effects).toEqual([]);
@@ -455,7 +456,10 @@ describe('answers to a pushed daily question typed as text', () => {
     const m = new Member(t, READY);
     expect(m.intent(text('B'))).toBe('answer');
     const r = m.send(text('B'));
-    expect(r.effects[0]).toMatchObject({ type: 'recordAnswer', answer: { questionId: todays().questionId, mode: 'daily', choice: orderFor(todays().questionId)[1] } });
+    expect(r.effects[0]).toMatchObject({
+      type: 'recordAnswer',
+      answer: { questionId: todays().questionId, mode: 'daily', choice: orderFor(todays().questionId)[1] },
+    });
   });
 
   it('once today’s question is answered, a bare letter is not an answer', () => {
