@@ -65,7 +65,7 @@ export function leaderboard(turn: Turn): void {
   const lines = view.top
     .filter((r) => r.correct > 0)
     .map((r) => turn.t('leaderboard.row', { rank: r.rank, name: readableName(turn.ctx.t, turn.locale, r.name), correct: r.correct }));
-  const me = view.me ? turn.t('leaderboard.me', { rank: view.me.rank, correct: view.me.correct }) : turn.t('leaderboard.meNone');
+  const me = view.me && view.me.correct > 0 ? turn.t('leaderboard.me', { rank: view.me.rank, correct: view.me.correct }) : turn.t('leaderboard.meNone');
   const rule = turn.t(view.period === 'all' ? 'leaderboard.tieRuleAll' : 'leaderboard.tieRule');
   turn.say([title, '', ...(lines.length ? lines : [turn.t('leaderboard.empty')]), '', me, rule].join('\n'), choices);
 }

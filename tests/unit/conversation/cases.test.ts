@@ -3,7 +3,7 @@ import { INTENTS, readTurn, type QuizQuestion } from '../../../src/conversation/
 import { MAX_MATCH_CHARS, cleanMemberText, type InboundEvent } from '../../../src/domain/index.js';
 import type { Translate } from '../../../src/i18n/index.js';
 import { optionOrder, parseAnswer, pickDaily } from '../../../src/quiz/index.js';
-import { JUNE_10, Member, READY, bot, letterFor, loadT, orderFor, question, questions, tap, text } from './harness.js';
+import { JUNE_10, Member, READY, bot, letterFor, loadT, orderFor, question, questions, tap, tapTitled, text } from './harness.js';
 
 /** Issue 14's numbered cases, one table each, on the pure engine. */
 
@@ -103,7 +103,7 @@ describe('case 3: a button’s payload wins over its title', () => {
     ['Dự thi', 'CMD|score', 'score'],
     ['Đúng', 'CMD|help', 'help'],
   ])('title “%s” with payload %s → %s', (title, payload, intent) => {
-    const event: InboundEvent = { ...tap(payload), text: title };
+    const event = tapTitled(payload, title);
     expect(new Member(t, READY).intent(event)).toBe(intent);
   });
 });
@@ -232,7 +232,7 @@ describe('case 8: every button the product sends is handled', () => {
     ['Câu hỏi hôm nay', 'today'],
     ['Tôi sẽ tham gia', 'broadcast-reply'],
   ])('a broadcast choice titled “%s” → %s', (title, intent) => {
-    expect(new Member(t, READY).intent({ ...tap('BROADCAST_CHOICE_2'), text: title })).toBe(intent);
+    expect(new Member(t, READY).intent(tapTitled('BROADCAST_CHOICE_2', title))).toBe(intent);
   });
 });
 

@@ -4,7 +4,7 @@ import { COMMANDS, parsePayload, payload } from '../../../src/conversation/index
 import type { Choice, InboundEvent } from '../../../src/domain/index.js';
 import type { Translate } from '../../../src/i18n/index.js';
 import { pickDaily } from '../../../src/quiz/index.js';
-import { JUNE_10, Member, READY, bot, loadT, tap, text, units } from './harness.js';
+import { JUNE_10, Member, READY, bot, getStarted, loadT, tap, tapTitled, text, units } from './harness.js';
 
 /**
  * Every button the product can send, on every channel, is handled: Messenger quick replies and
@@ -50,7 +50,7 @@ function everyPayload(): string[] {
 function answerTo(p: string, title: string) {
   const m = new Member(t, READY);
   m.views = { contest: { round: '1', attemptsUsed: 0, standing: null } };
-  const event: InboundEvent = p === GET_STARTED_PAYLOAD ? { ...tap(p), kind: 'start', payload: p } : { ...tap(p), text: title };
+  const event = p === GET_STARTED_PAYLOAD ? getStarted(p) : tapTitled(p, title);
   return { intent: m.intent(event), reply: m.send(event) };
 }
 

@@ -98,6 +98,9 @@ type Base = { bot: string; channel: 'messenger'; userId: string; eventId: string
 const base = (at: Date): Base => ({ bot: bot.id, channel: 'messenger', userId: 'u1', eventId: `e${++seq}`, at });
 export const text = (t: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'text', text: t });
 export const tap = (payload: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'choice', payload });
+/** A tapped button with its title, as Messenger's quick replies and a Zalo hidden button bring it. */
+export const tapTitled = (payload: string, title: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'choice', payload, text: title });
+export const getStarted = (payload: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'start', payload });
 export const other = (kind: 'follow' | 'unfollow' | 'start', at = JUNE_10): InboundEvent => ({ ...base(at), kind }) as InboundEvent;
 
 export const READY: ParticipantFacts = {
