@@ -148,7 +148,7 @@ async function mountAdminSide(
     stats: rooms.stats,
     t: rooms.t,
     broadcasts: rooms.outreach.broadcasts,
-    contests: contestsPort(content, (id) => conversation.contestResults(id)),
+    contests: contestsPort(content, (id) => conversation.contestResults(id), { t: rooms.t, timeZone: config.timeZone }),
     importQuestions: (upload) => importUploadedQuestions(upload, contentPaths(config), db.models),
     simulatorApi: rooms.channels.simulatorApi,
     bots: content.bots.map((b) => b.id),
