@@ -31,5 +31,6 @@ export {
   type StartContentOptions,
 } from './service.js';
 export { registerContentCommands } from './cli.js';
+export { unitKey, unitNames, type UnitRef } from './unit-names.js';
 export { importUploadedQuestions } from './io/upload.js';
 export { MEDIA_FORMATS, MEDIA_LIMITS, checkMedia, readImageHeader, type MediaCheck, type MediaFormat, type MediaLimits } from './media.js';

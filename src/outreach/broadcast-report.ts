@@ -1,3 +1,4 @@
+import { unitKey, unitNames } from '../content/index.js';
 import type { DeliveryStatus } from '../db/index.js';
 import { DEFAULT_LOCALE, type ChannelName, type Locale, type SendErrorClass } from '../domain/index.js';
 import { loadBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
@@ -49,20 +50,18 @@ function addOutcome(o: OutcomeCounts, g: Group): void {
   else o.pending += g.n;
 }
 
-/** Unit names from each bot's own unit list (two lists may use the same unit id). */
-async function unitNames(deps: BroadcastServiceDeps, units: ReadonlyArray<{ bot: string; unitId: string | null }>): Promise<Map<string, string>> {
+/** Unit names from each bot's own unit list (two lists may use the same unit id), keyed `bot|unitId`. */
+async function namesOf(deps: BroadcastServiceDeps, units: ReadonlyArray<{ bot: string; unitId: string | null }>): Promise<Map<string, string>> {
   const listOf = deps.unitListOf ?? (() => null);
-  const wanted = units.filter((u) => u.unitId !== null && listOf(u.bot) !== null);
-  if (wanted.length === 0) return new Map();
-  const docs = await deps.models.Unit.collection
-    .find(
-      { listId: { $in: [...new Set(wanted.map((u) => listOf(u.bot)!))] }, unitId: { $in: [...new Set(wanted.map((u) => u.unitId!))] } },
-      { projection: { listId: 1, unitId: 1, name: 1 } },
-    )
-    .toArray();
-  const byList = new Map(docs.map((d) => [`${String(d.listId)}|${String(d.unitId)}`, String(d.name)]));
+  const names = await unitNames(
+    deps.models,
+    units.map((u) => ({ listId: listOf(u.bot), unitId: u.unitId })),
+  );
   return new Map(
-    wanted.flatMap((u) => (byList.has(`${listOf(u.bot)}|${u.unitId}`) ? [[`${u.bot}|${u.unitId}`, byList.get(`${listOf(u.bot)}|${u.unitId}`)!]] : [])),
+    units.flatMap((u) => {
+      const name = names.get(unitKey({ listId: listOf(u.bot), unitId: u.unitId }));
+      return name ? [[`${u.bot}|${u.unitId}`, name] as const] : [];
+    }),
   );
 }
 
@@ -103,7 +102,7 @@ export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, lo
     const key = `${bot}|${unitId}`;
     addOutcome(units.get(key) ?? units.set(key, { bot, unitId, ...emptyOutcome() }).get(key)!, g);
   }
-  const names = await unitNames(deps, [...units.values()]);
+  const names = await namesOf(deps, [...units.values()]);
   r.channels = [...channels.entries()].map(([channel, c]) => ({ channel, ...c })).sort((a, b) => b.total - a.total || a.channel.localeCompare(b.channel));
   r.units = [...units.entries()]
     .map(([key, u]) => ({ ...u, name: names.get(key) ?? null }))

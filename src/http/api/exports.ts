@@ -1,11 +1,10 @@
 import type { Request, Response } from 'express';
 import { rankingRows, RANKING_COLUMNS } from '../../conversation/index.js';
 import { z } from 'zod';
-import { scopeBots, type Principal } from '../../admin/index.js';
 import { fieldIssue, InvalidError, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
 import { contestFor } from './contests.js';
-import { participantRows, type ParticipantRow } from './participants.js';
+import { datasets } from './export-tables.js';
 import { rangeQuery, type ApiContext } from './shared.js';
 import { fileName, sendTable, type ExportTable } from './tables.js';
 
@@ -19,90 +18,6 @@ const exportQuery = rangeQuery.and(
     limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
   }),
 );
-type ExportQuery = z.output<typeof exportQuery>;
-type Dataset = (p: Principal, q: ExportQuery) => Promise<ExportTable>;
-
-const PARTICIPANT_COLUMNS = [
-  'id',
-  'bot',
-  'channel',
-  'userId',
-  'displayName',
-  'unitId',
-  'locale',
-  'consentAt',
-  'subscribed',
-  'answered',
-  'correct',
-  'streakBest',
-  'lastInboundAt',
-] as const satisfies ReadonlyArray<keyof ParticipantRow>;
-
-const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
-
-/** Every exportable table but contest results, by name. */
-function datasets({ deps, range }: ApiContext): Record<string, Dataset> {
-  const { stats } = deps;
-  return {
-    participants: async (p, q) => {
-      const rows: ParticipantRow[] = [];
-      for (let page = 1; rows.length < q.limit; page++) {
-        const r = await participantRows(deps.models, p, { bot: q.bot, unitId: q.unitId, page, pageSize: 200 });
-        rows.push(...r.items);
-        if (r.items.length < 200) break;
-      }
-      return { name: 'participants', headers: [...PARTICIPANT_COLUMNS], rows: rows.slice(0, q.limit).map((r) => PARTICIPANT_COLUMNS.map((c) => r[c])) };
-    },
-    series: async (p, q) => ({
-      name: 'series',
-      headers: ['day', 'participants', 'joined', 'answers', 'correct'],
-      rows: (await stats.queries.series(range(p, q))).map((r) => [r.day, r.participants, r.joined, r.answers, r.correct]),
-    }),
-    units: async (p, q) => ({
-      name: 'units',
-      headers: ['bot', 'unitId', 'name', 'size', 'participants', 'ratePercent', 'answers', 'correct', 'accuracyPercent'],
-      rows: (await stats.queries.units(range(p, q))).map((r) => [
-        r.bot,
-        r.unitId,
-        r.name,
-        r.size,
-        r.participants,
-        pct(r.rate),
-        r.answers,
-        r.correct,
-        pct(r.accuracy),
-      ]),
-    }),
-    questions: async (p, q) => ({
-      name: 'questions',
-      headers: ['questionId', 'topic', 'question', 'answers', 'correct', 'accuracyPercent', 'averageTimeMs'],
-      rows: (await stats.queries.questions(range(p, q))).map((r) => [
-        r.questionId,
-        r.topic,
-        r.question,
-        r.answers,
-        r.correct,
-        pct(r.accuracy),
-        r.averageTimeMs,
-      ]),
-    }),
-    leaderboard: async (p, q) => ({
-      name: 'leaderboard',
-      headers: ['rank', 'name', 'bot', 'channel', 'unitId', 'correct', 'answered', 'streakBest'],
-      rows: (await stats.leaderboard({ bots: scopeBots(p, q.bot), unitId: q.unitId, limit: Math.min(q.limit, 1000) })).map((r) => [
-        r.rank,
-        r.name,
-        r.bot,
-        r.channel,
-        r.unitId,
-        r.correct,
-        r.answered,
-        r.streakBest,
-      ]),
-    }),
-  };
-}
-
 /** A contest's ranked entries as a table in `locale`: the ranking sheet of the workbook, every round in one. */
 async function contestResultsTable(ctx: ApiContext, req: Request, contestId: string | undefined, locale: Locale): Promise<ExportTable> {
   if (!contestId) throw new InvalidError('contest_id_required', {}, { fields: [fieldIssue('contestId', 'required')] });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH, visibleBots, type AdminService } from '../../admin/index.js';
 import { invalidInput, NotFoundError, UnavailableError } from '../../domain/index.js';
 import { readLocaleResources, type Translate } from '../../i18n/index.js';
+import type { BotInfo } from '../api/index.js';
 import type { MountedRouter } from '../app.js';
 import { authenticate, CSRF_HEADER, principalOf, requirePrincipal, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
 import { errorHandler, HttpError, notFoundHandler } from '../errors.js';
@@ -27,6 +28,8 @@ export interface AdminWebDeps {
   readonly simulatorEnabled: boolean;
   /** Bot ids known to the server, for the pages' pickers. */
   readonly bots: () => readonly string[];
+  /** Their names and unit lists, so the pages show names, not ids. */
+  readonly botInfo?: (() => readonly BotInfo[]) | undefined;
   /** The REST API router (`/api/v1`). */
   readonly apiRouter?: Router | undefined;
   /** Agendash for the scheduler, admins only. */
@@ -177,12 +180,15 @@ function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
     const p = principalOf(req);
     const visible = visibleBots(p);
     res.setHeader('Cache-Control', 'no-store');
+    const bots = visible ?? deps.bots();
     res.json({
-      user: { name: p.name, role: p.role },
+      user: { id: p.kind === 'user' ? p.id : null, name: p.name, role: p.role },
       mustChangePassword: p.mustChangePassword,
       csrfToken: req.csrfToken ?? null,
       csrfHeader: CSRF_HEADER,
-      bots: visible ?? deps.bots(),
+      bots,
+      /** Names (vi, en) and unit list of each bot the caller sees. */
+      botInfo: (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)),
       agendash: !!deps.agendash && p.role === 'admin',
     });
   });
