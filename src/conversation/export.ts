@@ -225,7 +225,8 @@ export function resultsView(results: ContestResults, t: Translate, locale: Local
     title,
     heading: tr('report.heading', { id: results.contest.id, title, bot: results.bot }),
     rule: tr('report.rule', { collective: results.contest.collectiveRanking.map((c) => tr(`criterion.${c}`)).join(' → ') }),
-    rounds: rounds.map(({ prizes: _prizes, ...round }) => round),
+    // Only rounds somebody played: a weekly contest over a year has some fifty rounds.
+    rounds: rounds.filter((r) => r.ranking.length > 0).map(({ prizes: _prizes, ...round }) => round),
     prizes: rounds.flatMap((r) => r.prizes),
     columns: Object.fromEntries(COLUMNS.map((c) => [c, tr(`column.${c}`)])),
   };
@@ -239,6 +240,7 @@ export function formatResults(results: ContestResults, t: Translate, locale: Loc
   const tr: Tr = (key, vars) => t(locale, `conversation:results.${key}`, vars);
   const view = resultsView(results, t, locale, timeZone);
   const lines: string[] = [view.heading, view.rule];
+  if (view.rounds.length === 0) lines.push('', tr('report.noEntries'));
   for (const r of view.rounds) {
     lines.push('', r.heading);
     for (const e of r.ranking.slice(0, 50)) {

@@ -17,7 +17,15 @@ import { errorHandler, HttpError, notFoundHandler } from '../errors.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.join(here, 'static');
-const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+const require = createRequire(import.meta.url);
+const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js');
+/** Be Vietnam Pro (bundled, SIL OFL): a font that places Vietnamese marks right on every system, served from here. */
+const FONTS: Readonly<Record<string, string>> = Object.fromEntries(
+  (['400Regular', '600SemiBold', '700Bold'] as const).map((w) => [
+    `be-vietnam-pro-${w.slice(0, 3)}.ttf`,
+    require.resolve(`@expo-google-fonts/be-vietnam-pro/${w}/BeVietnamPro_${w}.ttf`),
+  ]),
+);
 
 export interface AdminWebDeps {
   readonly admin: AdminService;
@@ -115,6 +123,11 @@ function adminPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   admin.use(...common);
   admin.use('/static', express.static(STATIC_DIR, { maxAge: deps.isProduction ? '1h' : 0, index: false }));
   admin.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: deps.isProduction ? '1d' : 0 }));
+  admin.get('/fonts/:file', (req, res, next) => {
+    const file = FONTS[req.params.file];
+    if (!file) return next(new NotFoundError('not_found'));
+    res.sendFile(file, { maxAge: deps.isProduction ? '7d' : 0, headers: { 'Content-Type': 'font/ttf' } });
+  });
   admin.get('/i18n/:lng.json', (req, res, next) => {
     const lng = req.params.lng === 'en' ? 'en' : req.params.lng === 'vi' ? 'vi' : null;
     if (!lng) return next(new NotFoundError('language_not_found'));
