@@ -55,6 +55,8 @@ export function createChannelReceiving(sending: ChannelSending, deps: ChannelRec
     leaseMs: config.inbox.leaseMs,
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
   });
+  // The worker learns of this process's new entries as they are stored, in the order of their delivery.
+  inbox.onStored((stored) => worker.enqueue(stored));
   const wake = () => worker.wake();
   return {
     webhookRouter: createWebhookRouter({ bots, messenger, zalo, inbox, metrics, logger, onStored: wake }),
