@@ -166,9 +166,15 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
     () => wake(),
   );
   const fill = slotFiller(deps, queue, pool, () => running);
+  /** Fills and polls under way: `stop` waits for them, so none reaches a database that is closing. */
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>): void => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
 
   function wake(): void {
-    if (running) void fill();
+    if (running) track(fill());
   }
 
   /** Every `pollMs`: a poll (skipped while the queue holds more than enough to keep the slots busy), then a fill. */
@@ -176,13 +182,15 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
     if (!running) return;
     timer = setTimeout(() => {
       const look = queue.size < 2 * deps.concurrency ? pollInto(deps, queue).then(() => true) : Promise.resolve(false);
-      void look
-        .catch((err: unknown) => {
-          deps.logger.error({ err }, 'inbox worker poll failed');
-          return true;
-        })
-        .then((polled) => fill(polled))
-        .finally(schedule);
+      track(
+        look
+          .catch((err: unknown) => {
+            deps.logger.error({ err }, 'inbox worker poll failed');
+            return true;
+          })
+          .then((polled) => fill(polled))
+          .finally(schedule),
+      );
     }, pollMs);
     timer.unref();
   }
@@ -197,6 +205,9 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
     async stop(): Promise<void> {
       running = false;
       if (timer) clearTimeout(timer);
+      // A fill may still be taking a lease and start a drain (which then stops at once): first the
+      // fills and polls, then every drain.
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
       await pool.settle();
     },
     /** Nudges the worker (new events were stored by this process). */
