@@ -37,6 +37,8 @@ const HEADLINES: Record<string, Array<[string, string, string, Bound]>> = {
   conversation: [
     ['pure step turns/s', 'stepsPerSecond', 'goals.stepsPerSecond', '≥'],
     ['service p95 per event (ms)', 'p95Ms', 'goals.p95Ms', '≤'],
+    ['burst of new members answered (s)', 'burst.seconds', 'goals.burstSeconds', '≤'],
+    ['slowest message during the burst (ms)', 'burst.probes.maxMs', 'goals.probeMaxMs', '≤'],
   ],
   fanout: [
     ['deliveries/s', 'deliveriesPerSecond', 'goals.deliveriesPerSecond', '≥'],

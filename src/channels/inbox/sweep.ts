@@ -1,4 +1,3 @@
-import { participantLeaseKey } from './lease.js';
 import type { DrainDeps } from './drain.js';
 
 /** Platforms redeliver for hours, at most a few days; 30 days is far past that. */
@@ -7,7 +6,9 @@ const DONE_RETENTION_MS = 30 * 24 * 3600_000;
 /** What the sweep asks of the worker: participants with work waiting, and a drain that runs now. */
 export interface SweepWorker {
   candidates(filter: Record<string, unknown>, limit: number): Promise<string[]>;
-  /** Drains a participant whose lease was just acquired, whether or not the worker runs. */
+  /** Takes the participant's lease unless this process already works on it (then false). */
+  claim(participant: string, delivery: null): Promise<boolean>;
+  /** Drains a claimed participant now, whether or not the worker runs. */
   drainNow(participant: string): Promise<number>;
 }
 
@@ -22,7 +23,7 @@ export async function sweepInbox(deps: DrainDeps, worker: SweepWorker): Promise<
   const stale = new Date(deps.clock().getTime() - deps.leaseMs);
   let total = 0;
   for (const participant of await worker.candidates({ receivedAt: { $lte: stale } }, 500)) {
-    if (!(await deps.leases.acquire(participantLeaseKey(participant), deps.leaseMs))) continue;
+    if (!(await worker.claim(participant, null))) continue;
     total += await worker.drainNow(participant);
   }
   return total;

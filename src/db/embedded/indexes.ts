@@ -190,6 +190,31 @@ export class Index {
     // sortedLeading keeps removed keys until its next rebuild: scans skip keys without a bucket.
   }
 
+  /**
+   * Whether documents can be looked up by a value of every field (`lookupFullKey`): a unique or
+   * single-field index keeps full keys, and one over every document misses none.
+   */
+  get fullKeyLookup(): boolean {
+    return this.keyed && this.fields.length > 1 && this.coversAllDocuments;
+  }
+
+  /** How many documents a full-key lookup would return (one list of values per field, in index order). */
+  countFullKey(valuesPerField: unknown[][]): number {
+    let n = 0;
+    for (const key of this.keysFrom(valuesPerField)) n += this.entries.get(key)?.size ?? 0;
+    return n;
+  }
+
+  /**
+   * Ids of documents whose every field equals one of its values: a participant by (bot, channel,
+   * user id) without reading every participant of the bot, as a lookup by the leading field would.
+   */
+  lookupFullKey(valuesPerField: unknown[][]): Set<string> {
+    const out = new Set<string>();
+    for (const key of this.keysFrom(valuesPerField)) for (const id of this.entries.get(key) ?? []) out.add(id);
+    return out;
+  }
+
   /** How many documents an equality lookup would return (cheap: no set is built). */
   countEqual(values: unknown[]): number {
     let n = 0;

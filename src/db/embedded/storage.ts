@@ -19,6 +19,9 @@ export type ChangeRecord =
 
 export type ChangeListener = (record: ChangeRecord) => void;
 
+/** A full-key lookup with `$in`s tries every combination of their values: beyond this many, the leading field serves. */
+const MAX_FULL_KEYS = 64;
+
 /** The `_id_` index every collection has (implicit: `docs` is keyed by `_id`). */
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
@@ -194,6 +197,24 @@ export class Collection {
           if (range) ranges.push(() => index.lookupRange(range.lower, range.upper));
         }
       }
+    }
+    this.collectFullKeyPlans(filter, equalities);
+  }
+
+  /** Equalities on every field of a compound index that keeps full keys: a lookup by the whole key. */
+  private collectFullKeyPlans(filter: Doc, equalities: Array<{ size: number; ids: () => Iterable<string> }>): void {
+    for (const index of this.indexes.values()) {
+      if (!index.fullKeyLookup) continue;
+      const perField: unknown[][] = [];
+      let combinations = 1;
+      for (const f of index.fields) {
+        const eq = Object.hasOwn(filter, f) ? equalityValues(filter[f]) : null;
+        if (!eq || eq.length === 0) break;
+        perField.push(eq);
+        combinations *= eq.length;
+      }
+      if (perField.length !== index.fields.length || combinations > MAX_FULL_KEYS) continue;
+      equalities.push({ size: index.countFullKey(perField), ids: () => index.lookupFullKey(perField) });
     }
   }
 }
