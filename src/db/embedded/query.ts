@@ -1,11 +1,12 @@
 import { deserialize, serialize } from 'bson';
-import { Context, Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
+import { Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import * as UPDATE_OPERATOR_FUNCTIONS from 'mingo/operators/update';
 import { Query as BaseQuery } from 'mingo/query';
 import { getPathValues, typeRank, valuesEqual } from './compare.js';
 import { isIndexableScalar } from './keys.js';
 import type { Doc } from './indexes.js';
 import { CommandError } from './errors.js';
+import { COMPUTE_OPTIONS } from './mingo-context.js';
 import { normalizeNumbers, numericView, updateKeepingLongs } from './numbers.js';
 import { DESERIALIZE_OPTIONS } from './wire.js';
 
@@ -32,27 +33,33 @@ const UPDATE_OPERATORS = new Set([
   '$setOnInsert',
 ]);
 
-/** A deep copy that keeps every BSON type (ObjectId, Long, Decimal128, Binary...). */
+/** A deep copy that keeps every BSON type (ObjectId, Long, Decimal128, Binary...), through BSON. */
 export function cloneDoc<T extends Doc>(doc: T): T {
   return deserialize(serialize(doc), DESERIALIZE_OPTIONS) as T;
 }
 
+function copyValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyValue);
+  if (v instanceof Date) return new Date(v.getTime());
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Doc = {};
+  for (const k of Object.keys(v)) out[k] = copyValue((v as Doc)[k]);
+  return out;
+}
+
 /**
- * mingo copies its whole operator table into every new Query; options captured once from a query
- * (through a probe operator) are reused instead, which makes compiling a filter ~3x cheaper.
+ * A copy whose documents and arrays are new objects, sharing the BSON values (ObjectId, Long,
+ * Decimal128, Binary...), which nothing here changes in place: what updates and pipelines
+ * modify instead of a stored document, several times cheaper than a round trip through BSON.
  */
-const SHARED_OPTIONS: unknown = (() => {
-  let captured: unknown;
-  const probe = (_selector: string, _value: unknown, options: unknown) => {
-    captured = options;
-    return () => true;
-  };
-  new Query({ x: { $embeddedProbe: 1 } }, { context: Context.init({ query: { $embeddedProbe: probe } as never }) });
-  return captured;
-})();
+export function copyDoc<T extends Doc>(doc: T): T {
+  return copyValue(doc) as T;
+}
 
 function mingoQuery(filter: Doc): { test(doc: Doc): boolean } {
-  return SHARED_OPTIONS ? new BaseQuery(filter, SHARED_OPTIONS as never) : new Query(filter, {});
+  return new BaseQuery(filter, COMPUTE_OPTIONS as never);
 }
 
 type Predicate = (doc: Doc) => boolean;
@@ -184,7 +191,7 @@ export function project(docs: Doc[], projection: Doc | undefined | null): Doc[] 
   const simple = simpleProjection(projection);
   if (simple) return docs.map(simple);
   try {
-    return new Query({}, {}).find(docs.map(cloneDoc), projection).all() as Doc[];
+    return new Query({}, {}).find(docs.map(copyDoc), projection).all() as Doc[];
   } catch (err) {
     throw asBadValue(err);
   }
@@ -218,7 +225,7 @@ export interface UpdateOptions {
 /** Returns the updated copy of a document (the stored one is never modified in place). */
 export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOptions): Doc {
   if (Array.isArray(update)) {
-    const docs = [cloneDoc(doc)];
+    const docs = [copyDoc(doc)];
     try {
       mingoUpdateOne(docs, {}, update as never);
     } catch (err) {
@@ -238,7 +245,7 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
     const out: Doc = doc._id !== undefined ? { _id: doc._id } : {};
     for (const [k, v] of Object.entries(update)) if (k !== '_id') out[k] = v;
     if (out._id === undefined && update._id !== undefined) out._id = update._id;
-    return cloneDoc(out);
+    return copyDoc(out);
   }
   validateOperators(update);
   const modifier: Doc = {};
@@ -256,7 +263,7 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
       }
     }
   }
-  const copy = cloneDoc(doc);
+  const copy = copyDoc(doc);
   if (Object.keys(modifier).length === 0) return copy;
   checkConflicts(modifier);
   checkArithmeticTargets(doc, modifier);

@@ -4,6 +4,7 @@ import { getPathValues } from './compare.js';
 import { CommandError } from './errors.js';
 import { Index, duplicateKeyError, equalityValues, rangeBounds, type Doc, type IndexSpec } from './indexes.js';
 import { valueKey } from './keys.js';
+import { NEVER, type Yielder } from './yielder.js';
 
 export type { Doc, IndexSpec } from './indexes.js';
 
@@ -17,7 +18,23 @@ export type ChangeRecord =
   | { o: 'mkidx'; d: string; c: string; spec: IndexSpec }
   | { o: 'dropidx'; d: string; c: string; name: string };
 
-export type ChangeListener = (record: ChangeRecord) => void;
+/**
+ * Hears every change. `docBytes` is the BSON of a `put` record's document when the writer already
+ * encoded it (to measure it against the 16 MiB limit), so the journal does not encode it again.
+ */
+export type ChangeListener = (record: ChangeRecord, docBytes?: Uint8Array) => void;
+
+/** How a write is applied. */
+export interface WriteOptions {
+  /** The document's BSON, when already encoded. */
+  readonly bytes?: Uint8Array;
+  /**
+   * Replaying the journal: unique indexes are not checked. A snapshot written while clients kept
+   * writing may hold two documents' states that were never true at once (a value moved from one
+   * document to another); the records after it settle every document to its last state.
+   */
+  readonly replaying?: boolean;
+}
 
 /** The `_id_` index every collection has (implicit: `docs` is keyed by `_id`). */
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -54,27 +71,27 @@ export class Collection {
   }
 
   /** Adds a new document (the caller has set `_id`); throws E11000 on a unique violation. */
-  insert(doc: Doc): void {
+  insert(doc: Doc, options: WriteOptions = {}): void {
     if (doc._id === undefined) doc._id = new ObjectId();
     const key = valueKey(doc._id);
-    this.checkUnique(key, doc, false);
+    if (!options.replaying) this.checkUnique(key, doc, false);
     this.docs.set(key, doc);
     for (const index of this.indexes.values()) index.add(key, doc);
     this.idIndex?.add(key, doc);
-    this.emit({ o: 'put', d: this.db, c: this.name, doc });
+    this.emit({ o: 'put', d: this.db, c: this.name, doc }, options.bytes);
   }
 
   /** Replaces a stored document by a new object with the same `_id`. */
-  replace(oldDoc: Doc, newDoc: Doc): void {
+  replace(oldDoc: Doc, newDoc: Doc, options: WriteOptions = {}): void {
     const key = valueKey(oldDoc._id);
     if (valueKey(newDoc._id) !== key) {
       throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
-    this.checkUnique(key, newDoc, true);
+    if (!options.replaying) this.checkUnique(key, newDoc, true);
     for (const index of this.indexes.values()) index.remove(key);
     this.docs.set(key, newDoc);
     for (const index of this.indexes.values()) index.add(key, newDoc);
-    this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc });
+    this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc }, options.bytes);
   }
 
   remove(doc: Doc): void {
@@ -86,10 +103,10 @@ export class Collection {
   }
 
   /** Adds an index over the existing documents; throws E11000 if they already break uniqueness. */
-  createIndex(spec: IndexSpec): void {
+  createIndex(spec: IndexSpec, options: WriteOptions = {}): void {
     const index = new Index(spec);
     for (const [key, doc] of this.docs) {
-      index.checkUnique(key, doc, this.ns);
+      if (!options.replaying) index.checkUnique(key, doc, this.ns);
       index.add(key, doc);
     }
     this.indexes.set(spec.name, index);
@@ -208,7 +225,7 @@ export class Storage {
     this.listener = listener;
   }
 
-  private readonly emit: ChangeListener = (r) => this.listener(r);
+  private readonly emit: ChangeListener = (r, bytes) => this.listener(r, bytes);
 
   getCollection(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
@@ -258,11 +275,11 @@ export class Storage {
    * Deletes documents past their TTL (indexes with `expireAfterSeconds` on a date field), as
    * MongoDB's TTL monitor does every minute. Returns how many were removed.
    */
-  expireDocuments(now: number = Date.now()): number {
+  async expireDocuments(now: number = Date.now(), y: Yielder = NEVER): Promise<number> {
     let removed = 0;
-    for (const colls of this.databases.values()) {
-      for (const coll of colls.values()) {
-        for (const index of coll.indexes.values()) {
+    for (const colls of [...this.databases.values()]) {
+      for (const coll of [...colls.values()]) {
+        for (const index of [...coll.indexes.values()]) {
           const ttl = index.spec.expireAfterSeconds;
           if (typeof ttl !== 'number' || index.fields.length !== 1) continue;
           const cutoff = now - ttl * 1000;
@@ -272,23 +289,30 @@ export class Storage {
             const values = getPathValues(doc, field).flatMap((v) => (Array.isArray(v) ? v : [v]));
             const dates = values.filter((v): v is Date => v instanceof Date).map((d) => d.getTime());
             if (dates.length && Math.min(...dates) <= cutoff) expired.push(doc);
+            if (y.due()) await y.pause();
           }
-          for (const doc of expired) coll.remove(doc);
-          removed += expired.length;
+          for (const doc of expired) {
+            // Changed since it was seen (a yield): the stored version decides.
+            if (coll.docs.get(valueKey(doc._id)) !== doc) continue;
+            coll.remove(doc);
+            removed++;
+            if (y.due()) await y.pause();
+          }
         }
       }
     }
     return removed;
   }
 
-  /** Applies a journal record (at start-up). */
+  /** Applies a journal record (at start-up: unique indexes are not checked, see WriteOptions). */
   apply(r: ChangeRecord): void {
+    const replaying = { replaying: true };
     switch (r.o) {
       case 'put': {
         const { coll } = this.ensureCollection(r.d, r.c);
         const existing = coll.docs.get(valueKey(r.doc._id));
-        if (existing) coll.replace(existing, r.doc);
-        else coll.insert(r.doc);
+        if (existing) coll.replace(existing, r.doc, replaying);
+        else coll.insert(r.doc, replaying);
         break;
       }
       case 'del': {
@@ -308,7 +332,7 @@ export class Storage {
         break;
       case 'mkidx': {
         const { coll } = this.ensureCollection(r.d, r.c);
-        if (!coll.indexes.has(r.spec.name)) coll.createIndex(r.spec);
+        if (!coll.indexes.has(r.spec.name)) coll.createIndex(r.spec, replaying);
         break;
       }
       case 'dropidx':
@@ -317,7 +341,17 @@ export class Storage {
     }
   }
 
-  /** The records that rebuild the current state (for compaction). */
+  /** How many documents all collections hold. */
+  documentCount(): number {
+    let n = 0;
+    for (const colls of this.databases.values()) for (const coll of colls.values()) n += coll.docs.size;
+    return n;
+  }
+
+  /**
+   * The records that rebuild the current state (for compaction). Safe to consume in slices while
+   * clients write: see Journal.compact for why a snapshot taken that way is still right.
+   */
   *snapshot(): Generator<ChangeRecord> {
     for (const [d, colls] of this.databases) {
       for (const [c, coll] of colls) {
