@@ -14,10 +14,10 @@ export const MAX_INTERNAL_OBJECT_SIZE = MAX_BSON_OBJECT_SIZE + 16 * 1024;
  */
 export const MAX_BATCH_BYTES = MAX_BSON_OBJECT_SIZE - 1024;
 /**
- * A getMore without a batchSize stops at 4 MiB rather than 16: MongoDB promises no batch size, the
+ * A getMore without a batchSize stops at 1 MiB rather than 16: MongoDB promises no batch size, the
  * driver simply asks again, and building and encoding a smaller reply holds the event loop less.
  */
-export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_BATCH_BYTES = 1024 * 1024;
 /** MongoDB's default first batch for find and aggregate. */
 export const DEFAULT_FIRST_BATCH = 101;
 

@@ -20,6 +20,8 @@ export interface EmbeddedServer {
   /** mongodb://host:port — what the driver, mongoose, Agenda, mongosh or Compass connect to. */
   readonly uri: string;
   readonly port: number;
+  /** Compacts the data files now (in slices, clients keep working); resolves when done. Nothing to do in memory. */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     if (report.droppedBytes > 0) {
       warn({ droppedBytes: report.droppedBytes }, 'embedded MongoDB: dropped a torn record at the end of the journal');
     }
+    if (report.keptAt) {
+      warn({ keptAt: report.keptAt }, 'embedded MongoDB: the original data files were kept beside the data before they were rewritten');
+    }
   }
   const wire = new WireServer({
     storage,
@@ -58,7 +63,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   try {
     port = await wire.listen(options.host, options.port);
   } catch (err) {
-    journal?.close();
+    await journal?.close();
     throw err;
   }
   const uri = `mongodb://${options.host}:${port}`;
@@ -68,11 +73,12 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   return {
     uri,
     port,
+    compact: async () => journal?.compact(),
     async close() {
       if (closed) return;
       closed = true;
       await wire.close();
-      journal?.close();
+      await journal?.close();
     },
   };
 }

@@ -28,12 +28,6 @@ export type ChangeListener = (record: ChangeRecord, docBytes?: Uint8Array) => vo
 export interface WriteOptions {
   /** The document's BSON, when already encoded. */
   readonly bytes?: Uint8Array;
-  /**
-   * Replaying the journal: unique indexes are not checked. A snapshot written while clients kept
-   * writing may hold two documents' states that were never true at once (a value moved from one
-   * document to another); the records after it settle every document to its last state.
-   */
-  readonly replaying?: boolean;
 }
 
 /** The `_id_` index every collection has (implicit: `docs` is keyed by `_id`). */
@@ -45,6 +39,13 @@ export class Collection {
   readonly indexes = new Map<string, Index>();
   /** An `_id` index for range lookups, built on the first `_id` range query and kept up to date after. */
   private idIndex: Index | null = null;
+  /**
+   * Replaying the data files: indexes are built once at the end (Storage.endReplay) and unique
+   * ones not checked. A snapshot written while clients kept writing may hold two documents' states
+   * that were never true at once (a value moved from one document to another); the journal after
+   * it settles every document to its last state.
+   */
+  replaying = false;
   readonly uuid = new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
 
   constructor(
@@ -74,7 +75,11 @@ export class Collection {
   insert(doc: Doc, options: WriteOptions = {}): void {
     if (doc._id === undefined) doc._id = new ObjectId();
     const key = valueKey(doc._id);
-    if (!options.replaying) this.checkUnique(key, doc, false);
+    if (this.replaying) {
+      this.docs.set(key, doc);
+      return;
+    }
+    this.checkUnique(key, doc, false);
     this.docs.set(key, doc);
     for (const index of this.indexes.values()) index.add(key, doc);
     this.idIndex?.add(key, doc);
@@ -87,8 +92,12 @@ export class Collection {
     if (valueKey(newDoc._id) !== key) {
       throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
-    if (!options.replaying) this.checkUnique(key, newDoc, true);
-    for (const index of this.indexes.values()) index.remove(key);
+    if (this.replaying) {
+      this.docs.set(key, newDoc);
+      return;
+    }
+    this.checkUnique(key, newDoc, true);
+    for (const index of this.indexes.values()) index.remove(key, oldDoc);
     this.docs.set(key, newDoc);
     for (const index of this.indexes.values()) index.add(key, newDoc);
     this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc }, options.bytes);
@@ -96,18 +105,22 @@ export class Collection {
 
   remove(doc: Doc): void {
     const key = valueKey(doc._id);
-    if (!this.docs.delete(key)) return;
-    for (const index of this.indexes.values()) index.remove(key);
-    this.idIndex?.remove(key);
+    const stored = this.docs.get(key);
+    if (!stored || !this.docs.delete(key)) return;
+    if (this.replaying) return;
+    for (const index of this.indexes.values()) index.remove(key, stored);
+    this.idIndex?.remove(key, stored);
     this.emit({ o: 'del', d: this.db, c: this.name, id: doc._id });
   }
 
   /** Adds an index over the existing documents; throws E11000 if they already break uniqueness. */
-  createIndex(spec: IndexSpec, options: WriteOptions = {}): void {
+  createIndex(spec: IndexSpec): void {
     const index = new Index(spec);
-    for (const [key, doc] of this.docs) {
-      if (!options.replaying) index.checkUnique(key, doc, this.ns);
-      index.add(key, doc);
+    if (!this.replaying) {
+      for (const [key, doc] of this.docs) {
+        index.checkUnique(key, doc, this.ns);
+        index.add(key, doc);
+      }
     }
     this.indexes.set(spec.name, index);
     this.emit({ o: 'mkidx', d: this.db, c: this.name, spec });
@@ -239,6 +252,7 @@ export class Storage {
     const existing = colls.get(name);
     if (existing) return { coll: existing, created: false };
     const coll = new Collection(db, name, options, this.emit);
+    coll.replaying = this.replaying;
     colls.set(name, coll);
     this.emit({ o: 'mkcoll', d: db, c: name, opts: options });
     return { coll, created: true };
@@ -304,15 +318,36 @@ export class Storage {
     return removed;
   }
 
-  /** Applies a journal record (at start-up: unique indexes are not checked, see WriteOptions). */
+  private replaying = false;
+
+  /** From here to endReplay, records are applied without index work (see Collection.replaying). */
+  beginReplay(): void {
+    this.replaying = true;
+    for (const colls of this.databases.values()) for (const coll of colls.values()) coll.replaying = true;
+  }
+
+  /** Builds every index over the replayed documents. */
+  endReplay(): void {
+    this.replaying = false;
+    for (const colls of this.databases.values()) {
+      for (const coll of colls.values()) {
+        coll.replaying = false;
+        for (const index of coll.indexes.values()) {
+          index.clear();
+          for (const [key, doc] of coll.docs) index.add(key, doc);
+        }
+      }
+    }
+  }
+
+  /** Applies a data file record (at start-up, between beginReplay and endReplay). */
   apply(r: ChangeRecord): void {
-    const replaying = { replaying: true };
     switch (r.o) {
       case 'put': {
         const { coll } = this.ensureCollection(r.d, r.c);
         const existing = coll.docs.get(valueKey(r.doc._id));
-        if (existing) coll.replace(existing, r.doc, replaying);
-        else coll.insert(r.doc, replaying);
+        if (existing) coll.replace(existing, r.doc);
+        else coll.insert(r.doc);
         break;
       }
       case 'del': {
@@ -332,7 +367,7 @@ export class Storage {
         break;
       case 'mkidx': {
         const { coll } = this.ensureCollection(r.d, r.c);
-        if (!coll.indexes.has(r.spec.name)) coll.createIndex(r.spec, replaying);
+        if (!coll.indexes.has(r.spec.name)) coll.createIndex(r.spec);
         break;
       }
       case 'dropidx':

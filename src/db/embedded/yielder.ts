@@ -9,7 +9,7 @@
 /** How long one slice of work may hold the event loop. */
 export const SLICE_MS = 20;
 /** `due()` reads the clock once per this many calls (a power of two minus one, used as a mask). */
-const CHECK_MASK = 255;
+const CHECK_MASK = 63;
 
 export class Yielder {
   private deadline: number;

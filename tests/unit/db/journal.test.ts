@@ -15,14 +15,14 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function reopen(dir: string): Storage {
+async function reopen(dir: string): Promise<Storage> {
   const storage = new Storage();
-  Journal.open(dir, storage).journal.close();
+  await Journal.open(dir, storage).journal.close();
   return storage;
 }
 
 describe('journal compaction', () => {
-  it('keeps every document through a compaction while running and a restart', () => {
+  it('keeps every document through a compaction while running and a restart', async () => {
     const dir = tempDir();
     const storage = new Storage();
     const { journal } = Journal.open(dir, storage);
@@ -30,17 +30,17 @@ describe('journal compaction', () => {
     coll.createIndex({ key: { e: 1 }, name: 'e_1', unique: true });
     coll.insert({ _id: 1, e: 'a' });
     journal.commit(false);
-    journal.compact();
+    await journal.compact();
     coll.insert({ _id: 2, e: 'b' });
     coll.remove(coll.docs.get([...coll.docs.keys()][0]!)!);
     journal.commit(true);
-    journal.close();
-    const again = reopen(dir).getCollection('db', 'c')!;
+    await journal.close();
+    const again = (await reopen(dir)).getCollection('db', 'c')!;
     expect([...again.docs.values()]).toEqual([{ _id: 2, e: 'b' }]);
     expect([...again.indexes.keys()]).toEqual(['e_1']);
   });
 
-  it('does not replay a journal older than its snapshot (a crash between the two renames)', () => {
+  it('does not replay a journal older than its snapshot (a crash between the two renames)', async () => {
     const dir = tempDir();
     const snapshot = [
       encodeRecord({ o: 'gen', gen: 2 } as never),
@@ -51,7 +51,7 @@ describe('journal compaction', () => {
     const oldJournal = [encodeRecord({ o: 'gen', gen: 1 } as never), encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: 'old', e: 'x' } })];
     writeFileSync(join(dir, SNAPSHOT_FILE), Buffer.concat(snapshot));
     writeFileSync(join(dir, JOURNAL_FILE), Buffer.concat(oldJournal));
-    const coll = reopen(dir).getCollection('db', 'c')!;
+    const coll = (await reopen(dir)).getCollection('db', 'c')!;
     expect([...coll.docs.values()]).toEqual([{ _id: 'keep', e: 'x' }]);
   });
 });
