@@ -148,13 +148,9 @@ export class Index {
 
   private keysFrom(perField: unknown[][]): string[] {
     if (perField.every((values) => values.length === 1)) {
-      // One value per field (no arrays): one key.
-      let key = '';
-      for (let i = 0; i < perField.length; i++) {
-        const v = perField[i]![0];
-        key = i === 0 ? valueKey(v === undefined ? null : v) : `${key}\u0000${valueKey(v === undefined ? null : v)}`;
-      }
-      return [key];
+      // One value per field (no arrays): one key, joined into one flat string (a chain of
+      // concatenations would be kept as such, several objects per document).
+      return [perField.map((values) => valueKey(values[0] === undefined ? null : values[0])).join('\u0000')];
     }
     let combos: string[] = [''];
     perField.forEach((values, i) => {

@@ -342,13 +342,7 @@ export class Journal {
   /** Writes the changes of the last command before its reply; `sync` (j: true) also fsyncs now. */
   commit(sync: boolean): void {
     if (this.closed) return;
-    if (this.pending.length) {
-      const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-      this.pending = [];
-      writeAll(this.fd, buf);
-      this.dirty = true;
-      this.journalBytes += buf.length;
-    }
+    this.writePending();
     if (sync && this.dirty) {
       fsyncSync(this.fd);
       this.dirty = false;
@@ -362,14 +356,29 @@ export class Journal {
    */
   compact(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.compacting ??= this.runCompaction(new Yielder()).finally(() => {
-      this.compacting = null;
-    });
+    if (!this.compacting) {
+      const run = async () => {
+        await Promise.resolve(); // `compacting` is set before any work starts
+        await this.runCompaction(new Yielder());
+      };
+      this.compacting = run().finally(() => {
+        this.compacting = null;
+      });
+    }
     return this.compacting;
   }
 
+  private writePending(): void {
+    if (!this.pending.length) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    writeAll(this.fd, buf);
+    this.dirty = true;
+    this.journalBytes += buf.length;
+  }
+
   private rotate(): void {
-    this.commit(false);
+    this.writePending();
     fsyncSync(this.fd);
     closeSync(this.fd);
     renameSync(join(this.dir, JOURNAL_FILE), join(this.dir, PREVIOUS_JOURNAL_FILE));

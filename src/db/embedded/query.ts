@@ -3,7 +3,7 @@ import { Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo
 import * as UPDATE_OPERATOR_FUNCTIONS from 'mingo/operators/update';
 import { Query as BaseQuery } from 'mingo/query';
 import { getPathValues, typeRank, valuesEqual } from './compare.js';
-import { isIndexableScalar } from './keys.js';
+import { isIndexableScalar, valueKey } from './keys.js';
 import type { Doc } from './indexes.js';
 import { CommandError } from './errors.js';
 import { COMPUTE_OPTIONS } from './mingo-context.js';
@@ -263,6 +263,7 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
       }
     }
   }
+  if (modifier.$addToSet) modifier.$addToSet = withoutRepeatedEach(modifier.$addToSet as Doc);
   const copy = copyDoc(doc);
   if (Object.keys(modifier).length === 0) return copy;
   checkConflicts(modifier);
@@ -282,6 +283,31 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   } catch (err) {
     throw asBadValue(err);
   }
+}
+
+/**
+ * `$addToSet` with `$each` adds each value at most once, also when the field does not exist yet
+ * (mingo then stored the list as given, repeats included).
+ */
+function withoutRepeatedEach(fields: Doc): Doc {
+  const out: Doc = {};
+  for (const [path, value] of Object.entries(fields)) {
+    const each = value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 ? (value as Doc).$each : undefined;
+    if (!Array.isArray(each)) {
+      out[path] = value;
+      continue;
+    }
+    const seen = new Set<string>();
+    out[path] = {
+      $each: each.filter((v) => {
+        const k = valueKey(v);
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      }),
+    };
+  }
+  return out;
 }
 
 /** `$inc`/`$mul` on a field holding a non-number fails in MongoDB (mingo would skip it silently). */
@@ -349,7 +375,7 @@ function sameId(a: unknown, b: unknown): boolean {
   return Buffer.from(serialize({ v: a })).equals(serialize({ v: b }));
 }
 
-/** The fields an upsert copies from its filter: equalities, also inside `$and`. */
+/** The fields an upsert copies from its filter: equalities (`$eq`, a one-element `$in`), also inside `$and`. */
 export function upsertSeed(filter: Doc): Doc {
   const seed: Doc = {};
   const visit = (f: Doc) => {
@@ -363,7 +389,10 @@ export function upsertSeed(filter: Doc): Doc {
       if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v as { _bsontype?: string })._bsontype) {
         const keys = Object.keys(v);
         if (keys.some((x) => x.startsWith('$'))) {
-          if (keys.length === 1 && '$eq' in (v as Doc)) value = (v as Doc).$eq;
+          const only = keys.length === 1 ? (v as Doc)[keys[0]!] : undefined;
+          if (keys[0] === '$eq' && keys.length === 1) value = only;
+          // MongoDB reads a one-element $in as an equality, also for seeding an upsert.
+          else if (keys[0] === '$in' && Array.isArray(only) && only.length === 1 && !(only[0] instanceof RegExp)) value = only[0];
           else continue;
         }
       }

@@ -1,5 +1,5 @@
 import { calculateObjectSize, serialize, type Document } from 'bson';
-import { MAX_BSON_OBJECT_SIZE } from '../cursors.js';
+import { MAX_BSON_OBJECT_SIZE, MAX_INTERNAL_OBJECT_SIZE, objectTooLarge } from '../cursors.js';
 import { CommandError, toCommandError } from '../errors.js';
 import type { Doc } from '../indexes.js';
 import { valueKey } from '../keys.js';
@@ -32,10 +32,23 @@ function checkSize(doc: Doc, kind: 'insert' | 'update' | 'upsert'): Uint8Array {
   throw new CommandError('BSONObjectTooLarge', `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`);
 }
 
+/**
+ * A document larger than MongoDB builds at all (16 MiB + 16 KiB) fails the whole command before
+ * anything is written, as MongoDB's parser refuses it (BSONObjectTooLarge, 10334).
+ */
+function assertParsable(items: unknown[]): void {
+  for (const item of items) {
+    if (!item || typeof item !== 'object') continue;
+    const size = calculateObjectSize(item as Doc);
+    if (size > MAX_INTERNAL_OBJECT_SIZE) throw objectTooLarge(size);
+  }
+}
+
 export async function insert(cmd: Document, db: string, ctx: CommandContext): Promise<Document> {
   const name = collectionName(cmd, 'insert');
   const docs = cmd.documents as Doc[] | undefined;
   if (!Array.isArray(docs)) throw new CommandError('FailedToParse', "BSON field 'insert.documents' is missing but a required field");
+  assertParsable(docs);
   const ordered = cmd.ordered !== false;
   const { coll } = ctx.storage.ensureCollection(db, name);
   const y = new Yielder();
@@ -161,6 +174,7 @@ export async function update(cmd: Document, db: string, ctx: CommandContext): Pr
   const name = collectionName(cmd, 'update');
   const updates = cmd.updates as UpdateSpec[] | undefined;
   if (!Array.isArray(updates)) throw new CommandError('FailedToParse', "BSON field 'update.updates' is missing but a required field");
+  assertParsable(updates);
   const ordered = cmd.ordered !== false;
   const { coll } = ctx.storage.ensureCollection(db, name);
   const y = new Yielder();
@@ -230,6 +244,7 @@ export async function remove(cmd: Document, db: string, ctx: CommandContext): Pr
 /** `findAndModify`: update or remove one document (sorted), returning it before or after. */
 export async function findAndModify(cmd: Document, db: string, ctx: CommandContext): Promise<Document> {
   const name = typeof cmd.findAndModify === 'string' ? cmd.findAndModify : collectionName(cmd, 'findandmodify');
+  assertParsable([cmd]);
   const query = asDoc(cmd.query, 'query') ?? {};
   const fields = asDoc(cmd.fields, 'fields');
   const shape = (doc: Doc | undefined | null) => (doc ? (project([doc], fields)[0] ?? null) : null);
