@@ -99,19 +99,26 @@ const points: Point[] = [];
 for (const n of SIZES) {
   const p = measure(n);
   points.push(p);
-  console.log(`${n.toLocaleString('en-US').padStart(9)} answers: data files ${(p.dataBytes / 1048576).toFixed(1)} MB, heap after replay ${(p.heapBytes / 1048576).toFixed(1)} MB, replay ${p.openMs} ms`);
+  console.log(
+    `${n.toLocaleString('en-US').padStart(9)} answers: data files ${(p.dataBytes / 1048576).toFixed(1)} MB, heap after replay ${(p.heapBytes / 1048576).toFixed(1)} MB, replay ${p.openMs} ms`,
+  );
 }
 const perDoc = fit(points.map((p) => [p.documents, p.heapBytes]));
 const perDataByte = fit(points.map((p) => [p.dataBytes, p.heapBytes]));
 const dataBytesPerAnswer = Math.round(points.at(-1)!.dataBytes / points.at(-1)!.documents);
 const heapBytesPerAnswer = Math.round(perDoc.slope);
 const heapPerDataByte = Math.round(perDataByte.slope * 100) / 100;
-const defaultHeapMb = Number(spawnSync(process.execPath, ['-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit/1048576)'], { encoding: 'utf8' }).stdout.trim());
+const defaultHeapMb = Number(
+  spawnSync(process.execPath, ['-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit/1048576)'], { encoding: 'utf8' }).stdout.trim(),
+);
 const estimatedCeiling = Math.floor((defaultHeapMb * 1048576 - perDoc.intercept) / perDoc.slope);
 console.log(`heap per answer: ${heapBytesPerAnswer} B; data files per answer: ${dataBytesPerAnswer} B; heap per data byte: ${heapPerDataByte}`);
 console.log(`Node's default heap here: ${defaultHeapMb} MB → about ${estimatedCeiling.toLocaleString('en-US')} answers`);
 const measuredCeiling = process.argv.includes('--ceiling') ? await ceiling() : null;
-if (measuredCeiling) console.log(`measured ceiling: ${measuredCeiling.documents.toLocaleString('en-US')} answers acknowledged before the server ran out of its ${measuredCeiling.heapLimitMb} MB heap`);
+if (measuredCeiling)
+  console.log(
+    `measured ceiling: ${measuredCeiling.documents.toLocaleString('en-US')} answers acknowledged before the server ran out of its ${measuredCeiling.heapLimitMb} MB heap`,
+  );
 const ok = heapBytesPerAnswer <= GOALS.heapBytesPerAnswerMax && heapPerDataByte <= GOALS.heapPerDataByteMax;
 console.log(
   JSON.stringify({

@@ -387,7 +387,7 @@ export class Journal {
     fsyncDir(this.dir);
     this.fd = openSync(join(this.dir, JOURNAL_FILE), 'a');
     this.dirty = false;
-    this.journalBytes = 0;
+    this.journalBytes = statSync(join(this.dir, JOURNAL_FILE)).size;
   }
 
   private async runCompaction(y: Yielder): Promise<void> {

@@ -156,18 +156,32 @@ function nextRecord(w: Window, from: number, size: number): { offset: number; at
   return null;
 }
 
-/** What a damaged record seems to have been, read without trusting its checksum (for the report). */
+/**
+ * What a damaged record seems to have been, for the report: decoded without trusting its checksum
+ * when it still decodes, else the readable text in its bytes.
+ */
 function describeDamaged(w: Window, offset: number, length: number): string | undefined {
+  const shown = Math.min(length, 4096);
+  if (length < HEADER_BYTES + 5 || !w.ensure(offset, shown)) return undefined;
   try {
-    if (!w.ensure(offset, length) || length < HEADER_BYTES + 5) return undefined;
     const len = w.at(offset, 4).readUInt32LE(0);
-    if (len + HEADER_BYTES > length) return undefined;
-    const r = deserialize(w.at(offset + HEADER_BYTES, len), DESERIALIZE_OPTIONS) as Record<string, unknown>;
-    const id = r.o === 'put' ? (r.doc as Record<string, unknown> | undefined)?._id : r.id;
-    return [r.o, r.d && r.c ? `${String(r.d)}.${String(r.c)}` : r.d, id !== undefined ? `_id ${String(id)}` : undefined].filter(Boolean).join(' ');
+    if (len + HEADER_BYTES <= shown) {
+      const r = deserialize(w.at(offset + HEADER_BYTES, len), { ...DESERIALIZE_OPTIONS, validation: { utf8: false } }) as Record<string, unknown>;
+      const id = r.o === 'put' ? (r.doc as Record<string, unknown> | undefined)?._id : r.id;
+      return [r.o, r.d && r.c ? `${String(r.d)}.${String(r.c)}` : r.d, id !== undefined ? `_id ${String(id)}` : undefined].filter(Boolean).join(' ');
+    }
   } catch {
-    return undefined;
+    // not decodable: fall back to its text
   }
+  const text = (
+    w
+      .at(offset, shown)
+      .toString('latin1')
+      .match(/[\x20-\x7e]{3,}/g) ?? []
+  )
+    .join(' ')
+    .slice(0, 120);
+  return text ? `its readable bytes: "${text}"` : undefined;
 }
 
 /** Bytes that are not records: damage in the middle of a file, or a torn end. */
@@ -180,7 +194,7 @@ export interface Damage {
 
 export interface ScanReport {
   readonly bytes: number;
-  /** Intact records, the generation header included. */
+  /** Intact change records (the generation header not counted). */
   readonly records: number;
   readonly generation: number | null;
   /** Damaged stretches followed by intact records: every record after them was still read. */
@@ -211,9 +225,10 @@ export function scanRecords(source: RecordSource, onRecord: (record: FileRecord,
   while (offset < size) {
     const attempt = readRecordAt(w, offset);
     if (attempt.ok) {
-      if (attempt.record.o === 'gen' && records === 0) generation = Number(attempt.record.gen);
+      if (attempt.record.o === 'gen') {
+        if (offset === 0) generation = Number(attempt.record.gen);
+      } else records++;
       onRecord(attempt.record, offset);
-      records++;
       offset += attempt.size;
       validEnd = offset;
       continue;

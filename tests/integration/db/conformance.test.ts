@@ -766,7 +766,12 @@ describe('MongoDB semantics that portable code relies on (issue 16)', () => {
     expect(await c.aggregate([{ $match: { kind: 'none' } }, { $count: 'n' }]).toArray()).toEqual([]);
     expect(await c.aggregate([{ $match: { kind: 'none' } }, { $group: { _id: null, n: { $sum: 1 } } }]).toArray()).toEqual([]);
     expect(await c.aggregate([{ $match: { kind: 'none' } }, { $sortByCount: '$kind' }]).toArray()).toEqual([]);
-    expect(await db.collection('sem_missing').aggregate([{ $count: 'n' }]).toArray()).toEqual([]);
+    expect(
+      await db
+        .collection('sem_missing')
+        .aggregate([{ $count: 'n' }])
+        .toArray(),
+    ).toEqual([]);
     expect(await c.aggregate([{ $count: 'n' }]).toArray()).toEqual([{ n: 1 }]);
   });
 
