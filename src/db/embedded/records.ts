@@ -168,7 +168,9 @@ function describeDamaged(w: Window, offset: number, length: number): string | un
     if (len + HEADER_BYTES <= shown) {
       const r = deserialize(w.at(offset + HEADER_BYTES, len), { ...DESERIALIZE_OPTIONS, validation: { utf8: false } }) as Record<string, unknown>;
       const id = r.o === 'put' ? (r.doc as Record<string, unknown> | undefined)?._id : r.id;
-      return [r.o, r.d && r.c ? `${String(r.d)}.${String(r.c)}` : r.d, id !== undefined ? `_id ${String(id)}` : undefined].filter(Boolean).join(' ');
+      if (id !== undefined || (r.o !== 'put' && r.o !== 'del')) {
+        return [r.o, r.d && r.c ? `${String(r.d)}.${String(r.c)}` : r.d, id !== undefined ? `_id ${String(id)}` : undefined].filter(Boolean).join(' ');
+      }
     }
   } catch {
     // not decodable: fall back to its text
