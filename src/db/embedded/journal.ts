@@ -10,10 +10,11 @@ import {
   renameSync,
   rmSync,
   statSync,
+  write,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
+import { open as openFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDataDirectory } from './lock.js';
 import { encodePut, encodeRecord, fileSource, scanRecords, type Damage, type FileRecord, type ScanReport } from './records.js';
@@ -43,8 +44,13 @@ export const JOURNAL_FILE = 'journal.bin';
 export const PREVIOUS_JOURNAL_FILE = 'journal-prev.bin';
 const SNAPSHOT_TMP = 'snapshot.bin.tmp';
 const FLUSH_INTERVAL_MS = 100;
-/** The journal is compacted again while running once it outgrows this and twice the snapshot. */
+/**
+ * The journal is compacted while running once it outgrows this and the snapshot: compaction no
+ * longer stops clients, and a start then replays at most about twice the data.
+ */
 const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
+/** Queued journal records are written once they reach this much, even in the middle of a command. */
+const PENDING_WRITE_BYTES = 1024 * 1024;
 /** Snapshot bytes written per call while compacting. */
 const WRITE_CHUNK_BYTES = 1024 * 1024;
 
@@ -118,6 +124,17 @@ function writeAll(fd: number, buf: Uint8Array): void {
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }
 
+/** Appends a buffer to a file (the journal, opened for append) off the event loop. */
+function appendAll(fd: number, buf: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const next = (off: number) => {
+      if (off >= buf.length) return resolve();
+      write(fd, buf, off, buf.length - off, null, (err, n) => (err ? reject(err) : next(off + n)));
+    };
+    next(0);
+  });
+}
+
 function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
@@ -128,6 +145,19 @@ function fsyncDir(dir: string): void {
     }
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  try {
+    const handle = await openFile(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // as fsyncDir
   }
 }
 
@@ -225,6 +255,9 @@ function writeSnapshotSync(dir: string, storage: Storage, gen: number): number {
 export class Journal {
   private fd: number;
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Every journal write, chained: resolves when the last queued one is done. */
+  private writes: Promise<void> = Promise.resolve();
   private dirty = false;
   private syncing = false;
   private readonly timer: NodeJS.Timeout;
@@ -324,7 +357,7 @@ export class Journal {
       }
       journal = new Journal(dir, openSync(join(dir, JOURNAL_FILE), 'a'), storage, unlock, snapshot?.bytes ?? 0, journalFile!.validEnd, generation);
     }
-    storage.onChange((r, docBytes) => journal.pending.push(r.o === 'put' && docBytes ? encodePut(r.d, r.c, docBytes) : encodeRecord(r)));
+    storage.onChange((r, docBytes) => journal.record(r.o === 'put' && docBytes ? encodePut(r.d, r.c, docBytes) : encodeRecord(r)));
     const report: ReplayReport = {
       files,
       snapshotRecords: snapshot?.replayed ? Math.max(0, snapshot.records - 1) : 0,
@@ -339,15 +372,32 @@ export class Journal {
     return { journal, report };
   }
 
-  /** Writes the changes of the last command before its reply; `sync` (j: true) also fsyncs now. */
-  commit(sync: boolean): void {
+  /**
+   * Queues a record until the command's commit. A command that changes a lot (an updateMany over
+   * a million documents) has its records written as they pile up, a megabyte at a time, rather
+   * than in one write of hundreds of megabytes at its end.
+   */
+  private record(buf: Buffer): void {
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    // A failed write fails the command's commit, which waits on the same queue.
+    if (this.pendingBytes >= PENDING_WRITE_BYTES) this.writePending().catch(() => undefined);
+  }
+
+  /**
+   * Writes the changes of the last command; resolves once they are written, before its reply.
+   * `sync` (j: true) also waits for the disk. The writes are queued and done off the event loop
+   * (a write can block for long when the file system is busy), in order.
+   */
+  async commit(sync: boolean): Promise<void> {
     if (this.closed) return;
-    this.writePending();
+    await this.writePending();
     if (sync && this.dirty) {
-      fsyncSync(this.fd);
+      const fd = this.fd;
       this.dirty = false;
+      await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
     }
-    if (!this.compacting && this.journalBytes > Math.max(COMPACT_AFTER_BYTES, 2 * this.snapshotBytes)) void this.compact();
+    if (!this.compacting && this.journalBytes > Math.max(COMPACT_AFTER_BYTES, this.snapshotBytes)) void this.compact();
   }
 
   /**
@@ -368,26 +418,39 @@ export class Journal {
     return this.compacting;
   }
 
-  private writePending(): void {
-    if (!this.pending.length) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+  /** Queues the pending records for writing to the current journal; resolves when every queued write is done. */
+  private writePending(): Promise<void> {
+    if (!this.pending.length) return this.writes;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
-    writeAll(this.fd, buf);
-    this.dirty = true;
-    this.journalBytes += buf.length;
+    this.pendingBytes = 0;
+    return this.enqueue(this.fd, buf);
   }
 
+  /** Appends to a journal file after every write queued before (records stay in order). */
+  private enqueue(fd: number, buf: Buffer): Promise<void> {
+    this.dirty = true;
+    this.journalBytes += buf.length;
+    this.writes = this.writes.then(() => appendAll(fd, buf));
+    return this.writes;
+  }
+
+  /**
+   * Starts a new journal; the old one becomes journal-prev.bin. Nothing here waits for the disk
+   * (an fsync on a busy file system can take seconds): the old journal is flushed in the
+   * background, the new one like any journal. A crash before they reach the disk leaves states
+   * the start replays right (no new journal, or one without its header yet, is replayed whole).
+   */
   private rotate(): void {
-    this.writePending();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    // Queued writes to the old journal still land in it after the rename (same file, same descriptor).
+    this.writePending().catch(() => undefined);
+    const old = this.fd;
     renameSync(join(this.dir, JOURNAL_FILE), join(this.dir, PREVIOUS_JOURNAL_FILE));
     this.generation += 1;
-    writeSmallFileAtomically(this.dir, JOURNAL_FILE, encodeRecord({ o: 'gen', gen: this.generation }));
-    fsyncDir(this.dir);
     this.fd = openSync(join(this.dir, JOURNAL_FILE), 'a');
-    this.dirty = false;
-    this.journalBytes = statSync(join(this.dir, JOURNAL_FILE)).size;
+    this.journalBytes = 0;
+    this.enqueue(this.fd, encodeRecord({ o: 'gen', gen: this.generation })).catch(() => undefined);
+    this.writes = this.writes.then(() => new Promise<void>((resolve) => fsync(old, () => (closeSync(old), resolve()))));
   }
 
   private async runCompaction(y: Yielder): Promise<void> {
@@ -425,32 +488,33 @@ export class Journal {
     }
     if (this.closed && this.abortCompaction) return;
     renameSync(tmp, join(this.dir, SNAPSHOT_FILE));
-    fsyncDir(this.dir);
-    rmSync(join(this.dir, PREVIOUS_JOURNAL_FILE), { force: true });
+    await fsyncDirAsync(this.dir);
+    // Only now is the old journal inside a snapshot on disk. Unlinking a large file takes a while: not on the event loop.
+    await rm(join(this.dir, PREVIOUS_JOURNAL_FILE), { force: true });
     this.snapshotBytes = bytes;
     this.lastCompaction = { at: new Date(), ms: Math.round(performance.now() - started), snapshotBytes: bytes };
   }
 
+  /** Every 100 ms: the written records reach the disk (after the writes queued so far). */
   private flushToDisk(): void {
     if (!this.dirty || this.syncing || this.closed) return;
     this.dirty = false;
     this.syncing = true;
     const fd = this.fd;
-    fsync(fd, () => {
-      this.syncing = false;
-    });
+    void this.writes.catch(() => undefined).then(() => fsync(fd, () => (this.syncing = false)));
   }
 
   /** Flushes and releases the directory; a compaction under way is abandoned (its files replay right). */
   async close(): Promise<void> {
     if (this.closed) return;
     clearInterval(this.timer);
-    this.commit(true);
+    await this.commit(true);
     this.closed = true;
     if (this.compacting) {
       this.abortCompaction = true;
       await this.compacting.catch(() => undefined);
     }
+    await this.writes.catch(() => undefined);
     closeSync(this.fd);
     this.fd = -1;
     this.unlock();

@@ -31,7 +31,7 @@ export class WireServer {
     this.server = createServer((socket) => this.accept(socket));
     this.sweeper = setInterval(() => this.cursors.sweep(), 60_000);
     this.sweeper.unref();
-    this.ttlMonitor = setInterval(() => void this.expire(), options.ttlIntervalMs ?? 60_000);
+    this.ttlMonitor = setInterval(() => void this.expire().catch((err: Error) => this.options.onProtocolError?.(err)), options.ttlIntervalMs ?? 60_000);
     this.ttlMonitor.unref();
   }
 
@@ -43,7 +43,7 @@ export class WireServer {
     this.expiring = true;
     try {
       await this.options.storage.expireDocuments(Date.now(), new Yielder());
-      this.options.journal?.commit(false);
+      await this.options.journal?.commit(false);
     } finally {
       this.expiring = false;
     }
@@ -119,7 +119,8 @@ export class WireServer {
   private async run(command: Document, db: string, ctx: CommandContext): Promise<Document> {
     const reply = await runCommand(command, db, ctx);
     const wc = command.writeConcern as { j?: unknown } | undefined;
-    this.options.journal?.commit(wc?.j === true);
+    // Journalled before the reply; a write that fails (disk full) fails the command's connection.
+    await this.options.journal?.commit(wc?.j === true);
     return reply;
   }
 
