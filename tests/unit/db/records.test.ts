@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bufferSource, decodeRecords, encodePut, encodeRecord, scanRecords, type FileRecord } from '../../../src/db/embedded/records.js';
-import { serialize } from 'bson';
+import { Binary, serialize } from 'bson';
 
 const put = (id: number, text = `answer ${id}`) => encodeRecord({ o: 'put', d: 'app', c: 'answers', doc: { _id: id, text } });
 
@@ -70,5 +70,37 @@ describe('data file records', () => {
     const report = scanRecords(bufferSource(buf), (r) => seen.push(r));
     expect(seen.map((r) => (r.o === 'put' ? r.doc._id : r.o))).toEqual([1, 'big', 2]);
     expect(report.damage).toEqual([]);
+  });
+});
+
+describe('a data file past 2 GiB', () => {
+  it('is read whole through its window, never as one Buffer', () => {
+    // A virtual file: a header, then the same 16 MiB record over and over past 2^31 bytes, then a last small one.
+    const header = encodeRecord({ o: 'gen', gen: 9 });
+    const big = encodeRecord({ o: 'put', d: 'app', c: 'blobs', doc: { _id: 'same', data: new Binary(Buffer.alloc(16 * 1024 * 1024 - 100, 1)) } });
+    const last = put(42);
+    const copies = Math.ceil(2 ** 31 / big.length) + 1;
+    const size = header.length + copies * big.length + last.length;
+    expect(size).toBeGreaterThan(2 ** 31);
+    const source = {
+      size,
+      read(buf: Buffer, offset: number, length: number, position: number): number {
+        let done = 0;
+        while (done < length && position + done < size) {
+          const p = position + done;
+          let piece: Buffer;
+          let at: number;
+          if (p < header.length) [piece, at] = [header, p];
+          else if (p < header.length + copies * big.length) [piece, at] = [big, (p - header.length) % big.length];
+          else [piece, at] = [last, p - header.length - copies * big.length];
+          done += piece.copy(buf, offset + done, at, Math.min(piece.length, at + length - done));
+        }
+        return done;
+      },
+    };
+    const kinds: string[] = [];
+    const report = scanRecords(source, (r) => kinds.push(r.o === 'put' ? String(r.doc._id) : r.o));
+    expect(report).toMatchObject({ generation: 9, records: copies + 1, damage: [], tail: null, validEnd: size });
+    expect(kinds.at(-1)).toBe('42');
   });
 });
