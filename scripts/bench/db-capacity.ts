@@ -7,7 +7,8 @@
  * the heap per document and per byte of data files, which the server uses to size its heap at
  * start (src/db/embedded/limits.ts). With --ceiling, a child running the embedded server with
  * Node's default heap takes answers through the driver until it runs out of memory: the real
- * ceiling on this machine (minutes; a one-off, not for CI).
+ * ceiling on this machine (minutes; a one-off, not for CI). BENCH_DB_SRC=<a checkout's src/> measures
+ * that code instead (how the figures "before" were taken).
  * Last line: one JSON object with the figures, the goals and "ok"; exits 1 when a goal is missed.
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -33,7 +33,7 @@ const PARTICIPANTS = 5_000;
 const BATCH = 20_000;
 
 const started = Date.now();
-const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+const server = await startEmbeddedServer({ path: null });
 const conn = await mongoose.createConnection(server.uri, { dbName: 'bench_stats' }).asPromise();
 const models = createModels(conn);
 await Promise.all(Object.values(models).map((m) => m.init()));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from '../domain/index.js';
 
 /**
  * The one place that reads the environment. Every other module receives a typed `Config`.
@@ -33,7 +34,7 @@ const schema = z.object({
   PUBLIC_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  TIME_ZONE: z.string().default('Asia/Ho_Chi_Minh'),
+  TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE),
 
   MONGODB_URI: z
     .string()
@@ -45,7 +46,7 @@ const schema = z.object({
     .default('cds_bot'),
   MONGODB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(5),
   EMBEDDED_DB_PATH: z.string().default('./data'),
-  EMBEDDED_DB_PORT: port.default(0),
+  EMBEDDED_DB_PORT: port.optional(),
   /** The embedded database is refused in production unless this says the operator knows (docs/embedded-db.md). */
   EMBEDDED_DB_IN_PRODUCTION: bool.default(false),
   /** Warn (log, /readyz, admin dashboard) above this many documents; the default is from the measurements. */
@@ -102,7 +103,11 @@ export interface Config {
     connectRetries: number;
     /** `null` means in memory (no journal). */
     embeddedPath: string | null;
-    embeddedPort: number;
+    /**
+     * `null` (the default): the embedded server listens only on a Unix socket in its data directory.
+     * A port (0 = any free one): also on 127.0.0.1 over TCP, with password authentication.
+     */
+    embeddedPort: number | null;
     /** When the embedded database warns; undefined: its measured defaults. */
     embeddedWarnDocuments: number | undefined;
     embeddedWarnDataBytes: number | undefined;
@@ -174,10 +179,13 @@ export function parseConfig(env: Env): Config {
         '(limits in docs/embedded-db.md). Set MONGODB_URI to a real MongoDB, or EMBEDDED_DB_IN_PRODUCTION=true to run a small pilot on the embedded database anyway.',
     );
   }
+  const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
+  if (p.EMBEDDED_DB_PORT !== undefined && !embeddedPath && !p.MONGODB_URI) {
+    problems.push('EMBEDDED_DB_PORT: needs a data directory (EMBEDDED_DB_PATH), where the password of the TCP listener is kept');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const [qStart, qEnd] = p.QUIET_HOURS.split('-') as [string, string];
-  const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
   const secrets = { ...cleaned };
   return Object.freeze({
     env: p.NODE_ENV,
@@ -190,7 +198,7 @@ export function parseConfig(env: Env): Config {
       name: p.MONGODB_DB_NAME,
       connectRetries: p.MONGODB_CONNECT_RETRIES,
       embeddedPath,
-      embeddedPort: p.EMBEDDED_DB_PORT,
+      embeddedPort: p.EMBEDDED_DB_PORT ?? null,
       embeddedWarnDocuments: p.EMBEDDED_DB_WARN_DOCUMENTS,
       embeddedWarnDataBytes: p.EMBEDDED_DB_WARN_DATA_MB === undefined ? undefined : p.EMBEDDED_DB_WARN_DATA_MB * 1024 * 1024,
       embeddedHeapMb: p.EMBEDDED_DB_HEAP_MB,

@@ -2,14 +2,10 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/index.js';
+import type { ReadinessCheck } from '../domain/index.js';
 import { redactUrl, type Logger } from '../log/index.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
-
-export interface ReadinessCheck {
-  readonly name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
-}
 
 export interface MountedRouter {
   readonly path: string;
@@ -51,7 +47,7 @@ function requestIdOf(req: Request): string {
  * pino-http does its per-request work (a child logger with redaction, three response listeners) as
  * soon as it sees a request. When the access line ("request completed", level info) is written
  * that work is needed; when the level is above info it was measured at about 40 µs per request,
- * most of a webhook's budget (README → Channels → Benchmark), for a logger that is almost never
+ * most of a webhook's budget (docs/benchmarks.md), for a logger that is almost never
  * used. So at those levels pino-http runs on the first read of `req.log` instead: the getter sits
  * once on this app's request prototype, not on every request.
  */

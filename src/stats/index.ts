@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Models } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { participantLeaderboard } from './leaderboard.js';
 import { createStatsQueries } from './queries.js';
@@ -8,7 +8,7 @@ export type { Overview, SeriesPoint, StatsScope, UnitStats, QuestionStats, Stats
 export type { LeaderboardRow } from './leaderboard.js';
 export type { RollupUpdater } from './updater.js';
 export { participantLabel } from './leaderboard.js';
-export { RollupAccumulator, answerDeltas, daysBetween, accuracy, type AnswerFacts } from './reduce.js';
+export { RollupAccumulator, answerDeltas, accuracy, type AnswerFacts } from './reduce.js';
 export { answerFacts } from './updater.js';
 
 export interface StatsOptions {

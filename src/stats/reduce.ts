@@ -1,4 +1,4 @@
-import type { Rollup, RollupKind } from '../db/models/index.js';
+import type { Rollup, RollupKind } from '../db/index.js';
 
 /**
  * Pure rollup arithmetic: which rollup documents an answer touches and by how much. Used by the
@@ -126,13 +126,3 @@ export class RollupAccumulator {
 
 /** Share of correct answers, 0..1, or null with no answers (a rate of nothing is not 0 %). */
 export const accuracy = (correct: number, answers: number): number | null => (answers > 0 ? correct / answers : null);
-
-/** Every YYYY-MM-DD from `from` to `to` inclusive. */
-export function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length < 3700; t += 86_400_000) {
-    out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
-}

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import type { AnyBulkWriteOperation } from 'mongodb';
-import type { Answer, Models, Participant } from '../db/models/index.js';
+import type { Answer, Models, Participant } from '../db/index.js';
+import { dayOf } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import { answerDeltas, joinedDeltas, joinedMarkId, markIds, RollupAccumulator, type AnswerFacts, type RollupDelta, zeroCounts } from './reduce.js';
 
@@ -100,7 +100,7 @@ export function createRollupUpdater(models: Models, options: { timeZone: string;
     // conditional $inc (op id j:<pid>) sorts that out.
     const mark = await marks().findOneAndUpdate({ _id: id as never }, { $setOnInsert: { owner: pid, done: false } }, { upsert: true, returnDocument: 'after' });
     if (mark?.done === true) return;
-    const day = DateTime.fromJSDate(p.consent.at, { zone: options.timeZone }).toFormat('yyyy-MM-dd');
+    const day = dayOf(p.consent.at, options.timeZone);
     await applyDeltas(joinedDeltas(p.bot, day, p.unitId ?? null), `j:${pid}`);
     await marks().updateOne({ _id: id as never }, { $set: { done: true } });
   }
@@ -122,29 +122,32 @@ export function createRollupUpdater(models: Models, options: { timeZone: string;
     return total;
   }
 
-  async function rebuild(): Promise<{ answers: number; rollups: number }> {
-    const acc = new RollupAccumulator();
-    let answers = 0;
-    const cursor = models.Answer.collection
-      .find({}, { projection: { participantId: 1, bot: 1, unitId: 1, questionId: 1, day: 1, correct: 1, timeTakenMs: 1, answeredAt: 1 } })
-      .sort({ answeredAt: 1, _id: 1 });
-    for await (const a of cursor) {
-      acc.addAnswer(answerFacts(a as unknown as AnswerWithId));
-      answers++;
-    }
-    for await (const p of models.Participant.collection.find({ consent: { $ne: null } }, { projection: { bot: 1, unitId: 1, consent: 1 } })) {
-      const day = DateTime.fromJSDate(p.consent.at, { zone: options.timeZone }).toFormat('yyyy-MM-dd');
-      acc.addJoin(p.bot, String(p._id), day, p.unitId ?? null);
-    }
-    await rollups().deleteMany({});
-    await marks().deleteMany({});
-    const docs = acc.rollups().map((r) => ({ ...r, recent: [] as string[] }));
-    for (let i = 0; i < docs.length; i += 5000) await rollups().insertMany(docs.slice(i, i + 5000), { ordered: false });
-    const markDocs = [...acc.marks].map(([id, owner]) => ({ _id: id, owner, ...(id.startsWith('j|') ? { done: true } : {}) }));
-    for (let i = 0; i < markDocs.length; i += 5000) await marks().insertMany(markDocs.slice(i, i + 5000) as never[], { ordered: false });
-    await models.Answer.collection.updateMany({ rolledUp: false }, { $set: { rolledUp: true } });
-    return { answers, rollups: docs.length };
-  }
+  return { applyAnswer, applyParticipant, catchUp, rebuild: () => rebuildRollups(models, options.timeZone) };
+}
 
-  return { applyAnswer, applyParticipant, catchUp, rebuild };
+/** Recomputes every rollup and marker from the raw answers and participants (`stats rebuild`). */
+async function rebuildRollups(models: Models, timeZone: string): Promise<{ answers: number; rollups: number }> {
+  const rollups = () => models.Rollup.collection;
+  const marks = () => models.RollupMark.collection;
+  const acc = new RollupAccumulator();
+  let answers = 0;
+  const cursor = models.Answer.collection
+    .find({}, { projection: { participantId: 1, bot: 1, unitId: 1, questionId: 1, day: 1, correct: 1, timeTakenMs: 1, answeredAt: 1 } })
+    .sort({ answeredAt: 1, _id: 1 });
+  for await (const a of cursor) {
+    acc.addAnswer(answerFacts(a as unknown as AnswerWithId));
+    answers++;
+  }
+  for await (const p of models.Participant.collection.find({ consent: { $ne: null } }, { projection: { bot: 1, unitId: 1, consent: 1 } })) {
+    const day = dayOf(p.consent.at, timeZone);
+    acc.addJoin(p.bot, String(p._id), day, p.unitId ?? null);
+  }
+  await rollups().deleteMany({});
+  await marks().deleteMany({});
+  const docs = acc.rollups().map((r) => ({ ...r, recent: [] as string[] }));
+  for (let i = 0; i < docs.length; i += 5000) await rollups().insertMany(docs.slice(i, i + 5000), { ordered: false });
+  const markDocs = [...acc.marks].map(([id, owner]) => ({ _id: id, owner, ...(id.startsWith('j|') ? { done: true } : {}) }));
+  for (let i = 0; i < markDocs.length; i += 5000) await marks().insertMany(markDocs.slice(i, i + 5000) as never[], { ordered: false });
+  await models.Answer.collection.updateMany({ rolledUp: false }, { $set: { rolledUp: true } });
+  return { answers, rollups: docs.length };
 }

@@ -6,50 +6,134 @@ import { createAdminService } from '../../src/admin/index.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createStats } from '../../src/stats/index.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
-import { hasChromium, launchChromium, screenshotPath } from './browser.js';
+import { failureScreenshotPath, hasChromium, launchChromium, screenshot } from './browser.js';
 
 const EMAIL = 'e2e@example.org';
 const PASSWORD = 'e2e-password-123';
+const ORGANISER = 'to-chuc@example.org';
+
+/** Members of the demo bot (units of content/units/demo.yaml) who answered the daily question over the last DAYS days. */
+const MEMBERS = [
+  { name: 'Nguyễn Thị Lan', unitId: 'cdcs-thpt-so-1' },
+  { name: 'Trần Văn Minh', unitId: 'cdcs-so-tttt' },
+  { name: 'Lê Thị Hoa', unitId: 'cdcs-benh-vien' },
+  { name: 'Phạm Văn Đức', unitId: 'cdcs-thpt-so-1' },
+];
+const DAYS = 7;
+/** The browser as an organiser in Vietnam has it: Vietnamese first, Vietnam's time. */
+const VIETNAM = { locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' } as const;
+const QUESTION_IDS = ['np-001', 'np-002', 'ds-001', 'ds-002', 'ds-003'];
+
+/** Finished attempts at round 1 of the demo bot's contest (bots/demo.yaml), so the results table has rows. */
+const CONTEST_ENTRIES = [
+  { name: 'Phạm Thị Dung', unitId: 'cdcs-thpt-so-1', correct: 7, prediction: 3, seconds: 600 },
+  { name: 'Trần Thị Bình', unitId: 'cdcs-thpt-so-1', correct: 9, prediction: 2, seconds: 420 },
+  { name: 'Nguyễn Văn An', unitId: 'cdcs-so-tttt', correct: 10, prediction: 1, seconds: 300 },
+  { name: 'Lê Văn Cường', unitId: 'cdcs-benh-vien', correct: 9, prediction: 1, seconds: 510 },
+];
 
 describe.runIf(hasChromium)('admin pages in a real browser', () => {
   let db: TestDb;
   let rt: Runtime;
   let browser: Browser;
   let page: Page;
+  let seededAnswers = 0;
+  /** The organiser's one-time password, shown once when an admin creates them. */
+  let organiserPassword = '';
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
     db = await openTestDb('e2e');
     await createAdminService(db.models, { sessionSecret: undefined }).createUser({ email: EMAIL, role: 'admin', password: PASSWORD });
-    // A few days of answers so every chart has something to draw.
+    // A week of daily answers by a few members of the demo bot's example units, so every chart and
+    // the leaderboard have something to show (and the screenshots of docs/ look like a real week).
     const stats = createStats(db.models, { timeZone: 'Asia/Ho_Chi_Minh', catchUpEveryMs: 0 });
     const today = new Date();
-    const people = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
+    const dayOf = (d: number) => new Date(today.getTime() - d * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
+    const members = await db.models.Participant.insertMany(
+      MEMBERS.map((m, i) => ({
+        bot: 'demo',
+        channel: 'web',
+        userId: `e2e-member-${i}`,
+        displayName: m.name,
+        unitId: m.unitId,
+        consent: { at: new Date(today.getTime() - (DAYS + i) * 86_400_000), version: '1' },
+        subscribed: true,
+        lastInboundAt: today,
+      })),
+    );
     const docs = [];
-    for (let d = 0; d < 5; d++) {
-      const day = new Date(today.getTime() - d * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
-      for (const [i, p] of people.entries()) {
+    for (let d = 0; d < DAYS; d++) {
+      for (const [i, p] of members.entries()) {
+        if ((d + 2 * i) % 5 === 4) continue; // not everyone answers every day
         docs.push({
-          participantId: p,
+          participantId: p._id,
           bot: 'demo',
           channel: 'web',
-          unitId: `unit-${i}`,
-          questionId: `q-${(d + i) % 4}`,
+          unitId: p.unitId,
+          questionId: QUESTION_IDS[(d + i) % QUESTION_IDS.length]!,
           revision: 'r',
           mode: 'daily',
-          day,
+          day: dayOf(d),
           attemptId: null,
           choice: 0,
-          correct: (d + i) % 2 === 0,
-          timeTakenMs: 5000,
+          correct: (d * 3 + i) % 4 !== 0,
+          timeTakenMs: 5000 + 1000 * i,
           answeredAt: new Date(today.getTime() - d * 86_400_000),
         });
+        // Some also practise: answers that count in the totals but not as another participant.
+        if ((d + i) % 3 === 0) {
+          for (const [k, questionId] of ['ds-004', 'ds-005'].entries()) {
+            docs.push({ ...docs.at(-1)!, questionId, mode: 'practice', correct: k === 0, answeredAt: new Date(today.getTime() - d * 86_400_000 + 60_000) });
+          }
+        }
       }
     }
+    seededAnswers = docs.length;
     for (const a of await db.models.Answer.insertMany(docs)) await stats.listener.answerRecorded(a.toObject());
+    for (const p of members) {
+      const mine = docs.filter((a) => a.participantId.equals(p._id));
+      const daily = mine.filter((a) => a.mode === 'daily');
+      const practice = mine.filter((a) => a.mode === 'practice');
+      const right = (list: typeof mine) => list.filter((a) => a.correct).length;
+      p.set({
+        totals: {
+          answered: mine.length,
+          correct: right(mine),
+          dailyAnswered: daily.length,
+          dailyCorrect: right(daily),
+          practiceAnswered: practice.length,
+          practiceCorrect: right(practice),
+        },
+      });
+      p.set({ streak: { current: 1, best: 3, lastDay: dayOf(0) } });
+      await p.save();
+      await stats.listener.participantChanged(p.toObject());
+    }
+    const contestStart = new Date('2026-11-02T01:00:00Z');
+    await db.models.ContestAttempt.insertMany(
+      CONTEST_ENTRIES.map((e, i) => ({
+        bot: 'demo',
+        contestId: 'demo-contest',
+        round: '1',
+        participantId: new Types.ObjectId(),
+        channel: 'web',
+        unitId: e.unitId,
+        displayName: e.name,
+        questions: Array.from({ length: 10 }, (_, q) => ({ questionId: `q-${q}`, revision: 'r' })),
+        status: 'finished',
+        startedAt: new Date(contestStart.getTime() + i * 3600_000),
+        deadline: new Date(contestStart.getTime() + i * 3600_000 + 15 * 60_000),
+        finishedAt: new Date(contestStart.getTime() + i * 3600_000 + e.seconds * 1000),
+        answered: 10,
+        correct: e.correct,
+        prediction: e.prediction,
+        timeTakenMs: e.seconds * 1000,
+      })),
+    );
     rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'silent' }));
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
       if (/Content.Security.Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
     });
@@ -64,12 +148,14 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   it('an admin logs in and sees the three charts drawn', async () => {
     await page.goto(`${rt.url}/admin`);
     expect(page.url()).toContain('/admin/login');
+    await page.waitForSelector('#login-submit');
+    await screenshot(page, 'dang-nhap', { fullPage: false });
     await page.fill('#email', EMAIL);
     await page.fill('#password', PASSWORD);
     await page.click('#login-submit');
     await page.waitForURL(`${rt.url}/admin`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-    expect(await page.textContent('#stat-answers')).toBe('15');
+    expect(await page.textContent('#stat-answers')).toBe(String(seededAnswers));
     for (const id of ['chart-series', 'chart-units', 'chart-questions']) {
       const painted = await page.$eval(`#${id}`, (c) => {
         const canvas = c as HTMLCanvasElement;
@@ -81,7 +167,10 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       expect(painted.w, id).toBeGreaterThan(0);
       expect(painted.n, id).toBeGreaterThan(500);
     }
-    await page.screenshot({ path: screenshotPath('admin-overview'), fullPage: true });
+    await screenshot(page, 'tong-quan', { fullPage: false });
+    expect(await page.locator('#leaderboard-rows tr').count()).toBe(MEMBERS.length);
+    await screenshot(page.locator('#leaderboard'), 'bang-xep-hang');
+    await screenshot(page.locator('#exports'), 'xuat-du-lieu');
     expect(cspViolations).toEqual([]);
   }, 60_000);
 
@@ -93,44 +182,66 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   }, 30_000);
 
   it('works on a phone screen', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const phone = await browser.newPage({ ...VIETNAM, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
     await phone.context().addCookies(await page.context().cookies());
     await phone.goto(`${rt.url}/admin`);
     await phone.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
-    await phone.screenshot({ path: screenshotPath('admin-phone'), fullPage: true });
+    await screenshot(phone, 'dien-thoai', { fullPage: false });
     await phone.close();
   }, 30_000);
 
   it('an organiser previews, schedules and cancels a broadcast', async () => {
-    await page.fill('#b-title', 'E2E thông báo');
+    const title = 'Thông báo Ngày Chuyển đổi số 10/10';
+    await page.fill('#b-title', title);
     await page.fill('#b-text-vi', 'Ngày Chuyển đổi số quốc gia 10/10: mời đoàn viên tham gia!');
     await page.selectOption('#b-bots', ['demo']);
-    await page.fill('#b-send-at', '2099-10-10T08:00');
+    // 10 October of next year, 08:00 Vietnam time: always in the future.
+    await page.fill('#b-send-at', `${new Date().getFullYear() + 1}-10-10T08:00`);
     await page.click('#b-preview');
     await page.waitForSelector('#b-preview-box:not([hidden])', { timeout: 15_000 });
     expect(await page.textContent('#b-preview-text')).toContain('Ngày Chuyển đổi số quốc gia');
-    await page.screenshot({ path: screenshotPath('broadcast-preview'), fullPage: true });
+    // The seeded members consented and are subscribed; nobody else on the demo bot is.
+    expect(await page.textContent('#b-audience')).toBe(`Số người nhận: ${MEMBERS.length}`);
+    await screenshot(page.locator('#broadcasts'), 'thong-bao-xem-truoc');
     await page.click('#b-schedule');
-    const row = page.locator('#broadcast-rows tr', { hasText: 'E2E thông báo' });
+    const row = page.locator('#broadcast-rows tr', { hasText: title });
     await row.waitFor({ timeout: 15_000 });
     expect(await row.locator('.status').textContent()).toBe('scheduled');
+    await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-len-lich');
+    await row.locator('button.report').click();
+    await page.waitForSelector('#b-report:not([hidden])');
+    expect(JSON.parse((await page.textContent('#b-report'))!)).toMatchObject({ total: 0, broadcast: { title, status: 'scheduled' } });
+    await screenshot(page.locator('#b-report'), 'thong-bao-bao-cao');
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.cancel').click();
     await page.waitForFunction(
-      () =>
+      (title) =>
         Array.from(document.querySelectorAll('#broadcast-rows tr')).some(
-          (tr) => tr.textContent?.includes('E2E thông báo') && tr.querySelector('.status')?.textContent === 'cancelled',
+          (tr) => tr.textContent?.includes(title) && tr.querySelector('.status')?.textContent === 'cancelled',
         ),
-      undefined,
+      title,
       { timeout: 15_000 },
     );
-    await page.screenshot({ path: screenshotPath('broadcast-cancelled'), fullPage: true });
+    await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-huy');
   }, 60_000);
+
+  it('an organiser opens a contest and sees its ranking and prizes', async () => {
+    await page.selectOption('#contest-select', 'demo-contest');
+    await page.waitForSelector('#contest-table tbody tr');
+    const rows = await page.$$eval('#contest-table tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
+    // Most correct first; at equal scores the prediction closer to the one perfect entry wins (Cường before Bình).
+    expect(rows.map((r) => CONTEST_ENTRIES.find((e) => r.includes(e.name))?.name)).toEqual(['Nguyễn Văn An', 'Lê Văn Cường', 'Trần Thị Bình', 'Phạm Thị Dung']);
+    await page.waitForSelector('#contest-prizes');
+    expect(await page.textContent('#contest-prizes')).toContain('Nguyễn Văn An');
+    expect(await page.getAttribute('#contest-message a:last-child', 'href')).toContain('/api/v1/exports/contest-results?contestId=demo-contest&format=xlsx');
+    await screenshot(page.locator('#contests'), 'cuoc-thi');
+  }, 30_000);
+
   it('an admin creates an organiser, sees the one-time password once, and disables and enables them', async () => {
     await page.waitForSelector('#users:not([hidden])');
-    await page.fill('#u-email', 'to-chuc@example.org');
+    await page.fill('#u-email', ORGANISER);
     await page.selectOption('#u-role', 'organiser');
     await page.click('#u-create');
     await page.waitForSelector('#u-message .notice.error');
@@ -140,6 +251,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.waitForFunction(() => document.querySelector('#u-message')?.textContent?.includes('to-chuc@example.org'));
     const password = /: (\S+) —/.exec((await page.textContent('#u-message'))!)?.[1];
     expect(password?.length).toBeGreaterThanOrEqual(12);
+    organiserPassword = password!;
     const row = page.locator('#user-rows tr[data-email="to-chuc@example.org"]');
     expect(await row.locator('.status').textContent()).toBe('Chưa đổi mật khẩu lần đầu');
     const login = await fetch(`${rt.url}/admin/login`, {
@@ -148,7 +260,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       body: JSON.stringify({ email: 'to-chuc@example.org', password }),
     });
     expect(login.status).toBe(200);
-    await page.screenshot({ path: screenshotPath('admin-users'), fullPage: true });
+    await screenshot(page.locator('#users'), 'nguoi-dung');
 
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.disable').click();
@@ -158,6 +270,26 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       () => document.querySelector('#user-rows tr[data-email="to-chuc@example.org"] .status')?.textContent === 'Chưa đổi mật khẩu lần đầu',
     );
     expect(cspViolations).toEqual([]);
+  }, 60_000);
+
+  it('an organiser logs in with the one-time password, must choose a new one, and sees only their bot', async () => {
+    const context = await browser.newContext({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
+    const organiser = await context.newPage();
+    await organiser.goto(`${rt.url}/admin/login`);
+    await organiser.fill('#email', ORGANISER);
+    await organiser.fill('#password', organiserPassword);
+    await organiser.click('#login-submit');
+    await organiser.waitForSelector('#change-section:not([hidden])');
+    await organiser.fill('#new-password', 'mat-khau-moi-2026');
+    await screenshot(organiser, 'doi-mat-khau', { fullPage: false });
+    await organiser.click('#change-submit');
+    await organiser.waitForURL(`${rt.url}/admin`);
+    await organiser.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    expect(await organiser.isHidden('#users-link')).toBe(true);
+    expect(await organiser.isHidden('#jobs-link')).toBe(true);
+    expect(await organiser.$$eval('#b-bots option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['demo']);
+    await screenshot(organiser, 'nguoi-to-chuc', { fullPage: false });
+    await context.close();
   }, 60_000);
 
   it('an admin creates an API token, sees it once, and revokes it', async () => {
@@ -178,7 +310,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
 
   it('in the simulator a new person onboards, answers a question, and the dashboard counts the answer', async () => {
     const before = await db.models.Answer.countDocuments({});
-    const sim = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    const sim = await browser.newPage({ ...VIETNAM, viewport: { width: 420, height: 900 } });
     await sim.context().addCookies(await page.context().cookies());
     await sim.goto(`${rt.url}/simulator`);
     await sim.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
@@ -202,7 +334,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
           { timeout: 20_000 },
         )
         .catch(async (err: unknown) => {
-          await sim.screenshot({ path: screenshotPath('simulator-stuck'), fullPage: true });
+          await sim.screenshot({ path: failureScreenshotPath('simulator-stuck'), fullPage: true });
           throw err;
         });
       seen = await sim.locator('.bubble.bot').count();
@@ -215,7 +347,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await tap('Câu hỏi hôm nay');
     await tap(null); // answer A
     await sim.waitForFunction((n) => document.querySelectorAll('.bubble.bot').length > n, seen, { timeout: 20_000 }); // the feedback
-    await sim.screenshot({ path: screenshotPath('simulator'), fullPage: true });
+    await screenshot(sim, 'thu-chatbot');
     await sim.close();
 
     await expect.poll(() => db.models.Answer.countDocuments({}), { timeout: 15_000 }).toBe(before + 1);
@@ -230,7 +362,6 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
         { timeout: 15_000 },
       )
       .toBe(String(before + 1));
-    await page.screenshot({ path: screenshotPath('admin-after-simulator'), fullPage: true });
 
     // The export link of the dashboard counts it too.
     const href = await page.getAttribute('.export-series-xlsx', 'href');

@@ -6,11 +6,18 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { startEmbeddedServer } from '../../../src/db/embedded/index.js';
-import { Journal } from '../../../src/db/embedded/journal.js';
-import { Storage } from '../../../src/db/embedded/storage.js';
+import type * as EmbeddedIndex from '../../../src/db/embedded/index.js';
+import type * as EmbeddedJournal from '../../../src/db/embedded/journal.js';
+import type * as EmbeddedStorage from '../../../src/db/embedded/storage.js';
 import { ANSWER_INDEXES, answerDocument } from './answers.js';
+
+// BENCH_DB_SRC=<another checkout's src/> measures that code instead (how the "before" figures were taken).
+const src = process.env.BENCH_DB_SRC ? pathToFileURL(join(process.env.BENCH_DB_SRC, '/')).href : new URL('../../../src/', import.meta.url).href;
+const { startEmbeddedServer } = (await import(new URL('db/embedded/index.js', src).href)) as typeof EmbeddedIndex;
+const { Journal } = (await import(new URL('db/embedded/journal.js', src).href)) as typeof EmbeddedJournal;
+const { Storage } = (await import(new URL('db/embedded/storage.js', src).href)) as typeof EmbeddedStorage;
 
 const [mode, dir, n] = process.argv.slice(2) as [string, string, string];
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -39,9 +46,11 @@ if (mode === 'write') {
   gc?.();
   const heapBytes = process.memoryUsage().heapUsed - before;
   await journal.close();
-  console.log(JSON.stringify({ heapBytes, openMs, documents: storage.documentCount() }));
+  let documents = 0;
+  for (const colls of storage.databases.values()) for (const c of colls.values()) documents += c.docs.size;
+  console.log(JSON.stringify({ heapBytes, openMs, documents }));
 } else if (mode === 'serve') {
-  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: dir });
+  const server = await startEmbeddedServer({ path: dir });
   console.log(JSON.stringify({ uri: server.uri, heapLimitMb: Math.round(v8.getHeapStatistics().heap_size_limit / 1048576) }));
   setInterval(() => process.stderr.write(`${JSON.stringify({ heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576) })}\n`), 1000);
 }

@@ -9,7 +9,7 @@ import { startEmbeddedServer } from '../../../src/db/embedded/index.js';
 
 const dir = process.argv[2]!;
 const t0 = performance.now();
-const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: dir === ':memory:' ? null : dir });
+const server = await startEmbeddedServer({ path: dir === ':memory:' ? null : dir });
 const TICK_MS = 5;
 let maxGap = 0;
 let last = performance.now();

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import type { InboxEvent } from '../../db/models/index.js';
+import type { InboxEvent } from '../../db/index.js';
 import { participantKey, type Clock, type InboundEvent } from '../../domain/index.js';
 
 /** The unique key of an event in the inbox: platform + bot + the platform's event id (or hash). */
@@ -34,7 +34,7 @@ interface InsertReply {
  *
  * The `insert` command is sent as it is, not through `insertMany`: the driver's bulk-write layer
  * (id maps, result objects, batch splitting this never needs) cost more than the command itself
- * on the webhook path (README → Channels → Benchmark). It gives up the driver's single automatic
+ * on the webhook path (docs/benchmarks.md). It gives up the driver's single automatic
  * retry after a lost connection; the webhook then answers 500 and the platform redelivers, which
  * the unique key makes safe.
  */

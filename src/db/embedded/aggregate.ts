@@ -6,6 +6,7 @@ import type { Doc } from './indexes.js';
 import { valueKey } from './keys.js';
 import { COMPUTE_OPTIONS, EMBEDDED_CONTEXT } from './mingo-context.js';
 import { asBadValue, compileFilter } from './query.js';
+import { linearPipeline } from './regex.js';
 import type { Yielder } from './yielder.js';
 
 /**
@@ -297,7 +298,9 @@ async function group(docs: Doc[], spec: Doc, resolve: CollectionResolver, y: Yie
 }
 
 /** Runs a validated pipeline over the input documents (which are never modified). */
-export async function runPipeline(input: Doc[], pipeline: Doc[], resolve: CollectionResolver, y: Yielder): Promise<Doc[]> {
+export async function runPipeline(input: Doc[], stages: Doc[], resolve: CollectionResolver, y: Yielder): Promise<Doc[]> {
+  // Patterns ($match filters, $regexMatch...) run on the linear-time engine (regex.ts).
+  const pipeline = linearPipeline(stages);
   let docs = input;
   let pending: Doc[] = [];
   let perDoc: Doc[] = [];

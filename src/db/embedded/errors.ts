@@ -5,6 +5,8 @@
 export const ERROR_CODES = {
   InternalError: 1,
   BadValue: 2,
+  Unauthorized: 13,
+  AuthenticationFailed: 18,
   FailedToParse: 9,
   TypeMismatch: 14,
   IllegalOperation: 20,
@@ -25,8 +27,13 @@ export const ERROR_CODES = {
   Location15976: 15976,
   Location17420: 17420,
   Location40234: 40234,
+  MechanismUnavailable: 334,
   Location40324: 40324,
   DuplicateKey: 11000,
+  /** Regular expression is too long. */
+  Location51091: 51091,
+  /** Invalid flag in regex options. */
+  Location51108: 51108,
 } as const;
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { open as openFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files.js';
 import { lockDataDirectory } from './lock.js';
 import { encodePut, encodeRecord, fileSource, scanRecords, type Damage, type FileRecord, type ScanReport } from './records.js';
 import type { ChangeRecord, Storage } from './storage.js';
@@ -164,7 +165,7 @@ async function fsyncDirAsync(dir: string): Promise<void> {
 /** Writes a small file atomically: temp file, fsync, rename. */
 function writeSmallFileAtomically(dir: string, name: string, data: Buffer): void {
   const tmp = join(dir, `${name}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
   try {
     writeAll(fd, data);
     fsyncSync(fd);
@@ -178,9 +179,9 @@ function writeSmallFileAtomically(dir: string, name: string, data: Buffer): void
 function keepOriginals(dir: string, files: FileReport[], why: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const folder = join(dir, `recovery-${stamp}`);
-  mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const f of DATA_FILES) if (existsSync(join(dir, f))) copyFileSync(join(dir, f), join(folder, f));
-  writeFileSync(join(folder, 'report.json'), `${JSON.stringify({ why, at: new Date().toISOString(), files }, null, 2)}\n`);
+  writeFileSync(join(folder, 'report.json'), `${JSON.stringify({ why, at: new Date().toISOString(), files }, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   fsyncDir(folder);
   return folder;
 }
@@ -224,7 +225,7 @@ function readFiles(dir: string, apply: (r: ChangeRecord) => void): { files: File
 /** Writes a whole snapshot of generation `gen` at once (before any client: start-up, repair); returns its size. */
 function writeSnapshotSync(dir: string, storage: Storage, gen: number): number {
   const tmp = join(dir, SNAPSHOT_TMP);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
   let bytes = 0;
   try {
     let chunk: Buffer[] = [encodeRecord({ o: 'gen', gen })];
@@ -296,7 +297,7 @@ export class Journal {
    * unless `repair`.
    */
   static open(dir: string, storage: Storage, options: OpenOptions = {}): { journal: Journal; report: ReplayReport } {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const unlock = lockDataDirectory(dir);
     try {
       return Journal.load(dir, storage, unlock, options);
@@ -334,10 +335,10 @@ export class Journal {
     else if (badTail) keptAt = keepOriginals(dir, files, `the last record of ${badTail.file} was complete but did not check; it was dropped at start`);
 
     // Rewritten before appending: after a repair or an unfinished compaction, or when the journal
-    // is missing or older than the snapshot (a crash of an older version between its two renames).
+    // is missing, has no header, or is older than the snapshot (a crash of an older version between its two renames).
     // The snapshot first: until it is in place, the old files still replay right.
     const snapshotGeneration = snapshot?.generation ?? 0;
-    const rewrite = damaged.length > 0 || !!previous || !journalFile || (journalGeneration ?? 0) < snapshotGeneration;
+    const rewrite = damaged.length > 0 || !!previous || !journalFile || journalGeneration === null || journalGeneration < snapshotGeneration;
     let journal: Journal;
     if (rewrite) {
       const gen = generation + 1;
@@ -346,7 +347,7 @@ export class Journal {
       writeSmallFileAtomically(dir, JOURNAL_FILE, header);
       rmSync(join(dir, PREVIOUS_JOURNAL_FILE), { force: true });
       fsyncDir(dir);
-      journal = new Journal(dir, openSync(join(dir, JOURNAL_FILE), 'a'), storage, unlock, snapshotBytes, header.length, gen);
+      journal = new Journal(dir, openSync(join(dir, JOURNAL_FILE), 'a', PRIVATE_FILE_MODE), storage, unlock, snapshotBytes, header.length, gen);
     } else {
       if (journalFile!.tail) {
         // A torn last record (a write cut short by a crash): cut it off before appending.
@@ -355,7 +356,15 @@ export class Journal {
         fsyncSync(fd);
         closeSync(fd);
       }
-      journal = new Journal(dir, openSync(join(dir, JOURNAL_FILE), 'a'), storage, unlock, snapshot?.bytes ?? 0, journalFile!.validEnd, generation);
+      journal = new Journal(
+        dir,
+        openSync(join(dir, JOURNAL_FILE), 'a', PRIVATE_FILE_MODE),
+        storage,
+        unlock,
+        snapshot?.bytes ?? 0,
+        journalFile!.validEnd,
+        generation,
+      );
     }
     storage.onChange((r, docBytes) => journal.record(r.o === 'put' && docBytes ? encodePut(r.d, r.c, docBytes) : encodeRecord(r)));
     const report: ReplayReport = {
@@ -395,7 +404,9 @@ export class Journal {
     if (sync && this.dirty) {
       const fd = this.fd;
       this.dirty = false;
-      await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+      // In the queue too, so closing waits for it.
+      this.writes = this.writes.then(() => new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve()))));
+      await this.writes;
     }
     if (!this.compacting && this.journalBytes > Math.max(COMPACT_AFTER_BYTES, this.snapshotBytes)) void this.compact();
   }
@@ -447,7 +458,7 @@ export class Journal {
     const old = this.fd;
     renameSync(join(this.dir, JOURNAL_FILE), join(this.dir, PREVIOUS_JOURNAL_FILE));
     this.generation += 1;
-    this.fd = openSync(join(this.dir, JOURNAL_FILE), 'a');
+    this.fd = openSync(join(this.dir, JOURNAL_FILE), 'a', PRIVATE_FILE_MODE);
     this.journalBytes = 0;
     this.enqueue(this.fd, encodeRecord({ o: 'gen', gen: this.generation })).catch(() => undefined);
     this.writes = this.writes.then(() => new Promise<void>((resolve) => fsync(old, () => (closeSync(old), resolve()))));
@@ -457,7 +468,7 @@ export class Journal {
     const started = performance.now();
     if (!existsSync(join(this.dir, PREVIOUS_JOURNAL_FILE))) this.rotate();
     const tmp = join(this.dir, SNAPSHOT_TMP);
-    const file = await openFile(tmp, 'w');
+    const file = await openFile(tmp, 'w', PRIVATE_FILE_MODE);
     let bytes = 0;
     let complete = false;
     try {

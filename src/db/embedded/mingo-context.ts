@@ -8,6 +8,7 @@ import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import { Query as BaseQuery } from 'mingo/query';
 import { CommandError } from './errors.js';
+import { LINEAR_EXPRESSION_OPERATORS, LINEAR_QUERY_OPERATORS } from './regex.js';
 
 /**
  * mingo's operators with MongoDB's semantics where mingo differs. mingo's own entry points merge
@@ -94,14 +95,14 @@ const $dateTrunc: ExpressionOperator = (obj, expr, options) => {
   return dateTrunc(date, unit as Unit, size, timezone, week);
 };
 
-/** Every mingo operator, with the overrides above. */
+/** Every mingo operator, with the overrides above and the linear-time regex operators (regex.ts). */
 export function embeddedContext(extraQueryOperators: Record<string, unknown> = {}): Context {
   return Context.init({
     accumulator: accumulatorOperators as never,
-    expression: { ...(expressionOperators as Record<string, unknown>), $dateTrunc } as never,
+    expression: { ...(expressionOperators as Record<string, unknown>), ...LINEAR_EXPRESSION_OPERATORS, $dateTrunc } as never,
     pipeline: pipelineOperators as never,
     projection: projectionOperators as never,
-    query: { ...(queryOperators as Record<string, unknown>), ...extraQueryOperators } as never,
+    query: { ...(queryOperators as Record<string, unknown>), ...LINEAR_QUERY_OPERATORS, ...extraQueryOperators } as never,
     window: windowOperators as never,
   });
 }
@@ -114,7 +115,7 @@ export const EMBEDDED_CONTEXT = embeddedContext();
  * probe query operator. mingo copies its whole operator table whenever it is given plain options;
  * reusing these makes compiling a filter ~3x cheaper and evaluating an expression per document cheap.
  */
-export const COMPUTE_OPTIONS: unknown = (() => {
+function captureOptions(): unknown {
   let captured: unknown;
   const probe = (_selector: string, _value: unknown, options: unknown) => {
     captured = options;
@@ -122,4 +123,10 @@ export const COMPUTE_OPTIONS: unknown = (() => {
   };
   new BaseQuery({ x: { $embeddedProbe: 1 } }, { context: embeddedContext({ $embeddedProbe: probe }) });
   return captured;
+}
+export const COMPUTE_OPTIONS: unknown = captureOptions();
+/** The same operators for mingo's update operators ($pull conditions, arrayFilters), which copy values. */
+export const UPDATE_OPTIONS: unknown = (() => {
+  const options = captureOptions() as { update?: (locals: unknown) => unknown } | undefined;
+  return options?.update?.({ updateConfig: { cloneMode: 'copy' } });
 })();

@@ -15,7 +15,7 @@ const forward =
 
 try {
   const server = await startEmbeddedServer({ ...options, logger: { info: forward('info'), warn: forward('warn') } });
-  post({ type: 'ready', uri: server.uri, port: server.port, status: server.status() });
+  post({ type: 'ready', uri: server.uri, socketPath: server.socketPath, tcp: server.tcp, status: server.status() });
   const timer = setInterval(() => post({ type: 'status', status: server.status() }), STATUS_INTERVAL_MS);
   timer.unref();
   port.on('message', (request: ThreadRequest) => {

@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { EmbeddedLogger, EmbeddedServer, EmbeddedServerOptions } from './index.js';
+import type { EmbeddedLogger, EmbeddedServer, EmbeddedServerOptions, EmbeddedTcpListener } from './index.js';
 import { dataFileBytes } from './journal.js';
 import { explicitHeapFlagMb, HeapTooSmallError, planHeap, type EmbeddedDbStatus } from './limits.js';
 import { DataDirectoryInUseError } from './lock.js';
@@ -17,7 +17,7 @@ export type ThreadOptions = Omit<EmbeddedServerOptions, 'logger'>;
 export type ThreadRequest = { type: 'compact'; id: number } | { type: 'close' };
 
 export type ThreadEvent =
-  | { type: 'ready'; uri: string; port: number; status: EmbeddedDbStatus }
+  | { type: 'ready'; uri: string; socketPath: string; tcp: EmbeddedTcpListener | null; status: EmbeddedDbStatus }
   | { type: 'status'; status: EmbeddedDbStatus }
   | { type: 'compacted'; id: number; status: EmbeddedDbStatus }
   | { type: 'log'; level: 'info' | 'warn'; fields: Record<string, unknown>; msg: string }
@@ -47,8 +47,88 @@ function rebuildError(e: Extract<ThreadEvent, { type: 'failed' }>['error']): Err
   return Object.assign(new Error(e.message), { name: e.name });
 }
 
+type Started = Pick<EmbeddedServer, 'uri' | 'socketPath' | 'tcp'>;
+
+/** The main thread's side of the database thread: its state, its last status, what waits on it. */
+class ThreadHandle {
+  status: EmbeddedDbStatus | null = null;
+  state: 'starting' | 'running' | 'closing' | 'closed' = 'starting';
+  private nextId = 1;
+  private readonly compactions = new Map<number, () => void>();
+  private closed: () => void = () => undefined;
+  /** Resolves once the server listens; rejects when it could not start. */
+  readonly ready: Promise<Started>;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly options: ThreadedServerOptions,
+  ) {
+    this.ready = new Promise<Started>((resolve, reject) => {
+      worker.on('message', (event: ThreadEvent) => this.receive(event, resolve, reject));
+      worker.on('error', (err) => {
+        if (this.state === 'starting') reject(err);
+        else if (this.state === 'running') options.onFailure?.(err);
+      });
+      worker.on('exit', (code) => {
+        const was = this.state;
+        this.state = 'closed';
+        this.closed();
+        if (was === 'starting') reject(new Error(`the embedded database thread exited with ${code} before it started`));
+        else if (was === 'running') options.onFailure?.(new Error(`the embedded database thread exited with ${code}`));
+      });
+    });
+  }
+
+  private receive(event: ThreadEvent, resolve: (s: Started) => void, reject: (err: Error) => void): void {
+    switch (event.type) {
+      case 'ready':
+        this.state = 'running';
+        this.status = event.status;
+        resolve({ uri: event.uri, socketPath: event.socketPath, tcp: event.tcp });
+        break;
+      case 'status':
+        this.status = event.status;
+        break;
+      case 'compacted':
+        this.status = event.status;
+        this.compactions.get(event.id)?.();
+        this.compactions.delete(event.id);
+        break;
+      case 'log':
+        this.options.logger?.[event.level](event.fields, event.msg);
+        break;
+      case 'closed':
+        this.state = 'closed';
+        this.closed();
+        break;
+      case 'failed':
+        reject(rebuildError(event.error));
+        break;
+    }
+  }
+
+  compact(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.state !== 'running') return resolve();
+      const id = this.nextId++;
+      this.compactions.set(id, resolve);
+      this.worker.postMessage({ type: 'compact', id } satisfies ThreadRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'closing';
+    const done = new Promise<void>((resolve) => (this.closed = resolve));
+    this.worker.postMessage({ type: 'close' } satisfies ThreadRequest);
+    await done;
+    for (const resolve of this.compactions.values()) resolve();
+    await this.worker.terminate();
+  }
+}
+
 export async function startEmbeddedServerThread(options: ThreadedServerOptions): Promise<EmbeddedServer> {
-  const { logger, heapMb, nodeOptionsHeapMb, onFailure, ...threadOptions } = options;
+  const { logger, heapMb, nodeOptionsHeapMb, onFailure: _onFailure, ...threadOptions } = options;
   const plan = planHeap({
     dataBytes: options.path ? dataFileBytes(options.path) : 0,
     defaultLimitMb: Math.floor(v8.getHeapStatistics().heap_size_limit / MiB),
@@ -58,83 +138,17 @@ export async function startEmbeddedServerThread(options: ThreadedServerOptions):
   });
   if (!plan.ok) throw new HeapTooSmallError(options.path ?? '(in memory)', plan.message);
   logger?.info({ heapLimitMb: plan.limitMb, neededMb: plan.needMb }, 'embedded MongoDB: heap sized from the data files');
-
   const worker = new Worker(new URL('./thread-boot.js', import.meta.url), {
     workerData: threadOptions,
     resourceLimits: { maxOldGenerationSizeMb: plan.limitMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
-  let status: EmbeddedDbStatus | null = null;
-  let state: 'starting' | 'running' | 'closing' | 'closed' = 'starting';
-  let nextId = 1;
-  const compactions = new Map<number, () => void>();
-  let closed: () => void = () => undefined;
-
-  const ready = new Promise<{ uri: string; port: number }>((resolve, reject) => {
-    worker.on('message', (event: ThreadEvent) => {
-      switch (event.type) {
-        case 'ready':
-          state = 'running';
-          status = event.status;
-          resolve({ uri: event.uri, port: event.port });
-          break;
-        case 'status':
-          status = event.status;
-          break;
-        case 'compacted':
-          status = event.status;
-          compactions.get(event.id)?.();
-          compactions.delete(event.id);
-          break;
-        case 'log':
-          logger?.[event.level](event.fields, event.msg);
-          break;
-        case 'closed':
-          state = 'closed';
-          closed();
-          break;
-        case 'failed':
-          reject(rebuildError(event.error));
-          break;
-      }
-    });
-    worker.on('error', (err) => {
-      if (state === 'starting') reject(err);
-      else if (state === 'running') onFailure?.(err);
-    });
-    worker.on('exit', (code) => {
-      const was = state;
-      state = 'closed';
-      closed();
-      if (was === 'starting') reject(new Error(`the embedded database thread exited with ${code} before it started`));
-      else if (was === 'running') onFailure?.(new Error(`the embedded database thread exited with ${code}`));
-    });
-  });
-  let started: { uri: string; port: number };
+  const handle = new ThreadHandle(worker, options);
+  let started: Started;
   try {
-    started = await ready;
+    started = await handle.ready;
   } catch (err) {
     await worker.terminate();
     throw err;
   }
-  return {
-    uri: started.uri,
-    port: started.port,
-    status: () => status!,
-    compact: () =>
-      new Promise<void>((resolve) => {
-        if (state !== 'running') return resolve();
-        const id = nextId++;
-        compactions.set(id, resolve);
-        worker.postMessage({ type: 'compact', id } satisfies ThreadRequest);
-      }),
-    async close() {
-      if (state !== 'running') return;
-      state = 'closing';
-      const done = new Promise<void>((resolve) => (closed = resolve));
-      worker.postMessage({ type: 'close' } satisfies ThreadRequest);
-      await done;
-      for (const resolve of compactions.values()) resolve();
-      await worker.terminate();
-    },
-  };
+  return { ...started, status: () => handle.status!, compact: () => handle.compact(), close: () => handle.close() };
 }

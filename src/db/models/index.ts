@@ -13,13 +13,16 @@ import { webMessageSchema } from './web-message.js';
 import { adminSessionSchema, adminUserSchema } from './admin-user.js';
 import { apiTokenSchema } from './api-token.js';
 import { rollupMarkSchema, rollupSchema } from './rollup.js';
+import { certificateSchema } from './certificate.js';
+import { invitationJoinSchema, invitationSchema } from './invitation.js';
+import { unansweredQuestionSchema } from './unanswered-question.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
 export type { ContestAttempt, ContestAttemptStatus } from './contest.js';
 export { CONTEST_ATTEMPT_STATUSES } from './contest.js';
 export type { Participant, ParticipantDoc } from './participant.js';
-export type { Question, QuestionDoc, QuestionRevision, QuestionText } from './question.js';
+export type { Question, QuestionDoc, QuestionRevision, QuestionReview, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
 export type { Broadcast, BroadcastAudience, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
@@ -34,6 +37,10 @@ export type { AdminUser, AdminRole, AdminSession } from './admin-user.js';
 export { ADMIN_ROLES } from './admin-user.js';
 export type { ApiToken } from './api-token.js';
 export type { Rollup, RollupKind, RollupMark } from './rollup.js';
+export type { Certificate, CertificateKind } from './certificate.js';
+export { CERTIFICATE_KINDS } from './certificate.js';
+export type { Invitation, InvitationJoin } from './invitation.js';
+export type { UnansweredQuestion } from './unanswered-question.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -67,6 +74,10 @@ export function createModels(conn: Connection) {
     ApiToken: model(conn, 'ApiToken', apiTokenSchema),
     Rollup: model(conn, 'Rollup', rollupSchema),
     RollupMark: model(conn, 'RollupMark', rollupMarkSchema),
+    Certificate: model(conn, 'Certificate', certificateSchema),
+    Invitation: model(conn, 'Invitation', invitationSchema),
+    InvitationJoin: model(conn, 'InvitationJoin', invitationJoinSchema),
+    UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
   };
 }
 

@@ -60,81 +60,98 @@ async function answersDirectory(n: number, compact = true): Promise<string> {
   return dir;
 }
 
+/** These tests start processes, several of them under tsx: minutes on a busy machine. */
+const SLOW = 180_000;
+
 const run = (script: string, args: string[], options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}) => {
   const [node, argv] = tsCommand(script, args);
-  return spawnSync(node, [...(options.execArgv ?? []), ...argv], { encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: 120_000 });
+  return spawnSync(node, [...(options.execArgv ?? []), ...argv], { encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: SLOW });
 };
 
 describe('a data directory larger than the heap', () => {
-  it('starts in the product: the database thread gets a heap sized from the data, where the small heap itself refuses it clearly', async () => {
-    const dir = await answersDirectory(80_000);
-    const out = run('tests/integration/db/fixtures/small-heap-host.ts', [dir, '64']);
-    const report = JSON.parse(out.stdout.trim().split('\n').pop()!) as Record<string, Record<string, unknown>>;
-    expect(out.status, out.stderr).toBe(0);
-    expect(report.productHeapMb).toBeLessThan(128);
-    // In the product's own small heap the data is refused before loading, naming the flag that would fit it.
-    expect(report.inProcess).toMatchObject({
-      refused: 'HeapTooSmallError',
-      message: expect.stringMatching(/need about \d+ MB of heap.*--max-old-space-size=\d+/s),
-    });
-    // The product runs it in a thread of its own, sized from the data: it starts, with every document.
-    expect(report.threaded).toMatchObject({ documents: 80_000 });
-    expect(Number(report.threaded!.heapLimitMb)).toBeGreaterThan(Number(report.productHeapMb) * 2);
-  });
+  it(
+    'starts in the product: the database thread gets a heap sized from the data, where the small heap itself refuses it clearly',
+    async () => {
+      const dir = await answersDirectory(80_000);
+      const out = run('tests/integration/db/fixtures/small-heap-host.ts', [dir, '64']);
+      const report = JSON.parse(out.stdout.trim().split('\n').pop()!) as Record<string, Record<string, unknown>>;
+      expect(out.status, out.stderr).toBe(0);
+      expect(report.productHeapMb).toBeLessThan(128);
+      // In the product's own small heap the data is refused before loading, naming the flag that would fit it.
+      expect(report.inProcess).toMatchObject({
+        refused: 'HeapTooSmallError',
+        message: expect.stringMatching(/need about \d+ MB of heap.*--max-old-space-size=\d+/s),
+      });
+      // The product runs it in a thread of its own, sized from the data: it starts, with every document.
+      expect(report.threaded).toMatchObject({ documents: 80_000 });
+      expect(Number(report.threaded!.heapLimitMb)).toBeGreaterThan(Number(report.productHeapMb) * 2);
+    },
+    SLOW,
+  );
 
-  it('refuses clearly, before running out of memory, when --max-old-space-size fixes every heap too small', async () => {
-    const dir = await answersDirectory(80_000);
-    const out = run('tests/integration/db/fixtures/start-embedded.ts', [dir], { execArgv: ['--max-old-space-size=64'] });
-    expect(out.status).not.toBe(0);
-    expect(out.stderr).toMatch(/need about \d+ MB of heap, but this process was started with --max-old-space-size=64\. Start it with --max-old-space-size=\d+/);
-    expect(out.stderr).not.toMatch(/heap out of memory/i);
-    const fine = run('tests/integration/db/fixtures/start-embedded.ts', [dir]);
-    expect(fine.status, fine.stderr).toBe(0);
-    expect(JSON.parse(fine.stdout.trim().split('\n').pop()!)).toMatchObject({ documents: 80_000, level: 'ok' });
-  });
+  it(
+    'refuses clearly, before running out of memory, when --max-old-space-size fixes every heap too small',
+    async () => {
+      const dir = await answersDirectory(80_000);
+      const out = run('tests/integration/db/fixtures/start-embedded.ts', [dir], { execArgv: ['--max-old-space-size=64'] });
+      expect(out.status).not.toBe(0);
+      expect(out.stderr).toMatch(
+        /need about \d+ MB of heap, but this process was started with --max-old-space-size=64\. Start it with --max-old-space-size=\d+/,
+      );
+      expect(out.stderr).not.toMatch(/heap out of memory/i);
+      const fine = run('tests/integration/db/fixtures/start-embedded.ts', [dir]);
+      expect(fine.status, fine.stderr).toBe(0);
+      expect(JSON.parse(fine.stdout.trim().split('\n').pop()!)).toMatchObject({ documents: 80_000, level: 'ok' });
+    },
+    SLOW,
+  );
 });
 
 describe('a damaged journal through the CLI', () => {
-  it('db check names the damaged record of 10,000, the server refuses to start, db repair recovers every intact one', async () => {
-    const dir = await answersDirectory(10_000, false);
-    const journal = join(dir, JOURNAL_FILE);
-    const bytes = readFileSync(journal);
-    const middle = Math.floor(bytes.length / 2);
-    bytes[middle] = bytes[middle]! ^ 0x20;
-    writeFileSync(journal, bytes);
+  it(
+    'db check names the damaged record of 10,000, the server refuses to start, db repair recovers every intact one',
+    async () => {
+      const dir = await answersDirectory(10_000, false);
+      const journal = join(dir, JOURNAL_FILE);
+      const bytes = readFileSync(journal);
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = bytes[middle]! ^ 0x20;
+      writeFileSync(journal, bytes);
 
-    const check = run('src/cli.ts', ['db', 'check', '--path', dir]);
-    expect(check.status).toBe(1);
-    const offset = Number(/DAMAGED at byte (\d+)/.exec(check.stdout)?.[1]);
-    expect(offset).toBeLessThanOrEqual(middle);
-    expect(offset).toBeGreaterThan(middle - 200);
-    expect(check.stdout).toContain('the records after it are intact');
+      const check = run('src/cli.ts', ['db', 'check', '--path', dir]);
+      expect(check.status).toBe(1);
+      const offset = Number(/DAMAGED at byte (\d+)/.exec(check.stdout)?.[1]);
+      expect(offset).toBeLessThanOrEqual(middle);
+      expect(offset).toBeGreaterThan(middle - 200);
+      expect(check.stdout).toContain('the records after it are intact');
 
-    await expect(startEmbeddedServer({ host: '127.0.0.1', port: 0, path: dir })).rejects.toThrow(JournalDamagedError);
-    await expect(startEmbeddedServer({ host: '127.0.0.1', port: 0, path: dir })).rejects.toThrow(`journal.bin at byte ${offset}`);
+      await expect(startEmbeddedServer({ path: dir })).rejects.toThrow(JournalDamagedError);
+      await expect(startEmbeddedServer({ path: dir })).rejects.toThrow(`journal.bin at byte ${offset}`);
 
-    const repair = run('src/cli.ts', ['db', 'repair', '--path', dir]);
-    expect(repair.status, repair.stderr).toBe(0);
-    expect(repair.stdout).toContain('9,999 documents kept');
-    const keptAt = /the original files are kept in (\S+)/.exec(repair.stdout)?.[1];
-    expect(readFileSync(join(keptAt!, JOURNAL_FILE)).equals(bytes)).toBe(true);
+      const repair = run('src/cli.ts', ['db', 'repair', '--path', dir]);
+      expect(repair.status, repair.stderr).toBe(0);
+      expect(repair.stdout).toContain('9,999 documents kept');
+      const keptAt = /the original files are kept in (\S+)/.exec(repair.stdout)?.[1];
+      expect(readFileSync(join(keptAt!, JOURNAL_FILE)).equals(bytes)).toBe(true);
 
-    const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: dir });
-    servers.push(server);
-    const client = await MongoClient.connect(server.uri);
-    const ids = (
-      await client
-        .db('cds_bot')
-        .collection('answers')
-        .find({}, { projection: { _id: 1 } })
-        .toArray()
-    ).map((d) => d._id as unknown as number);
-    await client.close();
-    expect(ids).toHaveLength(9_999);
-    const lost = Array.from({ length: 10_000 }, (_, i) => i).filter((i) => !ids.includes(i));
-    expect(lost).toHaveLength(1);
-    expect(repair.stdout).toMatch(new RegExp(`(_id|answer|\\b)${lost[0]}\\b`));
-  });
+      const server = await startEmbeddedServer({ path: dir });
+      servers.push(server);
+      const client = await MongoClient.connect(server.uri);
+      const ids = (
+        await client
+          .db('cds_bot')
+          .collection('answers')
+          .find({}, { projection: { _id: 1 } })
+          .toArray()
+      ).map((d) => d._id as unknown as number);
+      await client.close();
+      expect(ids).toHaveLength(9_999);
+      const lost = Array.from({ length: 10_000 }, (_, i) => i).filter((i) => !ids.includes(i));
+      expect(lost).toHaveLength(1);
+      expect(repair.stdout).toMatch(new RegExp(`(_id|answer|\\b)${lost[0]}\\b`));
+    },
+    SLOW,
+  );
 });
 
 describe('thresholds', () => {
@@ -169,7 +186,7 @@ describe('thresholds', () => {
 
 describe('long commands', () => {
   it('other clients are answered while an updateMany over 60,000 documents runs', async () => {
-    const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+    const server = await startEmbeddedServer({ path: null });
     servers.push(server);
     const client = await MongoClient.connect(server.uri);
     const probe = await MongoClient.connect(server.uri);

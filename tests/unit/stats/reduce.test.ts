@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, answerDeltas, daysBetween, RollupAccumulator, type AnswerFacts } from '../../../src/stats/reduce.js';
+import { eachDay } from '../../../src/domain/index.js';
+import { accuracy, answerDeltas, RollupAccumulator, type AnswerFacts } from '../../../src/stats/reduce.js';
 
 const answer = (over: Partial<AnswerFacts>): AnswerFacts => ({
   id: 'a1',
@@ -60,7 +61,7 @@ describe('rollup arithmetic', () => {
   });
 
   it('lists every day of a range, across month ends', () => {
-    expect(daysBetween('2026-02-27', '2026-03-02')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
-    expect(daysBetween('2026-03-02', '2026-03-01')).toEqual([]);
+    expect(eachDay('2026-02-27', '2026-03-02')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
+    expect(eachDay('2026-03-02', '2026-03-01')).toEqual([]);
   });
 });
