@@ -44,12 +44,30 @@ function frame(payload: Uint8Array): Buffer {
   return out;
 }
 
-function bsonString(out: number[], name: string, value: string): void {
-  const v = Buffer.from(value, 'utf8');
-  out.push(0x02, ...Buffer.from(name, 'latin1'), 0);
-  const len = Buffer.allocUnsafe(4);
-  len.writeInt32LE(v.length + 1, 0);
-  out.push(...len, ...v, 0);
+/** The bytes of `{o: 'put', d, c, doc: ` up to the document, per collection (the same for all its puts). */
+const putHeads = new Map<string, Buffer>();
+
+function putHead(d: string, c: string): Buffer {
+  const key = `${d}\u0000${c}`;
+  let head = putHeads.get(key);
+  if (!head) {
+    const parts: Buffer[] = [];
+    for (const [name, value] of [
+      ['o', 'put'],
+      ['d', d],
+      ['c', c],
+    ] as const) {
+      const v = Buffer.from(value, 'utf8');
+      const len = Buffer.allocUnsafe(4);
+      len.writeInt32LE(v.length + 1, 0);
+      parts.push(Buffer.from([0x02, name.charCodeAt(0), 0]), len, v, Buffer.from([0]));
+    }
+    parts.push(Buffer.from([0x03, 0x64, 0x6f, 0x63, 0])); // embedded document "doc"
+    head = Buffer.concat(parts);
+    if (putHeads.size > 10_000) putHeads.clear();
+    putHeads.set(key, head);
+  }
+  return head;
 }
 
 /**
@@ -57,18 +75,17 @@ function bsonString(out: number[], name: string, value: string): void {
  * measured it against the 16 MiB limit), so a written document is encoded once.
  */
 export function encodePut(d: string, c: string, docBytes: Uint8Array): Buffer {
-  const head: number[] = [];
-  bsonString(head, 'o', 'put');
-  bsonString(head, 'd', d);
-  bsonString(head, 'c', c);
-  head.push(0x03, 0x64, 0x6f, 0x63, 0); // embedded document "doc"
+  const head = putHead(d, c);
   const length = 4 + head.length + docBytes.length + 1;
-  const payload = Buffer.allocUnsafe(length);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + length);
+  const payload = out.subarray(HEADER_BYTES);
   payload.writeInt32LE(length, 0);
-  Buffer.from(head).copy(payload, 4);
+  head.copy(payload, 4);
   payload.set(docBytes, 4 + head.length);
   payload[length - 1] = 0;
-  return frame(payload);
+  out.writeUInt32LE(length, 0);
+  out.writeUInt32LE(crc32(payload), 4);
+  return out;
 }
 
 /** Where records are read from: a file or (tests) a buffer. */

@@ -14,6 +14,18 @@ describe('data file records', () => {
     expect(encodePut('app', 'answers', serialize(doc)).equals(encodeRecord({ o: 'put', d: 'app', c: 'answers', doc }))).toBe(true);
   });
 
+  it('keeps the framed put exact for every collection when the head bytes are reused', () => {
+    const doc = { _id: 8, text: 'đúng' };
+    for (const [d, c] of [
+      ['app', 'answers'],
+      ['app', 'members'],
+      ['đơn-vị', 'câu-hỏi'],
+      ['app', 'answers'],
+    ] as const) {
+      expect(encodePut(d, c, serialize(doc)).equals(encodeRecord({ o: 'put', d, c, doc }))).toBe(true);
+    }
+  });
+
   it('reads the generation header, then every record in order', () => {
     const buf = Buffer.concat([encodeRecord({ o: 'gen', gen: 4 }), put(1), put(2), put(3)]);
     const { records, generation, report } = decodeRecords(buf);
