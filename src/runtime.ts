@@ -153,6 +153,7 @@ async function mountAdminSide(
     simulatorApi: rooms.channels.simulatorApi,
     bots: content.bots.map((b) => b.id),
     agenda: rooms.scheduler.agenda,
+    databaseStatus: () => db.embeddedStatus(),
   });
   run.routes.push(...routes);
 }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { scopeBots, type AdminService, type Principal } from '../../admin/index.js';
 import type { ContestsView } from '../../conversation/index.js';
-import type { Models } from '../../db/index.js';
+import type { EmbeddedDbStatus, Models } from '../../db/index.js';
 import { addDays, dayOf, daysBetween, InvalidError } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { BroadcastService } from '../../outreach/index.js';
@@ -34,6 +34,8 @@ export interface ApiDeps {
   readonly users?: UsersPort | undefined;
   /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`). */
   readonly t: Translate;
+  /** The embedded database's figures against its limits; absent or null on a real MongoDB. */
+  readonly databaseStatus?: (() => EmbeddedDbStatus | null) | undefined;
 }
 
 type Part = 'broadcasts' | 'contests' | 'importQuestions' | 'users';

@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, ObjectId } from 'mongodb';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAdminService } from '../../../src/admin/index.js';
 import { testConfig } from '../../../src/config/index.js';
-import { openDatabase } from '../../../src/db/connection.js';
+import { openDatabase, type EmbeddedDbStatus } from '../../../src/db/connection.js';
 import { JournalDamagedError, startEmbeddedServer, type EmbeddedServer } from '../../../src/db/embedded/index.js';
 import { JOURNAL_FILE, Journal } from '../../../src/db/embedded/journal.js';
 import { Storage } from '../../../src/db/embedded/storage.js';
+import { startRuntime } from '../../../src/runtime.js';
 import { tsCommand } from '../../helpers/process.js';
 
 const dirs: string[] = [];
@@ -172,6 +174,30 @@ describe('thresholds', () => {
       await database.close();
     }
   });
+
+  it('shows the warning to admins through GET /api/v1/system/database (the dashboard banner), not to organisers', async () => {
+    const rt = await startRuntime(
+      testConfig({ EMBEDDED_DB_WARN_DOCUMENTS: '2', HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', CONTENT_SYNC_ON_START: 'false' }),
+    );
+    try {
+      const admin = createAdminService(rt.db.models, { sessionSecret: undefined });
+      const adminToken = (await admin.createToken({ name: 'a', role: 'admin' })).token;
+      const organiserToken = (await admin.createToken({ name: 'o', role: 'organiser', bots: ['demo'] })).token;
+      const get = (token: string) => fetch(`${rt.url}/api/v1/system/database`, { headers: { Authorization: `Bearer ${token}` } });
+      expect((await get(organiserToken)).status).toBe(403);
+      // The database thread reports its figures every 2 seconds.
+      await vi.waitFor(
+        async () => {
+          const body = (await (await get(adminToken)).json()) as { embedded: EmbeddedDbStatus };
+          expect(body.embedded).toMatchObject({ level: 'warning', thresholds: { warnDocuments: 2 }, warnings: [{ code: 'documents' }] });
+          expect(body.embedded.documents).toBeGreaterThan(2);
+        },
+        { timeout: 10_000, interval: 250 },
+      );
+    } finally {
+      await rt.stop();
+    }
+  }, 60_000);
 
   it('is ok below them, and says so', async () => {
     const database = await openDatabase(testConfig({ EMBEDDED_DB_PATH: ':memory:' }), pino({ level: 'silent' }));
