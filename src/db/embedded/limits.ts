@@ -100,9 +100,10 @@ export interface EmbeddedDbThresholds {
 }
 
 /**
- * Defaults from the measurements: at 1,000,000 answers compaction, a full sort and an updateMany
- * over all of them still answer other clients within the pause goal, and a cold start takes
- * seconds, not minutes (docs/embedded-db.md); 400 MB of data files is about 1.2 M answers.
+ * Defaults from the measurements (docs/embedded-db.md, db-pauses): at 1,000,000 answers compaction,
+ * counts and $group keep other clients' waits under half a second, but a full sort or an updateMany
+ * over all of them stalls for seconds and a cold start takes minutes on a busy machine: past this,
+ * move. 400 MB of data files is about 1.2 M answers (345 bytes each, db-capacity).
  */
 export const DEFAULT_THRESHOLDS: EmbeddedDbThresholds = { warnDocuments: 1_000_000, warnDataBytes: 400 * MiB };
 /** Heap use (of the database's heap limit) above which the status warns, and above which it is critical. */
