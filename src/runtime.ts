@@ -164,6 +164,7 @@ async function mountAdminSide(
     simulatorApi: rooms.channels.simulatorApi,
     bots: content.bots.map((b) => ({ id: b.id, name: b.name, units: b.units, topics: b.topics, topicTags: b.topicTags })),
     agenda: rooms.scheduler.agenda,
+    databaseStatus: () => db.embeddedStatus(),
   });
   run.routes.push(...routes);
 }

@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import type { AdminService } from '../admin/index.js';
 import type { Config } from '../config/index.js';
 import type { ContestsView } from '../conversation/index.js';
-import type { Models } from '../db/index.js';
+import type { EmbeddedDbStatus, Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { BroadcastService } from '../outreach/index.js';
 import type { Stats } from '../stats/index.js';
@@ -28,6 +28,8 @@ export interface AdminRoutesDeps {
   readonly bots: readonly BotInfo[];
   /** Agendash for the scheduler, admins only. */
   readonly agenda?: Agenda | undefined;
+  /** The embedded database's figures against its limits (the dashboard's banner); null on MongoDB. */
+  readonly databaseStatus?: (() => EmbeddedDbStatus | null) | undefined;
 }
 
 /** `/admin` pages with Agendash, `/simulator` and the REST API `/api/v1`. */
@@ -44,6 +46,7 @@ export function createAdminRoutes(deps: AdminRoutesDeps): MountedRouter[] {
     users: deps.admin,
     t: deps.t,
     bots: deps.bots,
+    databaseStatus: deps.databaseStatus,
   });
   return createAdminWeb({
     admin: deps.admin,

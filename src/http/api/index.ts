@@ -11,6 +11,7 @@ import { addQuestionRoutes } from './questions.js';
 import { ApiRegistry } from './registry.js';
 import { apiContext, type ApiDeps } from './shared.js';
 import { addStatsRoutes } from './stats.js';
+import { addSystemRoutes } from './system.js';
 import { addTokenRoutes } from './tokens.js';
 import { addUnitRoutes } from './units.js';
 import { addUserRoutes } from './users.js';
@@ -36,6 +37,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   addUserRoutes(ctx);
   addTokenRoutes(ctx);
   addExportRoutes(ctx);
+  addSystemRoutes(ctx);
 
   const router = Router();
   router.get('/openapi.json', (req, res) => {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { scopeBots, type AdminService, type Principal } from '../../admin/index.js';
 import type { ContestsView } from '../../conversation/index.js';
-import type { Models } from '../../db/index.js';
+import type { EmbeddedDbStatus, Models } from '../../db/index.js';
 import { addDays, dayOf, daysBetween, fieldIssue, FIELD_RULES, InvalidError } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { BroadcastService } from '../../outreach/index.js';
@@ -37,6 +37,8 @@ export interface ApiDeps {
   readonly t: Translate;
   /** The bots' names and unit lists, so exports and the dashboard show names, not ids. */
   readonly bots?: readonly BotInfo[] | undefined;
+  /** The embedded database's figures against its limits; absent or null on a real MongoDB. */
+  readonly databaseStatus?: (() => EmbeddedDbStatus | null) | undefined;
 }
 
 type Part = 'broadcasts' | 'contests' | 'importQuestions' | 'users';

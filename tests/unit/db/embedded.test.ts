@@ -72,7 +72,7 @@ describe('journal records', () => {
     expect(decodeRecords(Buffer.concat([a, b])).records).toHaveLength(2);
     const torn = decodeRecords(Buffer.concat([a, b.subarray(0, b.length - 3)]));
     expect(torn.records).toHaveLength(1);
-    expect(torn.torn).toBe(true);
+    expect(torn.report.tail).toMatchObject({ complete: false });
     const corrupt = Buffer.concat([a, b]);
     corrupt.writeUInt8((corrupt.readUInt8(corrupt.length - 2) ^ 0xff) & 0xff, corrupt.length - 2);
     expect(decodeRecords(corrupt).records).toHaveLength(1);
