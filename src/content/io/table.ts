@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { fromSpreadsheetText, InvalidError, spreadsheetText } from '../../domain/index.js';
+import { fromSpreadsheetText, spreadsheetText } from '../../domain/index.js';
 import { checkRowCount, checkXlsxSize, csvText, parseCsvRecords, unreadable } from './guard.js';
 
 /**

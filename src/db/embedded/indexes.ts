@@ -220,7 +220,7 @@ export class Index {
   /** How many documents a full-key lookup would return (one list of values per field, in index order). */
   countFullKey(valuesPerField: unknown[][]): number {
     let n = 0;
-    for (const key of this.keysFrom(valuesPerField)) n += this.entries.get(key)?.size ?? 0;
+    for (const key of this.keysFrom(valuesPerField)) n += holderCount(this.entries.get(key));
     return n;
   }
 
