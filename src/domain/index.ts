@@ -102,3 +102,5 @@ export function participantKey(ref: ParticipantRef): string {
 /** A clock that tests can replace. */
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
+
+export { participationRate, ratePercent } from './participation.js';

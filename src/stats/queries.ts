@@ -1,9 +1,12 @@
+import { participationRate } from '../domain/index.js';
 import type { Models } from '../db/models/index.js';
-import { accuracy, ALL_TIME, daysBetween, NO_UNIT } from './reduce.js';
+import { withParts, type RollupTotals } from './parts.js';
+import { accuracy, daysBetween, distinctSince, NO_UNIT, parseRollupId } from './reduce.js';
 
 /**
- * Statistics read from the rollups only: their cost grows with bots × units × days, never with the
- * number of answers. `bots` is the set the caller may see (null = every bot).
+ * Statistics read from the rollups only: their cost grows with bots × units × days of the range,
+ * never with the number of answers. `bots` is the set the caller may see (null = every bot). Every
+ * figure follows the date range; docs/statistics.md defines each one.
  */
 export interface StatsScope {
   readonly bots: readonly string[] | null;
@@ -11,21 +14,23 @@ export interface StatsScope {
   readonly to: string;
 }
 
-const botFilter = (bots: readonly string[] | null) => (bots ? { bot: { $in: [...bots] } } : {});
+/** The unit list a bot uses (its `units` in bots/*.yaml), or null for a bot without one. */
+export type UnitListOf = (bot: string) => string | null;
 
 export interface Overview {
   readonly from: string;
   readonly to: string;
-  /** Distinct participants who ever answered (all time). */
+  /** Distinct participants who answered in the range (a participant of two bots counts in each). */
   readonly participants: number;
   /** Participants who gave consent within the range. */
   readonly joined: number;
   readonly answers: number;
   readonly correct: number;
   readonly accuracy: number | null;
-  /** Sum over days of the participants active that day. */
+  /** Sum over the days of the range of the participants active that day. */
   readonly participantDays: number;
   readonly averageTimeMs: number | null;
+  /** The same per bot, in the range. */
   readonly bots: ReadonlyArray<{ bot: string; participants: number; answers: number; correct: number }>;
 }
 
@@ -39,11 +44,14 @@ export interface SeriesPoint {
 
 export interface UnitStats {
   readonly bot: string;
+  /** The bot's unit list: unit ids are scoped to it. */
+  readonly listId: string | null;
   readonly unitId: string | null;
   readonly name: string | null;
   readonly size: number | null;
+  /** Distinct participants who answered in this unit in the range. */
   readonly participants: number;
-  /** participants / size, when the unit's size is known. */
+  /** `participationRate(participants, size)`, the one definition (src/domain). */
   readonly rate: number | null;
   readonly answers: number;
   readonly correct: number;
@@ -60,120 +68,135 @@ export interface QuestionStats {
   readonly averageTimeMs: number | null;
 }
 
-interface RollupRow {
-  bot: string;
-  day: string;
-  key: string;
-  answers?: number;
-  correct?: number;
-  participants?: number;
-  joined?: number;
-  timeTakenMsSum?: number;
-  timedAnswers?: number;
+const PROJECTION = { _id: 1, answers: 1, correct: 1, participants: 1, joined: 1, timeTakenMsSum: 1, timedAnswers: 1, gaps: 1, pending: 1 };
+
+/** Groups rows by a key, keeping insertion order. */
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
 }
 
-const n = (v: number | undefined) => v ?? 0;
-const projection = { _id: 0, bot: 1, day: 1, key: 1, answers: 1, correct: 1, participants: 1, joined: 1, timeTakenMsSum: 1, timedAnswers: 1 };
+const sum = (rows: readonly RollupTotals[], field: 'answers' | 'correct' | 'participants' | 'joined' | 'timeTakenMsSum' | 'timedAnswers') =>
+  rows.reduce((s, r) => s + r[field], 0);
 
-export function createStatsQueries(models: Models) {
-  const rows = async (filter: Record<string, unknown>): Promise<RollupRow[]> =>
-    (await models.Rollup.collection.find(filter, { projection }).toArray()) as unknown as RollupRow[];
+export function createStatsQueries(models: Models, options: { unitListOf?: UnitListOf | undefined } = {}) {
+  const unitListOf: UnitListOf = options.unitListOf ?? (() => null);
 
-  const dayRows = (kind: 'day-bot' | 'day-unit' | 'day-question', s: StatsScope) => rows({ kind, ...botFilter(s.bots), day: { $gte: s.from, $lte: s.to } });
+  /** The bots in scope: the caller's, or every bot with statistics (from the few `day-bot` documents). */
+  async function botsOf(s: StatsScope): Promise<string[]> {
+    if (s.bots) return [...s.bots];
+    const ids = await models.Rollup.collection.find({ _id: { $gte: 'day-bot|', $lt: 'day-bot|\uffff' } as never }, { projection: { _id: 1 } }).toArray();
+    return [...new Set(ids.map((d) => parseRollupId(String(d._id)).bot))];
+  }
+
+  /**
+   * The range's documents of some kinds, unfolded parts included: one range of `_id`s per kind and
+   * bot (`<kind>|<bot>|<day>|<key>`), so only documents of the range are read.
+   */
+  async function rangeRows(kinds: readonly string[], s: StatsScope): Promise<RollupTotals[]> {
+    const bots = await botsOf(s);
+    const ranges = kinds.flatMap((k) => bots.map((b) => ({ _id: { $gte: `${k}|${b}|${s.from}|`, $lte: `${k}|${b}|${s.to}|\uffff` } })));
+    if (ranges.length === 0) return [];
+    const filter = ranges.length === 1 ? ranges[0]! : { $or: ranges };
+    return (await models.Rollup.collection.find(filter as never, { projection: PROJECTION }).toArray()).map(withParts);
+  }
 
   async function overview(s: StatsScope): Promise<Overview> {
-    const [bots, days] = await Promise.all([rows({ kind: 'bot', ...botFilter(s.bots), day: ALL_TIME }), dayRows('day-bot', s)]);
-    let answers = 0,
-      correct = 0,
-      joined = 0,
-      participantDays = 0,
-      time = 0,
-      timed = 0;
-    for (const r of days) {
-      answers += n(r.answers);
-      correct += n(r.correct);
-      joined += n(r.joined);
-      participantDays += n(r.participants);
-      time += n(r.timeTakenMsSum);
-      timed += n(r.timedAnswers);
-    }
+    const rows = await rangeRows(['day-bot', 'far-bot'], s);
+    const days = rows.filter((r) => r.kind === 'day-bot');
+    const time = sum(days, 'timeTakenMsSum');
+    const timed = sum(days, 'timedAnswers');
+    const answers = sum(days, 'answers');
+    const correct = sum(days, 'correct');
+    const bots = [...groupBy(rows, (r) => r.bot)].map(([bot, list]) => {
+      const own = list.filter((r) => r.kind === 'day-bot');
+      return { bot, participants: distinctSince(list, s.from), answers: sum(own, 'answers'), correct: sum(own, 'correct') };
+    });
     return {
       from: s.from,
       to: s.to,
-      participants: bots.reduce((sum, r) => sum + n(r.participants), 0),
-      joined,
+      participants: bots.reduce((n, b) => n + b.participants, 0),
+      joined: sum(days, 'joined'),
       answers,
       correct,
       accuracy: accuracy(correct, answers),
-      participantDays,
+      participantDays: sum(days, 'participants'),
       averageTimeMs: timed > 0 ? Math.round(time / timed) : null,
-      bots: bots
-        .map((r) => ({ bot: r.bot, participants: n(r.participants), answers: n(r.answers), correct: n(r.correct) }))
-        .sort((a, b) => a.bot.localeCompare(b.bot)),
+      bots: bots.filter((b) => b.participants > 0 || b.answers > 0).sort((a, b) => a.bot.localeCompare(b.bot)),
     };
   }
 
   async function series(s: StatsScope): Promise<SeriesPoint[]> {
     const byDay = new Map(daysBetween(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
-    for (const r of await dayRows('day-bot', s)) {
+    for (const r of await rangeRows(['day-bot'], s)) {
       const p = byDay.get(r.day);
       if (!p) continue;
-      p.participants += n(r.participants);
-      p.joined += n(r.joined);
-      p.answers += n(r.answers);
-      p.correct += n(r.correct);
+      p.participants += r.participants;
+      p.joined += r.joined;
+      p.answers += r.answers;
+      p.correct += r.correct;
     }
     return [...byDay.values()];
   }
 
-  /** Per unit: distinct participants (all time, from 'unit' rollups), answers and accuracy in the range. */
+  /** Names and sizes of units, each looked up in its bot's own list. */
+  async function unitInfo(pairs: ReadonlyArray<{ bot: string; unitId: string }>): Promise<Map<string, { listId: string; name: string; size: number | null }>> {
+    const lists = [...new Set(pairs.map((p) => unitListOf(p.bot)).filter((l): l is string => l !== null))];
+    const ids = [...new Set(pairs.map((p) => p.unitId))];
+    if (lists.length === 0 || ids.length === 0) return new Map();
+    const docs = await models.Unit.collection
+      .find({ listId: { $in: lists }, unitId: { $in: ids } }, { projection: { listId: 1, unitId: 1, name: 1, size: 1 } })
+      .toArray();
+    return new Map(docs.map((u) => [`${u.listId}|${u.unitId}`, { listId: String(u.listId), name: String(u.name), size: (u.size as number | null) ?? null }]));
+  }
+
+  /** Per unit of the bot's list: distinct participants in the range, their rate, answers and accuracy. */
   async function units(s: StatsScope): Promise<UnitStats[]> {
-    const [allTime, days] = await Promise.all([rows({ kind: 'unit', ...botFilter(s.bots), day: ALL_TIME }), dayRows('day-unit', s)]);
-    const stats = new Map<string, { bot: string; key: string; participants: number; answers: number; correct: number }>();
-    const get = (bot: string, key: string) => {
-      const id = `${bot}|${key}`;
-      let v = stats.get(id);
-      if (!v) stats.set(id, (v = { bot, key, participants: 0, answers: 0, correct: 0 }));
-      return v;
-    };
-    for (const r of allTime) get(r.bot, r.key).participants += n(r.participants);
-    for (const r of days) {
-      if (!n(r.answers)) continue;
-      const v = get(r.bot, r.key);
-      v.answers += n(r.answers);
-      v.correct += n(r.correct);
-    }
-    const ids = [...new Set([...stats.values()].map((v) => v.key).filter((k) => k !== NO_UNIT))];
-    const unitDocs = ids.length ? await models.Unit.collection.find({ unitId: { $in: ids } }, { projection: { unitId: 1, name: 1, size: 1 } }).toArray() : [];
-    const info = new Map(unitDocs.map((u) => [String(u.unitId), { name: String(u.name), size: (u.size as number | null) ?? null }]));
-    return [...stats.values()]
-      .map((v) => {
-        const i = v.key === NO_UNIT ? undefined : info.get(v.key);
+    const rows = await rangeRows(['day-unit', 'far-unit'], s);
+    const unitOf = (r: RollupTotals) => (r.kind === 'far-unit' ? r.key.slice(0, r.key.lastIndexOf('|')) : r.key);
+    const groups = [...groupBy(rows, (r) => `${r.bot}\u0000${unitOf(r)}`).values()].map((list) => ({ bot: list[0]!.bot, key: unitOf(list[0]!), list }));
+    const info = await unitInfo(groups.filter((g) => g.key !== NO_UNIT).map((g) => ({ bot: g.bot, unitId: g.key })));
+    return groups
+      .map(({ bot, key, list }) => {
+        const listId = unitListOf(bot);
+        const i = key === NO_UNIT || listId === null ? undefined : info.get(`${listId}|${key}`);
+        const own = list.filter((r) => r.kind === 'day-unit');
+        const participants = distinctSince(list, s.from);
+        const answers = sum(own, 'answers');
+        const correct = sum(own, 'correct');
         const size = i?.size ?? null;
         return {
-          bot: v.bot,
-          unitId: v.key === NO_UNIT ? null : v.key,
+          bot,
+          listId,
+          unitId: key === NO_UNIT ? null : key,
           name: i?.name ?? null,
           size,
-          participants: v.participants,
-          rate: size ? v.participants / size : null,
-          answers: v.answers,
-          correct: v.correct,
-          accuracy: accuracy(v.correct, v.answers),
+          participants,
+          rate: participationRate(participants, size),
+          answers,
+          correct,
+          accuracy: accuracy(correct, answers),
         };
       })
-      .sort((a, b) => b.participants - a.participants || b.answers - a.answers || String(a.unitId).localeCompare(String(b.unitId)));
+      .filter((u) => u.participants > 0 || u.answers > 0)
+      .sort((a, b) => b.participants - a.participants || b.answers - a.answers || `${a.bot}|${a.unitId}`.localeCompare(`${b.bot}|${b.unitId}`));
   }
 
   async function questions(s: StatsScope, locale: 'vi' | 'en' = 'vi'): Promise<QuestionStats[]> {
     const agg = new Map<string, { answers: number; correct: number; time: number; timed: number }>();
-    for (const r of await dayRows('day-question', s)) {
+    for (const r of await rangeRows(['day-question'], s)) {
       let v = agg.get(r.key);
       if (!v) agg.set(r.key, (v = { answers: 0, correct: 0, time: 0, timed: 0 }));
-      v.answers += n(r.answers);
-      v.correct += n(r.correct);
-      v.time += n(r.timeTakenMsSum);
-      v.timed += n(r.timedAnswers);
+      v.answers += r.answers;
+      v.correct += r.correct;
+      v.time += r.timeTakenMsSum;
+      v.timed += r.timedAnswers;
     }
     const qs = agg.size
       ? await models.Question.collection.find({ questionId: { $in: [...agg.keys()] } }, { projection: { questionId: 1, topic: 1, vi: 1, en: 1 } }).toArray()

@@ -12,7 +12,7 @@ import { leaseSchema } from './lease.js';
 import { webMessageSchema } from './web-message.js';
 import { adminSessionSchema, adminUserSchema } from './admin-user.js';
 import { apiTokenSchema } from './api-token.js';
-import { rollupMarkSchema, rollupSchema } from './rollup.js';
+import { rollupMarkSchema, rollupOpSchema, rollupResidueSchema, rollupSchema } from './rollup.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
@@ -33,7 +33,8 @@ export type { Lease } from './lease.js';
 export type { AdminUser, AdminRole, AdminSession } from './admin-user.js';
 export { ADMIN_ROLES } from './admin-user.js';
 export type { ApiToken } from './api-token.js';
-export type { Rollup, RollupKind, RollupMark } from './rollup.js';
+export type { Rollup, RollupCounters, RollupKind, RollupMark, RollupOp, RollupOpKind, RollupPart, RollupResidue } from './rollup.js';
+export { ROLLUP_KINDS } from './rollup.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -67,6 +68,8 @@ export function createModels(conn: Connection) {
     ApiToken: model(conn, 'ApiToken', apiTokenSchema),
     Rollup: model(conn, 'Rollup', rollupSchema),
     RollupMark: model(conn, 'RollupMark', rollupMarkSchema),
+    RollupOp: model(conn, 'RollupOp', rollupOpSchema),
+    RollupResidue: model(conn, 'RollupResidue', rollupResidueSchema),
   };
 }
 
