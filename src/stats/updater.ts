@@ -1,4 +1,5 @@
 import type { Models, RollupOp } from '../db/models/index.js';
+import { deleteInChunks } from '../db/retention.js';
 import type { Logger } from '../log/index.js';
 import { applyBatch, resumeBatch, type AnswerWithId, type StepHook } from './batches.js';
 import { applyJoin, eraseParticipant, resumeJoin, type OpDeps, type ParticipantWithId } from './ops.js';
@@ -109,6 +110,7 @@ export function createRollupUpdater(models: Models, options: UpdaterOptions): Ro
       total += free.length;
       if (free.length < batch) break;
     }
+    await deleteInChunks(models.RollupMark.collection as never, { expiresAt: { $lt: deps.clock() } });
     if (total > 0 || unfinished.length > 0)
       options.logger?.info({ answers: total, operations: unfinished.length }, 'stats: applied what the rollups had missed');
     return total;

@@ -22,7 +22,7 @@ export type { Participant, ParticipantDoc } from './participant.js';
 export type { Question, QuestionDoc, QuestionRevision, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
-export type { Broadcast, BroadcastAudience, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
+export type { Broadcast, BroadcastAudience, DeliveryCount, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
 export { BROADCAST_KINDS, BROADCAST_STATUSES } from './broadcast.js';
 export type { Delivery, DeliveryStatus } from './delivery.js';
 export { DELIVERY_STATUSES } from './delivery.js';

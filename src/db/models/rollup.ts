@@ -81,7 +81,8 @@ rollupResidueSchema.index({ 'pending.b': 1 }, { sparse: true });
  * "Who counted first": one marker per participant and day (`d|bot|participant|day`) and per
  * participant, unit and day (`e|bot|participant|unit|day`), owned by the operation that created it,
  * so a re-driven operation makes the same decision. Needed only while answers of that day can still
- * be applied: removed by a TTL index a few days later.
+ * be applied: the statistics' catch-up deletes them once `expiresAt` has passed (an index range; a
+ * TTL index would make the embedded server read the whole collection every minute).
  */
 export interface RollupMark {
   _id: string;
@@ -93,7 +94,7 @@ export const rollupMarkSchema = new Schema<RollupMark>(
   { _id: { type: String }, owner: { type: String, required: true }, expiresAt: { type: Date, required: true } },
   { versionKey: false },
 );
-rollupMarkSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+rollupMarkSchema.index({ expiresAt: 1 });
 
 export const ROLLUP_OP_KINDS = ['batch', 'join', 'erase', 'format'] as const;
 export type RollupOpKind = (typeof ROLLUP_OP_KINDS)[number];

@@ -113,10 +113,12 @@ describe('statistics rollups', () => {
     expect(await snapshot()).toEqual(incremental);
   });
 
-  it('answers the live listener missed are applied by the catch-up', async () => {
+  it('answers the live listener missed are applied by the catch-up, which also drops markers past their days', async () => {
     const s = stats();
     await db.models.Answer.insertMany([answer(p3, { day: '2026-10-20', unitId: 'u3' }), answer(p2, { day: '2026-10-20', unitId: 'u3' })]);
+    await db.models.RollupMark.collection.insertOne({ _id: 'd|demo|x|2020-01-01' as never, owner: 'x', expiresAt: new Date('2020-01-05') });
     expect(await s.updater.catchUp({ olderThanMs: 0 })).toBe(2);
+    expect(await db.models.RollupMark.countDocuments({ _id: 'd|demo|x|2020-01-01' })).toBe(0);
     expect(await s.updater.catchUp({ olderThanMs: 0 })).toBe(0);
     const [day] = await s.queries.series({ bots: ['demo'], from: '2026-10-20', to: '2026-10-20' });
     expect(day).toMatchObject({ participants: 2, answers: 2 });
