@@ -55,6 +55,21 @@ export interface BatchDeps {
   readonly models: Models;
   readonly clock: () => Date;
   readonly step?: StepHook | undefined;
+  /** Bots this process has recorded in the `bots` list already. */
+  readonly knownBots: Set<string>;
+}
+
+/** The id of the document listing every bot with statistics (the dashboard's "all bots"). */
+export const BOTS_DOC = 'bots';
+
+/** Adds bots to the list of bots with statistics, once per process and bot. */
+export async function noteBots(deps: BatchDeps, bots: Iterable<string>): Promise<void> {
+  for (const bot of new Set(bots)) {
+    if (deps.knownBots.has(bot)) continue;
+    const list = { kind: 'format', state: 'done', at: deps.clock() };
+    await deps.models.RollupOp.collection.updateOne({ _id: BOTS_DOC as never }, { $setOnInsert: list, $addToSet: { bots: bot } }, { upsert: true });
+    deps.knownBots.add(bot);
+  }
 }
 
 /** Creates a batch for these answers and applies it; answers another batch took already are left to it. */
@@ -89,6 +104,10 @@ export async function resumeBatch(deps: BatchDeps, op: Pick<RollupOp, '_id' | 's
       .toArray()) as unknown as AnswerWithId[];
     const deltas = await planBatch(deps, members.map(answerFacts), op._id);
     await deps.step?.('marked', op._id);
+    await noteBots(
+      deps,
+      deltas.map((d) => d.bot),
+    );
     await writeParts(rollups, deltas, op._id);
     await deps.step?.('written', op._id);
     await ops.updateOne({ _id: op._id as never }, { $set: { state: 'applied' } });

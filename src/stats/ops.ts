@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { Models, Participant, RollupOp } from '../db/models/index.js';
-import { answerFacts, applyBatch, resumeBatch, type AnswerWithId, type BatchDeps } from './batches.js';
+import { answerFacts, applyBatch, noteBots, resumeBatch, type AnswerWithId, type BatchDeps } from './batches.js';
 import { foldParts, writeParts } from './parts.js';
 import { joinedDeltas, joinOpId, RollupAccumulator, type RollupDelta, type RollupDoc } from './reduce.js';
 
@@ -43,6 +43,7 @@ export async function resumeJoin(deps: BatchDeps, op: Pick<RollupOp, '_id' | 'st
   const rollups = deps.models.Rollup.collection as never;
   const ops = deps.models.RollupOp.collection;
   if (op.state === 'open') {
+    await noteBots(deps, [op.bot!]);
     await writeParts(rollups, joinedDeltas(op.bot!, op.day!), op._id);
     await deps.step?.('written', op._id);
     await ops.updateOne({ _id: op._id as never }, { $set: { state: 'applied' } });

@@ -86,12 +86,20 @@ export interface RollupTotals extends RollupCounters {
   gaps?: Gaps;
 }
 
+function addInto(out: RollupTotals, gaps: Gaps, p: Document): boolean {
+  for (const c of COUNTERS) out[c] += (p[c] as number | undefined) ?? 0;
+  const g = p.gaps as Gaps | undefined;
+  if (!g) return false;
+  for (const k in g) gaps[k] = (gaps[k] ?? 0) + g[k]!;
+  return true;
+}
+
 export function withParts(doc: Document): RollupTotals {
-  const out: RollupTotals = { ...parseRollupId(String(doc._id)), ...zeroCounts() };
-  const parts = [doc as RollupPart, ...((doc.pending as RollupPart[] | undefined) ?? [])];
-  for (const p of parts) {
-    for (const c of COUNTERS) out[c] += p[c] ?? 0;
-    for (const [g, n] of Object.entries(p.gaps ?? {})) (out.gaps ??= {})[g] = (out.gaps[g] ?? 0) + n;
-  }
+  const key = parseRollupId(String(doc._id));
+  const out: RollupTotals = { kind: key.kind, bot: key.bot, day: key.day, key: key.key, ...zeroCounts() };
+  const gaps: Gaps = {};
+  let hasGaps = addInto(out, gaps, doc);
+  for (const p of (doc.pending as RollupPart[] | undefined) ?? []) hasGaps = addInto(out, gaps, p) || hasGaps;
+  if (hasGaps) out.gaps = gaps;
   return out;
 }

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Models, RollupOp } from '../db/models/index.js';
-import { answerFacts, MARK_KEEP_DAYS, type AnswerWithId } from './batches.js';
+import { answerFacts, BOTS_DOC, MARK_KEEP_DAYS, type AnswerWithId } from './batches.js';
 import { withParts } from './parts.js';
-import { COUNTERS, dayNumber, joinOpId, RollupAccumulator, rollupId, type RollupDoc } from './reduce.js';
+import { COUNTERS, dayNumber, joinOpId, parseRollupId, RollupAccumulator, rollupId, type RollupDoc } from './reduce.js';
 
 /** The rollups' format: 2 = parts instead of `recent` lists, gaps for distinct participants over a range. */
 export const ROLLUP_FORMAT = 2;
@@ -51,6 +51,8 @@ export async function rebuildRollups(models: Models, timeZone: string): Promise<
   await models.RollupOp.collection.updateMany({ kind: 'join' }, { $set: { state: 'done' } });
   await insertChunks(models.RollupOp.collection as never, newJoins);
   await models.Answer.collection.updateMany({ rolledUp: false }, { $set: { rolledUp: true } });
+  const bots = [...new Set(docs.map((d) => parseRollupId(String(d._id)).bot))];
+  await models.RollupOp.collection.updateOne({ _id: BOTS_DOC as never }, { $set: { kind: 'format', state: 'done', at: now, bots } }, { upsert: true });
   await models.RollupOp.collection.updateOne(
     { _id: 'format' as never },
     { $set: { kind: 'format', state: 'done', at: now, version: ROLLUP_FORMAT } },

@@ -51,7 +51,7 @@ function serial() {
 }
 
 export function createRollupUpdater(models: Models, options: UpdaterOptions): RollupUpdater {
-  const deps: OpDeps = { models, timeZone: options.timeZone, clock: options.clock ?? (() => new Date()), step: options.step };
+  const deps: OpDeps = { models, timeZone: options.timeZone, clock: options.clock ?? (() => new Date()), step: options.step, knownBots: new Set() };
   const exclusive = serial();
   const waiting: Array<{ id: unknown; resolve: () => void; reject: (err: unknown) => void }> = [];
   let scheduled = false;

@@ -103,7 +103,8 @@ export type RollupOpKind = (typeof ROLLUP_OP_KINDS)[number];
  * An operation on the rollups and its progress: `open` (its parts may be partly written) → `applied`
  * (every part written; now folded) → done. A batch of answers is removed when done; a join stays as
  * the record that this participant's joining was counted (and when); an erasure is removed when
- * done. `format` (id 'format') records the rollups' format version.
+ * done. Two records of kind `format`: id 'format' holds the rollups' format version, id 'bots' the
+ * bots that have statistics (what "every bot" means on the dashboard).
  */
 export interface RollupOp {
   _id: string;
@@ -117,6 +118,7 @@ export interface RollupOp {
   day?: string;
   participantId?: string;
   version?: number;
+  bots?: string[];
 }
 
 export const rollupOpSchema = new Schema<RollupOp>(
@@ -130,6 +132,7 @@ export const rollupOpSchema = new Schema<RollupOp>(
     day: { type: String },
     participantId: { type: String },
     version: { type: Number },
+    bots: { type: [String], default: undefined },
   },
   { collection: 'rollup_ops', versionKey: false },
 );
