@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { registerContentCommands } from './content/cli.js';
-import { registerChannelCommands } from './channels/cli.js';
-import { registerDbCommands } from './db/cli.js';
 import { registerAdminCommands } from './admin/index.js';
+import { registerChannelCommands } from './channels/index.js';
+import { registerContentCommands } from './content/index.js';
+import { registerContestCommands } from './conversation/index.js';
+import { registerDbCommands } from './db/index.js';
+import { registerBroadcastCommands } from './outreach/index.js';
 import { registerStatsCommands } from './stats/index.js';
-import { registerBroadcastCommands } from './outreach/cli.js';
-import { registerContestCommands } from './conversation/cli.js';
 
 /**
  * One entry point for organisers' and operators' commands: `npm run cli -- <command>`.

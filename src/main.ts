@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from './config/index.js';
+import { stopOnTermination } from './log/index.js';
 import { startRuntime } from './runtime.js';
 
-/** `npm start`: run the server until SIGTERM/SIGINT, then shut down gracefully within the timeout. */
+/** `npm start`: run the server until SIGTERM/SIGINT/SIGHUP (or until npm is gone), then shut down gracefully within the timeout. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -17,29 +18,8 @@ async function main(): Promise<void> {
   runtime.logger.info({ url: runtime.url, db: runtime.db.mode }, `Server listening on ${runtime.url}`);
   console.log(`Listening on ${runtime.url}`);
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    runtime.logger.info({ signal }, 'shutting down');
-    const hard = setTimeout(() => {
-      runtime.logger.error('shutdown took too long, exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    hard.unref();
-    runtime.stop().then(
-      () => {
-        runtime.logger.flush?.();
-        process.exit(0);
-      },
-      (err) => {
-        runtime.logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // SIGTERM (a process manager, `docker stop`), Ctrl-C, or the parent `npm` going away.
+  stopOnTermination({ logger: runtime.logger, timeoutMs: config.shutdownTimeoutMs, stop: () => runtime.stop() });
 }
 
 main().catch((err) => {

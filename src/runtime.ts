@@ -1,18 +1,16 @@
-import { createChannels, renderFor, type Channels } from './channels/index.js';
+import { createAdminService, ensureFirstAdminShown } from './admin/index.js';
+import { createChannelReceiving, createChannelSending, joinChannels, renderFor, type Channels } from './channels/index.js';
 import type { Config } from './config/index.js';
 import { contentPaths, importUploadedQuestions, loadAndSyncContent, type ContentBundle } from './content/index.js';
-import { contestsPort, createConversation, type ConversationListeners } from './conversation/index.js';
-import { openDatabase, type Database } from './db/connection.js';
-import { createApp, type MountedRouter, type ReadinessCheck } from './http/app.js';
-import { createMetrics } from './http/metrics.js';
-import { listen } from './http/server.js';
-import { startAdminSide } from './http/pages/wire.js';
-import { createI18n } from './i18n/index.js';
-import { createScheduler } from './jobs/scheduler.js';
-import { defineSystemJobs } from './jobs/index.js';
-import { createOutreach, type ReceiptEvent } from './outreach/index.js';
+import { contestsPort, createConversation, type Conversation } from './conversation/index.js';
+import { openDatabase, type Database } from './db/index.js';
+import type { ReadinessCheck } from './domain/index.js';
+import { createAdminRoutes, createApp, createMetrics, listen, type Metrics, type MountedRouter } from './http/index.js';
+import { createI18n, type Translate } from './i18n/index.js';
+import { createScheduler, defineSystemJobs, type Scheduler } from './jobs/index.js';
 import { createLogger, type Logger } from './log/index.js';
-import type { InboundHandler } from './domain/index.js';
+import { createOutreach, type Outreach } from './outreach/index.js';
+import { createStats, type Stats } from './stats/index.js';
 
 export interface Runtime {
   readonly url: string;
@@ -33,118 +31,170 @@ export interface RuntimeOptions {
   readonly extraRoutes?: readonly MountedRouter[];
 }
 
+/** What is being started: routers to mount, checks for /readyz, and what to stop, in the order started. */
+interface Assembly {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly routes: MountedRouter[];
+  readonly readiness: ReadinessCheck[];
+  readonly stoppers: Array<{ name: string; stop: () => Promise<void> }>;
+}
+
 /**
- * Wires every room together. Each room contributes routers, readiness checks and things to stop;
- * stopping runs in the reverse order of starting.
+ * Wires every room together, inside out, each built with the typed parts of the rooms below it:
+ * database → i18n → content → scheduler → statistics → conversation (with the statistics listener)
+ * → channels' sending side → outreach (sends through it, asks the conversation for today's question)
+ * → channels' receiving side (events to the conversation, receipts to outreach) → admin pages and
+ * API. Stopping runs in the reverse order of starting.
  */
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
-  const metrics = createMetrics();
-  const routes: MountedRouter[] = [];
-  const readiness: ReadinessCheck[] = [];
-  const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
-
+  const run: Assembly = { config, logger, metrics: createMetrics(), routes: [], readiness: [], stoppers: [] };
   const db = await openDatabase(config, logger);
-  stoppers.push({ name: 'database', stop: () => db.close() });
-  readiness.push(db.readiness);
-
+  run.stoppers.push({ name: 'database', stop: () => db.close() });
+  run.readiness.push(db.readiness);
   try {
-    const i18n = await createI18n(config.paths.content);
-
+    const { t } = await createI18n(config.paths.content);
     // Content: refuse to start on invalid content; sync questions and units when CONTENT_SYNC_ON_START.
     const content = await loadAndSyncContent({ config, db, logger });
-
-    const scheduler = createScheduler(db.connection.db!, logger);
-    readiness.push(
-      config.schedulerEnabled
-        ? scheduler.readiness
-        : { name: 'scheduler', check: async () => ({ ok: true, detail: 'not run in this process (SCHEDULER_ENABLED=false)' }) },
-    );
-    stoppers.push({ name: 'scheduler', stop: () => scheduler.stop() });
-
-    // Conversation: the dialogue engine answers every inbound event. Listeners are late-bound (the
-    // statistics listener exists once the admin side has started, below).
-    const conversationListeners: ConversationListeners = {};
-    const conversation = createConversation({ models: db.models, content, t: i18n.t, logger, listeners: conversationListeners });
-    const handler: InboundHandler = conversation.handler;
-
-    // Channels: webhooks at /webhooks, the inbox worker, and `send` for every bot and channel.
-    // Read and delivery receipts go to outreach, built below (it needs `channels.send`).
-    const receipts: { mark?: (e: ReceiptEvent) => Promise<unknown> } = {};
-    const onReceipt = async (e: ReceiptEvent) => void (await receipts.mark?.(e));
-    const channels = createChannels({ config, logger, models: db.models, bots: content.bots, registry: metrics.registry, handler, onReceipt });
-    routes.push({ path: '/webhooks', router: channels.webhookRouter });
-    channels.worker.start();
-    stoppers.push({ name: 'inbox worker', stop: () => channels.worker.stop() });
-    await channels.zaloPersonal.start();
-    stoppers.push({ name: 'zalo personal', stop: async () => channels.zaloPersonal.stop() });
-
-    // Admin side (issue 9): statistics, /admin, /simulator, /api/v1. Other rooms fill `admin.ports`
-    // (broadcasts, contests, importQuestions, simulatorApi, bots) and pass `admin.stats.listener`
-    // ({ answerRecorded, participantChanged }) to the conversation engine.
-    const admin = await startAdminSide({ config, logger, db, agenda: scheduler.agenda, t: i18n.t });
-    stoppers.push({ name: 'admin', stop: () => admin.stop() });
-    Object.assign(conversationListeners, admin.stats.listener);
-    admin.ports.contests = contestsPort(content, (id) => conversation.contestResults(id));
-    admin.ports.simulatorApi = channels.simulatorApi;
-    admin.ports.importQuestions = (upload) => importUploadedQuestions(upload, contentPaths(config), db.models);
-    admin.ports.bots = () => content.bots.map((b) => b.id);
-    routes.push(...admin.routes);
-
-    // Outreach (issue 8): broadcasts, the daily question and campaign reminders, on Agenda.
+    const scheduler = startScheduler(run, db);
+    const stats = startStats(run, db);
+    const conversation = createConversation({ models: db.models, content, t, timeZone: config.timeZone, logger, listeners: stats.listener });
+    const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
     const outreach = createOutreach({
       models: db.models,
       scheduler,
-      send: channels.send,
+      send: sending.send,
       content,
-      t: i18n.t,
+      t,
       config,
       logger,
       dailyQuestionMessage: (bot, day, locale) => conversation.dailyQuestionMessage(bot, day, locale),
       render: renderFor,
     });
-    receipts.mark = (e) => outreach.markReceipt(e);
-    admin.ports.broadcasts = outreach.broadcasts;
-    outreach.defineJobs();
-    await defineSystemJobs(
-      scheduler,
-      {
-        sweepInbox: () => channels.sweepInbox(),
-        refreshZaloTokens: () => channels.refreshZaloTokens(),
-        closeContests: () => conversation.closeExpiredAttempts(),
-      },
-      config.timeZone,
-    );
-    if (config.schedulerEnabled) await outreach.syncCampaignJobs(content);
-
-    if (config.schedulerEnabled) await scheduler.start();
-
-    const app = createApp({ config, logger, metrics, readiness, routes: [...routes, ...(options.extraRoutes ?? [])] });
-    const server = await listen(app, config.http.host, config.http.port);
-    stoppers.push({ name: 'http', stop: () => server.close(config.shutdownTimeoutMs - 1000) });
-
-    return {
-      url: server.url,
+    const receiving = createChannelReceiving(sending, {
       config,
       logger,
-      db,
-      content,
-      channels,
-      stop: () => stopAll(stoppers, logger),
-    };
+      models: db.models,
+      handler: conversation.handler,
+      onReceipt: async (e) => void (await outreach.markReceipt(e)),
+    });
+    const channels = joinChannels(sending, receiving);
+    await startChannels(run, channels);
+    await mountAdminSide(run, { db, t, content, stats, conversation, outreach, channels, scheduler });
+    await startJobs(run, { scheduler, content, conversation, outreach, channels });
+    const url = await serve(run, options.extraRoutes ?? []);
+    return { url, config, logger, db, content, channels, stop: () => stopAll(run) };
   } catch (err) {
-    await stopAll(stoppers, logger);
+    await stopAll(run);
     throw err;
   }
 }
 
-async function stopAll(stoppers: Array<{ name: string; stop: () => Promise<void> }>, logger: Logger): Promise<void> {
-  for (const s of [...stoppers].reverse()) {
+/** Agenda on the product's database; with SCHEDULER_ENABLED=false it is defined but not run here. */
+function startScheduler(run: Assembly, db: Database): Scheduler {
+  const scheduler = createScheduler(db.connection.db!, run.logger);
+  run.readiness.push(
+    run.config.schedulerEnabled
+      ? scheduler.readiness
+      : { name: 'scheduler', check: async () => ({ ok: true, detail: 'not run in this process (SCHEDULER_ENABLED=false)' }) },
+  );
+  run.stoppers.push({ name: 'scheduler', stop: () => scheduler.stop() });
+  return scheduler;
+}
+
+/** Statistics: the rollups' listener for the conversation, and the periodic catch-up. */
+function startStats(run: Assembly, db: Database): Stats {
+  const stats = createStats(db.models, { timeZone: run.config.timeZone, logger: run.logger });
+  stats.start();
+  // Answers recorded while the server was down or whose listener call failed.
+  void stats.updater.catchUp({ olderThanMs: 0 }).catch((err) => run.logger.warn({ err }, 'stats: start-up catch-up failed'));
+  run.stoppers.push({ name: 'stats', stop: () => stats.stop() });
+  return stats;
+}
+
+/** Webhooks at /webhooks, the inbox worker, the zca-js connections. */
+async function startChannels(run: Assembly, channels: Channels): Promise<void> {
+  run.routes.push({ path: '/webhooks', router: channels.webhookRouter });
+  channels.worker.start();
+  run.stoppers.push({ name: 'inbox worker', stop: () => channels.worker.stop() });
+  await channels.zaloPersonal.start();
+  run.stoppers.push({ name: 'zalo personal', stop: async () => channels.zaloPersonal.stop() });
+}
+
+/** The first admin user, then /admin, /simulator and /api/v1. */
+async function mountAdminSide(
+  run: Assembly,
+  rooms: {
+    db: Database;
+    t: Translate;
+    content: ContentBundle;
+    stats: Stats;
+    conversation: Conversation;
+    outreach: Outreach;
+    channels: Channels;
+    scheduler: Scheduler;
+  },
+): Promise<void> {
+  const { config } = run;
+  const { db, content, conversation } = rooms;
+  const admin = createAdminService(db.models, { sessionSecret: config.admin.sessionSecret });
+  await ensureFirstAdminShown(admin, run.logger);
+  const routes = createAdminRoutes({
+    config,
+    models: db.models,
+    admin,
+    stats: rooms.stats,
+    t: rooms.t,
+    broadcasts: rooms.outreach.broadcasts,
+    contests: contestsPort(content, (id) => conversation.contestResults(id)),
+    importQuestions: (upload) => importUploadedQuestions(upload, contentPaths(config), db.models),
+    simulatorApi: rooms.channels.simulatorApi,
+    bots: content.bots.map((b) => b.id),
+    agenda: rooms.scheduler.agenda,
+  });
+  run.routes.push(...routes);
+}
+
+/** Outreach's jobs (broadcasts, daily question, reminders) and housekeeping; then the scheduler runs. */
+async function startJobs(
+  run: Assembly,
+  rooms: { scheduler: Scheduler; content: ContentBundle; conversation: Conversation; outreach: Outreach; channels: Channels },
+): Promise<void> {
+  const { scheduler, outreach, channels, conversation } = rooms;
+  outreach.defineJobs();
+  await defineSystemJobs(
+    scheduler,
+    {
+      sweepInbox: () => channels.sweepInbox(),
+      refreshZaloTokens: () => channels.refreshZaloTokens(),
+      closeContests: () => conversation.closeExpiredAttempts(),
+    },
+    run.config.timeZone,
+  );
+  if (run.config.schedulerEnabled) {
+    await outreach.syncCampaignJobs(rooms.content);
+    await scheduler.start();
+  }
+}
+
+/** The express app on HOST:PORT. */
+async function serve(run: Assembly, extraRoutes: readonly MountedRouter[]): Promise<string> {
+  const { config, logger, metrics, readiness } = run;
+  const app = createApp({ config, logger, metrics, readiness, routes: [...run.routes, ...extraRoutes] });
+  const server = await listen(app, config.http.host, config.http.port);
+  run.stoppers.push({ name: 'http', stop: () => server.close(config.shutdownTimeoutMs - 1000) });
+  return server.url;
+}
+
+async function stopAll(run: Assembly): Promise<void> {
+  for (const s of [...run.stoppers].reverse()) {
     try {
       await s.stop();
     } catch (err) {
-      logger.error({ err, part: s.name }, 'error while stopping');
+      run.logger.error({ err, part: s.name }, 'error while stopping');
     }
   }
-  stoppers.length = 0;
+  run.stoppers.length = 0;
 }

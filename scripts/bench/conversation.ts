@@ -13,9 +13,9 @@ import { contentPaths, loadValidContent, questionRecord } from '../../src/conten
 import { createConversation, NEW_PARTICIPANT, step, type QuizQuestion } from '../../src/conversation/index.js';
 import { startEmbeddedServer } from '../../src/db/embedded/index.js';
 import { createModels } from '../../src/db/models/index.js';
-import type { InboundEvent } from '../../src/domain/index.js';
+import { dayOf, DEFAULT_TIME_ZONE, type InboundEvent } from '../../src/domain/index.js';
 import { createI18n } from '../../src/i18n/index.js';
-import { pickDaily, dayOf } from '../../src/quiz/index.js';
+import { pickDaily } from '../../src/quiz/index.js';
 
 const MEMBERS = Number(process.argv[2] ?? 300);
 const CONCURRENCY = 8;
@@ -29,7 +29,8 @@ const questions = records as unknown as QuizQuestion[];
 const units = bundle.unitLists.find((l) => l.id === bot.units)!.units.map((u) => ({ unitId: u.id, name: u.name, size: u.size ?? null }));
 const { t } = await createI18n('content');
 const now = new Date();
-const today = dayOf(now);
+const timeZone = DEFAULT_TIME_ZONE;
+const today = dayOf(now, timeZone);
 const q = pickDaily(bot.id, today, questions)!;
 
 // ---- pure engine
@@ -43,7 +44,7 @@ const answer: InboundEvent = {
   kind: 'choice',
   payload: `ANS|${q.questionId}|${q.revision}|daily|${today}|1`,
 };
-const ctx = { now, bot, questions, units, participant: facts, t, newId: () => '65a000000000000000000001', views: {} };
+const ctx = { now, timeZone, bot, questions, units, participant: facts, t, newId: () => '65a000000000000000000001', views: {} };
 for (let i = 0; i < 500; i++) step({}, answer, ctx); // warm-up (JIT)
 const pureStart = performance.now();
 let steps = 0;
@@ -54,12 +55,12 @@ while (performance.now() - pureStart < 2_000) {
 const stepsPerSecond = Math.round(steps / ((performance.now() - pureStart) / 1000));
 
 // ---- the service on the embedded database
-const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+const server = await startEmbeddedServer({ path: null });
 const conn = await mongoose.createConnection(server.uri, { dbName: 'bench_conversation' }).asPromise();
 const models = createModels(conn);
 await Promise.all(Object.values(models).map((m) => m.init()));
 await models.Question.insertMany(records.map((r) => ({ ...r, retiredAt: null })));
-const conversation = createConversation({ models, content: bundle, t, logger: pino({ level: 'warn' }) });
+const conversation = createConversation({ models, content: bundle, t, timeZone, logger: pino({ level: 'warn' }) });
 
 const latencies: number[] = [];
 const byLabel = new Map<string, number[]>();

@@ -52,7 +52,7 @@ interface Figures {
 }
 
 async function suite(label: string, path: string | null, ms = PHASE_MS): Promise<Figures> {
-  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path });
+  const server = await startEmbeddedServer({ path });
   const client = await MongoClient.connect(server.uri);
   try {
     const c = client.db('bench').collection(`ops_${label}`);
@@ -79,7 +79,7 @@ async function suite(label: string, path: string | null, ms = PHASE_MS): Promise
 }
 
 async function speedup(): Promise<{ indexed: number; unindexed: number; ratio: number }> {
-  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+  const server = await startEmbeddedServer({ path: null });
   const client = await MongoClient.connect(server.uri);
   try {
     const c = client.db('bench').collection('big');

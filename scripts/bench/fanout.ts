@@ -28,14 +28,14 @@ import { startEmbeddedServer } from '../../src/db/embedded/index.js';
 import { createModels } from '../../src/db/models/index.js';
 import { createI18n } from '../../src/i18n/index.js';
 import { createScheduler } from '../../src/jobs/index.js';
-import { createOutreach, TokenBucket } from '../../src/outreach/index.js';
+import { createOutreach } from '../../src/outreach/index.js';
 import { startFakePlatform } from '../fake-platform.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), '../..');
 
 if (process.argv[2] === '--infra') {
-  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+  const server = await startEmbeddedServer({ path: null });
   const fake = await startFakePlatform({ port: 0, latencyMs: 0 });
   console.log(JSON.stringify({ uri: server.uri, fakeUrl: fake.url }));
   // Lives as long as the parent: it closes our stdin when it exits.
@@ -96,6 +96,7 @@ for (let i = 0; i < participants; i += 5000) {
 }
 
 const content: ContentBundle = {
+  facts: [],
   bots: [
     botSchema.parse({
       id: 'bench',
@@ -123,7 +124,6 @@ const config = testConfig({
 const channels = createChannels({ config, logger: pino({ level: 'silent' }), models, bots: content.bots, registry: new Registry(), handler: async () => [] });
 console.log(`sending through createChannels(...).send to ${fakeUrl}, SEND_RATE_MESSENGER_PER_S=${sendRateMessengerPerS}`);
 const scheduler = createScheduler(conn.db!, logger, { name: 'bench', processEvery: 100 });
-const unlimited = () => new TokenBucket(1_000_000, 1_000_000);
 const outreach = createOutreach({
   models,
   scheduler,
@@ -132,7 +132,7 @@ const outreach = createOutreach({
   t,
   config,
   logger,
-  options: { buckets: { messenger: unlimited(), zalo_oa: unlimited(), zalo_personal: unlimited(), web: unlimited() }, batchConcurrency: 8, chunkSize: 100 },
+  options: { batchConcurrency: 8, chunkSize: 100 },
 });
 outreach.defineJobs();
 await scheduler.start();

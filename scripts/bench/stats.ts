@@ -54,7 +54,7 @@ const all = members();
 v8.setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+const server = await startEmbeddedServer({ path: null });
 const { t } = await createI18n('content');
 
 interface Site {
@@ -145,7 +145,7 @@ async function timeDashboard(site: Site, days: number, rounds = 30): Promise<{ m
 /** Fresh answers through the rollup updater, on a server that journals: bytes and speed. */
 async function writeCost(): Promise<{ aloneBytes: number; aloneAnswersPerS: number; concurrentBytes: number; concurrentAnswersPerS: number; answers: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-stats-'));
-  const journaled = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: dir });
+  const journaled = await startEmbeddedServer({ path: dir });
   const conn = await mongoose.createConnection(journaled.uri, { dbName: 'bench_stats_cost' }).asPromise();
   const models = createModels(conn);
   await Promise.all(Object.values(models).map((m) => m.init()));
@@ -186,7 +186,9 @@ const yearSeed = monthSeed && (await seed(year, 0));
 const timedOut = !monthSeed || !yearSeed;
 const big = await timeDashboard(year, MONTH);
 const wholeYear = await timeDashboard(year, DAYS, 10);
-console.log(`dashboard, last ${MONTH} days: ${small.medianMs} ms with a month of data, ${big.medianMs} ms with a year; the whole year: ${wholeYear.medianMs} ms`);
+console.log(
+  `dashboard, last ${MONTH} days: ${small.medianMs} ms with a month of data, ${big.medianMs} ms with a year; the whole year: ${wholeYear.medianMs} ms`,
+);
 await year.close();
 await server.close();
 const cost = await writeCost();

@@ -33,7 +33,7 @@ const APP_SECRET = 'bench-app-secret';
 
 /** Child: the bare route, the real webhook pipeline on the embedded database, and a count endpoint. */
 async function serve(): Promise<void> {
-  const embedded = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+  const embedded = await startEmbeddedServer({ path: null });
   const config = testConfig({
     MONGODB_URI: embedded.uri,
     MONGODB_DB_NAME: 'bench_webhook',

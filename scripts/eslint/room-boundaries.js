@@ -14,6 +14,8 @@ export const FLOORS = [
   ['db', 'jobs'],
   ['content', 'admin', 'stats'],
   ['quiz', 'channels'],
+  // Issue 19's I/O (certificates, invitations, unanswered questions), used by the conversation and http.
+  ['learning'],
   ['conversation', 'outreach'],
   ['http'],
   ['runtime', 'cli'],

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
-import { openDatabase, type Database } from '../db/connection.js';
-import { ADMIN_ROLES } from '../db/models/index.js';
+import { ADMIN_ROLES, openDatabase, type Database } from '../db/index.js';
 import { createLogger } from '../log/index.js';
 import { createAdminService } from './service.js';
 

@@ -1,5 +1,5 @@
-import type { AdminRole } from '../db/models/index.js';
-import { HttpError } from '../http/errors.js';
+import type { AdminRole } from '../db/index.js';
+import { ForbiddenError } from '../domain/index.js';
 
 /** Who is calling: a logged-in admin user or an API token. */
 export interface Principal {
@@ -24,16 +24,16 @@ export function visibleBots(p: Principal): readonly string[] | null {
 export function scopeBots(p: Principal, requested: string | undefined): readonly string[] | null {
   const visible = visibleBots(p);
   if (requested === undefined) return visible;
-  if (visible && !visible.includes(requested)) throw new HttpError(403, `No access to bot "${requested}"`);
+  if (visible && !visible.includes(requested)) throw new ForbiddenError('bot_forbidden', { bot: requested });
   return [requested];
 }
 
 export function requireAdmin(p: Principal): void {
-  if (p.role !== 'admin') throw new HttpError(403, 'Only admins may do this');
+  if (p.role !== 'admin') throw new ForbiddenError('admin_only');
 }
 
-/** Organisers may act on their own bots only; throws 403 otherwise. */
+/** Organisers may act on their own bots only; throws ForbiddenError otherwise. */
 export function requireBot(p: Principal, bot: string): void {
   const visible = visibleBots(p);
-  if (visible && !visible.includes(bot)) throw new HttpError(403, `No access to bot "${bot}"`);
+  if (visible && !visible.includes(bot)) throw new ForbiddenError('bot_forbidden', { bot });
 }

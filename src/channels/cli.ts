@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import { contentPaths, loadValidContent, type BotConfig } from '../content/index.js';
-import { openDatabase } from '../db/connection.js';
+import { openDatabase } from '../db/index.js';
 import { createI18n } from '../i18n/index.js';
 import { createLogger } from '../log/index.js';
 import { createLeases } from './lease.js';

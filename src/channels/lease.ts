@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import type { Lease } from '../db/models/index.js';
+import type { Lease } from '../db/index.js';
 import type { Clock } from '../domain/index.js';
 
 /**

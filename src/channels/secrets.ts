@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import { CHANNEL_SECRETS, secretEnvName, type BotConfig, type PlatformChannel } from '../content/schema.js';
+import { CHANNEL_SECRETS, secretEnvName, type BotConfig, type PlatformChannel } from '../content/index.js';
 
 type SecretName<C extends PlatformChannel> = (typeof CHANNEL_SECRETS)[C][number];
 

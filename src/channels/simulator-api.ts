@@ -3,10 +3,9 @@ import express, { type Router } from 'express';
 import type { Model } from 'mongoose';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { BotConfig } from '../content/schema.js';
-import type { WebMessage } from '../db/models/index.js';
-import type { Clock, InboundEvent } from '../domain/index.js';
-import { badRequestFromZod, HttpError } from '../http/errors.js';
+import type { BotConfig } from '../content/index.js';
+import type { WebMessage } from '../db/index.js';
+import { invalidInput, InvalidError, NotFoundError, type Clock, type InboundEvent } from '../domain/index.js';
 import type { InboxStore } from './inbox/store.js';
 
 const postSchema = z
@@ -38,9 +37,9 @@ export function createSimulatorApi(deps: {
 
   router.post('/messages', async (req, res) => {
     const parsed = postSchema.safeParse(req.body);
-    if (!parsed.success) throw badRequestFromZod(parsed.error, 'message');
+    if (!parsed.success) throw invalidInput(parsed.error, 'message');
     const { bot, userId, text, payload } = parsed.data;
-    if (!deps.bots.has(bot)) throw new HttpError(404, `No bot "${bot}"`);
+    if (!deps.bots.has(bot)) throw new NotFoundError('bot_not_found', { bot });
     const base = { bot, channel: 'web' as const, userId, eventId: randomUUID(), at: deps.clock() };
     const event: InboundEvent = payload !== undefined ? { ...base, kind: 'choice', payload } : { ...base, kind: 'text', text: text! };
     await deps.inbox.ingest([event]);
@@ -50,13 +49,13 @@ export function createSimulatorApi(deps: {
 
   router.get('/messages', async (req, res) => {
     const parsed = getSchema.safeParse(req.query);
-    if (!parsed.success) throw badRequestFromZod(parsed.error, 'query');
+    if (!parsed.success) throw invalidInput(parsed.error, 'query');
     const { bot, userId, after } = parsed.data;
     const filter: Record<string, unknown> = { bot, userId };
     if (after) {
       if (Types.ObjectId.isValid(after) && /^[0-9a-f]{24}$/i.test(after)) filter._id = { $gt: new Types.ObjectId(after) };
       else if (!Number.isNaN(Date.parse(after))) filter.at = { $gt: new Date(after) };
-      else throw new HttpError(400, 'after must be an ISO time or a message id');
+      else throw new InvalidError('simulator_after_invalid');
     }
     const docs = await deps.model.collection.find(filter, { sort: { at: 1, _id: 1 }, limit: 200 }).toArray();
     res.json(

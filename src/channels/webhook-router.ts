@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { BotConfig } from '../content/schema.js';
+import type { BotConfig } from '../content/index.js';
 import type { Logger } from '../log/index.js';
-import { HttpError } from '../http/errors.js';
+import { ForbiddenError, InvalidError, NotFoundError, TooLargeError, UnsupportedError } from '../domain/index.js';
 import type { InboxStore } from './inbox/store.js';
 import type { ChannelMetrics } from './metrics.js';
 import type { MessengerChannel } from './messenger/index.js';
@@ -40,9 +40,9 @@ function readRawBody(req: Request, _res: Response, next: (err?: unknown) => void
   const encoding = req.headers['content-encoding'];
   if (encoding && encoding !== 'identity') {
     req.resume();
-    return next(new HttpError(415, `Unsupported Content-Encoding "${encoding}"`));
+    return next(new UnsupportedError('content_encoding_unsupported', { encoding }));
   }
-  const tooLarge = () => new HttpError(413, `The body is over ${MAX_BODY_BYTES} bytes`);
+  const tooLarge = () => new TooLargeError('body_too_large', { max: MAX_BODY_BYTES });
   if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
     req.resume();
     return next(tooLarge());
@@ -81,7 +81,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
 
   const readRaw = (platform: string) => (req: Request, res: Response, next: NextFunction) =>
     readRawBody(req, res, (err?: unknown) => {
-      if (err) deps.metrics.webhook(platform, (err as { status?: number }).status === 413 ? 'too_large' : 'malformed');
+      if (err) deps.metrics.webhook(platform, err instanceof TooLargeError ? 'too_large' : 'malformed');
       next(err);
     });
 
@@ -89,7 +89,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     const botId = String(req.params.botId);
     if (!deps.bots.has(botId) || !channel.enabled(botId)) {
       deps.metrics.webhook(platform, 'unknown_bot');
-      throw new HttpError(404, `No ${platform} channel for bot "${botId}"`);
+      throw new NotFoundError('channel_not_found', { platform, bot: botId });
     }
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let body: unknown;
@@ -97,14 +97,14 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       body = JSON.parse(rawBody.toString('utf8'));
     } catch {
       deps.metrics.webhook(platform, 'malformed');
-      throw new HttpError(400, 'Malformed JSON body');
+      throw new InvalidError('malformed_json');
     }
     const verdict = channel.webhook!.verify(botId, { rawBody, headers: req.headers, body });
     if (!verdict.ok) {
       deps.metrics.webhook(platform, 'bad_signature');
       // The reason and where it came from; never the body, the signature or the secret.
       deps.logger.warn({ platform, bot: botId, reason: verdict.reason, ip: req.ip }, 'webhook signature rejected');
-      throw new HttpError(verdict.status, 'Invalid signature');
+      throw new ForbiddenError('invalid_signature');
     }
     const events = channel.webhook!.normalize(botId, body);
     if (events.length === 0) {
@@ -123,11 +123,11 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   // After the POST routes, which carry nearly all the traffic and then match first.
   router.get('/messenger/:botId', (req, res) => {
     const botId = String(req.params.botId);
-    if (!deps.bots.has(botId) || !deps.messenger.enabled(botId)) throw new HttpError(404, `No messenger channel for bot "${botId}"`);
+    if (!deps.bots.has(botId) || !deps.messenger.enabled(botId)) throw new NotFoundError('channel_not_found', { platform: 'messenger', bot: botId });
     const verdict = deps.messenger.subscribe(botId, req.query as Record<string, unknown>);
     if (!verdict.ok) {
       deps.logger.warn({ platform: 'messenger', bot: botId, reason: verdict.reason }, 'webhook subscription refused');
-      throw new HttpError(403, 'Verification failed');
+      throw new ForbiddenError('webhook_verification_failed');
     }
     res.status(200).type('text/plain').send(verdict.challenge);
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from '../domain/index.js';
 
 /**
  * The one place that reads the environment. Every other module receives a typed `Config`.
@@ -34,7 +35,7 @@ const schema = z.object({
   PUBLIC_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  TIME_ZONE: z.string().default('Asia/Ho_Chi_Minh'),
+  TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE),
 
   MONGODB_URI: z
     .string()
@@ -46,7 +47,7 @@ const schema = z.object({
     .default('cds_bot'),
   MONGODB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(5),
   EMBEDDED_DB_PATH: z.string().default('./data'),
-  EMBEDDED_DB_PORT: port.default(0),
+  EMBEDDED_DB_PORT: port.optional(),
 
   BOTS_DIR: z.string().default('bots'),
   CONTENT_DIR: z.string().default('content'),
@@ -97,7 +98,11 @@ export interface Config {
     connectRetries: number;
     /** `null` means in memory (no journal). */
     embeddedPath: string | null;
-    embeddedPort: number;
+    /**
+     * `null` (the default): the embedded server listens only on a Unix socket in its data directory.
+     * A port (0 = any free one): also on 127.0.0.1 over TCP, with password authentication.
+     */
+    embeddedPort: number | null;
   };
   readonly paths: { bots: string; content: string };
   readonly contentSyncOnStart: boolean;
@@ -152,10 +157,13 @@ export function parseConfig(env: Env): Config {
   if (p.NODE_ENV === 'production' && !p.SESSION_SECRET) {
     problems.push('SESSION_SECRET: required in production (at least 32 random characters)');
   }
+  const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
+  if (p.EMBEDDED_DB_PORT !== undefined && !embeddedPath && !p.MONGODB_URI) {
+    problems.push('EMBEDDED_DB_PORT: needs a data directory (EMBEDDED_DB_PATH), where the password of the TCP listener is kept');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const [qStart, qEnd] = p.QUIET_HOURS.split('-') as [string, string];
-  const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
   const secrets = { ...cleaned };
   return Object.freeze({
     env: p.NODE_ENV,
@@ -168,7 +176,7 @@ export function parseConfig(env: Env): Config {
       name: p.MONGODB_DB_NAME,
       connectRetries: p.MONGODB_CONNECT_RETRIES,
       embeddedPath,
-      embeddedPort: p.EMBEDDED_DB_PORT,
+      embeddedPort: p.EMBEDDED_DB_PORT ?? null,
     },
     paths: { bots: p.BOTS_DIR, content: p.CONTENT_DIR },
     contentSyncOnStart: p.CONTENT_SYNC_ON_START,

@@ -1,19 +1,5 @@
 /** Small pure text helpers shared by the checker and the importer. */
 
-/**
- * The form two questions are compared in: lower case, without diacritics (đ → d), punctuation
- * and runs of spaces collapsed to one space. "Ngày Chuyển đổi số?" and "ngay chuyen doi so" match.
- */
-export function normaliseText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
 /** The `{{variables}}` a template uses (i18next syntax, including `{{value, format}}`); `$t(...)` nesting is ignored. */
 export function templateVariables(template: string): Set<string> {
   const vars = new Set<string>();

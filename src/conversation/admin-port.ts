@@ -1,4 +1,4 @@
-import type { ContentBundle } from '../content/schema.js';
+import type { ContentBundle } from '../content/index.js';
 import type { ContestResults } from './results.js';
 
 type Summary = { readonly id: string; readonly bot: string; readonly title?: string; readonly [k: string]: unknown };
@@ -88,3 +88,6 @@ export function contestsPort(content: Pick<ContentBundle, 'bots'>, results: (con
     },
   };
 }
+
+/** Contest rounds, results and prize winners as the admin API shows them. */
+export type ContestsView = ReturnType<typeof contestsPort>;

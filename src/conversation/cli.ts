@@ -20,7 +20,7 @@ export function registerContestCommands(program: Command): void {
       const [{ loadConfig }, { openDatabase }, { createLogger }, content, { contestResults }, { formatResults, writeResultsXlsx }, { createI18n }] =
         await Promise.all([
           import('../config/index.js'),
-          import('../db/connection.js'),
+          import('../db/index.js'),
           import('../log/index.js'),
           import('../content/index.js'),
           import('./results.js'),
@@ -53,7 +53,7 @@ export function registerContestCommands(program: Command): void {
     .action(async () => {
       const [{ loadConfig }, { openDatabase }, { createLogger }, { closeExpiredAttempts }] = await Promise.all([
         import('../config/index.js'),
-        import('../db/connection.js'),
+        import('../db/index.js'),
         import('../log/index.js'),
         import('./service.js'),
       ]);

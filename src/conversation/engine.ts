@@ -1,9 +1,6 @@
-import type { Choice, InboundEvent, Locale, OutboundMessage } from '../domain/index.js';
+import { dayOf, formatDay, formatTime, type Choice, type InboundEvent, type Locale, type OutboundMessage } from '../domain/index.js';
 import {
   advanceStreak,
-  dayOf,
-  formatDay,
-  formatTime,
   hash32,
   liveStreak,
   parseAnswer,
@@ -91,7 +88,7 @@ class Turn {
     this.consented = ctx.participant.consented;
     this.unitId = ctx.participant.unitId;
     this.displayName = ctx.participant.displayName;
-    this.today = dayOf(ctx.now);
+    this.today = dayOf(ctx.now, ctx.timeZone);
   }
 
   t(key: string, vars?: Record<string, unknown>): string {
@@ -838,7 +835,7 @@ function contestBegin(turn: Turn): void {
     deadline: deadline.toISOString(),
   };
   turn.patch({ contest: attempt, pending: undefined });
-  turn.say(turn.t('contest.started', { count: questions.length, minutes: s.contest.timeLimitMinutes, deadline: formatTime(deadline) }));
+  turn.say(turn.t('contest.started', { count: questions.length, minutes: s.contest.timeLimitMinutes, deadline: formatTime(deadline, turn.ctx.timeZone) }));
   askContestQuestion(turn, attempt);
 }
 
@@ -861,7 +858,7 @@ function contestInProgress(turn: Turn, attempt: ActiveAttempt): void {
     turn.t('contest.inProgress', {
       n: Math.min(attempt.index + 1, attempt.questions.length),
       total: attempt.questions.length,
-      deadline: formatTime(new Date(attempt.deadline)),
+      deadline: formatTime(new Date(attempt.deadline), turn.ctx.timeZone),
     }),
   );
   askContestQuestion(turn, attempt);

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import { QUIZ_TIME_ZONE } from '../quiz/index.js';
 import type { ContestResults } from './results.js';
 
 type Resolved = { readonly tr: (key: string, vars?: Record<string, unknown>) => string; readonly at: (d: Date) => string };
@@ -15,7 +14,7 @@ function resolve(t: Translate, locale: Locale, zone: string): Resolved {
 }
 
 /** `dd/MM/yyyy HH:mm:ss` of an instant in Asia/Ho_Chi_Minh (or another zone): how results show times. */
-export function formatSubmittedAt(at: Date, zone: string = QUIZ_TIME_ZONE): string {
+export function formatSubmittedAt(at: Date, zone: string = DEFAULT_TIME_ZONE): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH:mm:ss');
 }
 
@@ -28,7 +27,7 @@ function unitNamer(results: ContestResults): (id: string | null) => string {
  * Plain-text report of a contest's results, for the terminal: texts from `conversation:results.*`
  * in `locale` (Vietnamese by default), submission times in `timeZone` (Asia/Ho_Chi_Minh).
  */
-export function formatResults(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = QUIZ_TIME_ZONE): string {
+export function formatResults(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = DEFAULT_TIME_ZONE): string {
   const { tr, at } = resolve(t, locale, timeZone);
   const unit = unitNamer(results);
   const prize = (p: string) => tr(`prize.${p}`);
@@ -63,95 +62,119 @@ export function formatResults(results: ContestResults, t: Translate, locale: Loc
   return lines.join('\n');
 }
 
+/** What every sheet of the workbook needs: labels in the chosen language, unit names, local times. */
+interface SheetContext {
+  readonly tr: Resolved['tr'];
+  readonly at: Resolved['at'];
+  readonly col: (key: string) => string;
+  readonly unit: (id: string | null) => string;
+}
+
+type Round = ContestResults['rounds'][number];
+
+/** The prize winners of one round, individual and collective, as rows of the prizes sheet. */
+function addPrizeRows(prizes: ExcelJS.Worksheet, r: Round, { tr, unit }: SheetContext): void {
+  for (const p of r.prizes)
+    prizes.addRow({
+      round: r.round,
+      type: tr('kind.individual'),
+      prize: tr(`prize.${p.prize}`),
+      rank: p.winner.rank,
+      name: p.winner.name,
+      unit: unit(p.winner.unitId),
+    });
+  for (const p of r.collectivePrizes)
+    prizes.addRow({
+      round: r.round,
+      type: tr('kind.collective'),
+      prize: tr(`prize.${p.prize}`),
+      rank: p.winner.rank,
+      name: p.winner.name,
+      unit: p.winner.unitId,
+    });
+}
+
+/** One round's individual ranking. */
+function addRankingSheet(wb: ExcelJS.Workbook, r: Round, { tr, at, col, unit }: SheetContext): void {
+  const sheet = wb.addWorksheet(tr('sheet.individual', { round: r.round }));
+  sheet.columns = [
+    { header: col('rank'), key: 'rank', width: 8 },
+    { header: col('name'), key: 'name', width: 30 },
+    { header: col('unit'), key: 'unit', width: 24 },
+    { header: col('correct'), key: 'correct', width: 12 },
+    { header: col('count'), key: 'count', width: 8 },
+    { header: col('prediction'), key: 'prediction', width: 10 },
+    { header: col('distance'), key: 'distance', width: 16 },
+    { header: col('seconds'), key: 'seconds', width: 16 },
+    { header: col('submitted'), key: 'submitted', width: 24 },
+  ];
+  for (const e of r.ranking) {
+    sheet.addRow({
+      rank: e.rank,
+      name: e.name,
+      unit: unit(e.unitId),
+      correct: e.correct,
+      count: e.questionCount,
+      prediction: e.prediction ?? '',
+      distance: e.predictionDistance ?? '',
+      seconds: Math.round(e.timeTakenMs / 100) / 10,
+      submitted: at(e.submittedAt),
+    });
+  }
+}
+
+/** One round's unit ranking. */
+function addUnitSheet(wb: ExcelJS.Workbook, r: Round, { tr, col }: SheetContext): void {
+  const units = wb.addWorksheet(tr('sheet.collective', { round: r.round }));
+  units.columns = [
+    { header: col('rank'), key: 'rank', width: 8 },
+    { header: col('unit'), key: 'name', width: 36 },
+    { header: col('participants'), key: 'participants', width: 16 },
+    { header: col('size'), key: 'size', width: 14 },
+    { header: col('rate'), key: 'rate', width: 14 },
+    { header: col('average'), key: 'average', width: 16 },
+    { header: col('correctTotal'), key: 'correct', width: 14 },
+  ];
+  for (const u of r.collective) {
+    units.addRow({
+      rank: u.rank,
+      name: u.name,
+      participants: u.participants,
+      size: u.size ?? '',
+      rate: u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10,
+      average: Math.round(u.averageScore * 100) / 100,
+      correct: u.correctAnswers,
+    });
+  }
+}
+
 /**
- * The results as an XLSX workbook in `locale` (Vietnamese by default): one ranking sheet and one unit
- * sheet per round, and the prizes. Submission times are `dd/MM/yyyy HH:mm:ss` in `timeZone`.
+ * The results as an XLSX workbook in `locale` (Vietnamese by default): the prizes, then one ranking
+ * sheet and one unit sheet per round. Submission times are `dd/MM/yyyy HH:mm:ss` in `timeZone`.
  */
 export async function resultsWorkbook(
   results: ContestResults,
   t: Translate,
   locale: Locale = DEFAULT_LOCALE,
-  timeZone: string = QUIZ_TIME_ZONE,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<ExcelJS.Workbook> {
   const { tr, at } = resolve(t, locale, timeZone);
-  const col = (key: string) => tr(`column.${key}`);
-  const unit = unitNamer(results);
+  const ctx: SheetContext = { tr, at, col: (key) => tr(`column.${key}`), unit: unitNamer(results) };
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cds-quiz-bot';
   const prizes = wb.addWorksheet(tr('sheet.prizes'));
   prizes.columns = [
-    { header: col('round'), key: 'round', width: 8 },
-    { header: col('kind'), key: 'type', width: 12 },
-    { header: col('prize'), key: 'prize', width: 20 },
-    { header: col('rank'), key: 'rank', width: 8 },
-    { header: col('name'), key: 'name', width: 30 },
-    { header: col('unit'), key: 'unit', width: 30 },
+    { header: ctx.col('round'), key: 'round', width: 8 },
+    { header: ctx.col('kind'), key: 'type', width: 12 },
+    { header: ctx.col('prize'), key: 'prize', width: 20 },
+    { header: ctx.col('rank'), key: 'rank', width: 8 },
+    { header: ctx.col('name'), key: 'name', width: 30 },
+    { header: ctx.col('unit'), key: 'unit', width: 30 },
   ];
   for (const r of results.rounds) {
-    for (const p of r.prizes)
-      prizes.addRow({
-        round: r.round,
-        type: tr('kind.individual'),
-        prize: tr(`prize.${p.prize}`),
-        rank: p.winner.rank,
-        name: p.winner.name,
-        unit: unit(p.winner.unitId),
-      });
-    for (const p of r.collectivePrizes)
-      prizes.addRow({
-        round: r.round,
-        type: tr('kind.collective'),
-        prize: tr(`prize.${p.prize}`),
-        rank: p.winner.rank,
-        name: p.winner.name,
-        unit: p.winner.unitId,
-      });
-    const sheet = wb.addWorksheet(tr('sheet.individual', { round: r.round }));
-    sheet.columns = [
-      { header: col('rank'), key: 'rank', width: 8 },
-      { header: col('name'), key: 'name', width: 30 },
-      { header: col('unit'), key: 'unit', width: 24 },
-      { header: col('correct'), key: 'correct', width: 12 },
-      { header: col('count'), key: 'count', width: 8 },
-      { header: col('prediction'), key: 'prediction', width: 10 },
-      { header: col('distance'), key: 'distance', width: 16 },
-      { header: col('seconds'), key: 'seconds', width: 16 },
-      { header: col('submitted'), key: 'submitted', width: 24 },
-    ];
-    for (const e of r.ranking) {
-      sheet.addRow({
-        rank: e.rank,
-        name: e.name,
-        unit: unit(e.unitId),
-        correct: e.correct,
-        count: e.questionCount,
-        prediction: e.prediction ?? '',
-        distance: e.predictionDistance ?? '',
-        seconds: Math.round(e.timeTakenMs / 100) / 10,
-        submitted: at(e.submittedAt),
-      });
-    }
-    const units = wb.addWorksheet(tr('sheet.collective', { round: r.round }));
-    units.columns = [
-      { header: col('rank'), key: 'rank', width: 8 },
-      { header: col('unit'), key: 'name', width: 36 },
-      { header: col('participants'), key: 'participants', width: 16 },
-      { header: col('size'), key: 'size', width: 14 },
-      { header: col('rate'), key: 'rate', width: 14 },
-      { header: col('average'), key: 'average', width: 16 },
-      { header: col('correctTotal'), key: 'correct', width: 14 },
-    ];
-    for (const u of r.collective) {
-      units.addRow({
-        rank: u.rank,
-        name: u.name,
-        participants: u.participants,
-        size: u.size ?? '',
-        rate: u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10,
-        average: Math.round(u.averageScore * 100) / 100,
-        correct: u.correctAnswers,
-      });
-    }
+    addPrizeRows(prizes, r, ctx);
+    addRankingSheet(wb, r, ctx);
+    addUnitSheet(wb, r, ctx);
   }
   return wb;
 }
@@ -162,7 +185,7 @@ export async function writeResultsXlsx(
   file: string,
   t: Translate,
   locale: Locale = DEFAULT_LOCALE,
-  timeZone: string = QUIZ_TIME_ZONE,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<void> {
   await (await resultsWorkbook(results, t, locale, timeZone)).xlsx.writeFile(file);
 }

@@ -3,8 +3,8 @@
  * (the webhook pipeline's `InboundHandler`), today's question for the daily job, closing expired
  * contest attempts, and contest results for the CLI and the admin API.
  */
-import type { ContentBundle } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
+import type { ContentBundle } from '../content/index.js';
+import type { Models } from '../db/index.js';
 import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
@@ -22,7 +22,7 @@ export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, ty
 export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
 export { formatResults, resultsWorkbook, writeResultsXlsx } from './export.js';
 export { registerContestCommands } from './cli.js';
-export { contestsPort } from './admin-port.js';
+export { contestsPort, type ContestsView } from './admin-port.js';
 export {
   CONSENT_VERSION,
   NEW_PARTICIPANT,
@@ -40,8 +40,11 @@ export { rankContest, rankCollective, awardPrizes, bestAttempts, rankScores, ran
 
 export interface ConversationDeps {
   readonly models: Models;
-  readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
+  /** `facts` turn questions' fact ids into source lines members read; without them no source line is shown. */
+  readonly content: Pick<ContentBundle, 'bots' | 'unitLists'> & Partial<Pick<ContentBundle, 'facts'>>;
   readonly t: Translate;
+  /** The configured time zone (config.timeZone): what "today" is for the daily question and answers. */
+  readonly timeZone: string;
   readonly clock?: Clock;
   readonly logger: Logger;
   readonly listeners?: ConversationListeners;
@@ -65,7 +68,7 @@ export interface Conversation {
 /** Builds the conversation on the given models, content and translations. */
 export function createConversation(deps: ConversationDeps): Conversation {
   const clock = deps.clock ?? systemClock;
-  const questions = createQuestionSource(deps.models, () => clock().getTime());
+  const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
   const handler = createConversationService({ ...deps, clock, questions });
   return {
     handler,

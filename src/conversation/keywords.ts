@@ -1,4 +1,4 @@
-import { fold } from '../quiz/index.js';
+import { fold } from '../domain/index.js';
 import type { Command } from './payloads.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { BotConfig } from '../content/schema.js';
-import type { Choice, Locale, OutboundMessage } from '../domain/index.js';
+import type { BotConfig } from '../content/index.js';
+import { fold, formatDay, type Choice, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import { fold, formatDay, letterOf, type UnitInfo } from '../quiz/index.js';
+import { letterOf, type UnitInfo } from '../quiz/index.js';
 import { payload, type Command } from './payloads.js';
 import type { QuizQuestion } from './types.js';
 
@@ -53,16 +53,17 @@ export function dailyHeader(t: Translate, locale: Locale, day: string): string {
   return t(locale, 'conversation:question.daily', { date: formatDay(day) });
 }
 
-/** Right or wrong, the right answer, the explanation and the source. */
+/** Right or wrong, the right answer, the explanation and the source documents in words. */
 export function feedbackLines(t: Translate, locale: Locale, q: QuizQuestion, choice: number): string[] {
   const text = textOf(q, locale);
   const right = choice === q.answer;
+  const source = q.source[locale] || q.source.vi;
   return [
     right
       ? t(locale, 'conversation:feedback.correct')
       : t(locale, 'conversation:feedback.wrong', { letter: letterOf(q.answer), option: text.options[q.answer] ?? '' }),
     t(locale, 'conversation:feedback.explanation', { text: text.explanation }),
-    t(locale, 'conversation:feedback.source', { source: q.source }),
+    ...(source ? [t(locale, 'conversation:feedback.source', { source })] : []),
   ];
 }
 

@@ -1,16 +1,7 @@
-import type { BotConfig, ContentBundle, ContestConfig } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
-import {
-  awardPrizes,
-  bestAttempts,
-  daysBetween,
-  rankCollective,
-  rankContest,
-  type CollectiveRow,
-  type Prize,
-  type RankedEntry,
-  type UnitInfo,
-} from '../quiz/index.js';
+import type { BotConfig, ContentBundle, ContestConfig } from '../content/index.js';
+import type { Models } from '../db/index.js';
+import { daysBetween } from '../domain/index.js';
+import { awardPrizes, bestAttempts, rankCollective, rankContest, type CollectiveRow, type Prize, type RankedEntry, type UnitInfo } from '../quiz/index.js';
 import { unitsOf } from './questions.js';
 import { roundEntries } from './views.js';
 

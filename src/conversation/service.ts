@@ -1,14 +1,13 @@
 import { Types } from 'mongoose';
-import type { BotConfig, ContentBundle } from '../content/schema.js';
-import type { Answer, Models, Participant } from '../db/models/index.js';
-import { systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
+import type { BotConfig, ContentBundle } from '../content/index.js';
+import type { Answer, Models, Participant } from '../db/index.js';
+import { dayOf, systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { dayOf } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
-import { NEW_PARTICIPANT, type Effect, type EngineContext, type ParticipantFacts } from './types.js';
+import { NEW_PARTICIPANT, type Effect, type EngineContext, type ParticipantFacts, type StepResult } from './types.js';
 import { loadViews } from './views.js';
 
 export type AnswerWithId = Answer & { _id: Types.ObjectId };
@@ -26,6 +25,8 @@ export interface ServiceDeps {
   readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
   readonly t: Translate;
   readonly clock: Clock;
+  /** The configured time zone (TIME_ZONE): what "today" is. */
+  readonly timeZone: string;
   readonly logger: Logger;
   readonly questions: QuestionSource;
   readonly listeners?: ConversationListeners;
@@ -70,25 +71,7 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     }
     if (RECEIPTS.has(event.kind)) return [];
     const now = deps.clock();
-    const today = dayOf(now);
-    const key = { bot: event.bot, channel: event.channel, userId: event.userId };
-    const existing = await models.Participant.findOne(key).lean<ParticipantWithId>();
-    // A newcomer is greeted in the bot's default language until they choose.
-    const facts = existing ? factsOf(existing) : { ...NEW_PARTICIPANT, locale: bot.defaultLocale };
-    const units = unitsOf(deps.content, bot);
-    const base: Omit<EngineContext, 'views'> = {
-      now,
-      bot,
-      questions: await deps.questions.forBot(bot),
-      units,
-      participant: facts,
-      t: deps.t,
-      newId: () => new Types.ObjectId().toHexString(),
-    };
-    const state = existing?.state ?? {};
-    const request = viewsFor(state, event, base);
-    const views = await loadViews(models, bot, units, request, today, existing ? String(existing._id) : null);
-    const result = step(state, event, { ...base, views });
+    const { existing, facts, result } = await runStep(deps, bot, event, now);
 
     if (result.effects.some((e) => e.type === 'deleteData')) {
       if (existing) await deleteParticipant(models, existing._id);
@@ -97,88 +80,131 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     }
     if (!existing && event.kind === 'unfollow') return result.messages;
 
-    let participant = existing;
-    if (!participant) participant = await createParticipant(models, event, facts.locale);
-    const id = participant._id;
-
-    const set: Record<string, unknown> = { state: result.state ?? {}, lastInboundAt: now };
-    const inc: Record<string, number> = {};
-    let changed = false;
-    let messages: OutboundMessage[] = result.messages;
-
-    for (const effect of result.effects) {
-      switch (effect.type) {
-        case 'setConsent':
-          set.consent = { at: now, version: effect.version };
-          changed = true;
-          break;
-        case 'setLocale':
-          set.locale = effect.locale;
-          break;
-        case 'setUnit':
-          set.unitId = effect.unitId;
-          changed = true;
-          break;
-        case 'setDisplayName':
-          set.displayName = effect.name;
-          changed = true;
-          break;
-        case 'setSubscribed':
-          set.subscribed = effect.subscribed;
-          changed = true;
-          break;
-        case 'recordAnswer': {
-          const stored = await recordAnswer(models, participant, effect, (set.unitId as string | undefined) ?? participant.unitId, now);
-          if (!stored) {
-            messages = [...effect.onDuplicate];
-            break;
-          }
-          const m = effect.answer.mode;
-          inc['totals.answered'] = (inc['totals.answered'] ?? 0) + 1;
-          if (effect.answer.correct) inc['totals.correct'] = (inc['totals.correct'] ?? 0) + 1;
-          if (m === 'daily' || m === 'practice') {
-            inc[`totals.${m}Answered`] = (inc[`totals.${m}Answered`] ?? 0) + 1;
-            if (effect.answer.correct) inc[`totals.${m}Correct`] = (inc[`totals.${m}Correct`] ?? 0) + 1;
-          }
-          if (effect.streak) set.streak = effect.streak;
-          if (deps.listeners?.answerRecorded)
-            await deps.listeners.answerRecorded(stored).catch((err) => logger.warn({ err }, 'answerRecorded listener failed'));
-          break;
-        }
-        case 'startAttempt':
-          await models.ContestAttempt.create({
-            _id: new Types.ObjectId(effect.attemptId),
-            bot: bot.id,
-            contestId: effect.contestId,
-            round: effect.round,
-            participantId: id,
-            channel: event.channel,
-            unitId: participant.unitId,
-            displayName: participant.displayName,
-            questions: effect.questions.map((q) => ({ ...q })),
-            status: 'open',
-            startedAt: effect.startedAt,
-            deadline: effect.deadline,
-          });
-          break;
-        case 'finishAttempt':
-          await models.ContestAttempt.updateOne(
-            { _id: new Types.ObjectId(effect.attemptId), status: 'open' },
-            { $set: { status: effect.status, finishedAt: effect.finishedAt, timeTakenMs: effect.timeTakenMs, prediction: effect.prediction } },
-          );
-          break;
-        case 'deleteData':
-          break;
-      }
-    }
-
-    await models.Participant.updateOne({ _id: id }, { $set: set, ...(Object.keys(inc).length ? { $inc: inc } : {}) });
-    if (changed && deps.listeners?.participantChanged) {
-      const fresh = await models.Participant.findById(id).lean<ParticipantWithId>();
+    const participant = existing ?? (await createParticipant(models, event, facts.locale));
+    const update = await applyEffects(deps, { bot, event, participant, now }, result);
+    await models.Participant.updateOne({ _id: participant._id }, { $set: update.set, ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}) });
+    if (update.changed && deps.listeners?.participantChanged) {
+      const fresh = await models.Participant.findById(participant._id).lean<ParticipantWithId>();
       if (fresh) await deps.listeners.participantChanged(fresh).catch((err) => logger.warn({ err }, 'participantChanged listener failed'));
     }
-    return messages;
+    return update.messages;
   };
+}
+
+/** Loads the participant, the bot's questions and units and the views the event needs, then runs the engine. */
+async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, now: Date) {
+  const today = dayOf(now, deps.timeZone);
+  const key = { bot: event.bot, channel: event.channel, userId: event.userId };
+  const existing = await deps.models.Participant.findOne(key).lean<ParticipantWithId>();
+  // A newcomer is greeted in the bot's default language until they choose.
+  const facts = existing ? factsOf(existing) : { ...NEW_PARTICIPANT, locale: bot.defaultLocale };
+  const units = unitsOf(deps.content, bot);
+  const base: Omit<EngineContext, 'views'> = {
+    now,
+    timeZone: deps.timeZone,
+    bot,
+    questions: await deps.questions.forBot(bot),
+    units,
+    participant: facts,
+    t: deps.t,
+    newId: () => new Types.ObjectId().toHexString(),
+  };
+  const state = existing?.state ?? {};
+  const request = viewsFor(state, event, base);
+  const views = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null);
+  return { existing, facts, result: step(state, event, { ...base, views }) };
+}
+
+/** The turn the effects belong to. */
+interface TurnFacts {
+  readonly bot: BotConfig;
+  readonly event: InboundEvent;
+  readonly participant: ParticipantWithId;
+  readonly now: Date;
+}
+
+/** What the effects of one turn change on the participant, gathered into one update, and the replies. */
+interface ParticipantUpdate {
+  readonly set: Record<string, unknown>;
+  readonly inc: Record<string, number>;
+  changed: boolean;
+  messages: OutboundMessage[];
+}
+
+async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResult): Promise<ParticipantUpdate> {
+  const update: ParticipantUpdate = { set: { state: result.state ?? {}, lastInboundAt: turn.now }, inc: {}, changed: false, messages: result.messages };
+  for (const effect of result.effects) await applyEffect(deps, turn, effect, update);
+  return update;
+}
+
+async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, update: ParticipantUpdate): Promise<void> {
+  const { set } = update;
+  switch (effect.type) {
+    case 'setConsent':
+      set.consent = { at: turn.now, version: effect.version };
+      update.changed = true;
+      return;
+    case 'setLocale':
+      set.locale = effect.locale;
+      return;
+    case 'setUnit':
+      set.unitId = effect.unitId;
+      update.changed = true;
+      return;
+    case 'setDisplayName':
+      set.displayName = effect.name;
+      update.changed = true;
+      return;
+    case 'setSubscribed':
+      set.subscribed = effect.subscribed;
+      update.changed = true;
+      return;
+    case 'recordAnswer':
+      return applyAnswer(deps, turn, effect, update);
+    case 'startAttempt':
+      await deps.models.ContestAttempt.create({
+        _id: new Types.ObjectId(effect.attemptId),
+        bot: turn.bot.id,
+        contestId: effect.contestId,
+        round: effect.round,
+        participantId: turn.participant._id,
+        channel: turn.event.channel,
+        unitId: turn.participant.unitId,
+        displayName: turn.participant.displayName,
+        questions: effect.questions.map((q) => ({ ...q })),
+        status: 'open',
+        startedAt: effect.startedAt,
+        deadline: effect.deadline,
+      });
+      return;
+    case 'finishAttempt':
+      await deps.models.ContestAttempt.updateOne(
+        { _id: new Types.ObjectId(effect.attemptId), status: 'open' },
+        { $set: { status: effect.status, finishedAt: effect.finishedAt, timeTakenMs: effect.timeTakenMs, prediction: effect.prediction } },
+      );
+      return;
+    case 'deleteData':
+      return;
+  }
+}
+
+/** Stores the answer (once), counts it in the participant's totals and tells the statistics listener. */
+async function applyAnswer(deps: ServiceDeps, turn: TurnFacts, effect: Extract<Effect, { type: 'recordAnswer' }>, update: ParticipantUpdate): Promise<void> {
+  const { set, inc } = update;
+  const stored = await recordAnswer(deps.models, turn.participant, effect, (set.unitId as string | undefined) ?? turn.participant.unitId, turn.now);
+  if (!stored) {
+    update.messages = [...effect.onDuplicate];
+    return;
+  }
+  const m = effect.answer.mode;
+  inc['totals.answered'] = (inc['totals.answered'] ?? 0) + 1;
+  if (effect.answer.correct) inc['totals.correct'] = (inc['totals.correct'] ?? 0) + 1;
+  if (m === 'daily' || m === 'practice') {
+    inc[`totals.${m}Answered`] = (inc[`totals.${m}Answered`] ?? 0) + 1;
+    if (effect.answer.correct) inc[`totals.${m}Correct`] = (inc[`totals.${m}Correct`] ?? 0) + 1;
+  }
+  if (effect.streak) set.streak = effect.streak;
+  if (deps.listeners?.answerRecorded) await deps.listeners.answerRecorded(stored).catch((err) => deps.logger.warn({ err }, 'answerRecorded listener failed'));
 }
 
 async function createParticipant(models: Models, event: InboundEvent, locale: Locale): Promise<ParticipantWithId> {

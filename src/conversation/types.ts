@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BotConfig } from '../content/schema.js';
+import type { BotConfig } from '../content/index.js';
 import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';
@@ -13,7 +13,8 @@ export interface QuizQuestion {
   readonly answer: number;
   readonly vi: { readonly question: string; readonly options: readonly string[]; readonly explanation: string };
   readonly en: { readonly question: string; readonly options: readonly string[]; readonly explanation: string } | null;
-  readonly source: string;
+  /** The documents of the question's facts in words, per locale (see `sourceLine`); empty when none is known. */
+  readonly source: { readonly vi: string; readonly en: string };
 }
 
 // ---------------------------------------------------------------- dialogue state (stored in participant.state)
@@ -139,6 +140,8 @@ export interface ViewRequest {
 
 export interface EngineContext {
   readonly now: Date;
+  /** The configured time zone (TIME_ZONE): what "today" is, and how times read in messages. */
+  readonly timeZone: string;
   readonly bot: BotConfig;
   /** Active questions of the bot's topics. */
   readonly questions: readonly QuizQuestion[];

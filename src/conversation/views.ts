@@ -1,18 +1,8 @@
 import { Types } from 'mongoose';
-import type { BotConfig } from '../content/schema.js';
-import type { Models } from '../db/models/index.js';
-import {
-  addDays,
-  rankContest,
-  rankScores,
-  rankUnits,
-  roundOf,
-  weekStart,
-  type ContestEntry,
-  type RankedScore,
-  type ScoreRow,
-  type UnitInfo,
-} from '../quiz/index.js';
+import type { BotConfig } from '../content/index.js';
+import type { Models } from '../db/index.js';
+import { addDays, weekStart } from '../domain/index.js';
+import { rankContest, rankScores, rankUnits, roundOf, type ContestEntry, type RankedScore, type ScoreRow, type UnitInfo } from '../quiz/index.js';
 import type { ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
 
 /** Lines shown on a leaderboard in chat. */

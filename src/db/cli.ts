@@ -1,39 +1,63 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../config/index.js';
-import { createLogger } from '../log/index.js';
+import { createLogger, stopOnTermination } from '../log/index.js';
 import { displayUri, openDatabase, startPublishedEmbeddedServer } from './connection.js';
+import { DB_USERNAME, PASSWORD_FILE, readPassword, tcpUri } from './embedded/index.js';
 import { exportDatabase, importDatabase } from './transfer.js';
 
-/** `db serve | export | import`: run the embedded server alone, and move data to or from a real MongoDB. */
+/** `db serve | password | export | import`: run the embedded server alone, and move data to or from a real MongoDB. */
 export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('the database: embedded server, export and import');
+  registerServeCommands(db);
+  registerTransferCommands(db);
+}
 
+/** `db serve` and `db password`: the embedded server on its own, and the password of its TCP listener. */
+function registerServeCommands(db: Command): void {
   db.command('serve')
-    .description('run the embedded MongoDB-compatible server alone and print its mongodb:// URI')
+    .description('run the embedded MongoDB-compatible server alone: TCP with a password (for mongosh, Compass, other processes) and a private Unix socket')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', '27017')
-    .option('--path <dir>', 'journal directory (":memory:" keeps nothing)', './data')
-    .action(async (opts: { host: string; port: string; path: string }) => {
+    .option('--path <dir>', 'journal directory (":memory:" keeps nothing; default: EMBEDDED_DB_PATH, ./data)')
+    .action(async (opts: { host: string; port: string; path?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${opts.port}`);
       const config = loadConfig();
       const logger = createLogger(config);
-      const server = await startPublishedEmbeddedServer({
-        host: opts.host,
-        port,
-        path: opts.path === ':memory:' ? null : opts.path,
-        logger,
-      });
-      console.log(server.uri);
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      const dir = opts.path === undefined ? config.db.embeddedPath : opts.path === ':memory:' ? null : opts.path;
+      const server = await startPublishedEmbeddedServer({ host: opts.host, port, path: dir, logger });
+      const tcp = server.tcp!;
+      // The password is printed once, when it is created; afterwards `db password` shows it.
+      const shown = tcp.passwordCreated ? tcp.uri : tcpUri(tcp.host, tcp.port, '****');
+      console.log(`tcp:    ${shown}`);
+      console.log(`socket: ${server.uri}`);
+      if (!tcp.passwordCreated) console.log(`password: npm run cli -- db password --path ${dir}`);
+      else if (dir) console.log(`(the password is kept in ${path.join(dir, PASSWORD_FILE)}; npm run cli -- db password shows it again)`);
+      stopOnTermination({ logger, timeoutMs: config.shutdownTimeoutMs, stop: () => server.close() });
     });
 
+  db.command('password')
+    .description('show the user, password and URI for the TCP listener of the embedded server (db serve, or EMBEDDED_DB_PORT)')
+    .option('--path <dir>', 'data directory (default: EMBEDDED_DB_PATH)')
+    .option('--host <host>', 'address in the printed URI', '127.0.0.1')
+    .option('--port <port>', 'port in the printed URI (default: EMBEDDED_DB_PORT, else 27017)')
+    .action((opts: { path?: string; host: string; port?: string }) => {
+      const config = loadConfig();
+      const dir = opts.path ?? config.db.embeddedPath;
+      if (!dir) throw new Error('the embedded database is in memory (EMBEDDED_DB_PATH=:memory:): its password is printed by db serve and kept nowhere');
+      const password = readPassword(dir);
+      if (!password) throw new Error(`no password in ${dir} yet: it is created by the first "db serve" (or npm start with EMBEDDED_DB_PORT) on that directory`);
+      const port = opts.port ?? String(config.db.embeddedPort ?? 27017);
+      console.log(`user:     ${DB_USERNAME}`);
+      console.log(`password: ${password}`);
+      console.log(`uri:      ${tcpUri(opts.host, Number(port), password)}`);
+    });
+}
+
+/** `db export` and `db import`: logical backup and restore, also between the embedded server and a real MongoDB. */
+function registerTransferCommands(db: Command): void {
   const target = (uri: string | undefined, what: string) =>
     uri
       ? { label: displayUri(uri), open: async () => connectUri(uri) }

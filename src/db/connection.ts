@@ -1,10 +1,17 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/index.js';
-import type { ReadinessCheck } from '../http/app.js';
+import { backoffDelay, type ReadinessCheck } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataDirectoryInUseError, startEmbeddedServer, type EmbeddedServer } from './embedded/index.js';
+import {
+  DataDirectoryInUseError,
+  PASSWORD_FILE,
+  startEmbeddedServer,
+  writePrivateFile,
+  type EmbeddedServer,
+  type EmbeddedServerOptions,
+} from './embedded/index.js';
 import { createModels, type Models } from './models/index.js';
 
 export type DatabaseMode = 'embedded' | 'external';
@@ -27,18 +34,19 @@ export function displayUri(uri: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Beside the journal: where the process holding a data directory says its server listens. */
+/** Beside the journal: where the process holding a data directory says its server listens (0600). */
 const URI_FILE = 'server.uri';
 
 /**
- * Starts the embedded server on a data directory and publishes its URI there, so a second process
- * of the product (a CLI command while `npm start` runs) joins it instead of failing on the lock.
+ * Starts the embedded server on a data directory and publishes its socket URI there, so a second
+ * process of the product (a CLI command while `npm start` runs) joins it instead of failing on the
+ * lock. The URI needs no password: the socket is reachable by the directory's owner only.
  */
-export async function startPublishedEmbeddedServer(options: { host: string; port: number; path: string | null; logger?: Logger }): Promise<EmbeddedServer> {
+export async function startPublishedEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const server = await startEmbeddedServer(options);
   if (!options.path) return server;
   const file = path.join(options.path, URI_FILE);
-  fs.writeFileSync(file, `${server.uri}\n`);
+  writePrivateFile(file, `${server.uri}\n`);
   return {
     ...server,
     async close() {
@@ -68,7 +76,7 @@ async function connectWithRetry(uri: string, dbName: string, retries: number, lo
       lastError = err;
       await conn.close().catch(() => undefined);
       if (attempt < retries) {
-        const delay = Math.min(500 * 2 ** attempt, 8000);
+        const delay = backoffDelay(attempt + 1, { baseMs: 500, maxMs: 8000 });
         logger.warn({ attempt: attempt + 1, retries, delayMs: delay, err: (err as Error).message }, 'MongoDB not reachable yet, retrying');
         await sleep(delay);
       }
@@ -78,8 +86,9 @@ async function connectWithRetry(uri: string, dbName: string, retries: number, lo
 }
 
 /**
- * MONGODB_URI set: that server. Otherwise the embedded MongoDB-compatible server, on 127.0.0.1,
- * journalled to EMBEDDED_DB_PATH (or in memory).
+ * MONGODB_URI set: that server. Otherwise the embedded MongoDB-compatible server on a private Unix
+ * socket (and on 127.0.0.1:EMBEDDED_DB_PORT with a password when that is set), journalled to
+ * EMBEDDED_DB_PATH (or in memory).
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
@@ -88,12 +97,22 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   if (!uri) {
     mode = 'embedded';
     try {
-      embedded = await startPublishedEmbeddedServer({ host: '127.0.0.1', port: config.db.embeddedPort, path: config.db.embeddedPath, logger });
+      embedded = await startPublishedEmbeddedServer({
+        path: config.db.embeddedPath,
+        ...(config.db.embeddedPort !== null ? { host: '127.0.0.1', port: config.db.embeddedPort } : {}),
+        logger,
+      });
       uri = embedded.uri;
       logger.warn(
         { uri, path: config.db.embeddedPath ?? '(in memory)' },
         '*** Using the EMBEDDED MongoDB-compatible server: for development, tests and small pilots. Set MONGODB_URI to use a real MongoDB. ***',
       );
+      if (embedded.tcp) {
+        logger.info(
+          { host: embedded.tcp.host, port: embedded.tcp.port, user: embedded.tcp.username, passwordFile: path.join(config.db.embeddedPath!, PASSWORD_FILE) },
+          'The embedded database also listens on TCP (EMBEDDED_DB_PORT); clients must log in: npm run cli -- db password',
+        );
+      }
     } catch (err) {
       const shared = err instanceof DataDirectoryInUseError && config.db.embeddedPath ? publishedUri(config.db.embeddedPath) : undefined;
       if (!shared) throw err;

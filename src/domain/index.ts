@@ -10,6 +10,10 @@ export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'vi';
 
+/** A question's review status; only `published` questions are live (asked by bots). */
+export const QUESTION_STATUSES = ['draft', 'reviewed', 'published'] as const;
+export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+
 /** Who a message is from or to, as the platform names them. `groupId` is set for zca-js group chats. */
 export interface ParticipantRef {
   readonly bot: string;
@@ -22,6 +26,11 @@ interface InboundBase extends ParticipantRef {
   /** Platform event/message id, or a hash of the raw event when the platform gives none. */
   readonly eventId: string;
   readonly at: Date;
+  /**
+   * Where the person came from, when the platform says: a Messenger m.me `ref` (Get Started or
+   * messaging_referrals), a Zalo OA invitation message. Invitations use `inv-<code>` (src/quiz).
+   */
+  readonly ref?: string;
 }
 
 /** One normalised inbound event; adapters map each platform payload to a list of these. */
@@ -102,5 +111,36 @@ export function participantKey(ref: ParticipantRef): string {
 /** A clock that tests can replace. */
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
+
+/** A check `/readyz` runs: the database reachable, the scheduler running... Rooms offer these; src/http runs them. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export {
+  ERRORS,
+  ERROR_KINDS,
+  DomainError,
+  InvalidError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  TooLargeError,
+  UnsupportedError,
+  UnavailableError,
+  interpolate,
+  invalidInput,
+  type CodeOf,
+  type ErrorCode,
+  type ErrorKind,
+  type ErrorParams,
+  type FieldIssue,
+  type InvalidDetails,
+} from './errors.js';
+
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
+export { fold } from './text.js';
 
 export { participationRate, ratePercent } from './participation.js';

@@ -2,14 +2,10 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/index.js';
+import type { ReadinessCheck } from '../domain/index.js';
 import { redactUrl, type Logger } from '../log/index.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
-
-export interface ReadinessCheck {
-  readonly name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
-}
 
 export interface MountedRouter {
   readonly path: string;

@@ -1,7 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { ZodError } from 'zod';
+import { DomainError, InvalidError, type ErrorKind } from '../domain/index.js';
 
-/** An error that carries the HTTP status and a message safe to show the caller. */
+/**
+ * Errors of HTTP itself (no or bad credentials, CSRF, an unknown route, a part not wired in this
+ * server), with their status and a message safe to show the caller. Everything else is a domain
+ * error from src/domain, mapped to a status below.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -33,10 +37,28 @@ function httpCode(status: number): string {
   );
 }
 
-/** A 400 listing the fields at fault, from a zod error. */
-export function badRequestFromZod(error: ZodError, what = 'input'): HttpError {
-  const fields = error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message }));
-  return new HttpError(400, `Invalid ${what}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, 'validation_failed', { fields });
+/** The only place a domain error's kind becomes a status code. */
+export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  unavailable: 503,
+};
+
+/** Domain codes the API answers as `error.code` as they are; others answer the status's generic code. */
+const PUBLISHED_CODES: ReadonlySet<string> = new Set(['import_rejected']);
+
+/** A domain error as the API answers it: status, `error.code`, message and details (fields or rows at fault). */
+export function describeDomainError(err: DomainError): { status: number; code: string; message: string; details?: unknown } {
+  const status = STATUS_OF_KIND[err.kind];
+  const invalid = err instanceof InvalidError ? err : null;
+  // `validation_failed` says "details.fields lists what is wrong", whichever check found it.
+  const code = invalid?.fields ? 'validation_failed' : PUBLISHED_CODES.has(err.code) ? err.code : httpCode(status);
+  const details = invalid?.fields ? { fields: invalid.fields } : invalid?.problems ? { problems: invalid.problems } : undefined;
+  return { status, code, message: err.message, ...(details ? { details } : {}) };
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -45,26 +67,26 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 export function errorHandler(options: { exposeStack: boolean }): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    const known = err instanceof HttpError ? err : err instanceof DomainError ? describeDomainError(err) : null;
     const e = err as Error & { status?: number; statusCode?: number; type?: string; expose?: boolean };
     // body-parser errors carry a status: malformed JSON is 400, an oversized body 413.
-    const status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500);
-    const message =
-      err instanceof HttpError
-        ? err.message
-        : e.type === 'entity.parse.failed'
-          ? 'Malformed JSON body'
-          : e.type === 'entity.too.large'
-            ? 'Request body too large'
-            : status < 500 && e.expose !== false
-              ? e.message
-              : 'Internal server error';
+    const status = known ? known.status : (e.status ?? e.statusCode ?? 500);
+    const message = known
+      ? known.message
+      : e.type === 'entity.parse.failed'
+        ? 'Malformed JSON body'
+        : e.type === 'entity.too.large'
+          ? 'Request body too large'
+          : status < 500 && e.expose !== false
+            ? e.message
+            : 'Internal server error';
     if (status >= 500) req.log?.error({ err }, 'request failed');
     if (res.headersSent) return;
     res.status(status).json({
       error: {
-        code: err instanceof HttpError ? err.code : httpCode(status),
+        code: known ? known.code : httpCode(status),
         message,
-        ...(err instanceof HttpError && err.details !== undefined ? { details: err.details } : {}),
+        ...(known && known.details !== undefined ? { details: known.details } : {}),
         ...(options.exposeStack && status >= 500 ? { stack: e.stack } : {}),
       },
     });

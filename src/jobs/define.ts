@@ -1,4 +1,5 @@
-import { exponential, type Agenda, type Job } from 'agenda';
+import type { Agenda, BackoffStrategy, Job } from 'agenda';
+import { backoffDelay } from '../domain/index.js';
 import { JOB } from './names.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -40,9 +41,9 @@ function contextFor(job: Job<unknown>, lockLifetimeMs: number): JobContext {
 export function defineOutreachJobs(scheduler: Scheduler, handlers: OutreachJobHandlers, options: OutreachJobOptions = {}): void {
   const agenda = scheduler.agenda;
   const lockLifetime = options.lockLifetimeMs ?? 60_000;
-  // A job that throws (database hiccup) is retried: 5 s, 10 s, 20 s... with jitter. Handlers are
-  // idempotent, so a retry finishes what the failed run left.
-  const backoff = exponential({ delay: 5000, factor: 2, maxRetries: 8, jitter: 0.2 });
+  // A job that throws (database hiccup) is retried: 5 s, 10 s, 20 s... ±20 %, eight times. Handlers
+  // are idempotent, so a retry finishes what the failed run left.
+  const backoff: BackoffStrategy = ({ attempt }) => (attempt > 8 ? null : backoffDelay(attempt, { baseMs: 5000, jitter: 0.2 }));
   agenda.define<{ bot: string }>(JOB.dailyQuestion, (job) => handlers.dailyQuestion(job.attrs.data, contextFor(job, lockLifetime)), { lockLifetime, backoff });
   agenda.define<{ key: string } & Record<string, unknown>>(
     JOB.campaignReminder,

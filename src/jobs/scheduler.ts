@@ -1,7 +1,7 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
-import type { ReadinessCheck } from '../http/app.js';
+import type { ReadinessCheck } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 
 export interface Scheduler {

@@ -2,6 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 
 export type { Logger } from 'pino';
+export { stopOnTermination, type TerminationOptions } from './termination.js';
 
 /** Paths pino blanks out wherever they appear in a log line. Secrets never reach the logs. */
 export const REDACT_PATHS = [

@@ -1,5 +1,7 @@
 import type { Types } from 'mongoose';
-import type { BroadcastAudience } from '../db/models/index.js';
+import type { BroadcastAudience } from '../db/index.js';
+import { dayOf } from '../domain/index.js';
+import type { FanoutDeps } from './fanout-deps.js';
 
 /**
  * The participant query for an audience. Subscribed, consented and reachable are always required;
@@ -13,4 +15,18 @@ export function participantFilter(audience: BroadcastAudience, now: Date, answer
   if (audience.activeWithinDays) filter.lastInboundAt = { $gte: new Date(now.getTime() - audience.activeWithinDays * 86_400_000) };
   if (audience.answeredToday !== null && answered) filter._id = audience.answeredToday ? { $in: answered } : { $nin: answered };
   return filter;
+}
+
+/** Who answered today's daily question (when the audience asks about it), else undefined. */
+export async function answeredToday(deps: FanoutDeps, audience: BroadcastAudience): Promise<Types.ObjectId[] | undefined> {
+  if (audience.answeredToday === null) return undefined;
+  const day = dayOf(deps.clock(), deps.timeZone);
+  const q: Record<string, unknown> = { mode: 'daily', day };
+  if (audience.bots.length) q.bot = { $in: audience.bots };
+  return (await deps.models.Answer.distinct('participantId', q)) as Types.ObjectId[];
+}
+
+/** Number of participants a broadcast would reach now. */
+export async function audienceSize(deps: FanoutDeps, audience: BroadcastAudience): Promise<number> {
+  return deps.models.Participant.countDocuments(participantFilter(audience, deps.clock(), await answeredToday(deps, audience)));
 }

@@ -13,7 +13,7 @@ async function withOutreach<T>(fn: (o: import('./index.js').Outreach) => Promise
   const [{ loadConfig }, { openDatabase }, { createLogger }, { loadValidContent }, { createI18n }, { createScheduler }, { createOutreach }] = await Promise.all(
     [
       import('../config/index.js'),
-      import('../db/connection.js'),
+      import('../db/index.js'),
       import('../log/index.js'),
       import('../content/index.js'),
       import('../i18n/index.js'),

@@ -1,5 +1,5 @@
 import type { Locale, OutboundMessage } from '../domain/index.js';
-import type { Broadcast } from '../db/models/index.js';
+import type { Broadcast } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 
 /** Builds today's question for a bot (from the conversation room); null when the bot has none. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS } from '../domain/index.js';
+import { CHANNELS, DEFAULT_TIME_ZONE } from '../domain/index.js';
 import { parseLocalDateTime } from './timing.js';
 
 const localText = z.string().trim().min(1).max(1800);
@@ -9,7 +9,7 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an id like "demo"')
 export const sendAtSchema = z
   .string()
   .trim()
-  .refine((s) => s === 'now' || parseLocalDateTime(s, 'Asia/Ho_Chi_Minh') !== null, {
+  .refine((s) => s === 'now' || parseLocalDateTime(s, DEFAULT_TIME_ZONE) !== null, {
     message: 'must be "now" or a date and time like 2026-10-10T08:00 (Asia/Ho_Chi_Minh)',
   });
 

@@ -53,11 +53,6 @@ export function nextAllowedTime(at: Date, windows: readonly QuietWindow[], zone:
   return t.toJSDate();
 }
 
-/** The Asia/Ho_Chi_Minh (or `zone`) calendar day of an instant, YYYY-MM-DD. */
-export function localDay(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toISODate()!;
-}
-
 /**
  * A local date-time typed by an organiser ("2026-10-10T08:00", "2026-10-10 08:00") → UTC instant.
  * Strings with an explicit offset or Z are taken as they are.

@@ -1,4 +1,4 @@
-import { fold } from './text.js';
+import { fold } from '../domain/index.js';
 
 export type ParsedAnswer =
   | { readonly kind: 'choice'; readonly index: number }

@@ -1,5 +1,5 @@
-import type { ContestConfig } from '../content/schema.js';
-import { daysBetween } from './day.js';
+import type { ContestConfig } from '../content/index.js';
+import { daysBetween } from '../domain/index.js';
 import { sortByHash } from './daily.js';
 import { participationRate } from './leaderboard.js';
 

@@ -1,4 +1,4 @@
-import { dayNumber } from './day.js';
+import { dayNumber } from '../domain/index.js';
 import { hash32 } from './hash.js';
 
 export interface Identified {

@@ -1,4 +1,4 @@
-import { addDays } from './day.js';
+import { addDays } from '../domain/index.js';
 
 export interface Streak {
   readonly current: number;

@@ -1,10 +1,10 @@
 import { Types } from 'mongoose';
-import type { Answer, Models, RollupOp } from '../db/models/index.js';
+import type { Answer, Models, RollupOp } from '../db/index.js';
+import { addDays } from '../domain/index.js';
 import { foldParts, writeParts } from './parts.js';
 import {
   answerDeltas,
   dayMarkId,
-  dayNumber,
   firstOfDayDeltas,
   gapKey,
   MAX_GAP,
@@ -48,8 +48,8 @@ export function answerFacts(a: AnswerWithId): AnswerFacts {
   };
 }
 
-const markExpiry = (day: string) => new Date((dayNumber(day) + 1 + MARK_KEEP_DAYS) * 86_400_000);
-const dayOffset = (day: string, days: number) => new Date((dayNumber(day) + days) * 86_400_000).toISOString().slice(0, 10);
+/** When a marker of this day may go: MARK_KEEP_DAYS after the end of its day. */
+export const markExpiry = (day: string): Date => new Date(`${addDays(day, 1 + MARK_KEEP_DAYS)}T00:00:00Z`);
 
 export interface BatchDeps {
   readonly models: Models;
@@ -159,7 +159,7 @@ async function previousDay(models: Models, participantId: string, day: string, s
   const filter: Record<string, unknown> = {
     participantId: new Types.ObjectId(participantId),
     bot: scope.bot,
-    day: { $lt: day, $gte: dayOffset(day, -MAX_GAP) },
+    day: { $lt: day, $gte: addDays(day, -MAX_GAP) },
   };
   if (scope.unitId !== undefined) filter.unitId = scope.unitId;
   const [prev] = await models.Answer.collection

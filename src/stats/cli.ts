@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { openDatabase } from '../db/connection.js';
+import { openDatabase } from '../db/index.js';
 import { createLogger } from '../log/index.js';
 import { createRollupUpdater } from './updater.js';
 

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Models } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import type { AnswerWithId, StepHook } from './batches.js';
 import { participantLeaderboard } from './leaderboard.js';
@@ -11,7 +11,7 @@ export type { LeaderboardRow } from './leaderboard.js';
 export type { RollupUpdater } from './updater.js';
 export type { AnswerWithId, RollupStep, StepHook } from './batches.js';
 export { participantLabel } from './leaderboard.js';
-export { RollupAccumulator, answerDeltas, daysBetween, accuracy, distinctSince, rollupId, type AnswerFacts } from './reduce.js';
+export { RollupAccumulator, answerDeltas, accuracy, distinctSince, rollupId, type AnswerFacts } from './reduce.js';
 export { answerFacts } from './batches.js';
 
 export interface StatsOptions {

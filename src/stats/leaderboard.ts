@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Models } from '../db/index.js';
 
 export interface LeaderboardRow {
   readonly rank: number;

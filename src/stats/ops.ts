@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import type { Models, Participant, RollupOp } from '../db/models/index.js';
+import type { Models, Participant, RollupOp } from '../db/index.js';
+import { dayOf } from '../domain/index.js';
 import { answerFacts, applyBatch, noteBots, resumeBatch, type AnswerWithId, type BatchDeps } from './batches.js';
 import { foldParts, writeParts } from './parts.js';
 import { joinedDeltas, joinOpId, RollupAccumulator, type RollupDelta, type RollupDoc } from './reduce.js';
@@ -22,7 +22,7 @@ const ANSWER_FIELDS = { participantId: 1, bot: 1, unitId: 1, questionId: 1, day:
 export async function applyJoin(deps: OpDeps, p: ParticipantWithId): Promise<void> {
   if (!p.consent) return;
   const pid = String(p._id);
-  const day = DateTime.fromJSDate(p.consent.at, { zone: deps.timeZone }).toFormat('yyyy-MM-dd');
+  const day = dayOf(p.consent.at, deps.timeZone);
   const insert = { kind: 'join', state: 'open', at: deps.clock(), bot: p.bot, day, participantId: pid };
   const filter = { _id: joinOpId(p.bot, pid) as never };
   let op: RollupOp | null;

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
-import type { RollupCounters, RollupPart } from '../db/models/index.js';
+import type { RollupCounters, RollupPart } from '../db/index.js';
 import { COUNTERS, parseRollupId, rollupId, zeroCounts, type Gaps, type RollupDelta } from './reduce.js';
 
 /**

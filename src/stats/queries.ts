@@ -1,7 +1,7 @@
-import { participationRate } from '../domain/index.js';
-import type { Models } from '../db/models/index.js';
+import { eachDay, participationRate } from '../domain/index.js';
+import type { Models } from '../db/index.js';
 import { withParts, type RollupTotals } from './parts.js';
-import { accuracy, daysBetween, distinctSince, NO_UNIT } from './reduce.js';
+import { accuracy, distinctSince, NO_UNIT } from './reduce.js';
 
 /**
  * Statistics read from the rollups only: their cost grows with bots × units × days of the range,
@@ -92,142 +92,161 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
 const sum = (rows: readonly RollupTotals[], field: 'answers' | 'correct' | 'participants' | 'joined' | 'timeTakenMsSum' | 'timedAnswers') =>
   rows.reduce((s, r) => s + r[field], 0);
 
+/** What the queries read from: the models and each bot's unit list. */
+interface QueryContext {
+  readonly models: Models;
+  readonly unitListOf: UnitListOf;
+}
+
+/** The bots in scope: the caller's, or every bot with statistics (one small list the updater keeps). */
+async function botsOf(ctx: QueryContext, s: StatsScope): Promise<string[]> {
+  if (s.bots) return [...s.bots];
+  const list = await ctx.models.RollupOp.collection.findOne({ _id: 'bots' as never }, { projection: { bots: 1 } });
+  return (list?.bots as string[] | undefined) ?? [];
+}
+
+/**
+ * The range's documents of some kinds, unfolded parts included: one range of `_id`s per kind and
+ * bot (`<kind>|<bot>|<day>|<key>`), so only documents of the range are read.
+ */
+async function rangeRows(ctx: QueryContext, kinds: readonly string[], s: StatsScope, fields: readonly string[]): Promise<RollupTotals[]> {
+  const bots = await botsOf(ctx, s);
+  // One query per range: each reads its documents straight from the `_id` index (an `$or` of
+  // ranges would test every branch against every document on the embedded server).
+  const ranges = kinds.flatMap((k) => bots.map((b) => ({ _id: { $gte: `${k}|${b}|${s.from}|`, $lte: `${k}|${b}|${s.to}|\uffff` } })));
+  const found = await Promise.all(ranges.map((r) => ctx.models.Rollup.collection.find(r as never, { projection: projection(fields) }).toArray()));
+  return found.flat().map(withParts);
+}
+
+async function overview(ctx: QueryContext, s: StatsScope): Promise<Overview> {
+  const rows = await rangeRows(ctx, ['day-bot', 'far-bot'], s, FIELDS.overview);
+  const days = rows.filter((r) => r.kind === 'day-bot');
+  const time = sum(days, 'timeTakenMsSum');
+  const timed = sum(days, 'timedAnswers');
+  const answers = sum(days, 'answers');
+  const correct = sum(days, 'correct');
+  const bots = [...groupBy(rows, (r) => r.bot)].map(([bot, list]) => {
+    const own = list.filter((r) => r.kind === 'day-bot');
+    return { bot, participants: distinctSince(list, s.from), answers: sum(own, 'answers'), correct: sum(own, 'correct') };
+  });
+  return {
+    from: s.from,
+    to: s.to,
+    participants: bots.reduce((n, b) => n + b.participants, 0),
+    joined: sum(days, 'joined'),
+    answers,
+    correct,
+    accuracy: accuracy(correct, answers),
+    participantDays: sum(days, 'participants'),
+    averageTimeMs: timed > 0 ? Math.round(time / timed) : null,
+    bots: bots.filter((b) => b.participants > 0 || b.answers > 0).sort((a, b) => a.bot.localeCompare(b.bot)),
+  };
+}
+
+async function series(ctx: QueryContext, s: StatsScope): Promise<SeriesPoint[]> {
+  const byDay = new Map(eachDay(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
+  for (const r of await rangeRows(ctx, ['day-bot'], s, FIELDS.series)) {
+    const p = byDay.get(r.day);
+    if (!p) continue;
+    p.participants += r.participants;
+    p.joined += r.joined;
+    p.answers += r.answers;
+    p.correct += r.correct;
+  }
+  return [...byDay.values()];
+}
+
+type UnitInfo = { listId: string; name: string; size: number | null };
+
+/** Names and sizes of units, each looked up in its bot's own list: `<listId>|<unitId>` → info. */
+async function unitInfo(ctx: QueryContext, pairs: ReadonlyArray<{ bot: string; unitId: string }>): Promise<Map<string, UnitInfo>> {
+  const lists = [...new Set(pairs.map((p) => ctx.unitListOf(p.bot)).filter((l): l is string => l !== null))];
+  const ids = [...new Set(pairs.map((p) => p.unitId))];
+  if (lists.length === 0 || ids.length === 0) return new Map();
+  const docs = await ctx.models.Unit.collection
+    .find({ listId: { $in: lists }, unitId: { $in: ids } }, { projection: { listId: 1, unitId: 1, name: 1, size: 1 } })
+    .toArray();
+  return new Map(docs.map((u) => [`${u.listId}|${u.unitId}`, { listId: String(u.listId), name: String(u.name), size: (u.size as number | null) ?? null }]));
+}
+
+/** One unit's row from its documents of the range. */
+function unitRow(ctx: QueryContext, info: Map<string, UnitInfo>, g: { bot: string; key: string; list: RollupTotals[] }, from: string): UnitStats {
+  const listId = ctx.unitListOf(g.bot);
+  const i = g.key === NO_UNIT || listId === null ? undefined : info.get(`${listId}|${g.key}`);
+  const own = g.list.filter((r) => r.kind === 'day-unit');
+  const participants = distinctSince(g.list, from);
+  const answers = sum(own, 'answers');
+  const correct = sum(own, 'correct');
+  const size = i?.size ?? null;
+  const unitId = g.key === NO_UNIT ? null : g.key;
+  return {
+    bot: g.bot,
+    listId,
+    unitId,
+    name: i?.name ?? null,
+    size,
+    participants,
+    rate: participationRate(participants, size),
+    answers,
+    correct,
+    accuracy: accuracy(correct, answers),
+  };
+}
+
+/** Per unit of the bot's list: distinct participants in the range, their rate, answers and accuracy. */
+async function units(ctx: QueryContext, s: StatsScope): Promise<UnitStats[]> {
+  const rows = await rangeRows(ctx, ['day-unit', 'far-unit'], s, FIELDS.units);
+  const unitOf = (r: RollupTotals) => (r.kind === 'far-unit' ? r.key.slice(0, r.key.lastIndexOf('|')) : r.key);
+  const groups = [...groupBy(rows, (r) => `${r.bot}\u0000${unitOf(r)}`).values()].map((list) => ({ bot: list[0]!.bot, key: unitOf(list[0]!), list }));
+  const info = await unitInfo(
+    ctx,
+    groups.filter((g) => g.key !== NO_UNIT).map((g) => ({ bot: g.bot, unitId: g.key })),
+  );
+  return groups
+    .map((g) => unitRow(ctx, info, g, s.from))
+    .filter((u) => u.participants > 0 || u.answers > 0)
+    .sort((a, b) => b.participants - a.participants || b.answers - a.answers || `${a.bot}|${a.unitId}`.localeCompare(`${b.bot}|${b.unitId}`));
+}
+
+async function questions(ctx: QueryContext, s: StatsScope, locale: 'vi' | 'en' = 'vi'): Promise<QuestionStats[]> {
+  const agg = new Map<string, { answers: number; correct: number; time: number; timed: number }>();
+  for (const r of await rangeRows(ctx, ['day-question'], s, FIELDS.questions)) {
+    let v = agg.get(r.key);
+    if (!v) agg.set(r.key, (v = { answers: 0, correct: 0, time: 0, timed: 0 }));
+    v.answers += r.answers;
+    v.correct += r.correct;
+    v.time += r.timeTakenMsSum;
+    v.timed += r.timedAnswers;
+  }
+  const qs = agg.size
+    ? await ctx.models.Question.collection.find({ questionId: { $in: [...agg.keys()] } }, { projection: { questionId: 1, topic: 1, vi: 1, en: 1 } }).toArray()
+    : [];
+  const info = new Map(qs.map((q) => [String(q.questionId), q]));
+  return [...agg.entries()]
+    .map(([questionId, v]) => {
+      const q = info.get(questionId);
+      const text = q ? ((locale === 'en' && q.en ? q.en : q.vi) as { question: string }).question : null;
+      return {
+        questionId,
+        question: text,
+        topic: (q?.topic as string | undefined) ?? null,
+        answers: v.answers,
+        correct: v.correct,
+        accuracy: accuracy(v.correct, v.answers),
+        averageTimeMs: v.timed ? Math.round(v.time / v.timed) : null,
+      };
+    })
+    .sort((a, b) => b.answers - a.answers || a.questionId.localeCompare(b.questionId));
+}
+
 export function createStatsQueries(models: Models, options: { unitListOf?: UnitListOf | undefined } = {}) {
-  const unitListOf: UnitListOf = options.unitListOf ?? (() => null);
-
-  /** The bots in scope: the caller's, or every bot with statistics (one small list the updater keeps). */
-  async function botsOf(s: StatsScope): Promise<string[]> {
-    if (s.bots) return [...s.bots];
-    const list = await models.RollupOp.collection.findOne({ _id: 'bots' as never }, { projection: { bots: 1 } });
-    return (list?.bots as string[] | undefined) ?? [];
-  }
-
-  /**
-   * The range's documents of some kinds, unfolded parts included: one range of `_id`s per kind and
-   * bot (`<kind>|<bot>|<day>|<key>`), so only documents of the range are read.
-   */
-  async function rangeRows(kinds: readonly string[], s: StatsScope, fields: readonly string[]): Promise<RollupTotals[]> {
-    const bots = await botsOf(s);
-    // One query per range: each reads its documents straight from the `_id` index (an `$or` of
-    // ranges would test every branch against every document on the embedded server).
-    const ranges = kinds.flatMap((k) => bots.map((b) => ({ _id: { $gte: `${k}|${b}|${s.from}|`, $lte: `${k}|${b}|${s.to}|\uffff` } })));
-    const found = await Promise.all(ranges.map((r) => models.Rollup.collection.find(r as never, { projection: projection(fields) }).toArray()));
-    return found.flat().map(withParts);
-  }
-
-  async function overview(s: StatsScope): Promise<Overview> {
-    const rows = await rangeRows(['day-bot', 'far-bot'], s, FIELDS.overview);
-    const days = rows.filter((r) => r.kind === 'day-bot');
-    const time = sum(days, 'timeTakenMsSum');
-    const timed = sum(days, 'timedAnswers');
-    const answers = sum(days, 'answers');
-    const correct = sum(days, 'correct');
-    const bots = [...groupBy(rows, (r) => r.bot)].map(([bot, list]) => {
-      const own = list.filter((r) => r.kind === 'day-bot');
-      return { bot, participants: distinctSince(list, s.from), answers: sum(own, 'answers'), correct: sum(own, 'correct') };
-    });
-    return {
-      from: s.from,
-      to: s.to,
-      participants: bots.reduce((n, b) => n + b.participants, 0),
-      joined: sum(days, 'joined'),
-      answers,
-      correct,
-      accuracy: accuracy(correct, answers),
-      participantDays: sum(days, 'participants'),
-      averageTimeMs: timed > 0 ? Math.round(time / timed) : null,
-      bots: bots.filter((b) => b.participants > 0 || b.answers > 0).sort((a, b) => a.bot.localeCompare(b.bot)),
-    };
-  }
-
-  async function series(s: StatsScope): Promise<SeriesPoint[]> {
-    const byDay = new Map(daysBetween(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
-    for (const r of await rangeRows(['day-bot'], s, FIELDS.series)) {
-      const p = byDay.get(r.day);
-      if (!p) continue;
-      p.participants += r.participants;
-      p.joined += r.joined;
-      p.answers += r.answers;
-      p.correct += r.correct;
-    }
-    return [...byDay.values()];
-  }
-
-  /** Names and sizes of units, each looked up in its bot's own list. */
-  async function unitInfo(pairs: ReadonlyArray<{ bot: string; unitId: string }>): Promise<Map<string, { listId: string; name: string; size: number | null }>> {
-    const lists = [...new Set(pairs.map((p) => unitListOf(p.bot)).filter((l): l is string => l !== null))];
-    const ids = [...new Set(pairs.map((p) => p.unitId))];
-    if (lists.length === 0 || ids.length === 0) return new Map();
-    const docs = await models.Unit.collection
-      .find({ listId: { $in: lists }, unitId: { $in: ids } }, { projection: { listId: 1, unitId: 1, name: 1, size: 1 } })
-      .toArray();
-    return new Map(docs.map((u) => [`${u.listId}|${u.unitId}`, { listId: String(u.listId), name: String(u.name), size: (u.size as number | null) ?? null }]));
-  }
-
-  /** Per unit of the bot's list: distinct participants in the range, their rate, answers and accuracy. */
-  async function units(s: StatsScope): Promise<UnitStats[]> {
-    const rows = await rangeRows(['day-unit', 'far-unit'], s, FIELDS.units);
-    const unitOf = (r: RollupTotals) => (r.kind === 'far-unit' ? r.key.slice(0, r.key.lastIndexOf('|')) : r.key);
-    const groups = [...groupBy(rows, (r) => `${r.bot}\u0000${unitOf(r)}`).values()].map((list) => ({ bot: list[0]!.bot, key: unitOf(list[0]!), list }));
-    const info = await unitInfo(groups.filter((g) => g.key !== NO_UNIT).map((g) => ({ bot: g.bot, unitId: g.key })));
-    return groups
-      .map(({ bot, key, list }) => {
-        const listId = unitListOf(bot);
-        const i = key === NO_UNIT || listId === null ? undefined : info.get(`${listId}|${key}`);
-        const own = list.filter((r) => r.kind === 'day-unit');
-        const participants = distinctSince(list, s.from);
-        const answers = sum(own, 'answers');
-        const correct = sum(own, 'correct');
-        const size = i?.size ?? null;
-        return {
-          bot,
-          listId,
-          unitId: key === NO_UNIT ? null : key,
-          name: i?.name ?? null,
-          size,
-          participants,
-          rate: participationRate(participants, size),
-          answers,
-          correct,
-          accuracy: accuracy(correct, answers),
-        };
-      })
-      .filter((u) => u.participants > 0 || u.answers > 0)
-      .sort((a, b) => b.participants - a.participants || b.answers - a.answers || `${a.bot}|${a.unitId}`.localeCompare(`${b.bot}|${b.unitId}`));
-  }
-
-  async function questions(s: StatsScope, locale: 'vi' | 'en' = 'vi'): Promise<QuestionStats[]> {
-    const agg = new Map<string, { answers: number; correct: number; time: number; timed: number }>();
-    for (const r of await rangeRows(['day-question'], s, FIELDS.questions)) {
-      let v = agg.get(r.key);
-      if (!v) agg.set(r.key, (v = { answers: 0, correct: 0, time: 0, timed: 0 }));
-      v.answers += r.answers;
-      v.correct += r.correct;
-      v.time += r.timeTakenMsSum;
-      v.timed += r.timedAnswers;
-    }
-    const qs = agg.size
-      ? await models.Question.collection.find({ questionId: { $in: [...agg.keys()] } }, { projection: { questionId: 1, topic: 1, vi: 1, en: 1 } }).toArray()
-      : [];
-    const info = new Map(qs.map((q) => [String(q.questionId), q]));
-    return [...agg.entries()]
-      .map(([questionId, v]) => {
-        const q = info.get(questionId);
-        const text = q ? ((locale === 'en' && q.en ? q.en : q.vi) as { question: string }).question : null;
-        return {
-          questionId,
-          question: text,
-          topic: (q?.topic as string | undefined) ?? null,
-          answers: v.answers,
-          correct: v.correct,
-          accuracy: accuracy(v.correct, v.answers),
-          averageTimeMs: v.timed ? Math.round(v.time / v.timed) : null,
-        };
-      })
-      .sort((a, b) => b.answers - a.answers || a.questionId.localeCompare(b.questionId));
-  }
-
-  return { overview, series, units, questions };
+  const ctx: QueryContext = { models, unitListOf: options.unitListOf ?? (() => null) };
+  return {
+    overview: (s: StatsScope) => overview(ctx, s),
+    series: (s: StatsScope) => series(ctx, s),
+    units: (s: StatsScope) => units(ctx, s),
+    questions: (s: StatsScope, locale: 'vi' | 'en' = 'vi') => questions(ctx, s, locale),
+  };
 }
 
 export type StatsQueries = ReturnType<typeof createStatsQueries>;

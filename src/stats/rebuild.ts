@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
-import type { Models, RollupOp } from '../db/models/index.js';
-import { answerFacts, BOTS_DOC, MARK_KEEP_DAYS, type AnswerWithId } from './batches.js';
+import type { Models, RollupOp } from '../db/index.js';
+import { addDays, dayOf } from '../domain/index.js';
+import { answerFacts, BOTS_DOC, MARK_KEEP_DAYS, markExpiry, type AnswerWithId } from './batches.js';
 import { withParts } from './parts.js';
-import { COUNTERS, dayNumber, joinOpId, parseRollupId, RollupAccumulator, rollupId, type RollupDoc } from './reduce.js';
+import { COUNTERS, joinOpId, parseRollupId, RollupAccumulator, rollupId, type RollupDoc } from './reduce.js';
 
 /** The rollups' format: 2 = parts instead of `recent` lists, gaps for distinct participants over a range. */
 export const ROLLUP_FORMAT = 2;
@@ -36,7 +36,7 @@ export async function rebuildRollups(models: Models, timeZone: string): Promise<
   for await (const p of models.Participant.collection.find({ consent: { $ne: null } }, { projection: { bot: 1, consent: 1 } })) {
     const id = joinOpId(String(p.bot), String(p._id));
     if (joined.has(id)) continue;
-    const day = DateTime.fromJSDate(p.consent.at as Date, { zone: timeZone }).toFormat('yyyy-MM-dd');
+    const day = dayOf(p.consent.at as Date, timeZone);
     acc.addJoin(String(p.bot), day);
     newJoins.push({ _id: id, kind: 'join', state: 'done', at: now, bot: String(p.bot), day, participantId: String(p._id) });
   }
@@ -72,11 +72,10 @@ function storedRollup(r: RollupDoc): Record<string, unknown> {
 
 /** The markers of the last days, so an answer arriving after the rebuild is not counted as a first one again. */
 async function rewriteMarks(models: Models, acc: RollupAccumulator, timeZone: string): Promise<void> {
-  const today = DateTime.now().setZone(timeZone).toFormat('yyyy-MM-dd');
-  const since = new Date((dayNumber(today) - MARK_KEEP_DAYS) * 86_400_000).toISOString().slice(0, 10);
+  const since = addDays(dayOf(new Date(), timeZone), -MARK_KEEP_DAYS);
   const marks = [...acc.marks(since)].map((id) => {
     const day = id.slice(id.lastIndexOf('|') + 1);
-    return { _id: id, owner: 'rebuild', expiresAt: new Date((dayNumber(day) + 1 + MARK_KEEP_DAYS) * 86_400_000) };
+    return { _id: id, owner: 'rebuild', expiresAt: markExpiry(day) };
   });
   await models.RollupMark.collection.deleteMany({});
   await insertChunks(models.RollupMark.collection as never, marks);

@@ -1,4 +1,5 @@
-import type { RollupCounters, RollupKind } from '../db/models/index.js';
+import type { RollupCounters, RollupKind } from '../db/index.js';
+import { dayNumber } from '../domain/index.js';
 
 /**
  * Pure rollup arithmetic: which rollup documents an answer, a first answer of a day or a joining
@@ -43,9 +44,6 @@ export const MAX_GAP = 366;
 /** Gaps 1..32 (and 'n') stay in the day's own document; longer ones go to `far-*` blocks of this size. */
 export const GAP_BLOCK = 32;
 export const NEW_GAP = 'n';
-
-/** Days since 1970-01-01 of a YYYY-MM-DD string (calendar arithmetic, no time zone involved). */
-export const dayNumber = (day: string): number => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 
 /** The gap key of an active day: days since the previous active day, or 'n' (none within MAX_GAP). */
 export function gapKey(day: string, previous: string | null): string {
@@ -216,13 +214,3 @@ export function distinctSince(rows: Iterable<{ day: string; gaps?: Gaps | undefi
 
 /** Share of correct answers, 0..1, or null with no answers (a rate of nothing is not 0 %). */
 export const accuracy = (correct: number, answers: number): number | null => (answers > 0 ? correct / answers : null);
-
-/** Every YYYY-MM-DD from `from` to `to` inclusive. */
-export function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length < 3700; t += 86_400_000) {
-    out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
-}

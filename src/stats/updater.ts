@@ -1,5 +1,5 @@
-import type { Models, RollupOp } from '../db/models/index.js';
-import { deleteInChunks } from '../db/retention.js';
+import type { Models, RollupOp } from '../db/index.js';
+import { deleteInChunks } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { applyBatch, resumeBatch, type AnswerWithId, type StepHook } from './batches.js';
 import { applyJoin, eraseParticipant, resumeJoin, type OpDeps, type ParticipantWithId } from './ops.js';
@@ -50,101 +50,102 @@ function serial() {
   };
 }
 
-export function createRollupUpdater(models: Models, options: UpdaterOptions): RollupUpdater {
-  const deps: OpDeps = { models, timeZone: options.timeZone, clock: options.clock ?? (() => new Date()), step: options.step, knownBots: new Set() };
-  const exclusive = serial();
+type Exclusive = ReturnType<typeof serial>;
+
+/**
+ * Group commit: answers recorded while a batch is being applied wait for the next one, which takes
+ * them all (up to MAX_BATCH); each caller's promise settles with its own batch.
+ */
+function groupCommit(exclusive: Exclusive, apply: (ids: unknown[]) => Promise<void>): (id: unknown) => Promise<void> {
   const waiting: Array<{ id: unknown; resolve: () => void; reject: (err: unknown) => void }> = [];
   let scheduled = false;
-
   async function drain(): Promise<void> {
     scheduled = false;
     const take = waiting.splice(0, MAX_BATCH);
     try {
-      await applyBatch(
-        deps,
-        take.map((w) => w.id),
-      );
+      await apply(take.map((w) => w.id));
       for (const w of take) w.resolve();
     } catch (err) {
       for (const w of take) w.reject(err);
     }
   }
-
-  function applyAnswer(answer: AnswerWithId): Promise<void> {
-    return new Promise((resolve, reject) => {
-      waiting.push({ id: answer._id, resolve, reject });
+  return (id) =>
+    new Promise((resolve, reject) => {
+      waiting.push({ id, resolve, reject });
       if (!scheduled) {
         scheduled = true;
         void exclusive(drain);
       }
     });
-  }
+}
 
-  /** Resumes an operation from its state as stored now (another job may have finished it meanwhile). */
-  async function resume(id: string): Promise<void> {
-    const op = (await models.RollupOp.collection.findOne({ _id: id as never })) as RollupOp | null;
-    if (!op || op.state === 'done') return;
-    if (op.kind === 'batch') await resumeBatch(deps, op);
-    else if (op.kind === 'join') await resumeJoin(deps, op);
-    else if (op.kind === 'erase') await eraseParticipant(deps, op.participantId!, op.bot!);
-  }
+/** Resumes an operation from its state as stored now (another job may have finished it meanwhile). */
+async function resume(deps: OpDeps, id: string): Promise<void> {
+  const op = (await deps.models.RollupOp.collection.findOne({ _id: id as never })) as RollupOp | null;
+  if (!op || op.state === 'done') return;
+  if (op.kind === 'batch') await resumeBatch(deps, op);
+  else if (op.kind === 'join') await resumeJoin(deps, op);
+  else if (op.kind === 'erase') await eraseParticipant(deps, op.participantId!, op.bot!);
+}
 
-  async function catchUp({ olderThanMs = 60_000, batch = MAX_BATCH } = {}): Promise<number> {
-    const cutoff = new Date(deps.clock().getTime() - olderThanMs);
-    const unfinished = await models.RollupOp.collection
-      .find({ state: { $in: ['open', 'applied'] }, at: { $lte: cutoff } }, { projection: { _id: 1 } })
+/** Finishes operations older than the cutoff, applies answers no batch took, drops markers past their days. */
+async function catchUp(deps: OpDeps, exclusive: Exclusive, logger: Logger | undefined, { olderThanMs = 60_000, batch = MAX_BATCH } = {}): Promise<number> {
+  const { models } = deps;
+  const cutoff = new Date(deps.clock().getTime() - olderThanMs);
+  const unfinished = await models.RollupOp.collection.find({ state: { $in: ['open', 'applied'] }, at: { $lte: cutoff } }, { projection: { _id: 1 } }).toArray();
+  for (const op of unfinished) await exclusive(() => resume(deps, String(op._id)));
+  let total = 0;
+  for (;;) {
+    const free = await models.Answer.collection
+      .find({ rolledUp: false, answeredAt: { $lte: cutoff } }, { projection: { _id: 1 } })
+      .limit(batch)
       .toArray();
-    for (const op of unfinished) await exclusive(() => resume(String(op._id)));
-    let total = 0;
-    for (;;) {
-      const free = await models.Answer.collection
-        .find({ rolledUp: false, answeredAt: { $lte: cutoff } }, { projection: { _id: 1 } })
-        .limit(batch)
-        .toArray();
-      await exclusive(() =>
-        applyBatch(
-          deps,
-          free.map((a) => a._id),
-        ),
-      );
-      total += free.length;
-      if (free.length < batch) break;
-    }
-    await deleteInChunks(models.RollupMark.collection as never, { expiresAt: { $lt: deps.clock() } });
-    if (total > 0 || unfinished.length > 0)
-      options.logger?.info({ answers: total, operations: unfinished.length }, 'stats: applied what the rollups had missed');
-    return total;
+    await exclusive(() =>
+      applyBatch(
+        deps,
+        free.map((a) => a._id),
+      ),
+    );
+    total += free.length;
+    if (free.length < batch) break;
   }
+  await deleteInChunks(models.RollupMark.collection as never, { expiresAt: { $lt: deps.clock() } });
+  if (total > 0 || unfinished.length > 0) logger?.info({ answers: total, operations: unfinished.length }, 'stats: applied what the rollups had missed');
+  return total;
+}
 
-  async function rebuild(): Promise<{ answers: number; rollups: number }> {
-    await catchUp({ olderThanMs: 0 });
+/** Rebuilds rollups kept in an older format once; an empty database just gets the format record. */
+async function ensureFormat(deps: OpDeps, rebuild: () => Promise<unknown>, logger: Logger | undefined): Promise<boolean> {
+  const { models } = deps;
+  const format = await models.RollupOp.collection.findOne({ _id: 'format' as never });
+  if (format?.version === ROLLUP_FORMAT) return false;
+  const [rollups, answers] = await Promise.all([models.Rollup.collection.estimatedDocumentCount(), models.Answer.collection.estimatedDocumentCount()]);
+  if (rollups === 0 && answers === 0) {
+    const record = { kind: 'format', state: 'done', at: deps.clock(), version: ROLLUP_FORMAT };
+    await models.RollupOp.collection.updateOne({ _id: 'format' as never }, { $set: record }, { upsert: true });
+    return false;
+  }
+  logger?.warn({ answers, rollups }, 'stats: the rollups are in an older format; rebuilding them once from the answers');
+  await rebuild();
+  return true;
+}
+
+export function createRollupUpdater(models: Models, options: UpdaterOptions): RollupUpdater {
+  const deps: OpDeps = { models, timeZone: options.timeZone, clock: options.clock ?? (() => new Date()), step: options.step, knownBots: new Set() };
+  const exclusive = serial();
+  const enqueue = groupCommit(exclusive, (ids) => applyBatch(deps, ids));
+  const runCatchUp = (o?: { olderThanMs?: number; batch?: number }) => catchUp(deps, exclusive, options.logger, o);
+  const rebuild = async () => {
+    await runCatchUp({ olderThanMs: 0 });
     return exclusive(() => rebuildRollups(models, options.timeZone));
-  }
-
-  async function ensureFormat(): Promise<boolean> {
-    const format = await models.RollupOp.collection.findOne({ _id: 'format' as never });
-    if (format?.version === ROLLUP_FORMAT) return false;
-    const [rollups, answers] = await Promise.all([models.Rollup.collection.estimatedDocumentCount(), models.Answer.collection.estimatedDocumentCount()]);
-    if (rollups === 0 && answers === 0) {
-      await models.RollupOp.collection.updateOne(
-        { _id: 'format' as never },
-        { $set: { kind: 'format', state: 'done', at: deps.clock(), version: ROLLUP_FORMAT } },
-        { upsert: true },
-      );
-      return false;
-    }
-    options.logger?.warn({ answers, rollups }, 'stats: the rollups are in an older format; rebuilding them once from the answers');
-    await rebuild();
-    return true;
-  }
-
+  };
   return {
-    applyAnswer,
+    applyAnswer: (answer) => enqueue(answer._id),
     applyParticipant: (p) => exclusive(() => applyJoin(deps, p)),
     eraseParticipant: (participantId, bot) => exclusive(() => eraseParticipant(deps, participantId, bot)),
-    catchUp,
+    catchUp: runCatchUp,
     rebuild,
-    ensureFormat,
+    ensureFormat: () => ensureFormat(deps, rebuild, options.logger),
     idle: () => exclusive(async () => undefined),
   };
 }

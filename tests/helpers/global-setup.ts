@@ -19,7 +19,7 @@ export async function setup(project: TestProject): Promise<void> {
     console.log('[tests] using the real MongoDB from MONGODB_URI');
     return;
   }
-  server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null });
+  server = await startEmbeddedServer({ path: null });
   project.provide('mongoUri', server.uri);
   project.provide('mongoMode', 'embedded');
 }

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import type { InboxEvent } from '../../db/models/index.js';
+import type { InboxEvent } from '../../db/index.js';
 import { participantKey, type Clock, type InboundEvent } from '../../domain/index.js';
 
 /** The unique key of an event in the inbox: platform + bot + the platform's event id (or hash). */

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/index.js';
-import type { BotConfig } from '../../content/schema.js';
+import type { BotConfig } from '../../content/index.js';
 import { readSecrets } from '../secrets.js';
 import type { Channel } from '../types.js';
 import { createMessengerClient, type MessengerClient } from './client.js';

@@ -33,12 +33,18 @@ function normalizeItem(bot: string, m: MessengerMessaging): InboundEvent | null 
   }
   if (m.postback) {
     const eventId = m.postback.mid ? `mid:${m.postback.mid}` : `postback:${eventHash(m.sender.id, m.timestamp, m.postback.payload)}`;
-    if (m.postback.payload === GET_STARTED_PAYLOAD) return { ...base, eventId, kind: 'start', payload: m.postback.payload };
+    // A new conversation opened from an m.me link: Get Started carries the link's ref.
+    const ref = refOf(m.postback.referral?.ref);
+    if (m.postback.payload === GET_STARTED_PAYLOAD) return { ...base, eventId, kind: 'start', payload: m.postback.payload, ...(ref ? { ref } : {}) };
     return { ...base, eventId, kind: 'choice', payload: m.postback.payload, ...(m.postback.title ? { text: m.postback.title } : {}) };
   }
   if (m.optin) {
     const payload = m.optin.payload ?? m.optin.ref;
     return { ...base, eventId: `optin:${eventHash(m.sender.id, m.timestamp, m.optin)}`, kind: 'start', ...(payload ? { payload } : {}) };
+  }
+  if (m.referral) {
+    const ref = refOf(m.referral.ref);
+    return { ...base, eventId: `referral:${eventHash(m.sender.id, m.timestamp, m.referral)}`, kind: 'start', ...(ref ? { ref } : {}) };
   }
   if (m.delivery) {
     return {
@@ -53,4 +59,10 @@ function normalizeItem(bot: string, m: MessengerMessaging): InboundEvent | null 
     return { ...base, eventId: `read:${eventHash(m.sender.id, m.read.watermark)}`, kind: 'read', messageIds: [], watermark: new Date(m.read.watermark) };
   }
   return null;
+}
+
+/** Messenger allows up to 250 characters in a ref; anything else is not one of ours. */
+function refOf(ref: string | undefined): string | null {
+  const r = ref?.trim();
+  return r && r.length <= 250 ? r : null;
 }

@@ -1,4 +1,4 @@
-import type { BotConfig } from '../../content/schema.js';
+import type { BotConfig } from '../../content/index.js';
 import type { Locale } from '../../domain/index.js';
 import { GET_STARTED_PAYLOAD } from './types.js';
 

@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 const id = z.union([z.string(), z.number()]).transform(String);
 
+/** https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messaging_referrals */
+const referralSchema = z.looseObject({ ref: z.string().optional(), source: z.string().optional(), type: z.string().optional() });
+
 export const messagingSchema = z.looseObject({
   sender: z.looseObject({ id }),
   recipient: z.looseObject({ id }).optional(),
@@ -20,7 +23,9 @@ export const messagingSchema = z.looseObject({
       attachments: z.array(z.looseObject({ type: z.string() })).optional(),
     })
     .optional(),
-  postback: z.looseObject({ title: z.string().optional(), payload: z.string(), mid: z.string().optional() }).optional(),
+  postback: z.looseObject({ title: z.string().optional(), payload: z.string(), mid: z.string().optional(), referral: referralSchema.optional() }).optional(),
+  /** An m.me link, ad or code followed by someone who already has a conversation with the page. */
+  referral: referralSchema.optional(),
   delivery: z.looseObject({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
   read: z.looseObject({ watermark: z.number() }).optional(),
   optin: z.looseObject({ ref: z.string().optional(), payload: z.string().optional(), type: z.string().optional() }).optional(),

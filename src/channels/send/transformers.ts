@@ -1,5 +1,8 @@
-import type { ParticipantRef, SendResult } from '../../domain/index.js';
+import { backoffDelay, type ParticipantRef, type SendResult } from '../../domain/index.js';
 import type { RawSend } from '../types.js';
+import { TokenBucket, type BucketTime } from './token-bucket.js';
+
+export { TokenBucket, type BucketTime } from './token-bucket.js';
 
 /** grammY-style: each wrapper takes the send below it and returns a send with one more concern. */
 export type SendTransformer = (prev: RawSend) => RawSend;
@@ -35,7 +38,7 @@ export function retry(retries: number, options: { baseMs?: number; maxWaitMs?: n
   return (prev) => async (to, message, sendOptions) => {
     let result = await prev(to, message, sendOptions);
     for (let attempt = 0; attempt < retries && !result.ok && result.errorClass === 'retryable'; attempt++) {
-      const wait = result.retryAfterMs ?? base * 2 ** attempt;
+      const wait = result.retryAfterMs ?? backoffDelay(attempt + 1, { baseMs: base });
       if (wait > maxWait) break;
       await sleep(wait);
       result = await prev(to, message, sendOptions);
@@ -44,36 +47,14 @@ export function retry(retries: number, options: { baseMs?: number; maxWaitMs?: n
   };
 }
 
-/** A token bucket: `ratePerS` tokens per second, bursts up to `burst`. `take()` resolves when a token is free. */
-export function tokenBucket(ratePerS: number, burst = Math.max(1, Math.ceil(ratePerS))) {
-  let tokens = burst;
-  let last = Date.now();
-  let queue = Promise.resolve();
-  const refill = () => {
-    const now = Date.now();
-    tokens = Math.min(burst, tokens + ((now - last) / 1000) * ratePerS);
-    last = now;
-  };
-  return {
-    take(): Promise<void> {
-      // Chained so waiters are served in arrival order.
-      const next = queue.then(async () => {
-        refill();
-        if (tokens < 1) {
-          await sleep(((1 - tokens) / ratePerS) * 1000);
-          refill();
-        }
-        tokens -= 1;
-      });
-      queue = next.catch(() => undefined);
-      return next;
-    },
-  };
+/** A bucket of `ratePerS` tokens a second, bursts up to `burst` (default: one second's worth). */
+export function tokenBucket(ratePerS: number, burst = Math.max(1, Math.ceil(ratePerS)), time?: BucketTime): TokenBucket {
+  return new TokenBucket(ratePerS, burst, time);
 }
 
 /** One bucket per key (bot + channel: platforms limit per page / per OA). */
-export function rateLimit(keyOf: (to: ParticipantRef) => string, makeBucket: () => ReturnType<typeof tokenBucket>): SendTransformer {
-  const buckets = new Map<string, ReturnType<typeof tokenBucket>>();
+export function rateLimit(keyOf: (to: ParticipantRef) => string, makeBucket: () => TokenBucket): SendTransformer {
+  const buckets = new Map<string, TokenBucket>();
   return (prev) => async (to, message, options) => {
     const key = keyOf(to);
     let bucket = buckets.get(key);

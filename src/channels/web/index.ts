@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import type { WebMessage } from '../../db/models/index.js';
+import type { WebMessage } from '../../db/index.js';
 import type { Clock } from '../../domain/index.js';
 import type { Channel } from '../types.js';
 

@@ -21,6 +21,9 @@ export function normalizeZalo(botId: string, body: unknown): InboundEvent[] {
       const text = w.message?.text;
       if (!userId || text === undefined) return [];
       const eventId = w.message?.msg_id ? `msg:${w.message.msg_id}` : hashId(userId);
+      // An invitation: the OA link carries no parameter, so the colleague sends "#inv-<code>".
+      const ref = invitationRefOf(text);
+      if (ref) return [{ ...base(userId), eventId, kind: 'start', ref }];
       const payload = choicePayload(text);
       if (payload) return [{ ...base(userId), eventId, kind: 'choice', payload, text }];
       return [{ ...base(userId), eventId, kind: 'text', text }];
@@ -53,6 +56,12 @@ export function normalizeZalo(botId: string, body: unknown): InboundEvent[] {
       return [];
     }
   }
+}
+
+/** `#inv-ABCD2345` (the message of an invitation, docs/learning.md) → `inv-ABCD2345`; anything else → null. */
+function invitationRefOf(text: string): string | null {
+  const m = /^#inv-([2-9a-hj-np-z]{4})-?([2-9a-hj-np-z]{4})$/i.exec(text.trim());
+  return m ? `inv-${(m[1]! + m[2]!).toUpperCase()}` : null;
 }
 
 function choicePayload(text: string): string | null {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Models } from '../../db/models/index.js';
+import type { Models } from '../../db/index.js';
 import type { ContentPaths } from '../load.js';
 import { loadValidContent } from '../service.js';
 import { syncQuestions } from '../sync.js';

@@ -4,6 +4,7 @@ import { CommandError } from './errors.js';
 import type { Doc } from './indexes.js';
 import { valueKey } from './keys.js';
 import { asBadValue } from './query.js';
+import { linearPipeline, linearRegexContext } from './regex.js';
 
 /**
  * Aggregation pipelines. mingo runs the stages; `$sort` uses MongoDB's cross-type order and the
@@ -138,13 +139,14 @@ function flatValues(doc: Doc, path: string): unknown[] {
 }
 
 /** Runs a validated pipeline over the input documents (which are never modified). */
-export function runPipeline(input: Doc[], pipeline: Doc[], resolve: CollectionResolver): Doc[] {
+export function runPipeline(input: Doc[], stages: Doc[], resolve: CollectionResolver): Doc[] {
+  const pipeline = linearPipeline(stages);
   let docs = input;
   let pending: Doc[] = [];
   const flush = () => {
     if (!pending.length) return;
     try {
-      docs = new Aggregator(pending, { collectionResolver: resolve as never }).run(docs) as Doc[];
+      docs = new Aggregator(pending, { collectionResolver: resolve as never, context: linearRegexContext() }).run(docs) as Doc[];
     } catch (err) {
       throw asBadValue(err);
     }

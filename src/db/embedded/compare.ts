@@ -93,6 +93,12 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
+function regexParts(v: unknown): [string, string] {
+  if (v instanceof RegExp) return [v.source, v.flags];
+  const r = v as { pattern: string; options: string };
+  return [r.pattern, r.options];
+}
+
 /** Compares two values in BSON order; arrays compare element by element (not min/max). */
 export function compareValues(a: unknown, b: unknown): number {
   const ra = typeRank(a);
@@ -138,6 +144,12 @@ export function compareValues(a: unknown, b: unknown): number {
       const ta = a as { high: number; low: number };
       const tb = b as { high: number; low: number };
       return ta.high !== tb.high ? cmp(ta.high >>> 0, tb.high >>> 0) : cmp(ta.low >>> 0, tb.low >>> 0);
+    }
+    case 12: {
+      // Regular expressions (BSONRegExp as decoded, or RegExp): by pattern, then options.
+      const [pa, oa] = regexParts(a);
+      const [pb, ob] = regexParts(b);
+      return pa !== pb ? cmp(pa, pb) : cmp(oa, ob);
     }
     default:
       return cmp(String(a), String(b));

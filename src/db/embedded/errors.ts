@@ -5,6 +5,8 @@
 export const ERROR_CODES = {
   InternalError: 1,
   BadValue: 2,
+  Unauthorized: 13,
+  AuthenticationFailed: 18,
   FailedToParse: 9,
   TypeMismatch: 14,
   IllegalOperation: 20,
@@ -20,8 +22,13 @@ export const ERROR_CODES = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   NotImplemented: 238,
+  MechanismUnavailable: 334,
   Location40324: 40324,
   DuplicateKey: 11000,
+  /** Regular expression is too long. */
+  Location51091: 51091,
+  /** Invalid flag in regex options. */
+  Location51108: 51108,
 } as const;
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@ import { deserialize, serialize } from 'bson';
 import { crc32 } from './crc32.js';
 import type { ChangeRecord, Storage } from './storage.js';
 import { lockDataDirectory } from './lock.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files.js';
 import { DESERIALIZE_OPTIONS } from './wire.js';
 
 /**
@@ -93,7 +94,7 @@ function fsyncDir(dir: string): void {
 /** Writes a file atomically: temp file, fsync, rename. */
 function writeAtomically(dir: string, name: string, chunks: Iterable<Buffer>): void {
   const tmp = join(dir, `${name}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
   try {
     let pending: Buffer[] = [];
     let size = 0;
@@ -167,7 +168,7 @@ export class Journal {
    * empty journal, and starts recording every change of storage.
    */
   static open(dir: string, storage: Storage): { journal: Journal; report: ReplayReport } {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const unlock = lockDataDirectory(dir);
     try {
       return Journal.load(dir, storage, unlock);
@@ -212,7 +213,7 @@ export class Journal {
     }
     generation += 1;
     const snapshotBytes = compactFiles(dir, storage, generation);
-    const fd = openSync(journalPath, 'a');
+    const fd = openSync(journalPath, 'a', PRIVATE_FILE_MODE);
     const journal = new Journal(dir, fd, storage, unlock, snapshotBytes, generation);
     storage.onChange((r) => journal.pending.push(encodeRecord(r)));
     const report: ReplayReport = { snapshotRecords, journalRecords, droppedBytes, failedRecords, ...(firstFailure ? { firstFailure } : {}) };
@@ -241,7 +242,7 @@ export class Journal {
     closeSync(this.fd);
     this.generation += 1;
     this.snapshotBytes = compactFiles(this.dir, this.storage, this.generation);
-    this.fd = openSync(join(this.dir, JOURNAL_FILE), 'a');
+    this.fd = openSync(join(this.dir, JOURNAL_FILE), 'a', PRIVATE_FILE_MODE);
     this.journalBytes = 0;
     this.dirty = false;
   }

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE } from './files.js';
 
 /** The lock file in the data directory, named as mongod names its own. */
 export const LOCK_FILE = 'mongod.lock';
@@ -34,7 +35,7 @@ export function lockDataDirectory(dir: string): () => void {
   const file = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       let released = false;

@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'bson';
-import { Context, Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
+import { Query, update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import * as UPDATE_OPERATOR_FUNCTIONS from 'mingo/operators/update';
 import { Query as BaseQuery } from 'mingo/query';
 import { getPathValues, typeRank, valuesEqual } from './compare.js';
@@ -7,6 +7,7 @@ import { isIndexableScalar } from './keys.js';
 import type { Doc } from './indexes.js';
 import { CommandError } from './errors.js';
 import { normalizeNumbers, numericView, updateKeepingLongs } from './numbers.js';
+import { isRegexValue, linearFilter, linearModifier, linearRegexContext } from './regex.js';
 import { DESERIALIZE_OPTIONS } from './wire.js';
 
 /**
@@ -41,18 +42,25 @@ export function cloneDoc<T extends Doc>(doc: T): T {
  * mingo copies its whole operator table into every new Query; options captured once from a query
  * (through a probe operator) are reused instead, which makes compiling a filter ~3x cheaper.
  */
-const SHARED_OPTIONS: unknown = (() => {
+const captureOptions = (): unknown => {
   let captured: unknown;
   const probe = (_selector: string, _value: unknown, options: unknown) => {
     captured = options;
     return () => true;
   };
-  new Query({ x: { $embeddedProbe: 1 } }, { context: Context.init({ query: { $embeddedProbe: probe } as never }) });
+  // With the linear-time regex operators (regex.ts) next to mingo's own.
+  new Query({ x: { $embeddedProbe: 1 } }, { context: linearRegexContext({ $embeddedProbe: probe }) });
   return captured;
+};
+const SHARED_OPTIONS: unknown = captureOptions();
+/** The same operators for mingo's update operators ($pull conditions, arrayFilters), which copy values. */
+const UPDATE_OPTIONS: unknown = (() => {
+  const options = captureOptions() as { update?: (locals: unknown) => unknown } | undefined;
+  return options?.update?.({ updateConfig: { cloneMode: 'copy' } });
 })();
 
 function mingoQuery(filter: Doc): { test(doc: Doc): boolean } {
-  return SHARED_OPTIONS ? new BaseQuery(filter, SHARED_OPTIONS as never) : new Query(filter, {});
+  return SHARED_OPTIONS ? new BaseQuery(filter, SHARED_OPTIONS as never) : new Query(filter, { context: linearRegexContext() });
 }
 
 type Predicate = (doc: Doc) => boolean;
@@ -79,7 +87,7 @@ function fastFilter(filter: Doc): Predicate | null {
   const parts: Predicate[] = [];
   for (const [field, cond] of Object.entries(filter)) {
     if (field.startsWith('$')) return null;
-    if (isIndexableScalar(cond) && !(cond instanceof RegExp)) {
+    if (isIndexableScalar(cond) && !isRegexValue(cond)) {
       parts.push(pathEquals(field, [cond]));
       continue;
     }
@@ -90,7 +98,7 @@ function fastFilter(filter: Doc): Predicate | null {
         parts.push(pathEquals(field, [c.$eq]));
         continue;
       }
-      if (keys.length === 1 && keys[0] === '$in' && Array.isArray(c.$in) && c.$in.every((v) => isIndexableScalar(v) && !(v instanceof RegExp))) {
+      if (keys.length === 1 && keys[0] === '$in' && Array.isArray(c.$in) && c.$in.every((v) => isIndexableScalar(v) && !isRegexValue(v))) {
         parts.push(pathEquals(field, c.$in));
         continue;
       }
@@ -107,7 +115,7 @@ export function compileFilter(filter: Doc | undefined | null): Predicate {
   const fast = fastFilter(filter);
   if (fast) return fast;
   try {
-    const q = mingoQuery(normalizeNumbers(filter));
+    const q = mingoQuery(normalizeNumbers(linearFilter(filter)));
     return (doc) => q.test(numericView(doc));
   } catch (err) {
     throw asBadValue(err);
@@ -242,7 +250,7 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   }
   validateOperators(update);
   const modifier: Doc = {};
-  for (const [op, fields] of Object.entries(update)) {
+  for (const [op, fields] of Object.entries(linearModifier(update))) {
     if (op === '$setOnInsert') continue;
     modifier[op] = fields;
   }
@@ -262,15 +270,16 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   checkArithmeticTargets(doc, modifier);
   try {
     return updateKeepingLongs(copy, modifier, (target, mod) => {
-      const condition = positionalCondition(mod, normalizeNumbers(options.filter));
+      const condition = positionalCondition(mod, normalizeNumbers(linearFilter(options.filter)));
+      const arrayFilters = options.arrayFilters?.map((f) => linearFilter(f));
       if (condition) {
-        mingoUpdate(target, mod as never, options.arrayFilters, condition, { cloneMode: 'copy' });
+        mingoUpdate(target, mod as never, arrayFilters, condition, { cloneMode: 'copy', queryOptions: { context: linearRegexContext() } });
         return;
       }
       // Without the positional `$`, mingo's operators run directly: mingo's updateOne would
       // rebuild its whole operator context for every document.
-      const ops = UPDATE_OPERATOR_FUNCTIONS as unknown as Record<string, (expr: unknown, arrayFilters?: Doc[]) => (obj: Doc) => unknown>;
-      for (const [op, expr] of Object.entries(mod)) ops[op]!(expr, options.arrayFilters ?? [])(target);
+      const ops = UPDATE_OPERATOR_FUNCTIONS as unknown as Record<string, (expr: unknown, arrayFilters?: Doc[], options?: unknown) => (obj: Doc) => unknown>;
+      for (const [op, expr] of Object.entries(mod)) ops[op]!(expr, arrayFilters ?? [], UPDATE_OPTIONS ?? undefined)(target);
     });
   } catch (err) {
     throw asBadValue(err);

@@ -15,8 +15,12 @@ const FLAG_CHECKSUM_PRESENT = 1 << 0;
 /** OP_MSG flag: the sender expects no reply (unacknowledged writes). */
 export const FLAG_MORE_TO_COME = 1 << 1;
 
-/** Options under which every document is decoded: Long keeps its type, the rest becomes JS values. */
-export const DESERIALIZE_OPTIONS = { promoteLongs: false } as const;
+/**
+ * Options under which every document is decoded: Long keeps its type, a regular expression stays a
+ * BSONRegExp with MongoDB's pattern and options (a JS RegExp would reject PCRE syntax and lose the
+ * `x` and `s` options; src/db/embedded/regex.ts evaluates them), the rest becomes JS values.
+ */
+export const DESERIALIZE_OPTIONS = { promoteLongs: false, bsonRegExp: true } as const;
 
 export interface MessageHeader {
   readonly length: number;
@@ -30,28 +34,102 @@ export type Incoming =
   | { readonly kind: 'msg'; readonly header: MessageHeader; readonly flags: number; readonly command: Document }
   | { readonly kind: 'unsupported'; readonly header: MessageHeader };
 
-/** Splits a stream of bytes into whole messages. */
+/** MongoDB's maxMessageSizeBytes: no message, in either direction, is larger. */
+export const MAX_MESSAGE_SIZE = 48_000_000;
+const MIN_MESSAGE_SIZE = 16;
+
+/**
+ * A message whose header announces a length MongoDB would never accept. mongod answers nothing and
+ * closes the connection ("recv(): message msgLen ... is invalid. Min 16 Max 48000000"); so does
+ * this server, before buffering any of it.
+ */
+export class InvalidMessageLengthError extends Error {
+  constructor(readonly length: number) {
+    super(`message length ${length} is invalid (min ${MIN_MESSAGE_SIZE}, max ${MAX_MESSAGE_SIZE})`);
+    this.name = 'InvalidMessageLengthError';
+  }
+}
+
+/**
+ * Splits a stream of bytes into whole messages, in linear time: chunks are kept in a list and the
+ * bytes of one message are copied once, when its last byte has arrived (a message inside a single
+ * chunk is not copied at all). The length in each header is checked as soon as its four bytes are
+ * in, so an oversized message is refused before its body is read.
+ */
 export class MessageFramer {
   private chunks: Buffer[] = [];
+  /** Bytes held in `chunks` (the first chunk starts at `offset`). */
   private buffered = 0;
+  private offset = 0;
+  /** Length of the message being read, once its header's first four bytes are in. */
+  private expected: number | null = null;
+  /** Bytes copied while assembling messages (each byte at most once). */
+  copiedBytes = 0;
 
-  /** Adds bytes; returns every complete message now available. */
+  constructor(private readonly maxMessageSize = MAX_MESSAGE_SIZE) {}
+
+  /** Adds bytes; returns every complete message now available. Throws InvalidMessageLengthError. */
   push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    const out: Buffer[] = [];
-    let buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    let offset = 0;
-    while (buf.length - offset >= 4) {
-      const len = buf.readInt32LE(offset);
-      if (len < 16) throw new Error(`invalid message length ${len}`);
-      if (buf.length - offset < len) break;
-      out.push(buf.subarray(offset, offset + len));
-      offset += len;
+    if (chunk.length) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
     }
-    buf = buf.subarray(offset);
-    this.chunks = buf.length ? [buf] : [];
-    this.buffered = buf.length;
+    const out: Buffer[] = [];
+    for (;;) {
+      if (this.expected === null) {
+        if (this.buffered < 4) break;
+        const len = this.peekInt32();
+        if (len < MIN_MESSAGE_SIZE || len > this.maxMessageSize) throw new InvalidMessageLengthError(len);
+        this.expected = len;
+      }
+      if (this.buffered < this.expected) break;
+      out.push(this.take(this.expected));
+      this.expected = null;
+    }
+    return out;
+  }
+
+  /** The little-endian int32 at the read position (its bytes may span chunks). */
+  private peekInt32(): number {
+    const first = this.chunks[0]!;
+    if (first.length - this.offset >= 4) return first.readInt32LE(this.offset);
+    const bytes = Buffer.allocUnsafe(4);
+    let filled = 0;
+    for (let i = 0, from = this.offset; filled < 4; i++, from = 0) {
+      const c = this.chunks[i]!;
+      filled += c.copy(bytes, filled, from, Math.min(c.length, from + 4 - filled));
+    }
+    return bytes.readInt32LE(0);
+  }
+
+  /** Removes `n` bytes from the front: a view when they lie in one chunk, else one copy. */
+  private take(n: number): Buffer {
+    this.buffered -= n;
+    const first = this.chunks[0]!;
+    if (first.length - this.offset >= n) {
+      const view = first.subarray(this.offset, this.offset + n);
+      this.offset += n;
+      if (this.offset === first.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      }
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    let used = 0;
+    while (filled < n) {
+      const c = this.chunks[used]!;
+      const copied = c.copy(out, filled, this.offset, Math.min(c.length, this.offset + n - filled));
+      filled += copied;
+      this.offset += copied;
+      if (this.offset === c.length) {
+        used++;
+        this.offset = 0;
+      }
+    }
+    this.chunks.splice(0, used);
+    this.copiedBytes += n;
     return out;
   }
 }

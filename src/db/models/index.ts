@@ -13,13 +13,16 @@ import { webMessageSchema } from './web-message.js';
 import { adminSessionSchema, adminUserSchema } from './admin-user.js';
 import { apiTokenSchema } from './api-token.js';
 import { rollupMarkSchema, rollupOpSchema, rollupResidueSchema, rollupSchema } from './rollup.js';
+import { certificateSchema } from './certificate.js';
+import { invitationJoinSchema, invitationSchema } from './invitation.js';
+import { unansweredQuestionSchema } from './unanswered-question.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
 export type { ContestAttempt, ContestAttemptStatus } from './contest.js';
 export { CONTEST_ATTEMPT_STATUSES } from './contest.js';
 export type { Participant, ParticipantDoc } from './participant.js';
-export type { Question, QuestionDoc, QuestionRevision, QuestionText } from './question.js';
+export type { Question, QuestionDoc, QuestionRevision, QuestionReview, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
 export type { Broadcast, BroadcastAudience, DeliveryCount, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
@@ -35,6 +38,10 @@ export { ADMIN_ROLES } from './admin-user.js';
 export type { ApiToken } from './api-token.js';
 export type { Rollup, RollupCounters, RollupKind, RollupMark, RollupOp, RollupOpKind, RollupPart, RollupResidue } from './rollup.js';
 export { ROLLUP_KINDS } from './rollup.js';
+export type { Certificate, CertificateKind } from './certificate.js';
+export { CERTIFICATE_KINDS } from './certificate.js';
+export type { Invitation, InvitationJoin } from './invitation.js';
+export type { UnansweredQuestion } from './unanswered-question.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -70,6 +77,10 @@ export function createModels(conn: Connection) {
     RollupMark: model(conn, 'RollupMark', rollupMarkSchema),
     RollupOp: model(conn, 'RollupOp', rollupOpSchema),
     RollupResidue: model(conn, 'RollupResidue', rollupResidueSchema),
+    Certificate: model(conn, 'Certificate', certificateSchema),
+    Invitation: model(conn, 'Invitation', invitationSchema),
+    InvitationJoin: model(conn, 'InvitationJoin', invitationJoinSchema),
+    UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
   };
 }
 

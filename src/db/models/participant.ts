@@ -15,7 +15,8 @@ export interface Participant {
   unreachable: { at: Date; reason: string } | null;
   lastInboundAt: Date | null;
   state: Record<string, unknown>;
-  streak: { current: number; best: number; lastDay: string | null };
+  /** `freezes` and `frozenDays`: streak protection (src/quiz/streak-freeze.ts); absent in older documents. */
+  streak: { current: number; best: number; lastDay: string | null; freezes: number; frozenDays: string[] };
   totals: {
     answered: number;
     correct: number;
@@ -62,6 +63,10 @@ export const participantSchema = new Schema<Participant>(
       best: { type: Number, default: 0 },
       /** Asia/Ho_Chi_Minh calendar day of the last daily answer, YYYY-MM-DD. */
       lastDay: { type: String, default: null },
+      /** Streak freezes held, 0..2: one earned per 7 days of streak, one used per missed day. */
+      freezes: { type: Number, default: 0 },
+      /** Days a freeze covered (YYYY-MM-DD, newest last, the last few kept): a day is never paid for twice. */
+      frozenDays: { type: [String], default: [] },
     },
     totals: {
       answered: { type: Number, default: 0 },

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { badRequestFromZod } from '../errors.js';
+import { invalidInput } from '../../domain/index.js';
 
 /**
  * A route described once: express registration, zod validation (400 with the fields at fault)
@@ -44,7 +44,7 @@ export class ApiRegistry {
           const parse = (schema: z.ZodType | undefined, value: unknown, what: string) => {
             if (!schema) return value;
             const r = schema.safeParse(value ?? {});
-            if (!r.success) throw badRequestFromZod(r.error, what);
+            if (!r.success) throw invalidInput(r.error, what);
             return r.data;
           };
           const input = {
@@ -64,67 +64,7 @@ export class ApiRegistry {
   /** OpenAPI 3.1 document, schemas generated with zod 4's `z.toJSONSchema`. */
   openapi(info: { title: string; version: string; serverUrl: string }): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
-    const json = (s: z.ZodType, io: 'input' | 'output' = 'input') => {
-      try {
-        return z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-      } catch {
-        return {};
-      }
-    };
-    for (const spec of this.routes) {
-      const oaPath = spec.path.replace(/:(\w+)/g, '{$1}');
-      const parameters: unknown[] = [];
-      for (const [where, schema] of [
-        ['path', spec.params],
-        ['query', spec.query],
-      ] as const) {
-        if (!schema) continue;
-        const js = json(schema);
-        // Intersections (`a.and(b)`) come out as allOf: their members' properties are parameters too.
-        const parts = [js, ...((js.allOf as Array<Record<string, unknown>> | undefined) ?? [])];
-        const props = Object.assign({}, ...parts.map((p) => p.properties ?? {})) as Record<string, Record<string, unknown>>;
-        const required = new Set(parts.flatMap((p) => (p.required as string[] | undefined) ?? []));
-        for (const [name, s] of Object.entries(props)) {
-          const { description, ...rest } = s;
-          parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: rest, ...(description ? { description } : {}) });
-        }
-      }
-      const op: Record<string, unknown> = {
-        tags: [spec.tag],
-        summary: spec.summary + (spec.adminOnly ? ' (role admin)' : ''),
-        operationId: `${spec.method}${oaPath.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-        parameters,
-        responses: {
-          '200': spec.produces
-            ? { description: 'The file', content: Object.fromEntries(spec.produces.map((m) => [m, { schema: { type: 'string', format: 'binary' } }])) }
-            : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '403': { $ref: '#/components/responses/Forbidden' },
-        },
-      };
-      if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: json(spec.body) } } };
-      (paths[oaPath] ??= {})[spec.method] = op;
-    }
-    const error = {
-      type: 'object',
-      required: ['error'],
-      properties: {
-        error: {
-          type: 'object',
-          required: ['code', 'message'],
-          properties: {
-            code: { type: 'string' },
-            message: { type: 'string' },
-            details: {
-              type: 'object',
-              properties: { fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
-            },
-          },
-        },
-      },
-    };
-    const response = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+    for (const spec of this.routes) (paths[openapiPath(spec.path)] ??= {})[spec.method] = operationOf(spec);
     return {
       openapi: '3.1.0',
       info: {
@@ -135,18 +75,92 @@ export class ApiRegistry {
       servers: [{ url: info.serverUrl }],
       security: [{ bearerAuth: [] }, { sessionCookie: [] }],
       paths,
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer' },
-          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'cds_admin', description: 'Admin pages; writes also need the X-CSRF-Token header' },
-        },
-        schemas: { Error: error },
-        responses: {
-          BadRequest: response('Invalid input; details.fields lists each field at fault'),
-          Unauthorized: response('No or unknown credentials'),
-          Forbidden: response('Not allowed for this role or bot'),
-        },
-      },
+      components: COMPONENTS,
     };
   }
 }
+
+/** Express's `/broadcasts/:id` as OpenAPI's `/broadcasts/{id}`. */
+const openapiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+function jsonSchema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  try {
+    return z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** The path and query parameters of a route, one per property of its schemas. */
+function parametersOf(spec: AnyRoute): unknown[] {
+  const parameters: unknown[] = [];
+  for (const [where, schema] of [
+    ['path', spec.params],
+    ['query', spec.query],
+  ] as const) {
+    if (!schema) continue;
+    const js = jsonSchema(schema);
+    // Intersections (`a.and(b)`) come out as allOf: their members' properties are parameters too.
+    const parts = [js, ...((js.allOf as Array<Record<string, unknown>> | undefined) ?? [])];
+    const props = Object.assign({}, ...parts.map((p) => p.properties ?? {})) as Record<string, Record<string, unknown>>;
+    const required = new Set(parts.flatMap((p) => (p.required as string[] | undefined) ?? []));
+    for (const [name, s] of Object.entries(props)) {
+      const { description, ...rest } = s;
+      parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: rest, ...(description ? { description } : {}) });
+    }
+  }
+  return parameters;
+}
+
+function operationOf(spec: AnyRoute): Record<string, unknown> {
+  const oaPath = openapiPath(spec.path);
+  const op: Record<string, unknown> = {
+    tags: [spec.tag],
+    summary: spec.summary + (spec.adminOnly ? ' (role admin)' : ''),
+    operationId: `${spec.method}${oaPath.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    parameters: parametersOf(spec),
+    responses: {
+      '200': spec.produces
+        ? { description: 'The file', content: Object.fromEntries(spec.produces.map((m) => [m, { schema: { type: 'string', format: 'binary' } }])) }
+        : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+      '400': { $ref: '#/components/responses/BadRequest' },
+      '401': { $ref: '#/components/responses/Unauthorized' },
+      '403': { $ref: '#/components/responses/Forbidden' },
+    },
+  };
+  if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } };
+  return op;
+}
+
+/** The error answer every route shares (src/http/errors.ts), and how callers authenticate. */
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: {
+          type: 'object',
+          properties: { fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+        },
+      },
+    },
+  },
+};
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const COMPONENTS = {
+  securitySchemes: {
+    bearerAuth: { type: 'http', scheme: 'bearer' },
+    sessionCookie: { type: 'apiKey', in: 'cookie', name: 'cds_admin', description: 'Admin pages; writes also need the X-CSRF-Token header' },
+  },
+  schemas: { Error: ERROR_SCHEMA },
+  responses: {
+    BadRequest: errorResponse('Invalid input; details.fields lists each field at fault'),
+    Unauthorized: errorResponse('No or unknown credentials'),
+    Forbidden: errorResponse('Not allowed for this role or bot'),
+  },
+};

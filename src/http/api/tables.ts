@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
-import { QUIZ_TIME_ZONE } from '../../quiz/index.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/index.js';
 
 export type Cell = string | number | boolean | null | undefined | Date;
 
@@ -18,7 +18,7 @@ const DATE_FORMAT = 'dd/MM/yyyy HH:mm';
 const XLSX_DATE_FORMAT = 'dd/mm/yyyy hh:mm';
 
 /** `dd/MM/yyyy HH:mm` of an instant in Asia/Ho_Chi_Minh (or another zone): stored in UTC, shown in Vietnam. */
-export function formatExportDate(at: Date, zone: string = QUIZ_TIME_ZONE): string {
+export function formatExportDate(at: Date, zone: string = DEFAULT_TIME_ZONE): string {
   return DateTime.fromJSDate(at, { zone }).toFormat(DATE_FORMAT);
 }
 
@@ -34,12 +34,12 @@ const csvCell = (c: Cell, zone: string): string | number =>
   c === null || c === undefined ? '' : c instanceof Date ? formatExportDate(c, zone) : typeof c === 'boolean' ? (c ? 'true' : 'false') : c;
 
 /** CSV with a UTF-8 BOM, so Excel opens Vietnamese text correctly; dates `dd/MM/yyyy HH:mm` in `zone`. */
-export function toCsv(t: ExportTable, zone: string = QUIZ_TIME_ZONE): string {
+export function toCsv(t: ExportTable, zone: string = DEFAULT_TIME_ZONE): string {
   return '\ufeff' + stringify([[...t.headers], ...t.rows.map((r) => r.map((c) => csvCell(c, zone)))]);
 }
 
 /** One-sheet workbook; Date cells are real dates shown `dd/MM/yyyy HH:mm` in `zone`. */
-export async function toXlsx(t: ExportTable, zone: string = QUIZ_TIME_ZONE): Promise<Buffer> {
+export async function toXlsx(t: ExportTable, zone: string = DEFAULT_TIME_ZONE): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cds-quiz-bot';
   const ws = wb.addWorksheet(t.name.slice(0, 31));
@@ -62,7 +62,7 @@ export async function toXlsx(t: ExportTable, zone: string = QUIZ_TIME_ZONE): Pro
 }
 
 /** Sends a table as a download, dates shown in `zone`. */
-export async function sendTable(res: Response, t: ExportTable, format: 'csv' | 'xlsx', fileBase: string, zone: string = QUIZ_TIME_ZONE): Promise<void> {
+export async function sendTable(res: Response, t: ExportTable, format: 'csv' | 'xlsx', fileBase: string, zone: string = DEFAULT_TIME_ZONE): Promise<void> {
   const safe = fileBase.replace(/[^A-Za-z0-9_.-]+/g, '-');
   if (format === 'csv') {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -7,20 +7,12 @@ import express, { Router, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
-import {
-  authenticate,
-  CSRF_HEADER,
-  MIN_PASSWORD_LENGTH,
-  principalOf,
-  requirePrincipal,
-  SESSION_COOKIE,
-  sessionCookieOptions,
-  visibleBots,
-  type AdminService,
-} from '../../admin/index.js';
+import { MIN_PASSWORD_LENGTH, visibleBots, type AdminService } from '../../admin/index.js';
+import { invalidInput, NotFoundError, UnavailableError } from '../../domain/index.js';
 import { readLocaleResources } from '../../i18n/index.js';
 import type { MountedRouter } from '../app.js';
-import { badRequestFromZod, HttpError } from '../errors.js';
+import { authenticate, CSRF_HEADER, principalOf, requirePrincipal, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
+import { HttpError } from '../errors.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.join(here, 'static');
@@ -91,46 +83,77 @@ const sendPage =
  */
 export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
   const common = [security(deps.isProduction), cookieParser(), authenticate(deps.admin)];
-  const cookie = sessionCookieOptions(deps.isProduction);
-  const translations = readLocaleResources(deps.contentDir);
+  const routes: MountedRouter[] = [
+    { path: '/admin', router: adminPages(deps, common) },
+    { path: '/simulator', router: simulatorPages(deps, common) },
+  ];
+  if (deps.apiRouter) {
+    const api = Router();
+    api.use(...common);
+    api.use(deps.apiRouter);
+    routes.push({ path: '/api/v1', router: api });
+  }
+  return routes;
+}
 
-  // ---- /admin ----
+/** `/admin`: static assets, translations, login and session, Agendash for admins, the page itself. */
+function adminPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
+  const translations = readLocaleResources(deps.contentDir);
   const admin = Router();
   admin.use(...common);
   admin.use('/static', express.static(STATIC_DIR, { maxAge: deps.isProduction ? '1h' : 0, index: false }));
   admin.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: deps.isProduction ? '1d' : 0 }));
   admin.get('/i18n/:lng.json', (req, res, next) => {
     const lng = req.params.lng === 'en' ? 'en' : req.params.lng === 'vi' ? 'vi' : null;
-    if (!lng) return next(new HttpError(404, 'No such language'));
+    if (!lng) return next(new NotFoundError('language_not_found'));
     res.json(translations[lng]?.admin ?? {});
   });
-  admin.get('/login', sendPage('login.html'));
-  admin.post(
-    '/login',
-    rateLimit({
-      windowMs: 15 * 60 * 1000,
-      limit: deps.loginMaxPer15Min,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      skipSuccessfulRequests: true,
-      handler: (_req, res) => {
-        res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many failed logins; try again in 15 minutes' } });
-      },
-    }),
-    express.json({ limit: '10kb' }),
-    async (req, res, next) => {
-      try {
-        const body = loginBody.safeParse(req.body);
-        if (!body.success) throw badRequestFromZod(body.error, 'login');
-        const r = await deps.admin.login(body.data.email, body.data.password);
-        if (!r) throw new HttpError(401, 'Wrong email or password', 'login_failed');
-        res.cookie(SESSION_COOKIE, r.sessionId, cookie);
-        res.json({ ok: true, mustChangePassword: r.principal.mustChangePassword, csrfToken: r.csrfToken });
-      } catch (err) {
-        next(err);
-      }
+  addSessionRoutes(admin, deps);
+  if (deps.agendash) {
+    const onlyAdmins: RequestHandler = (req, res, next) => {
+      if (!req.principal || req.principal.mustChangePassword) return res.redirect(302, '/admin/login');
+      if (req.principal.role !== 'admin') return next(new HttpError(403, 'Only admins may see the scheduler'));
+      next();
+    };
+    admin.use('/jobs', onlyAdmins, sameOriginWrites, security(deps.isProduction, true), deps.agendash);
+  }
+  admin.get('/', (req, res, next) => {
+    if (!req.principal) return res.redirect(302, '/admin/login');
+    if (req.principal.mustChangePassword) return res.redirect(302, '/admin/login?change=1');
+    sendPage('admin.html')(req, res, next);
+  });
+  return admin;
+}
+
+/** A few failed logins per 15 minutes and address, then 429 (successful logins do not count). */
+const loginLimit = (max: number) =>
+  rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: max,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    handler: (_req, res) => {
+      res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many failed logins; try again in 15 minutes' } });
     },
-  );
+  });
+
+/** Login, logout, the session the page reads, and the password change. */
+function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
+  const cookie = sessionCookieOptions(deps.isProduction);
+  admin.get('/login', sendPage('login.html'));
+  admin.post('/login', loginLimit(deps.loginMaxPer15Min), express.json({ limit: '10kb' }), async (req, res, next) => {
+    try {
+      const body = loginBody.safeParse(req.body);
+      if (!body.success) throw invalidInput(body.error, 'login');
+      const r = await deps.admin.login(body.data.email, body.data.password);
+      if (!r) throw new HttpError(401, 'Wrong email or password', 'login_failed');
+      res.cookie(SESSION_COOKIE, r.sessionId, cookie);
+      res.json({ ok: true, mustChangePassword: r.principal.mustChangePassword, csrfToken: r.csrfToken });
+    } catch (err) {
+      next(err);
+    }
+  });
   admin.post('/logout', async (req, res, next) => {
     try {
       const sid = (req.cookies as Record<string, string>)[SESSION_COOKIE];
@@ -159,28 +182,17 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
       const p = principalOf(req);
       if (p.kind !== 'user') throw new HttpError(403, 'Only a logged-in user can change a password');
       const body = passwordBody.safeParse(req.body);
-      if (!body.success) throw badRequestFromZod(body.error, 'body');
+      if (!body.success) throw invalidInput(body.error, 'body');
       await deps.admin.changePassword(p.id, body.data.currentPassword, body.data.newPassword);
       res.json({ ok: true });
     } catch (err) {
       next(err);
     }
   });
-  if (deps.agendash) {
-    const onlyAdmins: RequestHandler = (req, res, next) => {
-      if (!req.principal || req.principal.mustChangePassword) return res.redirect(302, '/admin/login');
-      if (req.principal.role !== 'admin') return next(new HttpError(403, 'Only admins may see the scheduler'));
-      next();
-    };
-    admin.use('/jobs', onlyAdmins, sameOriginWrites, security(deps.isProduction, true), deps.agendash);
-  }
-  admin.get('/', (req, res, next) => {
-    if (!req.principal) return res.redirect(302, '/admin/login');
-    if (req.principal.mustChangePassword) return res.redirect(302, '/admin/login?change=1');
-    sendPage('admin.html')(req, res, next);
-  });
+}
 
-  // ---- /simulator ----
+/** `/simulator`: the page, the bots it offers and the web channel's API; open to all only with SIMULATOR_ENABLED. */
+function simulatorPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   const simulator = Router();
   simulator.use(...common);
   const simulatorAccess: RequestHandler = (req, res, next) => {
@@ -196,19 +208,8 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
     res.json({ bots: visible ?? deps.bots() });
   });
   if (deps.simulatorApi) simulator.use('/api', deps.simulatorApi);
-  else simulator.use('/api', (_req, _res, next) => next(new HttpError(503, 'The web channel is not running', 'unavailable')));
-
-  const routes: MountedRouter[] = [
-    { path: '/admin', router: admin },
-    { path: '/simulator', router: simulator },
-  ];
-  if (deps.apiRouter) {
-    const api = Router();
-    api.use(...common);
-    api.use(deps.apiRouter);
-    routes.push({ path: '/api/v1', router: api });
-  }
-  return routes;
+  else simulator.use('/api', (_req, _res, next) => next(new UnavailableError('web_channel_unavailable')));
+  return simulator;
 }
 
 /** True when the static pages exist (a packaging check for tests). */

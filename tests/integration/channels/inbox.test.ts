@@ -70,7 +70,6 @@ describe('inbox worker', () => {
   });
 
   it('processes each participant’s events in order while participants run side by side', async () => {
-    channels.worker.start();
     const t0 = Date.now();
     const events = ['a', 'b', 'c'].flatMap((u) => Array.from({ length: 6 }, (_, i) => text(u, `msg ${i}`, t0 + i)));
     // Stored out of order: the platform's time decides.
@@ -93,6 +92,9 @@ describe('inbox worker', () => {
         processedAt: null,
       } as never);
     }
+    // Started once every event is stored: a worker polling mid-way would rightly take the earliest
+    // event stored so far (the worker has no settle window), which made this test a race.
+    channels.worker.start();
     await waitFor(() => handled.filter((h) => !h.startsWith('s1')).length >= 18, 15_000, 'all handled');
     for (const u of ['a', 'b', 'c']) {
       expect(handled.filter((h) => h.startsWith(`${u}:`))).toEqual(Array.from({ length: 6 }, (_, i) => `${u}:msg ${i}`));

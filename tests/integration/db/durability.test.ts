@@ -18,7 +18,7 @@ function tempDir(): string {
 }
 
 async function open(path: string): Promise<{ server: EmbeddedServer; client: MongoClient }> {
-  const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path });
+  const server = await startEmbeddedServer({ path });
   servers.push(server);
   const client = await MongoClient.connect(server.uri);
   return { server, client };
@@ -116,7 +116,7 @@ describe('the embedded server on disk', () => {
   it('refuses a second server on a data directory in use, naming the process', async () => {
     const path = tempDir();
     await open(path);
-    await expect(startEmbeddedServer({ host: '127.0.0.1', port: 0, path })).rejects.toThrow(`${path} is in use by process ${process.pid}`);
+    await expect(startEmbeddedServer({ path })).rejects.toThrow(`${path} is in use by process ${process.pid}`);
   });
 
   it('takes over a lock left by a process that is gone', async () => {
@@ -133,7 +133,7 @@ describe('the embedded server on disk', () => {
 
 describe('TTL indexes', () => {
   it('delete documents once their date is older than expireAfterSeconds', async () => {
-    const server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: null, ttlIntervalMs: 50 });
+    const server = await startEmbeddedServer({ path: null, ttlIntervalMs: 50 });
     servers.push(server);
     const client = await MongoClient.connect(server.uri);
     const c = client.db('ttl').collection('sessions');

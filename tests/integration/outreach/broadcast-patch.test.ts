@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminService } from '../../../src/admin/index.js';
@@ -16,6 +19,19 @@ let fake: FakePlatform;
 let rt: Runtime;
 let token: string;
 let organiserToken: string;
+let botsDir: string;
+
+/**
+ * The shipped bots without their own quiet hours (21:00–07:00), so the control broadcast below is
+ * sent at once whatever the hour the test runs at (QUIET_HOURS is off for the test).
+ */
+function botsWithoutQuietHours(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cds-bpatch-bots-'));
+  for (const file of fs.readdirSync('bots')) {
+    fs.writeFileSync(path.join(dir, file), fs.readFileSync(path.join('bots', file), 'utf8').replace(/^quietHours:.*$/m, ''));
+  }
+  return dir;
+}
 
 const later = DateTime.now().setZone('Asia/Ho_Chi_Minh').plus({ days: 90 }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
 const laterLocal = later.toFormat("yyyy-MM-dd'T'HH:mm");
@@ -28,12 +44,14 @@ beforeAll(async () => {
   organiserToken = (await admin.createToken({ name: 'o', role: 'organiser', bots: ['demo'] })).token;
   // Demo members on Messenger, inside the 24-hour window: anything sent to them reaches the fake platform.
   await addParticipants(db.models, 3, { channel: 'messenger' }, 'patch-demo-');
+  botsDir = botsWithoutQuietHours();
   rt = await startRuntime(
     db.config({
       HOST: '127.0.0.1',
       PORT: '0',
       CONTENT_SYNC_ON_START: 'false',
       QUIET_HOURS: '00:00-00:00',
+      BOTS_DIR: botsDir,
       ...channelEnv('demo', { graph: fake.url, zaloApi: fake.url, zaloOauth: fake.url }),
     }),
   );
@@ -43,6 +61,7 @@ afterAll(async () => {
   await rt?.stop();
   await fake?.close();
   await db?.close();
+  if (botsDir) fs.rmSync(botsDir, { recursive: true, force: true });
 });
 
 const call = async (method: string, path: string, body?: unknown, bearer = token) => {

@@ -14,7 +14,7 @@ import { createModels } from '../../../src/db/models/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
 import { createScheduler } from '../../../src/jobs/index.js';
 import { createOutreach } from '../../../src/outreach/index.js';
-import { content, fastBuckets } from './harness.js';
+import { content } from './harness.js';
 
 const env = process.env;
 const conn = await mongoose.createConnection(env.WORKER_MONGO_URI!, { dbName: env.WORKER_DB! }).asPromise();
@@ -48,7 +48,7 @@ const outreach = createOutreach({
   t,
   config,
   logger,
-  options: { buckets: fastBuckets(), lockLifetimeMs: 3000, leaseMs: 3000, batchConcurrency: 4, batchSize: 250 },
+  options: { lockLifetimeMs: 3000, leaseMs: 3000, batchConcurrency: 4, batchSize: 250 },
 });
 outreach.defineJobs();
 await scheduler.start();

@@ -7,12 +7,13 @@ import type { ChannelName, OutboundMessage, ParticipantRef, Send, SendOptions, S
 import type { Models } from '../../../src/db/models/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
 import { createScheduler, type Scheduler } from '../../../src/jobs/index.js';
-import { createOutreach, TokenBucket, type Outreach } from '../../../src/outreach/index.js';
+import { createOutreach, type Outreach } from '../../../src/outreach/index.js';
 import type { TestDb } from '../../helpers/db.js';
 
 export const zone = 'Asia/Ho_Chi_Minh';
 
 export const content: ContentBundle = {
+  facts: [],
   bots: [
     botSchema.parse({
       id: 'demo',
@@ -30,7 +31,7 @@ export const content: ContentBundle = {
     campaignFileSchema.parse({
       id: 'cds',
       title: { vi: 'Chuyển đổi số', en: 'Digital transformation' },
-      source: 'seed:000',
+      facts: ['N09'],
       events: [
         {
           id: 'national-dt-day',
@@ -62,13 +63,6 @@ export function recordingSend(reply: (to: ParticipantRef, n: number) => SendResu
   return { send, sent };
 }
 
-export const fastBuckets = (): Record<ChannelName, TokenBucket> => ({
-  messenger: new TokenBucket(100_000, 100_000),
-  zalo_oa: new TokenBucket(100_000, 100_000),
-  zalo_personal: new TokenBucket(100_000, 100_000),
-  web: new TokenBucket(100_000, 100_000),
-});
-
 export interface Harness {
   outreach: Outreach;
   scheduler: Scheduler;
@@ -97,7 +91,7 @@ export async function makeOutreach(
     logger,
     clock: () => clock.value,
     dailyQuestionMessage: (bot, day, locale) => ({ text: `${locale}: question of ${day} for ${bot}`, choices: [{ title: 'A', payload: 'ANSWER_A' }] }),
-    options: { buckets: fastBuckets(), batchSize: 20, chunkSize: 7, random: () => 0.5, ...overrides },
+    options: { batchSize: 20, chunkSize: 7, random: () => 0.5, ...overrides },
   });
   return { outreach, scheduler, now: clock };
 }

@@ -67,7 +67,8 @@ describe('npm start', () => {
     const ready = (await (await fetch(`${url}/readyz`)).json()) as { status: string; checks: Array<{ name: string; detail?: string }> };
     expect(ready.status).toBe('ready');
     const dbDetail = ready.checks.find((c) => c.name === 'database')!.detail!;
-    expect(dbDetail).toMatch(/^embedded mongodb:\/\/127\.0\.0\.1:\d+/);
+    // The in-process database is a Unix socket in the data directory, not a TCP port.
+    expect(dbDetail).toBe(`embedded mongodb://${encodeURIComponent(path.join(dataDir, 'mongodb.sock'))}/cds_bot`);
 
     const uri = /(mongodb:\/\/\S+?)\/cds_bot$/.exec(dbDetail)![1]!;
     const client = await MongoClient.connect(uri);

@@ -26,7 +26,7 @@ let wire = 0;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stats-cost-'));
-  server = await startEmbeddedServer({ host: '127.0.0.1', port: 0, path: dir });
+  server = await startEmbeddedServer({ path: dir });
   conn = await mongoose.createConnection(server.uri, { dbName: 'cost', monitorCommands: true }).asPromise();
   conn.getClient().on('commandStarted', (e) => (wire += calculateObjectSize(e.command)));
   models = createModels(conn);

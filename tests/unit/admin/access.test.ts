@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generatePassword, hashPassword, verifyPassword } from '../../../src/admin/passwords.js';
 import { scopeBots, visibleBots, type Principal } from '../../../src/admin/principal.js';
 import { generateApiToken, sessionIdHash, sha256 } from '../../../src/admin/tokens.js';
-import { HttpError } from '../../../src/http/errors.js';
+import { ForbiddenError } from '../../../src/domain/index.js';
 
 const organiser: Principal = { kind: 'user', id: '1', name: 'o@x', role: 'organiser', bots: ['demo'], mustChangePassword: false };
 const admin: Principal = { ...organiser, role: 'admin', bots: [] };
@@ -45,8 +45,9 @@ describe('who sees which bot', () => {
       scopeBots(organiser, 'other');
       expect.unreachable();
     } catch (err) {
-      expect(err).toBeInstanceOf(HttpError);
-      expect((err as HttpError).status).toBe(403);
+      // A domain error: src/http answers it 403.
+      expect(err).toBeInstanceOf(ForbiddenError);
+      expect((err as ForbiddenError).code).toBe('bot_forbidden');
     }
   });
 });

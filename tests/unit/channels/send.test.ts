@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classify, composeSend, observe, rateLimit, retry, tokenBucket } from '../../../src/channels/send/transformers.js';
-import type { RawSend } from '../../../src/channels/types.js';
-import type { SendResult } from '../../../src/domain/index.js';
+import { Registry } from 'prom-client';
+import { createChannelMetrics } from '../../../src/channels/metrics.js';
+import { sendPipeline } from '../../../src/channels/sending.js';
+import { classify, composeSend, observe, rateLimit, retry, tokenBucket, TokenBucket } from '../../../src/channels/send/transformers.js';
+import type { Channel, RawSend } from '../../../src/channels/types.js';
+import { testConfig } from '../../../src/config/index.js';
+import type { ChannelName, SendResult } from '../../../src/domain/index.js';
 
 const to = { bot: 'demo', channel: 'messenger' as const, userId: '1' };
 const msg = { text: 'x' };
@@ -58,5 +62,56 @@ describe('send transformers', () => {
     const raw = scripted([{ ok: false, errorClass: 'invalid', reason: 'bug' }]);
     await composeSend(raw, [classify, observe((_t, r) => seen.push(r.ok))])(to, msg, opts);
     expect(seen).toEqual([false]);
+  });
+});
+
+/** A clock that only moves when someone sleeps on it: rates are measured in simulated seconds. */
+function fakeTime() {
+  const time = { ms: 0, now: () => time.ms, sleep: async (ms: number) => void (time.ms += ms) };
+  return time;
+}
+
+describe('token bucket', () => {
+  it('lets a burst through, then paces to the rate', async () => {
+    const time = fakeTime();
+    const slept: number[] = [];
+    const bucket = new TokenBucket(10, 2, { now: time.now, sleep: async (ms) => (slept.push(ms), time.sleep(ms)) });
+    for (let i = 0; i < 5; i++) await bucket.take();
+    expect(slept).toEqual([100, 100, 100]);
+    expect(time.ms).toBe(300);
+  });
+});
+
+describe('the send pipeline', () => {
+  it('a 40/s Messenger limit sends 40 messages a second, not fewer: one limiter on every send', async () => {
+    const time = fakeTime();
+    const sentAt: number[] = [];
+    const platform = (name: ChannelName): Channel => ({
+      name,
+      enabled: () => true,
+      send: async () => {
+        sentAt.push(time.ms);
+        return { ok: true, messageIds: [`m${sentAt.length}`] };
+      },
+    });
+    const channels = { messenger: platform('messenger'), zalo_oa: platform('zalo_oa'), zalo_personal: platform('zalo_personal'), web: platform('web') };
+    const rates = testConfig({ SEND_RATE_MESSENGER_PER_S: '40' }).sending;
+    const metrics = createChannelMetrics(new Registry(), async () => ({ pending: 0, failed: 0 }));
+    const send = sendPipeline(channels, rates, metrics, time);
+
+    // A broadcast's batches send side by side: 400 messages to members of one bot (one page).
+    const n = 400;
+    await Promise.all(
+      Array.from({ length: n }, (_, i) => send({ bot: 'demo', channel: 'messenger', userId: `u${i}` }, { text: 'Nhắc lịch' }, { purpose: 'update' })),
+    );
+    expect(sentAt).toHaveLength(n);
+    // One second's burst at once, then exactly 40 in every further simulated second.
+    const perSecond = new Map<number, number>();
+    for (const t of sentAt) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    const burst = 40;
+    const lastSecond = Math.floor(sentAt.at(-1)! / 1000);
+    for (let s = 1; s < lastSecond; s++) expect(perSecond.get(s)).toBe(40);
+    // The whole run takes (n − burst) / 40 simulated seconds: 40/s overall, no second limiter slowing it.
+    expect(sentAt.at(-1)).toBe(((n - burst) / 40) * 1000);
   });
 });

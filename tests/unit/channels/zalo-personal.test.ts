@@ -97,13 +97,12 @@ describe('Zalo personal (zca-js)', () => {
       model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }),
       logger: createLogger(testConfig()),
       createClient: () => zca.client,
-      ingest: async (e) => void stored.push(...e),
       backoffMs: { first: 10, max: 50 },
     });
     expect(channel.enabled('demo')).toBe(true);
     expect(channel.enabled('plain')).toBe(false);
     zca.failNext(1);
-    await channel.start();
+    await channel.start(async (e) => void stored.push(...e));
     await waitFor(() => zca.logins === 2, 5000, 'a second login'); // one failure, then a retry with backoff
     await new Promise((r) => setTimeout(r, 20));
     zca.emit(msg({ msgId: '7', text: 'câu trả lời' }));
@@ -129,9 +128,8 @@ describe('Zalo personal (zca-js)', () => {
       model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }),
       logger: createLogger(testConfig()),
       createClient: () => zca.client,
-      ingest: async () => undefined,
     });
-    await channel.start();
+    await channel.start(async () => undefined);
     await waitFor(() => zca.logins === 1, 5000, 'login');
     await new Promise((r) => setTimeout(r, 20));
     const send = composeSend(channel.send, [

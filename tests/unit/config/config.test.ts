@@ -12,6 +12,14 @@ describe('parseConfig', () => {
     expect(c.admin.simulatorEnabled).toBe(true);
   });
 
+  it('keeps the embedded database off TCP unless EMBEDDED_DB_PORT names a port (and a data directory holds its password)', () => {
+    expect(parseConfig({}).db.embeddedPort).toBeNull();
+    expect(parseConfig({ EMBEDDED_DB_PORT: '' }).db.embeddedPort).toBeNull();
+    expect(parseConfig({ EMBEDDED_DB_PORT: '27017' }).db.embeddedPort).toBe(27017);
+    expect(parseConfig({ EMBEDDED_DB_PORT: '0' }).db.embeddedPort).toBe(0);
+    expect(() => parseConfig({ EMBEDDED_DB_PORT: '27017', EMBEDDED_DB_PATH: ':memory:' })).toThrowError(/EMBEDDED_DB_PORT: needs a data directory/);
+  });
+
   it('names a wrong variable and the value it got', () => {
     expect(() => parseConfig({ PORT: 'abc' })).toThrowError(/PORT: must be a number \(got "abc"\)/);
   });

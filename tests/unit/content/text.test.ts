@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseText, templateVariables } from '../../../src/content/index.js';
+import { templateVariables } from '../../../src/content/index.js';
+import { fold } from '../../../src/domain/index.js';
 import { pluralBase } from '../../../src/content/text.js';
 import { cronFixedTime, cronProblem, inQuietHours } from '../../../src/content/cron.js';
 
 describe('text helpers', () => {
-  it('normalises Vietnamese text without diacritics, case or punctuation', () => {
-    expect(normaliseText('  Ngày Chuyển đổi số   quốc gia?! ')).toBe('ngay chuyen doi so quoc gia');
-    expect(normaliseText('ĐẮK NÔNG – 28/8')).toBe('dak nong 28 8');
+  it('folds Vietnamese text without diacritics, case or punctuation (how duplicate questions are found)', () => {
+    expect(fold('  Ngày Chuyển đổi số   quốc gia?! ')).toBe('ngay chuyen doi so quoc gia');
+    expect(fold('ĐẮK NÔNG – 28/8')).toBe('dak nong 28 8');
   });
 
   it('finds the {{variables}} of an i18next template, including formatted ones', () => {

@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, TokenBucket } from '../../../src/outreach/index.js';
+import type { SendResult } from '../../../src/domain/index.js';
 import { outcomeUpdate } from '../../../src/outreach/fanout.js';
 
 const opts = { baseMs: 1000, maxMs: 60_000 };
 
-describe('retry backoff', () => {
+describe('when a failed delivery is tried again', () => {
+  const now = new Date('2026-10-09T01:00:00Z');
+  const busy: SendResult = { ok: false, errorClass: 'retryable', reason: 'busy' };
+  const wait = (attempts: number, random: number, result: SendResult = busy) =>
+    outcomeUpdate(result, attempts, now, 50, opts, () => random).set.notBefore!.getTime() - now.getTime();
   it('doubles the delay with each attempt, with jitter between half and all of it', () => {
-    expect(backoffDelay(1, opts, () => 0)).toBe(500);
-    expect(backoffDelay(1, opts, () => 1)).toBe(1000);
-    expect(backoffDelay(3, opts, () => 1)).toBe(4000);
-    expect(backoffDelay(3, opts, () => 0)).toBe(2000);
+    expect(wait(1, 0)).toBe(500);
+    expect(wait(1, 1)).toBe(1000);
+    expect(wait(3, 1)).toBe(4000);
+    expect(wait(3, 0)).toBe(2000);
   });
   it('caps the delay', () => {
-    expect(backoffDelay(20, opts, () => 1)).toBe(60_000);
+    expect(wait(20, 1)).toBe(60_000);
   });
   it('waits at least as long as the platform asked', () => {
-    expect(backoffDelay(1, opts, () => 0, 30_000)).toBe(30_000);
+    expect(wait(1, 0, { ...busy, retryAfterMs: 30_000 })).toBe(30_000);
   });
 });
 
@@ -45,24 +49,5 @@ describe('what a send result does to a delivery', () => {
       status: 'skipped',
       reason: 'window_closed',
     });
-  });
-});
-
-describe('token bucket', () => {
-  it('lets a burst through, then paces to the rate', async () => {
-    let t = 0;
-    const slept: number[] = [];
-    const bucket = new TokenBucket(
-      10,
-      2,
-      () => t,
-      async (ms) => {
-        slept.push(ms);
-        t += ms;
-      },
-    );
-    for (let i = 0; i < 5; i++) await bucket.take();
-    expect(slept).toEqual([100, 100, 100]);
-    expect(t).toBe(300);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fold, parseAnswer } from '../../../src/quiz/index.js';
+import { fold } from '../../../src/domain/index.js';
+import { parseAnswer } from '../../../src/quiz/index.js';
 
 const options = ['Chính quyền số', 'Kinh tế số', 'Xã hội số', 'Cả ba phương án trên'];
 

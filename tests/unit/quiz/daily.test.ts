@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOf, pickDaily, rotation } from '../../../src/quiz/index.js';
+import { addDays, dayOf } from '../../../src/domain/index.js';
+import { pickDaily, rotation } from '../../../src/quiz/index.js';
 
 const bank = (n: number) => Array.from({ length: n }, (_, i) => ({ questionId: `q-${String(i).padStart(3, '0')}` }));
 
@@ -46,14 +47,14 @@ describe('today’s question', () => {
   });
 
   it('counts days in Asia/Ho_Chi_Minh: 17:30 UTC is already the next day in Vietnam', () => {
-    expect(dayOf(new Date('2023-06-01T16:59:00Z'))).toBe('2023-06-01');
-    expect(dayOf(new Date('2023-06-01T17:00:00Z'))).toBe('2023-06-02');
+    expect(dayOf(new Date('2023-06-01T16:59:00Z'), 'Asia/Ho_Chi_Minh')).toBe('2023-06-01');
+    expect(dayOf(new Date('2023-06-01T17:00:00Z'), 'Asia/Ho_Chi_Minh')).toBe('2023-06-02');
   });
 });
 
 describe('calendar arithmetic on Vietnamese days', () => {
   it('adds days across months and leap years, and finds the Monday of a week', async () => {
-    const { addDays: add, daysBetween, weekStart, dayNumber, dayOf: day } = await import('../../../src/quiz/index.js');
+    const { addDays: add, daysBetween, weekStart, dayNumber, dayOf: day } = await import('../../../src/domain/index.js');
     expect(add('2024-02-28', 1)).toBe('2024-02-29');
     expect(add('2023-12-31', 1)).toBe('2024-01-01');
     expect(add('2023-03-01', -1)).toBe('2023-02-28');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advanceStreak, dayOf, liveStreak, pickPractice, reviewCard, type LeitnerDeck } from '../../../src/quiz/index.js';
+import { dayOf } from '../../../src/domain/index.js';
+import { advanceStreak, liveStreak, pickPractice, reviewCard, type LeitnerDeck } from '../../../src/quiz/index.js';
 
 const now = new Date('2023-06-10T02:00:00Z');
 const qs = ['a', 'b', 'c', 'd'].map((questionId) => ({ questionId }));
@@ -51,8 +52,8 @@ describe('streaks across days in Asia/Ho_Chi_Minh', () => {
 
   it('grows on consecutive Vietnamese days even when the UTC date does not change', () => {
     // 08:00 and 23:30 on 1 June in Vietnam are both 1 June UTC; 00:30 on 2 June in Vietnam is still 1 June UTC.
-    const d1 = dayOf(new Date('2023-06-01T01:00:00Z'));
-    const d2 = dayOf(new Date('2023-06-01T17:30:00Z'));
+    const d1 = dayOf(new Date('2023-06-01T01:00:00Z'), 'Asia/Ho_Chi_Minh');
+    const d2 = dayOf(new Date('2023-06-01T17:30:00Z'), 'Asia/Ho_Chi_Minh');
     expect([d1, d2]).toEqual(['2023-06-01', '2023-06-02']);
     const s = advanceStreak(advanceStreak(zero, d1), d2);
     expect(s).toEqual({ current: 2, best: 2, lastDay: '2023-06-02' });

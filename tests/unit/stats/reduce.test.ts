@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracy,
   answerDeltas,
-  daysBetween,
   distinctSince,
   firstOfDayDeltas,
   gapKey,
@@ -106,10 +105,5 @@ describe('rollup arithmetic', () => {
   it('accuracy of nothing is unknown, not zero', () => {
     expect(accuracy(0, 0)).toBeNull();
     expect(accuracy(1, 4)).toBe(0.25);
-  });
-
-  it('lists every day of a range, across month ends', () => {
-    expect(daysBetween('2026-02-27', '2026-03-02')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
-    expect(daysBetween('2026-03-02', '2026-03-01')).toEqual([]);
   });
 });

@@ -5,6 +5,8 @@ import { CommandError } from '../errors.js';
 import type { Doc } from '../indexes.js';
 import { compileFilter } from '../query.js';
 import type { Collection, Storage } from '../storage.js';
+import { isRegexValue } from '../regex.js';
+import { MAX_MESSAGE_SIZE } from '../wire.js';
 
 /** Shared by every command handler: the context they run in and small argument readers. */
 
@@ -12,7 +14,7 @@ import type { Collection, Storage } from '../storage.js';
 export const SERVER_VERSION = '7.0.0';
 /** Limits announced in hello, as MongoDB's. */
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
-export const MAX_MESSAGE_SIZE = 48_000_000;
+export { MAX_MESSAGE_SIZE };
 export const MAX_WRITE_BATCH_SIZE = 100_000;
 
 export interface CommandContext {
@@ -131,7 +133,7 @@ export function writeErrorsReply(n: number, writeErrors: Document[], extra: Docu
 /** MongoDB's refusals for `_id` values that cannot be stored. */
 export function validateForInsert(doc: Doc): Doc {
   if (Array.isArray(doc._id)) throw new CommandError('BadValue', "can't use an array for _id");
-  if (doc._id instanceof RegExp) throw new CommandError('BadValue', "can't use a regex for _id");
+  if (isRegexValue(doc._id)) throw new CommandError('BadValue', "can't use a regex for _id");
   return doc;
 }
 

@@ -1,0 +1,118 @@
+import type { Model } from 'mongoose';
+import type { InboxEvent, InboxReply, Participant } from '../../db/index.js';
+import { backoffDelay, type Clock, type InboundEvent, type InboundHandler, type OutboundMessage, type ParticipantRef, type Send } from '../../domain/index.js';
+import type { Logger } from '../../log/index.js';
+
+/** What processing one entry needs: the handler, the send pipeline, the inbox and the limits. */
+export interface EntryDeps {
+  readonly model: Model<InboxEvent>;
+  /** Optional: `lastInboundAt` is set on the participant (if it exists) after each person-initiated event. */
+  readonly participants?: Model<Participant>;
+  readonly handler: InboundHandler;
+  readonly onReceipt?: (e: Extract<InboundEvent, { kind: 'delivered' | 'read' }>) => Promise<void>;
+  readonly send: Send;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly maxAttempts: number;
+}
+
+export type Entry = InboxEvent & { _id: unknown };
+
+/** Thrown to retry an entry later: a reply could not be sent for a reason that may pass. */
+class RetryLater extends Error {}
+/** Thrown when our lease ran out mid-entry: another process owns the participant now; leave the entry to it. */
+export class LeaseLost extends Error {}
+
+const PERSON_INITIATED = new Set(['text', 'choice', 'start', 'follow', 'unsupported']);
+/** A failed entry is tried again after 1 s, 2 s, 4 s... up to a minute. */
+const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+
+/**
+ * One attempt at one entry: its replies are computed once and stored on the entry, then sent one by
+ * one with `repliesSent` advanced after each, so a crash never resends a reply already sent. Throws
+ * LeaseLost when another process has taken the participant over; any other failure is recorded on
+ * the entry (retried later, or failed for good after `maxAttempts`).
+ */
+export async function processEntry(deps: EntryDeps, entry: Entry, holding: () => boolean): Promise<void> {
+  const coll = deps.model.collection;
+  const attempts = entry.attempts + 1;
+  // Claim this attempt in the database. Every later write of this attempt is conditional on
+  // `attempts` still being ours: a process that took over after our lease expired has bumped it,
+  // and our next write then fails instead of doubling its work (a fence stronger than the clock).
+  const mine = { _id: entry._id as never, attempts };
+  const claimed = await coll.updateOne({ _id: entry._id as never, status: 'pending', attempts: entry.attempts }, { $set: { attempts } });
+  if (claimed.matchedCount !== 1) throw new LeaseLost('entry taken over');
+  const fenced = async (update: Record<string, unknown>) => {
+    const r = await coll.updateOne(mine, update);
+    if (r.matchedCount !== 1) throw new LeaseLost('entry taken over');
+  };
+  try {
+    await handleEntry(deps, entry, holding, fenced);
+    await fenced({ $set: { status: 'done', processedAt: deps.clock(), lastError: null } });
+  } catch (err) {
+    if (err instanceof LeaseLost) throw err;
+    await recordFailure(deps, entry, attempts, mine, err);
+  }
+}
+
+type Fenced = (update: Record<string, unknown>) => Promise<void>;
+
+/** The work of an entry: a receipt goes to outreach; anything else to the handler, whose replies are sent. */
+async function handleEntry(deps: EntryDeps, entry: Entry, holding: () => boolean, fenced: Fenced): Promise<void> {
+  const event = entry.event as unknown as InboundEvent;
+  if (event.kind === 'delivered' || event.kind === 'read') {
+    await deps.onReceipt?.(event);
+    return;
+  }
+  let replies = entry.replies;
+  if (replies === null) {
+    const answered = await deps.handler(event);
+    replies = answered.map(plainReply);
+    await fenced({ $set: { replies } });
+  }
+  await sendReplies(deps, entry, event, replies, holding, fenced);
+  if (deps.participants && PERSON_INITIATED.has(event.kind)) {
+    await deps.participants.collection.updateOne({ bot: event.bot, channel: event.channel, userId: event.userId }, { $set: { lastInboundAt: event.at } });
+  }
+}
+
+async function sendReplies(deps: EntryDeps, entry: Entry, event: InboundEvent, replies: InboxReply[], holding: () => boolean, fenced: Fenced): Promise<void> {
+  const to: ParticipantRef = { bot: event.bot, channel: event.channel, userId: event.userId, ...(event.groupId ? { groupId: event.groupId } : {}) };
+  for (let i = entry.repliesSent; i < replies.length; i++) {
+    // Fencing: never send once another process may have taken over.
+    if (!holding()) throw new LeaseLost('lease lost');
+    const result = await deps.send(to, replies[i] as OutboundMessage, { purpose: 'response' });
+    if (!result.ok) {
+      if (result.errorClass === 'retryable' || result.errorClass === 'auth') throw new RetryLater(`${result.errorClass}: ${result.reason}`);
+      // window_closed / unreachable / invalid: the remaining replies would fail the same way.
+      deps.logger.warn({ participant: entry.participant, errorClass: result.errorClass, code: result.code, reason: result.reason }, 'reply not delivered');
+      break;
+    }
+    await fenced({ $set: { repliesSent: i + 1 } });
+  }
+}
+
+/** Records a failed attempt: retried after a backoff, or failed for good after `maxAttempts`. */
+async function recordFailure(deps: EntryDeps, entry: Entry, attempts: number, mine: Record<string, unknown>, err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const failed = attempts >= deps.maxAttempts;
+  await deps.model.collection.updateOne(mine, {
+    $set: {
+      lastError: message.slice(0, 2000),
+      ...(failed
+        ? { status: 'failed', processedAt: deps.clock() }
+        : { nextAttemptAt: new Date(deps.clock().getTime() + backoffDelay(attempts, RETRY_BACKOFF)) }),
+    },
+  });
+  const log = { participant: entry.participant, key: entry.key, attempts, err: message };
+  if (failed) deps.logger.error(log, 'inbox entry failed for good');
+  else deps.logger.warn(log, 'inbox entry failed; will retry');
+}
+
+function plainReply(m: OutboundMessage): InboxReply {
+  return {
+    text: m.text,
+    ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload })) } : {}),
+    ...(m.link ? { link: { title: m.link.title, url: m.link.url } } : {}),
+  };
+}

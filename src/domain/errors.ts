@@ -1,0 +1,173 @@
+/**
+ * Domain errors: what went wrong, in words every room can use, without HTTP. A room throws one of
+ * the classes below with a stable machine `code`; only src/http turns the error's kind into a
+ * status code.
+ *
+ * Every code is listed once, in ERRORS, with its kind and the English message for developers.
+ * Messages use i18next interpolation (`{{name}}` takes `params.name`), so each code can later get a
+ * vi and an en text in content/locales/{vi,en}/errors.json under the same key, fed the same params.
+ * Codes are stable: clients and translations key on them, so rename none and remove none in use.
+ */
+
+export const ERROR_KINDS = ['invalid', 'forbidden', 'not_found', 'conflict', 'too_large', 'unsupported', 'unavailable'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+interface ErrorSpec {
+  readonly kind: ErrorKind;
+  readonly message: string;
+}
+
+export const ERRORS = {
+  // ---- invalid: the input cannot be used as it is
+  validation_failed: { kind: 'invalid', message: 'Invalid {{what}}: {{summary}}' },
+  malformed_json: { kind: 'invalid', message: 'Malformed JSON body' },
+  password_too_short: { kind: 'invalid', message: 'Password must have at least {{min}} characters' },
+  password_unchanged: { kind: 'invalid', message: 'The new password must differ from the current one' },
+  organiser_token_needs_bot: { kind: 'invalid', message: 'An organiser token needs at least one bot' },
+  cannot_disable_self: { kind: 'invalid', message: 'You cannot disable your own account' },
+  send_at_invalid: { kind: 'invalid', message: 'Invalid sendAt "{{sendAt}}": use "now" or a date like 2026-10-10T08:00 ({{timeZone}})' },
+  send_at_past: { kind: 'invalid', message: 'sendAt {{sendAt}} is in the past' },
+  stats_range_too_long: { kind: 'invalid', message: 'Invalid query: from a range is at most {{days}} days' },
+  contest_id_required: { kind: 'invalid', message: 'Invalid query: contestId required' },
+  import_file_type: {
+    kind: 'invalid',
+    message: 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  },
+  import_rejected: { kind: 'invalid', message: 'The file was not imported; fix the rows listed in details.problems' },
+  simulator_after_invalid: { kind: 'invalid', message: 'after must be an ISO time or a message id' },
+  // ---- forbidden: known caller, not allowed
+  admin_only: { kind: 'forbidden', message: 'Only admins may do this' },
+  bot_forbidden: { kind: 'forbidden', message: 'No access to bot "{{bot}}"' },
+  broadcast_forbidden: { kind: 'forbidden', message: 'This broadcast reaches bots you do not manage' },
+  wrong_password: { kind: 'forbidden', message: 'The current password is wrong' },
+  invalid_signature: { kind: 'forbidden', message: 'Invalid signature' },
+  webhook_verification_failed: { kind: 'forbidden', message: 'Verification failed' },
+  // ---- not_found
+  not_found: { kind: 'not_found', message: 'Not found' },
+  admin_user_not_found: { kind: 'not_found', message: 'No such admin user' },
+  api_token_not_found: { kind: 'not_found', message: 'No such active token' },
+  broadcast_not_found: { kind: 'not_found', message: 'No broadcast {{id}}' },
+  contest_not_found: { kind: 'not_found', message: 'No contest {{id}}' },
+  bot_not_found: { kind: 'not_found', message: 'No bot "{{bot}}"' },
+  channel_not_found: { kind: 'not_found', message: 'No {{platform}} channel for bot "{{bot}}"' },
+  language_not_found: { kind: 'not_found', message: 'No such language' },
+  // ---- conflict: the request clashes with the current state
+  admin_user_exists: { kind: 'conflict', message: 'An admin user {{email}} exists already' },
+  last_admin: { kind: 'conflict', message: 'This is the last enabled admin' },
+  broadcast_generated: { kind: 'conflict', message: 'Broadcast {{id}} is generated ({{kind}}) and cannot be edited' },
+  broadcast_not_editable: { kind: 'conflict', message: 'Broadcast {{id}} is {{status}}: only scheduled broadcasts can be edited' },
+  broadcast_started: { kind: 'conflict', message: 'Broadcast {{id}} has started and can no longer be edited' },
+  broadcast_over: { kind: 'conflict', message: 'Broadcast {{id}} is already {{status}}' },
+  broadcast_finished: { kind: 'conflict', message: 'Broadcast {{id}} finished before it could be cancelled' },
+  // ---- too_large / unsupported: the input's size or form
+  body_too_large: { kind: 'too_large', message: 'The body is over {{max}} bytes' },
+  content_encoding_unsupported: { kind: 'unsupported', message: 'Unsupported Content-Encoding "{{encoding}}"' },
+  // ---- unavailable: a part of the service is not running
+  web_channel_unavailable: { kind: 'unavailable', message: 'The web channel is not running' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+/** The codes of one kind, so each error class accepts only its own. */
+export type CodeOf<K extends ErrorKind> = { [C in ErrorCode]: (typeof ERRORS)[C]['kind'] extends K ? C : never }[ErrorCode];
+
+/** The `{{names}}` a message template uses. */
+type ParamNames<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | ParamNames<Rest> : never;
+export type ErrorParams<C extends ErrorCode> = Readonly<Record<ParamNames<(typeof ERRORS)[C]['message']>, string | number>>;
+/** Params are required exactly when the message names some. */
+type ParamsArg<C extends ErrorCode, Rest extends unknown[] = []> = [ParamNames<(typeof ERRORS)[C]['message']>] extends [never]
+  ? [params?: Readonly<Record<string, never>>, ...Rest]
+  : [params: ErrorParams<C>, ...Rest];
+
+/** Fills `{{name}}` from params (the same syntax i18next will read). */
+export function interpolate(template: string, params: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The base of every domain error: a kind, a stable code, its params and the English message. */
+export class DomainError extends Error {
+  readonly kind: ErrorKind;
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Readonly<Record<string, string | number>> = {},
+  ) {
+    super(interpolate(ERRORS[code].message, params));
+    this.kind = ERRORS[code].kind;
+    this.name = 'DomainError';
+  }
+}
+
+/** One field at fault: its path (`audience.bots.0`, `(root)`) and what is wrong with it. */
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** What an invalid input comes back with: the fields at fault, or the rows of a rejected file. */
+export interface InvalidDetails {
+  readonly fields?: readonly FieldIssue[];
+  readonly problems?: readonly string[];
+}
+
+export class InvalidError<C extends CodeOf<'invalid'> = CodeOf<'invalid'>> extends DomainError {
+  readonly fields: readonly FieldIssue[] | undefined;
+  readonly problems: readonly string[] | undefined;
+  constructor(code: C, ...[params, details]: ParamsArg<C, [details?: InvalidDetails]>) {
+    super(code, params ?? {});
+    this.name = 'InvalidError';
+    this.fields = details?.fields;
+    this.problems = details?.problems;
+  }
+}
+
+export class ForbiddenError<C extends CodeOf<'forbidden'> = CodeOf<'forbidden'>> extends DomainError {
+  constructor(code: C, ...[params]: ParamsArg<C>) {
+    super(code, params ?? {});
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class NotFoundError<C extends CodeOf<'not_found'> = CodeOf<'not_found'>> extends DomainError {
+  constructor(code: C, ...[params]: ParamsArg<C>) {
+    super(code, params ?? {});
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError<C extends CodeOf<'conflict'> = CodeOf<'conflict'>> extends DomainError {
+  constructor(code: C, ...[params]: ParamsArg<C>) {
+    super(code, params ?? {});
+    this.name = 'ConflictError';
+  }
+}
+
+export class TooLargeError<C extends CodeOf<'too_large'> = CodeOf<'too_large'>> extends DomainError {
+  constructor(code: C, ...[params]: ParamsArg<C>) {
+    super(code, params ?? {});
+    this.name = 'TooLargeError';
+  }
+}
+
+export class UnsupportedError<C extends CodeOf<'unsupported'> = CodeOf<'unsupported'>> extends DomainError {
+  constructor(code: C, ...[params]: ParamsArg<C>) {
+    super(code, params ?? {});
+    this.name = 'UnsupportedError';
+  }
+}
+
+export class UnavailableError<C extends CodeOf<'unavailable'> = CodeOf<'unavailable'>> extends DomainError {
+  constructor(code: C, ...[params]: ParamsArg<C>) {
+    super(code, params ?? {});
+    this.name = 'UnavailableError';
+  }
+}
+
+/** The shape of a zod error, without depending on zod here. */
+interface SchemaIssues {
+  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>;
+}
+
+/** `validation_failed` listing each field at fault, from a schema's issues (zod). `what`: input, body, query... */
+export function invalidInput(error: SchemaIssues, what = 'input'): InvalidError<'validation_failed'> {
+  const fields = error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(root)', message: i.message }));
+  return new InvalidError('validation_failed', { what, summary: fields.map((f) => `${f.field} ${f.message}`).join('; ') }, { fields });
+}

@@ -1,0 +1,58 @@
+import type { Agenda } from 'agenda';
+import { createExpressMiddleware } from 'agendash';
+import type { Router } from 'express';
+import type { AdminService } from '../admin/index.js';
+import type { Config } from '../config/index.js';
+import type { ContestsView } from '../conversation/index.js';
+import type { Models } from '../db/index.js';
+import type { Translate } from '../i18n/index.js';
+import type { BroadcastService } from '../outreach/index.js';
+import type { Stats } from '../stats/index.js';
+import { createApiRouter, type QuestionImporter } from './api/index.js';
+import type { MountedRouter } from './app.js';
+import { createAdminWeb } from './pages/index.js';
+
+/** What the admin side shows and drives, each built by its own room before http. */
+export interface AdminRoutesDeps {
+  readonly config: Config;
+  readonly models: Models;
+  readonly admin: AdminService;
+  readonly stats: Stats;
+  readonly t: Translate;
+  readonly broadcasts: BroadcastService;
+  readonly contests: ContestsView;
+  readonly importQuestions: QuestionImporter;
+  /** The web channel's router (POST/GET /messages) for /simulator. */
+  readonly simulatorApi: Router;
+  /** Ids of the configured bots, for the pages' pickers. */
+  readonly bots: readonly string[];
+  /** Agendash for the scheduler, admins only. */
+  readonly agenda?: Agenda | undefined;
+}
+
+/** `/admin` pages with Agendash, `/simulator` and the REST API `/api/v1`. */
+export function createAdminRoutes(deps: AdminRoutesDeps): MountedRouter[] {
+  const { config } = deps;
+  const apiRouter = createApiRouter({
+    models: deps.models,
+    stats: deps.stats,
+    timeZone: config.timeZone,
+    publicUrl: config.http.publicUrl,
+    broadcasts: deps.broadcasts,
+    contests: deps.contests,
+    importQuestions: deps.importQuestions,
+    users: deps.admin,
+    t: deps.t,
+  });
+  return createAdminWeb({
+    admin: deps.admin,
+    isProduction: config.isProduction,
+    contentDir: config.paths.content,
+    loginMaxPer15Min: config.admin.loginMaxPer15Min,
+    simulatorEnabled: config.admin.simulatorEnabled,
+    bots: () => deps.bots,
+    apiRouter,
+    agendash: deps.agenda ? createExpressMiddleware(deps.agenda) : undefined,
+    simulatorApi: deps.simulatorApi,
+  });
+}

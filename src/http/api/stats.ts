@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { scopeBots } from '../../admin/index.js';
+import { principalOf } from '../auth.js';
+import { botId, rangeQuery, type ApiContext } from './shared.js';
+
+const leaderboardQuery = z.object({
+  bot: botId.optional(),
+  unitId: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+});
+
+/** `GET /stats/...`: totals, series, units, questions and the leaderboard, from the rollups. */
+export function addStatsRoutes({ api, deps, range }: ApiContext): void {
+  const { stats } = deps;
+  api.add({
+    method: 'get',
+    path: '/stats/overview',
+    tag: 'stats',
+    summary: 'Totals for a date range (from rollups only)',
+    query: rangeQuery,
+    handler: async ({ query }, req) => stats.queries.overview(range(principalOf(req), query)),
+  });
+  api.add({
+    method: 'get',
+    path: '/stats/series',
+    tag: 'stats',
+    summary: 'Participants, new participants, answers and correct answers per day',
+    query: rangeQuery,
+    handler: async ({ query }, req) => ({ items: await stats.queries.series(range(principalOf(req), query)) }),
+  });
+  api.add({
+    method: 'get',
+    path: '/stats/units',
+    tag: 'stats',
+    summary: 'Per unit: participants, participation rate, answers and correct answers',
+    query: rangeQuery,
+    handler: async ({ query }, req) => ({ items: await stats.queries.units(range(principalOf(req), query)) }),
+  });
+  api.add({
+    method: 'get',
+    path: '/stats/questions',
+    tag: 'stats',
+    summary: 'Per question: answers and accuracy',
+    query: rangeQuery.and(z.object({ locale: z.enum(['vi', 'en']).default('vi') })),
+    handler: async ({ query }, req) => ({ items: await stats.queries.questions(range(principalOf(req), query), query.locale) }),
+  });
+  api.add({
+    method: 'get',
+    path: '/stats/leaderboard',
+    tag: 'stats',
+    summary: 'Participants with the most correct answers (all time); and units by participants',
+    query: leaderboardQuery,
+    handler: async ({ query }, req) => {
+      const bots = scopeBots(principalOf(req), query.bot);
+      return { participants: await stats.leaderboard({ bots, unitId: query.unitId, limit: query.limit }) };
+    },
+  });
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { ApiContext } from './shared.js';
+
+/** `GET /units`: the units (CĐCS) of every unit list. */
+export function addUnitRoutes({ api, deps }: ApiContext): void {
+  api.add({
+    method: 'get',
+    path: '/units',
+    tag: 'content',
+    summary: 'Units (CĐCS) of every unit list',
+    query: z.object({ listId: z.string().min(1).max(100).optional(), includeRetired: z.enum(['true', 'false']).default('false') }),
+    handler: async ({ query }) => {
+      const filter: Record<string, unknown> = {};
+      if (query.listId) filter.listId = query.listId;
+      if (query.includeRetired === 'false') filter.retiredAt = null;
+      const docs = await deps.models.Unit.collection
+        .find(filter, { projection: { _id: 0, listId: 1, unitId: 1, name: 1, size: 1, parent: 1, example: 1, retiredAt: 1 } })
+        .sort({ listId: 1, unitId: 1 })
+        .toArray();
+      return { items: docs };
+    },
+  });
+}

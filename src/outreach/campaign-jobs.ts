@@ -1,0 +1,94 @@
+import { DateTime } from 'luxon';
+import type { ContentBundle } from '../content/index.js';
+import { JOB, scheduleOnce, scheduleRepeating } from '../jobs/index.js';
+import { ensureGenerated, type OutreachContext } from './context.js';
+import { occurrenceInCalendar, upcomingReminders, type ReminderSlot } from './reminders.js';
+
+/** Data of a `campaign-reminder` job: the slot, so the job runs even if content changed meanwhile. */
+export type ReminderJobData = Omit<ReminderSlot, 'at'> & { at: string };
+
+/** `campaign-reminder`: one reminder broadcast per slot, then the next yearly occurrence is scheduled. */
+export async function runCampaignReminder(ctx: OutreachContext, data: ReminderJobData): Promise<void> {
+  const campaign = ctx.content.campaigns.find((c) => c.id === data.campaignId);
+  const event = campaign?.events.find((e) => e.id === data.eventId);
+  const now = ctx.clock();
+  // A removed event, an occurrence after the event's end (content changed since the job was
+  // scheduled), or a reminder more than a day late (server was down), is not sent.
+  if (event && occurrenceInCalendar(event, data.eventDate) && now.getTime() - new Date(data.at).getTime() < 86_400_000) {
+    const date = DateTime.fromISO(data.eventDate, { zone: ctx.zone }).toFormat('dd/MM/yyyy');
+    // The variables every event message may use (see STANDARD_EVENT_VARS in src/content).
+    await ensureGenerated(ctx, {
+      _id: `reminder:${data.key}`,
+      kind: 'reminder',
+      title: ctx.t('vi', 'outreach:reminder.title', { event: data.title.vi, date }),
+      message: null,
+      messageRef: {
+        key: data.message.key,
+        vars: { ...data.message.vars, date, time: event.time, daysLeft: data.daysBefore, count: data.daysBefore },
+        localVars: { title: { vi: data.title.vi, en: data.title.en ?? null }, campaign: { vi: campaign!.title.vi, en: campaign!.title.en ?? null } },
+        context: data.daysBefore === 0 ? 'today' : null,
+      },
+      daily: null,
+      audience: { bots: [...data.bots], channels: [], units: [], activeWithinDays: null, answeredToday: null },
+      eventUpdate: data.eventUpdate,
+      sendAt: now,
+      createdBy: 'system:campaign-reminder',
+    });
+  }
+  await syncCampaignJobs(ctx, ctx.content);
+}
+
+/**
+ * Makes the scheduled jobs match the content: one `daily-question` per bot at its cron, and the
+ * next `campaign-reminder` of every event offset. Keys are unique, so re-syncing never
+ * duplicates; a removed event's jobs are removed and a moved event's jobs move.
+ */
+export async function syncCampaignJobs(ctx: OutreachContext, next: ContentBundle): Promise<{ reminders: number; removed: number }> {
+  ctx.content = next;
+  const dailyBots = await syncDailyJobs(ctx);
+  const { reminders, removed } = await syncReminderJobs(ctx);
+  ctx.logger.info({ reminders, removed, dailyBots }, 'outreach jobs synced with content');
+  return { reminders, removed };
+}
+
+/** One `daily-question` job per bot that sends one, at its cron; the jobs of other bots go. Returns how many bots. */
+async function syncDailyJobs({ agenda, content, zone }: OutreachContext): Promise<number> {
+  const wanted = new Set<string>();
+  for (const bot of content.bots) {
+    if (!bot.dailyQuestion.enabled) continue;
+    wanted.add(bot.id);
+    await scheduleRepeating(agenda, JOB.dailyQuestion, { bot: bot.id }, { bot: bot.id }, bot.dailyQuestion.cron, zone);
+  }
+  const dailyJobs = await agenda.queryJobs({ name: JOB.dailyQuestion });
+  for (const j of dailyJobs.jobs) {
+    const bot = (j.data as { bot?: string } | undefined)?.bot;
+    if (!bot || !wanted.has(bot)) await agenda.cancel({ id: String(j._id) });
+  }
+  return wanted.size;
+}
+
+/** The next reminder of every event offset as a job; pending jobs that no longer match are removed. */
+async function syncReminderJobs({ agenda, content, zone, clock }: OutreachContext): Promise<{ reminders: number; removed: number }> {
+  const slots = new Map(upcomingReminders(content, clock(), zone).map((s) => [s.key, s]));
+  const existing = await agenda.queryJobs({ name: JOB.campaignReminder });
+  const pendingKeys = new Set<string>();
+  let removed = 0;
+  for (const j of existing.jobs) {
+    if (j.lastRunAt || j.lockedAt) continue; // ran or running: history, leave it
+    const data = j.data as Partial<ReminderJobData> | undefined;
+    const slot = data?.key ? slots.get(data.key) : undefined;
+    const same = slot && j.nextRunAt && new Date(j.nextRunAt).getTime() === slot.at.getTime() && JSON.stringify(slot.bots) === JSON.stringify(data?.bots);
+    if (same) pendingKeys.add(slot.key);
+    else {
+      await agenda.cancel({ id: String(j._id) });
+      removed++;
+    }
+  }
+  for (const slot of slots.values()) {
+    if (pendingKeys.has(slot.key)) continue;
+    const data: ReminderJobData = { ...slot, bots: [...slot.bots], at: slot.at.toISOString() };
+    await agenda.cancel({ name: JOB.campaignReminder, data: { key: slot.key } });
+    await scheduleOnce(agenda, JOB.campaignReminder, data as unknown as Record<string, unknown>, { key: slot.key }, slot.at);
+  }
+  return { reminders: slots.size, removed };
+}
