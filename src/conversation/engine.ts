@@ -1,4 +1,4 @@
-import { dayOf, formatDay, formatTime, type Choice, type InboundEvent, type Locale, type OutboundMessage } from '../domain/index.js';
+import { dayOf, formatDay, formatTime, ratePercent, type Choice, type InboundEvent, type Locale, type OutboundMessage } from '../domain/index.js';
 import {
   advanceStreak,
   hash32,
@@ -705,7 +705,7 @@ function leaderboard(turn: Turn): void {
         name: u.name,
         correct: u.correct,
         participants: u.participants,
-        rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: Math.round(u.participationRate * 100) }),
+        rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: ratePercent(u.participationRate) }),
       }),
     );
     turn.say([title, '', ...(lines.length ? lines : [turn.t('leaderboard.empty')]), '', turn.t('leaderboard.unitTieRule')].join('\n'), choices);

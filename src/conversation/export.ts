@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, ratePercent, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { ContestResults } from './results.js';
 
@@ -17,6 +17,9 @@ function resolve(t: Translate, locale: Locale, zone: string): Resolved {
 export function formatSubmittedAt(at: Date, zone: string = DEFAULT_TIME_ZONE): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH:mm:ss');
 }
+
+/** Numbers as the locale writes them (3,3 in Vietnamese, 3.3 in English). */
+const percentFormat = (locale: Locale) => new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 });
 
 function unitNamer(results: ContestResults): (id: string | null) => string {
   const names = new Map(results.units.map((u) => [u.unitId, u.name]));
@@ -50,7 +53,7 @@ export function formatResults(results: ContestResults, t: Translate, locale: Loc
     if (r.prizes.length === 0) lines.push(`    ${tr('report.noIndividualPrize')}`);
     lines.push(`  ${tr('report.collectiveRanking')}`);
     for (const u of r.collective) {
-      const rate = u.participationRate === null ? tr('report.sizeUnknown') : `${(u.participationRate * 100).toFixed(1)}%`;
+      const rate = u.participationRate === null ? tr('report.sizeUnknown') : `${percentFormat(locale).format(ratePercent(u.participationRate)!)}%`;
       lines.push(
         `    ${tr('report.unit', { rank: u.rank, name: u.name, participants: u.participants, rate, average: u.averageScore.toFixed(2), correct: u.correctAnswers })}`,
       );
@@ -141,7 +144,7 @@ function addUnitSheet(wb: ExcelJS.Workbook, r: Round, { tr, col }: SheetContext)
       name: u.name,
       participants: u.participants,
       size: u.size ?? '',
-      rate: u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10,
+      rate: ratePercent(u.participationRate) ?? '',
       average: Math.round(u.averageScore * 100) / 100,
       correct: u.correctAnswers,
     });

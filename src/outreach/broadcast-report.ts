@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '../db/index.js';
+import { countDeliveries, type DeliveryStatus } from '../db/index.js';
 import { loadBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
 
 export interface DeliveryReport {
@@ -17,22 +17,13 @@ const emptyCounts = (): Record<DeliveryStatus, number> => ({ pending: 0, sending
 /** Counts by status, reason, channel and unit; every recipient appears once (one delivery each). */
 export async function reportBroadcast(deps: BroadcastServiceDeps, id: string): Promise<DeliveryReport> {
   const b = await loadBroadcast(deps, id);
-  const groups = await deps.models.Delivery.aggregate<{
-    _id: { status: DeliveryStatus; reason: string | null; channel: string; unitId: string | null };
-    n: number;
-    read: number;
-    delivered: number;
-  }>([
-    { $match: { broadcastId: id } },
-    {
-      $group: {
-        _id: { status: '$status', reason: '$reason', channel: '$channel', unitId: '$unitId' },
-        n: { $sum: 1 },
-        read: { $sum: { $cond: [{ $ifNull: ['$readAt', false] }, 1, 0] } },
-        delivered: { $sum: { $cond: [{ $ifNull: ['$deliveredAt', false] }, 1, 0] } },
-      },
-    },
-  ]);
+  // The deliveries while they exist; the counts kept on the broadcast once retention deleted them.
+  const groups = (b.deliveryCounts ?? (await countDeliveries(deps.models, id))).map((c) => ({
+    _id: { status: c.status as DeliveryStatus, reason: c.reason, channel: c.channel, unitId: c.unitId },
+    n: c.n,
+    read: c.read,
+    delivered: c.delivered,
+  }));
   const r: DeliveryReport = {
     broadcast: toView(b, deps.timeZone),
     total: 0,

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { scopeBots, type Principal } from '../../admin/index.js';
-import { InvalidError, type Locale } from '../../domain/index.js';
+import { InvalidError, ratePercent, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
 import { contestTable } from './contests.js';
 import { participantRows, type ParticipantRow } from './participants.js';
@@ -37,8 +37,6 @@ const PARTICIPANT_COLUMNS = [
   'lastInboundAt',
 ] as const satisfies ReadonlyArray<keyof ParticipantRow>;
 
-const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
-
 /** Every exportable table but contest results, by name. */
 function datasets({ deps, range }: ApiContext): Record<string, Dataset> {
   const { stats } = deps;
@@ -66,10 +64,10 @@ function datasets({ deps, range }: ApiContext): Record<string, Dataset> {
         r.name,
         r.size,
         r.participants,
-        pct(r.rate),
+        ratePercent(r.rate),
         r.answers,
         r.correct,
-        pct(r.accuracy),
+        ratePercent(r.accuracy),
       ]),
     }),
     questions: async (p, q) => ({
@@ -81,7 +79,7 @@ function datasets({ deps, range }: ApiContext): Record<string, Dataset> {
         r.question,
         r.answers,
         r.correct,
-        pct(r.accuracy),
+        ratePercent(r.accuracy),
         r.averageTimeMs,
       ]),
     }),

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countDeliveries, pruneExpired } from '../../../src/db/retention.js';
+import { countDeliveries, pruneExpired } from '../../../src/db/index.js';
+import { reportBroadcast } from '../../../src/outreach/broadcast-report.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
 let db: TestDb;
@@ -85,6 +86,8 @@ describe('retention', () => {
       delivery('sending', 'pending', 'u1'),
     ]);
     const report = await countDeliveries(models, 'old');
+    const reportDeps = { models, timeZone: 'Asia/Ho_Chi_Minh' } as Parameters<typeof reportBroadcast>[0];
+    const { broadcast: _before, ...shownBefore } = await reportBroadcast(reportDeps, 'old');
 
     const settings = { inboxDays: 30, webMessagesDays: 30, deliveriesDays: 180 };
     expect(await pruneExpired(models, settings, now)).toEqual({ inbox: 2, webMessages: 1, deliveries: 4, broadcasts: 2 });
@@ -95,6 +98,10 @@ describe('retention', () => {
     expect(old?.deliveryCounts).toEqual(report);
     expect(old?.deliveryCounts?.reduce((n, c) => n + c.n, 0)).toBe(3);
     expect(old?.deliveryCounts?.find((c) => c.status === 'sent')).toMatchObject({ n: 2, read: 1 });
+    // The broadcast's report reads the same from the kept counts.
+    const { broadcast: _after, ...shownAfter } = await reportBroadcast(reportDeps, 'old');
+    expect(shownAfter).toEqual(shownBefore);
+    expect(shownAfter).toMatchObject({ total: 3, read: 1, byStatus: { sent: 2, skipped: 1 }, byReason: { window_closed: 1 } });
 
     // A second pass finds nothing more; 0 days keeps everything.
     expect(await pruneExpired(models, settings, now)).toEqual({ inbox: 0, webMessages: 0, deliveries: 0, broadcasts: 0 });
