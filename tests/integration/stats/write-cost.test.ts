@@ -46,9 +46,9 @@ describe('the write cost of one answer', () => {
     const people = Array.from({ length: 40 }, () => new Types.ObjectId());
     const start = Date.UTC(2026, 0, 1);
     const perAnswer: Array<{ journal: number; wire: number }> = [];
-    // 90 days; each person answers on some days (gaps of 1 to 60+ days, so far gap blocks are
+    // 70 days; each person answers on some days (gaps of 1 to 60+ days, so far gap blocks are
     // written too), in one of 12 units, sometimes twice a day.
-    for (let d = 0; d < 90; d++) {
+    for (let d = 0; d < 70; d++) {
       const day = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
       for (let i = 0; i < people.length; i++) {
         if ((i * 31 + d * 17) % (2 + (i % 37)) !== 0) continue;
@@ -77,7 +77,7 @@ describe('the write cost of one answer', () => {
     }
     const worst = (k: 'journal' | 'wire') => Math.max(...perAnswer.map((p) => p[k]));
     const mean = (k: 'journal' | 'wire') => perAnswer.reduce((s, p) => s + p[k], 0) / perAnswer.length;
-    expect(perAnswer.length).toBeGreaterThan(250);
+    expect(perAnswer.length).toBeGreaterThan(200);
     expect(await models.Rollup.countDocuments({ _id: { $regex: '^far-bot' } })).toBeGreaterThan(0);
     expect(worst('journal')).toBeLessThanOrEqual(JOURNAL_WORST);
     expect(mean('journal')).toBeLessThanOrEqual(JOURNAL_MEAN);
@@ -85,5 +85,5 @@ describe('the write cost of one answer', () => {
     // Every answer was counted.
     const total = await models.Rollup.collection.find({ _id: { $regex: '^day-bot' } as never }).toArray();
     expect(total.reduce((s, r) => s + r.answers, 0)).toBe(perAnswer.length);
-  });
+  }, 180_000);
 });
