@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -26,6 +27,26 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const days = z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep) or more days');
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be > 0');
 const url = z.url({ error: 'must be a URL such as https://example.org' }).transform((u) => u.replace(/\/+$/, ''));
+/** express's names for address ranges, accepted in TRUST_PROXY. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const isAddressOrSubnet = (entry: string) => {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+/**
+ * The proxies whose X-Forwarded-For is believed: a number of hops, or addresses, subnets and the
+ * names loopback, linklocal, uniquelocal, comma-separated. Unset: none (the client is the peer).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^[1-9]\d?$/.test(v) || v.split(',').every((e) => PROXY_RANGES.includes(e.trim()) || isAddressOrSubnet(e.trim())),
+    'must be a number of hops (1-99) or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+  )
+  .transform((v): number | string[] => (/^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
 const hhmmRange = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00');
 
 const schema = z.object({
@@ -33,6 +54,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
   PUBLIC_URL: url.optional(),
+  TRUST_PROXY: trustProxy.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE),
@@ -89,7 +111,14 @@ type Parsed = z.infer<typeof schema>;
 export interface Config {
   readonly env: Parsed['NODE_ENV'];
   readonly isProduction: boolean;
-  readonly http: { host: string; port: number; publicUrl: string | undefined; timeoutMs: number };
+  readonly http: {
+    host: string;
+    port: number;
+    publicUrl: string | undefined;
+    timeoutMs: number;
+    /** express's `trust proxy`: false (the default) trusts no proxy, so X-Forwarded-For is ignored. */
+    trustProxy: false | number | readonly string[];
+  };
   readonly log: { level: Parsed['LOG_LEVEL']; format: 'json' | 'pretty' };
   readonly timeZone: string;
   readonly db: {
@@ -168,7 +197,7 @@ export function parseConfig(env: Env): Config {
   return Object.freeze({
     env: p.NODE_ENV,
     isProduction: p.NODE_ENV === 'production',
-    http: { host: p.HOST, port: p.PORT, publicUrl: p.PUBLIC_URL, timeoutMs: p.HTTP_TIMEOUT_MS },
+    http: { host: p.HOST, port: p.PORT, publicUrl: p.PUBLIC_URL, timeoutMs: p.HTTP_TIMEOUT_MS, trustProxy: p.TRUST_PROXY ?? (false as const) },
     log: { level: p.LOG_LEVEL, format: p.LOG_FORMAT ?? (p.NODE_ENV === 'development' ? 'pretty' : 'json') },
     timeZone: p.TIME_ZONE,
     db: {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, ratePercent, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, ratePercent, spreadsheetText, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { ContestResults } from './results.js';
 
@@ -83,8 +83,8 @@ function addPrizeRows(prizes: ExcelJS.Worksheet, r: Round, { tr, unit }: SheetCo
       type: tr('kind.individual'),
       prize: tr(`prize.${p.prize}`),
       rank: p.winner.rank,
-      name: p.winner.name,
-      unit: unit(p.winner.unitId),
+      name: spreadsheetText(p.winner.name),
+      unit: spreadsheetText(unit(p.winner.unitId)),
     });
   for (const p of r.collectivePrizes)
     prizes.addRow({
@@ -92,8 +92,8 @@ function addPrizeRows(prizes: ExcelJS.Worksheet, r: Round, { tr, unit }: SheetCo
       type: tr('kind.collective'),
       prize: tr(`prize.${p.prize}`),
       rank: p.winner.rank,
-      name: p.winner.name,
-      unit: p.winner.unitId,
+      name: spreadsheetText(p.winner.name),
+      unit: spreadsheetText(p.winner.unitId),
     });
 }
 
@@ -114,8 +114,8 @@ function addRankingSheet(wb: ExcelJS.Workbook, r: Round, { tr, at, col, unit }: 
   for (const e of r.ranking) {
     sheet.addRow({
       rank: e.rank,
-      name: e.name,
-      unit: unit(e.unitId),
+      name: spreadsheetText(e.name),
+      unit: spreadsheetText(unit(e.unitId)),
       correct: e.correct,
       count: e.questionCount,
       prediction: e.prediction ?? '',
@@ -141,7 +141,7 @@ function addUnitSheet(wb: ExcelJS.Workbook, r: Round, { tr, col }: SheetContext)
   for (const u of r.collective) {
     units.addRow({
       rank: u.rank,
-      name: u.name,
+      name: spreadsheetText(u.name),
       participants: u.participants,
       size: u.size ?? '',
       rate: ratePercent(u.participationRate) ?? '',

@@ -142,5 +142,6 @@ export {
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
 export { fold } from './text.js';
+export { spreadsheetText, fromSpreadsheetText } from './spreadsheet.js';
 
 export { participationRate, ratePercent } from './participation.js';

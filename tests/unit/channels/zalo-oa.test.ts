@@ -14,7 +14,6 @@ describe('Zalo OA signature', () => {
   const request = (signature?: string, body = raw) => ({
     rawBody: Buffer.from(body),
     headers: signature ? { 'x-zevent-signature': signature } : {},
-    body: JSON.parse(body) as unknown,
   });
   it('accepts mac = sha256(app_id + body + timestamp + secret key)', () => {
     expect(verifyZaloSignature(request(signZaloBody(APP_ID, raw, 'zalo-secret-1')), APP_ID, 'zalo-secret-1')).toEqual({ ok: true });
