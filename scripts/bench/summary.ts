@@ -42,7 +42,10 @@ const HEADLINES: Record<string, Array<[string, string, string, Bound]>> = {
     ['deliveries/s', 'deliveriesPerSecond', 'goals.deliveriesPerSecond', '≥'],
     ['memory kept after the run (MB)', 'memoryGrowthMb', 'goals.memoryGrowthMb', '<'],
   ],
-  stats: [['overview t(1M)/t(10k)', 'ratio', 'goals.ratio', '≤']],
+  stats: [
+    ['dashboard, 30 days: t(year of data)/t(month)', 'ratio', 'goals.ratio', '≤'],
+    ['journal per answer applied alone (B)', 'writeCost.journalBytesPerAnswerAlone', 'goals.journalBytesPerAnswerAlone', '≤'],
+  ],
 };
 
 const fmt = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : v === undefined ? '–' : String(v));
