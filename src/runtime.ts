@@ -62,7 +62,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const content = await loadAndSyncContent({ config, db, logger });
     const scheduler = startScheduler(run, db);
     const stats = await startStats(run, db, content);
-    const conversation = createConversation({ models: db.models, content, t, timeZone: config.timeZone, logger, listeners: stats.listener });
+    const conversation = createConversation({
+      models: db.models,
+      content,
+      t,
+      timeZone: config.timeZone,
+      logger,
+      listeners: stats.listener,
+      memberKey: config.memberKey,
+    });
     const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
     const outreach = createOutreach({
       models: db.models,
@@ -72,7 +80,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       t,
       config,
       logger,
-      dailyQuestionMessage: (bot, day, locale) => conversation.dailyQuestionMessage(bot, day, locale),
+      dailyQuestionMessage: (bot, day, locale, member) => conversation.dailyQuestionMessage(bot, day, locale, member),
       render: renderFor,
     });
     const receiving = createChannelReceiving(sending, {

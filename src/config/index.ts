@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -97,6 +98,8 @@ const schema = z.object({
   SCHEDULER_ENABLED: bool.default(true),
 
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Key of members' option order and of the fairness marks kept after a deletion; derived from SESSION_SECRET when unset. */
+  MEMBER_HASH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SIMULATOR_ENABLED: bool.optional(),
   ADMIN_LOGIN_MAX_PER_15_MIN: positiveInt.default(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
@@ -154,6 +157,11 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Days before processed inbox entries, web-channel messages and finished broadcasts' deliveries are deleted; 0 keeps them. */
   readonly retention: { inboxDays: number; webMessagesDays: number; deliveriesDays: number };
+  /**
+   * Key of the per-member option order and of the keyed hashes kept after a deletion: MEMBER_HASH_SECRET,
+   * else derived from SESSION_SECRET (required in production), else a development default.
+   */
+  readonly memberKey: string;
   /** Reads a secret whose variable name comes from content (e.g. `DEMO_MESSENGER_APP_SECRET`). */
   secret(name: string): string | undefined;
 }
@@ -231,8 +239,19 @@ export function parseConfig(env: Env): Config {
     },
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
     retention: { inboxDays: p.RETENTION_INBOX_DAYS, webMessagesDays: p.RETENTION_WEB_MESSAGES_DAYS, deliveriesDays: p.RETENTION_DELIVERIES_DAYS },
+    memberKey: memberKeyOf(p.MEMBER_HASH_SECRET, p.SESSION_SECRET),
     secret: (name: string) => secrets[name],
   });
+}
+
+/** Only where neither secret is set, which production refuses (SESSION_SECRET is required there). */
+export const DEVELOPMENT_MEMBER_KEY = 'development-only member key: set MEMBER_HASH_SECRET or SESSION_SECRET';
+
+function memberKeyOf(memberSecret: string | undefined, sessionSecret: string | undefined): string {
+  if (memberSecret) return memberSecret;
+  // A key of its own, so the session secret itself never seeds anything members can observe.
+  if (sessionSecret) return createHmac('sha256', sessionSecret).update('member-hash-key').digest('base64url');
+  return DEVELOPMENT_MEMBER_KEY;
 }
 
 /**

@@ -126,7 +126,7 @@ async function recordFailure(deps: EntryDeps, entry: Entry, attempts: number, mi
 function plainReply(m: OutboundMessage): InboxReply {
   return {
     text: m.text,
-    ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload })) } : {}),
+    ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload, ...(c.reply ? { reply: c.reply } : {}) })) } : {}),
     ...(m.link ? { link: { title: m.link.title, url: m.link.url } } : {}),
   };
 }

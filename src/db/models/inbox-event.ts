@@ -7,7 +7,7 @@ export type InboxStatus = (typeof INBOX_STATUSES)[number];
 /** A stored reply: what the handler answered, kept so a crash between sends never resends earlier ones. */
 export interface InboxReply {
   text: string;
-  choices?: { title: string; payload: string }[];
+  choices?: { title: string; payload: string; reply?: string }[];
   link?: { title: string; url: string };
 }
 

@@ -16,6 +16,7 @@ import { rollupMarkSchema, rollupOpSchema, rollupResidueSchema, rollupSchema } f
 import { certificateSchema } from './certificate.js';
 import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
+import { fairnessMarkSchema } from './fairness.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
@@ -42,6 +43,7 @@ export type { Certificate, CertificateKind } from './certificate.js';
 export { CERTIFICATE_KINDS } from './certificate.js';
 export type { Invitation, InvitationJoin } from './invitation.js';
 export type { UnansweredQuestion } from './unanswered-question.js';
+export type { FairnessMark } from './fairness.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -81,6 +83,7 @@ export function createModels(conn: Connection) {
     Invitation: model(conn, 'Invitation', invitationSchema),
     InvitationJoin: model(conn, 'InvitationJoin', invitationJoinSchema),
     UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
+    FairnessMark: model(conn, 'FairnessMark', fairnessMarkSchema),
   };
 }
 

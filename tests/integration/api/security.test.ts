@@ -30,8 +30,11 @@ beforeAll(async () => {
     difficulty: 1,
     answer: 0,
     vi: { question: `Câu ${questionId}?`, options: ['Có', 'Không'], explanation: 'Vì vậy.' },
-    source: 'Nguồn',
+    facts: ['N01'],
     tags,
+    province: null,
+    review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01', reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-02' },
+    status: 'published',
   });
   await db.models.Participant.insertMany([
     {
