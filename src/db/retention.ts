@@ -46,7 +46,7 @@ export async function deleteInChunks(coll: Collection<Document>, filter: Documen
 }
 
 /**
- * A broadcast's deliveries counted by status, reason, channel and unit: what its report is made of,
+ * A broadcast's deliveries counted by status, reason, error class, channel, bot and unit: what its report is made of,
  * from the deliveries while they exist and from these stored counts afterwards.
  */
 export async function countDeliveries(models: Models, broadcastId: string): Promise<DeliveryCount[]> {
@@ -55,7 +55,7 @@ export async function countDeliveries(models: Models, broadcastId: string): Prom
       { $match: { broadcastId } },
       {
         $group: {
-          _id: { status: '$status', reason: '$reason', channel: '$channel', unitId: '$unitId' },
+          _id: { status: '$status', reason: '$reason', errorClass: '$errorClass', channel: '$channel', bot: '$bot', unitId: '$unitId' },
           n: { $sum: 1 },
           read: { $sum: { $cond: [{ $ifNull: ['$readAt', false] }, 1, 0] } },
           delivered: { $sum: { $cond: [{ $ifNull: ['$deliveredAt', false] }, 1, 0] } },
@@ -66,7 +66,9 @@ export async function countDeliveries(models: Models, broadcastId: string): Prom
   return groups.map((g) => ({
     status: g._id.status,
     reason: g._id.reason ?? null,
+    errorClass: g._id.errorClass ?? null,
     channel: g._id.channel,
+    bot: g._id.bot,
     unitId: g._id.unitId ?? null,
     n: g.n,
     read: g.read,

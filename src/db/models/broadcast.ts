@@ -29,7 +29,10 @@ export interface BroadcastAudience {
 export interface DeliveryCount {
   status: string;
   reason: string | null;
+  /** A failure's class (retryable, auth, unreachable, invalid): the report says failures by it. */
+  errorClass: string | null;
   channel: string;
+  bot: string;
   unitId: string | null;
   n: number;
   read: number;
