@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries, pruneExpired } from '../../../src/db/index.js';
+import { createI18n } from '../../../src/i18n/index.js';
 import { reportBroadcast } from '../../../src/outreach/broadcast-report.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
@@ -46,6 +47,7 @@ const broadcast = (id: string, status: string, finishedAt: Date | null, cancelle
 });
 
 const delivery = (broadcastId: string, status: string, unitId: string | null, readAt: Date | null = null) => ({
+  errorClass: status === 'failed' ? 'auth' : null,
   broadcastId,
   participantId: new Types.ObjectId(),
   bot: 'demo',
@@ -81,27 +83,30 @@ describe('retention', () => {
       delivery('old', 'sent', 'u1', daysAgo(199)),
       delivery('old', 'sent', 'u1'),
       delivery('old', 'skipped', 'u2'),
+      delivery('old', 'failed', 'u2'),
       delivery('cancelled', 'skipped', null),
       delivery('recent', 'sent', 'u1'),
       delivery('sending', 'pending', 'u1'),
     ]);
     const report = await countDeliveries(models, 'old');
-    const reportDeps = { models, timeZone: 'Asia/Ho_Chi_Minh' } as Parameters<typeof reportBroadcast>[0];
+    const { t } = await createI18n('content');
+    const reportDeps = { models, timeZone: 'Asia/Ho_Chi_Minh', t } as Parameters<typeof reportBroadcast>[0];
     const { broadcast: _before, ...shownBefore } = await reportBroadcast(reportDeps, 'old');
 
     const settings = { inboxDays: 30, webMessagesDays: 30, deliveriesDays: 180 };
-    expect(await pruneExpired(models, settings, now)).toEqual({ inbox: 2, webMessages: 1, deliveries: 4, broadcasts: 2 });
+    expect(await pruneExpired(models, settings, now)).toEqual({ inbox: 2, webMessages: 1, deliveries: 5, broadcasts: 2 });
     expect((await models.InboxEvent.collection.find({}).toArray()).map((e) => e._id).sort()).toEqual(['old-pending', 'recent-done']);
     expect(await models.WebMessage.countDocuments()).toBe(1);
     expect((await models.Delivery.find({}).lean()).map((d) => d.broadcastId).sort()).toEqual(['recent', 'sending']);
     const old = await models.Broadcast.findById('old').lean();
     expect(old?.deliveryCounts).toEqual(report);
-    expect(old?.deliveryCounts?.reduce((n, c) => n + c.n, 0)).toBe(3);
+    expect(old?.deliveryCounts?.reduce((n, c) => n + c.n, 0)).toBe(4);
     expect(old?.deliveryCounts?.find((c) => c.status === 'sent')).toMatchObject({ n: 2, read: 1 });
     // The broadcast's report reads the same from the kept counts.
     const { broadcast: _after, ...shownAfter } = await reportBroadcast(reportDeps, 'old');
     expect(shownAfter).toEqual(shownBefore);
-    expect(shownAfter).toMatchObject({ total: 3, read: 1, byStatus: { sent: 2, skipped: 1 }, byReason: { window_closed: 1 } });
+    expect(shownAfter).toMatchObject({ total: 4, read: 1, byStatus: { sent: 2, skipped: 1, failed: 1 }, byReason: { window_closed: 1, failed_auth: 1 } });
+    expect(shownAfter.advice.map((a) => a.reason).sort()).toEqual(['failed_auth', 'window_closed']);
 
     // A second pass finds nothing more; 0 days keeps everything.
     expect(await pruneExpired(models, settings, now)).toEqual({ inbox: 0, webMessages: 0, deliveries: 0, broadcasts: 0 });
