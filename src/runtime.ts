@@ -3,7 +3,7 @@ import { createChannelReceiving, createChannelSending, joinChannels, renderFor, 
 import type { Config } from './config/index.js';
 import { contentPaths, importUploadedQuestions, loadAndSyncContent, type ContentBundle } from './content/index.js';
 import { contestsPort, createConversation, type Conversation } from './conversation/index.js';
-import { openDatabase, type Database } from './db/index.js';
+import { openDatabase, pruneExpired, type Database } from './db/index.js';
 import type { ReadinessCheck } from './domain/index.js';
 import { createAdminRoutes, createApp, createMetrics, isAdminRequest, listen, type AppDeps, type Metrics, type MountedRouter } from './http/index.js';
 import { createI18n, type Translate } from './i18n/index.js';
@@ -61,7 +61,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     // Content: refuse to start on invalid content; sync questions and units when CONTENT_SYNC_ON_START.
     const content = await loadAndSyncContent({ config, db, logger });
     const scheduler = startScheduler(run, db);
-    const stats = startStats(run, db);
+    const stats = await startStats(run, db, content);
     const conversation = createConversation({
       models: db.models,
       content,
@@ -93,7 +93,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const channels = joinChannels(sending, receiving);
     await startChannels(run, channels);
     await mountAdminSide(run, { db, t, content, stats, conversation, outreach, channels, scheduler });
-    await startJobs(run, { scheduler, content, conversation, outreach, channels });
+    await startJobs(run, { db, scheduler, content, conversation, outreach, channels });
     const url = await serve(run, options.extraRoutes ?? []);
     return { url, config, logger, db, content, channels, stop: () => stopAll(run) };
   } catch (err) {
@@ -114,9 +114,14 @@ function startScheduler(run: Assembly, db: Database): Scheduler {
   return scheduler;
 }
 
-/** Statistics: the rollups' listener for the conversation, and the periodic catch-up. */
-function startStats(run: Assembly, db: Database): Stats {
-  const stats = createStats(db.models, { timeZone: run.config.timeZone, logger: run.logger });
+/**
+ * Statistics: the rollups' listener for the conversation, and the periodic catch-up. Units are
+ * looked up in each bot's own unit list; rollups of an older format are rebuilt once first.
+ */
+async function startStats(run: Assembly, db: Database, content: ContentBundle): Promise<Stats> {
+  const lists = new Map(content.bots.map((b) => [b.id, b.units]));
+  const stats = createStats(db.models, { timeZone: run.config.timeZone, logger: run.logger, unitListOf: (bot) => lists.get(bot) ?? null });
+  await stats.prepare();
   stats.start();
   // Answers recorded while the server was down or whose listener call failed.
   void stats.updater.catchUp({ olderThanMs: 0 }).catch((err) => run.logger.warn({ err }, 'stats: start-up catch-up failed'));
@@ -172,7 +177,7 @@ async function mountAdminSide(
 /** Outreach's jobs (broadcasts, daily question, reminders) and housekeeping; then the scheduler runs. */
 async function startJobs(
   run: Assembly,
-  rooms: { scheduler: Scheduler; content: ContentBundle; conversation: Conversation; outreach: Outreach; channels: Channels },
+  rooms: { db: Database; scheduler: Scheduler; content: ContentBundle; conversation: Conversation; outreach: Outreach; channels: Channels },
 ): Promise<void> {
   const { scheduler, outreach, channels, conversation } = rooms;
   outreach.defineJobs();
@@ -182,6 +187,7 @@ async function startJobs(
       sweepInbox: () => channels.sweepInbox(),
       refreshZaloTokens: () => channels.refreshZaloTokens(),
       closeContests: () => conversation.closeExpiredAttempts(),
+      pruneExpired: () => pruneExpired(rooms.db.models, run.config.retention),
     },
     run.config.timeZone,
   );

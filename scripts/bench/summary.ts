@@ -44,7 +44,10 @@ const HEADLINES: Record<string, Array<[string, string, string, Bound]>> = {
     ['deliveries/s', 'deliveriesPerSecond', 'goals.deliveriesPerSecond', '≥'],
     ['memory kept after the run (MB)', 'memoryGrowthMb', 'goals.memoryGrowthMb', '<'],
   ],
-  stats: [['overview t(1M)/t(10k)', 'ratio', 'goals.ratio', '≤']],
+  stats: [
+    ['dashboard, 30 days: t(year of data)/t(month)', 'ratio', 'goals.ratio', '≤'],
+    ['journal per answer applied alone (B)', 'writeCost.journalBytesPerAnswerAlone', 'goals.journalBytesPerAnswerAlone', '≤'],
+  ],
   'db-pauses': [
     ['longest wait of another client at 1 M answers (ms)', 'worstPauseMs', 'goals.worstPauseMs', '≤'],
     ['cold start at 1 M answers (ms)', 'coldStartMs', 'goals.coldStartMs', '≤'],

@@ -25,6 +25,7 @@ const port = z.coerce
   .max(65535, 'must be between 0 and 65535');
 
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
+const days = z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep) or more days');
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be > 0');
 const url = z.url({ error: 'must be a URL such as https://example.org' }).transform((u) => u.replace(/\/+$/, ''));
 /** express's names for address ranges, accepted in TRUST_PROXY. */
@@ -112,6 +113,10 @@ const schema = z.object({
   SIMULATOR_ENABLED: bool.optional(),
   ADMIN_LOGIN_MAX_PER_15_MIN: positiveInt.default(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+
+  RETENTION_INBOX_DAYS: days.default(30),
+  RETENTION_WEB_MESSAGES_DAYS: days.default(30),
+  RETENTION_DELIVERIES_DAYS: days.default(180),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -167,6 +172,8 @@ export interface Config {
   readonly schedulerEnabled: boolean;
   readonly admin: { sessionSecret: string | undefined; loginMaxPer15Min: number; simulatorEnabled: boolean };
   readonly shutdownTimeoutMs: number;
+  /** Days before processed inbox entries, web-channel messages and finished broadcasts' deliveries are deleted; 0 keeps them. */
+  readonly retention: { inboxDays: number; webMessagesDays: number; deliveriesDays: number };
   /**
    * Key of the per-member option order and of the keyed hashes kept after a deletion: MEMBER_HASH_SECRET,
    * else derived from SESSION_SECRET (required in production), else a development default.
@@ -264,6 +271,7 @@ export function parseConfig(env: Env): Config {
       simulatorEnabled: p.SIMULATOR_ENABLED ?? p.NODE_ENV !== 'production',
     },
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+    retention: { inboxDays: p.RETENTION_INBOX_DAYS, webMessagesDays: p.RETENTION_WEB_MESSAGES_DAYS, deliveriesDays: p.RETENTION_DELIVERIES_DAYS },
     memberKey: memberKeyOf(p.MEMBER_HASH_SECRET, p.SESSION_SECRET),
     secret: (name: string) => secrets[name],
   });

@@ -1,4 +1,4 @@
-import type { Choice } from '../domain/index.js';
+import { ratePercent, type Choice } from '../domain/index.js';
 import { liveStreak } from '../quiz/index.js';
 import { readableName } from './messages.js';
 import { payload } from './payloads.js';
@@ -56,7 +56,7 @@ export function leaderboard(turn: Turn): void {
           name: u.name,
           correct: u.correct,
           participants: u.participants,
-          rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: Math.round(u.participationRate * 100) }),
+          rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: ratePercent(u.participationRate) }),
         }),
       );
     turn.say([title, '', ...(lines.length ? lines : [turn.t('leaderboard.empty')]), '', turn.t('leaderboard.unitTieRule')].join('\n'), choices);

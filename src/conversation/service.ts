@@ -29,6 +29,11 @@ export interface ConversationListeners {
   answerRecorded?(answer: AnswerWithId): Promise<void>;
   /** After consent, unit, name, language or subscription changed. */
   participantChanged?(participant: ParticipantWithId): Promise<void>;
+  /**
+   * "Delete my data": deletes the participant's answers, keeping what they added to the statistics
+   * as anonymous counts (docs/statistics.md). Throws on failure, so the deletion is retried.
+   */
+  eraseAnswers?(participant: { _id: Types.ObjectId; bot: string }): Promise<void>;
 }
 
 export interface ServiceDeps {
@@ -91,7 +96,7 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     if (deletion) {
       if (existing) {
         await keepForFairness(deps, bot, event, { keep: deletion.keep, participantId: existing._id, carried: facts.carried }, now);
-        await deleteParticipant(models, existing._id);
+        await deleteParticipant(models, existing, deps.listeners?.eraseAnswers);
       }
       logger.info({ bot: bot.id, channel: event.channel }, 'conversation: a participant deleted their data');
       return result.messages;
@@ -339,11 +344,17 @@ async function recordAnswer(
 }
 
 /**
- * "Delete my data": the participant, their answers and contest attempts. Rollups hold only counts
- * without identities, so published aggregates stay as anonymous numbers.
+ * "Delete my data": the participant, their answers and contest attempts. `eraseAnswers` (the
+ * statistics) deletes the answers keeping their counts anonymous, so published figures stay.
  */
-export async function deleteParticipant(models: Models, participantId: Types.ObjectId): Promise<void> {
-  await models.Answer.deleteMany({ participantId });
+export async function deleteParticipant(
+  models: Models,
+  participant: { _id: Types.ObjectId; bot: string },
+  eraseAnswers?: ConversationListeners['eraseAnswers'],
+): Promise<void> {
+  const participantId = participant._id;
+  if (eraseAnswers) await eraseAnswers(participant);
+  else await models.Answer.deleteMany({ participantId });
   await models.ContestAttempt.deleteMany({ participantId });
   await models.Participant.deleteOne({ _id: participantId });
 }

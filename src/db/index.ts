@@ -5,3 +5,4 @@
 export { openDatabase, displayUri, startPublishedEmbeddedServer, type Database, type DatabaseMode, type EmbeddedDbStatus } from './connection.js';
 export * from './models/index.js';
 export { registerDbCommands } from './cli.js';
+export { countDeliveries, deleteInChunks, pruneExpired, type Pruned, type RetentionSettings } from './retention.js';

@@ -153,3 +153,5 @@ export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
 export { MAX_MATCH_CHARS, cleanMemberText, fold, hasDiacritics, keyOf, sameWords, toneKey, typedKey } from './text.js';
 export { spreadsheetText, fromSpreadsheetText } from './spreadsheet.js';
+
+export { participationRate, ratePercent } from './participation.js';

@@ -1,5 +1,5 @@
 import { unitKey, unitNames } from '../content/index.js';
-import type { DeliveryStatus } from '../db/index.js';
+import { countDeliveries, type DeliveryStatus } from '../db/index.js';
 import { DEFAULT_LOCALE, type ChannelName, type Locale, type SendErrorClass } from '../domain/index.js';
 import { loadBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
 import { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
@@ -71,17 +71,20 @@ async function namesOf(deps: BroadcastServiceDeps, units: ReadonlyArray<{ bot: s
  */
 export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, locale: Locale = DEFAULT_LOCALE): Promise<DeliveryReport> {
   const b = await loadBroadcast(deps, id);
-  const groups = await deps.models.Delivery.aggregate<Group>([
-    { $match: { broadcastId: id } },
-    {
-      $group: {
-        _id: { status: '$status', reason: '$reason', errorClass: '$errorClass', channel: '$channel', bot: '$bot', unitId: '$unitId' },
-        n: { $sum: 1 },
-        read: { $sum: { $cond: [{ $ifNull: ['$readAt', false] }, 1, 0] } },
-        delivered: { $sum: { $cond: [{ $ifNull: ['$deliveredAt', false] }, 1, 0] } },
-      },
+  // The deliveries while they exist; the counts kept on the broadcast once retention deleted them.
+  const groups: Group[] = (b.deliveryCounts ?? (await countDeliveries(deps.models, id))).map((c) => ({
+    _id: {
+      status: c.status as DeliveryStatus,
+      reason: c.reason,
+      errorClass: c.errorClass as SendErrorClass | null,
+      channel: c.channel as ChannelName,
+      bot: c.bot,
+      unitId: c.unitId,
     },
-  ]);
+    n: c.n,
+    read: c.read,
+    delivered: c.delivered,
+  }));
   const r: DeliveryReport = {
     broadcast: toView(b, deps.timeZone),
     ...{ total: 0, byStatus: emptyCounts(), byReason: {}, byChannel: {}, byUnit: {}, delivered: 0, read: 0, channels: [], units: [], advice: [] },

@@ -25,6 +25,20 @@ export interface BroadcastAudience {
   answeredToday: boolean | null;
 }
 
+/** Deliveries of one status, reason, channel and unit: a line of a broadcast's report. */
+export interface DeliveryCount {
+  status: string;
+  reason: string | null;
+  /** A failure's class (retryable, auth, unreachable, invalid): the report says failures by it. */
+  errorClass: string | null;
+  channel: string;
+  bot: string;
+  unitId: string | null;
+  n: number;
+  read: number;
+  delivered: number;
+}
+
 /**
  * A message to many participants. Its id is a string: random for organisers' broadcasts,
  * deterministic for generated ones (`daily:<bot>:<day>`, `reminder:<key>`) so a job that runs
@@ -63,6 +77,9 @@ export interface Broadcast {
    */
   cursor: { lastParticipantId: string | null; batches: number; complete: boolean; doneBatches: number[] };
   audienceSize: number | null;
+  /** The report's counts, kept when retention deletes the deliveries (src/db/retention.ts). */
+  deliveryCounts?: DeliveryCount[] | null;
+  deliveriesPrunedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -116,6 +133,8 @@ export const broadcastSchema = new Schema<Broadcast>(
       doneBatches: { type: [Number], default: [] },
     },
     audienceSize: { type: Number, default: null },
+    deliveryCounts: { type: [Schema.Types.Mixed], default: null },
+    deliveriesPrunedAt: { type: Date, default: null },
   },
   { timestamps: true, minimize: false },
 );

@@ -79,3 +79,5 @@ export const inboxEventSchema = new Schema<InboxEvent>(
 // The worker's two queries: due entries, and one participant's head entry.
 inboxEventSchema.index({ status: 1, nextAttemptAt: 1 });
 inboxEventSchema.index({ participant: 1, status: 1, eventAt: 1 });
+// Retention (src/db/retention.ts) deletes processed entries by age.
+inboxEventSchema.index({ processedAt: 1 });

@@ -12,7 +12,7 @@ import { leaseSchema } from './lease.js';
 import { webMessageSchema } from './web-message.js';
 import { adminSessionSchema, adminUserSchema } from './admin-user.js';
 import { apiTokenSchema } from './api-token.js';
-import { rollupMarkSchema, rollupSchema } from './rollup.js';
+import { rollupMarkSchema, rollupOpSchema, rollupResidueSchema, rollupSchema } from './rollup.js';
 import { certificateSchema } from './certificate.js';
 import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
@@ -26,7 +26,7 @@ export type { Participant, ParticipantDoc } from './participant.js';
 export type { Question, QuestionDoc, QuestionRevision, QuestionReview, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
-export type { Broadcast, BroadcastAudience, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
+export type { Broadcast, BroadcastAudience, DeliveryCount, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
 export { BROADCAST_KINDS, BROADCAST_STATUSES } from './broadcast.js';
 export type { Delivery, DeliveryStatus } from './delivery.js';
 export { DELIVERY_STATUSES } from './delivery.js';
@@ -37,7 +37,8 @@ export type { Lease } from './lease.js';
 export type { AdminUser, AdminRole, AdminSession } from './admin-user.js';
 export { ADMIN_ROLES } from './admin-user.js';
 export type { ApiToken } from './api-token.js';
-export type { Rollup, RollupKind, RollupMark } from './rollup.js';
+export type { Rollup, RollupCounters, RollupKind, RollupMark, RollupOp, RollupOpKind, RollupPart, RollupResidue } from './rollup.js';
+export { ROLLUP_KINDS } from './rollup.js';
 export type { Certificate, CertificateKind } from './certificate.js';
 export { CERTIFICATE_KINDS } from './certificate.js';
 export type { Invitation, InvitationJoin } from './invitation.js';
@@ -76,6 +77,8 @@ export function createModels(conn: Connection) {
     ApiToken: model(conn, 'ApiToken', apiTokenSchema),
     Rollup: model(conn, 'Rollup', rollupSchema),
     RollupMark: model(conn, 'RollupMark', rollupMarkSchema),
+    RollupOp: model(conn, 'RollupOp', rollupOpSchema),
+    RollupResidue: model(conn, 'RollupResidue', rollupResidueSchema),
     Certificate: model(conn, 'Certificate', certificateSchema),
     Invitation: model(conn, 'Invitation', invitationSchema),
     InvitationJoin: model(conn, 'InvitationJoin', invitationJoinSchema),

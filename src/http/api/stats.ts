@@ -35,7 +35,7 @@ export function addStatsRoutes({ api, deps, range }: ApiContext): void {
     method: 'get',
     path: '/stats/units',
     tag: 'stats',
-    summary: 'Per unit: participants, participation rate, answers and correct answers',
+    summary: "Per unit of the bot's own unit list: participants in the range, participation rate, answers and correct answers",
     query: rangeQuery,
     handler: async ({ query }, req) => ({ items: await stats.queries.units(range(principalOf(req), query)) }),
   });

@@ -91,7 +91,7 @@ describe('the conversation service on the database', () => {
     expect(board).toContain(`Bạn: hạng ${twinRight ? 2 : 1}`);
     expect(board).toContain('ai đạt số câu đúng đó sớm hơn xếp trên');
     const units = all(await tap('lan', 'LB|units|today'));
-    expect(units).toContain('CĐCS Sở Y tế: 1 câu đúng, 1 người tham gia, tỉ lệ tham gia 2%');
+    expect(units).toContain('CĐCS Sở Y tế: 1 câu đúng, 1 người tham gia, tỉ lệ tham gia 1,7%');
   });
 
   it('a pushed daily question message can be answered by its button alone', async () => {
