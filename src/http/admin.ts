@@ -54,5 +54,6 @@ export function createAdminRoutes(deps: AdminRoutesDeps): MountedRouter[] {
     apiRouter,
     agendash: deps.agenda ? createExpressMiddleware(deps.agenda) : undefined,
     simulatorApi: deps.simulatorApi,
+    t: deps.t,
   });
 }

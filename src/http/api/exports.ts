@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { scopeBots, type Principal } from '../../admin/index.js';
-import { InvalidError, type Locale } from '../../domain/index.js';
+import { fieldIssue, InvalidError, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
 import { contestTable } from './contests.js';
 import { participantRows, type ParticipantRow } from './participants.js';
@@ -104,7 +104,7 @@ function datasets({ deps, range }: ApiContext): Record<string, Dataset> {
 
 /** A contest's ranked results as a table: one column per field any row has. */
 async function contestResultsTable(ctx: ApiContext, req: Request, contestId: string | undefined): Promise<ExportTable> {
-  if (!contestId) throw new InvalidError('contest_id_required', {}, { fields: [{ field: 'contestId', message: 'required' }] });
+  if (!contestId) throw new InvalidError('contest_id_required', {}, { fields: [fieldIssue('contestId', 'required')] });
   const r = await contestTable(ctx.part('contests'), req, contestId, 'results');
   const fields = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
   return { name: 'contest-results', headers: fields, rows: r.rows.map((row) => fields.map((h) => (row as Record<string, Cell>)[h])) };

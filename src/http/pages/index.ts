@@ -9,10 +9,10 @@ import helmet from 'helmet';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH, visibleBots, type AdminService } from '../../admin/index.js';
 import { invalidInput, NotFoundError, UnavailableError } from '../../domain/index.js';
-import { readLocaleResources } from '../../i18n/index.js';
+import { readLocaleResources, type Translate } from '../../i18n/index.js';
 import type { MountedRouter } from '../app.js';
 import { authenticate, CSRF_HEADER, principalOf, requirePrincipal, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
-import { HttpError } from '../errors.js';
+import { errorHandler, HttpError, notFoundHandler } from '../errors.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.join(here, 'static');
@@ -33,6 +33,8 @@ export interface AdminWebDeps {
   readonly agendash?: Router | undefined;
   /** The web channel's API (POST/GET /messages). */
   readonly simulatorApi?: Router | undefined;
+  /** Error messages in the caller's language (`Accept-Language`, Vietnamese by default). */
+  readonly t?: Translate | undefined;
 }
 
 /** Helmet with a CSP that allows only this origin; `inlineStyles` only for Agendash, which needs them. */
@@ -83,14 +85,21 @@ const sendPage =
  */
 export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
   const common = [security(deps.isProduction), cookieParser(), authenticate(deps.admin)];
+  // Each answers its own errors, in the caller's language; an unknown API route is the API's 404.
+  const answerErrors = errorHandler({ exposeStack: !deps.isProduction, t: deps.t });
+  const admin = adminPages(deps, common);
+  admin.use(answerErrors);
+  const simulator = simulatorPages(deps, common);
+  simulator.use(answerErrors);
   const routes: MountedRouter[] = [
-    { path: '/admin', router: adminPages(deps, common) },
-    { path: '/simulator', router: simulatorPages(deps, common) },
+    { path: '/admin', router: admin },
+    { path: '/simulator', router: simulator },
   ];
   if (deps.apiRouter) {
     const api = Router();
     api.use(...common);
     api.use(deps.apiRouter);
+    api.use(notFoundHandler, answerErrors);
     routes.push({ path: '/api/v1', router: api });
   }
   return routes;
