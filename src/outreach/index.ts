@@ -23,7 +23,7 @@ export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, 
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
 export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, RenderForPlatform } from './broadcasts.js';
 export type { DailyQuestionMessage } from './message.js';
-export { upcomingReminders, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
+export { upcomingReminders, plannedReminders, reminderText, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
 export { decideWindow } from './windows.js';
 export { registerBroadcastCommands } from './cli.js';
