@@ -93,7 +93,7 @@ export function checkContent(loaded: LoadedContent, now: Date = new Date()): Con
   out.push(...checkTopicNames(questions, loaded.locales, locator));
   out.push(...checkUnitLists(unitLists, locator));
   out.push(...checkCampaigns(campaigns, bots, loaded.locales, locator, facts.map((f) => f.value)));
-  out.push(...checkBots(bots, { questions, campaigns, unitLists }, locator));
+  out.push(...checkBots(bots, { questions, campaigns, unitLists, contests: loaded.entries.contests }, locator));
   out.push(...checkLocales(loaded.locales, locator));
   return sortProblems(out);
 }

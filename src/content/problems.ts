@@ -65,6 +65,18 @@ export const PROBLEMS = {
   contest_ends_before_start: 'bot "{{bot}}": the contest ends before it starts',
   contest_topic_no_questions: 'bot "{{bot}}": contest topic "{{topic}}" has no published questions',
   contest_too_few_questions: 'bot "{{bot}}": the contest asks {{asked}} questions per attempt but its topics have only {{available}}',
+  // ---- rows of an imported file
+  table_missing_column: 'column {{column}} is missing from the header row',
+  table_unknown_column: 'unknown column {{column}}; the columns are {{known}}',
+  table_empty: 'the file has no rows under its header',
+  table_option_gap: 'empty, but a later option is filled; options must be consecutive from {{first}}',
+  table_topic_forbidden: 'none of your bots asks topic "{{topic}}"',
+  table_status_workflow: 'questions start as drafts; leave status empty or write draft',
+  table_duplicate_id: 'id {{id}} appears twice in the file',
+  table_exists: 'a question {{id}} exists already and was not written by you',
+  unit_duplicate_name: 'unit "{{name}}" appears twice in the file',
+  unit_parent_unknown: 'parent "{{parent}}" is not a unit of the file',
+  unit_size_invalid: '"{{value}}" is not a number of members (a whole number above 0, or empty)',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -147,33 +147,42 @@ export function isMessageText(m: EventMessage): m is z.infer<typeof messageTextS
   return 'text' in m;
 }
 
-export const campaignEventSchema = z
-  .object({
-    id: id,
-    title: localized,
-    /** One-off events. */
-    date: isoDate.optional(),
-    /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
-    yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
-    /** A yearly event's last day: no occurrence after it is reminded of (the plan or the body behind it ended). */
-    until: isoDate.optional(),
-    /** A yearly event with no end, like 10/10 (set by a standing decision); the checker asks for `until` otherwise. */
-    perennial: z.boolean().default(false),
-    /** Facts the event rests on, on top of the campaign's. */
-    facts: z.array(factId).default([]),
-    /** Time of the event itself, Asia/Ho_Chi_Minh. */
-    time: hhmm.default('08:00'),
-    /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
-    reminderDaysBefore: z.array(z.number().int().min(0).max(60)).default([7, 1, 0]),
-    reminderTime: hhmm.default('08:00'),
-    message: eventMessageSchema,
-    /** Restricts the event to some of the campaign's bots; default all bots that list the campaign. */
-    bots: z.array(id).optional(),
-    /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
-    eventUpdate: z.boolean().default(true),
-  })
-  .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
-  .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
+/** The fields of a campaign event; `campaignEventSchema` adds the rules that tie them together. */
+export const campaignEventFields = {
+  id: id,
+  title: localized,
+  /** One-off events. */
+  date: isoDate.optional(),
+  /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
+  yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
+  /** A yearly event's last day: no occurrence after it is reminded of (the plan or the body behind it ended). */
+  until: isoDate.optional(),
+  /** A yearly event with no end, like 10/10 (set by a standing decision); the checker asks for `until` otherwise. */
+  perennial: z.boolean().default(false),
+  /** Facts the event rests on, on top of the campaign's. */
+  facts: z.array(factId).default([]),
+  /** Time of the event itself, Asia/Ho_Chi_Minh. */
+  time: hhmm.default('08:00'),
+  /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
+  reminderDaysBefore: z.array(z.number().int().min(0).max(60)).default([7, 1, 0]),
+  reminderTime: hhmm.default('08:00'),
+  message: eventMessageSchema,
+  /** Restricts the event to some of the campaign's bots; default all bots that list the campaign. */
+  bots: z.array(id).optional(),
+  /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
+  eventUpdate: z.boolean().default(true),
+};
+
+/** An event happens once (`date`) or every year (`yearly`); only a yearly one has an end or is perennial. */
+export function withEventRules<T extends z.ZodType<{ date?: string | undefined; yearly?: string | undefined; until?: string | undefined; perennial: boolean }>>(
+  schema: T,
+): T {
+  return schema
+    .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
+    .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
+}
+
+export const campaignEventSchema = withEventRules(z.object(campaignEventFields));
 
 export const campaignFileSchema = z.object({
   id: id,

@@ -135,6 +135,7 @@ export {
   ruleOf,
   FIELD_RULES,
   type FieldRule,
+  type ContentIssue,
   type CodeOf,
   type ErrorCode,
   type ErrorKind,
@@ -145,4 +146,4 @@ export {
 
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
-export { fold } from './text.js';
+export { fold, matchesSearch } from './text.js';

@@ -12,3 +12,19 @@ export function fold(text: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+
+/** Lower case, composed (NFC), whitespace collapsed: text compared with its diacritics. */
+const exact = (text: string) => text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * Whether `text` contains every word of a search `query`, for organisers' search boxes. A word typed
+ * without diacritics matches with or without them ("chuyen doi" finds "Chuyển đổi"); a word typed
+ * with them must match them ("đúng" does not find "dừng").
+ */
+export function matchesSearch(text: string, query: string): boolean {
+  const words = exact(query).split(' ').filter(Boolean);
+  if (words.length === 0) return true;
+  const plain = fold(text);
+  const marked = exact(text);
+  return words.every((w) => (fold(w) === w ? plain.includes(w) : marked.includes(w)));
+}

@@ -44,10 +44,16 @@ export function readCsv(text: string): Table {
   return toTable(records.map((cells, i) => ({ row: i + 1, cells })));
 }
 
-async function readXlsx(file: string): Promise<Table> {
+/** A table sent as bytes (an upload): CSV text or an XLSX workbook. Throws on a workbook that cannot be read. */
+export async function readTableData(format: TableFormat, data: Buffer): Promise<Table> {
+  if (format === 'csv') return readCsv(data.toString('utf8'));
+  return readXlsx('upload.xlsx', (wb) => wb.xlsx.load(data as never));
+}
+
+async function readXlsx(file: string, load: (wb: ExcelJS.Workbook) => Promise<unknown> = (wb) => wb.xlsx.readFile(file)): Promise<Table> {
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.readFile(file);
+    await load(workbook);
   } catch (err) {
     throw new Error(`${file}: not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel 2007-365 (.xlsx)"`, { cause: err });
   }
