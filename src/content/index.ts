@@ -53,4 +53,5 @@ export { campaignInputSchema, campaignPatchSchema, type CampaignInput, type Camp
 export { contestInputSchema, contestPatchSchema, type ContestInput, type ContestPatch, type ContestEditor } from './store/contests.js';
 export { unitListPatchSchema, searchBotUnits, unknownUnits, unitsFromTable, type UnitListPatch, type UnitEditor } from './store/units.js';
 export { slugOf, uniqueId } from './store/ids.js';
+export { unitKey, unitNames, type UnitRef } from './unit-names.js';
 export { MEDIA_FORMATS, MEDIA_LIMITS, checkMedia, readImageHeader, type MediaCheck, type MediaFormat, type MediaLimits } from './media.js';

@@ -17,10 +17,25 @@ import { contestResults, type ContestResults } from './results.js';
 export { step, viewsFor, intentOf, readInput, cleanDisplayName } from './engine.js';
 export { parsePayload, payload, COMMANDS, type Command, type Payload } from './payloads.js';
 export { COMMAND_KEYWORDS, commandOf, languageOf } from './keywords.js';
-export { questionMessage, menuChoices } from './messages.js';
+export { questionMessage, menuChoices, formatDuration } from './messages.js';
 export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, type AnswerWithId, type ParticipantWithId } from './service.js';
 export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
-export { formatResults, resultsWorkbook, writeResultsXlsx } from './export.js';
+export {
+  formatResults,
+  formatNumber,
+  formatPercent,
+  formatSubmittedAt,
+  rankingRows,
+  resultsView,
+  resultsWorkbook,
+  writeResultsXlsx,
+  RANKING_COLUMNS,
+  type EntryView,
+  type PrizeView,
+  type ResultsView,
+  type RoundView,
+  type UnitView,
+} from './export.js';
 export { registerContestCommands } from './cli.js';
 export { contestsPort, type ContestsView } from './admin-port.js';
 export {

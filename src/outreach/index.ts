@@ -21,7 +21,8 @@ import { formatLocal, parseQuietHours, type QuietWindow } from './timing.js';
 
 export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, audienceSchema } from './schema.js';
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
-export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, RenderForPlatform } from './broadcasts.js';
+export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, OutcomeCounts, RenderForPlatform } from './broadcasts.js';
+export { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
 export type { DailyQuestionMessage } from './message.js';
 export { upcomingReminders, plannedReminders, reminderText, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
@@ -91,7 +92,16 @@ export function createOutreach(deps: OutreachDeps) {
     dailyQuestionMessage: deps.dailyQuestionMessage,
     options: { ...DEFAULT_FANOUT_OPTIONS, ...stripUndef(deps.options ?? {}) },
   });
-  const broadcasts = createBroadcastService({ models: deps.models, scheduler: deps.scheduler, fanout, t: deps.t, timeZone: zone, clock, render: deps.render });
+  const broadcasts = createBroadcastService({
+    models: deps.models,
+    scheduler: deps.scheduler,
+    fanout,
+    t: deps.t,
+    timeZone: zone,
+    clock,
+    render: deps.render,
+    unitListOf: (bot) => ctx.content.bots.find((b) => b.id === bot)?.units ?? null,
+  });
 
   function defineJobs(): void {
     defineOutreachJobs(

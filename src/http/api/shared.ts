@@ -8,6 +8,7 @@ import type { Translate } from '../../i18n/index.js';
 import type { BroadcastService } from '../../outreach/index.js';
 import type { Stats, StatsScope } from '../../stats/index.js';
 import { HttpError } from '../errors.js';
+import type { BotInfo } from './names.js';
 import type { ApiRegistry } from './registry.js';
 
 /** `ok: false` means nothing was written; `problems` says why, one line a bad row. */
@@ -32,8 +33,10 @@ export interface ApiDeps {
   readonly contests?: ContestsView | undefined;
   readonly importQuestions?: QuestionImporter | undefined;
   readonly users?: UsersPort | undefined;
-  /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`). */
+  /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`) and words for codes. */
   readonly t: Translate;
+  /** The bots' names and unit lists, so exports and the dashboard show names, not ids. */
+  readonly bots?: readonly BotInfo[] | undefined;
 }
 
 type Part = 'broadcasts' | 'contests' | 'importQuestions' | 'users';

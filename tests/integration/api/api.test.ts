@@ -181,7 +181,10 @@ describe('admin REST API', () => {
     const x = await get('/api/v1/exports/leaderboard?format=xlsx&lang=en', adminToken);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
-    expect(wb.worksheets[0]!.getRow(1).values).toEqual([undefined, 'Rank', 'Name', 'Bot', 'Channel', 'Unit id', 'Correct', 'Answered', 'Best streak']);
+    expect(wb.worksheets[0]!.getRow(1).values).toEqual([undefined, 'Rank', 'Name', 'Bot', 'Channel', 'Unit', 'Correct', 'Answered', 'Best streak']);
+    // Names, not ids: the bot's name (bots/demo.yaml), the channel in words; a unit outside the bot's list keeps its id.
+    expect(wb.worksheets[0]!.getRow(1 + 2).values).toEqual([undefined, 2, 'Nguyễn Văn An', 'Digital Transformation Demo Bot', 'Web', 'u1', 4, 5, 0]);
+    expect(wb.worksheets[0]!.getRow(1 + 1).getCell(5).value).toBe('(no unit chosen)');
     expect((await get('/api/v1/exports/series?lang=fr', adminToken)).status).toBe(400);
   });
 
@@ -200,8 +203,22 @@ describe('admin REST API', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
     const ws = wb.worksheets[0]!;
-    expect(ws.getRow(1).getCell(13).value).toBe('Last message at');
-    const cell = ws.getRow(2).getCell(13);
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      'Display name',
+      'Bot',
+      'Channel',
+      'Unit',
+      'Language',
+      'Consented at',
+      'Reminders on',
+      'Answered',
+      'Correct',
+      'Best streak',
+      'Last message at',
+    ]);
+    expect(ws.getRow(2).getCell(7).value).toBe('No');
+    const cell = ws.getRow(2).getCell(11);
     expect(cell.numFmt).toBe('dd/mm/yyyy hh:mm');
     // Excel dates have no zone: the cell holds the Vietnam wall-clock time.
     expect((cell.value as Date).toISOString()).toBe('2026-09-15T00:05:00.000Z');
