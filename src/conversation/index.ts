@@ -76,6 +76,8 @@ export interface Conversation {
   dailyQuestionMessage(botId: string, day: string, locale: Locale): Promise<OutboundMessage | null>;
   /** Agenda job: close attempts whose time limit has passed. */
   closeExpiredAttempts(): Promise<number>;
+  /** The content changed (an edit in the admin pages): questions are read again at the next event. */
+  contentChanged(): void;
   /** Contest results for the admin API. */
   contestResults(contestId: string, options?: { bot?: string; round?: string }): Promise<ContestResults | null>;
 }
@@ -94,6 +96,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return q ? questionMessage(deps.t, locale, q, dailyHeader(deps.t, locale, day), 'daily', day) : null;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
+    contentChanged: () => questions.clear(),
     contestResults: (contestId, options) => contestResults(deps.models, deps.content, contestId, options),
   };
 }

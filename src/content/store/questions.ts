@@ -166,17 +166,7 @@ export function createQuestionEditor(deps: { editor: Editor; store: ContentStore
   /** Review (draft → reviewed, by someone other than the author) or publish (reviewed → published). */
   async function advance(id: string, actor: Actor, step: 'review' | 'publish') {
     const row = find(id);
-    if (row.retired) throw new ConflictError('question_retired', { id });
-    if (!actorAsks(actor, store.live.bots, row.question)) throw new ForbiddenError('question_forbidden', { id });
-    const q = row.question;
-    const needed: QuestionStatus = step === 'review' ? 'draft' : 'reviewed';
-    if (q.status !== needed) throw new ConflictError('question_wrong_status', { id, status: q.status, action: step, needed });
-    if (step === 'review') {
-      if (fold(q.review.author) === fold(actor.name) || row.createdBy === actor.name) throw new ForbiddenError('reviewer_is_author', { id });
-      const value = { ...q, status: 'reviewed' as const, review: { ...q.review, reviewer: actor.name, reviewedAt: today() } };
-      return editor.save({ kind: 'question', key: id, value, actor, action: 'review' });
-    }
-    return editor.save({ kind: 'question', key: id, value: { ...q, status: 'published' as const }, actor, action: 'publish' });
+    return editor.save({ kind: 'question', key: id, value: advanced(row, actor, step, today(), store.live.bots), actor, action: step });
   }
 
   return {
@@ -192,6 +182,19 @@ export function createQuestionEditor(deps: { editor: Editor; store: ContentStore
 }
 
 export type QuestionEditor = ReturnType<typeof createQuestionEditor>;
+
+/** The question after a review or a publish step, checked: its status, the reviewer, who may. */
+function advanced(row: QuestionRow, actor: Actor, step: 'review' | 'publish', today: string, bots: readonly BotConfig[]): QuestionContent {
+  const id = row.question.id;
+  if (row.retired) throw new ConflictError('question_retired', { id });
+  if (!actorAsks(actor, bots, row.question)) throw new ForbiddenError('question_forbidden', { id });
+  const q = row.question;
+  const needed: QuestionStatus = step === 'review' ? 'draft' : 'reviewed';
+  if (q.status !== needed) throw new ConflictError('question_wrong_status', { id, status: q.status, action: step, needed });
+  if (step === 'publish') return { ...q, status: 'published' };
+  if (fold(q.review.author) === fold(actor.name) || row.createdBy === actor.name) throw new ForbiddenError('reviewer_is_author', { id });
+  return { ...q, status: 'reviewed', review: { ...q.review, reviewer: actor.name, reviewedAt: today } };
+}
 
 // ---------------------------------------------------------------------------------- search
 

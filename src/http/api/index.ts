@@ -2,7 +2,9 @@ import express, { Router } from 'express';
 import { requireAdmin } from '../../admin/index.js';
 import { principalOf, requirePrincipal } from '../auth.js';
 import { addAccessRoutes } from './access.js';
+import { addAuditRoutes } from './audit.js';
 import { addBroadcastRoutes } from './broadcasts.js';
+import { addCampaignRoutes } from './campaigns.js';
 import { addContestRoutes } from './contests.js';
 import { addExportRoutes } from './exports.js';
 import { addParticipantRoutes } from './participants.js';
@@ -15,7 +17,7 @@ import { addUnitRoutes } from './units.js';
 import { addUserRoutes } from './users.js';
 
 export { formatExportDate, toCsv, toXlsx, type ExportTable } from './tables.js';
-export type { ApiDeps, QuestionImporter, QuestionImportReport, UsersPort } from './shared.js';
+export type { ApiDeps, UsersPort } from './shared.js';
 export type { BotInfo } from './names.js';
 
 /**
@@ -29,12 +31,14 @@ export function createApiRouter(deps: ApiDeps): Router {
   addParticipantRoutes(ctx);
   addUnitRoutes(ctx);
   addQuestionRoutes(ctx);
+  addCampaignRoutes(ctx);
   addStatsRoutes(ctx);
   addBroadcastRoutes(ctx);
   addContestRoutes(ctx);
   addUserRoutes(ctx);
   addTokenRoutes(ctx);
   addExportRoutes(ctx);
+  addAuditRoutes(ctx);
 
   const router = Router();
   router.get('/openapi.json', (req, res) => {
