@@ -50,7 +50,19 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
 };
 
 /** Domain codes the API answers as `error.code` as they are; others answer the status's generic code. */
-const PUBLISHED_CODES: ReadonlySet<string> = new Set(['import_rejected', 'content_invalid', 'content_rows_rejected', 'unit_unknown']);
+const PUBLISHED_CODES: ReadonlySet<string> = new Set([
+  'import_rejected',
+  'content_invalid',
+  'content_rows_rejected',
+  'unit_unknown',
+  // The question workflow: a caller needs to tell these apart to say what to do next.
+  'reviewer_is_author',
+  'question_wrong_status',
+  'question_retired',
+  'topic_forbidden',
+  'question_forbidden',
+  'content_item_exists',
+]);
 
 /** A domain error as the API answers it: status, `error.code`, message and details (fields or rows at fault). */
 export function describeDomainError(err: DomainError): { status: number; code: string; message: string; details?: unknown } {
