@@ -82,6 +82,8 @@ describe('questions', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('content_invalid');
     expect(bad.body.error.details.content[0]).toMatchObject({ code: 'question_unknown_fact', field: 'facts.1' });
+    // Said in the caller's language, without the question's id.
+    expect(bad.body.error.details.content[0].message).toBe('căn cứ “pub-khong-co-that” không có trong cơ sở dữ kiện');
     const now = await call('author', 'GET', `/questions/${id}`);
     expect(now.body.facts).toEqual(['S04', 'S03']);
   });
