@@ -62,7 +62,7 @@ function eventBlock(e = {}, n = 1) {
     field('calendar.reminderDays', el('input', { name: 'days', value: (e.reminderDaysBefore ?? [7, 1, 0]).join(', ') })),
     field('calendar.reminderTime', el('input', { type: 'time', name: 'reminder-time', value: e.reminderTime ?? '08:00' })),
     field('calendar.textVi', el('textarea', { name: 'text-vi', required: true }, text.vi ?? '')),
-    field('calendar.textEn', el('textarea', { name: 'text-en' }, text.en ?? '')),
+    field('calendar.textEn', el('textarea', { name: 'text-en', required: true }, text.en ?? '')),
     el('button', { type: 'button', class: 'link', onclick: () => box.remove() }, tx('calendar.removeEvent')),
   );
   return box;

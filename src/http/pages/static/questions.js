@@ -163,12 +163,13 @@ function fillAnswerLetters() {
 function bubbles(payload) {
   const texts = [];
   const buttons = [];
+  // Messenger: { text, quick_replies: [{ title }] }; Zalo OA: text and buttons with titles; a Zalo group: plain strings.
   const walk = (v, key) => {
     if (typeof v === 'string') {
-      if (['text', 'msg', 'message'].includes(key)) texts.push(v);
-      else if (key === 'title') buttons.push(v);
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key === 'quick_replies' || key === 'buttons' ? 'button' : key));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k === 'title' || key !== 'button' ? k : 'title');
+      if (key === 'button') buttons.push(v);
+      else if (['text', 'msg', 'message', ''].includes(key)) texts.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, ['quick_replies', 'buttons'].includes(key) ? 'choice' : key));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key === 'choice' && k === 'title' ? 'button' : k);
   };
   walk(payload, '');
   return el(

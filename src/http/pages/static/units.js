@@ -60,8 +60,8 @@ async function saveSizes() {
     .filter((u) => (list.units.find((x) => x.id === u.id)?.size ?? null) !== u.size);
   try {
     await api(`/api/v1/unit-lists/${encodeURIComponent(list.id)}`, { method: 'PATCH', body: { units } });
-    notice($('un-message'), tx('common.saved'));
     await changed();
+    notice($('un-message'), tx('common.saved'));
   } catch (err) {
     $('un-message').replaceChildren(problemList(err));
   }
@@ -72,8 +72,8 @@ async function importFile() {
   if (!file) return notice($('un-import-message'), tx('common.importFile'), true);
   try {
     const r = await upload(`/api/v1/unit-lists/${encodeURIComponent(current().id)}/import`, file, state.csrf);
-    notice($('un-import-message'), tx('units.importDone', { count: fmt(r.units) }));
     await changed();
+    notice($('un-import-message'), tx('units.importDone', { count: fmt(r.units) }));
   } catch (err) {
     $('un-import-message').replaceChildren(problemList(err));
   }
