@@ -34,6 +34,13 @@ const HTML = `
     </div>
   </form>`;
 
+/** The bots by name; those of other organisers (whose names this page does not know) only counted. */
+function botsInWords(ids) {
+  const mine = ids.filter((id) => bots().some((b) => b.id === id));
+  const others = ids.length - mine.length;
+  return [mine.map(botName).join(', '), others ? tx('calendar.otherBots', { count: others }) : ''].filter(Boolean).join(' ');
+}
+
 const field = (label, input) => el('label', {}, el('span', {}, tx(label)), input);
 
 /** One event's fields; `e` is the stored event (or nothing for a new one). */
@@ -49,21 +56,21 @@ function eventBlock(e = {}, n = 1) {
     el(
       'div',
       { class: 'row' },
-      el('label', {}, el('input', { type: 'radio', name: `kind-${n}`, value: 'once', checked: !yearly }), tx('calendar.once')),
-      el('label', {}, el('input', { type: 'radio', name: `kind-${n}`, value: 'yearly', checked: yearly }), tx('calendar.yearly')),
+      el('label', { class: 'check' }, el('input', { type: 'radio', name: `kind-${n}`, value: 'once', checked: !yearly }), tx('calendar.once')),
+      el('label', { class: 'check' }, el('input', { type: 'radio', name: `kind-${n}`, value: 'yearly', checked: yearly }), tx('calendar.yearly')),
     ),
     field(
       'calendar.date',
       el('input', { type: 'date', name: 'date', value: e.date ?? (e.yearly ? `${new Date().getFullYear()}-${e.yearly}` : ''), required: true }),
     ),
     field('calendar.until', el('input', { type: 'date', name: 'until', value: e.until ?? '' })),
-    el('label', {}, el('input', { type: 'checkbox', name: 'perennial', checked: Boolean(e.perennial) }), tx('calendar.perennial')),
+    el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'perennial', checked: Boolean(e.perennial) }), tx('calendar.perennial')),
     field('calendar.time', el('input', { type: 'time', name: 'time', value: e.time ?? '08:00' })),
     field('calendar.reminderDays', el('input', { name: 'days', value: (e.reminderDaysBefore ?? [7, 1, 0]).join(', ') })),
     field('calendar.reminderTime', el('input', { type: 'time', name: 'reminder-time', value: e.reminderTime ?? '08:00' })),
     field('calendar.textVi', el('textarea', { name: 'text-vi', required: true }, text.vi ?? '')),
     field('calendar.textEn', el('textarea', { name: 'text-en', required: true }, text.en ?? '')),
-    el('button', { type: 'button', class: 'link', onclick: () => box.remove() }, tx('calendar.removeEvent')),
+    el('div', { class: 'row' }, el('button', { type: 'button', class: 'secondary', onclick: () => box.remove() }, tx('calendar.removeEvent'))),
   );
   return box;
 }
@@ -103,7 +110,7 @@ async function loadCampaigns() {
         'tr',
         { dataset: { campaign: c.id } },
         el('td', {}, said(c.title)),
-        el('td', {}, c.bots.map(botName).join(', ')),
+        el('td', {}, botsInWords(c.bots)),
         el('td', {}, tx('calendar.eventsCount', { count: c.events.length })),
         el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openForm(c) }, tx('common.edit'))),
       ),
@@ -136,7 +143,7 @@ function drawReminders(reminders) {
             el('td', {}, r.localDay),
             el('td', {}, r.localTime),
             el('td', {}, said(r.event)),
-            el('td', {}, r.bots.map(botName).join(', ')),
+            el('td', {}, botsInWords(r.bots)),
             el('td', {}, said(r.text)),
           ),
         )
