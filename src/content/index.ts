@@ -54,4 +54,5 @@ export { contestInputSchema, contestPatchSchema, type ContestInput, type Contest
 export { unitListPatchSchema, searchBotUnits, unknownUnits, unitsFromTable, type UnitListPatch, type UnitEditor } from './store/units.js';
 export { slugOf, uniqueId } from './store/ids.js';
 export { unitKey, unitNames, type UnitRef } from './unit-names.js';
+export { IMPORT_LIMITS } from './io/guard.js';
 export { MEDIA_FORMATS, MEDIA_LIMITS, checkMedia, readImageHeader, type MediaCheck, type MediaFormat, type MediaLimits } from './media.js';

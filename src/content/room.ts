@@ -1,5 +1,5 @@
 import type { Models } from '../db/index.js';
-import { InvalidError, systemClock, type Clock } from '../domain/index.js';
+import { DomainError, InvalidError, systemClock, type Clock } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import { readTableData, type TableFormat } from './io/table.js';
 import type { ContentPaths } from './load.js';
@@ -79,11 +79,12 @@ export interface Upload {
   readonly data: Buffer;
 }
 
-/** The table of an upload; a file that is not CSV or a readable workbook is the caller's mistake. */
+/** The table of an upload, within the import limits; a file that is not CSV or a readable workbook is the caller's mistake. */
 async function readUpload(upload: Upload) {
   try {
     return await readTableData(upload.format, upload.data);
-  } catch {
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
     throw new InvalidError('import_file_type');
   }
 }

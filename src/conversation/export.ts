@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, spreadsheetText, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { PrizeKind } from '../quiz/index.js';
 import { formatDuration } from './messages.js';
@@ -279,8 +279,9 @@ export function rankingRows(round: RoundView): Array<Record<string, string | num
   return round.ranking.map((e) => ({
     round: e.round,
     rank: e.rank,
-    name: e.name,
-    unit: e.unit,
+    // Names and units are typed by members and organisers: never read as a formula by a spreadsheet.
+    name: spreadsheetText(e.name),
+    unit: spreadsheetText(e.unit),
     correct: e.correct,
     count: e.questionCount,
     prediction: e.prediction ?? '',
@@ -328,7 +329,8 @@ export async function resultsWorkbook(
     ['name', 36],
     ['unit', 30],
   ]);
-  for (const p of view.prizes) prizes.addRow({ round: p.round, kind: p.kindLabel, prize: p.prizeLabel, rank: p.rank, name: p.name, unit: p.unit });
+  for (const p of view.prizes)
+    prizes.addRow({ round: p.round, kind: p.kindLabel, prize: p.prizeLabel, rank: p.rank, name: spreadsheetText(p.name), unit: spreadsheetText(p.unit) });
   for (const r of view.rounds) {
     addSheet(wb, tr('sheet.individual', { round: r.round }), view, RANKING_COLUMNS).addRows(rankingRows(r));
     const units = addSheet(wb, tr('sheet.collective', { round: r.round }), view, [
@@ -345,7 +347,7 @@ export async function resultsWorkbook(
       const rate = u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10;
       units.addRow({
         rank: u.rank,
-        unit: u.name,
+        unit: spreadsheetText(u.name),
         participants: u.participants,
         size: u.size ?? '',
         rate,

@@ -62,6 +62,11 @@ const PUBLISHED_CODES: ReadonlySet<string> = new Set([
   'topic_forbidden',
   'question_forbidden',
   'content_item_exists',
+  'import_unreadable',
+  'import_too_many_rows',
+  'import_too_large',
+  'import_inflated_too_large',
+  'password_weak',
 ]);
 
 /** A domain error as the API answers it: status, `error.code`, message and details (fields or rows at fault). */
@@ -161,11 +166,25 @@ function answerOf(err: unknown): Answer {
 }
 
 /**
+ * True when the client went away before its body was read: nothing can be answered, and it is no
+ * fault of ours, so it is not an error to log (anyone could flood the log by aborting uploads).
+ */
+function abortedByClient(err: unknown, req: Parameters<RequestHandler>[0]): boolean {
+  const e = err as { type?: string; code?: string; message?: string } | null;
+  return e?.type === 'request.aborted' || req.readableAborted || (e?.code === 'ECONNRESET' && e.message === 'aborted');
+}
+
+/**
  * The JSON error answer. With `t`, messages are in the caller's language (`Accept-Language`,
  * Vietnamese by default); without it (webhooks, health) they stay English.
  */
 export function errorHandler(options: { exposeStack: boolean; t?: Translate | undefined }): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (abortedByClient(err, req)) {
+      req.log?.debug({ err: (err as Error).message }, 'request aborted by the client');
+      if (!res.headersSent && !res.destroyed) res.status(400).end();
+      return;
+    }
     const a = answerOf(err);
     if (a.status >= 500) req.log?.error({ err }, 'request failed');
     if (res.headersSent) return;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Broadcast } from '../db/index.js';
 import { cancelBroadcast, updateBroadcast } from './broadcast-edit.js';
-import { broadcastFields, parseInput, resolveSendAt } from './broadcast-input.js';
+import { broadcastFields, parseInput, requireLinkScheme, resolveSendAt } from './broadcast-input.js';
 import { previewBroadcast } from './broadcast-preview.js';
 import { reportBroadcast } from './broadcast-report.js';
 import { loadBroadcast, scheduleBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
@@ -18,6 +18,7 @@ export type { DeliveryReport, OutcomeCounts } from './broadcast-report.js';
 async function createBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput, createdBy: string): Promise<BroadcastView> {
   const { models, clock, timeZone } = deps;
   const input = parseInput(broadcastInputSchema, raw, 'broadcast');
+  requireLinkScheme(input.link, deps.allowHttpLinks ?? false);
   const f = broadcastFields(input, resolveSendAt(input.sendAt, clock(), timeZone));
   const id = `bc-${DateTime.fromJSDate(clock(), { zone: timeZone }).toFormat('yyyyMMdd')}-${randomBytes(4).toString('hex')}`;
   const doc = await models.Broadcast.create({

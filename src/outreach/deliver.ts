@@ -34,9 +34,9 @@ export async function deliverOne(
   const window = decideWindow(p.channel, p.lastInboundAt, now, b.eventUpdate);
   if (!window.send) return settle({ status: 'skipped', errorClass: 'window_closed', reason: window.reason });
   const locale = p.locale ?? d.locale;
-  const message = await messages.get(locale);
-  if (!message) return settle({ status: 'skipped', reason: 'no_message' });
   const to: ParticipantRef = { bot: p.bot, channel: p.channel, userId: p.userId, ...(p.groupId ? { groupId: p.groupId } : {}) };
+  const message = await messages.get(locale, to);
+  if (!message) return settle({ status: 'skipped', reason: 'no_message' });
   let result: SendResult;
   try {
     // Through the channels' send pipeline, whose one limiter paces every send.

@@ -37,7 +37,7 @@ export interface OutreachDeps {
   readonly send: Send;
   readonly content: ContentBundle;
   readonly t: Translate;
-  readonly config: Pick<Config, 'timeZone' | 'quietHours' | 'sending'>;
+  readonly config: Pick<Config, 'timeZone' | 'quietHours' | 'sending'> & Partial<Pick<Config, 'env'>>;
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly dailyQuestionMessage?: DailyQuestionMessage;
@@ -101,6 +101,8 @@ export function createOutreach(deps: OutreachDeps) {
     clock,
     render: deps.render,
     unitListOf: (bot) => ctx.content.bots.find((b) => b.id === bot)?.units ?? null,
+    // Plain-http links only on a developer's machine.
+    allowHttpLinks: deps.config.env === 'development',
   });
 
   function defineJobs(): void {

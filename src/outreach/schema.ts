@@ -11,6 +11,13 @@ export const sendAtSchema = z
   .trim()
   .refine((s) => s === 'now' || parseLocalDateTime(s, DEFAULT_TIME_ZONE) !== null, { message: FIELD_RULES.send_at });
 
+/**
+ * A link a broadcast carries: web pages only. `javascript:`, `data:`, `file:` and the like would
+ * run or open something on the member's phone. Plain `http:` is accepted here and refused outside
+ * development by the service (`requireLinkScheme`).
+ */
+const linkUrl = z.url({ protocol: /^https?$/, error: 'must be a web address starting with https://' });
+
 export const audienceSchema = z.object({
   /** Empty: every bot. */
   bots: z.array(id).default([]),
@@ -31,7 +38,7 @@ export const broadcastInputSchema = z.object({
     .array(z.object({ vi: z.string().trim().min(1).max(20), en: z.string().trim().min(1).max(20).optional(), payload: z.string().min(1).max(100).optional() }))
     .max(13)
     .default([]),
-  link: z.object({ url: z.url(), title: z.object({ vi: z.string().min(1).max(80), en: z.string().min(1).max(80).optional() }) }).optional(),
+  link: z.object({ url: linkUrl, title: z.object({ vi: z.string().min(1).max(80), en: z.string().min(1).max(80).optional() }) }).optional(),
   audience: audienceSchema.default({ bots: [], channels: [], units: [] }),
   sendAt: sendAtSchema.default('now'),
   /** Messenger: may be sent outside 24 h as CONFIRMED_EVENT_UPDATE (only for real event updates). */

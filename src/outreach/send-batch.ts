@@ -69,7 +69,7 @@ export async function sendBatch(deps: FanoutDeps, job: BatchJob, ctx: JobContext
     // We hold the batch: a delivery still `sending` was interrupted by a crash and is sent again
     // (the documented duplicate window: at most one per batch in flight).
     await deps.models.Delivery.collection.updateMany({ batchKey, status: 'sending' }, { $set: { status: 'pending', claimedAt: null } });
-    const messages = new MessageCache((locale: Locale) => composeMessage(b, locale, deps));
+    const messages = new MessageCache((locale: Locale, member) => composeMessage(b, locale, deps, member), b.kind === 'daily');
     for (;;) {
       const { chunk, claimedAt } = await claimChunk(deps, batchKey);
       if (chunk.length === 0) break;

@@ -107,7 +107,7 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     await event.locator('[name="text-en"]').fill('{{daysLeft}} day(s) to {{title}} ({{date}}): join us!');
     await page.click('#c-preview');
     await page.waitForSelector('#c-reminders tr');
-    const rows = await page.$$eval('#c-reminders tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#c-reminders tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
     expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual([`18/03/${NEXT_YEAR} 07:30`, `20/03/${NEXT_YEAR} 14:00`]);
     expect(rows[0]![3]).toBe('Bot trình diễn Chuyển đổi số');
     expect(rows[0]![4]).toBe(`Còn 2 ngày đến Ngày hội chuyển đổi số (20/03/${NEXT_YEAR}), mời đoàn viên tham gia!`);

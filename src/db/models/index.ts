@@ -18,6 +18,7 @@ import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
 import { contentItemSchema } from './content-item.js';
 import { auditEntrySchema } from './audit-entry.js';
+import { fairnessMarkSchema } from './fairness.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
@@ -47,6 +48,7 @@ export type { ContentItem, ContentKind } from './content-item.js';
 export { CONTENT_KINDS } from './content-item.js';
 export type { AuditEntry, AuditAction } from './audit-entry.js';
 export { AUDIT_ACTIONS } from './audit-entry.js';
+export type { FairnessMark } from './fairness.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -86,6 +88,7 @@ export function createModels(conn: Connection) {
     UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
     ContentItem: model(conn, 'ContentItem', contentItemSchema),
     AuditEntry: model(conn, 'AuditEntry', auditEntrySchema),
+    FairnessMark: model(conn, 'FairnessMark', fairnessMarkSchema),
   };
 }
 

@@ -3,6 +3,7 @@ import { requireBot } from '../../admin/index.js';
 import { searchBotUnits, unitListPatchSchema, unknownUnits } from '../../content/index.js';
 import { InvalidError } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
+import { unitListFilter } from './content-scope.js';
 import { actorOf, botId, idParam, uploadOf, type ApiContext } from './shared.js';
 
 /**
@@ -39,8 +40,8 @@ export function addUnitRoutes(ctx: ApiContext): void {
         const list = content().live.unitLists.find((l) => l.id === listId);
         return { items: searchBotUnits(list, query.q).map((u) => ({ listId, unitId: u.id, name: u.name, size: u.size ?? null, parent: u.parent ?? null })) };
       }
-      const filter: Record<string, unknown> = {};
-      if (query.listId) filter.listId = query.listId;
+      // An organiser reads the lists of their bots only (a unit list names an organisation's branches).
+      const filter: Record<string, unknown> = unitListFilter(principalOf(req), deps.bots ?? [], query.listId);
       if (query.includeRetired === 'false') filter.retiredAt = null;
       const docs = await deps.models.Unit.collection
         .find(filter, { projection: { _id: 0, listId: 1, unitId: 1, name: 1, size: 1, parent: 1, example: 1, retiredAt: 1 } })

@@ -59,7 +59,7 @@ describe('two layers of content', () => {
   });
 
   it('content export writes YAML that content:check accepts and that a sync finds caught up', async () => {
-    const r = exportContent(room.store.loaded, { root: dir, ...treePaths(dir) }, room.store.merged(), room.store.items(), out);
+    const r = exportContent(room.store.loaded, treePaths(dir), room.store.merged(), room.store.items(), out);
     expect(r).toMatchObject({ questions: 1, campaigns: 1, contests: 1, unitLists: 1 });
     const exported = { botsDir: path.join(out, 'bots'), contentDir: path.join(out, 'content'), root: out };
     const { loaded, problems } = loadAndCheckContent(exported);
