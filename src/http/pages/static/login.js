@@ -48,6 +48,10 @@ $('change-form').addEventListener('submit', async (e) => {
     show($('change-message'), t('login.changed'));
     location.href = '/admin';
   } catch (err) {
-    show($('change-message'), err.code === 'password_weak' ? weakPassword(err.details?.problems ?? []) : errorText(err, { newPassword: t('login.newPassword') }), true);
+    show(
+      $('change-message'),
+      err.code === 'password_weak' ? weakPassword(err.details?.problems ?? []) : errorText(err, { newPassword: t('login.newPassword') }),
+      true,
+    );
   }
 });
