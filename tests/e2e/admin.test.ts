@@ -15,7 +15,7 @@ const ORGANISER = 'to-chuc@example.org';
 /** Members of the demo bot (units of content/units/demo.yaml) who answered the daily question over the last DAYS days. */
 const MEMBERS = [
   { name: 'Nguyễn Thị Lan', unitId: 'cdcs-thpt-so-1' },
-  { name: 'Trần Văn Minh', unitId: 'cdcs-so-tttt' },
+  { name: 'Trần Văn Minh', unitId: 'cdcs-so-khcn' },
   { name: 'Lê Thị Hoa', unitId: 'cdcs-benh-vien' },
   { name: 'Phạm Văn Đức', unitId: 'cdcs-thpt-so-1' },
 ];
@@ -28,7 +28,7 @@ const QUESTION_IDS = ['np-001', 'np-002', 'ds-001', 'ds-002', 'ds-003'];
 const CONTEST_ENTRIES = [
   { name: 'Phạm Thị Dung', unitId: 'cdcs-thpt-so-1', correct: 7, prediction: 3, seconds: 600 },
   { name: 'Trần Thị Bình', unitId: 'cdcs-thpt-so-1', correct: 9, prediction: 2, seconds: 420 },
-  { name: 'Nguyễn Văn An', unitId: 'cdcs-so-tttt', correct: 10, prediction: 1, seconds: 300 },
+  { name: 'Nguyễn Văn An', unitId: 'cdcs-so-khcn', correct: 10, prediction: 1, seconds: 300 },
   { name: 'Lê Văn Cường', unitId: 'cdcs-benh-vien', correct: 9, prediction: 1, seconds: 510 },
 ];
 
@@ -58,8 +58,8 @@ async function seedSentBroadcast(db: TestDb, members: readonly Types.ObjectId[])
   const rows = [
     { channel: 'messenger', unitId: 'cdcs-thpt-so-1', status: 'sent', sentAt: at(1), readAt: at(5) },
     { channel: 'messenger', unitId: 'cdcs-thpt-so-1', status: 'sent', sentAt: at(1) },
-    { channel: 'zalo_oa', unitId: 'cdcs-so-tttt', status: 'sent', sentAt: at(1), readAt: at(30) },
-    { channel: 'messenger', unitId: 'cdcs-so-tttt', status: 'skipped', reason: 'window_closed', errorClass: 'window_closed' },
+    { channel: 'zalo_oa', unitId: 'cdcs-so-khcn', status: 'sent', sentAt: at(1), readAt: at(30) },
+    { channel: 'messenger', unitId: 'cdcs-so-khcn', status: 'skipped', reason: 'window_closed', errorClass: 'window_closed' },
     { channel: 'messenger', unitId: 'cdcs-benh-vien', status: 'skipped', reason: 'window_closed', errorClass: 'window_closed' },
     { channel: 'zalo_oa', unitId: 'cdcs-benh-vien', status: 'skipped', reason: 'unsubscribed' },
     { channel: 'zalo_oa', unitId: null, status: 'failed', errorClass: 'auth', reason: 'Zalo error -216: access token is invalid', attempts: 3 },
@@ -254,7 +254,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await screenshot(page, 'tong-quan', { fullPage: false });
     expect(await page.locator('#leaderboard-rows tr').count()).toBe(MEMBERS.length);
     const leaderboard = (await page.textContent('#leaderboard'))!;
-    expect(leaderboard).toContain('CĐCS Sở Thông tin và Truyền thông');
+    expect(leaderboard).toContain('CĐCS Sở Khoa học và Công nghệ');
     expectNoRawData(leaderboard);
     await screenshot(page.locator('#leaderboard'), 'bang-xep-hang');
     await screenshot(page.locator('#exports'), 'xuat-du-lieu');
@@ -321,11 +321,11 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     expect(await page.$$eval('#b-unit-options li', (lis) => lis.map((li) => li.textContent))).toEqual(['CĐCS Trường THPT số 1', 'CĐCS Trường THPT số 2']);
     await screenshot(page.locator('#broadcast-form'), 'thong-bao-chon-don-vi');
     await page.click('#b-unit-options li:has-text("CĐCS Trường THPT số 1")');
-    await page.fill('#b-unit-search', 'so thong tin');
+    await page.fill('#b-unit-search', 'so khoa hoc');
     await page.press('#b-unit-search', 'Enter');
     expect(await page.$$eval('#b-unit-chosen .chip', (cs) => cs.map((c) => c.textContent!.replace('×', '').trim()))).toEqual([
       'CĐCS Trường THPT số 1',
-      'CĐCS Sở Thông tin và Truyền thông',
+      'CĐCS Sở Khoa học và Công nghệ',
     ]);
     // 10 October of next year, 08:00 Vietnam time: always in the future.
     await page.fill('#b-send-at', `${year}-10-10T08:00`);
@@ -333,7 +333,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.waitForSelector('#b-preview-box:not([hidden])', { timeout: 15_000 });
     expect(await page.textContent('#b-preview-text')).toContain('Ngày Chuyển đổi số quốc gia');
     // The seeded members of those two units consented and are subscribed.
-    const inUnits = MEMBERS.filter((m) => ['cdcs-thpt-so-1', 'cdcs-so-tttt'].includes(m.unitId)).length;
+    const inUnits = MEMBERS.filter((m) => ['cdcs-thpt-so-1', 'cdcs-so-khcn'].includes(m.unitId)).length;
     expect(await page.textContent('#b-audience')).toBe(`Số người nhận: ${inUnits}`);
     const font = await page.$eval('#b-preview-text', (e) => getComputedStyle(e).fontFamily);
     expect(font).toContain('Be Vietnam Pro');
@@ -361,7 +361,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     const stored = await db.models.Broadcast.findById(id).lean();
     expect(stored).toMatchObject({
       title,
-      audience: { units: ['cdcs-thpt-so-1', 'cdcs-so-tttt'] },
+      audience: { units: ['cdcs-thpt-so-1', 'cdcs-so-khcn'] },
       message: { vi: { text: 'Ngày Chuyển đổi số quốc gia 10/10: hẹn gặp lúc 9 giờ!' } },
     });
     expect(stored!.sendAt.toISOString()).toBe(`${year}-10-10T02:00:00.000Z`);
@@ -438,7 +438,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     expect(rows[0]).toEqual([
       '1',
       'Nguyễn Văn An',
-      'CĐCS Sở Thông tin và Truyền thông',
+      'CĐCS Sở Khoa học và Công nghệ',
       '10/10',
       '1 (±0)',
       '5 phút 00 giây',
@@ -451,7 +451,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     const units = await page.$$eval('#contest-results table.units tbody tr', (trs) =>
       trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
     );
-    expect(units[0]).toEqual(['1', 'CĐCS Sở Thông tin và Truyền thông', '1', '30', '3,3%', '10', '10', 'Giải nhất']);
+    expect(units[0]).toEqual(['1', 'CĐCS Sở Khoa học và Công nghệ', '1', '30', '3,3%', '10', '10', 'Giải nhất']);
     expect(await page.textContent('#contest-prizes')).toContain('Nguyễn Văn An');
     const text = (await page.textContent('#contests'))!;
     expectNoRawData(text);
@@ -470,7 +470,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       undefined,
       1,
       'Nguyễn Văn An',
-      'CĐCS Sở Thông tin và Truyền thông',
+      'CĐCS Sở Khoa học và Công nghệ',
       10,
       10,
       1,

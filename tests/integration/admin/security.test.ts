@@ -53,7 +53,11 @@ describe('password changes', () => {
 
   it('a guessable password such as 1234567890 is refused with the reason, as a code the page can say in vi or en', async () => {
     const me = await login('boss@example.org');
-    const r = await post('/admin/password', { currentPassword: PASSWORD, newPassword: '1234567890' }, { cookie: me.cookie, 'X-CSRF-Token': me.csrf });
+    const r = await post(
+      '/admin/password',
+      { currentPassword: PASSWORD, newPassword: '1234567890' },
+      { cookie: me.cookie, 'X-CSRF-Token': me.csrf, 'Accept-Language': 'en' },
+    );
     expect(r.status).toBe(400);
     const { error } = (await r.json()) as { error: { code: string; message: string; details: { problems: string[] } } };
     expect(error.code).toBe('password_weak');

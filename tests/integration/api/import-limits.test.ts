@@ -46,7 +46,8 @@ afterAll(async () => {
 async function upload(body: Buffer | string, type = 'text/csv') {
   const res = await fetch(`${rt.url}/api/v1/questions/import`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    // The reasons are checked in English (the API answers in the caller's language).
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type, 'Accept-Language': 'en' },
     body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   return { status: res.status, error: ((await res.json()) as { error?: { code: string; message: string } }).error };

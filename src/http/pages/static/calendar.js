@@ -168,9 +168,9 @@ async function save(e) {
       ? await api(`/api/v1/campaigns/${encodeURIComponent(state.editing.id)}`, { method: 'PATCH', body: typed() })
       : await api('/api/v1/campaigns', { method: 'POST', body: typed() });
     state.editing = r.value;
-    notice($('c-message'), tx('calendar.saved'));
     await loadCampaigns();
     drawReminders((await api(`/api/v1/campaigns/${encodeURIComponent(r.value.id)}`)).reminders);
+    notice($('c-message'), tx('calendar.saved'));
   } catch (err) {
     $('c-message').replaceChildren(problemList(err));
   }

@@ -112,8 +112,8 @@ async function save(e) {
       ? await api(`/api/v1/contests/${encodeURIComponent(state.editing.id)}`, { method: 'PATCH', body })
       : await api('/api/v1/contests', { method: 'POST', body: { ...body, topics: body.topics ?? undefined } });
     state.editing = r.value;
-    notice($('ce-message'), tx('common.saved'));
     await loadContests();
+    notice($('ce-message'), tx('common.saved'));
   } catch (err) {
     $('ce-message').replaceChildren(problemList(err));
   }

@@ -259,8 +259,8 @@ async function run(work, doneText) {
       drawWorkflow(state.editing);
       $('q-editor-heading').textContent = tx('questions.editHeading');
     }
-    notice($('qf-message'), doneText);
     await loadQuestions();
+    notice($('qf-message'), doneText);
   } catch (err) {
     $('qf-message').replaceChildren(problemList(err));
   }
