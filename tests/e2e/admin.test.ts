@@ -435,16 +435,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     // Most correct first; at equal scores the prediction closer to the one perfect entry wins (Cường before Bình).
     expect(rows.map((r) => r[1])).toEqual(['Nguyễn Văn An', 'Lê Văn Cường', 'Trần Thị Bình', 'Phạm Thị Dung']);
     // Unit names, minutes and seconds, Vietnam time (01:00 UTC = 08:00), prizes in words.
-    expect(rows[0]).toEqual([
-      '1',
-      'Nguyễn Văn An',
-      'CĐCS Sở Khoa học và Công nghệ',
-      '10/10',
-      '1 (±0)',
-      '5 phút 00 giây',
-      '02/11/2026 10:05:00',
-      'Giải nhất',
-    ]);
+    expect(rows[0]).toEqual(['1', 'Nguyễn Văn An', 'CĐCS Sở Khoa học và Công nghệ', '10/10', '1 (±0)', '5 phút 00 giây', '02/11/2026 10:05:00', 'Giải nhất']);
     expect(rows[1]![5]).toBe('8 phút 30 giây');
     const headers = await page.$$eval('#contest-results table.ranking th', (ths) => ths.map((th) => th.textContent));
     expect(headers).toEqual(['Hạng', 'Tên', 'Đơn vị', 'Số câu đúng', 'Dự đoán', 'Thời gian làm bài', 'Nộp bài lúc (giờ Việt Nam)', 'Giải']);
