@@ -189,7 +189,7 @@ async function mountAdminSide(
     contests: contestsPort(content, (id) => conversation.contestResults(id), { t: rooms.t, timeZone: config.timeZone }),
     content: rooms.contentRoom,
     simulatorApi: rooms.channels.simulatorApi,
-    bots: content.bots,
+    bots: content.bots.map((b) => ({ id: b.id, name: b.name, units: b.units, topics: b.topics, topicTags: b.topicTags })),
     agenda: rooms.scheduler.agenda,
   });
   run.routes.push(...routes);

@@ -279,7 +279,6 @@ export function rankingRows(round: RoundView): Array<Record<string, string | num
   return round.ranking.map((e) => ({
     round: e.round,
     rank: e.rank,
-    // Names and units are typed by members and organisers: never read as a formula by a spreadsheet.
     name: spreadsheetText(e.name),
     unit: spreadsheetText(e.unit),
     correct: e.correct,

@@ -9,7 +9,7 @@ import type { Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { BroadcastService } from '../outreach/index.js';
 import type { Stats } from '../stats/index.js';
-import { createApiRouter, type BotContent, type BotInfo } from './api/index.js';
+import { createApiRouter, type BotInfo } from './api/index.js';
 import type { MountedRouter } from './app.js';
 import { createAdminWeb } from './pages/index.js';
 
@@ -26,8 +26,8 @@ export interface AdminRoutesDeps {
   readonly content: ContentRoom;
   /** The web channel's router (POST/GET /messages) for /simulator. */
   readonly simulatorApi: Router;
-  /** The configured bots: ids, names, unit lists and topics, for the pages' pickers, the names in exports and organisers' scope. */
-  readonly bots: readonly (BotInfo & BotContent)[];
+  /** The configured bots: ids, names and unit lists, for the pages' pickers and the names in exports. */
+  readonly bots: readonly BotInfo[];
   /** Agendash for the scheduler, admins only. */
   readonly agenda?: Agenda | undefined;
 }

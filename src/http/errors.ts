@@ -89,6 +89,15 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, `No route for ${req.method} ${req.path}`));
 };
 
+/**
+ * True when the client went away before its body was read: nothing can be answered, and it is no
+ * fault of ours, so it is not an error to log (anyone could flood the log by aborting uploads).
+ */
+function abortedByClient(err: unknown, req: Parameters<RequestHandler>[0]): boolean {
+  const e = err as { type?: string; code?: string; message?: string } | null;
+  return e?.type === 'request.aborted' || req.readableAborted || (e?.code === 'ECONNRESET' && e.message === 'aborted');
+}
+
 /** The caller's language from `Accept-Language` (q-values honoured), Vietnamese when it names neither. */
 export function requestLocale(req: Request): Locale {
   return (req.acceptsLanguages([...LOCALES]) || DEFAULT_LOCALE) as Locale;
@@ -163,15 +172,6 @@ function answerOf(err: unknown): Answer {
   if (e.type === 'entity.too.large') return { status, code, message: 'Request body too large', key: 'http.payload_too_large', params: {} };
   const message = status < 500 && e.expose !== false ? e.message : 'Internal server error';
   return { status, code, message, key: `http.${code}`, params: {} };
-}
-
-/**
- * True when the client went away before its body was read: nothing can be answered, and it is no
- * fault of ours, so it is not an error to log (anyone could flood the log by aborting uploads).
- */
-function abortedByClient(err: unknown, req: Parameters<RequestHandler>[0]): boolean {
-  const e = err as { type?: string; code?: string; message?: string } | null;
-  return e?.type === 'request.aborted' || req.readableAborted || (e?.code === 'ECONNRESET' && e.message === 'aborted');
 }
 
 /**

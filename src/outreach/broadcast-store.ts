@@ -17,10 +17,10 @@ export interface BroadcastServiceDeps {
   timeZone: string;
   clock: Clock;
   render?: RenderForPlatform | undefined;
-  /** The unit list a bot uses (its `units` in bots/*.yaml): unit ids are named within it. */
-  unitListOf?: ((bot: string) => string | null) | undefined;
   /** Plain-http links in broadcasts: development only (default: https only). */
   allowHttpLinks?: boolean;
+  /** The unit list a bot uses (its `units` in bots/*.yaml): unit ids are named within it. */
+  unitListOf?: ((bot: string) => string | null) | undefined;
 }
 
 /** A broadcast as the admin API, pages and CLI show it. */

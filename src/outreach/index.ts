@@ -100,9 +100,9 @@ export function createOutreach(deps: OutreachDeps) {
     timeZone: zone,
     clock,
     render: deps.render,
-    unitListOf: (bot) => ctx.content.bots.find((b) => b.id === bot)?.units ?? null,
     // Plain-http links only on a developer's machine.
     allowHttpLinks: deps.config.env === 'development',
+    unitListOf: (bot) => ctx.content.bots.find((b) => b.id === bot)?.units ?? null,
   });
 
   function defineJobs(): void {

@@ -1,15 +1,13 @@
-import { unitKey, unitNames } from '../../content/index.js';
+import { unitKey, unitNames, type BotConfig } from '../../content/index.js';
 import type { Models } from '../../db/index.js';
 import type { Locale } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 
-/** A bot as organisers know it: its name in each language and the unit list it uses. */
-export interface BotInfo {
-  readonly id: string;
-  readonly name: { readonly vi: string; readonly en?: string | undefined };
-  /** The id of its unit list (bots/*.yaml `units`). */
-  readonly units: string | null;
-}
+/**
+ * A bot as the API and the pages know it: its name in each language, the unit list it uses (bots/*.yaml
+ * `units`) and the topics it asks, which scope what an organiser may read (content-scope.ts).
+ */
+export type BotInfo = Pick<BotConfig, 'id' | 'name' | 'units' | 'topics' | 'topicTags'>;
 
 /** Says codes as words for people: bots, units (from each bot's own list), channels, topics, languages, yes/no. */
 export interface Names {

@@ -10,7 +10,6 @@ import type { BroadcastService } from '../../outreach/index.js';
 import type { Stats, StatsScope } from '../../stats/index.js';
 import { HttpError } from '../errors.js';
 import type { BotInfo } from './names.js';
-import type { BotContent } from './content-scope.js';
 import type { ApiRegistry } from './registry.js';
 
 /** What the API needs of the admin service to manage the users of the web pages and the API tokens. */
@@ -29,8 +28,8 @@ export interface ApiDeps {
   readonly users?: UsersPort | undefined;
   /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`) and words for codes. */
   readonly t: Translate;
-  /** The bots' names, unit lists and topics: exports and the dashboard show names; an organiser reads only what their bots use. */
-  readonly bots?: readonly (BotInfo & BotContent)[] | undefined;
+  /** The bots' names and unit lists, so exports and the dashboard show names, not ids. */
+  readonly bots?: readonly BotInfo[] | undefined;
 }
 
 type Part = 'broadcasts' | 'contests' | 'content' | 'users';

@@ -201,7 +201,7 @@ function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
       csrfHeader: CSRF_HEADER,
       bots,
       /** Names (vi, en) and unit list of each bot the caller sees. */
-      botInfo: (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)),
+      botInfo: (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)).map(({ id, name, units }) => ({ id, name, units })),
       agendash: !!deps.agendash && p.role === 'admin',
     });
   });
