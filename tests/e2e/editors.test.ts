@@ -74,8 +74,8 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     const reviewer = await logIn(REVIEWER);
     await reviewer.fill('#q-search', 'nguoi cao tuoi cai dat');
     await reviewer.click('#q-filters button[type="submit"]');
-    await reviewer.waitForSelector('#q-rows tr[data-question]');
-    expect(await reviewer.locator('#q-rows tr[data-question]').count()).toBe(1);
+    // The list redraws with the search's one row (a load started before the search may answer first).
+    await reviewer.waitForFunction(() => document.querySelectorAll('#q-rows tr[data-question]').length === 1, null, { timeout: 20_000 });
     await screenshot(reviewer.locator('#questions'), 'cau-hoi-tim');
     await reviewer.click('#q-rows tr[data-question] button');
     await reviewer.waitForSelector('#qf-review:not([hidden])');
