@@ -128,33 +128,61 @@ export const messageRefSchema = z.object({
   vars: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
 });
 
-export const campaignEventSchema = z
-  .object({
-    id: id,
-    title: localized,
-    /** One-off events. */
-    date: isoDate.optional(),
-    /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
-    yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
-    /** A yearly event's last day: no occurrence after it is reminded of (the plan or the body behind it ended). */
-    until: isoDate.optional(),
-    /** A yearly event with no end, like 10/10 (set by a standing decision); the checker asks for `until` otherwise. */
-    perennial: z.boolean().default(false),
-    /** Facts the event rests on, on top of the campaign's. */
-    facts: z.array(factId).default([]),
-    /** Time of the event itself, Asia/Ho_Chi_Minh. */
-    time: hhmm.default('08:00'),
-    /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
-    reminderDaysBefore: z.array(z.number().int().min(0).max(60)).default([7, 1, 0]),
-    reminderTime: hhmm.default('08:00'),
-    message: messageRefSchema,
-    /** Restricts the event to some of the campaign's bots; default all bots that list the campaign. */
-    bots: z.array(id).optional(),
-    /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
-    eventUpdate: z.boolean().default(true),
-  })
-  .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
-  .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
+/**
+ * A reminder's words written out (what organisers type in the calendar page), in both languages;
+ * `{{date}}`, `{{time}}`, `{{daysLeft}}`, `{{title}}` and `{{campaign}}` are filled in when it is sent.
+ */
+export const messageTextSchema = z.object({
+  text: z.object({ vi: z.string().min(1).max(1800), en: z.string().min(1).max(1800) }),
+});
+
+/** An event's reminder: an i18next key (shipped calendars) or the text itself (written in the pages). */
+export const eventMessageSchema = z.union([messageRefSchema.strict(), messageTextSchema.strict()], {
+  error: 'give either key (an i18next key) or text (vi and en)',
+});
+export type EventMessage = z.infer<typeof eventMessageSchema>;
+
+/** Whether an event's message is written out rather than an i18next key. */
+export function isMessageText(m: EventMessage): m is z.infer<typeof messageTextSchema> {
+  return 'text' in m;
+}
+
+/** The fields of a campaign event; `campaignEventSchema` adds the rules that tie them together. */
+export const campaignEventFields = {
+  id: id,
+  title: localized,
+  /** One-off events. */
+  date: isoDate.optional(),
+  /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
+  yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
+  /** A yearly event's last day: no occurrence after it is reminded of (the plan or the body behind it ended). */
+  until: isoDate.optional(),
+  /** A yearly event with no end, like 10/10 (set by a standing decision); the checker asks for `until` otherwise. */
+  perennial: z.boolean().default(false),
+  /** Facts the event rests on, on top of the campaign's. */
+  facts: z.array(factId).default([]),
+  /** Time of the event itself, Asia/Ho_Chi_Minh. */
+  time: hhmm.default('08:00'),
+  /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
+  reminderDaysBefore: z.array(z.number().int().min(0).max(60)).default([7, 1, 0]),
+  reminderTime: hhmm.default('08:00'),
+  message: eventMessageSchema,
+  /** Restricts the event to some of the campaign's bots; default all bots that list the campaign. */
+  bots: z.array(id).optional(),
+  /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
+  eventUpdate: z.boolean().default(true),
+};
+
+/** An event happens once (`date`) or every year (`yearly`); only a yearly one has an end or is perennial. */
+export function withEventRules<T extends z.ZodType<{ date?: string | undefined; yearly?: string | undefined; until?: string | undefined; perennial: boolean }>>(
+  schema: T,
+): T {
+  return schema
+    .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
+    .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
+}
+
+export const campaignEventSchema = withEventRules(z.object(campaignEventFields));
 
 export const campaignFileSchema = z.object({
   id: id,
@@ -253,7 +281,10 @@ export const botSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00')
     .optional(),
+  /** The bot's contest (the starting one, from the shipped file). */
   contest: contestSchema.optional(),
+  /** More contests of the bot, past or planned; the one running today is its current contest. */
+  contests: z.array(contestSchema).default([]),
 });
 export type BotConfig = z.infer<typeof botSchema>;
 
@@ -277,11 +308,45 @@ export function isLive(question: { readonly status: QuestionStatus }): boolean {
   return question.status === 'published';
 }
 
+/** A contest and the bot that runs it. */
+export interface BotContest {
+  readonly bot: string;
+  readonly contest: ContestConfig;
+}
+
 /** Everything loaded and validated from `bots/` and `content/`. */
 export interface ContentBundle {
   readonly facts: readonly Fact[];
+  /** Each bot's `contest` is its current one (see `currentContest`) when `contests` is given. */
   readonly bots: readonly BotConfig[];
   readonly questions: readonly QuestionContent[];
   readonly campaigns: readonly Campaign[];
   readonly unitLists: readonly UnitList[];
+  /**
+   * Every contest, past ones included, when the content is merged with what organisers edited in
+   * the pages (a bot may have run several); absent, each bot's `contest` is the only one.
+   */
+  readonly contests?: readonly BotContest[];
+}
+
+/** Every contest of the content: the merged list, or each bot's own. */
+export function allContests(content: Pick<ContentBundle, 'bots' | 'contests'>): readonly BotContest[] {
+  return (
+    content.contests ??
+    content.bots.flatMap((b) => [...(b.contest ? [b.contest] : []), ...(b.contests ?? [])].map((contest) => ({ bot: b.id, contest })))
+  );
+}
+
+/**
+ * The contest a bot runs on a day (YYYY-MM-DD): the one whose window holds the day, else the next
+ * to open, else the last to have closed; null without contests.
+ */
+export function currentContest(contests: readonly ContestConfig[], day: string): ContestConfig | null {
+  const byStart = [...contests].sort((a, b) => a.window.start.localeCompare(b.window.start) || a.id.localeCompare(b.id));
+  return (
+    byStart.find((c) => c.window.start <= day && day <= c.window.end) ??
+    byStart.find((c) => c.window.start > day) ??
+    [...byStart].sort((a, b) => b.window.end.localeCompare(a.window.end))[0] ??
+    null
+  );
 }

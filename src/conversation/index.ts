@@ -81,6 +81,8 @@ export interface Conversation {
   dailyQuestionMessage(botId: string, day: string, locale: Locale, member?: ParticipantRef): Promise<OutboundMessage | null>;
   /** Agenda job: close attempts whose time limit has passed. */
   closeExpiredAttempts(): Promise<number>;
+  /** The content changed (an edit in the admin pages): questions are read again at the next event. */
+  contentChanged(): void;
   /** Contest results for the admin API. */
   contestResults(contestId: string, options?: { bot?: string; round?: string }): Promise<ContestResults | null>;
 }
@@ -104,6 +106,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return message;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
+    contentChanged: () => questions.clear(),
     contestResults: (contestId, options) => contestResults(deps.models, deps.content, contestId, options),
   };
 }

@@ -80,10 +80,9 @@ const RECEIPTS = new Set<InboundEvent['kind']>(['delivered', 'read']);
  */
 export function createConversationService(deps: ServiceDeps): InboundHandler {
   const { models, logger } = deps;
-  const bots = new Map<string, BotConfig>(deps.content.bots.map((b) => [b.id, b]));
-
   return async function handle(event: InboundEvent): Promise<OutboundMessage[]> {
-    const bot = bots.get(event.bot);
+    // Read at each event: organisers' edits (a new contest, a campaign) reach the bot without a restart.
+    const bot: BotConfig | undefined = deps.content.bots.find((b) => b.id === event.bot);
     if (!bot) {
       logger.warn({ bot: event.bot }, 'conversation: event for an unknown bot ignored');
       return [];

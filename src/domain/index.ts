@@ -141,6 +141,7 @@ export {
   ruleOf,
   FIELD_RULES,
   type FieldRule,
+  type ContentIssue,
   type CodeOf,
   type ErrorCode,
   type ErrorKind,
@@ -151,7 +152,7 @@ export {
 
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
-export { MAX_MATCH_CHARS, cleanMemberText, fold, hasDiacritics, keyOf, sameWords, toneKey, typedKey } from './text.js';
+export { MAX_MATCH_CHARS, cleanMemberText, fold, hasDiacritics, keyOf, matchesSearch, sameWords, toneKey, typedKey } from './text.js';
 export { spreadsheetText, fromSpreadsheetText } from './spreadsheet.js';
 
 export { participationRate, ratePercent } from './participation.js';

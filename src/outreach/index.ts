@@ -24,7 +24,7 @@ export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './sche
 export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, OutcomeCounts, RenderForPlatform } from './broadcasts.js';
 export { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
 export type { DailyQuestionMessage } from './message.js';
-export { upcomingReminders, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
+export { upcomingReminders, plannedReminders, reminderText, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
 export { decideWindow } from './windows.js';
 export { registerBroadcastCommands } from './cli.js';

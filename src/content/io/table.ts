@@ -53,6 +53,16 @@ export async function readCsv(text: string): Promise<Table> {
   return toTable(records.map((cells, i) => ({ row: i + 1, cells })));
 }
 
+/**
+ * A table sent as bytes (an upload), within IMPORT_LIMITS like a file: CSV text or an XLSX
+ * workbook; one that cannot be read is refused with the reason.
+ */
+export async function readTableData(format: TableFormat, data: Buffer): Promise<Table> {
+  const table = format === 'csv' ? await readCsv(csvText(data)) : await readXlsx(data);
+  checkRowCount(table.rows.length);
+  return table;
+}
+
 async function readXlsx(bytes: Buffer): Promise<Table> {
   await checkXlsxSize(bytes);
   const workbook = new ExcelJS.Workbook();

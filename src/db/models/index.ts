@@ -16,6 +16,8 @@ import { rollupMarkSchema, rollupOpSchema, rollupResidueSchema, rollupSchema } f
 import { certificateSchema } from './certificate.js';
 import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
+import { contentItemSchema } from './content-item.js';
+import { auditEntrySchema } from './audit-entry.js';
 import { fairnessMarkSchema } from './fairness.js';
 
 export type { Answer, AnswerMode } from './answer.js';
@@ -43,6 +45,10 @@ export type { Certificate, CertificateKind } from './certificate.js';
 export { CERTIFICATE_KINDS } from './certificate.js';
 export type { Invitation, InvitationJoin } from './invitation.js';
 export type { UnansweredQuestion } from './unanswered-question.js';
+export type { ContentItem, ContentKind } from './content-item.js';
+export { CONTENT_KINDS } from './content-item.js';
+export type { AuditEntry, AuditAction } from './audit-entry.js';
+export { AUDIT_ACTIONS } from './audit-entry.js';
 export type { FairnessMark } from './fairness.js';
 
 /**
@@ -83,6 +89,8 @@ export function createModels(conn: Connection) {
     Invitation: model(conn, 'Invitation', invitationSchema),
     InvitationJoin: model(conn, 'InvitationJoin', invitationJoinSchema),
     UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
+    ContentItem: model(conn, 'ContentItem', contentItemSchema),
+    AuditEntry: model(conn, 'AuditEntry', auditEntrySchema),
     FairnessMark: model(conn, 'FairnessMark', fairnessMarkSchema),
   };
 }

@@ -404,6 +404,8 @@ async function main() {
     fillBotPickers();
     relabelBroadcasts();
     refresh();
+    // The content editors (questions.js, calendar.js, …) redraw in the new language.
+    document.dispatchEvent(new Event('cds:relabel'));
   });
   $('filters').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -415,6 +417,8 @@ async function main() {
     await api('/admin/logout', { method: 'POST' }).catch(() => undefined);
     location.href = '/admin/login';
   });
+  // The content editors (separate modules) start once the session is known.
+  document.dispatchEvent(new CustomEvent('cds:ready', { detail: session }));
   await refresh();
 }
 

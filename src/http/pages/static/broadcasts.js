@@ -73,6 +73,9 @@ function toggleUnit(id) {
   renderOptions();
 }
 
+// A unit list imported or edited in the Units section (units.js) is picked from at once.
+document.addEventListener('cds:units-changed', () => void loadUnits());
+
 async function loadUnits() {
   try {
     picker.units = (await api('/api/v1/units')).items;
