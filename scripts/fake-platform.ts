@@ -64,6 +64,7 @@ const MESSENGER_ERRORS: Record<SendErrorClass, [number, object]> = {
   unreachable: [400, { error: { message: "This person isn't available right now.", type: 'OAuthException', code: 551, error_subcode: 1545041 } }],
   auth: [400, { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } }],
   invalid: [400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } }],
+  refused: [400, { error: { message: 'The recipient cannot receive messages at this time.', type: 'OAuthException', code: 100, error_subcode: 2300036 } }],
 };
 const ZALO_ERRORS: Record<SendErrorClass, { error: number; message: string }> = {
   retryable: { error: -32, message: 'Request exceeds rate limit' },
@@ -71,6 +72,7 @@ const ZALO_ERRORS: Record<SendErrorClass, { error: number; message: string }> = 
   unreachable: { error: -213, message: 'User has not followed the OA' },
   auth: { error: -216, message: 'Access token is invalid' },
   invalid: { error: -201, message: 'Parameters are invalid' },
+  refused: { error: -211, message: 'Out of quota' },
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -43,8 +43,8 @@ interface Assembly {
 
 /**
  * Wires every room together, inside out, each built with the typed parts of the rooms below it:
- * database → i18n → content → scheduler → statistics → conversation (with the statistics listener)
- * → channels' sending side → outreach (sends through it, asks the conversation for today's question)
+ * database → i18n → content → scheduler → statistics → channels' sending side → conversation (with
+ * the statistics listener, asking Messenger opt-ins where the bot can use them) → outreach (sends through it, asks the conversation for today's question)
  * → channels' receiving side (events to the conversation, receipts to outreach) → admin pages and
  * API. Stopping runs in the reverse order of starting.
  */
@@ -60,8 +60,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const content = await loadAndSyncContent({ config, db, logger });
     const scheduler = startScheduler(run, db);
     const stats = startStats(run, db);
-    const conversation = createConversation({ models: db.models, content, t, timeZone: config.timeZone, logger, listeners: stats.listener });
     const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
+    const optInEnabled = (bot: string) => sending.reachSettings(bot).messengerMarketing;
+    const conversation = createConversation({ models: db.models, content, t, timeZone: config.timeZone, logger, listeners: stats.listener, optInEnabled });
     const outreach = createOutreach({
       models: db.models,
       scheduler,
@@ -72,6 +73,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger,
       dailyQuestionMessage: (bot, day, locale) => conversation.dailyQuestionMessage(bot, day, locale),
       render: renderFor,
+      reachSettings: (bot) => sending.reachSettings(bot),
     });
     const receiving = createChannelReceiving(sending, {
       config,

@@ -26,6 +26,7 @@ import {
   UNIT_PAGE_SIZE,
 } from './messages.js';
 import { parsePayload, payload, type Command, type Payload } from './payloads.js';
+import { eventSignedUp, offerOptIn, optInAsked, reachShow } from './reach.js';
 import {
   CONSENT_VERSION,
   parseDialogueState,
@@ -143,6 +144,8 @@ const payloadKind = (k: Payload['kind']) => (turn: Turn) => turn.input.payload?.
 const INTENTS: readonly Intent[] = [
   { name: 'unfollow', match: (t) => t.input.event.kind === 'unfollow', handle: unfollow },
   { name: 'receipt', match: (t) => t.input.event.kind === 'delivered' || t.input.event.kind === 'read', handle: () => undefined },
+  // Opt-in changes are applied by the service without a reply (src/conversation/service.ts): Meta's opt-in opens no window.
+  { name: 'optin', match: (t) => t.input.event.kind === 'optin', handle: () => undefined },
   { name: 'delete-confirmed', match: (t) => isDeleteAnswer(t) === true, handle: deleteConfirmed },
   { name: 'delete-cancelled', match: (t) => isDeleteAnswer(t) === false, handle: deleteCancelled },
   { name: 'unsupported', match: (t) => t.input.event.kind === 'unsupported', handle: unsupported },
@@ -159,6 +162,9 @@ const INTENTS: readonly Intent[] = [
   { name: 'delete', match: isCommand('delete'), handle: deleteAsk },
   { name: 'remind-off', match: isCommand('remind_off'), handle: remindOff },
   { name: 'remind-on', requires: 'consent', match: isCommand('remind_on'), handle: remindOn },
+  { name: 'reach', requires: 'consent', match: isCommand('reach'), handle: reachShow },
+  { name: 'optin-ask', requires: 'consent', match: payloadKind('optInAsk'), handle: optInAsked },
+  { name: 'event-signup', requires: 'consent', match: payloadKind('eventSignUp'), handle: eventSignedUp },
   { name: 'unit-button', requires: 'consent', match: payloadKind('unit'), handle: unitChosen },
   { name: 'unit-page', requires: 'consent', match: payloadKind('unitPage'), handle: unitPaged },
   { name: 'unit', requires: 'consent', match: isCommand('unit'), handle: unitShow },
@@ -370,6 +376,8 @@ function setName(turn: Turn, name: string): void {
   turn.effect({ type: 'setDisplayName', name });
   turn.displayName = name;
   turn.say(turn.t('name.set', { name }), turn.menu);
+  // Onboarding is complete: Messenger members may now be asked for messages outside 24 hours.
+  offerOptIn(turn, { subscribed: turn.ctx.participant.subscribed || turn.effects.some((e) => e.type === 'setSubscribed' && e.subscribed) });
 }
 
 function displayName(turn: Turn): void {
@@ -449,11 +457,17 @@ function languageSet(turn: Turn): void {
 
 function remindOn(turn: Turn): void {
   turn.effect({ type: 'setSubscribed', subscribed: true });
+  turn.effect({ type: 'optInStopped', stopped: false });
   turn.say(turn.t('reminders.on'), turn.menu);
+  offerOptIn(turn, { subscribed: true, afterStop: true });
 }
 
+/** "dừng" stops every path at once: the subscription the fan-out checks first, and the opt-in path with it. */
 function remindOff(turn: Turn): void {
-  if (turn.ctx.participant.known) turn.effect({ type: 'setSubscribed', subscribed: false });
+  if (turn.ctx.participant.known) {
+    turn.effect({ type: 'setSubscribed', subscribed: false });
+    turn.effect({ type: 'optInStopped', stopped: true });
+  }
   turn.say(turn.t('reminders.off'), [commandChoice(turn.ctx.t, turn.locale, 'remind_on'), commandChoice(turn.ctx.t, turn.locale, 'help')]);
 }
 

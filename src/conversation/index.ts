@@ -47,6 +47,8 @@ export interface ConversationDeps {
   readonly clock?: Clock;
   readonly logger: Logger;
   readonly listeners?: ConversationListeners;
+  /** The bot's Messenger marketing messages are configured (YAML and secrets): members may be asked to opt in. */
+  readonly optInEnabled?: (bot: string) => boolean;
 }
 
 export interface Conversation {

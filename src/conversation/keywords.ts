@@ -19,6 +19,11 @@ export const COMMAND_KEYWORDS: ReadonlyArray<{ readonly command: Command; readon
   { command: 'standing', words: ['thu hang', 'thu hang cua toi', 'ket qua thi', 'my standing', 'standing', 'my rank', 'contest result'] },
   { command: 'remind_on', words: ['nhac nho', 'bat nhac nho', 'nhan nhac nho', 'dang ky', 'reminders on', 'remind me', 'subscribe', 'reminders'] },
   { command: 'remind_off', words: ['dung', 'dung lai', 'tat nhac nho', 'dung nhac nho', 'huy dang ky', 'stop', 'unsubscribe', 'reminders off'] },
+  // "nhận thông báo", "cài đặt thông báo", "tôi nhận gì": folded, "nhắn tin" (to send a message) is left out on purpose.
+  {
+    command: 'reach',
+    words: ['nhan thong bao', 'cai dat thong bao', 'thong bao cua toi', 'toi nhan gi', 'tin toi nhan', 'notifications', 'what i receive', 'my notifications'],
+  },
   { command: 'delete', words: ['xoa du lieu', 'xoa du lieu cua toi', 'xoa', 'xoa tai khoan', 'delete my data', 'delete', 'delete data', 'forget me'] },
   { command: 'help', words: ['tro giup', 'huong dan', 'giup', 'menu', 'help', 'h'] },
   { command: 'language', words: ['ngon ngu', 'language', 'doi ngon ngu', 'lang'] },

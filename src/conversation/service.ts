@@ -7,6 +7,7 @@ import type { Logger } from '../log/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
+import { applyOptInChange, optInEffect, reachContext } from './reach-store.js';
 import { NEW_PARTICIPANT, type Effect, type EngineContext, type ParticipantFacts, type StepResult } from './types.js';
 import { loadViews } from './views.js';
 
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   readonly logger: Logger;
   readonly questions: QuestionSource;
   readonly listeners?: ConversationListeners;
+  /** The bot's Messenger marketing messages are configured (the channels room: YAML and secrets): members may be asked to opt in. */
+  readonly optInEnabled?: (bot: string) => boolean;
 }
 
 function factsOf(p: Participant | null): ParticipantFacts {
@@ -41,6 +44,9 @@ function factsOf(p: Participant | null): ParticipantFacts {
     unitId: p.unitId,
     displayName: p.displayName,
     subscribed: p.subscribed,
+    optIn: p.optIn ? { status: p.optIn.status, requestedAt: p.optIn.requestedAt, stoppedBy: p.optIn.stoppedBy ?? null } : null,
+    oaFollower: p.oaFollower ?? null,
+    eventSignups: p.eventSignups ?? [],
     streak: { current: p.streak?.current ?? 0, best: p.streak?.best ?? 0, lastDay: p.streak?.lastDay ?? null },
     totals: { ...NEW_PARTICIPANT.totals, ...(p.totals ?? {}) },
   };
@@ -70,6 +76,8 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
       return [];
     }
     if (RECEIPTS.has(event.kind)) return [];
+    // A platform's opt-in change: stored, never answered (it opens no window, and it is not a message).
+    if (event.kind === 'optin') return applyOptInChange(models, event, logger).then(() => []);
     const now = deps.clock();
     const { existing, facts, result } = await runStep(deps, bot, event, now);
 
@@ -82,7 +90,14 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
 
     const participant = existing ?? (await createParticipant(models, event, facts.locale));
     const update = await applyEffects(deps, { bot, event, participant, now }, result);
-    await models.Participant.updateOne({ _id: participant._id }, { $set: update.set, ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}) });
+    await models.Participant.updateOne(
+      { _id: participant._id },
+      {
+        $set: update.set,
+        ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}),
+        ...(Object.keys(update.addToSet).length ? { $addToSet: update.addToSet } : {}),
+      },
+    );
     if (update.changed && deps.listeners?.participantChanged) {
       const fresh = await models.Participant.findById(participant._id).lean<ParticipantWithId>();
       if (fresh) await deps.listeners.participantChanged(fresh).catch((err) => logger.warn({ err }, 'participantChanged listener failed'));
@@ -108,6 +123,7 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
     participant: facts,
     t: deps.t,
     newId: () => new Types.ObjectId().toHexString(),
+    reach: reachContext(bot, deps.optInEnabled),
   };
   const state = existing?.state ?? {};
   const request = viewsFor(state, event, base);
@@ -127,12 +143,22 @@ interface TurnFacts {
 interface ParticipantUpdate {
   readonly set: Record<string, unknown>;
   readonly inc: Record<string, number>;
+  readonly addToSet: Record<string, string>;
   changed: boolean;
   messages: OutboundMessage[];
 }
 
 async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResult): Promise<ParticipantUpdate> {
-  const update: ParticipantUpdate = { set: { state: result.state ?? {}, lastInboundAt: turn.now }, inc: {}, changed: false, messages: result.messages };
+  const update: ParticipantUpdate = {
+    set: { state: result.state ?? {}, lastInboundAt: turn.now },
+    inc: {},
+    addToSet: {},
+    changed: false,
+    messages: result.messages,
+  };
+  // Zalo OA: following is the opt-in promotion messages need (docs/reach.md §2.4).
+  if (turn.event.channel === 'zalo_oa' && (turn.event.kind === 'follow' || turn.event.kind === 'unfollow'))
+    update.set.oaFollower = turn.event.kind === 'follow';
   for (const effect of result.effects) await applyEffect(deps, turn, effect, update);
   return update;
 }
@@ -184,6 +210,13 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
       );
       return;
     case 'deleteData':
+      return;
+    case 'optInRequested':
+    case 'optInStopped':
+      Object.assign(set, optInEffect(turn.participant.optIn ?? null, effect, turn.now));
+      return;
+    case 'signUpEvent':
+      update.addToSet.eventSignups = effect.eventKey;
       return;
   }
 }

@@ -77,6 +77,17 @@ export interface ParticipantFacts {
   readonly unitId: string | null;
   readonly displayName: string | null;
   readonly subscribed: boolean;
+  /** Messenger opt-in for messages after 24 hours, as far as the engine needs it (src/conversation/reach.ts). */
+  readonly optIn?: {
+    readonly status: 'requested' | 'active' | 'stopped' | 'expired' | 'invalid';
+    readonly requestedAt: Date | null;
+    /** `member`: "dừng" in the chat stopped it, and "nhắc nhở" restores it without a new request. */
+    readonly stoppedBy: 'member' | 'platform' | null;
+  } | null;
+  /** Zalo OA: follows the OA; null = not known. */
+  readonly oaFollower?: boolean | null;
+  /** Events the member asked to be reminded of. */
+  readonly eventSignups?: readonly string[];
   readonly streak: Streak;
   readonly totals: {
     readonly answered: number;
@@ -151,6 +162,13 @@ export interface EngineContext {
   /** A fresh id (a 24-hex ObjectId string in production; predictable in tests). */
   readonly newId: () => string;
   readonly views: Views;
+  /** The bot's paths outside the platform windows the member can turn on (src/conversation/reach.ts). */
+  readonly reach?: ReachContext;
+}
+
+export interface ReachContext {
+  /** Messenger's paid marketing messages are configured: members may be asked to opt in, with this title (≤ 65 characters). */
+  readonly messengerOptIn: { readonly enabled: boolean; readonly title: { readonly vi: string; readonly en?: string | undefined } };
 }
 
 // ---------------------------------------------------------------- effects: what the service applies
@@ -181,6 +199,11 @@ export type Effect =
       readonly onDuplicate: readonly OutboundMessage[];
     }
   | { readonly type: 'deleteData' }
+  /** Meta's opt-in request was shown (one per title per week). */
+  | { readonly type: 'optInRequested'; readonly title: string; readonly at: Date }
+  /** "dừng": the opt-in path stops with every other path; `false` restores what "dừng" stopped ("nhắc nhở"). */
+  | { readonly type: 'optInStopped'; readonly stopped: boolean }
+  | { readonly type: 'signUpEvent'; readonly eventKey: string }
   | {
       readonly type: 'startAttempt';
       readonly attemptId: string;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Broadcast } from '../db/index.js';
+import type { Locale } from '../domain/index.js';
 import { cancelBroadcast, updateBroadcast } from './broadcast-edit.js';
 import { broadcastFields, parseInput, resolveSendAt } from './broadcast-input.js';
 import { previewBroadcast } from './broadcast-preview.js';
@@ -11,7 +12,8 @@ import { broadcastInputSchema, broadcastListFilterSchema, type BroadcastInput, t
 export { applyPatch } from './broadcast-input.js';
 export { toView, type BroadcastServiceDeps, type BroadcastView, type RenderForPlatform } from './broadcast-store.js';
 export type { BroadcastPreview } from './broadcast-preview.js';
-export type { DeliveryReport } from './broadcast-report.js';
+export type { DeliveryReport, ReachReport } from './broadcast-report.js';
+export type { ReachForecast } from './predict.js';
 
 /** A new manual broadcast, scheduled for its time, with its audience counted. */
 async function createBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput, createdBy: string): Promise<BroadcastView> {
@@ -51,12 +53,14 @@ async function listBroadcasts(deps: BroadcastServiceDeps, rawFilter: BroadcastLi
 export function createBroadcastService(deps: BroadcastServiceDeps) {
   return {
     create: (raw: BroadcastInput, createdBy: string) => createBroadcast(deps, raw, createdBy),
-    preview: (raw: BroadcastInput) => previewBroadcast(deps, raw),
+    /** `locale`: the language of the reach forecast's names and advice. */
+    preview: (raw: BroadcastInput, locale?: Locale) => previewBroadcast(deps, raw, locale),
     update: (id: string, patch: Parameters<typeof updateBroadcast>[2]) => updateBroadcast(deps, id, patch),
     cancel: (id: string) => cancelBroadcast(deps, id),
     list: (filter?: BroadcastListFilter) => listBroadcasts(deps, filter),
     get: async (id: string) => toView(await loadBroadcast(deps, id), deps.timeZone),
-    report: (id: string) => reportBroadcast(deps, id),
+    /** `locale`: the language of the path names and advice. */
+    report: (id: string, locale?: Locale) => reportBroadcast(deps, id, locale),
   };
 }
 

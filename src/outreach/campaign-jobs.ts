@@ -30,6 +30,8 @@ export async function runCampaignReminder(ctx: OutreachContext, data: ReminderJo
       daily: null,
       audience: { bots: [...data.bots], channels: [], units: [], activeWithinDays: null, answeredToday: null },
       eventUpdate: data.eventUpdate,
+      // The occurrence members sign up for ("remind me"): only they get its updates tagged on Messenger.
+      eventKey: `${data.campaignId}/${data.eventId}/${data.eventDate}`,
       sendAt: now,
       createdBy: 'system:campaign-reminder',
     });

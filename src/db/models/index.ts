@@ -16,12 +16,15 @@ import { rollupMarkSchema, rollupSchema } from './rollup.js';
 import { certificateSchema } from './certificate.js';
 import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
+import { groupPostSchema } from './group-post.js';
+import { reachQuotaSchema } from './reach-quota.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
 export type { ContestAttempt, ContestAttemptStatus } from './contest.js';
 export { CONTEST_ATTEMPT_STATUSES } from './contest.js';
-export type { Participant, ParticipantDoc } from './participant.js';
+export type { Participant, ParticipantDoc, ParticipantOptIn, OptInStatus } from './participant.js';
+export { OPT_IN_STATUSES } from './participant.js';
 export type { Question, QuestionDoc, QuestionRevision, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
@@ -41,6 +44,9 @@ export type { Certificate, CertificateKind } from './certificate.js';
 export { CERTIFICATE_KINDS } from './certificate.js';
 export type { Invitation, InvitationJoin } from './invitation.js';
 export type { UnansweredQuestion } from './unanswered-question.js';
+export type { GroupPost, GroupPostStatus } from './group-post.js';
+export { GROUP_POST_STATUSES } from './group-post.js';
+export type { ReachQuota } from './reach-quota.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -78,6 +84,8 @@ export function createModels(conn: Connection) {
     Invitation: model(conn, 'Invitation', invitationSchema),
     InvitationJoin: model(conn, 'InvitationJoin', invitationJoinSchema),
     UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
+    GroupPost: model(conn, 'GroupPost', groupPostSchema),
+    ReachQuota: model(conn, 'ReachQuota', reachQuotaSchema),
   };
 }
 

@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import { requireBot, visibleBots, type Principal } from '../../admin/index.js';
 import { ForbiddenError } from '../../domain/index.js';
 import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastService } from '../../outreach/index.js';
 import { principalOf } from '../auth.js';
 import { idParam, type ApiContext } from './shared.js';
+
+/** The language of a report's or preview's path names and advice (the admin page passes its own). */
+const langQuery = z.object({ lang: z.enum(['vi', 'en']).default('vi').describe('language of path names and advice: vi (default) or en') });
 
 /** An organiser's audience stays within their bots; a patch that names no bots keeps the stored ones (already checked). */
 function restrictAudience<T extends { audience?: { bots?: string[] | undefined } | undefined }>(
@@ -50,9 +54,10 @@ export function addBroadcastRoutes(ctx: ApiContext): void {
     method: 'post',
     path: '/broadcasts/preview',
     tag: 'broadcasts',
-    summary: 'Preview a broadcast: rendered text per locale and the audience size',
+    summary: 'Preview a broadcast: rendered text per locale, the audience size, and the expected reach per path (who will be skipped and why)',
+    query: langQuery,
     body: broadcastInputSchema,
-    handler: async ({ body }, req) => broadcasts().preview(restrictAudience(principalOf(req), body)),
+    handler: async ({ body, query }, req) => broadcasts().preview(restrictAudience(principalOf(req), body), query.lang),
   });
   api.add({
     method: 'post',
@@ -102,11 +107,12 @@ function addBroadcastRoutesById({ api }: ApiContext, broadcasts: () => Broadcast
     method: 'get',
     path: '/broadcasts/:id/report',
     tag: 'broadcasts',
-    summary: 'Delivery report: counts per status and error class',
+    summary: 'Delivery report: counts per status, reason, channel, unit and path; skipped members in words with what to do',
     params: idParam,
-    handler: async ({ params }, req) => {
+    query: langQuery,
+    handler: async ({ params, query }, req) => {
       await accessibleBroadcast(broadcasts(), principalOf(req), params.id);
-      return broadcasts().report(params.id);
+      return broadcasts().report(params.id, query.lang);
     },
   });
 }
