@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ReachPath, ReachSettings } from '../../../src/domain/index.js';
+import type { ReachPath, ReachSettings, Refusal } from '../../../src/domain/index.js';
 import { createI18n, type Translate } from '../../../src/i18n/index.js';
 import { reachAdvice } from '../../../src/outreach/reach-advice.js';
 import { chooseReachPath, SKIP_REASONS, type ReachFacts, type SkipReason } from '../../../src/outreach/reach.js';
+import { refusalOutcome } from '../../../src/outreach/refusals.js';
 
 const now = new Date('2026-10-10T01:00:00Z'); // 08:00 in Hà Nội
 const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000);
@@ -120,5 +121,34 @@ describe('skip reasons in words (report and preview)', () => {
     ]);
     expect(advice[1]!.text).toBe('3 người dùng Messenger đã quá 24 giờ không nhắn tin và chưa bấm “Nhận cập nhật”.');
     expect(advice[1]!.action).toMatch(/mời họ bấm “Nhận cập nhật”/);
+  });
+});
+
+describe('what a refusal closes (docs/reach-design.md §4.1)', () => {
+  const refused = (refusal: Refusal) => ({ ok: false as const, errorClass: 'refused' as const, refusal, reason: 'refused' });
+  it('an opt-in stopped, expired or unknown closes the opt-in path with that reason and frees the 12-hour slot', () => {
+    expect(refusalOutcome('messenger', 'optin', refused('opt_in_stopped'))).toEqual({
+      exclude: ['optin'],
+      reason: 'optin_stopped',
+      keepReservation: false,
+      botWide: false,
+    });
+    expect(refusalOutcome('messenger', 'optin', refused('opt_in_expired')).reason).toBe('optin_expired');
+    expect(refusalOutcome('messenger', 'optin', refused('opt_in_invalid')).reason).toBe('optin_invalid');
+  });
+  it('Meta’s 12 hours keep the slot; the page’s account closes the path for the whole batch', () => {
+    expect(refusalOutcome('messenger', 'optin', refused('frequency'))).toMatchObject({ reason: 'optin_cooldown', keepReservation: true });
+    expect(refusalOutcome('messenger', 'optin', refused('account'))).toMatchObject({ reason: 'optin_unavailable', botWide: true });
+  });
+  it('Zalo: the quota is spent for the bot, the package is the union’s, the recipient’s own limit is theirs', () => {
+    expect(refusalOutcome('zalo_oa', 'oa_promotion', refused('quota'))).toMatchObject({ reason: 'zalo_quota_exhausted', botWide: true, keepReservation: true });
+    expect(refusalOutcome('zalo_oa', 'oa_paid', refused('account'))).toMatchObject({ reason: 'zalo_package', botWide: true });
+    expect(refusalOutcome('zalo_oa', 'oa_promotion', refused('not_follower')).reason).toBe('zalo_not_follower');
+    expect(refusalOutcome('zalo_oa', 'oa_promotion', refused('recipient_limit')).reason).toBe('zalo_restricted');
+  });
+  it('a window the platform says is closed closes Zalo’s free window and paid consultation together (both end at 7 days)', () => {
+    const closed = { ok: false as const, errorClass: 'window_closed' as const, reason: '-230' };
+    expect(refusalOutcome('zalo_oa', 'oa_paid', closed)).toMatchObject({ exclude: ['window', 'oa_paid'], reason: 'window_closed' });
+    expect(refusalOutcome('messenger', 'window', closed)).toMatchObject({ exclude: ['window'], reason: 'window_closed' });
   });
 });
