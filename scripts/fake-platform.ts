@@ -16,7 +16,7 @@
  *   unknown one (2300004) and a second message within 12 hours (2300035);
  * - POST /_webhook/messenger-optin {target, botId, appSecret, userId, token, status: opt_in|stop|resume,
  *   title?, expiresAt?}: a signed `messaging_optins` webhook, and the token registered;
- * - POST /_optin {token, status?, expiresAt?, lastSentAt?}: Meta changes a token without telling us;
+ * - POST /_optin {token, status?, expiresAt?, lastSentAt?, psid?}: Meta changes (or, with psid, issues) a token without telling us;
  * - POST /_messenger {optInMinGapMs?}: the 12-hour rule, shortened for demos;
  * - Zalo OA promotion messages, `POST /v3.0/oa/message/promotion`: -213 to a non-follower and -211
  *   past the day's quota; POST /_zalo {promotionQuota?, followers?} sets them (null = no limit).
@@ -96,8 +96,8 @@ export interface FakePlatform {
   setLatency(ms: number): void;
   /** Posts a signed opt-in (or stop, resume) webhook to our server and registers the token. */
   optIn(o: FakeOptIn): Promise<{ status: number; body: string }>;
-  /** Changes a token on Meta's side without a webhook (it expired, the person stopped elsewhere). */
-  setToken(token: string, change: Partial<Pick<FakeToken, 'status' | 'expiresAt' | 'lastSentAt'>>): void;
+  /** Changes a token on Meta's side without a webhook (it expired, the person stopped elsewhere); with `psid`, issues it. */
+  setToken(token: string, change: Partial<FakeToken>): void;
   setMessenger(settings: { optInMinGapMs?: number }): void;
   setZalo(settings: FakeZaloSettings): void;
   /** Number of successful Zalo token refreshes. */
@@ -369,9 +369,11 @@ function addReachRoutes(app: express.Express, deps: ReachRouteDeps) {
     return postSigned(`${target}/webhooks/messenger/${o.botId}`, raw, { 'X-Hub-Signature-256': signMessengerBody(raw, o.appSecret) });
   }
 
-  function setToken(token: string, change: Partial<Pick<FakeToken, 'status' | 'expiresAt' | 'lastSentAt'>>): void {
+  /** Changes a token; with `psid`, creates it if Meta issued it without us seeing the webhook (a test's set-up). */
+  function setToken(token: string, change: Partial<FakeToken>): void {
     const t = tokens.get(token);
     if (t) Object.assign(t, change);
+    else if (change.psid) tokens.set(token, { status: 'active', expiresAt: null, lastSentAt: null, ...change, psid: change.psid });
   }
 
   function setZalo(settings: FakeZaloSettings): void {

@@ -26,6 +26,7 @@ const blank = (): ParticipantOptIn => ({
   timezone: null,
   lastSentAt: null,
   nextEligibleAt: null,
+  reservedFor: null,
 });
 
 /** The `$set` an opt-in effect of the engine makes (whole sub-document, so it works when there is none yet). */

@@ -95,7 +95,12 @@ async function sendOnPath(
   const { path, purpose } = decision;
   const paid = PAID_PATHS.has(path);
   const now = deps.clock();
-  const reservation = await reserve(deps.models, path, p, { now, timeZone: deps.timeZone, promotionQuota: deps.reach.promotionQuota(p.bot) });
+  const reservation = await reserve(deps.models, path, p, {
+    now,
+    timeZone: deps.timeZone,
+    promotionQuota: deps.reach.promotionQuota(p.bot),
+    deliveryId: String(d._id),
+  });
   if (!reservation.ok) return { exclude: [path], reason: reservation.reason };
   if (paid) {
     // At most once: a crash from here on leaves the delivery `sending` with the claim, never resent.

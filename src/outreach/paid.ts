@@ -30,20 +30,28 @@ export async function reserve(
   models: Models,
   path: ReachPath,
   p: PaidPerson,
-  at: { now: Date; timeZone: string; promotionQuota: number },
+  at: { now: Date; timeZone: string; promotionQuota: number; deliveryId: string },
 ): Promise<Reservation> {
-  if (path === 'optin') return reserveOptIn(models, p, at.now);
+  if (path === 'optin') return reserveOptIn(models, p, at.now, at.deliveryId);
   if (path === 'oa_promotion') return reservePromotion(models, p.bot, dayOf(at.now, at.timeZone), at.promotionQuota, at.now);
   return { ok: true, release: nothing };
 }
 
-/** Meta allows one marketing message every 12 hours per token: the slot moves before we send. */
-async function reserveOptIn(models: Models, p: PaidPerson, now: Date): Promise<Reservation> {
+/**
+ * Meta allows one marketing message every 12 hours per token: the slot moves before we send. The
+ * slot names the delivery that took it, so a run that crashed between this and its claim (nothing
+ * was sent) lets the delivery take it again.
+ */
+async function reserveOptIn(models: Models, p: PaidPerson, now: Date, deliveryId: string): Promise<Reservation> {
   const next = new Date(now.getTime() + OPT_IN_MIN_GAP_MS);
   const before = { nextEligibleAt: p.optIn?.nextEligibleAt ?? null, lastSentAt: p.optIn?.lastSentAt ?? null };
   const r = await models.Participant.updateOne(
-    { _id: p._id, 'optIn.status': 'active', $or: [{ 'optIn.nextEligibleAt': null }, { 'optIn.nextEligibleAt': { $lte: now } }] },
-    { $set: { 'optIn.nextEligibleAt': next, 'optIn.lastSentAt': now } },
+    {
+      _id: p._id,
+      'optIn.status': 'active',
+      $or: [{ 'optIn.nextEligibleAt': null }, { 'optIn.nextEligibleAt': { $lte: now } }, { 'optIn.reservedFor': deliveryId }],
+    },
+    { $set: { 'optIn.nextEligibleAt': next, 'optIn.lastSentAt': now, 'optIn.reservedFor': deliveryId } },
   );
   if (r.matchedCount === 0) return { ok: false, reason: 'optin_cooldown' };
   return {
@@ -51,7 +59,7 @@ async function reserveOptIn(models: Models, p: PaidPerson, now: Date): Promise<R
     release: async () => {
       await models.Participant.updateOne(
         { _id: p._id, 'optIn.nextEligibleAt': next },
-        { $set: { 'optIn.nextEligibleAt': before.nextEligibleAt, 'optIn.lastSentAt': before.lastSentAt } },
+        { $set: { 'optIn.nextEligibleAt': before.nextEligibleAt, 'optIn.lastSentAt': before.lastSentAt, 'optIn.reservedFor': null } },
       );
     },
   };

@@ -25,6 +25,8 @@ export interface ParticipantOptIn {
   /** Last marketing message, and Meta's "one message every 12 hours per subscription_token". */
   lastSentAt: Date | null;
   nextEligibleAt: Date | null;
+  /** The delivery that took the current 12-hour slot: a run that crashed before its send may take it again. */
+  reservedFor: string | null;
 }
 
 // Types are written out rather than inferred: mongoose's schema inference exhausts tsc's memory.
@@ -103,6 +105,7 @@ export const participantSchema = new Schema<Participant>(
           timezone: { type: String, default: null },
           lastSentAt: { type: Date, default: null },
           nextEligibleAt: { type: Date, default: null },
+          reservedFor: { type: String, default: null },
         },
         { _id: false },
       ),

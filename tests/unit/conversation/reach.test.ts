@@ -131,6 +131,7 @@ describe('storing opt-in changes', () => {
     timezone: null,
     lastSentAt: null,
     nextEligibleAt: null,
+    reservedFor: null,
   };
   it('a request keeps an opt-in in force and marks a new one as requested', () => {
     expect(optInEffect(active, { type: 'optInRequested', title: 'T2', at: JUNE_10 }, JUNE_10)).toMatchObject({ optIn: { status: 'active', token: 'tok' } });
