@@ -96,6 +96,7 @@ for (let i = 0; i < participants; i += 5000) {
 }
 
 const content: ContentBundle = {
+  facts: [],
   bots: [
     botSchema.parse({
       id: 'bench',

@@ -94,4 +94,6 @@ fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `${name}-${stamp}.json`);
 fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
 console.error(`recorded ${path.relative(process.cwd(), file)}`);
-process.exit(code);
+// A missed goal fails the run whatever the bench's own exit code says.
+if (result.ok !== true && code === 0) console.error(`bench ${name}: a goal was missed ("ok": ${JSON.stringify(result.ok)})`);
+process.exit(code || (result.ok === true ? 0 : 1));

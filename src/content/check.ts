@@ -1,16 +1,31 @@
 import { DateTime } from 'luxon';
-import { LOCALES, type Locale } from '../domain/index.js';
+import { DEFAULT_TIME_ZONE, LOCALES, dayOf, type Locale } from '../domain/index.js';
 import type { Entry, LoadedContent, LocaleFile } from './load.js';
 import {
   ANSWER_LETTERS,
   botAsks,
   CHANNEL_SECRETS,
+  isLive,
   type BotConfig,
   type Campaign,
+  type Fact,
   type PlatformChannel,
   type QuestionContent,
   type UnitList,
 } from './schema.js';
+import {
+  BANK_MIN_QUESTIONS,
+  BASELINE_MARGIN,
+  echoGiveaway,
+  FAMILY_BAND,
+  FAMILY_BAND_OPTIONS,
+  FAMILY_MIN_OPTIONS,
+  familyOf,
+  guessingBaselines,
+  LONGEST_RIGHT_MAX,
+  POSITION_TOLERANCE,
+  rightIsLongest,
+} from './bank.js';
 import { cronFixedTime, cronProblem, inQuietHours } from './cron.js';
 import { sortProblems, type ContentProblem, type Origin, type Path, type Position } from './source.js';
 import { fold } from '../domain/index.js';
@@ -54,8 +69,8 @@ function reporter(locator: Locator, out: ContentProblem[]): Report {
   };
 }
 
-/** Every problem of the loaded content: syntax and schema problems from loading, then cross-references. */
-export function checkContent(loaded: LoadedContent): ContentProblem[] {
+/** Every problem of the loaded content: syntax and schema problems from loading, then cross-references. `now` dates history. */
+export function checkContent(loaded: LoadedContent, now: Date = new Date()): ContentProblem[] {
   const locator: Locator = {
     position: (o) => loaded.locate(o),
     describe: (o) => {
@@ -64,43 +79,150 @@ export function checkContent(loaded: LoadedContent): ContentProblem[] {
     },
   };
   const out: ContentProblem[] = [...loaded.problems];
-  const { bots, questions, campaigns, unitLists } = loaded.entries;
-  out.push(...checkQuestions(questions, locator));
+  const { facts, bots, questions, campaigns, unitLists } = loaded.entries;
+  out.push(...checkFacts(facts, locator));
+  out.push(...checkQuestions(questions, locator, { facts: facts.map((f) => f.value), bots: bots.map((b) => b.value), now }));
+  out.push(...checkBank(questions, locator));
   out.push(...checkTopicNames(questions, loaded.locales, locator));
   out.push(...checkUnitLists(unitLists, locator));
-  out.push(...checkCampaigns(campaigns, bots, loaded.locales, locator));
+  out.push(...checkCampaigns(campaigns, bots, loaded.locales, locator, facts.map((f) => f.value)));
   out.push(...checkBots(bots, { questions, campaigns, unitLists }, locator));
   out.push(...checkLocales(loaded.locales, locator));
   return sortProblems(out);
 }
 
-// ------------------------------------------------------------------------------------ questions
+// ------------------------------------------------------------------------------------ facts
 
-/**
- * Questions: answer letter within the options, English with the same number of options, unique
- * ids, no two questions with the same normalised text, and balanced answer positions per topic.
- */
-export function checkQuestions(entries: readonly Entry<QuestionContent>[], locator: Locator): ContentProblem[] {
+/** Facts: unique ids, `replacedBy` naming another fact, and a link for a fact from another public source. */
+export function checkFacts(entries: readonly Entry<Fact>[], locator: Locator): ContentProblem[] {
   const out: ContentProblem[] = [];
   const report = reporter(locator, out);
+  firstWins(entries, (e) => e.value.id, (dup, first) =>
+    report(at(dup.origin, 'id'), `duplicate fact id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
+  );
+  const ids = new Set(entries.map((e) => e.value.id));
+  for (const { value: f, origin } of entries) {
+    if (f.replacedBy === f.id) report(at(origin, 'replacedBy'), `fact "${f.id}" cannot be replaced by itself`);
+    else if (f.replacedBy && !ids.has(f.replacedBy)) report(at(origin, 'replacedBy'), `fact "${f.id}": replacedBy names "${f.replacedBy}", which is not a fact`);
+    if (f.id.startsWith('pub-') && !f.link) report(at(origin, 'id'), `fact "${f.id}" comes from a public source: give the link of the page you read`);
+    if (f.document.date && !DateTime.fromISO(f.document.date).isValid) report(at(origin, 'document', 'date'), `fact "${f.id}": ${f.document.date} is not a calendar date`);
+    if (f.validUntil && !DateTime.fromISO(f.validUntil).isValid) report(at(origin, 'validUntil'), `fact "${f.id}": ${f.validUntil} is not a calendar date`);
+  }
+  return out;
+}
+
+/** Whether a fact describes the past on `day` (YYYY-MM-DD): replaced, out of date, or a seed plan of 2022–2025. */
+export function isHistorical(fact: Fact, day: string): boolean {
+  return Boolean(fact.replacedBy) || (fact.validUntil !== undefined && fact.validUntil < day) || fact.id.startsWith('seed-');
+}
+
+/** A question "says when": a year or "trước" (before) in the Vietnamese text, as history must. */
+const SAYS_WHEN = /(?<!\d)(?:19|20)\d{2}(?!\d)|\btrước\b|\btừng\b/iu;
+
+// ------------------------------------------------------------------------------------ questions
+
+export interface QuestionContext {
+  readonly facts: readonly Fact[];
+  /** For province checks; none given, none made. */
+  readonly bots?: readonly BotConfig[];
+  /** The day history is judged on. */
+  readonly now?: Date;
+}
+
+/**
+ * Each question: answer letter within the options, English with the same number of options,
+ * facts that exist (and, for a replaced fact, the fact that replaced it), province-specific facts
+ * carried as the question's province, history that says when, a review trail with two people for a
+ * published question, and no option that gives the answer away by echoing the question. Then
+ * across questions: unique ids and texts, and balanced answer positions per topic.
+ */
+export function checkQuestions(entries: readonly Entry<QuestionContent>[], locator: Locator, ctx: QuestionContext): ContentProblem[] {
+  const out: ContentProblem[] = [];
+  const report = reporter(locator, out);
+  const facts = new Map(ctx.facts.map((f) => [f.id, f]));
+  const day = dayOf(ctx.now ?? new Date(), DEFAULT_TIME_ZONE);
+  const provinces = ctx.bots ? new Set(ctx.bots.flatMap((b) => (b.province ? [b.province] : []))) : undefined;
 
   for (const { value: q, origin } of entries) {
-    const index = ANSWER_LETTERS.indexOf(q.answer);
-    if (index >= q.options.length) {
-      report(at(origin, 'answer'), `question "${q.id}": answer ${q.answer} but there are only ${q.options.length} options (${ANSWER_LETTERS.slice(0, q.options.length).join(', ')})`);
+    checkOptions(q, origin, report);
+    checkCitedFacts(q, origin, report, { facts, day, provinces });
+    checkReview(q, origin, report);
+    // Checked on drafts too: a writer sees the give-away before the question goes live.
+    const echo = echoGiveaway(q);
+    if (echo) {
+      report(at(origin, 'options'), `question "${q.id}": only the right option repeats "${echo}" from the question, which gives the answer away; let a wrong option repeat it too or leave it out of the question`);
     }
-    if (q.en && q.en.options.length !== q.options.length) {
-      report(at(origin, 'en', 'options'), `question "${q.id}": the English version has ${q.en.options.length} options, the Vietnamese ${q.options.length}; they must match`);
-    }
-    const seen = new Map<string, number>();
-    q.options.forEach((opt, i) => {
-      const key = fold(opt);
-      const first = seen.get(key);
-      if (first !== undefined) report(at(origin, 'options', i), `question "${q.id}": option ${ANSWER_LETTERS[i]} repeats option ${ANSWER_LETTERS[first]}`);
-      else seen.set(key, i);
-    });
   }
+  checkAcrossQuestions(entries, locator, report);
+  return out;
+}
 
+/** The answer letter within the options, English with as many options, no option repeated. */
+function checkOptions(q: QuestionContent, origin: Origin, report: Report): void {
+  const index = ANSWER_LETTERS.indexOf(q.answer);
+  if (index >= q.options.length) {
+    report(at(origin, 'answer'), `question "${q.id}": answer ${q.answer} but there are only ${q.options.length} options (${ANSWER_LETTERS.slice(0, q.options.length).join(', ')})`);
+  }
+  if (q.en.options.length !== q.options.length) {
+    report(at(origin, 'en', 'options'), `question "${q.id}": the English version has ${q.en.options.length} options, the Vietnamese ${q.options.length}; they must match`);
+  }
+  const seen = new Map<string, number>();
+  q.options.forEach((opt, i) => {
+    const key = fold(opt);
+    const first = seen.get(key);
+    if (first !== undefined) report(at(origin, 'options', i), `question "${q.id}": option ${ANSWER_LETTERS[i]} repeats option ${ANSWER_LETTERS[first]}`);
+    else seen.set(key, i);
+  });
+}
+
+/** Facts exist; a replaced one comes with what replaced it; province facts make a province question; the past says when. */
+function checkCitedFacts(
+  q: QuestionContent,
+  origin: Origin,
+  report: Report,
+  ctx: { facts: ReadonlyMap<string, Fact>; day: string; provinces: ReadonlySet<string> | undefined },
+): void {
+  const cited: Fact[] = [];
+  q.facts.forEach((id, i) => {
+    const fact = ctx.facts.get(id);
+    if (!fact) report(at(origin, 'facts', i), `question "${q.id}": unknown fact "${id}" (no content/facts file has this id)`);
+    else cited.push(fact);
+  });
+  for (const fact of cited) {
+    if (fact.replacedBy && !q.facts.includes(fact.replacedBy)) {
+      report(at(origin, 'facts'), `question "${q.id}": fact "${fact.id}" was replaced by "${fact.replacedBy}"; cite it too and say in the explanation what replaced what`);
+    }
+    if (fact.province && fact.province !== q.province) {
+      report(at(origin, q.province ? 'province' : 'facts'), `question "${q.id}": fact "${fact.id}" is about ${fact.province}; the question needs province: ${fact.province}`);
+    }
+  }
+  const past = cited.find((f) => isHistorical(f, ctx.day));
+  if (past && !SAYS_WHEN.test(q.question)) {
+    report(at(origin, 'question'), `question "${q.id}": fact "${past.id}" describes the past; say when in the question ("Năm 2023, …", "Trước khi …")`);
+  }
+  if (q.province && ctx.provinces && isLive(q) && !ctx.provinces.has(q.province)) {
+    report(at(origin, 'province'), `question "${q.id}": no bot has province "${q.province}", so only the demo would ask it`);
+  }
+}
+
+/** A question past draft was reviewed, by someone other than its author, after it was written. */
+function checkReview(q: QuestionContent, origin: Origin, report: Report): void {
+  const r = q.review;
+  if (q.status !== 'draft') {
+    if (!r.reviewer || !r.reviewedAt) report(at(origin, 'review'), `question "${q.id}" is ${q.status}: give review.reviewer and review.reviewedAt`);
+    else if (fold(r.reviewer) === fold(r.author)) {
+      report(at(origin, 'review', 'reviewer'), `question "${q.id}" is ${q.status}: the reviewer must be someone other than the author`);
+    }
+  }
+  if (r.reviewedAt && r.reviewedAt < r.writtenAt) report(at(origin, 'review', 'reviewedAt'), `question "${q.id}": reviewed (${r.reviewedAt}) before it was written (${r.writtenAt})`);
+  for (const field of ['writtenAt', 'reviewedAt'] as const) {
+    const d = r[field];
+    if (d && !DateTime.fromISO(d).isValid) report(at(origin, 'review', field), `question "${q.id}": ${d} is not a calendar date`);
+  }
+}
+
+/** Unique ids and texts, and balanced answer positions per topic. */
+function checkAcrossQuestions(entries: readonly Entry<QuestionContent>[], locator: Locator, report: Report): void {
   firstWins(entries, (e) => e.value.id, (dup, first) =>
     report(at(dup.origin, 'id'), `duplicate question id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
   );
@@ -111,7 +233,10 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
     ),
   );
 
-  const byTopic = groupBy(entries, (e) => e.value.topic);
+  const byTopic = groupBy(
+    entries.filter((e) => isLive(e.value)),
+    (e) => e.value.topic,
+  );
   for (const [topic, list] of byTopic) {
     if (list.length < BALANCE_MIN_QUESTIONS) continue;
     for (const letter of ANSWER_LETTERS) {
@@ -123,6 +248,89 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
           `topic "${topic}": answer ${letter} is right in ${holding.length} of ${list.length} questions (${Math.round(share * 100)}%); at most ${BALANCE_MAX_SHARE * 100}% may share one position, move some right answers to other letters`,
         );
       }
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------ the live bank
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/**
+ * The live (published) bank cannot be guessed: right answers spread evenly over the letters within
+ * each option count, the longest option right in at most 40% of questions, the guessing baselines
+ * (last option, longest option, question echo) no better than chance plus a few points, and no
+ * option family ("Không…", "Chỉ…", "Tất cả…") that is always wrong or always right.
+ */
+export function checkBank(entries: readonly Entry<QuestionContent>[], locator: Locator): ContentProblem[] {
+  const out: ContentProblem[] = [];
+  const report = reporter(locator, out);
+  const live = entries.filter((e) => isLive(e.value));
+  if (live.length === 0) return out;
+  const first = live[0]!;
+
+  for (const [count, list] of groupBy(live, (e) => String(e.value.options.length))) {
+    if (list.length < BANK_MIN_QUESTIONS) continue;
+    const n = Number(count);
+    for (const letter of ANSWER_LETTERS.slice(0, n)) {
+      const holding = list.filter((e) => e.value.answer === letter);
+      const share = holding.length / list.length;
+      if (Math.abs(share - 1 / n) > POSITION_TOLERANCE + 1e-9) {
+        report(
+          at((holding[0] ?? list[0]!).origin, 'answer'),
+          `live bank: in the ${list.length} questions with ${n} options, ${letter} is right in ${holding.length} (${pct(share)}); each letter must be right in ${pct(1 / n)} ± ${pct(POSITION_TOLERANCE)}`,
+        );
+      }
+    }
+  }
+
+  if (live.length >= BANK_MIN_QUESTIONS) {
+    const b = guessingBaselines(live.map((e) => e.value));
+    const longest = live.filter((e) => rightIsLongest(e.value));
+    if (b.longestRight > LONGEST_RIGHT_MAX) {
+      report(
+        at((longest[0] ?? first).origin, 'options'),
+        `live bank: the right option is the longest in ${longest.length} of ${live.length} questions (${pct(b.longestRight)}); at most ${pct(LONGEST_RIGHT_MAX)}, lengthen some wrong options`,
+      );
+    }
+    const baselines: Array<[string, number]> = [
+      ['always picking the last option', b.lastOption],
+      ['always picking the longest option', b.longestOption],
+      ['picking the option that repeats the question', b.echo],
+    ];
+    for (const [name, score] of baselines) {
+      if (score > b.chance + BASELINE_MARGIN + 1e-9) {
+        report(first.origin, `live bank: ${name} scores ${pct(score)} against ${pct(b.chance)} by chance; at most chance + ${pct(BASELINE_MARGIN)} (npm run cli -- content baselines)`);
+      }
+    }
+  }
+
+  const families = new Map<string, Array<{ entry: Entry<QuestionContent>; index: number; right: boolean }>>();
+  for (const e of live) {
+    e.value.options.forEach((o, i) => {
+      const family = familyOf(o);
+      if (family) families.set(family, [...(families.get(family) ?? []), { entry: e, index: i, right: i === ANSWER_LETTERS.indexOf(e.value.answer) }]);
+    });
+  }
+  for (const [family, list] of families) {
+    if (list.length < FAMILY_MIN_OPTIONS) continue;
+    const right = list.filter((x) => x.right).length;
+    const where = list[0]!;
+    if (right === 0 || right === list.length) {
+      report(
+        at(where.entry.origin, 'options', where.index),
+        `live bank: options starting "${family}" are ${right === 0 ? 'never' : 'always'} the right answer (${right} of ${list.length}), so a guesser learns to ${right === 0 ? 'skip' : 'pick'} them`,
+      );
+      continue;
+    }
+    // A large family may not lean far either way (the old bank: "Không…/Chỉ…" right 7 times in 92).
+    const expected = list.reduce((sum, x) => sum + 1 / x.entry.value.options.length, 0) / list.length;
+    const share = right / list.length;
+    if (list.length >= FAMILY_BAND_OPTIONS && Math.abs(share - expected) > FAMILY_BAND) {
+      report(
+        at(where.entry.origin, 'options', where.index),
+        `live bank: options starting "${family}" are right in ${right} of ${list.length} (${pct(share)}) against ${pct(expected)} by chance; keep within ${pct(FAMILY_BAND)} of chance`,
+      );
     }
   }
   return out;
@@ -156,7 +364,20 @@ export function checkTopicNames(
 
 // ------------------------------------------------------------------------------------ units
 
-/** Unit lists: list ids unique across files, unit ids unique within a list, parents that exist. */
+/**
+ * Bodies the 2025 reform ended (facts P03, P04): district education offices and district labour
+ * federations (the district level ended on 01/7/2025), and provincial Departments of Information and
+ * Communications (merged into the Departments of Science and Technology). A unit list names units
+ * members belong to now.
+ */
+const ENDED_BODIES: ReadonlyArray<{ readonly pattern: RegExp; readonly why: string }> = [
+  // A Phòng GD&ĐT was always a district-level office (the province has a Sở); a federation only when of a district.
+  { pattern: /\bphòng\s+(gd\s*&?\s*đt|gdđt|giáo\s+dục)/iu, why: 'the district level ended on 01/7/2025 (P03)' },
+  { pattern: /\b(lđlđ|liên\s+đoàn\s+lao\s+động)\s+(các\s+)?(huyện|quận|thị\s+xã)/iu, why: 'the district level ended on 01/7/2025 (P03)' },
+  { pattern: /sở\s+(thông\s+tin\s+và\s+truyền\s+thông|tt\s*&\s*tt|tttt)\b/iu, why: 'the Departments of Information and Communications merged into the Departments of Science and Technology in 2025 (P04)' },
+];
+
+/** Unit lists: list ids unique across files, unit ids unique within a list, parents that exist, no body the 2025 reform ended. */
 export function checkUnitLists(entries: readonly Entry<UnitList>[], locator: Locator): ContentProblem[] {
   const out: ContentProblem[] = [];
   const report = reporter(locator, out);
@@ -170,6 +391,8 @@ export function checkUnitLists(entries: readonly Entry<UnitList>[], locator: Loc
     );
     const ids = new Set(list.units.map((u) => u.id));
     for (const u of units) {
+      const ended = ENDED_BODIES.find((b) => b.pattern.test(u.value.name));
+      if (ended) report(at(u.origin, 'name'), `unit list "${list.id}": "${u.value.name}" is not a current unit: ${ended.why}`);
       if (u.value.parent && !ids.has(u.value.parent)) {
         report(at(u.origin, 'parent'), `unit list "${list.id}": unit "${u.value.id}" has parent "${u.value.parent}", which is not a unit of this list`);
       }
@@ -182,13 +405,15 @@ export function checkUnitLists(entries: readonly Entry<UnitList>[], locator: Loc
 
 /**
  * Campaigns: unique campaign and event ids, real calendar dates, bots that exist and list the
- * campaign, and message keys present in every locale whose `{{variables}}` the event provides.
+ * campaign, message keys present in every locale whose `{{variables}}` the event provides, every
+ * event resting on facts that exist, and every yearly event ending (`until`) or marked perennial.
  */
 export function checkCampaigns(
   entries: readonly Entry<Campaign>[],
   bots: readonly Entry<BotConfig>[],
   locales: readonly LocaleFile[],
   locator: Locator,
+  facts: readonly Fact[],
 ): ContentProblem[] {
   const out: ContentProblem[] = [];
   const report = reporter(locator, out);
@@ -204,10 +429,31 @@ export function checkCampaigns(
 
   const botsById = new Map(bots.map((b) => [b.value.id, b.value]));
   const keys = localeKeyIndex(locales);
+  const factIds = new Set(facts.map((f) => f.id));
+  for (const { value: c, origin } of entries) {
+    c.facts.forEach((id, i) => {
+      if (!factIds.has(id)) report(at(origin, 'facts', i), `campaign "${c.id}": unknown fact "${id}" (no content/facts file has this id)`);
+    });
+  }
   for (const { value: ev, campaign, origin } of events) {
     if (ev.date && !DateTime.fromISO(ev.date).isValid) report(at(origin, 'date'), `event "${ev.id}": ${ev.date} is not a calendar date`);
     if (ev.yearly && !DateTime.fromISO(`2024-${ev.yearly}`).isValid) {
       report(at(origin, 'yearly'), `event "${ev.id}": ${ev.yearly} is not a month and day (MM-DD)`);
+    }
+    if (ev.yearly && Boolean(ev.until) === ev.perennial) {
+      report(
+        at(origin, 'yearly'),
+        ev.perennial
+          ? `event "${ev.id}": give either until or perennial, not both`
+          : `event "${ev.id}" recurs every year: give until (its last day, when the plan or body behind it ends) or perennial: true (a standing date such as 10/10)`,
+      );
+    }
+    if (ev.until && !DateTime.fromISO(ev.until).isValid) report(at(origin, 'until'), `event "${ev.id}": ${ev.until} is not a calendar date`);
+    ev.facts.forEach((id, i) => {
+      if (!factIds.has(id)) report(at(origin, 'facts', i), `event "${ev.id}": unknown fact "${id}" (no content/facts file has this id)`);
+    });
+    if (campaign.facts.length === 0 && ev.facts.length === 0) {
+      report(at(origin, 'id'), `event "${ev.id}" rests on no fact: give facts to the event or to campaign "${campaign.id}"`);
     }
     ev.reminderDaysBefore.forEach((d, i) => {
       if (ev.reminderDaysBefore.indexOf(d) !== i) report(at(origin, 'reminderDaysBefore', i), `event "${ev.id}": reminder ${d} day(s) before is listed twice`);
@@ -278,20 +524,22 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
   );
   const campaignIds = new Set(ctx.campaigns.map((c) => c.value.id));
   const listIds = new Set(ctx.unitLists.map((l) => l.value.id));
-  const topicsWithQuestions = new Set(ctx.questions.map((q) => q.value.topic));
+  const live = ctx.questions.filter((q) => isLive(q.value));
+  const topicsWithQuestions = new Set(live.map((q) => q.value.topic));
 
   for (const { value: bot, origin } of entries) {
     bot.topics.forEach((topic, i) => {
-      if (!topicsWithQuestions.has(topic)) report(at(origin, 'topics', i), `bot "${bot.id}": topic "${topic}" has no questions`);
+      if (!topicsWithQuestions.has(topic)) report(at(origin, 'topics', i), `bot "${bot.id}": topic "${topic}" has no published questions`);
     });
+    if (bot.allProvinces && bot.province) report(at(origin, 'province'), `bot "${bot.id}": give province or allProvinces, not both`);
     for (const [topic, tags] of Object.entries(bot.topicTags)) {
       if (!bot.topics.includes(topic)) {
         report(at(origin, 'topicTags', topic), `bot "${bot.id}": topicTags names "${topic}", which is not one of the bot's topics`);
         continue;
       }
       tags.forEach((tag, i) => {
-        if (!ctx.questions.some((q) => q.value.topic === topic && q.value.tags.includes(tag))) {
-          report(at(origin, 'topicTags', topic, i), `bot "${bot.id}": no question of topic "${topic}" has the tag "${tag}"`);
+        if (!live.some((q) => q.value.topic === topic && q.value.tags.includes(tag))) {
+          report(at(origin, 'topicTags', topic, i), `bot "${bot.id}": no published question of topic "${topic}" has the tag "${tag}"`);
         }
       });
     }
@@ -327,9 +575,9 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
       if (start.isValid && end.isValid && end < start) report(at(c, 'window'), `bot "${bot.id}": the contest ends before it starts`);
       const topics = contest.topics ?? bot.topics;
       (contest.topics ?? []).forEach((topic, i) => {
-        if (!topicsWithQuestions.has(topic)) report(at(c, 'topics', i), `bot "${bot.id}": contest topic "${topic}" has no questions`);
+        if (!topicsWithQuestions.has(topic)) report(at(c, 'topics', i), `bot "${bot.id}": contest topic "${topic}" has no published questions`);
       });
-      const available = ctx.questions.filter((q) => botAsks({ topics, topicTags: bot.topicTags }, q.value)).length;
+      const available = live.filter((q) => botAsks({ ...bot, topics }, q.value)).length;
       if (available < contest.questionsPerAttempt) {
         report(at(c, 'questionsPerAttempt'), `bot "${bot.id}": the contest asks ${contest.questionsPerAttempt} questions per attempt but its topics have only ${available}`);
       }

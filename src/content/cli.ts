@@ -57,7 +57,19 @@ function fail(lines: readonly string[]): never {
 
 export function registerContentCommands(program: Command): void {
   const content = program.command('content').description('the question bank, campaigns, bots, units and locales in bots/ and content/');
+  registerCheckCommands(content);
 
+  withPaths(content.command('sync'))
+    .description('load, check and write questions and units into the database (retires what is gone)')
+    .action(async (opts: PathOptions) => {
+      await runOrFail(async () => syncIntoDatabase(await resolvePaths(opts)));
+    });
+
+  registerQuestionCommands(program);
+}
+
+/** `content check` and `content baselines`: what is wrong with the content, and how guessable the bank is. */
+function registerCheckCommands(content: Command): void {
   withPaths(content.command('check'))
     .description('validate everything; prints file:line:column: message per problem, exit code 1 on any')
     .action(async (opts: PathOptions) => {
@@ -68,17 +80,28 @@ export function registerContentCommands(program: Command): void {
         fail([...problems.map(formatProblem), `${problems.length} problem(s) found`]);
       }
       const s = summarise(loaded.bundle);
-      console.log(`content OK: ${s.questions} questions (${s.withEnglish} with English)`);
+      console.log(`content OK: ${s.facts} facts; ${s.live} live (published) questions of ${s.questions} (${s.draft} draft, ${s.reviewed} reviewed)`);
       for (const [topic, n] of Object.entries(s.questionsPerTopic).sort()) console.log(`  ${topic}: ${n}`);
       console.log(`${s.bots} bots, ${s.campaigns} campaigns with ${s.events} events, ${s.unitLists} unit lists with ${s.units} units`);
     });
 
-  withPaths(content.command('sync'))
-    .description('load, check and write questions and units into the database (retires what is gone)')
-    .action(async (opts: PathOptions) => {
-      await runOrFail(async () => syncIntoDatabase(await resolvePaths(opts)));
+  withPaths(content.command('baselines'))
+    .description('how well blind guessing scores on the live bank: last option, longest option, question echo, answer positions, option families')
+    .option('--all', 'count draft and reviewed questions too (to see a bank before it is published)')
+    .action(async (opts: PathOptions & { all?: boolean }) => {
+      const [{ loadContent }, { formatBaselines, guessingBaselines }, { isLive }] = await Promise.all([
+        import('./load.js'),
+        import('./bank.js'),
+        import('./schema.js'),
+      ]);
+      const loaded = loadContent(await resolvePaths(opts));
+      const questions = opts.all ? loaded.bundle.questions : loaded.bundle.questions.filter(isLive);
+      for (const line of formatBaselines(guessingBaselines(questions))) console.log(line);
     });
+}
 
+/** `questions import` and `questions export`: the bank as CSV or XLSX. */
+function registerQuestionCommands(program: Command): void {
   const questions = program.command('questions').description('import or export the question bank as CSV or XLSX');
   withPaths(questions.command('import <file>'))
     .description('import questions from .csv or .xlsx into content/questions/<topic>.yaml (merged by id); nothing is written if any row is bad')

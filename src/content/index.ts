@@ -6,7 +6,10 @@ export * from './schema.js';
 export { loadContent, type ContentPaths, type Entry, type LoadedContent, type LocaleFile } from './load.js';
 export {
   checkContent,
+  checkFacts,
+  checkBank,
   checkQuestions,
+  isHistorical,
   checkTopicNames,
   checkBots,
   checkCampaigns,
@@ -16,9 +19,23 @@ export {
   BALANCE_MAX_SHARE,
   BALANCE_MIN_QUESTIONS,
   type Locator,
+  type QuestionContext,
 } from './check.js';
 export { formatProblem, type ContentProblem, type Origin, type Position } from './source.js';
 export { templateVariables } from './text.js';
+export { documentDate, documentInWords, sourceLine } from './sources.js';
+export {
+  BANK_MIN_QUESTIONS,
+  BASELINE_MARGIN,
+  LONGEST_RIGHT_MAX,
+  POSITION_TOLERANCE,
+  echoGiveaway,
+  echoTokens,
+  familyOf,
+  formatBaselines,
+  guessingBaselines,
+  type GuessingBaselines,
+} from './bank.js';
 export { contentRevision, questionRecord, syncContent, syncQuestions, syncUnits, type SyncReport } from './sync.js';
 export {
   ContentError,

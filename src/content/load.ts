@@ -5,11 +5,13 @@ import { LOCALES, type Locale } from '../domain/index.js';
 import {
   botSchema,
   campaignFileSchema,
+  factSchema,
   questionSchema,
   unitFileSchema,
   type BotConfig,
   type Campaign,
   type ContentBundle,
+  type Fact,
   type QuestionContent,
   type UnitList,
 } from './schema.js';
@@ -41,6 +43,7 @@ export interface LocaleFile {
 export interface LoadedContent {
   readonly bundle: ContentBundle;
   readonly entries: {
+    readonly facts: readonly Entry<Fact>[];
     readonly bots: readonly Entry<BotConfig>[];
     readonly questions: readonly Entry<QuestionContent>[];
     readonly campaigns: readonly Entry<Campaign>[];
@@ -53,7 +56,7 @@ export interface LoadedContent {
   locate(origin: Origin): { line: number; column: number };
 }
 
-/** Reads and validates `bots/*.yaml`, `content/{questions,campaigns,units}/*.yaml` and `content/locales`. */
+/** Reads and validates `bots/*.yaml`, `content/{facts,questions,campaigns,units}/*.yaml` and `content/locales`. */
 export function loadContent(paths: ContentPaths): LoadedContent {
   const root = path.resolve(paths.root ?? process.cwd());
   const sources = new Map<string, SourceFile>();
@@ -74,18 +77,23 @@ export function loadContent(paths: ContentPaths): LoadedContent {
     if (src) pushValid(src, [], botSchema, bots, problems);
   }
 
-  const questions: Entry<QuestionContent>[] = [];
-  for (const abs of yamlFiles(path.join(paths.contentDir, 'questions'))) {
-    const src = read(abs);
-    if (!src) continue;
-    const data = plainData(src);
-    const list = (data as { questions?: unknown } | null)?.questions;
-    if (!Array.isArray(list) || list.length === 0) {
-      problems.push(problemAt(src, ['questions'], 'questions: must be a list with at least one question (the file is `questions: [...]`)'));
-      continue;
+  // Lists of items (facts, questions) are validated item by item: one bad item does not hide the others.
+  const listFile = <S extends z.ZodType>(dir: string, key: string, noun: string, schema: S, into: Entry<z.output<S>>[]) => {
+    for (const abs of yamlFiles(path.join(paths.contentDir, dir))) {
+      const src = read(abs);
+      if (!src) continue;
+      const list = (plainData(src) as Record<string, unknown> | null)?.[key];
+      if (!Array.isArray(list) || list.length === 0) {
+        problems.push(problemAt(src, [key], `${key}: must be a list with at least one ${noun} (the file is \`${key}: [...]\`)`));
+        continue;
+      }
+      list.forEach((_, i) => pushValid(src, [key, i], schema, into, problems));
     }
-    list.forEach((_, i) => pushValid(src, ['questions', i], questionSchema, questions, problems));
-  }
+  };
+  const facts: Entry<Fact>[] = [];
+  listFile('facts', 'facts', 'fact', factSchema, facts);
+  const questions: Entry<QuestionContent>[] = [];
+  listFile('questions', 'questions', 'question', questionSchema, questions);
 
   const campaigns: Entry<Campaign>[] = [];
   for (const abs of yamlFiles(path.join(paths.contentDir, 'campaigns'))) {
@@ -122,12 +130,13 @@ export function loadContent(paths: ContentPaths): LoadedContent {
   const values = <T>(entries: Entry<T>[]) => entries.map((e) => e.value);
   return {
     bundle: {
+      facts: values(facts),
       bots: values(bots),
       questions: values(questions),
       campaigns: values(campaigns),
       unitLists: values(unitLists),
     },
-    entries: { bots, questions, campaigns, unitLists },
+    entries: { facts, bots, questions, campaigns, unitLists },
     locales,
     problems,
     locate(origin) {
@@ -174,7 +183,7 @@ function describeIssue(src: SourceFile, base: Path, issue: z.core.$ZodIssue): st
   const rel = issue.path as PathSegment[];
   const full = [...base, ...rel];
   const name = formatPath(full) || '(file)';
-  if (issue.code === 'invalid_type' && rel.length > 0 && !src.doc.hasIn(full)) {
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && rel.length > 0 && !src.doc.hasIn(full)) {
     return `${name}: required field is missing`;
   }
   if (issue.code === 'unrecognized_keys') return `${name}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;

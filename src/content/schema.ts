@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUESTION_STATUSES, type QuestionStatus } from '../domain/index.js';
 
 /**
  * The shape of everything under `bots/` and `content/`. Pure zod schemas and the types inferred
@@ -12,6 +13,49 @@ const localized = z.object({ vi: z.string().min(1), en: z.string().min(1).option
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 08:00');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2025-10-10');
 const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name in upper case');
+const bilingual = z.object({ vi: z.string().min(1), en: z.string().min(1) });
+
+// ---------------------------------------------------------------- facts
+
+/**
+ * A fact id: a row of shared/FACTS.md ("N09", "L02b", "S06b", "P02"), a seed sentence
+ * ("seed-000-contest-window") or a fact from another public source ("pub-union-day").
+ * Reviewers see ids; members never do.
+ */
+export const FACT_ID = /^([A-Z]\d{2}[a-z]?|seed-\d{3}-[a-z0-9][a-z0-9-]*|pub-[a-z0-9][a-z0-9-]*)$/;
+const factId = z.string().regex(FACT_ID, 'must be a fact id: a FACTS.md row (N09, L02b), seed-NNN-<slug> or pub-<slug>');
+/** A province slug as the seeds name them, e.g. "quang-tri", "ba-ria-vung-tau". */
+const provinceSlug = id;
+
+/** The document a fact rests on, as members read it ("Quyết định 505/QĐ-TTg ngày 22/4/2022 của Thủ tướng Chính phủ"). */
+export const factDocumentSchema = z.object({
+  kind: bilingual,
+  number: z.string().min(1).optional(),
+  date: isoDate.optional(),
+  issuer: bilingual.optional(),
+  title: bilingual.optional(),
+});
+
+export const factSchema = z.object({
+  id: factId,
+  statement: bilingual,
+  document: factDocumentSchema,
+  /** A public page the writer read; shown to members with the document. */
+  link: z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }).optional(),
+  /** The sentence of the document or source page that supports the fact, verbatim. */
+  quote: z.string().min(10),
+  /** Where the quote comes from when it is not the document itself, e.g. "shared/FACTS.md". */
+  quoteFrom: z.string().min(1).optional(),
+  /** The fact that says what replaced this one (history framed as history). */
+  replacedBy: factId.optional(),
+  /** After this day the fact describes the past. */
+  validUntil: isoDate.optional(),
+  /** A province-specific fact (seed slug). */
+  province: provinceSlug.optional(),
+  keywords: z.object({ vi: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) }).optional(),
+});
+export type Fact = z.infer<typeof factSchema>;
+export type FactDocument = z.infer<typeof factDocumentSchema>;
 
 // ---------------------------------------------------------------- questions
 
@@ -24,19 +68,36 @@ const questionText = z.object({
   explanation: z.string().min(10).max(300, 'must be at most 300 characters'),
 });
 
+export { QUESTION_STATUSES, type QuestionStatus };
+
+/** Who wrote a question and who checked it against its facts, and when. */
+export const reviewSchema = z.object({
+  author: z.string().min(2),
+  writtenAt: isoDate,
+  reviewer: z.string().min(2).optional(),
+  reviewedAt: isoDate.optional(),
+});
+export type ReviewTrail = z.infer<typeof reviewSchema>;
+
 export const questionSchema = questionText.extend({
   id: id,
   topic: id,
   difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'must be 1 (easy), 2 or 3 (hard)' }),
   /** Letter of the right option in `options`. */
   answer: z.enum(ANSWER_LETTERS),
-  /** A fact id of shared/FACTS.md ("N09") or "seed:NNN" plus the document, e.g. "seed:000 KH CĐVC Quảng Trị 2023". */
-  source: z.string().regex(/^([A-Z]\d{2}b?|seed:\d{3})\b/, 'must start with a FACTS.md id (e.g. N09) or seed:NNN'),
+  /** The facts (content/facts) the question rests on; members read their documents as the source. */
+  facts: z.array(factId).min(1, 'must cite at least one fact'),
   tags: z.array(z.string().min(1)).default([]),
-  /** Optional English version; same number of options, same answer position. */
-  en: questionText.optional(),
+  /** Province-specific question: asked only by that province's bots and by bots with `allProvinces`. */
+  province: provinceSlug.optional(),
+  /** The English version; same number of options, same answer position. */
+  en: questionText,
+  review: reviewSchema,
+  /** Only published questions are live (asked by bots, counted by the bank rules). */
+  status: z.enum(QUESTION_STATUSES),
 });
 export const questionFileSchema = z.object({ questions: z.array(questionSchema).min(1) });
+export const factFileSchema = z.object({ facts: z.array(factSchema).min(1) });
 
 export type QuestionContent = z.infer<typeof questionSchema>;
 
@@ -75,6 +136,12 @@ export const campaignEventSchema = z
     date: isoDate.optional(),
     /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
     yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
+    /** A yearly event's last day: no occurrence after it is reminded of (the plan or the body behind it ended). */
+    until: isoDate.optional(),
+    /** A yearly event with no end, like 10/10 (set by a standing decision); the checker asks for `until` otherwise. */
+    perennial: z.boolean().default(false),
+    /** Facts the event rests on, on top of the campaign's. */
+    facts: z.array(factId).default([]),
     /** Time of the event itself, Asia/Ho_Chi_Minh. */
     time: hhmm.default('08:00'),
     /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
@@ -86,13 +153,14 @@ export const campaignEventSchema = z
     /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
     eventUpdate: z.boolean().default(true),
   })
-  .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' });
+  .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
+  .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
 
 export const campaignFileSchema = z.object({
   id: id,
   title: localized,
-  /** Which seed document the dates come from, e.g. "seed:000". */
-  source: z.string().min(1),
+  /** The facts (content/facts) its dates come from; an event may add its own. */
+  facts: z.array(factId).default([]),
   events: z.array(campaignEventSchema).min(1),
 });
 export type CampaignEvent = z.infer<typeof campaignEventSchema>;
@@ -183,8 +251,12 @@ const reachChannels = {
 export const botSchema = z.object({
   id: id,
   name: localized,
-  /** The organisation the bot speaks for, shown in onboarding. */
+  /** The organisation the bot speaks for now (or that it is an archive of a past plan), shown in onboarding. */
   organisation: localized,
+  /** The province whose province-specific questions the bot asks (a seed slug, e.g. "quang-tri"). */
+  province: provinceSlug.optional(),
+  /** Asks every province's questions (the demo). */
+  allProvinces: z.boolean().default(false),
   defaultLocale: z.enum(['vi', 'en']).default('vi'),
   /** Which platforms this bot may use; each is enabled at run time only when its secrets are set. */
   channels: z
@@ -202,8 +274,8 @@ export const botSchema = z.object({
   }),
   topics: z.array(id).min(1),
   /**
-   * Narrows a topic to the questions carrying one of the given tags, e.g. `source-plans: [bac-kan]`
-   * so that a province's members get questions about their own plan, not another province's.
+   * Narrows a topic to the questions carrying one of the given tags. Provinces are not a tag
+   * matter: a question's `province` decides which bots ask it (see `botAsks`).
    */
   topicTags: z.record(id, z.array(z.string().min(1)).min(1)).default({}),
   campaigns: z.array(id).default([]),
@@ -228,15 +300,29 @@ export function unitGroup(bot: Pick<BotConfig, 'channels'>, unitId: string | nul
   return bot.channels.zalo_personal?.groups.find((g) => g.units.includes(unitId))?.id ?? null;
 }
 
-/** Whether a bot asks a question: its topic is one of the bot's, and carries a tag the bot asks for there. */
-export function botAsks(bot: Pick<BotConfig, 'topics' | 'topicTags'>, question: { readonly topic: string; readonly tags: readonly string[] }): boolean {
+/**
+ * Whether a bot asks a question: its topic is one of the bot's, it carries a tag the bot asks for
+ * there (when the bot narrows the topic), and a province-specific question is asked only by that
+ * province's bots and by bots with `allProvinces` (the demo).
+ */
+export function botAsks(
+  bot: Pick<BotConfig, 'topics' | 'topicTags' | 'province' | 'allProvinces'>,
+  question: { readonly topic: string; readonly tags: readonly string[]; readonly province?: string | null | undefined },
+): boolean {
   if (!bot.topics.includes(question.topic)) return false;
+  if (question.province && !bot.allProvinces && question.province !== bot.province) return false;
   const wanted = bot.topicTags[question.topic];
   return !wanted || question.tags.some((t) => wanted.includes(t));
 }
 
+/** Whether a question is live: only published questions are asked and counted. */
+export function isLive(question: { readonly status: QuestionStatus }): boolean {
+  return question.status === 'published';
+}
+
 /** Everything loaded and validated from `bots/` and `content/`. */
 export interface ContentBundle {
+  readonly facts: readonly Fact[];
   readonly bots: readonly BotConfig[];
   readonly questions: readonly QuestionContent[];
   readonly campaigns: readonly Campaign[];

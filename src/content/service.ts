@@ -3,7 +3,7 @@ import type { Database } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { checkContent } from './check.js';
 import { loadContent, type ContentPaths, type LoadedContent } from './load.js';
-import type { ContentBundle } from './schema.js';
+import { isLive, type ContentBundle } from './schema.js';
 import { formatProblem, type ContentProblem } from './source.js';
 import { syncContent, type SyncReport } from './sync.js';
 
@@ -37,11 +37,15 @@ export function contentPaths(config: Pick<Config, 'paths'>): ContentPaths {
   return { botsDir: config.paths.bots, contentDir: config.paths.content };
 }
 
-/** A short summary: questions per topic, bots, campaigns, events and units. */
+/** A short summary: facts, live questions per topic and by status, bots, campaigns, events and units. */
 export interface ContentSummary {
+  readonly facts: number;
+  /** Live (published) questions per topic. */
   readonly questionsPerTopic: Readonly<Record<string, number>>;
   readonly questions: number;
-  readonly withEnglish: number;
+  readonly live: number;
+  readonly draft: number;
+  readonly reviewed: number;
   readonly bots: number;
   readonly campaigns: number;
   readonly events: number;
@@ -51,11 +55,15 @@ export interface ContentSummary {
 
 export function summarise(bundle: ContentBundle): ContentSummary {
   const questionsPerTopic: Record<string, number> = {};
-  for (const q of bundle.questions) questionsPerTopic[q.topic] = (questionsPerTopic[q.topic] ?? 0) + 1;
+  const live = bundle.questions.filter(isLive);
+  for (const q of live) questionsPerTopic[q.topic] = (questionsPerTopic[q.topic] ?? 0) + 1;
   return {
+    facts: bundle.facts.length,
     questionsPerTopic,
     questions: bundle.questions.length,
-    withEnglish: bundle.questions.filter((q) => q.en).length,
+    live: live.length,
+    draft: bundle.questions.filter((q) => q.status === 'draft').length,
+    reviewed: bundle.questions.filter((q) => q.status === 'reviewed').length,
     bots: bundle.bots.length,
     campaigns: bundle.campaigns.length,
     events: bundle.campaigns.reduce((n, c) => n + c.events.length, 0),
@@ -79,7 +87,7 @@ export async function loadAndSyncContent(options: StartContentOptions): Promise<
   const bundle = loadValidContent(contentPaths(options.config));
   const summary = summarise(bundle);
   options.logger.info(
-    { questions: summary.questions, bots: summary.bots, events: summary.events, units: summary.units },
+    { facts: summary.facts, questions: summary.questions, live: summary.live, bots: summary.bots, events: summary.events, units: summary.units },
     'content loaded and checked',
   );
   if (options.config.contentSyncOnStart) {

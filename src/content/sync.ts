@@ -4,6 +4,8 @@ import { ANSWER_LETTERS, type ContentBundle, type QuestionContent, type UnitList
 
 /**
  * Writes the content's questions and units into the database. Content is the source of truth:
+ * every question is stored with its status and review trail (only published ones are live, see
+ * `isLive`), so a question moving from draft to published is a new revision like any other change;
  * questions are upserted by `questionId`, a changed question gets a new revision (and a
  * QuestionRevision row, old ones stay for the answers that point at them), a question gone from
  * content is retired, never deleted, and comes back un-retired if it reappears. Every write is an
@@ -29,9 +31,12 @@ export function questionRecord(q: QuestionContent): QuestionFields {
     difficulty: q.difficulty,
     answer: ANSWER_LETTERS.indexOf(q.answer),
     vi: text(q),
-    en: q.en ? text(q.en) : null,
-    source: q.source,
+    en: text(q.en),
+    facts: [...q.facts],
     tags: [...q.tags],
+    province: q.province ?? null,
+    review: { author: q.review.author, writtenAt: q.review.writtenAt, reviewer: q.review.reviewer ?? null, reviewedAt: q.review.reviewedAt ?? null },
+    status: q.status,
   };
   return { questionId: q.id, revision: contentRevision(canonical), ...canonical };
 }

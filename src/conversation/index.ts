@@ -40,7 +40,8 @@ export { rankContest, rankCollective, awardPrizes, bestAttempts, rankScores, ran
 
 export interface ConversationDeps {
   readonly models: Models;
-  readonly content: Pick<ContentBundle, 'bots' | 'unitLists'>;
+  /** `facts` turn questions' fact ids into source lines members read; without them no source line is shown. */
+  readonly content: Pick<ContentBundle, 'bots' | 'unitLists'> & Partial<Pick<ContentBundle, 'facts'>>;
   readonly t: Translate;
   /** The configured time zone (config.timeZone): what "today" is for the daily question and answers. */
   readonly timeZone: string;
@@ -69,7 +70,7 @@ export interface Conversation {
 /** Builds the conversation on the given models, content and translations. */
 export function createConversation(deps: ConversationDeps): Conversation {
   const clock = deps.clock ?? systemClock;
-  const questions = createQuestionSource(deps.models, () => clock().getTime());
+  const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
   const handler = createConversationService({ ...deps, clock, questions });
   return {
     handler,

@@ -53,16 +53,17 @@ export function dailyHeader(t: Translate, locale: Locale, day: string): string {
   return t(locale, 'conversation:question.daily', { date: formatDay(day) });
 }
 
-/** Right or wrong, the right answer, the explanation and the source. */
+/** Right or wrong, the right answer, the explanation and the source documents in words. */
 export function feedbackLines(t: Translate, locale: Locale, q: QuizQuestion, choice: number): string[] {
   const text = textOf(q, locale);
   const right = choice === q.answer;
+  const source = q.source[locale] || q.source.vi;
   return [
     right
       ? t(locale, 'conversation:feedback.correct')
       : t(locale, 'conversation:feedback.wrong', { letter: letterOf(q.answer), option: text.options[q.answer] ?? '' }),
     t(locale, 'conversation:feedback.explanation', { text: text.explanation }),
-    t(locale, 'conversation:feedback.source', { source: q.source }),
+    ...(source ? [t(locale, 'conversation:feedback.source', { source })] : []),
   ];
 }
 

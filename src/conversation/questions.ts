@@ -1,4 +1,4 @@
-import { botAsks, type BotConfig, type ContentBundle } from '../content/index.js';
+import { botAsks, sourceLine, type BotConfig, type ContentBundle, type Fact } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import type { UnitInfo } from '../quiz/index.js';
 import type { QuizQuestion } from './types.js';
@@ -7,17 +7,19 @@ import type { QuizQuestion } from './types.js';
 const CACHE_MS = 30_000;
 
 /**
- * The active questions a bot asks (its topics, narrowed by its `topicTags`), read from the synced Question collection and kept for
- * a short while (every inbound event needs them; they change only on a content sync).
+ * The active questions a bot asks (published, of its topics and province, see `botAsks`), read from the synced Question
+ * collection and kept for a short while (every inbound event needs them; they change only on a content sync). Each
+ * carries its source line in words, from the fact base (`facts`).
  */
-export function createQuestionSource(models: Models, now: () => number = Date.now) {
+export function createQuestionSource(models: Models, now: () => number = Date.now, facts: readonly Fact[] = []) {
   const cache = new Map<string, { at: number; questions: QuizQuestion[] }>();
+  const factsById = new Map(facts.map((f) => [f.id, f]));
   return {
     async forBot(bot: BotConfig): Promise<QuizQuestion[]> {
       const key = bot.id;
       const hit = cache.get(key);
       if (hit && now() - hit.at < CACHE_MS) return hit.questions;
-      const docs = await models.Question.find({ topic: { $in: bot.topics }, retiredAt: null })
+      const docs = await models.Question.find({ topic: { $in: bot.topics }, retiredAt: null, status: 'published' })
         .sort({ questionId: 1 })
         .lean();
       const questions: QuizQuestion[] = docs
@@ -29,7 +31,7 @@ export function createQuestionSource(models: Models, now: () => number = Date.no
           answer: d.answer,
           vi: { question: d.vi.question, options: d.vi.options, explanation: d.vi.explanation },
           en: d.en ? { question: d.en.question, options: d.en.options, explanation: d.en.explanation } : null,
-          source: d.source,
+          source: { vi: sourceLine(d.facts ?? [], factsById, 'vi'), en: sourceLine(d.facts ?? [], factsById, 'en') },
         }));
       cache.set(key, { at: now(), questions });
       return questions;

@@ -13,7 +13,8 @@ export interface QuizQuestion {
   readonly answer: number;
   readonly vi: { readonly question: string; readonly options: readonly string[]; readonly explanation: string };
   readonly en: { readonly question: string; readonly options: readonly string[]; readonly explanation: string } | null;
-  readonly source: string;
+  /** The documents of the question's facts in words, per locale (see `sourceLine`); empty when none is known. */
+  readonly source: { readonly vi: string; readonly en: string };
 }
 
 // ---------------------------------------------------------------- dialogue state (stored in participant.state)

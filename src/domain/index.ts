@@ -10,6 +10,10 @@ export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'vi';
 
+/** A question's review status; only `published` questions are live (asked by bots). */
+export const QUESTION_STATUSES = ['draft', 'reviewed', 'published'] as const;
+export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+
 /** Who a message is from or to, as the platform names them. `groupId` is set for zca-js group chats. */
 export interface ParticipantRef {
   readonly bot: string;

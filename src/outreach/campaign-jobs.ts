@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { ContentBundle } from '../content/index.js';
 import { JOB, scheduleOnce, scheduleRepeating } from '../jobs/index.js';
 import { ensureGenerated, type OutreachContext } from './context.js';
-import { upcomingReminders, type ReminderSlot } from './reminders.js';
+import { occurrenceInCalendar, upcomingReminders, type ReminderSlot } from './reminders.js';
 
 /** Data of a `campaign-reminder` job: the slot, so the job runs even if content changed meanwhile. */
 export type ReminderJobData = Omit<ReminderSlot, 'at'> & { at: string };
@@ -12,8 +12,9 @@ export async function runCampaignReminder(ctx: OutreachContext, data: ReminderJo
   const campaign = ctx.content.campaigns.find((c) => c.id === data.campaignId);
   const event = campaign?.events.find((e) => e.id === data.eventId);
   const now = ctx.clock();
-  // A removed event, or a reminder more than a day late (server was down), is not sent.
-  if (event && now.getTime() - new Date(data.at).getTime() < 86_400_000) {
+  // A removed event, an occurrence after the event's end (content changed since the job was
+  // scheduled), or a reminder more than a day late (server was down), is not sent.
+  if (event && occurrenceInCalendar(event, data.eventDate) && now.getTime() - new Date(data.at).getTime() < 86_400_000) {
     const date = DateTime.fromISO(data.eventDate, { zone: ctx.zone }).toFormat('dd/MM/yyyy');
     // The variables every event message may use (see STANDARD_EVENT_VARS in src/content).
     await ensureGenerated(ctx, {

@@ -25,7 +25,7 @@ export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, 
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
 export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, RenderForPlatform } from './broadcasts.js';
 export type { DailyQuestionMessage } from './message.js';
-export { upcomingReminders, reminderTimes, type ReminderSlot } from './reminders.js';
+export { upcomingReminders, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
 export {
   chooseReachPath,
@@ -133,6 +133,7 @@ export function createOutreach(deps: OutreachDeps) {
     /** Exposed for tests and the CLI. */
     fanout,
     runDailyQuestion: (bot: string) => runDailyQuestion(ctx, bot),
+    runCampaignReminder: (data: Record<string, unknown>) => runCampaignReminder(ctx, data as unknown as ReminderJobData),
     formatLocal: (d: Date) => formatLocal(d, zone),
   };
 }

@@ -39,9 +39,18 @@ export function reminderTimes(
 }
 
 /**
+ * Whether an occurrence of an event (YYYY-MM-DD) is still part of its calendar: a yearly event
+ * with `until` has no occurrence after that day (the plan or the body behind it ended).
+ */
+export function occurrenceInCalendar(event: Pick<CampaignEvent, 'until'>, eventDate: string): boolean {
+  return !event.until || eventDate <= event.until;
+}
+
+/**
  * The next reminder of every (campaign, event, offset) that is still ahead of `now`: one-off events
- * once, yearly events in the first year whose reminder has not passed. Pure: the scheduler turns
- * these into jobs keyed by `key`, so re-syncing the same content changes nothing.
+ * once, yearly events in the first year whose reminder has not passed and that is not after the
+ * event's `until`. Pure: the scheduler turns these into jobs keyed by `key`, so re-syncing the same
+ * content changes nothing.
  */
 export function upcomingReminders(content: Pick<ContentBundle, 'bots' | 'campaigns'>, now: Date, zone: string): ReminderSlot[] {
   const slots: ReminderSlot[] = [];
@@ -55,6 +64,8 @@ export function upcomingReminders(content: Pick<ContentBundle, 'bots' | 'campaig
       for (const daysBefore of new Set(event.reminderDaysBefore)) {
         for (const eventDate of dates) {
           if (!DateTime.fromISO(eventDate, { zone }).isValid) continue; // 29/02 in a common year
+          // Years are in order: once past `until`, no later year is in the calendar either.
+          if (!occurrenceInCalendar(event, eventDate)) break;
           const slot = reminderTimes({ ...event, reminderDaysBefore: [daysBefore] }, eventDate, zone)[0]!;
           if (slot.at <= now) continue;
           slots.push({

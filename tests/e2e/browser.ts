@@ -7,6 +7,8 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) {
+  // In CI a missing browser is a failure, not a skip: the pages would go untested.
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI runs the browser tests in tests/e2e (apt-get install -y chromium)`);
   console.warn(`!!! ${CHROMIUM} is missing: the browser tests in tests/e2e are NOT run. Install it with: apt-get install -y chromium`);
 }
 

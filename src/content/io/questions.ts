@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSeq, parseDocument, type Document } from 'yaml';
-import { checkQuestions, checkTopicNames, type Locator } from '../check.js';
+import { checkBank, checkQuestions, checkTopicNames, type Locator } from '../check.js';
 import { loadContent, type ContentPaths, type Entry } from '../load.js';
 import { questionSchema, type QuestionContent } from '../schema.js';
-import { formatProblem } from '../source.js';
+import { formatProblem, sortProblems } from '../source.js';
 import { describeRowIssue, missingColumns, unknownColumns, type RowProblem } from './rows.js';
 import { readTable, writeTable, type Table, type TableRow } from './table.js';
 import { writeYamlDocument } from './yaml-write.js';
@@ -21,20 +21,44 @@ export const QUESTION_COLUMNS = [
   'option_d',
   'answer',
   'explanation',
-  'source',
+  'facts',
   'tags',
+  'province',
   'question_en',
   'option_a_en',
   'option_b_en',
   'option_c_en',
   'option_d_en',
   'explanation_en',
+  'status',
+  'author',
+  'written_at',
+  'reviewer',
+  'reviewed_at',
 ] as const;
 export type QuestionColumn = (typeof QUESTION_COLUMNS)[number];
 
-const REQUIRED: readonly QuestionColumn[] = ['id', 'topic', 'difficulty', 'question', 'option_a', 'option_b', 'answer', 'explanation', 'source'];
+const REQUIRED: readonly QuestionColumn[] = [
+  'id',
+  'topic',
+  'difficulty',
+  'question',
+  'option_a',
+  'option_b',
+  'answer',
+  'explanation',
+  'facts',
+  'question_en',
+  'option_a_en',
+  'option_b_en',
+  'explanation_en',
+  'status',
+  'author',
+  'written_at',
+];
 const OPTION_COLUMNS = ['option_a', 'option_b', 'option_c', 'option_d'] as const;
 const OPTION_COLUMNS_EN = ['option_a_en', 'option_b_en', 'option_c_en', 'option_d_en'] as const;
+const REVIEW_COLUMNS = { author: 'author', writtenAt: 'written_at', reviewer: 'reviewer', reviewedAt: 'reviewed_at' } as const;
 
 /** The column a field of a question comes from, for messages. */
 export function questionColumn(path: readonly (string | number)[]): QuestionColumn {
@@ -45,6 +69,7 @@ export function questionColumn(path: readonly (string | number)[]): QuestionColu
     if (second === 'explanation') return 'explanation_en';
     return 'question_en';
   }
+  if (first === 'review') return REVIEW_COLUMNS[String(second) as keyof typeof REVIEW_COLUMNS] ?? 'author';
   return (QUESTION_COLUMNS as readonly string[]).includes(String(first)) ? (first as QuestionColumn) : 'id';
 }
 
@@ -74,6 +99,13 @@ export function parseQuestionRows(table: Table, file: string): ParsedRows {
   return { entries, problems };
 }
 
+/** "N09, L02b" → ["N09", "L02b"]. */
+const list = (cell: string) =>
+  cell
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+
 function rawQuestion(row: TableRow): { raw: Record<string, unknown>; problems: RowProblem[] } {
   const c = (name: QuestionColumn) => row.cells[name] ?? '';
   const problems: RowProblem[] = [];
@@ -94,16 +126,18 @@ function rawQuestion(row: TableRow): { raw: Record<string, unknown>; problems: R
     options: options(OPTION_COLUMNS),
     answer: c('answer').toUpperCase(),
     explanation: c('explanation'),
-    source: c('source'),
-    tags: c('tags')
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean),
+    facts: list(c('facts')),
+    tags: list(c('tags')),
+    en: { question: c('question_en'), options: options(OPTION_COLUMNS_EN), explanation: c('explanation_en') },
+    review: {
+      author: c('author'),
+      writtenAt: c('written_at'),
+      ...(c('reviewer') ? { reviewer: c('reviewer') } : {}),
+      ...(c('reviewed_at') ? { reviewedAt: c('reviewed_at') } : {}),
+    },
+    status: c('status').toLowerCase(),
   };
-  const enColumns: QuestionColumn[] = ['question_en', ...OPTION_COLUMNS_EN, 'explanation_en'];
-  if (enColumns.some((col) => c(col) !== '')) {
-    raw.en = { question: c('question_en'), options: options(OPTION_COLUMNS_EN), explanation: c('explanation_en') };
-  }
+  if (c('province')) raw.province = c('province');
   return { raw, problems };
 }
 
@@ -141,12 +175,14 @@ export async function importQuestions(file: string, paths: ContentPaths): Promis
     position: (o) => (o.file === name ? { line: Number(o.path[0]), column: QUESTION_COLUMNS.indexOf(questionColumn(o.path.slice(1))) + 1 } : loaded.locate(o)),
     describe: (o) => (o.file === name ? `row ${o.path[0]}` : `${o.file}:${loaded.locate(o).line}:${loaded.locate(o).column}`),
   };
+  const ctx = { facts: loaded.bundle.facts, bots: loaded.bundle.bots };
   const crossChecks = (entries: readonly Entry<QuestionContent>[]) => [
-    ...checkQuestions(entries, locator),
+    ...checkQuestions(entries, locator, ctx),
+    ...checkBank(entries, locator),
     ...checkTopicNames(entries, loaded.locales, locator),
   ];
   const before = new Set(crossChecks(existing).map(formatProblem));
-  const cross = crossChecks(merged).filter((p) => !before.has(formatProblem(p)));
+  const cross = sortProblems(crossChecks(merged).filter((p) => !before.has(formatProblem(p))));
   if (cross.length) {
     return fail(
       cross.map((p) => (p.file === name ? `row ${p.line}, column ${QUESTION_COLUMNS[p.column - 1]}: ${p.message}` : formatProblem(p))),
@@ -175,9 +211,17 @@ export function questionToYaml(q: QuestionContent): Record<string, unknown> {
     options: q.options,
     answer: q.answer,
     explanation: q.explanation,
-    source: q.source,
+    facts: q.facts,
     tags: q.tags,
-    ...(q.en ? { en: { question: q.en.question, options: q.en.options, explanation: q.en.explanation } } : {}),
+    ...(q.province ? { province: q.province } : {}),
+    en: { question: q.en.question, options: q.en.options, explanation: q.en.explanation },
+    review: {
+      author: q.review.author,
+      writtenAt: q.review.writtenAt,
+      ...(q.review.reviewer ? { reviewer: q.review.reviewer } : {}),
+      ...(q.review.reviewedAt ? { reviewedAt: q.review.reviewedAt } : {}),
+    },
+    status: q.status,
   };
 }
 
@@ -256,10 +300,16 @@ function questionRow(q: QuestionContent): (string | number)[] {
     ...[0, 1, 2, 3].map((i) => opt(q.options, i)),
     q.answer,
     q.explanation,
-    q.source,
+    q.facts.join(', '),
     q.tags.join(', '),
-    q.en?.question ?? '',
-    ...[0, 1, 2, 3].map((i) => opt(q.en?.options ?? [], i)),
-    q.en?.explanation ?? '',
+    q.province ?? '',
+    q.en.question,
+    ...[0, 1, 2, 3].map((i) => opt(q.en.options, i)),
+    q.en.explanation,
+    q.status,
+    q.review.author,
+    q.review.writtenAt,
+    q.review.reviewer ?? '',
+    q.review.reviewedAt ?? '',
   ];
 }

@@ -1,5 +1,5 @@
 import { Schema, type HydratedDocument } from 'mongoose';
-import type { Locale } from '../../domain/index.js';
+import { QUESTION_STATUSES, type Locale, type QuestionStatus } from '../../domain/index.js';
 
 export interface QuestionText {
   question: string;
@@ -7,10 +7,19 @@ export interface QuestionText {
   explanation: string;
 }
 
+/** Who wrote a question and who checked it against its facts (dates YYYY-MM-DD). */
+export interface QuestionReview {
+  author: string;
+  writtenAt: string;
+  reviewer: string | null;
+  reviewedAt: string | null;
+}
+
 /**
  * A question of the bank as synced from content/questions. `revision` is the hash of its content:
  * a changed question gets a new revision, and answers keep the revision they answered.
- * A question removed from content is retired (`retiredAt`), never deleted.
+ * A question removed from content is retired (`retiredAt`), never deleted. Only a `published`
+ * question is live (asked by bots); `facts` are content/facts ids, shown to members as documents.
  */
 export interface Question {
   questionId: string;
@@ -21,12 +30,26 @@ export interface Question {
   answer: number;
   vi: QuestionText;
   en: QuestionText | null;
-  source: string;
+  facts: string[];
   tags: string[];
+  /** Province-specific question (seed slug): only that province's bots and the demo ask it. */
+  province: string | null;
+  review: QuestionReview;
+  status: QuestionStatus;
   retiredAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+const reviewSchema = new Schema<QuestionReview>(
+  {
+    author: { type: String, required: true },
+    writtenAt: { type: String, required: true },
+    reviewer: { type: String, default: null },
+    reviewedAt: { type: String, default: null },
+  },
+  { _id: false },
+);
 
 const textSchema = new Schema<QuestionText>(
   {
@@ -46,14 +69,17 @@ export const questionSchema = new Schema<Question>(
     answer: { type: Number, required: true, min: 0, max: 3 },
     vi: { type: textSchema, required: true },
     en: { type: textSchema, default: null },
-    source: { type: String, required: true },
+    facts: { type: [String], default: [] },
     tags: { type: [String], default: [] },
+    province: { type: String, default: null },
+    review: { type: reviewSchema, required: true },
+    status: { type: String, enum: QUESTION_STATUSES, required: true },
     retiredAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
 questionSchema.index({ questionId: 1 }, { unique: true });
-questionSchema.index({ topic: 1, retiredAt: 1 });
+questionSchema.index({ topic: 1, retiredAt: 1, status: 1 });
 
 /** Every revision a question ever had, so an old answer can still show what was asked. */
 export type QuestionRevision = Omit<Question, 'retiredAt' | 'updatedAt'>;
@@ -67,8 +93,11 @@ export const questionRevisionSchema = new Schema<QuestionRevision>(
     answer: { type: Number, required: true },
     vi: { type: textSchema, required: true },
     en: { type: textSchema, default: null },
-    source: { type: String, required: true },
+    facts: { type: [String], default: [] },
     tags: { type: [String], default: [] },
+    province: { type: String, default: null },
+    review: { type: reviewSchema, required: true },
+    status: { type: String, enum: QUESTION_STATUSES, required: true },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -12,9 +12,17 @@ let rt: Runtime;
 let token: string;
 let workDir: string;
 
-const header = 'id,topic,difficulty,question,option_a,option_b,option_c,option_d,answer,explanation,source,tags';
+const header =
+  'id,topic,difficulty,question,option_a,option_b,option_c,option_d,answer,explanation,facts,tags,' +
+  'question_en,option_a_en,option_b_en,option_c_en,option_d_en,explanation_en,status,author,written_at,reviewer,reviewed_at';
 const good =
-  'up-001,digital-skills,1,"Tổ công nghệ số cộng đồng được thành lập ở đâu?",Ở thôn và tổ dân phố,Chỉ ở bộ ngành trung ương,Chỉ ở nước ngoài,Chỉ ở các ngân hàng,A,"Tổ công nghệ số cộng đồng được lập ở thôn, tổ dân phố để giúp người dân dùng dịch vụ số.",S04 (Bộ TT&TT),to-cong-nghe-so';
+  'up-001,digital-skills,1,"Tổ công nghệ số cộng đồng của khu dân cư thường gồm những ai?",Người dân tại chỗ được tập huấn kỹ năng số,' +
+  'Cán bộ của bộ ngành trung ương,Nhân viên các ngân hàng thương mại,Giáo viên tin học được điều động về,A,' +
+  '"Tổ công nghệ số cộng đồng được lập ở thôn, tổ dân phố để giúp người dân dùng dịch vụ số.",S04,to-cong-nghe-so,' +
+  '"Who usually makes up a neighbourhood community digital technology team?",Local people trained in digital skills,' +
+  'Officials of central ministries,Staff of commercial banks,IT teachers sent in,' +
+  '"Community digital technology teams are set up in villages and residential groups to help people use digital services.",' +
+  'draft,Nhóm nội dung A,2026-12-03,,';
 
 beforeAll(async () => {
   // The import writes YAML into content/: work on a copy, never on the shipped content.

@@ -11,11 +11,14 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 describe('content at start-up', () => {
-  it('puts the shipped question bank (150+ sourced questions) into the database and hands the bundle to the other rooms', async () => {
+  it('puts the shipped question bank (300+ live questions, all with English) into the database and hands the bundle to the other rooms', async () => {
     const db = await openTestDb('content_start');
     const runtime = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0' }));
     try {
-      expect(runtime.content.questions.length).toBeGreaterThanOrEqual(150);
+      const live = runtime.content.questions.filter((q) => q.status === 'published');
+      expect(live.length).toBeGreaterThanOrEqual(300);
+      expect(live.every((q) => q.en.question && q.en.options.length === q.options.length)).toBe(true);
+      expect(await db.models.Question.countDocuments({ status: 'published', retiredAt: null })).toBe(live.length);
       expect(runtime.content.bots.map((b) => b.id)).toContain('demo');
       const active = await db.models.Question.countDocuments({ retiredAt: null });
       expect(active).toBe(runtime.content.questions.length);
@@ -51,7 +54,7 @@ describe('npm run content:check', () => {
 
   it('prints a summary and exits 0 on good content', async () => {
     const { stdout } = await check(fixtureTree());
-    expect(stdout).toContain('content OK: 10 questions (1 with English)');
+    expect(stdout).toContain('content OK: 4 facts; 10 live (published) questions of 10 (0 draft, 0 reviewed)');
     expect(stdout).toContain('  alpha: 8');
     expect(stdout).toContain('1 bots, 1 campaigns with 1 events, 1 unit lists with 2 units');
   });
@@ -64,7 +67,7 @@ describe('npm run content:check', () => {
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain(
-      `${path.join(dir, 'content/questions/extra.yaml')}:2:5: duplicate question id "beta-002" (first at ${path.join(dir, 'content/questions/beta.yaml')}:10:5)`,
+      `${path.join(dir, 'content/questions/extra.yaml')}:2:5: duplicate question id "beta-002" (first at ${path.join(dir, 'content/questions/beta.yaml')}:16:5)`,
     );
   });
 });

@@ -11,8 +11,11 @@ const question = (id: string, text: string, answer: QuestionContent['answer'] = 
   options: ['Một', 'Hai', 'Ba'],
   answer,
   explanation: 'Giải thích đủ dài cho câu hỏi thử.',
-  source: 'L01 Luật 20/2023/QH15',
+  facts: ['L01'],
   tags: ['thu'],
+  en: { question: `${text} (English)`, options: ['One', 'Two', 'Three'], explanation: 'A long enough explanation of the test question.' },
+  review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01', reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-02' },
+  status: 'published',
 });
 
 describe('content sync', () => {
@@ -76,6 +79,29 @@ describe('content sync', () => {
     expect(await syncQuestions(db.models, [q1b, q2])).toEqual({ created: 0, changed: 0, unretired: 0, unchanged: 2, retired: 0 });
     expect(await Question.countDocuments()).toBe(2);
     expect(await QuestionRevision.countDocuments()).toBe(3);
+  });
+
+  it('stores the facts, province, review trail and status; publishing a draft is a new revision', async () => {
+    const draft: QuestionContent = {
+      ...question('p-001', 'Năm 2023, cuộc thi của CĐVC Quảng Trị bắt đầu ngày nào?'),
+      facts: ['seed-000-contest-window', 'P02'],
+      province: 'quang-tri',
+      review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01' },
+      status: 'draft',
+    };
+    await syncQuestions(db.models, [draft]);
+    const stored = await db.models.Question.findOne({ questionId: 'p-001' }).lean();
+    expect(stored).toMatchObject({
+      facts: ['seed-000-contest-window', 'P02'],
+      province: 'quang-tri',
+      review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01', reviewer: null, reviewedAt: null },
+      status: 'draft',
+    });
+    const published = { ...draft, review: { ...draft.review, reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-03' }, status: 'published' as const };
+    expect(await syncQuestions(db.models, [published])).toMatchObject({ changed: 1 });
+    const after = await db.models.Question.findOne({ questionId: 'p-001' }).lean();
+    expect(after).toMatchObject({ status: 'published', review: { reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-03' } });
+    expect(after!.revision).not.toBe(stored!.revision);
   });
 
   it('two syncs at once end with one question per id and one row per revision', async () => {

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { createConversation, type Conversation, type ConversationListeners } from '../../../src/conversation/index.js';
-import type { UnitList } from '../../../src/content/schema.js';
+import type { Fact, UnitList } from '../../../src/content/schema.js';
 import type { InboundEvent } from '../../../src/domain/index.js';
 import type { Models } from '../../../src/db/models/index.js';
 import { bot, questions, units } from '../../unit/conversation/harness.js';
@@ -15,6 +15,21 @@ export const unitList: UnitList = {
   units: units.map((u) => ({ id: u.unitId, name: u.name, ...(u.size ? { size: u.size } : {}) })),
 };
 
+/** The fact the harness questions cite: members read its document as the source. */
+export const facts: Fact[] = [
+  {
+    id: 'N01',
+    statement: { vi: 'Chương trình Chuyển đổi số quốc gia được phê duyệt năm 2020.', en: 'The programme was approved in 2020.' },
+    document: {
+      kind: { vi: 'Quyết định', en: 'Decision' },
+      number: '749/QĐ-TTg',
+      date: '2020-06-03',
+      issuer: { vi: 'Thủ tướng Chính phủ', en: 'The Prime Minister' },
+    },
+    quote: 'Phê duyệt Chương trình Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030.',
+  },
+];
+
 /** Writes the harness questions as synced Question documents. */
 export async function seedQuestions(models: Models): Promise<void> {
   await models.Question.insertMany(
@@ -26,8 +41,11 @@ export async function seedQuestions(models: Models): Promise<void> {
       answer: q.answer,
       vi: { ...q.vi, options: [...q.vi.options] },
       en: q.en ? { ...q.en, options: [...q.en.options] } : null,
-      source: q.source,
+      facts: ['N01'],
       tags: [],
+      province: null,
+      review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01', reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-02' },
+      status: 'published',
       retiredAt: null,
     })),
   );
@@ -50,7 +68,7 @@ export async function conversationRig(models: Models, start: Date): Promise<Rig>
   const rig: { conversation?: Conversation; now: Date; listened: typeof listened } = { now: start, listened };
   rig.conversation = createConversation({
     models,
-    content: { bots: [bot], unitLists: [unitList] },
+    content: { bots: [bot], unitLists: [unitList], facts },
     t,
     timeZone: 'Asia/Ho_Chi_Minh',
     clock: () => rig.now,

@@ -138,7 +138,9 @@ describe('full flows through signed webhooks', () => {
     expect(buttons.map((b) => b.title)).toEqual(['A', 'B', 'C', 'D']);
     rig.now = new Date(JUNE_10.getTime() + 60_000);
     const feedback = await messenger('m-lan', mQuick('B', buttons[1]!.payload), 'Chính xác');
-    expect(feedback.map((m) => m.text).join('\n')).toContain('Nguồn:');
+    // The source in words, never the fact id.
+    expect(feedback.map((m) => m.text).join('\n')).toContain('Nguồn: Quyết định 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ');
+    expect(feedback.map((m) => m.text).join('\n')).not.toContain('N01');
     const score = await messenger('m-lan', mPostback('cmd:score', 'Điểm của tôi'), 'Xếp hạng chung: 1/1');
     expect(score.map((m) => m.text).join('\n')).toContain('1/1 câu đúng');
     const p = await db.models.Participant.findOne({ userId: 'm-lan' }).lean();

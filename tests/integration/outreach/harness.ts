@@ -13,6 +13,7 @@ import type { TestDb } from '../../helpers/db.js';
 export const zone = 'Asia/Ho_Chi_Minh';
 
 export const content: ContentBundle = {
+  facts: [],
   bots: [
     botSchema.parse({
       id: 'demo',
@@ -30,7 +31,7 @@ export const content: ContentBundle = {
     campaignFileSchema.parse({
       id: 'cds',
       title: { vi: 'Chuyển đổi số', en: 'Digital transformation' },
-      source: 'seed:000',
+      facts: ['N09'],
       events: [
         {
           id: 'national-dt-day',

@@ -102,7 +102,7 @@ export async function startReachStack(db: TestDb, fake: FakePlatform, start: Dat
     models: db.models,
     scheduler,
     send: sending.send,
-    content: { bots, questions: [], campaigns: [], unitLists: [unitList] },
+    content: { bots, questions: [], campaigns: [], unitLists: [unitList], facts: [] },
     t,
     config,
     logger,

@@ -40,13 +40,18 @@ const newQuestion = {
   option_c: '31/12/1999',
   answer: 'a',
   explanation: 'Luật Dữ liệu số 60/2024/QH15 có hiệu lực từ ngày 01/7/2025.',
-  source: 'L04 Luật 60/2024/QH15',
+  facts: 'L01, N09',
   tags: 'luat, du-lieu',
   question_en: 'When did the Law on Data No. 60/2024/QH15 take effect?',
   option_a_en: '1 July 2025',
   option_b_en: '1 January 1990',
   option_c_en: '31 December 1999',
   explanation_en: 'The Law on Data No. 60/2024/QH15 took effect on 1 July 2025.',
+  status: 'Published',
+  author: 'Nhóm nội dung A',
+  written_at: '2026-12-01',
+  reviewer: 'Nhóm nội dung B',
+  reviewed_at: '2026-12-02',
 } satisfies Parameters<typeof spreadsheet>[1][number];
 
 describe('questions import and export', () => {
@@ -84,7 +89,14 @@ describe('questions import and export', () => {
         option_b: '01/01/2000',
         answer: 'A',
         explanation: 'Luật Giao dịch điện tử số 20/2023/QH15 có hiệu lực từ 01/7/2024.',
-        source: 'L01 Luật 20/2023/QH15',
+        facts: 'L01',
+        question_en: 'When did the Law on Electronic Transactions No. 20/2023/QH15 take effect?',
+        option_a_en: '1 July 2024',
+        option_b_en: '1 January 2000',
+        explanation_en: 'The Law on Electronic Transactions No. 20/2023/QH15 took effect on 1 July 2024.',
+        status: 'draft',
+        author: 'Nhóm nội dung A',
+        written_at: '2026-12-01',
       },
     ]);
     const result = await importQuestions(file, paths);
@@ -106,14 +118,17 @@ describe('questions import and export', () => {
       options: ['01/7/2025', '01/01/1990', '31/12/1999'],
       answer: 'A',
       explanation: 'Luật Dữ liệu số 60/2024/QH15 có hiệu lực từ ngày 01/7/2025.',
-      source: 'L04 Luật 60/2024/QH15',
+      facts: ['L01', 'N09'],
       tags: ['luat', 'du-lieu'],
       en: {
         question: 'When did the Law on Data No. 60/2024/QH15 take effect?',
         options: ['1 July 2025', '1 January 1990', '31 December 1999'],
         explanation: 'The Law on Data No. 60/2024/QH15 took effect on 1 July 2025.',
       },
+      review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01', reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-02' },
+      status: 'published',
     });
+    expect(loaded.bundle.questions.find((q) => q.id === 'beta-001')).toMatchObject({ status: 'draft', review: { author: 'Nhóm nội dung A' } });
     const beta = fs.readFileSync(path.join(dir, 'content/questions/beta.yaml'), 'utf8');
     expect(beta.indexOf('id: beta-001')).toBeLessThan(beta.indexOf('id: beta-002'));
     expect(beta).toContain('bắt đầu có hiệu lực khi nào?');
@@ -147,11 +162,14 @@ describe('questions import and export', () => {
       newQuestion,
       { ...newQuestion, id: 'gamma-005', question: 'Câu hỏi có đáp án D mà chỉ ba phương án?', answer: 'D' },
       { ...newQuestion, id: 'gamma-006', question: 'nghị định 13/2023/NĐ-CP nói về nội dung gì' },
+      { ...newQuestion, id: 'gamma-007', question: 'Câu hỏi dẫn một dữ kiện không có thì sao?', facts: 'L01, X99', reviewer: 'nhóm nội dung a' },
     ]);
     const cross = await importQuestions(file, paths);
     expect(cross.problems).toEqual([
       'row 3, column answer: question "gamma-005": answer D but there are only 3 options (A, B, C)',
-      'row 4, column question: question "gamma-006" has the same text as question "beta-002" (content/questions/beta.yaml:13:5)',
+      'row 4, column question: question "gamma-006" has the same text as question "beta-002" (content/questions/beta.yaml:19:5)',
+      'row 5, column facts: question "gamma-007": unknown fact "X99" (no content/facts file has this id)',
+      'row 5, column reviewer: question "gamma-007" is published: the reviewer must be someone other than the author',
     ]);
     expect(snapshot(path.join(dir, 'content'))).toEqual(before);
   });
@@ -175,7 +193,14 @@ describe('questions import and export', () => {
       'row 1, column option_b: required column is missing from the header row',
       'row 1, column answer: required column is missing from the header row',
       'row 1, column explanation: required column is missing from the header row',
-      'row 1, column source: required column is missing from the header row',
+      'row 1, column facts: required column is missing from the header row',
+      'row 1, column question_en: required column is missing from the header row',
+      'row 1, column option_a_en: required column is missing from the header row',
+      'row 1, column option_b_en: required column is missing from the header row',
+      'row 1, column explanation_en: required column is missing from the header row',
+      'row 1, column status: required column is missing from the header row',
+      'row 1, column author: required column is missing from the header row',
+      'row 1, column written_at: required column is missing from the header row',
       `row 1, column explaination: unknown column; the columns are ${QUESTION_COLUMNS.join(', ')}`,
     ]);
   });

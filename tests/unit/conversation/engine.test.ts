@@ -106,7 +106,7 @@ describe('today’s question', () => {
     const r = m.send(text(typed.replace('chinh quyen so', `chinh quyen so ${q.questionId.slice(1)}`), later(1)));
     expect(r.all).toContain(right ? 'Chính xác' : 'Đáp án đúng là B');
     expect(r.all).toContain(q.vi.explanation);
-    expect(r.all).toContain(`Nguồn: ${q.source}`);
+    expect(r.all).toContain(`Nguồn: ${q.source.vi}`);
     const rec = r.effects.find((e) => e.type === 'recordAnswer')!;
     expect(rec).toMatchObject({
       answer: { mode: 'daily', day: '2023-06-10', correct: right, timeTakenMs: 60_000 },

@@ -49,7 +49,10 @@ export function question(i: number, answer = 1): QuizQuestion {
       options: [`Option one ${i}`, `Digital government ${i}`, `Digital economy ${i}`, `Digital society ${i}`],
       explanation: `Explanation of question ${i}.`,
     },
-    source: `N0${i} Quyết định 749/QĐ-TTg`,
+    source: {
+      vi: `Quyết định 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ (câu ${i})`,
+      en: `Decision 749/QĐ-TTg of 3 June 2020 by the Prime Minister (question ${i})`,
+    },
   };
 }
 

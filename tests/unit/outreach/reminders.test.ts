@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignFileSchema, botSchema, type ContentBundle } from '../../../src/content/schema.js';
-import { reminderTimes, upcomingReminders } from '../../../src/outreach/index.js';
+import { occurrenceInCalendar, reminderTimes, upcomingReminders } from '../../../src/outreach/index.js';
 
 const zone = 'Asia/Ho_Chi_Minh';
 const local = (d: Date) => d.toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16);
@@ -8,7 +8,7 @@ const local = (d: Date) => d.toLocaleString('sv-SE', { timeZone: zone }).slice(0
 const campaign = campaignFileSchema.parse({
   id: 'cds',
   title: { vi: 'Chuyển đổi số' },
-  source: 'seed:000',
+  facts: ['N09'],
   events: [
     { id: 'national-dt-day', title: { vi: 'Ngày Chuyển đổi số quốc gia' }, yearly: '10-10', message: { key: 'campaigns:dt_day.reminder' } },
     { id: 'ict-day', title: { vi: 'Ngày truyền thống ngành TT&TT' }, yearly: '08-28', message: { key: 'campaigns:ict_day.reminder' } },
@@ -74,6 +74,36 @@ describe('campaign reminders (Asia/Ho_Chi_Minh)', () => {
     const moved = { ...campaign, events: [{ ...campaign.events[0]!, yearly: '10-11' }] };
     const slots = upcomingReminders({ bots: [bot], campaigns: [moved] }, now, zone);
     expect(slots.map((s) => s.key)).toEqual(['cds/national-dt-day/2026-10-11/-7d', 'cds/national-dt-day/2026-10-11/-1d', 'cds/national-dt-day/2026-10-11/-0d']);
+  });
+
+  it('never reminds of an occurrence after a yearly event ends (until), and ends nothing perennial', () => {
+    const ended = campaignFileSchema.parse({
+      id: 'brvt',
+      title: { vi: 'Phong trào 2022–2025' },
+      facts: ['seed-001-x'],
+      events: [
+        { id: 'report-15-11', title: { vi: 'Báo cáo 15/11' }, yearly: '11-15', until: '2025-12-31', message: { key: 'campaigns:r.reminder' } },
+        { id: 'report-25-11', title: { vi: 'Báo cáo 25/11' }, yearly: '11-25', until: '2026-11-25', message: { key: 'campaigns:r.reminder' } },
+        { id: 'dt-day', title: { vi: '10/10' }, yearly: '10-10', perennial: true, message: { key: 'campaigns:r.reminder' } },
+      ],
+    });
+    const withEnded = { bots: [{ ...bot, campaigns: ['brvt'] }], campaigns: [ended] };
+    // 01/11/2026: the 2025 movement's report days are over; the 25/11/2026 occurrence is the last one.
+    const keys = upcomingReminders(withEnded, new Date('2026-11-01T00:00:00Z'), zone).map((s) => s.key);
+    expect(keys.filter((k) => k.includes('report-15-11'))).toEqual([]);
+    expect(keys.filter((k) => k.includes('report-25-11'))).toEqual([
+      'brvt/report-25-11/2026-11-25/-7d',
+      'brvt/report-25-11/2026-11-25/-1d',
+      'brvt/report-25-11/2026-11-25/-0d',
+    ]);
+    expect(keys.filter((k) => k.includes('dt-day'))).toHaveLength(3);
+    // After 25/11/2026 nothing of the ended events is left, whatever the year.
+    for (const now of ['2026-11-26T00:00:00Z', '2030-01-01T00:00:00Z']) {
+      expect(upcomingReminders(withEnded, new Date(now), zone).every((s) => s.eventId === 'dt-day')).toBe(true);
+    }
+    expect(occurrenceInCalendar(ended.events[0]!, '2025-11-15')).toBe(true);
+    expect(occurrenceInCalendar(ended.events[0]!, '2026-11-15')).toBe(false);
+    expect(occurrenceInCalendar(ended.events[2]!, '2099-10-10')).toBe(true);
   });
 
   it('sends nothing for a campaign no bot lists', () => {
