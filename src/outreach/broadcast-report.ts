@@ -1,18 +1,7 @@
 import type { DeliveryStatus, GroupPostStatus } from '../db/index.js';
 import type { Locale, ReachPath } from '../domain/index.js';
 import { loadBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
-import { pathLabel, reachAdvice, REPORT_PATHS, type ReachAdvice } from './reach-advice.js';
-
-/** What happened per path, and for skipped members what it means and what to do (issue #20 item 4). */
-export interface ReachReport {
-  /** One row per path that has deliveries; `none` = members skipped or waiting before any path was used. */
-  readonly paths: ReadonlyArray<{ readonly path: ReachPath | 'none'; readonly label: string } & Readonly<Record<DeliveryStatus, number>>>;
-  /** Posts into Zalo groups (one per group): how they stand. */
-  readonly groupPosts: Readonly<Record<GroupPostStatus, number>>;
-  /** Paid messages whose send may have gone out but was not confirmed (a crash or a timeout): counted as sent, never repeated. */
-  readonly unconfirmed: number;
-  readonly advice: readonly ReachAdvice[];
-}
+import { reachAdvice, REPORT_PATHS, type ReachAdvice } from './reach-advice.js';
 
 export interface DeliveryReport {
   broadcast: BroadcastView;
@@ -23,7 +12,14 @@ export interface DeliveryReport {
   byUnit: Record<string, Record<DeliveryStatus, number>>;
   delivered: number;
   read: number;
-  reach: ReachReport;
+  /** Per reach path, counts by status (issue #20); `none` = skipped or waiting before any path was used. */
+  byPath: Partial<Record<ReachPath | 'none', Record<DeliveryStatus, number>>>;
+  /** Posts into Zalo groups (one per group, whatever the number of members each reaches): how they stand. */
+  groupPosts: Record<GroupPostStatus, number>;
+  /** Paid messages that may have gone out but were not confirmed (a crash or a timeout): counted as sent, never repeated. */
+  unconfirmed: number;
+  /** The reasons of `byReason` in the caller's words, with what the organiser can do. */
+  advice: ReachAdvice[];
 }
 
 const emptyCounts = (): Record<DeliveryStatus, number> => ({ pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 });
@@ -59,9 +55,11 @@ export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, lo
     byUnit: {},
     delivered: 0,
     read: 0,
-    reach: { paths: [], groupPosts: { sending: 0, sent: 0, failed: 0 }, unconfirmed: 0, advice: [] },
+    byPath: {},
+    groupPosts: await groupPostCounts(deps, id),
+    unconfirmed: 0,
+    advice: [],
   };
-  const byPath = new Map<ReachPath | 'none', Record<DeliveryStatus, number>>();
   for (const g of groups) {
     const { status, reason, channel } = g._id;
     const unit = g._id.unitId ?? '(none)';
@@ -72,17 +70,12 @@ export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, lo
     (r.byUnit[unit] ??= emptyCounts())[status] += g.n;
     r.read += g.read;
     r.delivered += Math.max(g.delivered, g.read);
-    const path = g._id.path ?? 'none';
-    if (!byPath.has(path)) byPath.set(path, emptyCounts());
-    byPath.get(path)![status] += g.n;
-    if (status === 'sent' && reason === 'unconfirmed') r.reach = { ...r.reach, unconfirmed: r.reach.unconfirmed + g.n };
+    (r.byPath[g._id.path ?? 'none'] ??= emptyCounts())[status] += g.n;
+    if (status === 'sent' && reason === 'unconfirmed') r.unconfirmed += g.n;
   }
-  r.reach = {
-    ...r.reach,
-    paths: REPORT_PATHS.filter((p) => byPath.has(p)).map((path) => ({ path, label: pathLabel(path, deps.t, locale), ...byPath.get(path)! })),
-    groupPosts: await groupPostCounts(deps, id),
-    advice: reachAdvice(r.byReason, deps.t, locale),
-  };
+  // Paths in the order the chooser tries them (free before paid), `none` last.
+  r.byPath = Object.fromEntries(REPORT_PATHS.flatMap((p) => (r.byPath[p] ? [[p, r.byPath[p]]] : [])));
+  r.advice = reachAdvice(r.byReason, deps.t, locale);
   return r;
 }
 

@@ -12,7 +12,7 @@ import { broadcastInputSchema, broadcastListFilterSchema, type BroadcastInput, t
 export { applyPatch } from './broadcast-input.js';
 export { toView, type BroadcastServiceDeps, type BroadcastView, type RenderForPlatform } from './broadcast-store.js';
 export type { BroadcastPreview } from './broadcast-preview.js';
-export type { DeliveryReport, ReachReport } from './broadcast-report.js';
+export type { DeliveryReport } from './broadcast-report.js';
 export type { ReachForecast } from './predict.js';
 
 /** A new manual broadcast, scheduled for its time, with its audience counted. */

@@ -59,7 +59,8 @@ export async function deliverOne(deps: FanoutDeps, b: BroadcastLean, d: Delivery
 
 /** Chooses a path, sends on it, and on a refusal tries the next path the member may be reached by. */
 async function sendByPath(deps: FanoutDeps, turn: DeliveryTurn, message: OutboundMessage, locale: Locale): Promise<void> {
-  const { p, run } = turn;
+  const { run } = turn;
+  const p = ownSlotFree(turn.p, turn.d);
   const exclude = new Map<ReachPath, SkipReason>();
   const settings = deps.reach.settingsFor(p.bot);
   for (let tries = 0; tries < MAX_PATHS; tries++) {
@@ -76,6 +77,15 @@ async function sendByPath(deps: FanoutDeps, turn: DeliveryTurn, message: Outboun
     for (const path of refused.exclude) exclude.set(path, refused.reason);
   }
   turn.settle({ status: 'skipped', reason: [...exclude.values()].at(-1) ?? 'window_closed', path: null, pathClaimedAt: null });
+}
+
+/**
+ * A 12-hour slot this very delivery took in a run that crashed before its claim (nothing was sent) is
+ * still its own: the chooser must not read it as Meta's cooldown, or the member would be skipped.
+ */
+function ownSlotFree(p: ParticipantLean, d: DeliveryLean): ParticipantLean {
+  if (!p.optIn?.nextEligibleAt || p.optIn.reservedFor !== String(d._id)) return p;
+  return { ...p, optIn: { ...p.optIn, nextEligibleAt: null } };
 }
 
 type PathDecision = Exclude<ReachDecision, { path: 'skip' | 'group' }>;

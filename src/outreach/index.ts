@@ -38,7 +38,7 @@ export {
   type SkipReason,
 } from './reach.js';
 export { reachAdvice, type ReachAdvice } from './reach-advice.js';
-export type { ReachReport, ReachForecast } from './broadcasts.js';
+export type { ReachForecast } from './broadcasts.js';
 export { registerBroadcastCommands } from './cli.js';
 
 export type { ReceiptEvent } from './receipts.js';

@@ -1,16 +1,16 @@
 import type { Broadcast, BroadcastAudience } from '../db/index.js';
-import { dayOf, type Locale, type ReachPath } from '../domain/index.js';
+import { dayOf, REACH_PATHS, type Locale, type ReachPath } from '../domain/index.js';
 import { answeredToday, participantFilter } from './audience.js';
 import type { FanoutDeps } from './fanout-deps.js';
 import { promotionLeft } from './paid.js';
-import { pathLabel, reachAdvice, type ReachAdvice } from './reach-advice.js';
+import { reachAdvice, type ReachAdvice } from './reach-advice.js';
 import { reachFacts, type ReachPerson } from './reach-config.js';
 import { chooseReachPath, type SkipReason } from './reach.js';
 
 /** The expected reach of a broadcast before it is sent: members per path, group posts, skips in words. */
 export interface ReachForecast {
-  /** Members expected on each path (paths with none are left out), with the path's name. */
-  readonly paths: ReadonlyArray<{ readonly path: ReachPath; readonly label: string; readonly count: number }>;
+  /** Members expected on each path (paths with none are left out), in the order the chooser tries them. */
+  readonly byPath: Readonly<Partial<Record<ReachPath, number>>>;
   /** Posts into Zalo groups: one per group, whatever the number of members it reaches. */
   readonly groupPosts: number;
   /** Members expected to be skipped, by reason. */
@@ -57,7 +57,7 @@ export async function predictReach(
     await stream.close();
   }
   return {
-    paths: [...counts].map(([path, count]) => ({ path, label: pathLabel(path, deps.t, locale), count })),
+    byPath: Object.fromEntries(REACH_PATHS.flatMap((path) => (counts.has(path) ? [[path, counts.get(path)!]] : []))),
     groupPosts: groups.size,
     skipped,
     advice: reachAdvice(skipped, deps.t, locale),

@@ -32,9 +32,5 @@ export function reachAdvice(counts: Readonly<Record<string, number>>, t: Transla
     }));
 }
 
-/** A path's name for organisers ("Messenger marketing message (paid)"); `none` = no path was tried. */
-export function pathLabel(path: ReachPath | 'none', t: Translate, locale: Locale): string {
-  return t(locale, `outreach:reach.path.${path}`);
-}
-
+/** The report's paths in the order the chooser tries them (free before paid); `none` = no path was tried. */
 export const REPORT_PATHS: ReadonlyArray<ReachPath | 'none'> = [...REACH_PATHS, 'none'];

@@ -204,6 +204,9 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     expect(await page.textContent('#b-preview-text')).toContain('Ngày Chuyển đổi số quốc gia');
     // The seeded members consented and are subscribed; nobody else on the demo bot is.
     expect(await page.textContent('#b-audience')).toBe(`Số người nhận: ${MEMBERS.length}`);
+    // The expected reach per path, in words: the seeded members use the web simulator, always reachable.
+    expect(await page.textContent('#b-reach')).toContain(`Dự kiến tiếp cận theo cách gửi`);
+    expect(await page.textContent('#b-reach')).toContain(`Trong cửa sổ miễn phí (Messenger 24 giờ, Zalo OA 48 giờ): ${MEMBERS.length}`);
     await screenshot(page.locator('#broadcasts'), 'thong-bao-xem-truoc');
     await page.click('#b-schedule');
     const row = page.locator('#broadcast-rows tr', { hasText: title });
@@ -212,7 +215,14 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-len-lich');
     await row.locator('button.report').click();
     await page.waitForSelector('#b-report:not([hidden])');
-    expect(JSON.parse((await page.textContent('#b-report'))!)).toMatchObject({ total: 0, broadcast: { title, status: 'scheduled' } });
+    expect(JSON.parse((await page.textContent('#b-report'))!)).toMatchObject({
+      total: 0,
+      broadcast: { title, status: 'scheduled' },
+      byPath: {},
+      groupPosts: { sent: 0, failed: 0, sending: 0 },
+      unconfirmed: 0,
+    });
+    expect(await page.textContent('#b-report-reach')).toContain('Kết quả theo cách gửi');
     await screenshot(page.locator('#b-report'), 'thong-bao-bao-cao');
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.cancel').click();

@@ -81,7 +81,7 @@ describe('broadcast fan-out', () => {
     const r = await h.outreach.broadcasts.report(plain.id);
     expect(r.byStatus.skipped).toBe(4);
     expect(r.byReason.messenger_window).toBe(4);
-    expect(r.reach.advice).toEqual([expect.objectContaining({ reason: 'messenger_window', count: 4, text: expect.stringContaining('24 giờ') })]);
+    expect(r.advice).toEqual([expect.objectContaining({ reason: 'messenger_window', count: 4, text: expect.stringContaining('24 giờ') })]);
 
     // An organiser's "event update" names no event members signed up for: never tagged (Meta's policy, docs/reach.md §1.2).
     const manual = await h.outreach.broadcasts.create({ text: { vi: 'Lịch sự kiện thay đổi' }, audience: { units: ['u-window'] }, eventUpdate: true }, 'o');
@@ -111,9 +111,7 @@ describe('broadcast fan-out', () => {
     expect(sent.map((s) => s.to.userId).sort()).toEqual(['win0', 'win1']);
     expect(sent.every((s) => s.options.purpose === 'event_update')).toBe(true);
     const tagged = await h.outreach.broadcasts.report('reminder:test-window');
-    expect(tagged.reach.paths).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: 'event_tag', sent: 2 }), expect.objectContaining({ path: 'none', skipped: 2 })]),
-    );
+    expect(tagged.byPath).toEqual({ event_tag: expect.objectContaining({ sent: 2 }), none: expect.objectContaining({ skipped: 2 }) });
   });
 
   it('stopping reminders takes effect for deliveries not yet sent', async () => {

@@ -73,8 +73,7 @@ describe('the 08:00 daily question reaches members who have not written lately, 
 
     // The organiser previews the same audience for 08:00.
     const preview = await stack.outreach.broadcasts.preview({ text: { vi: 'Câu hỏi hôm nay' }, audience: { bots: ['demo'] }, sendAt: 'now' });
-    const predicted = Object.fromEntries(preview.reach.paths.map((p) => [p.path, p.count]));
-    expect(predicted).toEqual({ window: 1, optin: 2, group: 3, oa_paid: 1, oa_promotion: 2 });
+    expect(preview.reach.byPath).toEqual({ window: 1, optin: 2, group: 3, oa_paid: 1, oa_promotion: 2 });
     expect(preview.reach.groupPosts).toBe(1);
     expect(preview.reach.skipped).toEqual({ no_optin: 1 });
     expect(preview.reach.advice).toEqual([expect.objectContaining({ reason: 'no_optin', count: 1, action: expect.stringContaining('Nhận cập nhật') })]);
@@ -122,7 +121,9 @@ describe('the 08:00 daily question reaches members who have not written lately, 
     expect(await deliveryOf(id, 'm-grouped')).toMatchObject({ status: 'sent', path: 'group', groupPostId: `${id}:demo:${GROUP}` });
 
     const report = await stack.outreach.broadcasts.report(id);
-    const byPath = Object.fromEntries(report.reach.paths.map((p) => [p.path, { sent: p.sent, skipped: p.skipped, failed: p.failed }]));
+    const byPath = Object.fromEntries(Object.entries(report.byPath).map(([path, c]) => [path, { sent: c.sent, skipped: c.skipped, failed: c.failed }]));
+    // In the order the chooser tries them (free before paid), `none` last.
+    expect(Object.keys(byPath)).toEqual(['window', 'optin', 'oa_paid', 'oa_promotion', 'group', 'none']);
     expect(byPath).toEqual({
       window: { sent: 1, skipped: 0, failed: 0 },
       optin: { sent: 1, skipped: 0, failed: 0 },
@@ -131,9 +132,9 @@ describe('the 08:00 daily question reaches members who have not written lately, 
       group: { sent: 3, skipped: 0, failed: 0 },
       none: { sent: 0, skipped: 3, failed: 0 },
     });
-    expect(report.reach.groupPosts).toEqual({ sending: 0, sent: 1, failed: 0 });
+    expect(report.groupPosts).toEqual({ sending: 0, sent: 1, failed: 0 });
     expect(report.byReason).toEqual({ no_optin: 1, optin_expired: 1, zalo_quota_exhausted: 1 });
-    const advice = Object.fromEntries(report.reach.advice.map((a) => [a.reason, a]));
+    const advice = Object.fromEntries(report.advice.map((a) => [a.reason, a]));
     expect(advice.no_optin!.text).toMatch(/^1 người dùng Messenger đã quá 24 giờ/);
     expect(advice.no_optin!.action).toMatch(/bot sẽ trả lời và mời họ bấm “Nhận cập nhật”/);
     expect(advice.optin_expired!.action).toMatch(/đồng ý lại/);
@@ -233,7 +234,25 @@ describe('exactly once on each path after a crash', () => {
     await stack.deliver(b.id);
     expect(marketing().filter((c) => tokenOf(c) === 'tok-crash')).toEqual([]);
     expect(await db.models.Delivery.findOne({ broadcastId: b.id, participantId: pid }).lean()).toMatchObject({ status: 'sent', reason: 'unconfirmed' });
-    expect((await stack.outreach.broadcasts.report(b.id)).reach.unconfirmed).toBe(1);
+    expect((await stack.outreach.broadcasts.report(b.id)).unconfirmed).toBe(1);
+  });
+
+  it('a run that crashed after taking the 12-hour slot but before its claim sends once on the next run, not skipped as cooldown', async () => {
+    const pid = await stack.addMember('crash-slot', 'messenger', { lastInboundAt: ago(72) });
+    await optIn('crash-slot', 'tok-slot');
+    const b = await stack.outreach.broadcasts.create(
+      { text: { vi: 'Sau sự cố' }, audience: { bots: ['demo'], channels: ['messenger'], units: ['unit-alone'] } },
+      'o',
+    );
+    await stack.outreach.fanout.materialise(b.id, { touch: async () => undefined });
+    const d = await db.models.Delivery.findOne({ broadcastId: b.id, participantId: pid }).lean();
+    // The crash: the slot names this delivery, the delivery was never claimed (nothing went out).
+    const slot = { 'optIn.nextEligibleAt': new Date(stack.clock().getTime() + 12 * 3600_000), 'optIn.reservedFor': String(d!._id) };
+    await db.models.Participant.updateOne({ _id: pid }, { $set: slot });
+    fake.clear();
+    await stack.deliver(b.id);
+    expect(marketing().filter((c) => tokenOf(c) === 'tok-slot')).toHaveLength(1);
+    expect(await db.models.Delivery.findOne({ _id: d!._id }).lean()).toMatchObject({ status: 'sent', path: 'optin', reason: null });
   });
 
   it('a group post claimed by a run that crashed is taken over after the lease and posted once', async () => {
@@ -255,7 +274,7 @@ describe('exactly once on each path after a crash', () => {
     await stack.deliver(b.id);
     expect(stack.zca.posts).toHaveLength(1);
     const report = await stack.outreach.broadcasts.report(b.id);
-    expect(report.reach.groupPosts.sent).toBe(1);
+    expect(report.groupPosts.sent).toBe(1);
     expect(report.byStatus.sent).toBe(3);
   });
 });

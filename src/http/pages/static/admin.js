@@ -120,12 +120,46 @@ function broadcastInput() {
 
 const audienceCount = (p) => p?.audience?.count ?? p?.audienceSize ?? p?.recipients ?? p?.count ?? p?.audience?.total;
 
+/** Skipped members in the organiser's words (from the API, in the page's language), each with what to do. */
+function adviceList(advice) {
+  if (!advice?.length) return null;
+  return el('ul', { class: 'reach-advice' }, ...advice.map((a) => el('li', {}, el('span', {}, a.text), ' ', el('span', { class: 'muted' }, a.action ?? ''))));
+}
+
+/** The preview's expected reach: members per path, the group posts, who will be skipped and why (issue #20). */
+function reachForecast(reach) {
+  if (!reach) return [];
+  const lines = Object.entries(reach.byPath).map(([path, count]) => el('li', {}, `${t(`reach.path.${path}`)}: ${fmt(count)}`));
+  if (reach.groupPosts) lines.push(el('li', {}, t('broadcast.reach.groupPosts', { count: fmt(reach.groupPosts) })));
+  return [el('h4', {}, t('broadcast.reach.heading')), el('ul', {}, ...lines), adviceList(reach.advice)].filter(Boolean);
+}
+
+/** The report per path (sent, skipped, failed, waiting), group posts, and the advice for skipped members. */
+function reachReport(r) {
+  const head = el('tr', {}, ...['path', 'sent', 'skipped', 'failed', 'waiting'].map((k) => el('th', {}, t(`broadcast.reach.${k}`))));
+  const rows = Object.entries(r.byPath).map(([path, c]) =>
+    el('tr', {}, el('td', {}, t(`reach.path.${path}`)), ...[c.sent, c.skipped, c.failed, c.pending + c.sending].map((n) => el('td', {}, fmt(n)))),
+  );
+  const g = r.groupPosts;
+  const notes = [];
+  if (g.sent + g.failed + g.sending) notes.push(t('broadcast.reach.groupPostsReport', g));
+  if (r.unconfirmed) notes.push(t('broadcast.reach.unconfirmed', { count: r.unconfirmed }));
+  return [
+    el('h4', {}, t('broadcast.reach.reportHeading')),
+    el('div', { class: 'reach-table' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows))),
+    ...notes.map((n) => el('p', { class: 'muted' }, n)),
+    adviceList(r.advice),
+  ].filter(Boolean);
+}
+
 async function previewBroadcast() {
   try {
-    const p = await api('/api/v1/broadcasts/preview', { method: 'POST', body: broadcastInput() });
+    const lang = encodeURIComponent(document.documentElement.lang);
+    const p = await api(`/api/v1/broadcasts/preview?lang=${lang}`, { method: 'POST', body: broadcastInput() });
     $('b-preview-box').hidden = false;
     const count = audienceCount(p);
     $('b-audience').textContent = count === undefined ? '' : t('broadcast.audience', { count });
+    $('b-reach').replaceChildren(...reachForecast(p?.reach));
     const lng = document.documentElement.lang;
     const messages = Array.isArray(p?.messages) ? p.messages : [];
     const pick = messages.find((m) => m.locale === lng && m.channel === 'neutral') ?? messages.find((m) => m.locale === lng) ?? messages[0];
@@ -183,7 +217,9 @@ async function loadBroadcasts() {
 
 async function showReport(id) {
   try {
-    const r = await api(`/api/v1/broadcasts/${encodeURIComponent(id)}/report`);
+    const r = await api(`/api/v1/broadcasts/${encodeURIComponent(id)}/report?lang=${encodeURIComponent(document.documentElement.lang)}`);
+    $('b-report-reach').hidden = !r.byPath;
+    $('b-report-reach').replaceChildren(...(r.byPath ? reachReport(r) : []));
     $('b-report').hidden = false;
     $('b-report').textContent = JSON.stringify(r, null, 2);
   } catch (err) {
