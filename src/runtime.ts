@@ -5,7 +5,7 @@ import { contentPaths, importUploadedQuestions, loadAndSyncContent, type Content
 import { contestsPort, createConversation, type Conversation } from './conversation/index.js';
 import { openDatabase, type Database } from './db/index.js';
 import type { ReadinessCheck } from './domain/index.js';
-import { createAdminRoutes, createApp, createMetrics, listen, type Metrics, type MountedRouter } from './http/index.js';
+import { createAdminRoutes, createApp, createMetrics, isAdminRequest, listen, type AppDeps, type Metrics, type MountedRouter } from './http/index.js';
 import { createI18n, type Translate } from './i18n/index.js';
 import { createScheduler, defineSystemJobs, type Scheduler } from './jobs/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -39,6 +39,8 @@ interface Assembly {
   readonly routes: MountedRouter[];
   readonly readiness: ReadinessCheck[];
   readonly stoppers: Array<{ name: string; stop: () => Promise<void> }>;
+  /** Who may read /readyz's details (admins), once the admin side is built. */
+  mayReadDetails?: AppDeps['mayReadDetails'];
 }
 
 /**
@@ -62,7 +64,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const stats = startStats(run, db);
     const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
     const optInEnabled = (bot: string) => sending.reachSettings(bot).messengerMarketing;
-    const conversation = createConversation({ models: db.models, content, t, timeZone: config.timeZone, logger, listeners: stats.listener, optInEnabled });
+    const conversation = createConversation({
+      models: db.models,
+      content,
+      t,
+      timeZone: config.timeZone,
+      logger,
+      listeners: stats.listener,
+      memberKey: config.memberKey,
+      optInEnabled,
+    });
     const outreach = createOutreach({
       models: db.models,
       scheduler,
@@ -71,7 +82,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       t,
       config,
       logger,
-      dailyQuestionMessage: (bot, day, locale) => conversation.dailyQuestionMessage(bot, day, locale),
+      dailyQuestionMessage: (bot, day, locale, member) => conversation.dailyQuestionMessage(bot, day, locale, member),
       render: renderFor,
       reachSettings: (bot) => sending.reachSettings(bot),
     });
@@ -143,6 +154,7 @@ async function mountAdminSide(
   const { db, content, conversation } = rooms;
   const admin = createAdminService(db.models, { sessionSecret: config.admin.sessionSecret });
   await ensureFirstAdminShown(admin, run.logger);
+  run.mayReadDetails = isAdminRequest(admin);
   const routes = createAdminRoutes({
     config,
     models: db.models,
@@ -154,6 +166,7 @@ async function mountAdminSide(
     importQuestions: (upload) => importUploadedQuestions(upload, contentPaths(config), db.models),
     simulatorApi: rooms.channels.simulatorApi,
     bots: content.bots.map((b) => b.id),
+    botContent: content.bots,
     agenda: rooms.scheduler.agenda,
   });
   run.routes.push(...routes);
@@ -184,7 +197,14 @@ async function startJobs(
 /** The express app on HOST:PORT. */
 async function serve(run: Assembly, extraRoutes: readonly MountedRouter[]): Promise<string> {
   const { config, logger, metrics, readiness } = run;
-  const app = createApp({ config, logger, metrics, readiness, routes: [...run.routes, ...extraRoutes] });
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    readiness,
+    routes: [...run.routes, ...extraRoutes],
+    ...(run.mayReadDetails ? { mayReadDetails: run.mayReadDetails } : {}),
+  });
   const server = await listen(app, config.http.host, config.http.port);
   run.stoppers.push({ name: 'http', stop: () => server.close(config.shutdownTimeoutMs - 1000) });
   return server.url;

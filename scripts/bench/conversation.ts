@@ -44,7 +44,7 @@ const answer: InboundEvent = {
   kind: 'choice',
   payload: `ANS|${q.questionId}|${q.revision}|daily|${today}|1`,
 };
-const ctx = { now, timeZone, bot, questions, units, participant: facts, t, newId: () => '65a000000000000000000001', views: {} };
+const ctx = { now, timeZone, bot, questions, units, participant: facts, t, memberKey: 'bench-key', newId: () => '65a000000000000000000001', views: {} };
 for (let i = 0; i < 500; i++) step({}, answer, ctx); // warm-up (JIT)
 const pureStart = performance.now();
 let steps = 0;

@@ -41,6 +41,3 @@ export function generatePassword(): string {
   const chars = [...bytes].map((b) => alphabet[b % alphabet.length]);
   return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
 }
-
-/** Rules for a chosen password (kept simple and long rather than clever). */
-export const MIN_PASSWORD_LENGTH = 10;

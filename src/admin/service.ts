@@ -14,7 +14,14 @@ export interface AdminServiceOptions {
 /** Admin users, API tokens and login sessions on the database. */
 export function createAdminService(models: Models, options: AdminServiceOptions) {
   const store: AdminStore = { models, now: options.now ?? (() => new Date()), sessionSecret: options.sessionSecret };
-  return { ...userAccounts(store), ...loginSessions(store), ...apiTokens(store), ...userManagement(store) };
+  const accounts = userAccounts(store);
+  const sessions = loginSessions(store);
+  /** Changes a user's password, ends all their sessions and returns the new one of the caller. */
+  async function changePassword(userId: string, current: string, next: string): Promise<{ sessionId: string; csrfToken: string }> {
+    await accounts.changePassword(userId, current, next);
+    return sessions.rotateSessions(userId);
+  }
+  return { ...accounts, ...sessions, ...apiTokens(store), ...userManagement(store), changePassword };
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;

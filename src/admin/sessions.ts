@@ -17,17 +17,33 @@ export function loginSessions({ models, now, sessionSecret }: AdminStore) {
       return null;
     }
     if (!(await verifyPassword(password, user.passwordHash))) return null;
+    const opened = await openSession(String(user._id));
+    await models.AdminUser.collection.updateOne({ _id: user._id as never }, { $set: { lastLoginAt: now() } });
+    return { principal: userPrincipal(user), ...opened };
+  }
+
+  /** A new session of a user: a random id (only its keyed hash is stored) and its CSRF token. */
+  async function openSession(userId: string): Promise<{ sessionId: string; csrfToken: string }> {
     const sessionId = randomToken();
     const csrfToken = randomToken();
     await models.AdminSession.create({
       idHash: sessionIdHash(sessionId, sessionSecret),
-      userId: String(user._id),
+      userId,
       csrfToken,
       createdAt: now(),
       expiresAt: new Date(now().getTime() + SESSION_TTL_MS),
     });
-    await models.AdminUser.collection.updateOne({ _id: user._id as never }, { $set: { lastLoginAt: now() } });
-    return { principal: userPrincipal(user), sessionId, csrfToken };
+    return { sessionId, csrfToken };
+  }
+
+  /**
+   * After a password change: every session of the user ends (another browser, or whoever stole the
+   * old password, is logged out) and the one who changed it gets a new session id, so an id seen
+   * before the change is worth nothing after it.
+   */
+  async function rotateSessions(userId: string): Promise<{ sessionId: string; csrfToken: string }> {
+    await models.AdminSession.collection.deleteMany({ userId });
+    return openSession(userId);
   }
 
   async function session(sessionId: string): Promise<{ principal: Principal; csrfToken: string } | null> {
@@ -42,5 +58,5 @@ export function loginSessions({ models, now, sessionSecret }: AdminStore) {
     await models.AdminSession.collection.deleteOne({ idHash: sessionIdHash(sessionId, sessionSecret) });
   }
 
-  return { login, session, logout };
+  return { login, session, logout, rotateSessions };
 }

@@ -1,6 +1,7 @@
 import type { AdminRole } from '../db/index.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../domain/index.js';
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+import { MIN_PASSWORD_LENGTH, requireStrongPassword } from './password-strength.js';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { toObjectId, type AdminStore, type UserDoc } from './store.js';
 
 /** The email of the admin created on first start. */
@@ -12,6 +13,8 @@ export function userAccounts({ models, now }: AdminStore) {
     const password = input.password ?? generatePassword();
     if (password.length < MIN_PASSWORD_LENGTH) throw new InvalidError('password_too_short', { min: MIN_PASSWORD_LENGTH });
     const email = input.email.trim().toLowerCase();
+    // A generated one-time password is random; one chosen by a person is checked for guessability.
+    if (input.password !== undefined) requireStrongPassword(password, [email]);
     if (await models.AdminUser.exists({ email })) throw new ConflictError('admin_user_exists', { email });
     const user = await models.AdminUser.create({
       email,
@@ -48,6 +51,7 @@ export function userAccounts({ models, now }: AdminStore) {
     const user = (await models.AdminUser.collection.findOne({ _id: toObjectId(userId) })) as UserDoc | null;
     if (!user || !(await verifyPassword(current, user.passwordHash))) throw new ForbiddenError('wrong_password');
     if (current === next) throw new InvalidError('password_unchanged');
+    requireStrongPassword(next, [String(user.email)]);
     await models.AdminUser.collection.updateOne(
       { _id: user._id as never },
       { $set: { passwordHash: await hashPassword(next), mustChangePassword: false, updatedAt: now() } },

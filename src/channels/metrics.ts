@@ -31,6 +31,25 @@ export function createChannelMetrics(registry: Registry, inboxDepth: () => Promi
     () =>
       new Counter({ name: 'channel_sends_total', help: 'Sends by channel and outcome', labelNames: ['channel', 'outcome'] as const, registers: [registry] }),
   );
+  const clampedTimes = get(
+    'channel_webhook_times_clamped_total',
+    () =>
+      new Counter({
+        name: 'channel_webhook_times_clamped_total',
+        help: 'Signed webhook events whose platform time was implausible and replaced by the receive time',
+        labelNames: ['platform'] as const,
+        registers: [registry],
+      }),
+  );
+  const resent = get(
+    'channel_replies_resent_unknown_total',
+    () =>
+      new Counter({
+        name: 'channel_replies_resent_unknown_total',
+        help: 'Replies sent again because a crash left their send state unknown (each may have reached the member twice)',
+        registers: [registry],
+      }),
+  );
   get(
     'channel_inbox_depth',
     () =>
@@ -48,6 +67,8 @@ export function createChannelMetrics(registry: Registry, inboxDepth: () => Promi
   );
   return {
     webhook: (platform: string, result: WebhookResult) => webhooks.inc({ platform, result }),
+    eventTimeClamped: (platform: string) => clampedTimes.inc({ platform }),
+    replyResentUnknown: () => resent.inc(),
     sendResult: (channel: string, ok: boolean, errorClass?: string) => {
       sends.inc({ channel, outcome: ok ? 'ok' : 'failed' });
       if (!ok) sendFailures.inc({ channel, class: errorClass ?? 'invalid' });

@@ -53,11 +53,12 @@ export function createChannelReceiving(sending: ChannelSending, deps: ChannelRec
     concurrency: config.inbox.concurrency,
     maxAttempts: config.inbox.maxAttempts,
     leaseMs: config.inbox.leaseMs,
+    onResendUnknown: () => metrics.replyResentUnknown(),
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
   });
   const wake = () => worker.wake();
   return {
-    webhookRouter: createWebhookRouter({ bots, messenger, zalo, inbox, metrics, logger, onStored: wake }),
+    webhookRouter: createWebhookRouter({ bots, messenger, zalo, inbox, metrics, logger, clock, onStored: wake }),
     simulatorApi: createSimulatorApi({ bots, inbox, model: models.WebMessage, clock, onStored: wake }),
     worker: { start: () => worker.start(), stop: () => worker.stop() },
     sweepInbox: () => worker.sweep(),

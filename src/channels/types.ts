@@ -1,10 +1,15 @@
 import type { ChannelName, InboundEvent, OutboundMessage, SendOptions, SendResult, ParticipantRef } from '../domain/index.js';
 
-/** What a webhook route hands to a channel: the exact bytes received, the headers, and the parsed JSON. */
+/** What a webhook route hands to a channel's signature check: the exact bytes received and the headers, nothing parsed. */
 export interface RawWebhook {
   readonly rawBody: Buffer;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** What a signed body's addressee check keeps: the part addressed to this bot, and why the rest was left out. */
+export interface Addressed {
   readonly body: unknown;
+  readonly ignored: readonly string[];
 }
 
 /** The answer of a signature check: a result, never a response written (Bottender's `preprocess`). */
@@ -24,6 +29,11 @@ export interface Channel {
   /** For platforms that post webhooks. */
   readonly webhook?: {
     verify(botId: string, request: RawWebhook): Verdict;
+    /**
+     * Pure, after the signature: keeps what is addressed to this bot's page or OA (when the bot names
+     * its id), so an app shared by several pages cannot feed one bot another page's events.
+     */
+    addressed(botId: string, body: unknown): Addressed;
     /** Pure: one body to zero or more events; kinds we do not handle are left out. */
     normalize(botId: string, body: unknown): InboundEvent[];
   };

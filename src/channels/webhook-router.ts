@@ -1,11 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { BotConfig } from '../content/index.js';
 import type { Logger } from '../log/index.js';
-import { ForbiddenError, InvalidError, NotFoundError, TooLargeError, UnsupportedError } from '../domain/index.js';
+import { ForbiddenError, InvalidError, TooLargeError, UnsupportedError, type Clock, type InboundEvent } from '../domain/index.js';
+import { withPlausibleTimes } from './event-time.js';
 import type { InboxStore } from './inbox/store.js';
+import { nestsDeeperThan } from './json-scan.js';
 import type { ChannelMetrics } from './metrics.js';
 import type { MessengerChannel } from './messenger/index.js';
-import type { Channel } from './types.js';
+import type { Channel, Verdict } from './types.js';
 
 export interface WebhookRouterDeps {
   readonly bots: ReadonlyMap<string, BotConfig>;
@@ -14,6 +16,7 @@ export interface WebhookRouterDeps {
   readonly inbox: InboxStore;
   readonly metrics: ChannelMetrics;
   readonly logger: Logger;
+  readonly clock: Clock;
   /** Called after events were stored (wakes the local worker). */
   readonly onStored: () => void;
 }
@@ -72,6 +75,75 @@ function readRawBody(req: Request, _res: Response, next: (err?: unknown) => void
   req.once('error', (err) => finish(err));
 }
 
+/** A signed body nested deeper than this is refused (400) before anything walks it; real ones nest about ten levels. */
+export const MAX_WEBHOOK_DEPTH = 64;
+
+/** A signed body as JSON: 400 when it nests too deep or is not JSON. The depth is checked on the bytes, without recursion. */
+function parseSigned(rawBody: Buffer): unknown {
+  if (nestsDeeperThan(rawBody, MAX_WEBHOOK_DEPTH)) throw new InvalidError('json_too_deep', { max: MAX_WEBHOOK_DEPTH });
+  try {
+    return JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new InvalidError('malformed_json');
+  }
+}
+
+const UNKNOWN_BOT = { ok: false, status: 403, reason: 'unknown bot or channel not enabled' } as const satisfies Verdict;
+
+/**
+ * One platform's POST: signature on the raw bytes first (an unknown bot is refused exactly like a
+ * bad signature, so bots cannot be listed), then the JSON, then only what is addressed to this
+ * bot, with plausible times, into the inbox.
+ */
+function receiver(deps: WebhookRouterDeps, platform: 'messenger' | 'zalo', channel: Channel) {
+  const webhook = channel.webhook!;
+  return async (req: Request, res: Response) => {
+    const botId = String(req.params.botId);
+    const known = deps.bots.has(botId) && channel.enabled(botId);
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const verdict = known ? webhook.verify(botId, { rawBody, headers: req.headers }) : UNKNOWN_BOT;
+    if (!verdict.ok) {
+      deps.metrics.webhook(platform, known ? 'bad_signature' : 'unknown_bot');
+      // The reason and where it came from; never the body, the signature or the secret.
+      deps.logger.warn({ platform, bot: botId, reason: verdict.reason, ip: req.ip }, 'webhook signature rejected');
+      throw new ForbiddenError('invalid_signature');
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseSigned(rawBody);
+    } catch (err) {
+      deps.metrics.webhook(platform, 'malformed');
+      throw err;
+    }
+    const { body, ignored } = webhook.addressed(botId, parsed);
+    if (ignored.length) deps.logger.warn({ platform, bot: botId, ignored }, 'signed webhook for another page or OA ignored');
+    const events = plausibleEvents(deps, platform, webhook.normalize(botId, body));
+    if (events.length === 0) {
+      deps.metrics.webhook(platform, 'ignored');
+      acknowledge(res);
+      return;
+    }
+    const { stored } = await deps.inbox.ingest(events);
+    deps.metrics.webhook(platform, stored > 0 ? 'stored' : 'duplicate');
+    acknowledge(res);
+    if (stored > 0) deps.onStored();
+  };
+}
+
+/** Events with their platform times checked; each replaced time is counted. */
+function plausibleEvents(deps: WebhookRouterDeps, platform: string, events: readonly InboundEvent[]): InboundEvent[] {
+  if (events.length === 0) return [];
+  const receivedAt = deps.clock();
+  return events.map((e) => {
+    const { event, clamped } = withPlausibleTimes(e, receivedAt);
+    if (clamped) {
+      deps.metrics.eventTimeClamped(platform);
+      deps.logger.debug({ platform, bot: e.bot, eventId: e.eventId, at: e.at }, 'implausible webhook time replaced by the receive time');
+    }
+    return event;
+  });
+}
+
 /**
  * `POST /messenger/:botId`, `GET /messenger/:botId` (Meta's handshake) and `POST /zalo/:botId`.
  * The raw body is kept for the signature; events are in the inbox before the 200 is sent.
@@ -85,46 +157,14 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       next(err);
     });
 
-  const receive = (platform: 'messenger' | 'zalo', channel: Channel) => async (req: Request, res: Response) => {
-    const botId = String(req.params.botId);
-    if (!deps.bots.has(botId) || !channel.enabled(botId)) {
-      deps.metrics.webhook(platform, 'unknown_bot');
-      throw new NotFoundError('channel_not_found', { platform, bot: botId });
-    }
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      deps.metrics.webhook(platform, 'malformed');
-      throw new InvalidError('malformed_json');
-    }
-    const verdict = channel.webhook!.verify(botId, { rawBody, headers: req.headers, body });
-    if (!verdict.ok) {
-      deps.metrics.webhook(platform, 'bad_signature');
-      // The reason and where it came from; never the body, the signature or the secret.
-      deps.logger.warn({ platform, bot: botId, reason: verdict.reason, ip: req.ip }, 'webhook signature rejected');
-      throw new ForbiddenError('invalid_signature');
-    }
-    const events = channel.webhook!.normalize(botId, body);
-    if (events.length === 0) {
-      deps.metrics.webhook(platform, 'ignored');
-      acknowledge(res);
-      return;
-    }
-    const { stored } = await deps.inbox.ingest(events);
-    deps.metrics.webhook(platform, stored > 0 ? 'stored' : 'duplicate');
-    acknowledge(res);
-    if (stored > 0) deps.onStored();
-  };
-
-  router.post('/messenger/:botId', readRaw('messenger'), receive('messenger', deps.messenger));
-  router.post('/zalo/:botId', readRaw('zalo'), receive('zalo', deps.zalo));
+  router.post('/messenger/:botId', readRaw('messenger'), receiver(deps, 'messenger', deps.messenger));
+  router.post('/zalo/:botId', readRaw('zalo'), receiver(deps, 'zalo', deps.zalo));
   // After the POST routes, which carry nearly all the traffic and then match first.
   router.get('/messenger/:botId', (req, res) => {
     const botId = String(req.params.botId);
-    if (!deps.bots.has(botId) || !deps.messenger.enabled(botId)) throw new NotFoundError('channel_not_found', { platform: 'messenger', bot: botId });
-    const verdict = deps.messenger.subscribe(botId, req.query as Record<string, unknown>);
+    const known = deps.bots.has(botId) && deps.messenger.enabled(botId);
+    // An unknown bot answers as a wrong verify token does.
+    const verdict = known ? deps.messenger.subscribe(botId, req.query as Record<string, unknown>) : UNKNOWN_BOT;
     if (!verdict.ok) {
       deps.logger.warn({ platform: 'messenger', bot: botId, reason: verdict.reason }, 'webhook subscription refused');
       throw new ForbiddenError('webhook_verification_failed');

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -25,6 +27,26 @@ const port = z.coerce
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be > 0');
 const url = z.url({ error: 'must be a URL such as https://example.org' }).transform((u) => u.replace(/\/+$/, ''));
+/** express's names for address ranges, accepted in TRUST_PROXY. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const isAddressOrSubnet = (entry: string) => {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+/**
+ * The proxies whose X-Forwarded-For is believed: a number of hops, or addresses, subnets and the
+ * names loopback, linklocal, uniquelocal, comma-separated. Unset: none (the client is the peer).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^[1-9]\d?$/.test(v) || v.split(',').every((e) => PROXY_RANGES.includes(e.trim()) || isAddressOrSubnet(e.trim())),
+    'must be a number of hops (1-99) or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+  )
+  .transform((v): number | string[] => (/^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
 const hhmmRange = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00');
 
 const schema = z.object({
@@ -32,6 +54,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
   PUBLIC_URL: url.optional(),
+  TRUST_PROXY: trustProxy.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE),
@@ -74,6 +97,8 @@ const schema = z.object({
   SCHEDULER_ENABLED: bool.default(true),
 
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Key of members' option order and of the fairness marks kept after a deletion; derived from SESSION_SECRET when unset. */
+  MEMBER_HASH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SIMULATOR_ENABLED: bool.optional(),
   ADMIN_LOGIN_MAX_PER_15_MIN: positiveInt.default(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
@@ -84,7 +109,14 @@ type Parsed = z.infer<typeof schema>;
 export interface Config {
   readonly env: Parsed['NODE_ENV'];
   readonly isProduction: boolean;
-  readonly http: { host: string; port: number; publicUrl: string | undefined; timeoutMs: number };
+  readonly http: {
+    host: string;
+    port: number;
+    publicUrl: string | undefined;
+    timeoutMs: number;
+    /** express's `trust proxy`: false (the default) trusts no proxy, so X-Forwarded-For is ignored. */
+    trustProxy: false | number | readonly string[];
+  };
   readonly log: { level: Parsed['LOG_LEVEL']; format: 'json' | 'pretty' };
   readonly timeZone: string;
   readonly db: {
@@ -118,6 +150,11 @@ export interface Config {
   readonly schedulerEnabled: boolean;
   readonly admin: { sessionSecret: string | undefined; loginMaxPer15Min: number; simulatorEnabled: boolean };
   readonly shutdownTimeoutMs: number;
+  /**
+   * Key of the per-member option order and of the keyed hashes kept after a deletion: MEMBER_HASH_SECRET,
+   * else derived from SESSION_SECRET (required in production), else a development default.
+   */
+  readonly memberKey: string;
   /** Reads a secret whose variable name comes from content (e.g. `DEMO_MESSENGER_APP_SECRET`). */
   secret(name: string): string | undefined;
 }
@@ -161,7 +198,7 @@ export function parseConfig(env: Env): Config {
   return Object.freeze({
     env: p.NODE_ENV,
     isProduction: p.NODE_ENV === 'production',
-    http: { host: p.HOST, port: p.PORT, publicUrl: p.PUBLIC_URL, timeoutMs: p.HTTP_TIMEOUT_MS },
+    http: { host: p.HOST, port: p.PORT, publicUrl: p.PUBLIC_URL, timeoutMs: p.HTTP_TIMEOUT_MS, trustProxy: p.TRUST_PROXY ?? (false as const) },
     log: { level: p.LOG_LEVEL, format: p.LOG_FORMAT ?? (p.NODE_ENV === 'development' ? 'pretty' : 'json') },
     timeZone: p.TIME_ZONE,
     db: {
@@ -194,8 +231,19 @@ export function parseConfig(env: Env): Config {
       simulatorEnabled: p.SIMULATOR_ENABLED ?? p.NODE_ENV !== 'production',
     },
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+    memberKey: memberKeyOf(p.MEMBER_HASH_SECRET, p.SESSION_SECRET),
     secret: (name: string) => secrets[name],
   });
+}
+
+/** Only where neither secret is set, which production refuses (SESSION_SECRET is required there). */
+export const DEVELOPMENT_MEMBER_KEY = 'development-only member key: set MEMBER_HASH_SECRET or SESSION_SECRET';
+
+function memberKeyOf(memberSecret: string | undefined, sessionSecret: string | undefined): string {
+  if (memberSecret) return memberSecret;
+  // A key of its own, so the session secret itself never seeds anything members can observe.
+  if (sessionSecret) return createHmac('sha256', sessionSecret).update('member-hash-key').digest('base64url');
+  return DEVELOPMENT_MEMBER_KEY;
 }
 
 /**

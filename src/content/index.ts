@@ -49,4 +49,5 @@ export {
 } from './service.js';
 export { registerContentCommands } from './cli.js';
 export { importUploadedQuestions } from './io/upload.js';
+export { IMPORT_LIMITS } from './io/guard.js';
 export { MEDIA_FORMATS, MEDIA_LIMITS, checkMedia, readImageHeader, type MediaCheck, type MediaFormat, type MediaLimits } from './media.js';

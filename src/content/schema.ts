@@ -168,10 +168,14 @@ export type Campaign = z.infer<typeof campaignFileSchema>;
 
 // ---------------------------------------------------------------- bots
 
+/**
+ * The variables a channel reads per bot. PAGE_ID and OA_ID are not secret: when set, a signed
+ * webhook for another page or OA is ignored (src/channels/*\/verify.ts).
+ */
 export const CHANNEL_SECRETS = {
   /** `MM_*`: Meta's Marketing Message API (ad account, message campaign, system-user token), only for `marketingMessages`. */
-  messenger: ['APP_SECRET', 'PAGE_TOKEN', 'VERIFY_TOKEN', 'MM_AD_ACCOUNT_ID', 'MM_CAMPAIGN_ID', 'MM_ACCESS_TOKEN'],
-  zalo_oa: ['APP_ID', 'SECRET_KEY', 'ACCESS_TOKEN', 'REFRESH_TOKEN'],
+  messenger: ['APP_SECRET', 'PAGE_TOKEN', 'VERIFY_TOKEN', 'PAGE_ID', 'MM_AD_ACCOUNT_ID', 'MM_CAMPAIGN_ID', 'MM_ACCESS_TOKEN'],
+  zalo_oa: ['APP_ID', 'SECRET_KEY', 'ACCESS_TOKEN', 'REFRESH_TOKEN', 'OA_ID'],
   zalo_personal: [],
 } as const;
 export type PlatformChannel = keyof typeof CHANNEL_SECRETS;

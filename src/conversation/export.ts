@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, spreadsheetText, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { ContestResults } from './results.js';
 
@@ -80,8 +80,8 @@ function addPrizeRows(prizes: ExcelJS.Worksheet, r: Round, { tr, unit }: SheetCo
       type: tr('kind.individual'),
       prize: tr(`prize.${p.prize}`),
       rank: p.winner.rank,
-      name: p.winner.name,
-      unit: unit(p.winner.unitId),
+      name: spreadsheetText(p.winner.name),
+      unit: spreadsheetText(unit(p.winner.unitId)),
     });
   for (const p of r.collectivePrizes)
     prizes.addRow({
@@ -89,8 +89,8 @@ function addPrizeRows(prizes: ExcelJS.Worksheet, r: Round, { tr, unit }: SheetCo
       type: tr('kind.collective'),
       prize: tr(`prize.${p.prize}`),
       rank: p.winner.rank,
-      name: p.winner.name,
-      unit: p.winner.unitId,
+      name: spreadsheetText(p.winner.name),
+      unit: spreadsheetText(p.winner.unitId),
     });
 }
 
@@ -111,8 +111,8 @@ function addRankingSheet(wb: ExcelJS.Workbook, r: Round, { tr, at, col, unit }: 
   for (const e of r.ranking) {
     sheet.addRow({
       rank: e.rank,
-      name: e.name,
-      unit: unit(e.unitId),
+      name: spreadsheetText(e.name),
+      unit: spreadsheetText(unit(e.unitId)),
       correct: e.correct,
       count: e.questionCount,
       prediction: e.prediction ?? '',
@@ -138,7 +138,7 @@ function addUnitSheet(wb: ExcelJS.Workbook, r: Round, { tr, col }: SheetContext)
   for (const u of r.collective) {
     units.addRow({
       rank: u.rank,
-      name: u.name,
+      name: spreadsheetText(u.name),
       participants: u.participants,
       size: u.size ?? '',
       rate: u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10,

@@ -5,19 +5,21 @@
  */
 import type { ContentBundle } from '../content/index.js';
 import type { Models } from '../db/index.js';
-import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
+import { DEVELOPMENT_MEMBER_KEY } from '../config/index.js';
+import { participantKey, systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { pickDaily } from '../quiz/index.js';
+import { optionOrder, pickDaily } from '../quiz/index.js';
 import { dailyHeader, questionMessage } from './messages.js';
 import { createQuestionSource } from './questions.js';
 import { closeExpiredAttempts, createConversationService, type ConversationListeners } from './service.js';
 import { contestResults, type ContestResults } from './results.js';
 
-export { step, viewsFor, intentOf, readInput, cleanDisplayName } from './engine.js';
+export { step, viewsFor, intentOf, cleanDisplayName, INTENTS, type Intent } from './engine.js';
+export { readTurn, CHOICES_TTL_MS, type TurnInput } from './matcher.js';
 export { parsePayload, payload, COMMANDS, type Command, type Payload } from './payloads.js';
-export { COMMAND_KEYWORDS, commandOf, languageOf } from './keywords.js';
-export { questionMessage, menuChoices } from './messages.js';
+export { COMMAND_KEYWORDS, SMALL_TALK, commandOf, languageOf, smallTalkOf } from './keywords.js';
+export { questionMessage, menuChoices, readableName } from './messages.js';
 export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, type AnswerWithId, type ParticipantWithId } from './service.js';
 export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
 export { formatResults, resultsWorkbook, writeResultsXlsx } from './export.js';
@@ -48,6 +50,8 @@ export interface ConversationDeps {
   readonly clock?: Clock;
   readonly logger: Logger;
   readonly listeners?: ConversationListeners;
+  /** Key of the per-member option order and of the fairness marks (config.memberKey); a development default without. */
+  readonly memberKey?: string;
   /** The bot's Messenger marketing messages are configured (YAML and secrets): members may be asked to opt in. */
   readonly optInEnabled?: (bot: string) => boolean;
 }
@@ -57,10 +61,11 @@ export interface Conversation {
   readonly handler: InboundHandler;
   /**
    * Today's question of a bot as a message, for the daily-question job; null when the bot has no
-   * active question. Its buttons carry `ANS|<question>|<revision>|daily|<day>|<index>`, so an answer
+   * active question. With `member`, its options are in that member's own order (the fan-out renders
+   * it per member). Its buttons carry `ANS|<question>|<revision>|daily|<day>|<option>`, so an answer
    * needs no stored state and a late answer is recognised as expired.
    */
-  dailyQuestionMessage(botId: string, day: string, locale: Locale): Promise<OutboundMessage | null>;
+  dailyQuestionMessage(botId: string, day: string, locale: Locale, member?: ParticipantRef): Promise<OutboundMessage | null>;
   /** Agenda job: close attempts whose time limit has passed. */
   closeExpiredAttempts(): Promise<number>;
   /** Contest results for the admin API. */
@@ -71,14 +76,19 @@ export interface Conversation {
 export function createConversation(deps: ConversationDeps): Conversation {
   const clock = deps.clock ?? systemClock;
   const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
-  const handler = createConversationService({ ...deps, clock, questions });
+  const memberKey = deps.memberKey ?? DEVELOPMENT_MEMBER_KEY;
+  const handler = createConversationService({ ...deps, clock, questions, memberKey });
   return {
     handler,
-    async dailyQuestionMessage(botId, day, locale) {
+    async dailyQuestionMessage(botId, day, locale, member) {
       const bot = deps.content.bots.find((b) => b.id === botId);
       if (!bot) return null;
       const q = pickDaily(bot.id, day, await questions.forBot(bot));
-      return q ? questionMessage(deps.t, locale, q, dailyHeader(deps.t, locale, day), 'daily', day) : null;
+      if (!q) return null;
+      const order = member ? optionOrder(memberKey, participantKey(member), q.questionId, q.vi.options.length) : undefined;
+      const message = questionMessage(deps.t, locale, q, dailyHeader(deps.t, locale, day), 'daily', day, order);
+      // Its buttons can be typed or, on Zalo OA, tapped as the member's words (the option's text).
+      return message;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
     contestResults: (contestId, options) => contestResults(deps.models, deps.content, contestId, options),

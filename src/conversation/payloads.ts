@@ -28,6 +28,7 @@ export type AnswerPayload = {
   readonly mode: 'daily' | 'practice' | 'contest';
   /** The day of a daily or practice question; the attempt id of a contest question. */
   readonly ref: string;
+  /** The option's identity: its index in the content, whatever position it was shown at. */
   readonly index: number;
 };
 
@@ -38,6 +39,10 @@ export type Payload =
   | { readonly kind: 'delete'; readonly yes: boolean }
   | { readonly kind: 'unit'; readonly unitId: string }
   | { readonly kind: 'unitPage'; readonly page: number }
+  /** "Giữ nguyên": keep the unit while choosing another. */
+  | { readonly kind: 'unitKeep' }
+  /** A choice of an organiser's broadcast (`BROADCAST_CHOICE_<n>` from src/outreach): its title says what it means. */
+  | { readonly kind: 'broadcastChoice'; readonly n: number }
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'leaderboard'; readonly board: 'individual' | 'units'; readonly period: 'today' | 'week' | 'all' }
   | { readonly kind: 'contestBegin' }
@@ -54,6 +59,7 @@ export const payload = {
   delete: (yes: boolean) => `DELETE|${yes ? 'yes' : 'no'}`,
   unit: (id: string) => `UNIT|${id}`,
   unitPage: (page: number) => `UNITPAGE|${page}`,
+  unitKeep: () => 'UNITKEEP',
   anonymous: () => 'NAME|anon',
   leaderboard: (board: 'individual' | 'units', period: 'today' | 'week' | 'all') => `LB|${board}|${period}`,
   contestBegin: () => 'CONTEST|begin',
@@ -70,7 +76,10 @@ export function parsePayload(raw: string): Payload | null {
     const name = raw.slice(4) === 'stop' ? 'remind_off' : raw.slice(4);
     return (COMMANDS as readonly string[]).includes(name) ? { kind: 'command', command: name as Command } : null;
   }
-  const parts = raw.split('|');
+  const broadcast = /^BROADCAST_CHOICE_(\d{1,2})$/.exec(raw);
+  if (broadcast) return { kind: 'broadcastChoice', n: Number(broadcast[1]) };
+  if (raw === 'UNITKEEP') return { kind: 'unitKeep' };
+  const parts = raw.split('|', 7);
   const [head, a, b, c, d, e] = parts;
   switch (head) {
     case 'CMD':

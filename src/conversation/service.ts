@@ -1,14 +1,25 @@
 import { Types } from 'mongoose';
 import type { BotConfig, ContentBundle } from '../content/index.js';
 import type { Answer, Models, Participant } from '../db/index.js';
-import { dayOf, systemClock, type Clock, type InboundEvent, type InboundHandler, type Locale, type OutboundMessage } from '../domain/index.js';
+import {
+  addDays,
+  dayOf,
+  participantKey,
+  systemClock,
+  type Clock,
+  type InboundEvent,
+  type InboundHandler,
+  type Locale,
+  type OutboundMessage,
+} from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
+import { memberHash, roundOf } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
 import { applyOptInChange, optInEffect, reachContext } from './reach-store.js';
-import { NEW_PARTICIPANT, type Effect, type EngineContext, type ParticipantFacts, type StepResult } from './types.js';
+import { NEW_PARTICIPANT, type Effect, type EngineContext, type FairnessKeep, type ParticipantFacts, type StepResult } from './types.js';
 import { loadViews } from './views.js';
 
 export type AnswerWithId = Answer & { _id: Types.ObjectId };
@@ -31,13 +42,16 @@ export interface ServiceDeps {
   readonly logger: Logger;
   readonly questions: QuestionSource;
   readonly listeners?: ConversationListeners;
+  /** Key of the per-member option order and of the fairness marks (config.memberKey). */
+  readonly memberKey: string;
   /** The bot's Messenger marketing messages are configured (the channels room: YAML and secrets): members may be asked to opt in. */
   readonly optInEnabled?: (bot: string) => boolean;
 }
 
-function factsOf(p: Participant | null): ParticipantFacts {
-  if (!p) return NEW_PARTICIPANT;
+function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): ParticipantFacts {
+  if (!p) return { ...NEW_PARTICIPANT, carried };
   return {
+    carried,
     known: true,
     locale: p.locale,
     consented: Boolean(p.consent),
@@ -81,8 +95,12 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     const now = deps.clock();
     const { existing, facts, result } = await runStep(deps, bot, event, now);
 
-    if (result.effects.some((e) => e.type === 'deleteData')) {
-      if (existing) await deleteParticipant(models, existing._id);
+    const deletion = result.effects.find((e) => e.type === 'deleteData');
+    if (deletion) {
+      if (existing) {
+        await keepForFairness(deps, bot, event, { keep: deletion.keep, participantId: existing._id, carried: facts.carried }, now);
+        await deleteParticipant(models, existing._id);
+      }
       logger.info({ bot: bot.id, channel: event.channel }, 'conversation: a participant deleted their data');
       return result.messages;
     }
@@ -111,8 +129,9 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
   const today = dayOf(now, deps.timeZone);
   const key = { bot: event.bot, channel: event.channel, userId: event.userId };
   const existing = await deps.models.Participant.findOne(key).lean<ParticipantWithId>();
+  const carried = await carriedMarks(deps, bot, event, today);
   // A newcomer is greeted in the bot's default language until they choose.
-  const facts = existing ? factsOf(existing) : { ...NEW_PARTICIPANT, locale: bot.defaultLocale };
+  const facts = existing ? factsOf(existing, carried) : { ...NEW_PARTICIPANT, carried, locale: bot.defaultLocale };
   const units = unitsOf(deps.content, bot);
   const base: Omit<EngineContext, 'views'> = {
     now,
@@ -122,13 +141,75 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
     units,
     participant: facts,
     t: deps.t,
+    memberKey: deps.memberKey,
     newId: () => new Types.ObjectId().toHexString(),
     reach: reachContext(bot, deps.optInEnabled),
   };
   const state = existing?.state ?? {};
   const request = viewsFor(state, event, base);
-  const views = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null);
+  const loaded = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null);
+  // Attempts an earlier membership used in the open round count as used.
+  const views =
+    loaded.contest?.round && carried.contestAttempts
+      ? { ...loaded, contest: { ...loaded.contest, attemptsUsed: loaded.contest.attemptsUsed + carried.contestAttempts } }
+      : loaded;
   return { existing, facts, result: step(state, event, { ...base, views }) };
+}
+
+// ---------------------------------------------------------------- fairness after deletion
+
+function markIds(deps: ServiceDeps, event: InboundEvent, day: string, contest: { contestId: string; round: string } | null) {
+  const member = memberHash(deps.memberKey, participantKey(event));
+  return { daily: `${member}|daily|${day}`, contest: contest ? `${member}|contest|${contest.contestId}|${contest.round}` : null };
+}
+
+/** The marks a deleted earlier membership of this platform account left for today and the open round. */
+async function carriedMarks(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, today: string): Promise<ParticipantFacts['carried']> {
+  const round = bot.contest ? roundOf(bot.contest, today) : null;
+  const ids = markIds(deps, event, today, bot.contest && round ? { contestId: bot.contest.id, round } : null);
+  const marks = await deps.models.FairnessMark.find({ _id: { $in: [ids.daily, ...(ids.contest ? [ids.contest] : [])] } }).lean();
+  const contest = marks.find((m) => m._id === ids.contest);
+  return { answeredDay: marks.some((m) => m._id === ids.daily) ? today : null, contestAttempts: contest?.attempts ?? 0 };
+}
+
+/**
+ * Before a deletion: the marks fairness needs (`FairnessMark`), under a keyed hash of the platform
+ * id. Today's answered flag lasts until the day is over everywhere; the attempts used in the open
+ * round (this membership's and any carried ones) last until the contest closes.
+ */
+async function keepForFairness(
+  deps: ServiceDeps,
+  bot: BotConfig,
+  event: InboundEvent,
+  what: { keep: FairnessKeep; participantId: Types.ObjectId; carried: ParticipantFacts['carried'] },
+  now: Date,
+): Promise<void> {
+  const { keep } = what;
+  const today = dayOf(now, deps.timeZone);
+  const ids = markIds(deps, event, today, keep.contest);
+  const endOf = (day: string) => new Date(`${addDays(day, 2)}T00:00:00Z`);
+  if (keep.answeredDay) {
+    await deps.models.FairnessMark.updateOne(
+      { _id: ids.daily },
+      { $set: { bot: bot.id, kind: 'daily', attempts: 0, expiresAt: endOf(keep.answeredDay) } },
+      { upsert: true },
+    );
+  }
+  if (keep.contest && ids.contest) {
+    const used = await deps.models.ContestAttempt.countDocuments({
+      participantId: what.participantId,
+      contestId: keep.contest.contestId,
+      round: keep.contest.round,
+    });
+    const attempts = used + what.carried.contestAttempts;
+    if (attempts > 0) {
+      await deps.models.FairnessMark.updateOne(
+        { _id: ids.contest },
+        { $set: { bot: bot.id, kind: 'contest', attempts, expiresAt: endOf(keep.contest.closesOn) } },
+        { upsert: true },
+      );
+    }
+  }
 }
 
 /** The turn the effects belong to. */

@@ -25,6 +25,8 @@ const pendingSchema = z.object({
   mode: z.enum(['daily', 'practice']),
   day: z.string(),
   askedAt: z.string(),
+  /** A practice question the member met before (a review), shown as such. */
+  review: z.boolean().optional(),
 });
 
 const attemptSchema = z.object({
@@ -40,6 +42,10 @@ const attemptSchema = z.object({
   deadline: z.string(),
 });
 
+/** A button last shown: payload, title and (where set) the words a Zalo tap shows; short keys, it is stored on every turn. */
+const offeredSchema = z.object({ p: z.string(), t: z.string(), r: z.string().optional() });
+export type OfferedChoice = z.infer<typeof offeredSchema>;
+
 export const dialogueStateSchema = z.object({
   /** Onboarding step; `ready` once consent, unit and name are known. */
   phase: z.enum(['consent', 'unit', 'name', 'ready']).optional(),
@@ -50,11 +56,17 @@ export const dialogueStateSchema = z.object({
   confirmDelete: z.boolean().optional(),
   /** Set after "my unit": the next typed text is a unit search. */
   choosingUnit: z.boolean().optional(),
+  /** Declined consent: later messages get one short line and a way back, not the whole introduction. */
+  declined: z.boolean().optional(),
   /**
-   * Payloads of the buttons last shown. Where a platform cannot show them as buttons (Zalo OA past
-   * five, zca-js always) the renderer numbers them in the text, and a typed "3" means the third.
+   * The buttons last shown. A typed title acts like a tap; where a platform cannot show them as
+   * buttons (zca-js) the renderer numbers them in the text, and a typed "3" means the third.
+   * (An older state stored payloads only: they keep working by number.)
    */
-  lastChoices: z.array(z.string()).max(20).optional(),
+  lastChoices: z
+    .array(z.union([offeredSchema, z.string().transform((p): OfferedChoice => ({ p, t: '' }))]))
+    .max(20)
+    .optional(),
   lastChoicesAt: z.string().optional(),
 });
 
@@ -90,6 +102,12 @@ export interface ParticipantFacts {
   /** Events the member asked to be reminded of. */
   readonly eventSignups?: readonly string[];
   readonly streak: Streak;
+  /**
+   * What an earlier membership of the same platform account left for fairness after it deleted its
+   * data (a keyed hash of the platform id, no personal data): today's question already answered,
+   * and contest attempts already used in the open round.
+   */
+  readonly carried: { readonly answeredDay: string | null; readonly contestAttempts: number };
   readonly totals: {
     readonly answered: number;
     readonly correct: number;
@@ -108,6 +126,7 @@ export const NEW_PARTICIPANT: ParticipantFacts = {
   displayName: null,
   subscribed: false,
   streak: { current: 0, best: 0, lastDay: null },
+  carried: { answeredDay: null, contestAttempts: 0 },
   totals: { answered: 0, correct: 0, dailyAnswered: 0, dailyCorrect: 0, practiceAnswered: 0, practiceCorrect: 0 },
 };
 
@@ -160,6 +179,11 @@ export interface EngineContext {
   readonly units: readonly UnitInfo[];
   readonly participant: ParticipantFacts;
   readonly t: Translate;
+  /**
+   * The key of the per-member option order (a secret from config): options are shown in an order
+   * seeded by a keyed hash of the member and the question (`optionOrder`).
+   */
+  readonly memberKey: string;
   /** A fresh id (a 24-hex ObjectId string in production; predictable in tests). */
   readonly newId: () => string;
   readonly views: Views;
@@ -199,7 +223,8 @@ export type Effect =
       /** Sent instead of this turn's messages when the answer was already recorded (the first answer counts). */
       readonly onDuplicate: readonly OutboundMessage[];
     }
-  | { readonly type: 'deleteData' }
+  /** Delete the participant; `keep` is what fairness keeps under a keyed hash of the platform id. */
+  | { readonly type: 'deleteData'; readonly keep: FairnessKeep }
   /** Meta's opt-in request was shown (one per title per week). */
   | { readonly type: 'optInRequested'; readonly title: string; readonly at: Date }
   /** "dừng": the opt-in path stops with every other path; `false` restores what "dừng" stopped ("nhắc nhở"). */
@@ -225,6 +250,14 @@ export type Effect =
       readonly timeTakenMs: number;
     };
 
+/** What a deletion keeps for fairness (no personal data), each part expiring on its own. */
+export interface FairnessKeep {
+  /** Today, when today's question was answered: kept until the day is over. */
+  readonly answeredDay: string | null;
+  /** The open contest round, when attempts were used in it: kept until the contest closes. */
+  readonly contest: { readonly contestId: string; readonly round: string; readonly closesOn: string } | null;
+}
+
 export interface StepResult {
   /** `null` when nothing of the person is to be kept (after "delete my data"). */
   readonly state: DialogueState | null;
@@ -233,4 +266,4 @@ export interface StepResult {
 }
 
 /** Version of the consent text in content/locales/<lng>/conversation.json (consent.*). */
-export const CONSENT_VERSION = '2025-01';
+export const CONSENT_VERSION = '2026-12';

@@ -21,7 +21,9 @@ export const ERRORS = {
   // ---- invalid: the input cannot be used as it is
   validation_failed: { kind: 'invalid', message: 'Invalid {{what}}: {{summary}}' },
   malformed_json: { kind: 'invalid', message: 'Malformed JSON body' },
+  json_too_deep: { kind: 'invalid', message: 'The JSON body nests deeper than {{max}} levels' },
   password_too_short: { kind: 'invalid', message: 'Password must have at least {{min}} characters' },
+  password_weak: { kind: 'invalid', message: 'The password is too easy to guess: {{reason}}' },
   password_unchanged: { kind: 'invalid', message: 'The new password must differ from the current one' },
   organiser_token_needs_bot: { kind: 'invalid', message: 'An organiser token needs at least one bot' },
   cannot_disable_self: { kind: 'invalid', message: 'You cannot disable your own account' },
@@ -34,10 +36,13 @@ export const ERRORS = {
     message: 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   },
   import_rejected: { kind: 'invalid', message: 'The file was not imported; fix the rows listed in details.problems' },
+  import_unreadable: { kind: 'invalid', message: 'The file was not imported: {{reason}}' },
+  import_too_many_rows: { kind: 'invalid', message: 'The file was not imported: it has more than {{max}} rows; split it into smaller files' },
   simulator_after_invalid: { kind: 'invalid', message: 'after must be an ISO time or a message id' },
   // ---- forbidden: known caller, not allowed
   admin_only: { kind: 'forbidden', message: 'Only admins may do this' },
   bot_forbidden: { kind: 'forbidden', message: 'No access to bot "{{bot}}"' },
+  unit_list_forbidden: { kind: 'forbidden', message: 'No access to unit list "{{list}}"' },
   broadcast_forbidden: { kind: 'forbidden', message: 'This broadcast reaches bots you do not manage' },
   wrong_password: { kind: 'forbidden', message: 'The current password is wrong' },
   invalid_signature: { kind: 'forbidden', message: 'Invalid signature' },
@@ -51,6 +56,7 @@ export const ERRORS = {
   bot_not_found: { kind: 'not_found', message: 'No bot "{{bot}}"' },
   channel_not_found: { kind: 'not_found', message: 'No {{platform}} channel for bot "{{bot}}"' },
   language_not_found: { kind: 'not_found', message: 'No such language' },
+  simulator_off: { kind: 'not_found', message: 'The simulator is off on this server (SIMULATOR_ENABLED)' },
   // ---- conflict: the request clashes with the current state
   admin_user_exists: { kind: 'conflict', message: 'An admin user {{email}} exists already' },
   last_admin: { kind: 'conflict', message: 'This is the last enabled admin' },
@@ -61,6 +67,8 @@ export const ERRORS = {
   broadcast_finished: { kind: 'conflict', message: 'Broadcast {{id}} finished before it could be cancelled' },
   // ---- too_large / unsupported: the input's size or form
   body_too_large: { kind: 'too_large', message: 'The body is over {{max}} bytes' },
+  import_too_large: { kind: 'too_large', message: 'The file was not imported: it is over {{max}} bytes; split it into smaller files' },
+  import_inflated_too_large: { kind: 'too_large', message: 'The file was not imported: the XLSX unpacks to more than {{max}} bytes' },
   content_encoding_unsupported: { kind: 'unsupported', message: 'Unsupported Content-Encoding "{{encoding}}"' },
   // ---- unavailable: a part of the service is not running
   web_channel_unavailable: { kind: 'unavailable', message: 'The web channel is not running' },

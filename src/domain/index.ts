@@ -74,6 +74,12 @@ export interface Choice {
   readonly title: string;
   /** Returned to us as a `choice` event when tapped. */
   readonly payload: string;
+  /**
+   * What the tap says in the member's own words, where a platform shows a tap as the member's own
+   * message (Zalo OA `oa.query.show`): the option's text, "Đồng ý". Set only where the conversation
+   * understands those words in context; a choice without it is sent hidden, with its payload.
+   */
+  readonly reply?: string;
 }
 
 /** What the conversation and outreach produce; each channel renders it for its platform. */
@@ -228,4 +234,5 @@ export {
 
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
-export { fold } from './text.js';
+export { MAX_MATCH_CHARS, cleanMemberText, fold, hasDiacritics, keyOf, sameWords, toneKey, typedKey } from './text.js';
+export { spreadsheetText, fromSpreadsheetText } from './spreadsheet.js';

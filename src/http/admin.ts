@@ -8,7 +8,7 @@ import type { Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { BroadcastService } from '../outreach/index.js';
 import type { Stats } from '../stats/index.js';
-import { createApiRouter, type QuestionImporter } from './api/index.js';
+import { createApiRouter, type BotContent, type QuestionImporter } from './api/index.js';
 import type { MountedRouter } from './app.js';
 import { createAdminWeb } from './pages/index.js';
 
@@ -26,6 +26,8 @@ export interface AdminRoutesDeps {
   readonly simulatorApi: Router;
   /** Ids of the configured bots, for the pages' pickers. */
   readonly bots: readonly string[];
+  /** The configured bots' unit lists and topics, so organisers read only their bots' content. */
+  readonly botContent?: readonly BotContent[];
   /** Agendash for the scheduler, admins only. */
   readonly agenda?: Agenda | undefined;
 }
@@ -43,6 +45,7 @@ export function createAdminRoutes(deps: AdminRoutesDeps): MountedRouter[] {
     importQuestions: deps.importQuestions,
     users: deps.admin,
     t: deps.t,
+    bots: deps.botContent,
   });
   return createAdminWeb({
     admin: deps.admin,

@@ -20,6 +20,11 @@ export interface AppDeps {
   readonly readiness: readonly ReadinessCheck[];
   /** Mounted in order before the 404 handler. Each router does its own body parsing (webhooks need the raw body). */
   readonly routes?: readonly MountedRouter[];
+  /**
+   * Who may read /readyz's details (each check, the database's address): admins. Everyone else gets
+   * the bare status, which is all a load balancer needs. Without it, nobody sees details.
+   */
+  readonly mayReadDetails?: (req: Request) => Promise<boolean>;
 }
 
 const READY_TIMEOUT_MS = 2000;
@@ -32,6 +37,20 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
       (e) => (clearTimeout(timer), reject(e)),
     );
   });
+}
+
+/** Every readiness check, each bounded by READY_TIMEOUT_MS; a throw is a failed check with its message. */
+function runReadiness(readiness: readonly ReadinessCheck[]) {
+  return Promise.all(
+    readiness.map(async (c) => {
+      try {
+        const r = await withTimeout(c.check(), READY_TIMEOUT_MS, c.name);
+        return { name: c.name, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) };
+      } catch (err) {
+        return { name: c.name, ok: false, detail: (err as Error).message };
+      }
+    }),
+  );
 }
 
 /** The caller's `X-Request-Id` when it looks like one, else a new UUID. */
@@ -87,7 +106,9 @@ function requestLogging(app: Express, logger: Logger): RequestHandler {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names: anyone else could forge it
+  // (and, for one, dodge the login limit, which counts per client address).
+  app.set('trust proxy', deps.config.http.trustProxy);
 
   app.use(requestLogging(app, deps.logger));
   app.use(deps.metrics.middleware);
@@ -99,30 +120,21 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
 
-  app.get('/readyz', async (_req, res) => {
-    const checks = await Promise.all(
-      deps.readiness.map(async (c) => {
-        try {
-          const r = await withTimeout(c.check(), READY_TIMEOUT_MS, c.name);
-          return { name: c.name, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) };
-        } catch (err) {
-          return { name: c.name, ok: false, detail: (err as Error).message };
-        }
-      }),
-    );
-    const ok = checks.every((c) => c.ok);
-    res.status(ok ? 200 : 503).json({
-      status: ok ? 'ready' : 'not_ready',
-      ...(ok
-        ? {}
-        : {
-            reason: checks
-              .filter((c) => !c.ok)
-              .map((c) => `${c.name}: ${c.detail ?? 'failing'}`)
-              .join('; '),
-          }),
-      checks,
-    });
+  app.get('/readyz', async (req, res, next) => {
+    try {
+      const checks = await runReadiness(deps.readiness);
+      const ok = checks.every((c) => c.ok);
+      res.setHeader('Cache-Control', 'no-store');
+      const status = { status: ok ? 'ready' : 'not_ready' };
+      if (!(await deps.mayReadDetails?.(req))) return void res.status(ok ? 200 : 503).json(status);
+      const reason = checks
+        .filter((c) => !c.ok)
+        .map((c) => `${c.name}: ${c.detail ?? 'failing'}`)
+        .join('; ');
+      res.status(ok ? 200 : 503).json({ ...status, ...(ok ? {} : { reason }), checks });
+    } catch (err) {
+      next(err);
+    }
   });
 
   app.get('/metrics', async (_req, res) => {

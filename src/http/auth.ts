@@ -40,11 +40,32 @@ export function sessionCookieOptions(secure: boolean) {
 }
 
 /**
- * Finds the caller: `Authorization: Bearer <token>` or the session cookie. A session on a write
- * request must send the session's CSRF token in `X-CSRF-Token` (synchronizer token pattern).
- * Does not reject anonymous callers: `requirePrincipal` does.
+ * True when a write comes from a page of this very host: its `Origin` (or, without one, its
+ * `Referer`) names the host the request was sent to. `Origin: null` (sandboxed frames, file: pages,
+ * some redirects) and anything unparsable are not this host.
  */
-export function authenticate(admin: AdminService): RequestHandler {
+export function sameOrigin(req: Request): boolean {
+  const from = req.headers.origin ?? req.headers.referer;
+  const host = req.get('host');
+  if (typeof from !== 'string' || !host || from === 'null') return false;
+  try {
+    return new URL(from).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** How a session proves a write is not cross-site: the CSRF header, or (for pages that cannot send it) the same-origin check. */
+export type CsrfCheck = 'token' | 'same-origin';
+
+/**
+ * Finds the caller: `Authorization: Bearer <token>` or the session cookie. A session on a write
+ * request must send the session's CSRF token in `X-CSRF-Token` (synchronizer token pattern), or,
+ * with `csrf: 'same-origin'` (Agendash, whose front end cannot add the header), come from a page
+ * of this host; the cookie is SameSite=Strict besides. Does not reject anonymous callers:
+ * `requirePrincipal` does.
+ */
+export function authenticate(admin: AdminService, options: { csrf?: CsrfCheck } = {}): RequestHandler {
   return async (req, _res, next) => {
     try {
       const token = bearer(req);
@@ -63,8 +84,12 @@ export function authenticate(admin: AdminService): RequestHandler {
           req.authVia = 'session';
           req.csrfToken = s.csrfToken;
           if (!SAFE_METHODS.has(req.method)) {
-            const sent = req.headers[CSRF_HEADER];
-            if (typeof sent !== 'string' || !sameToken(sent, s.csrfToken)) throw new HttpError(403, 'Missing or wrong CSRF token', 'csrf');
+            if (options.csrf === 'same-origin') {
+              if (!sameOrigin(req)) throw new HttpError(403, 'Cross-site request refused', 'csrf');
+            } else {
+              const sent = req.headers[CSRF_HEADER];
+              if (typeof sent !== 'string' || !sameToken(sent, s.csrfToken)) throw new HttpError(403, 'Missing or wrong CSRF token', 'csrf');
+            }
           }
         }
       }
@@ -93,4 +118,36 @@ export function requirePrincipal(options: { allowPasswordChangePending?: boolean
 export function principalOf(req: Request): Principal {
   if (!req.principal) throw new HttpError(401, 'Log in or send an API token');
   return req.principal;
+}
+
+/** The session cookie's value from the raw header, for routes outside the admin routers (no cookie parser there). */
+function sessionCookie(req: Request): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) {
+      try {
+        return decodeURIComponent(value.join('='));
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * True when the request comes from an admin (API token or logged-in session), for read-only
+ * details outside the admin routers (/readyz). Any failure is simply "not an admin".
+ */
+export function isAdminRequest(admin: AdminService): (req: Request) => Promise<boolean> {
+  return async (req) => {
+    try {
+      const token = bearer(req);
+      const sid = token ? undefined : sessionCookie(req);
+      const principal = token ? await admin.tokenPrincipal(token) : sid ? (await admin.session(sid))?.principal : null;
+      return principal?.role === 'admin' && !principal.mustChangePassword;
+    } catch {
+      return false;
+    }
+  };
 }

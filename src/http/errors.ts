@@ -49,7 +49,14 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
 };
 
 /** Domain codes the API answers as `error.code` as they are; others answer the status's generic code. */
-const PUBLISHED_CODES: ReadonlySet<string> = new Set(['import_rejected']);
+const PUBLISHED_CODES: ReadonlySet<string> = new Set([
+  'import_rejected',
+  'import_unreadable',
+  'import_too_many_rows',
+  'import_too_large',
+  'import_inflated_too_large',
+  'password_weak',
+]);
 
 /** A domain error as the API answers it: status, `error.code`, message and details (fields or rows at fault). */
 export function describeDomainError(err: DomainError): { status: number; code: string; message: string; details?: unknown } {
@@ -65,8 +72,22 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, `No route for ${req.method} ${req.path}`));
 };
 
+/**
+ * True when the client went away before its body was read: nothing can be answered, and it is no
+ * fault of ours, so it is not an error to log (anyone could flood the log by aborting uploads).
+ */
+function abortedByClient(err: unknown, req: Parameters<RequestHandler>[0]): boolean {
+  const e = err as { type?: string; code?: string; message?: string } | null;
+  return e?.type === 'request.aborted' || req.readableAborted || (e?.code === 'ECONNRESET' && e.message === 'aborted');
+}
+
 export function errorHandler(options: { exposeStack: boolean }): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (abortedByClient(err, req)) {
+      req.log?.debug({ err: (err as Error).message }, 'request aborted by the client');
+      if (!res.headersSent && !res.destroyed) res.status(400).end();
+      return;
+    }
     const known = err instanceof HttpError ? err : err instanceof DomainError ? describeDomainError(err) : null;
     const e = err as Error & { status?: number; statusCode?: number; type?: string; expose?: boolean };
     // body-parser errors carry a status: malformed JSON is 400, an oversized body 413.

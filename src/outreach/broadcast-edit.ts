@@ -1,7 +1,7 @@
 import type { Broadcast } from '../db/index.js';
 import { ConflictError } from '../domain/index.js';
 import { JOB } from '../jobs/index.js';
-import { applyPatch, broadcastFields, inputOf, parseInput, resolveSendAt } from './broadcast-input.js';
+import { applyPatch, broadcastFields, inputOf, parseInput, requireLinkScheme, resolveSendAt } from './broadcast-input.js';
 import { loadBroadcast, scheduleBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
 import { broadcastInputSchema, broadcastPatchSchema, type BroadcastPatch } from './schema.js';
 
@@ -17,6 +17,7 @@ export async function updateBroadcast(deps: BroadcastServiceDeps, id: string, ra
   if (b.kind !== 'manual' || !b.message) throw new ConflictError('broadcast_generated', { id, kind: b.kind });
   if (b.status !== 'scheduled') throw new ConflictError('broadcast_not_editable', { id, status: b.status });
   const merged = parseInput(broadcastInputSchema.omit({ sendAt: true }), applyPatch(inputOf(b, b.message), patch), 'broadcast');
+  if (patch.link) requireLinkScheme(merged.link, deps.allowHttpLinks ?? false);
   const f = broadcastFields(merged, patch.sendAt === undefined ? new Date(b.sendAt) : resolveSendAt(patch.sendAt, deps.clock(), timeZone));
   const audienceChanged = patch.audience !== undefined;
   const timeChanged = f.sendAt.getTime() !== new Date(b.sendAt).getTime();

@@ -11,6 +11,16 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: s
   return r.data;
 }
 
+/** Refuses a plain-http link unless `allowHttp` (development): members get https links only. */
+export function requireLinkScheme(link: { url: string } | undefined | null, allowHttp: boolean): void {
+  if (!link || allowHttp || link.url.startsWith('https:')) return;
+  throw new InvalidError(
+    'validation_failed',
+    { what: 'broadcast', summary: 'link.url: must start with https://' },
+    { fields: [{ field: 'link.url', message: 'must start with https://' }] },
+  );
+}
+
 /** "now", or a local time (not in the past) in `timeZone`, as an instant. */
 export function resolveSendAt(sendAt: string, now: Date, timeZone: string): Date {
   if (sendAt === 'now') return now;

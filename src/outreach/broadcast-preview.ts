@@ -1,6 +1,6 @@
 import { CHANNELS, LOCALES, type ChannelName, type Locale, type OutboundMessage } from '../domain/index.js';
 import { participantFilter } from './audience.js';
-import { broadcastFields, parseInput, resolveSendAt } from './broadcast-input.js';
+import { broadcastFields, parseInput, requireLinkScheme, resolveSendAt } from './broadcast-input.js';
 import type { BroadcastServiceDeps } from './broadcast-store.js';
 import { manualMessage, withStopFooter } from './message.js';
 import { broadcastInputSchema, type BroadcastInput } from './schema.js';
@@ -21,6 +21,7 @@ export interface BroadcastPreview {
 export async function previewBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput, locale: Locale = 'vi'): Promise<BroadcastPreview> {
   const { models, clock, timeZone } = deps;
   const input = parseInput(broadcastInputSchema, raw, 'broadcast');
+  requireLinkScheme(input.link, deps.allowHttpLinks ?? false);
   const f = broadcastFields(input, resolveSendAt(input.sendAt, clock(), timeZone));
   const now = clock();
   const byChannel: Partial<Record<ChannelName, number>> = {};

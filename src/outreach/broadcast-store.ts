@@ -17,6 +17,8 @@ export interface BroadcastServiceDeps {
   timeZone: string;
   clock: Clock;
   render?: RenderForPlatform | undefined;
+  /** Plain-http links in broadcasts: development only (default: https only). */
+  allowHttpLinks?: boolean;
 }
 
 /** A broadcast as the admin API, pages and CLI show it. */

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Broadcast } from '../db/index.js';
 import type { Locale } from '../domain/index.js';
 import { cancelBroadcast, updateBroadcast } from './broadcast-edit.js';
-import { broadcastFields, parseInput, resolveSendAt } from './broadcast-input.js';
+import { broadcastFields, parseInput, requireLinkScheme, resolveSendAt } from './broadcast-input.js';
 import { previewBroadcast } from './broadcast-preview.js';
 import { reportBroadcast } from './broadcast-report.js';
 import { loadBroadcast, scheduleBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
@@ -19,6 +19,7 @@ export type { ReachForecast } from './predict.js';
 async function createBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput, createdBy: string): Promise<BroadcastView> {
   const { models, clock, timeZone } = deps;
   const input = parseInput(broadcastInputSchema, raw, 'broadcast');
+  requireLinkScheme(input.link, deps.allowHttpLinks ?? false);
   const f = broadcastFields(input, resolveSendAt(input.sendAt, clock(), timeZone));
   const id = `bc-${DateTime.fromJSDate(clock(), { zone: timeZone }).toFormat('yyyyMMdd')}-${randomBytes(4).toString('hex')}`;
   const doc = await models.Broadcast.create({

@@ -52,7 +52,9 @@ export async function deliverOne(deps: FanoutDeps, b: BroadcastLean, d: Delivery
   const allowed = nextAllowedTime(now, quietWindowsFor(p.channel, deps.quietHoursFor(p.bot)), deps.timeZone);
   if (allowed > now) return settle({ status: 'pending', notBefore: allowed, reason: 'quiet_hours' });
   const locale = p.locale ?? d.locale;
-  const message = await run.messages.get(locale);
+  const to: ParticipantRef = { bot: p.bot, channel: p.channel, userId: p.userId, ...(p.groupId ? { groupId: p.groupId } : {}) };
+  // The daily question is built per member (their own option order); a group post builds its own.
+  const message = await run.messages.get(locale, to);
   if (!message) return settle({ status: 'skipped', reason: 'no_message' });
   return sendByPath(deps, { b, d, p, run, settle }, message, locale);
 }

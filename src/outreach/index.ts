@@ -49,7 +49,7 @@ export interface OutreachDeps {
   readonly send: Send;
   readonly content: ContentBundle;
   readonly t: Translate;
-  readonly config: Pick<Config, 'timeZone' | 'quietHours' | 'sending'>;
+  readonly config: Pick<Config, 'timeZone' | 'quietHours' | 'sending'> & Partial<Pick<Config, 'env'>>;
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly dailyQuestionMessage?: DailyQuestionMessage;
@@ -107,7 +107,17 @@ export function createOutreach(deps: OutreachDeps) {
     dailyQuestionMessage: deps.dailyQuestionMessage,
     options: { ...DEFAULT_FANOUT_OPTIONS, ...stripUndef(deps.options ?? {}) },
   });
-  const broadcasts = createBroadcastService({ models: deps.models, scheduler: deps.scheduler, fanout, t: deps.t, timeZone: zone, clock, render: deps.render });
+  const broadcasts = createBroadcastService({
+    models: deps.models,
+    scheduler: deps.scheduler,
+    fanout,
+    t: deps.t,
+    timeZone: zone,
+    clock,
+    render: deps.render,
+    // Plain-http links only on a developer's machine.
+    allowHttpLinks: deps.config.env === 'development',
+  });
 
   function defineJobs(): void {
     defineOutreachJobs(

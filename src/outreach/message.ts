@@ -1,9 +1,17 @@
-import { eventSignUpPayload, type Locale, type OutboundMessage } from '../domain/index.js';
+import { eventSignUpPayload, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
 import type { Broadcast } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 
-/** Builds today's question for a bot (from the conversation room); null when the bot has none. */
-export type DailyQuestionMessage = (botId: string, day: string, locale: Locale) => OutboundMessage | null | Promise<OutboundMessage | null>;
+/**
+ * Builds today's question for a bot (from the conversation room); null when the bot has none. With
+ * `member`, the options are in that member's own order, so it is built per recipient.
+ */
+export type DailyQuestionMessage = (
+  botId: string,
+  day: string,
+  locale: Locale,
+  member?: ParticipantRef,
+) => OutboundMessage | null | Promise<OutboundMessage | null>;
 
 /** Adds the "how to stop reminders" line every broadcast carries, in the member's language. */
 export function withStopFooter(message: OutboundMessage, locale: Locale, t: Translate): OutboundMessage {
@@ -29,11 +37,12 @@ export async function composeMessage(
   b: Pick<Broadcast, 'kind' | 'message' | 'messageRef' | 'daily'> & Partial<Pick<Broadcast, 'eventKey' | 'eventUpdate'>>,
   locale: Locale,
   deps: { t: Translate; dailyQuestionMessage?: DailyQuestionMessage | undefined },
+  member?: ParticipantRef,
 ): Promise<OutboundMessage | null> {
   let base: OutboundMessage;
   if (b.kind === 'daily' && b.daily) {
     if (!deps.dailyQuestionMessage) throw new Error('dailyQuestionMessage is not wired');
-    const question = await deps.dailyQuestionMessage(b.daily.bot, b.daily.day, locale);
+    const question = await deps.dailyQuestionMessage(b.daily.bot, b.daily.day, locale, member);
     if (!question) return null;
     base = question;
   } else if (b.messageRef) {
@@ -50,15 +59,22 @@ export async function composeMessage(
   return withStopFooter(base, locale, deps.t);
 }
 
-/** Per-batch memo of composed messages by locale (the daily question is the same for everyone). */
+/**
+ * Per-batch memo of composed messages by locale. The daily question is built per member instead
+ * (`perMember`): each member sees its options in their own order.
+ */
 export class MessageCache {
-  private readonly byLocale = new Map<Locale, Promise<OutboundMessage | null>>();
-  constructor(private readonly build: (locale: Locale) => Promise<OutboundMessage | null>) {}
-  get(locale: Locale): Promise<OutboundMessage | null> {
-    let m = this.byLocale.get(locale);
+  private readonly byKey = new Map<string, Promise<OutboundMessage | null>>();
+  constructor(
+    private readonly build: (locale: Locale, member?: ParticipantRef) => Promise<OutboundMessage | null>,
+    private readonly perMember = false,
+  ) {}
+  get(locale: Locale, member?: ParticipantRef): Promise<OutboundMessage | null> {
+    if (this.perMember && member) return this.build(locale, member);
+    let m = this.byKey.get(locale);
     if (!m) {
       m = this.build(locale);
-      this.byLocale.set(locale, m);
+      this.byKey.set(locale, m);
     }
     return m;
   }

@@ -13,6 +13,13 @@ export const sendAtSchema = z
     message: 'must be "now" or a date and time like 2026-10-10T08:00 (Asia/Ho_Chi_Minh)',
   });
 
+/**
+ * A link a broadcast carries: web pages only. `javascript:`, `data:`, `file:` and the like would
+ * run or open something on the member's phone. Plain `http:` is accepted here and refused outside
+ * development by the service (`requireLinkScheme`).
+ */
+const linkUrl = z.url({ protocol: /^https?$/, error: 'must be a web address starting with https://' });
+
 export const audienceSchema = z.object({
   /** Empty: every bot. */
   bots: z.array(id).default([]),
@@ -33,7 +40,7 @@ export const broadcastInputSchema = z.object({
     .array(z.object({ vi: z.string().trim().min(1).max(20), en: z.string().trim().min(1).max(20).optional(), payload: z.string().min(1).max(100).optional() }))
     .max(13)
     .default([]),
-  link: z.object({ url: z.url(), title: z.object({ vi: z.string().min(1).max(80), en: z.string().min(1).max(80).optional() }) }).optional(),
+  link: z.object({ url: linkUrl, title: z.object({ vi: z.string().min(1).max(80), en: z.string().min(1).max(80).optional() }) }).optional(),
   audience: audienceSchema.default({ bots: [], channels: [], units: [] }),
   sendAt: sendAtSchema.default('now'),
   /** Messenger: may be sent outside 24 h as CONFIRMED_EVENT_UPDATE (only for real event updates). */

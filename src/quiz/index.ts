@@ -7,7 +7,8 @@ export { hash32 } from './hash.js';
 export { pickDaily, rotation } from './daily.js';
 export { LEITNER_BOXES, LEITNER_INTERVAL_DAYS, LEITNER_RETRY_MINUTES, pickPractice, reviewCard, type LeitnerCard, type LeitnerDeck } from './leitner.js';
 export { advanceStreak, liveStreak, type Streak } from './streak.js';
-export { letterOf, parseAnswer, type ParsedAnswer } from './answer.js';
+export { exactOption, letterOf, parseAnswer, type ParsedAnswer } from './answer.js';
+export { memberHash, optionOrder, shownAt } from './order.js';
 export { compareScores, participationRate, rankScores, rankUnits, type RankedScore, type RankedUnit, type ScoreRow, type UnitScoreRow } from './leaderboard.js';
 export {
   PRIZE_KINDS,

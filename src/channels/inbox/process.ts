@@ -14,6 +14,8 @@ export interface EntryDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly maxAttempts: number;
+  /** Told when a reply whose send state a crash left unknown is sent again (a metric). */
+  readonly onResendUnknown?: () => void;
 }
 
 export type Entry = InboxEvent & { _id: unknown };
@@ -80,19 +82,31 @@ async function handleEntry(deps: EntryDeps, entry: Entry, holding: () => boolean
   }
 }
 
+/**
+ * Sends the replies not sent yet, in order. Each is recorded as `sending` (with its own key) before
+ * the platform is called and as sent (`repliesSent`) the moment the call returns, so after a crash
+ * only a reply that was with the platform at that moment has an unknown state; it is sent again
+ * (a member may get it twice: no platform offers an idempotency key) and counted.
+ */
 async function sendReplies(deps: EntryDeps, entry: Entry, event: InboundEvent, replies: InboxReply[], holding: () => boolean, fenced: Fenced): Promise<void> {
   const to: ParticipantRef = { bot: event.bot, channel: event.channel, userId: event.userId, ...(event.groupId ? { groupId: event.groupId } : {}) };
   for (let i = entry.repliesSent; i < replies.length; i++) {
     // Fencing: never send once another process may have taken over.
     if (!holding()) throw new LeaseLost('lease lost');
+    if (entry.sending?.index === i) {
+      deps.onResendUnknown?.();
+      deps.logger.warn({ participant: entry.participant, key: entry.sending.key }, 'reply in flight at a crash: sending it again (it may arrive twice)');
+    }
+    await fenced({ $set: { sending: { index: i, key: `${entry.key}#${i}`, at: deps.clock() } } });
     const result = await deps.send(to, replies[i] as OutboundMessage, { purpose: 'response' });
     if (!result.ok) {
+      await fenced({ $set: { sending: null } });
       if (result.errorClass === 'retryable' || result.errorClass === 'auth') throw new RetryLater(`${result.errorClass}: ${result.reason}`);
       // window_closed / unreachable / invalid: the remaining replies would fail the same way.
       deps.logger.warn({ participant: entry.participant, errorClass: result.errorClass, code: result.code, reason: result.reason }, 'reply not delivered');
       break;
     }
-    await fenced({ $set: { repliesSent: i + 1 } });
+    await fenced({ $set: { repliesSent: i + 1, sending: null } });
   }
 }
 
@@ -116,7 +130,7 @@ async function recordFailure(deps: EntryDeps, entry: Entry, attempts: number, mi
 function plainReply(m: OutboundMessage): InboxReply {
   return {
     text: m.text,
-    ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload })) } : {}),
+    ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload, ...(c.reply ? { reply: c.reply } : {}) })) } : {}),
     ...(m.link ? { link: { title: m.link.title, url: m.link.url } } : {}),
     ...(m.optInRequest ? { optInRequest: { title: m.optInRequest.title, payload: m.optInRequest.payload } } : {}),
   };

@@ -4,12 +4,12 @@ import { readSecrets } from '../secrets.js';
 import type { Channel } from '../types.js';
 import { createMessengerClient, type MarketingAccount, type MessengerClient } from './client.js';
 import { normalizeMessenger } from './normalize.js';
-import { verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
+import { addressedToPage, verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
 
 export { normalizeMessenger } from './normalize.js';
 export { renderMarketing, renderMessenger } from './render.js';
 export { classifyGraphError, classifyMarketingError, createMessengerClient, messagingType, type MarketingAccount, type MessengerClient } from './client.js';
-export { signMessengerBody, verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
+export { addressedToPage, signMessengerBody, verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
 export { GET_STARTED_PAYLOAD, MESSENGER_LIMITS } from './types.js';
 
 export interface MessengerChannel extends Channel {
@@ -33,7 +33,10 @@ export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<strin
     });
   // Config is immutable once loaded, so a bot's secrets are looked up once per bot object (every
   // webhook asks twice); keyed by the object, so a reloaded bot is looked up afresh.
-  const known = new WeakMap<BotConfig, { appSecret: string; pageToken: string; verifyToken: string; marketing: MarketingAccount | null } | null>();
+  const known = new WeakMap<
+    BotConfig,
+    { appSecret: string; pageToken: string; verifyToken: string; pageId?: string; marketing: MarketingAccount | null } | null
+  >();
   const secrets = (botId: string) => {
     const bot = deps.bots.get(botId);
     if (!bot) return null;
@@ -45,7 +48,9 @@ export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<strin
           ? { adAccountId: s.MM_AD_ACCOUNT_ID, campaignId: s.MM_CAMPAIGN_ID, accessToken: s.MM_ACCESS_TOKEN }
           : null;
       found =
-        s.APP_SECRET && s.PAGE_TOKEN && s.VERIFY_TOKEN ? { appSecret: s.APP_SECRET, pageToken: s.PAGE_TOKEN, verifyToken: s.VERIFY_TOKEN, marketing } : null;
+        s.APP_SECRET && s.PAGE_TOKEN && s.VERIFY_TOKEN
+          ? { appSecret: s.APP_SECRET, pageToken: s.PAGE_TOKEN, verifyToken: s.VERIFY_TOKEN, ...(s.PAGE_ID ? { pageId: s.PAGE_ID } : {}), marketing }
+          : null;
       known.set(bot, found);
     }
     return found;
@@ -61,6 +66,7 @@ export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<strin
         const s = secrets(botId);
         return s ? verifyMessengerSignature(request, s.appSecret) : { ok: false, status: 403, reason: 'channel not enabled' };
       },
+      addressed: (botId, body) => addressedToPage(body, secrets(botId)?.pageId),
       normalize: normalizeMessenger,
     },
     subscribe(botId, query) {

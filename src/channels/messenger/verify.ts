@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { header, type RawWebhook, type Verdict } from '../types.js';
+import { header, type Addressed, type RawWebhook, type Verdict } from '../types.js';
 import { safeEqual } from '../verify.js';
 
 /**
@@ -34,4 +34,22 @@ export function verifyMessengerSubscription(
     return { ok: false, status: 403, reason: 'not a subscription request' };
   }
   return safeEqual(token, verifyToken) ? { ok: true, challenge } : { ok: false, status: 403, reason: 'wrong verify token' };
+}
+
+/**
+ * Pure: the entries of a (signed) body that are for `pageId`; entries of other pages are left out
+ * with the reason. One Meta app may serve several pages, and each bot answers for its own only.
+ * https://developers.facebook.com/docs/messenger-platform/webhooks#event-notifications (`entry[].id` is the page)
+ */
+export function addressedToPage(body: unknown, pageId: string | undefined): Addressed {
+  const entries = (body as { entry?: unknown } | null)?.entry;
+  if (!pageId || !Array.isArray(entries)) return { body, ignored: [] };
+  const ignored: string[] = [];
+  const kept = entries.filter((entry: unknown) => {
+    const id = (entry as { id?: unknown } | null)?.id;
+    if (String(id) === pageId) return true;
+    ignored.push(`entry for page ${typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 40) : '(none)'}, not ${pageId}`);
+    return false;
+  });
+  return { body: { ...(body as object), entry: kept }, ignored };
 }

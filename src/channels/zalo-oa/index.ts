@@ -5,13 +5,13 @@ import type { Channel } from '../types.js';
 import { createZaloClient, type ZaloClient } from './client.js';
 import { normalizeZalo } from './normalize.js';
 import type { ZaloAppSecrets, ZaloTokens } from './tokens.js';
-import { verifyZaloSignature } from './verify.js';
+import { addressedToOa, verifyZaloSignature } from './verify.js';
 
 export { classifyZaloError, createZaloClient, type ZaloClient } from './client.js';
 export { normalizeZalo } from './normalize.js';
 export { renderZalo, renderZaloPromotion } from './render.js';
 export { createZaloTokens, type ZaloTokens, type ZaloAppSecrets } from './tokens.js';
-export { signZaloBody, verifyZaloSignature, zaloMac } from './verify.js';
+export { addressedToOa, signZaloBody, verifyZaloSignature, zaloMac } from './verify.js';
 export { ZALO_CHOICE_PREFIX, ZALO_LIMITS } from './types.js';
 
 /** The Zalo OA app secrets of a bot: enabled when APP_ID and SECRET_KEY are set (tokens may come from `zalo token`). */
@@ -24,6 +24,7 @@ export function zaloAppSecrets(config: Config, bot: BotConfig | undefined): Zalo
     secretKey: s.SECRET_KEY,
     ...(s.ACCESS_TOKEN ? { accessToken: s.ACCESS_TOKEN } : {}),
     ...(s.REFRESH_TOKEN ? { refreshToken: s.REFRESH_TOKEN } : {}),
+    ...(s.OA_ID ? { oaId: s.OA_ID } : {}),
   };
 }
 
@@ -39,6 +40,7 @@ export function zaloOaChannel(deps: { config: Config; bots: ReadonlyMap<string, 
         const a = app(botId);
         return a ? verifyZaloSignature(request, a.appId, a.secretKey) : { ok: false, status: 403, reason: 'channel not enabled' };
       },
+      addressed: (botId, body) => addressedToOa(body, app(botId)?.oaId),
       normalize: normalizeZalo,
     },
     async send(to, message, options) {

@@ -1,6 +1,7 @@
 import type { InboundEvent } from '../../domain/index.js';
 import { eventHash } from '../text.js';
-import { ZALO_CHOICE_PREFIX, zaloWebhookSchema } from './types.js';
+import { z } from 'zod';
+import { ZALO_CHOICE_PREFIX, ZALO_HIDDEN_PREFIX, zaloWebhookSchema } from './types.js';
 
 /**
  * Pure: one Zalo OA webhook to the events we handle. `user_send_text` is text, or a choice when it
@@ -24,8 +25,10 @@ export function normalizeZalo(botId: string, body: unknown): InboundEvent[] {
       // An invitation: the OA link carries no parameter, so the colleague sends "#inv-<code>".
       const ref = invitationRefOf(text);
       if (ref) return [{ ...base(userId), eventId, kind: 'start', ref }];
+      const hidden = hiddenChoice(text);
+      if (hidden) return [{ ...base(userId), eventId, kind: 'choice', payload: hidden.p, ...(hidden.t ? { text: hidden.t } : {}) }];
       const payload = choicePayload(text);
-      if (payload) return [{ ...base(userId), eventId, kind: 'choice', payload, text }];
+      if (payload) return [{ ...base(userId), eventId, kind: 'choice', payload }];
       return [{ ...base(userId), eventId, kind: 'text', text }];
     }
     case 'follow':
@@ -64,6 +67,21 @@ function invitationRefOf(text: string): string | null {
   return m ? `inv-${(m[1]! + m[2]!).toUpperCase()}` : null;
 }
 
+const hiddenSchema = z.object({ p: z.string().min(1).max(200), t: z.string().max(200).optional() });
+
+/** A hidden button's `#~{"p":…,"t":…}` (see `renderZalo`), or null. */
+function hiddenChoice(text: string): z.infer<typeof hiddenSchema> | null {
+  const t = text.trim();
+  if (!t.startsWith(ZALO_HIDDEN_PREFIX) || t.length > 1000) return null;
+  try {
+    const parsed = hiddenSchema.safeParse(JSON.parse(t.slice(ZALO_HIDDEN_PREFIX.length)));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A legacy shown payload `#CMD|today` (buttons sent before hidden payloads). */
 function choicePayload(text: string): string | null {
   const t = text.trim();
   return t.startsWith(ZALO_CHOICE_PREFIX) && t.length > 1 && !/\s/.test(t) ? t.slice(ZALO_CHOICE_PREFIX.length) : null;

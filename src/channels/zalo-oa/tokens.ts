@@ -16,6 +16,8 @@ export interface ZaloAppSecrets {
   /** From the environment: used once, to seed the database when it holds no pair yet. */
   readonly accessToken?: string;
   readonly refreshToken?: string;
+  /** The OA's own id: when set, signed webhooks naming another OA are ignored. */
+  readonly oaId?: string;
 }
 
 export interface ZaloTokensDeps {

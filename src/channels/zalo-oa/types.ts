@@ -28,7 +28,7 @@ export type ZaloWebhook = z.infer<typeof zaloWebhookSchema>;
 
 export interface ZaloButton {
   title: string;
-  type: 'oa.query.show' | 'oa.open.url';
+  type: 'oa.query.show' | 'oa.query.hide' | 'oa.open.url';
   payload: string | { url: string };
 }
 
@@ -43,12 +43,18 @@ export interface ZaloApiResponse {
 }
 
 /**
- * Choice payloads travel as the text of the person's next message (an `oa.query.show` button sends its
- * payload as a visible message), so they carry this prefix, as in Zalo's own `#callback_data` examples.
+ * Choice payloads travel as the text of the person's next message. Buttons sent before hidden
+ * payloads carried `#<payload>` in a shown message; such taps are still read.
  */
 export const ZALO_CHOICE_PREFIX = '#';
 
-export const ZALO_LIMITS = { text: 2000, buttons: 5, buttonTitle: 100 } as const;
+/**
+ * An `oa.query.hide` button's payload (never shown to the member): `#~` and a JSON object with the
+ * choice's payload `p` and title `t`, read back as a `choice` event.
+ */
+export const ZALO_HIDDEN_PREFIX = '#~';
+
+export const ZALO_LIMITS = { text: 2000, buttons: 5, buttonTitle: 100, payload: 1000 } as const;
 
 /** Body of `message` in `POST /v3.0/oa/message/promotion` (docs/reach.md §2.4). */
 export interface ZaloPromotionMessage {

@@ -141,6 +141,21 @@ function rawQuestion(row: TableRow): { raw: Record<string, unknown>; problems: R
   return { raw, problems };
 }
 
+/** parseQuestionRows a few hundred rows at a time, letting other requests run in between. */
+async function parseRowsInSlices(table: Table, file: string): Promise<ParsedRows> {
+  const header = parseQuestionRows({ headers: table.headers, rows: [] }, file);
+  if (header.problems.length) return header;
+  const entries: Entry<QuestionContent>[] = [];
+  const problems: RowProblem[] = [];
+  for (let i = 0; i < table.rows.length; i += 200) {
+    const part = parseQuestionRows({ headers: table.headers, rows: table.rows.slice(i, i + 200) }, file);
+    entries.push(...part.entries);
+    problems.push(...part.problems);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { entries, problems };
+}
+
 export interface QuestionImportResult {
   readonly ok: boolean;
   /** One line a problem: `row N, column X: reason`, or `file:line:column: message` for existing content. */
@@ -159,7 +174,7 @@ export interface QuestionImportResult {
 export async function importQuestions(file: string, paths: ContentPaths): Promise<QuestionImportResult> {
   const table = await readTable(file);
   const name = path.basename(file);
-  const { entries: imported, problems } = parseQuestionRows(table, name);
+  const { entries: imported, problems } = await parseRowsInSlices(table, name);
   const fail = (lines: string[]) => ({ ok: false, problems: lines, created: 0, updated: 0, files: [] });
   if (problems.length) return fail(sortRowProblems(problems).map((p) => `row ${p.row}, column ${p.column}: ${p.message}`));
 

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { fromSpreadsheetText, InvalidError, spreadsheetText } from '../../domain/index.js';
+import { checkRowCount, checkXlsxSize, csvText, parseCsvRecords } from './guard.js';
 
 /**
  * Spreadsheets in and out: CSV (comma or semicolon, UTF-8 with or without BOM) and XLSX (the first
@@ -31,28 +32,40 @@ export function tableFormat(file: string): TableFormat {
   throw new Error(`${file}: unsupported file type "${ext}", use .csv or .xlsx`);
 }
 
+/**
+ * Reads a CSV or XLSX file within IMPORT_LIMITS (size, rows, what an XLSX unpacks to); a file that
+ * cannot be read is refused with the reason (InvalidError / TooLargeError), never a crash.
+ */
 export async function readTable(file: string): Promise<Table> {
-  return tableFormat(file) === 'csv' ? readCsv(fs.readFileSync(file, 'utf8')) : readXlsx(file);
+  const format = tableFormat(file);
+  const bytes = fs.readFileSync(file);
+  const table = format === 'csv' ? await readCsv(csvText(bytes)) : await readXlsx(bytes);
+  checkRowCount(table.rows.length);
+  return table;
 }
 
 /** Parses CSV text; the delimiter is whichever of `,` `;` or tab the header line uses most. */
-export function readCsv(text: string): Table {
+export async function readCsv(text: string): Promise<Table> {
   const body = text.replace(/^\uFEFF/, '');
   const headerLine = body.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = [',', ';', '\t'].map((d) => ({ d, n: headerLine.split(d).length })).sort((a, b) => b.n - a.n)[0]!.d;
-  const records = parseCsv(body, { delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  const records = await parseCsvRecords(body, delimiter);
   return toTable(records.map((cells, i) => ({ row: i + 1, cells })));
 }
 
-async function readXlsx(file: string): Promise<Table> {
+async function readXlsx(bytes: Buffer): Promise<Table> {
+  await checkXlsxSize(bytes);
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.readFile(file);
+    await workbook.xlsx.load(bytes as never);
   } catch (err) {
-    throw new Error(`${file}: not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel 2007-365 (.xlsx)"`, { cause: err });
+    throw new InvalidError('import_unreadable', {
+      reason: `not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel Workbook (.xlsx)"`,
+    });
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { headers: [], rows: [] };
+  checkRowCount(sheet.actualRowCount - 1);
   const records: Array<{ row: number; cells: string[] }> = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
@@ -114,7 +127,7 @@ function toTable(records: Array<{ row: number; cells: readonly string[] }>): Tab
   const rows = data
     .map(({ row, cells }) => ({
       row,
-      cells: Object.fromEntries(headers.map((h, i) => [h, (cells[i] ?? '').trim()]).filter(([h]) => h !== '')),
+      cells: Object.fromEntries(headers.map((h, i) => [h, fromSpreadsheetText((cells[i] ?? '').trim())]).filter(([h]) => h !== '')),
     }))
     .filter((r) => Object.values(r.cells).some((v) => v !== ''));
   return { headers: headers.filter((h) => h !== ''), rows };
@@ -122,18 +135,24 @@ function toTable(records: Array<{ row: number; cells: readonly string[] }>): Tab
 
 export type CellInput = string | number | null | undefined;
 
-/** Writes a header and rows; numbers stay numbers in XLSX. CSV gets a BOM so spreadsheet programs read UTF-8. */
+/** A cell as written: text never starts a formula (readTable takes the guard off again), numbers stay numbers. */
+const written = (c: CellInput): string | number | null => (c === null || c === undefined ? null : typeof c === 'string' ? spreadsheetText(c) : c);
+
+/**
+ * Writes a header and rows; numbers stay numbers in XLSX. CSV gets a BOM so spreadsheet programs
+ * read UTF-8. Text that would start a formula (`=HYPERLINK(...)` in a question) is neutralised.
+ */
 export async function writeTable(file: string, headers: readonly string[], rows: readonly (readonly CellInput[])[]): Promise<void> {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   if (tableFormat(file) === 'csv') {
-    const text = stringifyCsv([[...headers], ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))]);
+    const text = stringifyCsv([headers.map(spreadsheetText), ...rows.map((r) => r.map((c) => String(written(c) ?? '')))]);
     fs.writeFileSync(file, `\uFEFF${text}`);
     return;
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('data');
-  sheet.addRow([...headers]).font = { bold: true };
-  for (const r of rows) sheet.addRow(r.map((c) => (c === undefined ? null : c)));
+  sheet.addRow(headers.map(spreadsheetText)).font = { bold: true };
+  for (const r of rows) sheet.addRow(r.map(written));
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   headers.forEach((_, i) => {
     sheet.getColumn(i + 1).width = 24;

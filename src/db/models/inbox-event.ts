@@ -7,10 +7,19 @@ export type InboxStatus = (typeof INBOX_STATUSES)[number];
 /** A stored reply: what the handler answered, kept so a crash between sends never resends earlier ones. */
 export interface InboxReply {
   text: string;
-  choices?: { title: string; payload: string }[];
+  choices?: { title: string; payload: string; reply?: string }[];
   link?: { title: string; url: string };
   /** Messenger's marketing-messages opt-in request after the text. */
   optInRequest?: { title: string; payload: string };
+}
+
+/** The reply being handed to the platform: recorded before the call, cleared when its result is recorded. */
+export interface InboxSending {
+  /** Index in `replies`. */
+  index: number;
+  /** `<inbox key>#<index>`: the outbound message's own key. */
+  key: string;
+  at: Date;
 }
 
 /**
@@ -38,6 +47,12 @@ export interface InboxEvent {
   /** The handler's answer, stored once; `repliesSent` of them have been sent. */
   replies: InboxReply[] | null;
   repliesSent: number;
+  /**
+   * Set while reply `index` is with the platform. Found set on a re-drive (a crash between the call
+   * and its result), that reply's send state is unknown: it is sent again and counted, the only
+   * way a member may get a reply twice (docs/security.md).
+   */
+  sending?: InboxSending | null;
   processedAt: Date | null;
 }
 
@@ -57,6 +72,7 @@ export const inboxEventSchema = new Schema<InboxEvent>(
     lastError: { type: String, default: null },
     replies: { type: Schema.Types.Mixed, default: null },
     repliesSent: { type: Number, default: 0 },
+    sending: { type: Schema.Types.Mixed, default: null },
     processedAt: { type: Date, default: null },
   },
   { collection: 'inbox_events', minimize: false, versionKey: false },

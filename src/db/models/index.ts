@@ -18,6 +18,7 @@ import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
 import { groupPostSchema } from './group-post.js';
 import { reachQuotaSchema } from './reach-quota.js';
+import { fairnessMarkSchema } from './fairness.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
@@ -47,6 +48,7 @@ export type { UnansweredQuestion } from './unanswered-question.js';
 export type { GroupPost, GroupPostStatus } from './group-post.js';
 export { GROUP_POST_STATUSES } from './group-post.js';
 export type { ReachQuota } from './reach-quota.js';
+export type { FairnessMark } from './fairness.js';
 
 /**
  * Registers a model once per connection (tests open many connections in one process).
@@ -86,6 +88,7 @@ export function createModels(conn: Connection) {
     UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
     GroupPost: model(conn, 'GroupPost', groupPostSchema),
     ReachQuota: model(conn, 'ReachQuota', reachQuotaSchema),
+    FairnessMark: model(conn, 'FairnessMark', fairnessMarkSchema),
   };
 }
 

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { requireAdmin } from '../../admin/index.js';
+import { IMPORT_LIMITS } from '../../content/index.js';
 import { principalOf, requirePrincipal } from '../auth.js';
 import { addAccessRoutes } from './access.js';
 import { addBroadcastRoutes } from './broadcasts.js';
@@ -16,6 +17,7 @@ import { addUserRoutes } from './users.js';
 
 export { formatExportDate, toCsv, toXlsx, type ExportTable } from './tables.js';
 export type { ApiDeps, QuestionImporter, QuestionImportReport, UsersPort } from './shared.js';
+export type { BotContent } from './content-scope.js';
 
 /**
  * The REST API under /api/v1, plus its OpenAPI document; one file per resource adds its routes, in
@@ -42,7 +44,8 @@ export function createApiRouter(deps: ApiDeps): Router {
   });
   router.use(requirePrincipal());
   router.use(express.json({ limit: '256kb' }));
-  router.use(express.raw({ type: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], limit: '10mb' }));
+  // A table to import: refused past this size before it is read (src/content IMPORT_LIMITS).
+  router.use(express.raw({ type: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], limit: IMPORT_LIMITS.bytes }));
   api.mount(router, (spec, req) => {
     if (spec.adminOnly) requireAdmin(principalOf(req));
   });

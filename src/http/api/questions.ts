@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Models } from '../../db/index.js';
 import { InvalidError } from '../../domain/index.js';
+import type { Principal } from '../../admin/index.js';
+import { principalOf } from '../auth.js';
+import { questionScopeFilter, type BotContent } from './content-scope.js';
 import { escapeRegex, paging, type ApiContext } from './shared.js';
 
 const questionQuery = z.object({
@@ -10,8 +13,8 @@ const questionQuery = z.object({
   ...paging,
 });
 
-async function questionRows(models: Models, query: z.output<typeof questionQuery>) {
-  const filter: Record<string, unknown> = {};
+async function questionRows(models: Models, query: z.output<typeof questionQuery>, p: Principal, bots: readonly BotContent[]) {
+  const filter: Record<string, unknown> = { $and: [questionScopeFilter(p, bots)] };
   if (query.topic) filter.topic = query.topic;
   if (query.includeRetired === 'false') filter.retiredAt = null;
   if (query.q)
@@ -35,9 +38,9 @@ export function addQuestionRoutes(ctx: ApiContext): void {
     method: 'get',
     path: '/questions',
     tag: 'content',
-    summary: 'Questions of the bank (paged)',
+    summary: 'Questions of the bank your bots ask (admins: every question), paged',
     query: questionQuery,
-    handler: async ({ query }) => questionRows(deps.models, query),
+    handler: async ({ query }, req) => questionRows(deps.models, query, principalOf(req), deps.bots ?? []),
   });
   api.add({
     method: 'post',

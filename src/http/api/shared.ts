@@ -8,6 +8,7 @@ import type { Translate } from '../../i18n/index.js';
 import type { BroadcastService } from '../../outreach/index.js';
 import type { Stats, StatsScope } from '../../stats/index.js';
 import { HttpError } from '../errors.js';
+import type { BotContent } from './content-scope.js';
 import type { ApiRegistry } from './registry.js';
 
 /** `ok: false` means nothing was written; `problems` says why, one line a bad row. */
@@ -34,6 +35,8 @@ export interface ApiDeps {
   readonly users?: UsersPort | undefined;
   /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`). */
   readonly t: Translate;
+  /** The configured bots' unit lists and topics: an organiser reads only what their bots use. Absent: organisers read none. */
+  readonly bots?: readonly BotContent[] | undefined;
 }
 
 type Part = 'broadcasts' | 'contests' | 'importQuestions' | 'users';

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
-import { DEFAULT_TIME_ZONE } from '../../domain/index.js';
+import { DEFAULT_TIME_ZONE, spreadsheetText } from '../../domain/index.js';
 
 export type Cell = string | number | boolean | null | undefined | Date;
 
@@ -31,11 +31,27 @@ function wallClock(at: Date, zone: string): Date {
 }
 
 const csvCell = (c: Cell, zone: string): string | number =>
-  c === null || c === undefined ? '' : c instanceof Date ? formatExportDate(c, zone) : typeof c === 'boolean' ? (c ? 'true' : 'false') : c;
+  c === null || c === undefined
+    ? ''
+    : c instanceof Date
+      ? formatExportDate(c, zone)
+      : typeof c === 'boolean'
+        ? c
+          ? 'true'
+          : 'false'
+        : typeof c === 'string'
+          ? spreadsheetText(c)
+          : c;
 
-/** CSV with a UTF-8 BOM, so Excel opens Vietnamese text correctly; dates `dd/MM/yyyy HH:mm` in `zone`. */
+/** An XLSX cell: text never becomes a formula, dates show their wall-clock time in `zone`. */
+const xlsxCell = (c: Cell, zone: string) => (c === undefined ? null : c instanceof Date ? wallClock(c, zone) : typeof c === 'string' ? spreadsheetText(c) : c);
+
+/**
+ * CSV with a UTF-8 BOM, so Excel opens Vietnamese text correctly; dates `dd/MM/yyyy HH:mm` in `zone`;
+ * text that would start a formula (a member's display name) is neutralised.
+ */
 export function toCsv(t: ExportTable, zone: string = DEFAULT_TIME_ZONE): string {
-  return '\ufeff' + stringify([[...t.headers], ...t.rows.map((r) => r.map((c) => csvCell(c, zone)))]);
+  return '\ufeff' + stringify([t.headers.map(spreadsheetText), ...t.rows.map((r) => r.map((c) => csvCell(c, zone)))]);
 }
 
 /** One-sheet workbook; Date cells are real dates shown `dd/MM/yyyy HH:mm` in `zone`. */
@@ -43,9 +59,9 @@ export async function toXlsx(t: ExportTable, zone: string = DEFAULT_TIME_ZONE): 
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cds-quiz-bot';
   const ws = wb.addWorksheet(t.name.slice(0, 31));
-  ws.addRow([...t.headers]).font = { bold: true };
+  ws.addRow(t.headers.map(spreadsheetText)).font = { bold: true };
   for (const r of t.rows) {
-    const row = ws.addRow(r.map((c) => (c === undefined ? null : c instanceof Date ? wallClock(c, zone) : c)));
+    const row = ws.addRow(r.map((c) => xlsxCell(c, zone)));
     r.forEach((c, i) => {
       if (c instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATE_FORMAT;
     });

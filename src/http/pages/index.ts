@@ -13,6 +13,7 @@ import { readLocaleResources } from '../../i18n/index.js';
 import type { MountedRouter } from '../app.js';
 import { authenticate, CSRF_HEADER, principalOf, requirePrincipal, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { simulatorAccess, simulatorBotScope } from '../simulator-access.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.join(here, 'static');
@@ -23,7 +24,7 @@ export interface AdminWebDeps {
   readonly isProduction: boolean;
   readonly contentDir: string;
   readonly loginMaxPer15Min: number;
-  /** On: anyone may use /simulator; off: logged-in admins only. */
+  /** Off: nobody may use /simulator; on: logged-in users for their bots, and outside production anyone (simulator-access.ts). */
   readonly simulatorEnabled: boolean;
   /** Bot ids known to the server, for the pages' pickers. */
   readonly bots: () => readonly string[];
@@ -61,12 +62,13 @@ function security(isProduction: boolean, inlineStyles = false): RequestHandler {
 const loginBody = z.object({ email: z.string().trim().min(3).max(200), password: z.string().min(1).max(200) });
 const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(200) });
 
-/** Rejects cross-site writes to routes without a CSRF token of their own (Agendash): Origin must be this host. */
-const sameOriginWrites: RequestHandler = (req, _res, next) => {
-  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
-  const origin = req.headers.origin;
-  const host = req.get('host');
-  if (!origin || !host || new URL(origin).host !== host) return next(new HttpError(403, 'Cross-site request refused', 'csrf'));
+/** Agendash is for logged-in admins: others are sent to the login page (a page) or refused (an organiser). */
+const onlyAdmins: RequestHandler = (req, res, next) => {
+  if (!req.principal || req.principal.mustChangePassword) {
+    if (req.method === 'GET') return res.redirect(302, '/admin/login');
+    return next(new HttpError(401, 'Log in as an admin'));
+  }
+  if (req.principal.role !== 'admin') return next(new HttpError(403, 'Only admins may see the scheduler'));
   next();
 };
 
@@ -100,6 +102,10 @@ export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
 function adminPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   const translations = readLocaleResources(deps.contentDir);
   const admin = Router();
+  // Agendash first, with its own chain: its buttons cannot send the CSRF header, so its writes must
+  // come from a page of this host instead (an anonymous write is refused before it reaches Agendash).
+  if (deps.agendash)
+    admin.use('/jobs', security(deps.isProduction, true), cookieParser(), authenticate(deps.admin, { csrf: 'same-origin' }), onlyAdmins, deps.agendash);
   admin.use(...common);
   admin.use('/static', express.static(STATIC_DIR, { maxAge: deps.isProduction ? '1h' : 0, index: false }));
   admin.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: deps.isProduction ? '1d' : 0 }));
@@ -109,14 +115,6 @@ function adminPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
     res.json(translations[lng]?.admin ?? {});
   });
   addSessionRoutes(admin, deps);
-  if (deps.agendash) {
-    const onlyAdmins: RequestHandler = (req, res, next) => {
-      if (!req.principal || req.principal.mustChangePassword) return res.redirect(302, '/admin/login');
-      if (req.principal.role !== 'admin') return next(new HttpError(403, 'Only admins may see the scheduler'));
-      next();
-    };
-    admin.use('/jobs', onlyAdmins, sameOriginWrites, security(deps.isProduction, true), deps.agendash);
-  }
   admin.get('/', (req, res, next) => {
     if (!req.principal) return res.redirect(302, '/admin/login');
     if (req.principal.mustChangePassword) return res.redirect(302, '/admin/login?change=1');
@@ -183,31 +181,27 @@ function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
       if (p.kind !== 'user') throw new HttpError(403, 'Only a logged-in user can change a password');
       const body = passwordBody.safeParse(req.body);
       if (!body.success) throw invalidInput(body.error, 'body');
-      await deps.admin.changePassword(p.id, body.data.currentPassword, body.data.newPassword);
-      res.json({ ok: true });
+      // The old session id ends with the old password, as do the user's other sessions.
+      const rotated = await deps.admin.changePassword(p.id, body.data.currentPassword, body.data.newPassword);
+      res.cookie(SESSION_COOKIE, rotated.sessionId, cookie);
+      res.json({ ok: true, csrfToken: rotated.csrfToken });
     } catch (err) {
       next(err);
     }
   });
 }
 
-/** `/simulator`: the page, the bots it offers and the web channel's API; open to all only with SIMULATOR_ENABLED. */
+/** `/simulator`: the page, the bots it offers and the web channel's API, for whom simulatorAccess lets in. */
 function simulatorPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   const simulator = Router();
   simulator.use(...common);
-  const simulatorAccess: RequestHandler = (req, res, next) => {
-    if (deps.simulatorEnabled) return next();
-    if (req.principal?.kind === 'user' && !req.principal.mustChangePassword) return next();
-    if (req.path === '/' && req.method === 'GET') return res.redirect(302, '/admin/login');
-    next(new HttpError(req.principal ? 403 : 401, 'The simulator is for logged-in admins on this server'));
-  };
-  simulator.use(simulatorAccess);
+  simulator.use(simulatorAccess({ enabled: deps.simulatorEnabled, isProduction: deps.isProduction }));
   simulator.get('/', sendPage('simulator.html'));
   simulator.get('/bots', (req, res) => {
     const visible = req.principal ? visibleBots(req.principal) : null;
     res.json({ bots: visible ?? deps.bots() });
   });
-  if (deps.simulatorApi) simulator.use('/api', deps.simulatorApi);
+  if (deps.simulatorApi) simulator.use('/api', simulatorBotScope, deps.simulatorApi);
   else simulator.use('/api', (_req, _res, next) => next(new UnavailableError('web_channel_unavailable')));
   return simulator;
 }

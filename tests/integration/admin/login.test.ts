@@ -37,13 +37,20 @@ describe('admin login', () => {
     expect(login.status).toBe(200);
     const { mustChangePassword, csrfToken } = (await login.json()) as { mustChangePassword: boolean; csrfToken: string };
     expect(mustChangePassword).toBe(true);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const oldCookie = login.headers.get('set-cookie')!.split(';')[0]!;
     // Until the password is changed, the API refuses the session.
-    expect((await fetch(`${rt.url}/api/v1/stats/overview`, { headers: { cookie } })).status).toBe(403);
-    expect((await fetch(`${rt.url}/admin`, { headers: { cookie }, redirect: 'manual' })).headers.get('location')).toBe('/admin/login?change=1');
+    expect((await fetch(`${rt.url}/api/v1/stats/overview`, { headers: { cookie: oldCookie } })).status).toBe(403);
+    expect((await fetch(`${rt.url}/admin`, { headers: { cookie: oldCookie }, redirect: 'manual' })).headers.get('location')).toBe('/admin/login?change=1');
 
-    const change = await post('/admin/password', { currentPassword: password, newPassword: 'my-new-password-42' }, { cookie, 'X-CSRF-Token': csrfToken });
+    const change = await post(
+      '/admin/password',
+      { currentPassword: password, newPassword: 'my-new-password-42' },
+      { cookie: oldCookie, 'X-CSRF-Token': csrfToken },
+    );
     expect(change.status).toBe(200);
+    // The change ends the session it was made in and opens a new one.
+    const cookie = change.headers.get('set-cookie')!.split(';')[0]!;
+    expect(cookie).not.toBe(oldCookie);
     expect((await fetch(`${rt.url}/api/v1/stats/overview`, { headers: { cookie } })).status).toBe(200);
     const page = await fetch(`${rt.url}/admin`, { headers: { cookie } });
     expect(page.status).toBe(200);

@@ -90,10 +90,10 @@ describe('webhook pipeline', () => {
     expect(await db.models.InboxEvent.countDocuments({ key: 'messenger:demo:mid:m_forged' })).toBe(0);
   });
 
-  it('malformed JSON is 400, an unknown bot or a bot without the channel 404, a body over 1 MB 413', async () => {
+  it('signed malformed JSON is 400, an unknown bot or a bot without the channel 403 (as a bad signature), a body over 1 MB 413', async () => {
     expect((await postMessenger(null, { raw: '{"object":' })).status).toBe(400);
-    expect((await postMessenger(messengerText('u5', 'x'), { bot: 'nobody' })).status).toBe(404);
-    expect((await postMessenger(messengerText('u5', 'x'), { bot: 'quiet' })).status).toBe(404);
+    expect((await postMessenger(messengerText('u5', 'x'), { bot: 'nobody' })).status).toBe(403);
+    expect((await postMessenger(messengerText('u5', 'x'), { bot: 'quiet' })).status).toBe(403);
     const big = JSON.stringify({ object: 'page', entry: [], pad: 'x'.repeat(1_100_000) });
     expect((await postMessenger(null, { raw: big })).status).toBe(413);
   });

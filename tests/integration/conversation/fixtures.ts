@@ -3,10 +3,10 @@ import { createConversation, type Conversation, type ConversationListeners } fro
 import type { Fact, UnitList } from '../../../src/content/schema.js';
 import type { InboundEvent } from '../../../src/domain/index.js';
 import type { Models } from '../../../src/db/models/index.js';
-import { bot, questions, units } from '../../unit/conversation/harness.js';
+import { TEST_KEY, bot, letterFor, orderFor, questions, units } from '../../unit/conversation/harness.js';
 import { createI18n } from '../../../src/i18n/index.js';
 
-export { bot, questions, units };
+export { TEST_KEY, bot, letterFor, orderFor, questions, units };
 
 export const unitList: UnitList = {
   id: 'test-units',
@@ -74,6 +74,7 @@ export async function conversationRig(models: Models, start: Date): Promise<Rig>
     clock: () => rig.now,
     logger: pino({ level: 'silent' }),
     listeners,
+    memberKey: TEST_KEY,
   });
   return rig as Rig;
 }
@@ -85,4 +86,12 @@ export function event(
   body: { kind: 'text'; text: string } | { kind: 'choice'; payload: string } | { kind: 'follow' | 'unfollow' },
 ): InboundEvent {
   return { bot: bot.id, channel: 'messenger', userId, eventId: `ev-${++seq}`, at, ...body } as InboundEvent;
+}
+
+/** The letter of the right option of the contest question `userId` is on now (read from their stored state). */
+export async function contestRightLetter(models: Models, userId: string): Promise<string> {
+  const p = await models.Participant.findOne({ userId }).lean();
+  const attempt = (p!.state as { contest: { index: number; questions: Array<{ questionId: string }> } }).contest;
+  const questionId = attempt.questions[attempt.index]!.questionId;
+  return letterFor(questionId, questions.find((q) => q.questionId === questionId)!.answer, userId, p!.channel);
 }

@@ -7,7 +7,7 @@ import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { writeResultsXlsx } from '../../../src/conversation/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
 import { pickDaily } from '../../../src/quiz/index.js';
-import { bot, conversationRig, event, questions, seedQuestions, type Rig } from './fixtures.js';
+import { bot, contestRightLetter, conversationRig, event, letterFor, orderFor, questions, seedQuestions, type Rig } from './fixtures.js';
 
 const JUNE_10 = new Date('2023-06-10T01:00:00Z');
 const plus = (m: number) => new Date(JUNE_10.getTime() + m * 60_000);
@@ -38,7 +38,7 @@ describe('the conversation service on the database', () => {
   it('before consent stores only the platform id, the dialogue state and the last inbound time', async () => {
     rig.now = JUNE_10;
     const reply = await say('pre', 'xin chào');
-    expect(all(reply)).toContain('13/2023/NĐ-CP');
+    expect(all(reply)).toContain('91/2025/QH15');
     const p = await db.models.Participant.findOne({ userId: 'pre' }).lean();
     expect(p).toMatchObject({ consent: null, unitId: null, displayName: null, subscribed: false });
     expect(p!.lastInboundAt!.toISOString()).toBe(JUNE_10.toISOString());
@@ -56,7 +56,7 @@ describe('the conversation service on the database', () => {
     const q = pickDaily(bot.id, '2023-06-10', questions)!;
     expect(all(await say('lan', 'câu hỏi hôm nay'))).toContain(q.vi.question);
     rig.now = plus(1);
-    expect(all(await say('lan', 'b'))).toContain('Chính xác');
+    expect(all(await say('lan', letterFor(q.questionId, 1, 'lan').toLowerCase()))).toContain('Chính xác');
     const answers = await db.models.Answer.find({ participantId: p0!._id }).lean();
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ mode: 'daily', day: '2023-06-10', correct: true, unitId: 'so-yte', revision: q.revision, timeTakenMs: 60_000 });
@@ -101,6 +101,9 @@ describe('the conversation service on the database', () => {
     const q = pickDaily(bot.id, '2023-06-11', questions)!;
     expect(msg!.choices![1]!.payload).toBe(`ANS|${q.questionId}|${q.revision}|daily|2023-06-11|1`);
     expect(all(await tap('lan', msg!.choices![1]!.payload))).toContain('Chuỗi 2 ngày');
+    // Pushed to one member, the options come in that member's own order.
+    const mine = await rig.conversation.dailyQuestionMessage(bot.id, '2023-06-11', 'vi', { bot: bot.id, channel: 'messenger', userId: 'lan' });
+    expect(mine!.choices!.map((c) => c.payload.split('|')[5])).toEqual(orderFor(q.questionId, 'lan').map(String));
     expect(await rig.conversation.dailyQuestionMessage('no-such-bot', '2023-06-11', 'vi')).toBeNull();
   });
 
@@ -109,7 +112,7 @@ describe('the conversation service on the database', () => {
     await onboard('thi', 'thpt-1', 'Thí sinh');
     expect(all(await tap('thi', 'CONTEST|begin'))).toContain('Câu 1/3');
     rig.now = plus(1);
-    await say('thi', 'B');
+    await say('thi', await contestRightLetter(db.models, 'thi'));
     rig.now = plus(6);
     expect(await rig.conversation.closeExpiredAttempts()).toBe(1);
     const attempt = await db.models.ContestAttempt.findOne({ displayName: 'Thí sinh' }).lean();
@@ -124,7 +127,7 @@ describe('the conversation service on the database', () => {
   it('a finished attempt is ranked; the member sees their standing; results and prizes come out in XLSX', async () => {
     rig.now = plus(60);
     await tap('lan', 'CONTEST|begin');
-    for (let i = 0; i < 3; i++) await say('lan', 'B');
+    for (let i = 0; i < 3; i++) await say('lan', await contestRightLetter(db.models, 'lan'));
     rig.now = plus(62);
     expect(all(await say('lan', '1'))).toContain('3/3');
     const standing = all(await say('lan', 'thứ hạng'));
@@ -168,7 +171,7 @@ describe('the conversation service on the database', () => {
     expect(await db.models.Participant.countDocuments({ _id: p!._id })).toBe(0);
     expect(await db.models.Answer.countDocuments({ participantId: p!._id })).toBe(0);
     expect(await db.models.ContestAttempt.countDocuments({ participantId: p!._id })).toBe(0);
-    expect(all(await say('lan', 'điểm của tôi'))).toContain('13/2023/NĐ-CP');
+    expect(all(await say('lan', 'điểm của tôi'))).toContain('91/2025/QH15');
     const again = await db.models.Participant.findOne({ userId: 'lan' }).lean();
     expect(again).toMatchObject({ consent: null, displayName: null });
   });

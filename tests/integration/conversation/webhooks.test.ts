@@ -5,7 +5,8 @@ import { startFakePlatform, type FakePlatform } from '../../../scripts/fake-plat
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { channelEnv } from '../../fixtures/channels/bots.js';
 import { startChannelsApp, waitFor, type ChannelsApp } from '../../fixtures/channels/harness.js';
-import { bot, conversationRig, seedQuestions, type Rig } from './fixtures.js';
+import { pickDaily } from '../../../src/quiz/index.js';
+import { bot, conversationRig, letterFor, questions, seedQuestions, type Rig } from './fixtures.js';
 
 /** Full flows: signed platform webhooks → inbox → worker → conversation → Send API of the fake platform. */
 
@@ -124,10 +125,32 @@ const zText = (userId: string, text: string) => ({
 });
 const zFollow = (userId: string) => ({ event_name: 'follow', oa_id: OA_ID, follower: { id: userId }, source: 'oa_profile' });
 
+type ZaloButton = { title: string; type: string; payload: string | { url: string } };
+/** Every button the fake Zalo OA received for anyone: what members could tap. */
+const zaloButtons = (): ZaloButton[] =>
+  fake
+    .log('zalo')
+    .filter((c) => c.kind === 'message')
+    .flatMap(
+      (c) => ((c.body as { message: { attachment?: { payload: { buttons: ZaloButton[] } } } }).message.attachment?.payload.buttons ?? []) as ZaloButton[],
+    );
+
+/** The payload a member's tap on the button titled `title` in the last message sends back as their text. */
+function tapZalo(messages: ZaloCall['message'][], title: string): string {
+  const button = messages
+    .flatMap((m) => (m.attachment?.payload.buttons ?? []) as ZaloButton[])
+    .reverse()
+    .find((b) => b.title === title || b.title.endsWith(`. ${title}`));
+  if (!button || typeof button.payload !== 'string') throw new Error(`no button “${title}”`);
+  return button.payload;
+}
+
+const minutes = (m: number) => new Date(JUNE_10.getTime() + m * 60_000);
+
 describe('full flows through signed webhooks', () => {
   it('Messenger: Get Started → consent → unit → name → today’s question → answer → my score', async () => {
     rig.now = JUNE_10;
-    const consent = await messenger('m-lan', mPostback('GET_STARTED', 'Get Started'), '13/2023/NĐ-CP');
+    const consent = await messenger('m-lan', mPostback('GET_STARTED', 'Get Started'), '91/2025/QH15');
     expect(consent.at(-1)!.quick_replies!.map((q) => q.payload)).toContain('CONSENT|yes');
     const units = await messenger('m-lan', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
     expect(units.at(-1)!.quick_replies!.some((q) => q.payload === 'UNIT|so-yte')).toBe(true);
@@ -136,10 +159,13 @@ describe('full flows through signed webhooks', () => {
     const question = await messenger('m-lan', mText('Câu hỏi hôm nay'), 'Câu hỏi ngày 10/06/2023');
     const buttons = question.at(-1)!.quick_replies!;
     expect(buttons.map((b) => b.title)).toEqual(['A', 'B', 'C', 'D']);
-    rig.now = new Date(JUNE_10.getTime() + 60_000);
-    const feedback = await messenger('m-lan', mQuick('B', buttons[1]!.payload), 'Chính xác');
-    // The source in words, never the fact id.
+    rig.now = minutes(1);
+    const q = pickDaily(bot.id, '2023-06-10', questions)!;
+    const right = letterFor(q.questionId, q.answer, 'm-lan');
+    const feedback = await messenger('m-lan', mQuick(right, buttons[right.charCodeAt(0) - 65]!.payload), 'Chính xác');
+    // The source in words, never the fact id; the right answer by its letter and its text.
     expect(feedback.map((m) => m.text).join('\n')).toContain('Nguồn: Quyết định 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ');
+    expect(feedback.map((m) => m.text).join('\n')).toContain(`${right}. ${q.vi.options[q.answer]}`);
     expect(feedback.map((m) => m.text).join('\n')).not.toContain('N01');
     const score = await messenger('m-lan', mPostback('cmd:score', 'Điểm của tôi'), 'Xếp hạng chung: 1/1');
     expect(score.map((m) => m.text).join('\n')).toContain('1/1 câu đúng');
@@ -147,32 +173,118 @@ describe('full flows through signed webhooks', () => {
     expect(p).toMatchObject({ channel: 'messenger', unitId: 'so-yte', displayName: 'Lan', subscribed: true });
   });
 
-  it('Zalo OA: follow → onboarding → a contest attempt that runs out of time', async () => {
+  it('Messenger (case 1): “Đúng” and “Đúng rồi” never stop reminders; “Dừng” and “dung” do', async () => {
+    rig.now = minutes(2);
+    for (const typed of ['Đúng', 'Đúng rồi', 'đúng']) {
+      const reply = await messenger('m-lan', mText(typed), 'Bạn chọn một mục bên dưới');
+      expect(reply.map((m) => m.text).join('\n')).not.toContain('Đã dừng');
+      expect((await db.models.Participant.findOne({ userId: 'm-lan' }).lean())!.subscribed).toBe(true);
+    }
+    await messenger('m-lan', mText('Dừng'), 'Đã dừng mọi nhắc nhở');
+    expect((await db.models.Participant.findOne({ userId: 'm-lan' }).lean())!.subscribed).toBe(false);
+    await messenger('m-lan', mText('nhắc nhở'), 'Đã bật nhắc nhở');
+  });
+
+  it('Messenger (case 3): a quick reply’s payload wins over its title: the “Hôm nay” tab opens today’s leaderboard', async () => {
+    rig.now = minutes(3);
+    const board = await messenger('m-lan', mText('bảng xếp hạng'), 'Bảng xếp hạng hôm nay');
+    const tab = board.at(-1)!.quick_replies!.find((r) => r.title === 'Hôm nay')!;
+    const again = await messenger('m-lan', mQuick('Hôm nay', tab.payload), 'Bảng xếp hạng hôm nay');
+    expect(again.map((m) => m.text).join('\n')).not.toContain('Câu hỏi ngày');
+    // Typed, the title of a tab just offered acts like the tap (case 4).
+    await messenger('m-lan', mText('tuần này'), 'Bảng xếp hạng tuần này');
+  });
+
+  it('Messenger (case 8): a broadcast’s “Dừng nhắc nhở” button stops reminders; another button is thanked', async () => {
+    rig.now = minutes(4);
+    const sent = await app.channels.send(
+      { bot: bot.id, channel: 'messenger', userId: 'm-lan' },
+      {
+        text: 'Thông báo',
+        choices: [
+          { title: 'Dừng nhắc nhở', payload: 'BROADCAST_CHOICE_1' },
+          { title: 'Tôi sẽ tham gia', payload: 'BROADCAST_CHOICE_2' },
+        ],
+      },
+      { purpose: 'update', locale: 'vi' },
+    );
+    expect(sent.ok).toBe(true);
+    await messenger('m-lan', mQuick('Tôi sẽ tham gia', 'BROADCAST_CHOICE_2'), 'Cảm ơn bạn đã phản hồi “Tôi sẽ tham gia”');
+    await messenger('m-lan', mQuick('Dừng nhắc nhở', 'BROADCAST_CHOICE_1'), 'Đã dừng mọi nhắc nhở');
+    expect((await db.models.Participant.findOne({ userId: 'm-lan' }).lean())!.subscribed).toBe(false);
+  });
+
+  it('Zalo OA (cases 8, 9): taps show only the member’s words, broadcast buttons work, a contest attempt runs out of time', async () => {
     rig.now = JUNE_10;
-    await zalo(zFollow('z-minh'), 'z-minh', '13/2023/NĐ-CP');
-    await zalo(zText('z-minh', '#CONSENT|yes'), 'z-minh', 'Bạn thuộc đơn vị');
+    const consent = await zalo(zFollow('z-minh'), 'z-minh', '91/2025/QH15');
+    await zalo(zText('z-minh', tapZalo(consent, 'Đồng ý')), 'z-minh', 'Bạn thuộc đơn vị');
     await zalo(zText('z-minh', 'bao tinh'), 'z-minh', 'Đã ghi nhận đơn vị: CĐCS Báo tỉnh');
-    await zalo(zText('z-minh', 'Minh'), 'z-minh', 'Chào Minh');
-    const info = await zalo(zText('z-minh', 'du thi'), 'z-minh', 'Cách xếp hạng');
-    expect(info.at(-1)!.attachment!.payload.buttons.map((b) => b.payload)).toContain('#CONTEST|begin');
-    await zalo(zText('z-minh', '#CONTEST|begin'), 'z-minh', 'Câu 1/3');
-    rig.now = new Date(JUNE_10.getTime() + 60_000);
-    await zalo(zText('z-minh', 'B'), 'z-minh', 'Câu 2/3');
-    rig.now = new Date(JUNE_10.getTime() + 6 * 60_000);
+    const named = await zalo(zText('z-minh', 'Minh'), 'z-minh', '⋯ 6');
+    // Six menu buttons: sent as two messages of at most five, numbered.
+    expect(named.slice(-2).map((m) => m.attachment?.payload.buttons.map((b) => b.title))).toEqual([
+      ['1. Câu hỏi hôm nay', '2. Luyện tập', '3. Điểm của tôi', '4. Bảng xếp hạng', '5. Dự thi'],
+      ['6. Trợ giúp'],
+    ]);
+    const info = await zalo(zText('z-minh', tapZalo(named, 'Dự thi')), 'z-minh', 'Cách xếp hạng');
+    const question = await zalo(zText('z-minh', tapZalo(info, 'Bắt đầu làm bài')), 'z-minh', 'Câu 1/3');
+    rig.now = minutes(1);
+    // The tap shows the option's text as the member's words; it answers the current question.
+    await zalo(zText('z-minh', tapZalo(question, 'B')), 'z-minh', 'Câu 2/3');
+    // A broadcast with buttons, sent through the channel as the fan-out sends it.
+    const sent = await app.channels.send(
+      { bot: bot.id, channel: 'zalo_oa', userId: 'z-minh' },
+      { text: 'Thông báo', choices: [{ title: 'Dừng nhắc nhở', payload: 'BROADCAST_CHOICE_1' }] },
+      { purpose: 'update', locale: 'vi' },
+    );
+    expect(sent.ok).toBe(true);
+    rig.now = minutes(6);
     await zalo(zText('z-minh', 'B'), 'z-minh', 'Hết giờ');
     const attempt = await db.models.ContestAttempt.findOne({ displayName: 'Minh' }).lean();
     expect(attempt).toMatchObject({ status: 'expired', answered: 1, timeTakenMs: 5 * 60_000 });
     const standing = await zalo(zText('z-minh', 'thứ hạng'), 'z-minh', 'Vòng 1');
     expect(standing.map((m) => m.text).join('\n')).toMatch(/xếp hạng 1\/1 với [01]\/3/);
+    const broadcast = zaloSent('z-minh').filter((m) => m.text.startsWith('Thông báo'));
+    await zalo(zText('z-minh', tapZalo(broadcast, 'Dừng nhắc nhở')), 'z-minh', 'Đã dừng mọi nhắc nhở');
+    expect((await db.models.Participant.findOne({ userId: 'z-minh' }).lean())!.subscribed).toBe(false);
+    // Case 9: no payload a member sees in their own bubble carries a code.
+    const shown = zaloButtons().filter((b) => b.type === 'oa.query.show');
+    expect(shown.length).toBeGreaterThan(10);
+    for (const b of shown) expect(b.payload).not.toMatch(/[#|]/);
+    expect(zaloButtons().every((b) => b.type === 'oa.query.show' || b.type === 'oa.query.hide' || b.type === 'oa.open.url')).toBe(true);
   });
 
-  it('Messenger: delete my data after confirmation; the person is a stranger afterwards', async () => {
-    rig.now = new Date(JUNE_10.getTime() + 3_600_000);
+  it('Zalo OA (case 6): delete and rejoin keeps the contest attempts used; only a keyed hash is kept', async () => {
+    rig.now = minutes(10);
+    const ask = await zalo(zText('z-minh', 'xóa dữ liệu'), 'z-minh', 'không hoàn tác được');
+    await zalo(zText('z-minh', tapZalo(ask, 'Xóa dữ liệu')), 'z-minh', 'Đã xóa ngay toàn bộ dữ liệu');
+    expect(await db.models.Participant.countDocuments({ userId: 'z-minh' })).toBe(0);
+    const marks = await db.models.FairnessMark.find({ kind: 'contest' }).lean();
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toMatchObject({ attempts: 1, bot: bot.id });
+    expect(JSON.stringify(marks)).not.toContain('z-minh');
+    const consent = await zalo(zText('z-minh', 'Bắt đầu'), 'z-minh', '91/2025/QH15');
+    await zalo(zText('z-minh', tapZalo(consent, 'Đồng ý')), 'z-minh', 'Bạn thuộc đơn vị');
+    await zalo(zText('z-minh', 'bao tinh'), 'z-minh', 'Đã ghi nhận đơn vị');
+    await zalo(zText('z-minh', 'Minh'), 'z-minh', 'Chào Minh');
+    await zalo(zText('z-minh', 'dự thi'), 'z-minh', 'Bạn đã dùng 1/2 lượt');
+  });
+
+  it('Messenger (case 6): delete and rejoin cannot replay today’s question', async () => {
+    rig.now = minutes(60);
     const ask = await messenger('m-lan', mText('xoa du lieu'), 'không hoàn tác được');
     expect(ask.at(-1)!.quick_replies!.map((q) => q.payload)).toEqual(['DELETE|yes', 'DELETE|no']);
-    await messenger('m-lan', mQuick('Xóa dữ liệu', 'DELETE|yes'), 'Đã xóa toàn bộ dữ liệu');
+    await messenger('m-lan', mQuick('Xóa dữ liệu', 'DELETE|yes'), 'Đã xóa ngay toàn bộ dữ liệu');
     expect(await db.models.Participant.countDocuments({ userId: 'm-lan' })).toBe(0);
     expect(await db.models.Answer.countDocuments({ channel: 'messenger' })).toBe(0);
-    await messenger('m-lan', mText('điểm của tôi'), '13/2023/NĐ-CP');
+    expect(await db.models.FairnessMark.countDocuments({ kind: 'daily' })).toBe(1);
+    await messenger('m-lan', mText('điểm của tôi'), '91/2025/QH15');
+    await messenger('m-lan', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
+    await messenger('m-lan', mQuick('CĐCS Sở Y tế', 'UNIT|so-yte'), 'tên gì');
+    await messenger('m-lan', mText('Lan'), 'Chào Lan');
+    await messenger('m-lan', mText('câu hỏi hôm nay'), 'đã trả lời câu hỏi hôm nay');
+    const q = pickDaily(bot.id, '2023-06-10', questions)!;
+    const replay = await messenger('m-lan', mQuick('A', `ANS|${q.questionId}|${q.revision}|daily|2023-06-10|${q.answer}`), 'đã trả lời câu hỏi hôm nay');
+    expect(replay.map((m) => m.text).join('\n')).not.toContain('Chính xác');
+    expect(await db.models.Answer.countDocuments({ channel: 'messenger' })).toBe(0);
   });
 });

@@ -87,7 +87,7 @@ describe('a worker killed in the middle of a broadcast', () => {
     expect(atCrash).toBeLessThan(PARTICIPANTS);
 
     startWorker();
-    await until('the broadcast to finish', async () => (await db.models.Broadcast.findById(b.id).select('status').lean())?.status === 'done', 60_000);
+    await until('the broadcast to finish', async () => (await db.models.Broadcast.findById(b.id).select('status').lean())?.status === 'done', 150_000);
 
     const log = await fake.log();
     const perRecipient = new Map<string, number>();
@@ -105,7 +105,7 @@ describe('a worker killed in the middle of a broadcast', () => {
     const report = await h.outreach.broadcasts.report(b.id);
     expect(report.total).toBe(PARTICIPANTS);
     expect(report.byStatus.sent).toBe(PARTICIPANTS);
-  }, 150_000);
+  }, 300_000);
 });
 
 describe('a worker killed in the middle of a paid broadcast (Messenger marketing messages)', () => {

@@ -22,7 +22,6 @@ describe('Zalo OA signature', () => {
   const request = (signature?: string, body = raw) => ({
     rawBody: Buffer.from(body),
     headers: signature ? { 'x-zevent-signature': signature } : {},
-    body: JSON.parse(body) as unknown,
   });
   it('accepts mac = sha256(app_id + body + timestamp + secret key)', () => {
     expect(verifyZaloSignature(request(signZaloBody(APP_ID, raw, 'zalo-secret-1')), APP_ID, 'zalo-secret-1')).toEqual({ ok: true });
@@ -64,17 +63,28 @@ describe('Zalo OA webhook payloads', () => {
 });
 
 describe('Zalo OA rendering', () => {
-  it('shows choices as oa.query.show buttons whose payload comes back prefixed with #', () => {
-    const [m] = renderZalo({ text: 'Câu hỏi?', choices: [{ title: 'A. Đúng', payload: 'answer:q1:A' }] });
+  it('shows a choice with the member’s words as oa.query.show whose payload is only those words', () => {
+    const [m] = renderZalo({ text: 'Câu hỏi?', choices: [{ title: 'A', payload: 'ANS|q1|r1|daily|2023-06-10|2', reply: 'Chính quyền số' }] });
     expect(m).toEqual({
       text: 'Câu hỏi?',
-      attachment: { type: 'template', payload: { buttons: [{ title: 'A. Đúng', type: 'oa.query.show', payload: '#answer:q1:A' }] } },
+      attachment: { type: 'template', payload: { buttons: [{ title: 'A', type: 'oa.query.show', payload: 'Chính quyền số' }] } },
     });
   });
-  it('numbers more than five options in the text', () => {
-    const choices = Array.from({ length: 6 }, (_, i) => ({ title: `Đơn vị ${i + 1}`, payload: `u${i}` }));
-    const [m] = renderZalo({ text: 'Chọn', choices });
-    expect(m).toEqual({ text: `Chọn\n\n${choices.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}` });
+  it('sends a choice without words (a broadcast’s) as oa.query.hide, read back as a choice with its title', () => {
+    const [m] = renderZalo({ text: 'Tin mới', choices: [{ title: 'Dừng nhắc nhở', payload: 'BROADCAST_CHOICE_2' }] });
+    const button = (m as { attachment: { payload: { buttons: Array<{ type: string; payload: string }> } } }).attachment.payload.buttons[0]!;
+    expect(button.type).toBe('oa.query.hide');
+    const tapped = { ...zaloFixtures.text, message: { msg_id: 'z9', text: button.payload } };
+    expect(normalizeZalo('demo', tapped)[0]).toMatchObject({ kind: 'choice', payload: 'BROADCAST_CHOICE_2', text: 'Dừng nhắc nhở' });
+  });
+  it('sends more than five choices as messages of at most five numbered buttons', () => {
+    const choices = Array.from({ length: 9 }, (_, i) => ({ title: `Đơn vị ${i + 1}`, payload: `UNIT|u${i}`, reply: `Đơn vị ${i + 1}` }));
+    const out = renderZalo({ text: 'Chọn', choices });
+    expect(out).toHaveLength(2);
+    const buttons = out.map((m) => (m as { attachment: { payload: { buttons: Array<{ title: string }> } } }).attachment.payload.buttons);
+    expect(buttons.map((b) => b.length)).toEqual([5, 4]);
+    expect(buttons.flat().map((b) => b.title)).toEqual(choices.map((c, i) => `${i + 1}. ${c.title}`));
+    expect(out[1]!.text).toBe('⋯ 6–9');
   });
   it('splits text longer than 2000 characters', () => {
     expect(renderZalo({ text: 'Một câu. '.repeat(400) }).length).toBe(2);
@@ -143,7 +153,7 @@ describe('Zalo OA send', () => {
                 { type: 'header', content: '📅 Câu hỏi ngày 10/10/2026' },
                 { type: 'text', content: 'Chuyển đổi số là gì?' },
               ],
-              buttons: [{ title: 'A', type: 'oa.query.show', payload: '#ANS|q|r|daily|2026-10-10|0' }],
+              buttons: [{ title: 'A', type: 'oa.query.hide', payload: `#~${JSON.stringify({ p: 'ANS|q|r|daily|2026-10-10|0', t: 'A' })}` }],
             },
           },
         },

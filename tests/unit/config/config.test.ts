@@ -20,6 +20,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ EMBEDDED_DB_PORT: '27017', EMBEDDED_DB_PATH: ':memory:' })).toThrowError(/EMBEDDED_DB_PORT: needs a data directory/);
   });
 
+  it('trusts no proxy unless TRUST_PROXY names one: hops, addresses, subnets or express’s range names', () => {
+    expect(parseConfig({}).http.trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::1' }).http.trustProxy).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+    for (const bad of ['true', '*', '0', '10.0.0.0/33', 'proxy.example.org', 'loopback;rm']) {
+      expect(() => parseConfig({ TRUST_PROXY: bad }), bad).toThrowError(/TRUST_PROXY: must be a number of hops/);
+    }
+  });
+
   it('names a wrong variable and the value it got', () => {
     expect(() => parseConfig({ PORT: 'abc' })).toThrowError(/PORT: must be a number \(got "abc"\)/);
   });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Translate } from '../../../src/i18n/index.js';
 import { pickDaily } from '../../../src/quiz/index.js';
-import { JUNE_10, Member, READY, bot, loadT, other, question, questions, tap, text } from './harness.js';
+import { JUNE_10, Member, READY, TEST_KEY, bot, letterFor, loadT, orderFor, other, question, questions, tap, text } from './harness.js';
 
 let t: Translate;
 beforeAll(async () => {
@@ -12,13 +12,15 @@ const todays = () => pickDaily(bot.id, '2023-06-10', questions)!;
 const later = (minutes: number) => new Date(JUNE_10.getTime() + minutes * 60_000);
 
 describe('onboarding', () => {
-  it('says who the bot is for and asks for consent in the terms of Decree 13/2023, storing nothing yet', () => {
+  it('says who the bot is for and asks for consent under the law in force (Luật 91/2025/QH15, NĐ 356/2025), storing nothing yet', () => {
     const m = new Member(t);
     const { messages, effects } = m.send(text('Bắt đầu'));
     expect(messages[0]!.text).toContain('Bot thử nghiệm');
     expect(messages[0]!.text).toContain('đoàn viên');
     const consent = messages[1]!.text;
-    for (const part of ['13/2023/NĐ-CP', 'Dữ liệu lưu', 'Mục đích', 'Thời gian lưu', 'Cách xóa']) expect(consent).toContain(part);
+    for (const part of ['91/2025/QH15', '356/2025/NĐ-CP', 'Dữ liệu lưu', 'Mục đích', 'Thời gian lưu', 'Cách xóa', 'xóa ngay', 'mã băm'])
+      expect(consent).toContain(part);
+    expect(consent).not.toContain('13/2023');
     expect(messages[1]!.choices!.map((c) => c.payload)).toEqual(['CONSENT|yes', 'CONSENT|no', 'LANG|en']);
     expect(effects).toEqual([]);
   });
@@ -76,7 +78,7 @@ describe('onboarding', () => {
     m.send(other('follow'));
     const r = m.send(tap('LANG|en'));
     expect(r.effects).toEqual([{ type: 'setLocale', locale: 'en' }]);
-    expect(r.all).toContain('Decree 13/2023/NĐ-CP');
+    expect(r.all).toContain('Decree 356/2025/NĐ-CP');
     expect(m.send(tap('CONSENT|yes')).all).toContain('Which unit');
   });
 });
@@ -88,28 +90,33 @@ describe('today’s question', () => {
     const q = todays();
     expect(messages[0]!.text).toContain('10/06/2023');
     expect(messages[0]!.text).toContain(q.vi.question);
-    expect(messages[0]!.choices!.map((c) => c.payload)).toEqual([0, 1, 2, 3].map((i) => `ANS|${q.questionId}|${q.revision}|daily|2023-06-10|${i}`));
+    // Options in this member's own order; each button's payload names the option itself.
+    expect(messages[0]!.choices!.map((c) => c.payload)).toEqual(orderFor(q.questionId).map((i) => `ANS|${q.questionId}|${q.revision}|daily|2023-06-10|${i}`));
+    expect(messages[0]!.choices!.map((c) => c.title)).toEqual(['A', 'B', 'C', 'D']);
+    expect(messages[0]!.text).toContain(`${letterFor(q.questionId, 1)}. ${q.vi.options[1]}`);
   });
 
+  const right = () => letterFor(todays().questionId, 1);
+  const wrong = () => letterFor(todays().questionId, 0);
   it.each([
-    ['B', true],
-    ['b', true],
-    ['2', true],
-    ['đáp án B', true],
-    ['chinh quyen so', true],
-    ['A', false],
-    ['4', false],
-  ])('typed answer “%s” is graded (right: %s) with the right answer, explanation and source', (typed, right) => {
+    ['the right letter', () => right(), true],
+    ['the right letter in lower case', () => right().toLowerCase(), true],
+    ['the right number', () => String(right().charCodeAt(0) - 64), true],
+    ['“đáp án” and the right letter', () => `đáp án ${right()}`, true],
+    ['the right option’s text without diacritics', () => `chinh quyen so ${todays().questionId.slice(1)}`, true],
+    ['a wrong letter', () => wrong(), false],
+    ['a wrong number', () => String(wrong().charCodeAt(0) - 64), false],
+  ])('typed answer (%s) is graded with the right answer by letter and text, explanation and source', (_what, typed, correct) => {
     const m = new Member(t, READY);
     m.send(text('câu hỏi hôm nay'));
     const q = todays();
-    const r = m.send(text(typed.replace('chinh quyen so', `chinh quyen so ${q.questionId.slice(1)}`), later(1)));
-    expect(r.all).toContain(right ? 'Chính xác' : 'Đáp án đúng là B');
+    const r = m.send(text(typed(), later(1)));
+    expect(r.all).toContain(correct ? `Chính xác! Đáp án là ${right()}. ${q.vi.options[1]}` : `Đáp án đúng là ${right()}. ${q.vi.options[1]}`);
     expect(r.all).toContain(q.vi.explanation);
     expect(r.all).toContain(`Nguồn: ${q.source.vi}`);
     const rec = r.effects.find((e) => e.type === 'recordAnswer')!;
     expect(rec).toMatchObject({
-      answer: { mode: 'daily', day: '2023-06-10', correct: right, timeTakenMs: 60_000 },
+      answer: { mode: 'daily', day: '2023-06-10', correct, timeTakenMs: 60_000, choice: correct ? 1 : 0 },
       streak: { current: 1, lastDay: '2023-06-10' },
     });
   });
@@ -198,14 +205,14 @@ describe('practice', () => {
     const first = m.send(text('luyện tập'));
     expect(first.all).toContain('Luyện tập');
     const asked = m.state.pending!.questionId;
-    const r = m.send(text('A'));
+    const r = m.send(text(letterFor(asked, 0)));
     expect(r.effects[0]).toMatchObject({ type: 'recordAnswer', answer: { mode: 'practice', attemptId: null, correct: false } });
     expect(r.all).toContain('không tính vào cuộc thi');
     expect(m.state.practice![asked]!.box).toBe(1);
     // Next: another question; 11 minutes later the wrong one is due again and comes first.
     m.send(tap('CMD|practice', later(1)));
     expect(m.state.pending!.questionId).not.toBe(asked);
-    m.send(text('B', later(2)));
+    m.send(text(letterFor(m.state.pending!.questionId, 1), later(2)));
     m.send(tap('CMD|practice', later(12)));
     expect(m.state.pending!.questionId).toBe(asked);
   });
@@ -301,15 +308,18 @@ describe('reminders, unit and data', () => {
     expect(m.send(text('không')).effects).toEqual([]);
     m.send(text('xóa dữ liệu'));
     const r = m.send(text('đồng ý'));
-    expect(r.effects).toEqual([{ type: 'deleteData' }]);
-    expect(r.all).toContain('Đã xóa toàn bộ dữ liệu');
+    expect(r.effects).toEqual([
+      { type: 'deleteData', keep: { answeredDay: null, contest: { contestId: 'test-contest', round: '1', closesOn: '2023-06-30' } } },
+    ]);
+    expect(r.all).toContain('Đã xóa ngay toàn bộ dữ liệu');
+    expect(r.all).toContain('mã băm');
   });
 
   it('a deleted participant writing again starts from the consent question', () => {
     const m = new Member(t, READY);
     m.send(tap('DELETE|yes'));
     const r = m.send(text('B'));
-    expect(r.all).toContain('13/2023/NĐ-CP');
+    expect(r.all).toContain('91/2025/QH15');
     expect(r.effects).toEqual([]);
   });
 });
@@ -333,14 +343,14 @@ describe('contest in chat', () => {
   it('runs an attempt: questions, prediction, result; the server-side clock decides', () => {
     const m = contestMember();
     const start = m.send(tap('CONTEST|begin'));
-    const begin = start.effects[0] as { type: string; questions: { questionId: string }[]; deadline: Date };
+    const begin = start.effects[0] as unknown as { type: string; questions: { questionId: string }[]; deadline: Date };
     expect(begin.type).toBe('startAttempt');
     expect(begin.deadline.getTime() - JUNE_10.getTime()).toBe(5 * 60_000);
     expect(start.all).toContain('Câu 1/3');
     // Commands that would leave the attempt bring the current question back.
     expect(m.send(text('câu hỏi hôm nay', later(1))).all).toContain('đang làm bài thi');
     for (let i = 0; i < 3; i++) {
-      const r = m.send(text('B', later(1 + i)));
+      const r = m.send(text(letterFor(m.state.contest!.questions[i]!.questionId, 1), later(1 + i)));
       expect(r.effects[0]).toMatchObject({ type: 'recordAnswer', answer: { mode: 'contest', attemptId: m.state.contest?.attemptId ?? expect.any(String) } });
     }
     expect(m.state.contest!.index).toBe(3);
@@ -429,7 +439,7 @@ describe('typed numbers pick from the buttons last shown (Zalo OA past five butt
     expect(m.intent(text('1'))).toBe('today');
     m.send(text('1'));
     const r = m.send(text('2', later(1)));
-    expect(r.effects[0]).toMatchObject({ type: 'recordAnswer', answer: { choice: 1 } });
+    expect(r.effects[0]).toMatchObject({ type: 'recordAnswer', answer: { choice: orderFor(todays().questionId)[1] } });
   });
 
   it('a number past the buttons is not a choice', () => {
@@ -450,9 +460,12 @@ describe('typed numbers pick from the buttons last shown (Zalo OA past five butt
 describe('answers to a pushed daily question typed as text', () => {
   it('a bare “B” with no question waiting answers today’s question', () => {
     const m = new Member(t, READY);
-    expect(m.intent(text('B'))).toBe('answer-pushed');
+    expect(m.intent(text('B'))).toBe('answer');
     const r = m.send(text('B'));
-    expect(r.effects[0]).toMatchObject({ type: 'recordAnswer', answer: { questionId: todays().questionId, mode: 'daily', choice: 1 } });
+    expect(r.effects[0]).toMatchObject({
+      type: 'recordAnswer',
+      answer: { questionId: todays().questionId, mode: 'daily', choice: orderFor(todays().questionId)[1] },
+    });
   });
 
   it('once today’s question is answered, a bare letter is not an answer', () => {
@@ -464,7 +477,7 @@ describe('answers to a pushed daily question typed as text', () => {
     const m = new Member(t, READY);
     m.send(text('trợ giúp'));
     expect(m.intent(text('2', later(10)))).toBe('practice');
-    expect(m.intent(text('2', later(45)))).toBe('answer-pushed');
+    expect(m.intent(text('2', later(45)))).toBe('answer');
   });
 });
 
@@ -480,6 +493,7 @@ describe('a contest without the prediction question', () => {
       units: [],
       participant: READY,
       t,
+      memberKey: TEST_KEY,
       newId: () => 'b00000000000000000000001',
       views: { contest: { round: '1', attemptsUsed: 0, standing: null } },
       state,

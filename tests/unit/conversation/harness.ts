@@ -11,8 +11,8 @@ import {
   type QuizQuestion,
   type Views,
 } from '../../../src/conversation/index.js';
-import type { InboundEvent, OutboundMessage } from '../../../src/domain/index.js';
-import type { UnitInfo } from '../../../src/quiz/index.js';
+import { participantKey, type ChannelName, type InboundEvent, type OutboundMessage } from '../../../src/domain/index.js';
+import { optionOrder, type UnitInfo } from '../../../src/quiz/index.js';
 
 /** A small bot with a weekly-free, single-round contest open in June 2023. */
 export const bot: BotConfig = botSchema.parse({
@@ -77,6 +77,19 @@ export async function loadT(): Promise<Translate> {
   return translate;
 }
 
+/** The key of the option order in tests. */
+export const TEST_KEY = 'test-member-key';
+
+/** The order member `userId` (on the test bot, Messenger unless told) sees a question's options in: `order[shown] = option`. */
+export function orderFor(questionId: string, userId = 'u1', channel: ChannelName = 'messenger', botId = bot.id): number[] {
+  return optionOrder(TEST_KEY, participantKey({ bot: botId, channel, userId }), questionId, 4);
+}
+
+/** The letter member `userId` sees option `option` (its index in the content) under. */
+export function letterFor(questionId: string, option: number, userId = 'u1', channel: ChannelName = 'messenger', botId = bot.id): string {
+  return String.fromCharCode(65 + orderFor(questionId, userId, channel, botId).indexOf(option));
+}
+
 /** 08:00 on 10 June 2023 in Vietnam. */
 export const JUNE_10 = new Date('2023-06-10T01:00:00Z');
 
@@ -85,6 +98,9 @@ type Base = { bot: string; channel: 'messenger'; userId: string; eventId: string
 const base = (at: Date): Base => ({ bot: bot.id, channel: 'messenger', userId: 'u1', eventId: `e${++seq}`, at });
 export const text = (t: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'text', text: t });
 export const tap = (payload: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'choice', payload });
+/** A tapped button with its title, as Messenger's quick replies and a Zalo hidden button bring it. */
+export const tapTitled = (payload: string, title: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'choice', payload, text: title });
+export const getStarted = (payload: string, at = JUNE_10): InboundEvent => ({ ...base(at), kind: 'start', payload });
 export const other = (kind: 'follow' | 'unfollow' | 'start', at = JUNE_10): InboundEvent => ({ ...base(at), kind }) as InboundEvent;
 
 export const READY: ParticipantFacts = {
@@ -125,6 +141,7 @@ export class Member {
       units,
       participant: this.facts,
       t: this.t,
+      memberKey: TEST_KEY,
       newId: () => `a${String(++this.ids).padStart(23, '0')}`,
       views: this.views,
     };

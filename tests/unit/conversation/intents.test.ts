@@ -66,7 +66,7 @@ describe('commands are understood in Vietnamese and English, with or without dia
     ['LANG|en', 'language-set'],
     ['UNIT|bao', 'unit-button'],
     ['UNITPAGE|1', 'unit-page'],
-    ['ANS|q1|r1|daily|2023-06-10|1', 'answer-button'],
+    ['ANS|q1|r1|daily|2023-06-10|1', 'answer'],
     ['SOMETHING|ELSE', 'fallback'],
     ['cmd:today', 'today'],
     ['cmd:score', 'score'],
@@ -80,7 +80,7 @@ describe('commands are understood in Vietnamese and English, with or without dia
     const m = new Member(t);
     expect(m.intent(other('follow'))).toBe('start');
     expect(m.intent(other('start'))).toBe('start');
-    expect(m.send(other('follow')).all).toContain('13/2023/NĐ-CP');
+    expect(m.send(other('follow')).all).toContain('91/2025/QH15');
     const back = new Member(t, READY);
     expect(back.intent(other('follow'))).toBe('start');
     expect(back.send(other('follow')).all).toContain('Chào mừng Lan quay lại');
@@ -111,7 +111,7 @@ describe('commands are understood in Vietnamese and English, with or without dia
     for (const typed of ['Câu hỏi hôm nay', 'Luyện tập', 'Điểm của tôi', 'Dự thi', 'Nhắc nhở']) {
       expect(m.intent(text(typed))).toBe('onboarding');
       const { messages, effects } = m.send(text(typed));
-      expect(messages.at(-1)!.text).toContain('13/2023/NĐ-CP');
+      expect(messages.at(-1)!.text).toContain('91/2025/QH15');
       expect(effects).toEqual([]);
     }
   });

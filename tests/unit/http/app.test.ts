@@ -47,6 +47,8 @@ async function withApp(readiness: ReadinessCheck[], fn: (url: string, lines: str
     metrics: createMetrics(),
     readiness,
     routes: [{ path: '/t', router }],
+    // Details for callers who send `X-Test-Admin: yes` (the runtime asks the admin service).
+    mayReadDetails: async (req) => req.headers['x-test-admin'] === 'yes',
   });
   const server = await listen(app, '127.0.0.1', 0);
   try {
@@ -57,6 +59,7 @@ async function withApp(readiness: ReadinessCheck[], fn: (url: string, lines: str
 }
 
 const up: ReadinessCheck = { name: 'database', check: async () => ({ ok: true, detail: 'embedded' }) };
+const ADMIN = { 'X-Test-Admin': 'yes' };
 const down: ReadinessCheck = { name: 'scheduler', check: async () => ({ ok: false, detail: 'agenda not running' }) };
 
 describe('health, readiness and errors', () => {
@@ -68,18 +71,32 @@ describe('health, readiness and errors', () => {
     });
   });
 
-  it('/readyz answers 200 when every check passes', async () => {
+  it('/readyz answers 200 when every check passes, with the checks for an admin', async () => {
+    await withApp([up], async (url) => {
+      const res = await fetch(`${url}/readyz`, { headers: ADMIN });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true, detail: 'embedded' }] });
+    });
+  });
+
+  it('/readyz shows anyone else the bare status, never the checks or the database’s address', async () => {
+    const failing: ReadinessCheck = { name: 'database', check: async () => ({ ok: false, detail: 'mongodb://10.0.0.5:27017 unreachable' }) };
     await withApp([up], async (url) => {
       const res = await fetch(`${url}/readyz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true, detail: 'embedded' }] });
+      expect(await res.json()).toEqual({ status: 'ready' });
+    });
+    await withApp([failing], async (url) => {
+      const res = await fetch(`${url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toBe('{"status":"not_ready"}');
     });
   });
 
   it('/readyz answers 503 with the reason when a check fails or throws', async () => {
     const throws: ReadinessCheck = { name: 'database', check: async () => Promise.reject(new Error('connection refused')) };
     await withApp([throws, down], async (url) => {
-      const res = await fetch(`${url}/readyz`);
+      const res = await fetch(`${url}/readyz`, { headers: ADMIN });
       expect(res.status).toBe(503);
       const body = (await res.json()) as { reason: string };
       expect(body.reason).toContain('database: connection refused');

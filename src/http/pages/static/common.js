@@ -48,6 +48,7 @@ export async function api(path, { method = 'GET', body } = {}) {
   if (!res.ok) {
     const err = new Error(data?.error?.message ?? `HTTP ${res.status}`);
     err.status = res.status;
+    err.code = data?.error?.code;
     err.details = data?.error?.details;
     throw err;
   }

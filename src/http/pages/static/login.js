@@ -37,13 +37,17 @@ $('login-form').addEventListener('submit', async (e) => {
   }
 });
 
+/** Why the server found the new password too easy to guess, in the page's language. */
+const weakPassword = (reasons) => t('password.weak', { reasons: reasons.map((key) => t(`password.${key}`)).join(' ') });
+
 $('change-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   try {
-    await api('/admin/password', { method: 'POST', body: { currentPassword: $('current-password').value, newPassword: $('new-password').value } });
+    const r = await api('/admin/password', { method: 'POST', body: { currentPassword: $('current-password').value, newPassword: $('new-password').value } });
+    setCsrf(r.csrfToken);
     show($('change-message'), t('login.changed'));
     location.href = '/admin';
   } catch (err) {
-    show($('change-message'), t('error.generic', { message: err.message }), true);
+    show($('change-message'), err.code === 'password_weak' ? weakPassword(err.details?.problems ?? []) : t('error.generic', { message: err.message }), true);
   }
 });

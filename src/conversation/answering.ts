@@ -1,0 +1,135 @@
+import { formatDay, type OutboundMessage } from '../domain/index.js';
+import { advanceStreak, letterOf, pickDaily, pickPractice, reviewCard } from '../quiz/index.js';
+import { askContestQuestion, answerContest, contestInProgress, inContest } from './contest-flow.js';
+import { dailyHeader, feedbackLines, questionMessage, textOf } from './messages.js';
+import { payload } from './payloads.js';
+import type { Turn } from './turn.js';
+import type { PendingQuestion, QuizQuestion } from './types.js';
+
+/** Shows a question in the member's own option order. */
+export function showQuestion(turn: Turn, q: QuizQuestion, header: string, mode: 'daily' | 'practice' | 'contest', ref: string): void {
+  const msg = questionMessage(turn.ctx.t, turn.locale, q, header, mode, ref, turn.order(q));
+  turn.say(msg.text, msg.choices);
+}
+
+function pendingHeader(turn: Turn, pending: PendingQuestion): string {
+  if (pending.mode === 'daily') return dailyHeader(turn.ctx.t, turn.locale, pending.day);
+  return turn.t(pending.review ? 'question.practiceReview' : 'question.practice');
+}
+
+/**
+ * Shows again the question that waits for an answer (the contest's current one, else the pending
+ * one, unless it expired); false when none waits.
+ */
+export function repeatWaiting(turn: Turn): boolean {
+  const attempt = inContest(turn);
+  if (attempt && attempt.index < attempt.questions.length) {
+    askContestQuestion(turn, attempt);
+    return true;
+  }
+  const pending = turn.state?.pending;
+  const q = pending ? turn.question(pending.questionId) : undefined;
+  if (!pending || !q || q.revision !== pending.revision || (pending.mode === 'daily' && pending.day !== turn.today)) return false;
+  showQuestion(turn, q, pendingHeader(turn, pending), pending.mode, pending.day);
+  return true;
+}
+
+export function today(turn: Turn): void {
+  const attempt = inContest(turn);
+  if (attempt) return contestInProgress(turn, attempt);
+  if (turn.answeredToday) return void turn.say(turn.t('daily.already'), [turn.choice('practice'), turn.choice('score')]);
+  const q = pickDaily(turn.ctx.bot.id, turn.today, turn.ctx.questions);
+  if (!q) return void turn.say(turn.t('daily.none'), turn.menu);
+  turn.patch({ pending: { questionId: q.questionId, revision: q.revision, mode: 'daily', day: turn.today, askedAt: turn.ctx.now.toISOString() } });
+  showQuestion(turn, q, dailyHeader(turn.ctx.t, turn.locale, turn.today), 'daily', turn.today);
+}
+
+/** The next practice question; one the member has met before is shown as a review. */
+export function practice(turn: Turn): void {
+  const attempt = inContest(turn);
+  if (attempt) return contestInProgress(turn, attempt);
+  const deck = turn.state?.practice ?? {};
+  const q = pickPractice(deck, turn.ctx.questions, turn.ctx.now, turn.input.event.userId, turn.state?.practiceLast);
+  if (!q) return void turn.say(turn.t('daily.none'), turn.menu);
+  const review = deck[q.questionId] !== undefined;
+  turn.patch({
+    pending: {
+      questionId: q.questionId,
+      revision: q.revision,
+      mode: 'practice',
+      day: turn.today,
+      askedAt: turn.ctx.now.toISOString(),
+      ...(review ? { review } : {}),
+    },
+    practiceLast: q.questionId,
+  });
+  showQuestion(turn, q, turn.t(review ? 'question.practiceReview' : 'question.practice'), 'practice', turn.today);
+}
+
+/** An answer, tapped or typed (the matcher turns a typed one into the same payload). */
+export function answer(turn: Turn): void {
+  const p = turn.input.payload;
+  if (p?.kind !== 'answer') return;
+  if (p.mode === 'contest') {
+    const attempt = inContest(turn);
+    if (!attempt || attempt.attemptId !== p.ref) return void turn.say(turn.t('contest.closedQuestion'), turn.menu);
+    const current = attempt.questions[attempt.index];
+    if (!current || current.questionId !== p.questionId) {
+      turn.say(turn.t('contest.notCurrent'));
+      return askContestQuestion(turn, attempt);
+    }
+    return answerContest(turn, attempt, p.index);
+  }
+  const q = turn.question(p.questionId);
+  if (!q || q.revision !== p.revision || (p.mode === 'daily' && p.ref !== turn.today)) return expired(turn, p.mode === 'daily' ? p.ref : null);
+  if (p.index >= textOf(q, turn.locale).options.length) return answerUnclear(turn);
+  const pending = turn.state?.pending;
+  const askedAt = pending && pending.questionId === q.questionId && pending.mode === p.mode ? Date.parse(pending.askedAt) : null;
+  grade(turn, q, p.mode, p.index, askedAt);
+}
+
+export function answerUnclear(turn: Turn): void {
+  const attempt = inContest(turn);
+  const ref = attempt?.questions[attempt.index];
+  const pending = turn.state?.pending;
+  const q = ref ? turn.question(ref.questionId) : pending ? turn.question(pending.questionId) : undefined;
+  const count = q ? textOf(q, turn.locale).options.length : 4;
+  turn.say(turn.t('answer.ambiguous', { last: letterOf(count - 1) }));
+  repeatWaiting(turn);
+}
+
+function expired(turn: Turn, day: string | null): void {
+  turn.patch({ pending: undefined });
+  turn.say(day ? turn.t('answer.expiredDaily', { date: /^\d{4}-\d{2}-\d{2}$/.test(day) ? formatDay(day) : day }) : turn.t('answer.expired'), [
+    turn.choice('today'),
+    turn.choice('practice'),
+  ]);
+}
+
+/** `choice` is the option's identity (its index in the content). */
+function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: number, askedAt: number | null): void {
+  const correct = choice === q.answer;
+  const timeTakenMs = askedAt !== null && Number.isFinite(askedAt) ? Math.max(0, turn.ctx.now.getTime() - askedAt) : null;
+  const record = { questionId: q.questionId, revision: q.revision, mode, day: turn.today, attemptId: null, choice, correct, timeTakenMs };
+  const lines = feedbackLines(turn.ctx.t, turn.locale, q, choice, turn.order(q));
+  if (mode === 'daily') {
+    turn.patch({ pending: undefined });
+    if (turn.answeredToday) return void turn.say(turn.t('daily.already'), [turn.choice('practice'), turn.choice('score')]);
+    const streak = advanceStreak(turn.ctx.participant.streak, turn.today);
+    const already: OutboundMessage = { text: turn.t('daily.already') };
+    turn.effect({ type: 'recordAnswer', answer: record, streak, onDuplicate: [already] });
+    turn.say([...lines, turn.t('feedback.streak', { count: streak.current })].join('\n\n'), [
+      turn.choice('practice'),
+      turn.choice('score'),
+      turn.choice('leaderboard'),
+    ]);
+    return;
+  }
+  const deck = { ...(turn.state?.practice ?? {}) };
+  deck[q.questionId] = reviewCard(deck[q.questionId], correct, turn.ctx.now);
+  const text = [...lines, turn.t('practice.note')].join('\n\n');
+  const choices = [{ title: turn.t('practice.next'), payload: payload.command('practice') }, turn.choice('score'), turn.choice('help')];
+  turn.effect({ type: 'recordAnswer', answer: record, onDuplicate: [{ text, choices }] });
+  turn.patch({ pending: undefined, practice: deck });
+  turn.say(text, choices);
+}
