@@ -68,7 +68,8 @@ async function claimPost(deps: FanoutDeps, turn: DeliveryTurn, _id: string, grou
 async function post(deps: FanoutDeps, turn: DeliveryTurn, _id: string, groupId: string): Promise<void> {
   const { p, run } = turn;
   const locale = deps.reach.defaultLocale(p.bot);
-  const message = await run.messages.get(locale);
+  // The group's own option order: every member of the group answers the one post in it.
+  const message = await run.messages.get(locale, { bot: p.bot, channel: 'zalo_personal', userId: '', groupId });
   const owner = run.owner;
   let result: SendResult;
   if (!message) result = { ok: false, errorClass: 'invalid', reason: 'no message to post' };
