@@ -12,7 +12,7 @@ import { broadcastInputSchema, broadcastListFilterSchema, type BroadcastInput, t
 export { applyPatch } from './broadcast-input.js';
 export { toView, type BroadcastServiceDeps, type BroadcastView, type RenderForPlatform } from './broadcast-store.js';
 export type { BroadcastPreview } from './broadcast-preview.js';
-export type { DeliveryReport } from './broadcast-report.js';
+export type { DeliveryReport, OutcomeCounts } from './broadcast-report.js';
 export type { ReachForecast } from './predict.js';
 
 /** A new manual broadcast, scheduled for its time, with its audience counted. */
@@ -60,7 +60,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     cancel: (id: string) => cancelBroadcast(deps, id),
     list: (filter?: BroadcastListFilter) => listBroadcasts(deps, filter),
     get: async (id: string) => toView(await loadBroadcast(deps, id), deps.timeZone),
-    /** `locale`: the language of the path names and advice. */
+    /** The delivery report; reasons in words in `locale` (Vietnamese by default). */
     report: (id: string, locale?: Locale) => reportBroadcast(deps, id, locale),
   };
 }

@@ -1,12 +1,9 @@
-import { z } from 'zod';
 import { requireBot, visibleBots, type Principal } from '../../admin/index.js';
 import { ForbiddenError } from '../../domain/index.js';
 import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastService } from '../../outreach/index.js';
 import { principalOf } from '../auth.js';
+import { requestLocale } from '../errors.js';
 import { idParam, type ApiContext } from './shared.js';
-
-/** The language of a report's or preview's path names and advice (the admin page passes its own). */
-const langQuery = z.object({ lang: z.enum(['vi', 'en']).default('vi').describe('language of path names and advice: vi (default) or en') });
 
 /** An organiser's audience stays within their bots; a patch that names no bots keeps the stored ones (already checked). */
 function restrictAudience<T extends { audience?: { bots?: string[] | undefined } | undefined }>(
@@ -55,9 +52,8 @@ export function addBroadcastRoutes(ctx: ApiContext): void {
     path: '/broadcasts/preview',
     tag: 'broadcasts',
     summary: 'Preview a broadcast: rendered text per locale, the audience size, and the expected reach per path (who will be skipped and why)',
-    query: langQuery,
     body: broadcastInputSchema,
-    handler: async ({ body, query }, req) => broadcasts().preview(restrictAudience(principalOf(req), body), query.lang),
+    handler: async ({ body }, req) => broadcasts().preview(restrictAudience(principalOf(req), body), requestLocale(req)),
   });
   api.add({
     method: 'post',
@@ -107,12 +103,12 @@ function addBroadcastRoutesById({ api }: ApiContext, broadcasts: () => Broadcast
     method: 'get',
     path: '/broadcasts/:id/report',
     tag: 'broadcasts',
-    summary: 'Delivery report: counts per status, reason, channel, unit and path; skipped members in words with what to do',
+    summary:
+      "Delivery report: sent, read, skipped and failed per channel, unit and reach path (with the unit's name), and the reasons in words in the caller's language with what to do",
     params: idParam,
-    query: langQuery,
-    handler: async ({ params, query }, req) => {
+    handler: async ({ params }, req) => {
       await accessibleBroadcast(broadcasts(), principalOf(req), params.id);
-      return broadcasts().report(params.id, query.lang);
+      return broadcasts().report(params.id, requestLocale(req));
     },
   });
 }

@@ -109,16 +109,18 @@ describe('skip reasons in words (report and preview)', () => {
         expect(a.text).toContain(String(a.count));
         expect(a.text).not.toMatch(/reach\.|_|\{\{/);
         expect(a.action).not.toMatch(/reach\.|\{\{/);
-        expect(a.action.length).toBeGreaterThan(10);
+        expect(a.action!.length).toBeGreaterThan(10);
       }
     }
   });
-  it('sorts by count and leaves out reasons that are not ours (a platform’s own message)', () => {
+  it('sorts by count; a reason without words (a platform’s own message) reads as “other”, never raw', () => {
     const advice = reachAdvice({ no_optin: 3, zalo_paid_off: 5, 'Out of quota': 2, optin_expired: 0 }, t, 'vi');
     expect(advice.map((a) => [a.reason, a.count])).toEqual([
       ['zalo_paid_off', 5],
       ['no_optin', 3],
+      ['Out of quota', 2],
     ]);
+    expect(advice[2]!.text).toBe(t('vi', 'outreach:reach.skip.other', { count: 2 }));
     expect(advice[1]!.text).toBe('3 người dùng Messenger đã quá 24 giờ không nhắn tin và chưa bấm “Nhận cập nhật”.');
     expect(advice[1]!.action).toMatch(/mời họ bấm “Nhận cập nhật”/);
   });
