@@ -15,6 +15,8 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 interface ErrorSpec {
   readonly kind: ErrorKind;
   readonly message: string;
+  /** Params the API says in words (errors.json `<param>.<value>`) in place of the English `message`'s wording. */
+  readonly words?: readonly string[];
 }
 
 export const ERRORS = {
@@ -36,7 +38,7 @@ export const ERRORS = {
     message: 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   },
   import_rejected: { kind: 'invalid', message: 'The file was not imported; fix the rows listed in details.problems' },
-  import_unreadable: { kind: 'invalid', message: 'The file was not imported: {{reason}}' },
+  import_unreadable: { kind: 'invalid', message: 'The file was not imported: {{reason}}', words: ['problem', 'line'] },
   import_too_many_rows: { kind: 'invalid', message: 'The file was not imported: it has more than {{max}} rows; split it into smaller files' },
   simulator_after_invalid: { kind: 'invalid', message: 'after must be an ISO time or a message id' },
   // ---- forbidden: known caller, not allowed
@@ -80,7 +82,9 @@ export type CodeOf<K extends ErrorKind> = { [C in ErrorCode]: (typeof ERRORS)[C]
 
 /** The `{{names}}` a message template uses. */
 type ParamNames<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | ParamNames<Rest> : never;
-export type ErrorParams<C extends ErrorCode> = Readonly<Record<ParamNames<(typeof ERRORS)[C]['message']>, string | number>>;
+/** The params said in words by the API, besides those of the English message. */
+type WordNames<C extends ErrorCode> = (typeof ERRORS)[C] extends { readonly words: readonly (infer W extends string)[] } ? W : never;
+export type ErrorParams<C extends ErrorCode> = Readonly<Record<ParamNames<(typeof ERRORS)[C]['message']> | WordNames<C>, string | number>>;
 /** Params are required exactly when the message names some. */
 type ParamsArg<C extends ErrorCode, Rest extends unknown[] = []> = [ParamNames<(typeof ERRORS)[C]['message']>] extends [never]
   ? [params?: Readonly<Record<string, never>>, ...Rest]

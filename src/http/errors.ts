@@ -99,7 +99,7 @@ interface Answer {
 }
 
 /** Params whose values are themselves words (a broadcast's status, kind; what was checked) are said in words too. */
-const WORD_PARAMS = ['status', 'kind', 'what'] as const;
+const WORD_PARAMS = ['status', 'kind', 'what', 'problem'] as const;
 
 /**
  * Says an answer in `locale`: the message from content/locales/<locale>/errors.json (domain codes by
@@ -114,7 +114,7 @@ function translateAnswer(a: Answer, t: Translate, locale: Locale): Pick<Answer, 
   const fields = (a.details as { fields?: readonly FieldIssue[] } | undefined)?.fields;
   const saidFields = fields?.map((f) => ({ ...f, message: f.rule ? tr(`field.${f.rule}`, { ...f.params }, f.message) : f.message }));
   const vars: Record<string, unknown> = { ...a.params };
-  for (const p of WORD_PARAMS) if (typeof vars[p] === 'string') vars[p] = tr(`${p}.${String(vars[p])}`, {}, String(vars[p]));
+  for (const p of WORD_PARAMS) if (typeof vars[p] === 'string') vars[p] = tr(`${p}.${String(vars[p])}`, a.params, String(vars[p]));
   if (saidFields) vars.summary = saidFields.map((f) => `${f.field}: ${f.message}`).join('; ');
   return {
     message: tr(a.key, vars, a.message),
