@@ -50,8 +50,8 @@ interface Assembly {
 
 /**
  * Wires every room together, inside out, each built with the typed parts of the rooms below it:
- * database → i18n → content → scheduler → statistics → conversation (with the statistics listener)
- * → channels' sending side → outreach (sends through it, asks the conversation for today's question)
+ * database → i18n → content → scheduler → statistics → channels' sending side → conversation (with
+ * the statistics listener, asking Messenger opt-ins where the bot can use them) → outreach (sends through it, asks the conversation for today's question)
  * → channels' receiving side (events to the conversation, receipts to outreach) → admin pages and
  * API. Stopping runs in the reverse order of starting.
  */
@@ -75,6 +75,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const content = contentRoom.live;
     const scheduler = startScheduler(run, db);
     const stats = await startStats(run, db, content);
+    const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
+    const optInEnabled = (bot: string) => sending.reachSettings(bot).messengerMarketing;
     const conversation = createConversation({
       models: db.models,
       content,
@@ -83,8 +85,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger,
       listeners: stats.listener,
       memberKey: config.memberKey,
+      optInEnabled,
     });
-    const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
     const outreach = createOutreach({
       models: db.models,
       scheduler,
@@ -95,6 +97,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger,
       dailyQuestionMessage: (bot, day, locale, member) => conversation.dailyQuestionMessage(bot, day, locale, member),
       render: renderFor,
+      reachSettings: (bot) => sending.reachSettings(bot),
     });
     const receiving = createChannelReceiving(sending, {
       config,

@@ -589,6 +589,7 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
       report(at(origin, 'dailyQuestion', 'cron'), `bot "${bot.id}": the daily question at ${dailyAt} falls in the bot's quiet hours ${bot.quietHours}, so it would always be deferred`);
     }
     if (!listIds.has(bot.units)) report(at(origin, 'units'), `bot "${bot.id}": unknown unit list "${bot.units}" (no content/units file has this id)`);
+    checkGroupUnits(bot, origin, ctx.unitLists.find((l) => l.value.id === bot.units)?.value, report);
 
     for (const channel of ['messenger', 'zalo_oa'] as const satisfies readonly PlatformChannel[]) {
       const overrides = bot.channels[channel]?.secrets ?? {};
@@ -638,6 +639,21 @@ function checkContest(bot: BotConfig, contest: ContestConfig, c: Origin, live: r
   if (available < contest.questionsPerAttempt) {
     report(at(c, 'questionsPerAttempt'), problem('contest_too_few_questions', { bot: bot.id, asked: contest.questionsPerAttempt, available }));
   }
+}
+
+/** The units a Zalo group reaches (the group path): units of the bot's list, each in one group at most. */
+function checkGroupUnits(bot: BotConfig, origin: Origin, list: UnitList | undefined, report: Report): void {
+  const known = new Set(list?.units.map((u) => u.id) ?? []);
+  const seen = new Map<string, string>();
+  (bot.channels.zalo_personal?.groups ?? []).forEach((group, g) => {
+    group.units.forEach((unit, i) => {
+      const where = at(origin, 'channels', 'zalo_personal', 'groups', g, 'units', i);
+      if (list && !known.has(unit)) report(where, `bot "${bot.id}": group ${group.id} names unit "${unit}", which is not in the unit list "${bot.units}"`);
+      const other = seen.get(unit);
+      if (other && other !== group.id) report(where, `bot "${bot.id}": unit "${unit}" is in two groups (${other} and ${group.id}); a unit reaches one group`);
+      seen.set(unit, group.id);
+    });
+  });
 }
 
 // ------------------------------------------------------------------------------------ locales

@@ -201,7 +201,8 @@ export type Campaign = z.infer<typeof campaignFileSchema>;
  * webhook for another page or OA is ignored (src/channels/*\/verify.ts).
  */
 export const CHANNEL_SECRETS = {
-  messenger: ['APP_SECRET', 'PAGE_TOKEN', 'VERIFY_TOKEN', 'PAGE_ID'],
+  /** `MM_*`: Meta's Marketing Message API (ad account, message campaign, system-user token), only for `marketingMessages`. */
+  messenger: ['APP_SECRET', 'PAGE_TOKEN', 'VERIFY_TOKEN', 'PAGE_ID', 'MM_AD_ACCOUNT_ID', 'MM_CAMPAIGN_ID', 'MM_ACCESS_TOKEN'],
   zalo_oa: ['APP_ID', 'SECRET_KEY', 'ACCESS_TOKEN', 'REFRESH_TOKEN', 'OA_ID'],
   zalo_personal: [],
 } as const;
@@ -244,6 +245,41 @@ export type ContestConfig = z.infer<typeof contestSchema>;
 
 const channelSecretsOverride = z.record(z.string(), envName);
 
+/** Meta limits the opt-in request's title to 65 characters. */
+export const OPT_IN_TITLE_MAX = 65;
+
+/**
+ * A zca-js group: its id, or `{ id, units }` naming the units whose members it reaches (the group
+ * path of docs/reach.md §3). Either form reads as `{ id, units }`.
+ */
+const zaloGroupSchema = z
+  .union([z.string().min(1), z.object({ id: z.string().min(1), units: z.array(id).default([]) })])
+  .transform((g) => (typeof g === 'string' ? { id: g, units: [] as string[] } : g));
+
+/** The paid and opt-in paths a bot may use (docs/reach.md); each is off until the union turns it on. */
+const reachChannels = {
+  messenger: z.object({
+    secrets: channelSecretsOverride.optional(),
+    /** Meta's Marketing Message API: paid per message, needs the MM_* secrets. While off, members are not asked to opt in. */
+    marketingMessages: z
+      .object({
+        enabled: z.boolean().default(false),
+        title: z.object({ vi: z.string().min(1).max(OPT_IN_TITLE_MAX), en: z.string().min(1).max(OPT_IN_TITLE_MAX).optional() }).default({
+          vi: 'Câu hỏi chuyển đổi số hằng ngày',
+          en: 'Daily digital-transformation question',
+        }),
+      })
+      .optional(),
+  }),
+  zalo_oa: z.object({
+    secrets: channelSecretsOverride.optional(),
+    /** Consultation messages 48 h–7 days after the member's last interaction: allowed, billed (55 đ/message in 2026). */
+    paidConsultation: z.boolean().default(false),
+    /** Promotion messages (tin Truyền thông) to followers, at most `dailyQuota` a day (read it from the OA console). */
+    promotion: z.object({ enabled: z.boolean().default(false), dailyQuota: z.number().int().min(0).default(500) }).optional(),
+  }),
+};
+
 export const botSchema = z.object({
   id: id,
   name: localized,
@@ -257,10 +293,10 @@ export const botSchema = z.object({
   /** Which platforms this bot may use; each is enabled at run time only when its secrets are set. */
   channels: z
     .object({
-      messenger: z.object({ secrets: channelSecretsOverride.optional() }).optional(),
-      zalo_oa: z.object({ secrets: channelSecretsOverride.optional() }).optional(),
+      messenger: reachChannels.messenger.optional(),
+      zalo_oa: reachChannels.zalo_oa.optional(),
       /** zca-js: only group chats the logged-in account is already in. */
-      zalo_personal: z.object({ groups: z.array(z.string().min(1)).default([]) }).optional(),
+      zalo_personal: z.object({ groups: z.array(zaloGroupSchema).default([]) }).optional(),
     })
     .default({}),
   dailyQuestion: z.object({
@@ -287,6 +323,17 @@ export const botSchema = z.object({
   contests: z.array(contestSchema).default([]),
 });
 export type BotConfig = z.infer<typeof botSchema>;
+
+/** The ids of the Zalo groups a bot's zca-js account posts in. */
+export function zaloGroupIds(bot: Pick<BotConfig, 'channels'> | undefined): string[] {
+  return bot?.channels.zalo_personal?.groups.map((g) => g.id) ?? [];
+}
+
+/** The Zalo group that reaches a unit's members (the group path), or null. */
+export function unitGroup(bot: Pick<BotConfig, 'channels'>, unitId: string | null): string | null {
+  if (!unitId) return null;
+  return bot.channels.zalo_personal?.groups.find((g) => g.units.includes(unitId))?.id ?? null;
+}
 
 /**
  * Whether a bot asks a question: its topic is one of the bot's, it carries a tag the bot asks for

@@ -6,7 +6,8 @@
 import type { ContentBundle } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import { DEVELOPMENT_MEMBER_KEY } from '../config/index.js';
-import { participantKey, systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
+import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
+import { orderSeat } from './turn.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
 import { optionOrder, pickDaily } from '../quiz/index.js';
@@ -67,6 +68,8 @@ export interface ConversationDeps {
   readonly listeners?: ConversationListeners;
   /** Key of the per-member option order and of the fairness marks (config.memberKey); a development default without. */
   readonly memberKey?: string;
+  /** The bot's Messenger marketing messages are configured (YAML and secrets): members may be asked to opt in. */
+  readonly optInEnabled?: (bot: string) => boolean;
 }
 
 export interface Conversation {
@@ -100,7 +103,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       if (!bot) return null;
       const q = pickDaily(bot.id, day, await questions.forBot(bot));
       if (!q) return null;
-      const order = member ? optionOrder(memberKey, participantKey(member), q.questionId, q.vi.options.length) : undefined;
+      const order = member ? optionOrder(memberKey, orderSeat(member), q.questionId, q.vi.options.length) : undefined;
       const message = questionMessage(deps.t, locale, q, dailyHeader(deps.t, locale, day), 'daily', day, order);
       // Its buttons can be typed or, on Zalo OA, tapped as the member's words (the option's text).
       return message;

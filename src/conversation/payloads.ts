@@ -14,6 +14,8 @@ export const COMMANDS = [
   'standing',
   'remind_on',
   'remind_off',
+  /** What the member receives and by which path (src/conversation/reach.ts). */
+  'reach',
   'delete',
   'help',
   'language',
@@ -44,6 +46,10 @@ export type Payload =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'leaderboard'; readonly board: 'individual' | 'units'; readonly period: 'today' | 'week' | 'all' }
   | { readonly kind: 'contestBegin' }
+  /** Ask Meta's opt-in for messages outside 24 hours (Messenger). */
+  | { readonly kind: 'optInAsk' }
+  /** "Remind me" on a campaign reminder: `campaign/event/YYYY-MM-DD`. */
+  | { readonly kind: 'eventSignUp'; readonly eventKey: string }
   | ({ readonly kind: 'answer' } & AnswerPayload);
 
 export const payload = {
@@ -57,6 +63,9 @@ export const payload = {
   anonymous: () => 'NAME|anon',
   leaderboard: (board: 'individual' | 'units', period: 'today' | 'week' | 'all') => `LB|${board}|${period}`,
   contestBegin: () => 'CONTEST|begin',
+  optInAsk: () => 'OPTIN|ask',
+  /** The same as `eventSignUpPayload` in src/domain, which outreach puts on reminders. */
+  eventSignUp: (key: string) => `EVENT|${key}`,
   answer: (a: AnswerPayload) => `ANS|${a.questionId}|${a.revision}|${a.mode}|${a.ref}|${a.index}`,
 };
 
@@ -91,6 +100,10 @@ export function parsePayload(raw: string): Payload | null {
       return (a === 'individual' || a === 'units') && (b === 'today' || b === 'week' || b === 'all') ? { kind: 'leaderboard', board: a, period: b } : null;
     case 'CONTEST':
       return a === 'begin' ? { kind: 'contestBegin' } : a === 'standing' ? { kind: 'command', command: 'standing' } : null;
+    case 'OPTIN':
+      return a === 'ask' ? { kind: 'optInAsk' } : null;
+    case 'EVENT':
+      return a && /^[a-z0-9-]+\/[a-z0-9-]+\/\d{4}-\d{2}-\d{2}$/.test(a) ? { kind: 'eventSignUp', eventKey: a } : null;
     case 'ANS':
       if (parts.length !== 6 || !a || !b || !d || !e || !/^\d$/.test(e)) return null;
       if (c !== 'daily' && c !== 'practice' && c !== 'contest') return null;

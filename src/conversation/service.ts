@@ -18,6 +18,7 @@ import { memberHash, roundOf } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
+import { applyOptInChange, optInEffect, reachContext } from './reach-store.js';
 import { NEW_PARTICIPANT, type Effect, type EngineContext, type FairnessKeep, type ParticipantFacts, type StepResult } from './types.js';
 import { loadViews } from './views.js';
 
@@ -48,6 +49,8 @@ export interface ServiceDeps {
   readonly listeners?: ConversationListeners;
   /** Key of the per-member option order and of the fairness marks (config.memberKey). */
   readonly memberKey: string;
+  /** The bot's Messenger marketing messages are configured (the channels room: YAML and secrets): members may be asked to opt in. */
+  readonly optInEnabled?: (bot: string) => boolean;
 }
 
 function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): ParticipantFacts {
@@ -60,6 +63,9 @@ function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): P
     unitId: p.unitId,
     displayName: p.displayName,
     subscribed: p.subscribed,
+    optIn: p.optIn ? { status: p.optIn.status, requestedAt: p.optIn.requestedAt, stoppedBy: p.optIn.stoppedBy ?? null } : null,
+    oaFollower: p.oaFollower ?? null,
+    eventSignups: p.eventSignups ?? [],
     streak: { current: p.streak?.current ?? 0, best: p.streak?.best ?? 0, lastDay: p.streak?.lastDay ?? null },
     totals: { ...NEW_PARTICIPANT.totals, ...(p.totals ?? {}) },
   };
@@ -88,6 +94,8 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
       return [];
     }
     if (RECEIPTS.has(event.kind)) return [];
+    // A platform's opt-in change: stored, never answered (it opens no window, and it is not a message).
+    if (event.kind === 'optin') return applyOptInChange(models, event, logger).then(() => []);
     const now = deps.clock();
     const { existing, facts, result } = await runStep(deps, bot, event, now);
 
@@ -104,7 +112,14 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
 
     const participant = existing ?? (await createParticipant(models, event, facts.locale));
     const update = await applyEffects(deps, { bot, event, participant, now }, result);
-    await models.Participant.updateOne({ _id: participant._id }, { $set: update.set, ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}) });
+    await models.Participant.updateOne(
+      { _id: participant._id },
+      {
+        $set: update.set,
+        ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}),
+        ...(Object.keys(update.addToSet).length ? { $addToSet: update.addToSet } : {}),
+      },
+    );
     if (update.changed && deps.listeners?.participantChanged) {
       const fresh = await models.Participant.findById(participant._id).lean<ParticipantWithId>();
       if (fresh) await deps.listeners.participantChanged(fresh).catch((err) => logger.warn({ err }, 'participantChanged listener failed'));
@@ -132,6 +147,7 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
     t: deps.t,
     memberKey: deps.memberKey,
     newId: () => new Types.ObjectId().toHexString(),
+    reach: reachContext(bot, deps.optInEnabled),
   };
   const state = existing?.state ?? {};
   const request = viewsFor(state, event, base);
@@ -212,12 +228,22 @@ interface TurnFacts {
 interface ParticipantUpdate {
   readonly set: Record<string, unknown>;
   readonly inc: Record<string, number>;
+  readonly addToSet: Record<string, string>;
   changed: boolean;
   messages: OutboundMessage[];
 }
 
 async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResult): Promise<ParticipantUpdate> {
-  const update: ParticipantUpdate = { set: { state: result.state ?? {}, lastInboundAt: turn.now }, inc: {}, changed: false, messages: result.messages };
+  const update: ParticipantUpdate = {
+    set: { state: result.state ?? {}, lastInboundAt: turn.now },
+    inc: {},
+    addToSet: {},
+    changed: false,
+    messages: result.messages,
+  };
+  // Zalo OA: following is the opt-in promotion messages need (docs/reach.md §2.4).
+  if (turn.event.channel === 'zalo_oa' && (turn.event.kind === 'follow' || turn.event.kind === 'unfollow'))
+    update.set.oaFollower = turn.event.kind === 'follow';
   for (const effect of result.effects) await applyEffect(deps, turn, effect, update);
   return update;
 }
@@ -269,6 +295,13 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
       );
       return;
     case 'deleteData':
+      return;
+    case 'optInRequested':
+    case 'optInStopped':
+      Object.assign(set, optInEffect(turn.participant.optIn ?? null, effect, turn.now));
+      return;
+    case 'signUpEvent':
+      update.addToSet.eventSignups = effect.eventKey;
       return;
   }
 }

@@ -90,6 +90,17 @@ export interface ParticipantFacts {
   readonly unitId: string | null;
   readonly displayName: string | null;
   readonly subscribed: boolean;
+  /** Messenger opt-in for messages after 24 hours, as far as the engine needs it (src/conversation/reach.ts). */
+  readonly optIn?: {
+    readonly status: 'requested' | 'active' | 'stopped' | 'expired' | 'invalid';
+    readonly requestedAt: Date | null;
+    /** `member`: "dừng" in the chat stopped it, and "nhắc nhở" restores it without a new request. */
+    readonly stoppedBy: 'member' | 'platform' | null;
+  } | null;
+  /** Zalo OA: follows the OA; null = not known. */
+  readonly oaFollower?: boolean | null;
+  /** Events the member asked to be reminded of. */
+  readonly eventSignups?: readonly string[];
   readonly streak: Streak;
   /**
    * What an earlier membership of the same platform account left for fairness after it deleted its
@@ -176,6 +187,13 @@ export interface EngineContext {
   /** A fresh id (a 24-hex ObjectId string in production; predictable in tests). */
   readonly newId: () => string;
   readonly views: Views;
+  /** The bot's paths outside the platform windows the member can turn on (src/conversation/reach.ts). */
+  readonly reach?: ReachContext;
+}
+
+export interface ReachContext {
+  /** Messenger's paid marketing messages are configured: members may be asked to opt in, with this title (≤ 65 characters). */
+  readonly messengerOptIn: { readonly enabled: boolean; readonly title: { readonly vi: string; readonly en?: string | undefined } };
 }
 
 // ---------------------------------------------------------------- effects: what the service applies
@@ -207,6 +225,11 @@ export type Effect =
     }
   /** Delete the participant; `keep` is what fairness keeps under a keyed hash of the platform id. */
   | { readonly type: 'deleteData'; readonly keep: FairnessKeep }
+  /** Meta's opt-in request was shown (one per title per week). */
+  | { readonly type: 'optInRequested'; readonly title: string; readonly at: Date }
+  /** "dừng": the opt-in path stops with every other path; `false` restores what "dừng" stopped ("nhắc nhở"). */
+  | { readonly type: 'optInStopped'; readonly stopped: boolean }
+  | { readonly type: 'signUpEvent'; readonly eventKey: string }
   | {
       readonly type: 'startAttempt';
       readonly attemptId: string;

@@ -55,7 +55,7 @@ export async function countDeliveries(models: Models, broadcastId: string): Prom
       { $match: { broadcastId } },
       {
         $group: {
-          _id: { status: '$status', reason: '$reason', errorClass: '$errorClass', channel: '$channel', bot: '$bot', unitId: '$unitId' },
+          _id: { status: '$status', reason: '$reason', errorClass: '$errorClass', channel: '$channel', bot: '$bot', unitId: '$unitId', path: '$path' },
           n: { $sum: 1 },
           read: { $sum: { $cond: [{ $ifNull: ['$readAt', false] }, 1, 0] } },
           delivered: { $sum: { $cond: [{ $ifNull: ['$deliveredAt', false] }, 1, 0] } },
@@ -70,6 +70,7 @@ export async function countDeliveries(models: Models, broadcastId: string): Prom
     channel: g._id.channel,
     bot: g._id.bot,
     unitId: g._id.unitId ?? null,
+    path: g._id.path ?? null,
     n: g.n,
     read: g.read,
     delivered: g.delivered,

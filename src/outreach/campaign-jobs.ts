@@ -49,6 +49,8 @@ function reminderBroadcast(ctx: OutreachContext, data: ReminderJobData, found: {
     daily: null,
     audience: { bots: [...data.bots], channels: [], units: [], activeWithinDays: null, answeredToday: null },
     eventUpdate: data.eventUpdate,
+    // The occurrence members sign up for ("remind me"): only they get its updates tagged on Messenger.
+    eventKey: `${data.campaignId}/${data.eventId}/${data.eventDate}`,
     sendAt: ctx.clock(),
     createdBy: 'system:campaign-reminder',
   };

@@ -25,6 +25,10 @@ class RetryLater extends Error {}
 /** Thrown when our lease ran out mid-entry: another process owns the participant now; leave the entry to it. */
 export class LeaseLost extends Error {}
 
+/**
+ * Events that open the platform's window. Not `optin`: "A user's action of opting in to Marketing
+ * Messages does not open the standard messaging window" (Meta, docs/reach.md §1.1).
+ */
 const PERSON_INITIATED = new Set(['text', 'choice', 'start', 'follow', 'unsupported']);
 /** A failed entry is tried again after 1 s, 2 s, 4 s... up to a minute. */
 const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
@@ -163,5 +167,6 @@ function plainReply(m: OutboundMessage): InboxReply {
     text: m.text,
     ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload, ...(c.reply ? { reply: c.reply } : {}) })) } : {}),
     ...(m.link ? { link: { title: m.link.title, url: m.link.url } } : {}),
+    ...(m.optInRequest ? { optInRequest: { title: m.optInRequest.title, payload: m.optInRequest.payload } } : {}),
   };
 }

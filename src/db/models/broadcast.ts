@@ -34,6 +34,8 @@ export interface DeliveryCount {
   channel: string;
   bot: string;
   unitId: string | null;
+  /** The reach path it went by (window, event tag, opt-in, paid…); absent in counts kept before paths existed. */
+  path?: string | null;
   n: number;
   read: number;
   delivered: number;
@@ -64,8 +66,10 @@ export interface Broadcast {
   /** For `daily`: the bot and local day whose question is sent. */
   daily: { bot: string; day: string } | null;
   audience: BroadcastAudience;
-  /** Messenger may send it outside 24 h as CONFIRMED_EVENT_UPDATE. */
+  /** A real update of an event: it may be tagged CONFIRMED_EVENT_UPDATE for members who signed up for `eventKey`. */
   eventUpdate: boolean;
+  /** Campaign reminders: `campaign/event/YYYY-MM-DD`, the event occurrence members sign up for; null otherwise. */
+  eventKey: string | null;
   sendAt: Date;
   createdBy: string;
   startedAt: Date | null;
@@ -121,6 +125,7 @@ export const broadcastSchema = new Schema<Broadcast>(
       answeredToday: { type: Boolean, default: null },
     },
     eventUpdate: { type: Boolean, default: false },
+    eventKey: { type: String, default: null },
     sendAt: { type: Date, required: true },
     createdBy: { type: String, required: true },
     startedAt: { type: Date, default: null },

@@ -9,6 +9,8 @@ export interface InboxReply {
   text: string;
   choices?: { title: string; payload: string; reply?: string }[];
   link?: { title: string; url: string };
+  /** Messenger's marketing-messages opt-in request after the text. */
+  optInRequest?: { title: string; payload: string };
 }
 
 /** The reply being handed to the platform: recorded before the call, cleared when its result is recorded. */

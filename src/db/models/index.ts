@@ -18,13 +18,16 @@ import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
 import { contentItemSchema } from './content-item.js';
 import { auditEntrySchema } from './audit-entry.js';
+import { groupPostSchema } from './group-post.js';
+import { reachQuotaSchema } from './reach-quota.js';
 import { fairnessMarkSchema } from './fairness.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
 export type { ContestAttempt, ContestAttemptStatus } from './contest.js';
 export { CONTEST_ATTEMPT_STATUSES } from './contest.js';
-export type { Participant, ParticipantDoc } from './participant.js';
+export type { Participant, ParticipantDoc, ParticipantOptIn, OptInStatus } from './participant.js';
+export { OPT_IN_STATUSES } from './participant.js';
 export type { Question, QuestionDoc, QuestionRevision, QuestionReview, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
@@ -49,6 +52,9 @@ export type { ContentItem, ContentKind } from './content-item.js';
 export { CONTENT_KINDS } from './content-item.js';
 export type { AuditEntry, AuditAction } from './audit-entry.js';
 export { AUDIT_ACTIONS } from './audit-entry.js';
+export type { GroupPost, GroupPostStatus } from './group-post.js';
+export { GROUP_POST_STATUSES } from './group-post.js';
+export type { ReachQuota } from './reach-quota.js';
 export type { FairnessMark } from './fairness.js';
 
 /**
@@ -91,6 +97,8 @@ export function createModels(conn: Connection) {
     UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
     ContentItem: model(conn, 'ContentItem', contentItemSchema),
     AuditEntry: model(conn, 'AuditEntry', auditEntrySchema),
+    GroupPost: model(conn, 'GroupPost', groupPostSchema),
+    ReachQuota: model(conn, 'ReachQuota', reachQuotaSchema),
     FairnessMark: model(conn, 'FairnessMark', fairnessMarkSchema),
   };
 }

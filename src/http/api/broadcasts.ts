@@ -52,12 +52,12 @@ export function addBroadcastRoutes(ctx: ApiContext): void {
     method: 'post',
     path: '/broadcasts/preview',
     tag: 'broadcasts',
-    summary: 'Preview a broadcast: rendered text per locale and the audience size',
+    summary: 'Preview a broadcast: rendered text per locale, the audience size, and the expected reach per path (who will be skipped and why)',
     body: broadcastInputSchema,
     handler: async ({ body }, req) => {
       const input = restrictAudience(principalOf(req), body);
       requireKnownUnits(ctx, input.audience.units, input.audience.bots);
-      return broadcasts().preview(input);
+      return broadcasts().preview(input, requestLocale(req));
     },
   });
   api.add({
@@ -114,7 +114,8 @@ function addBroadcastRoutesById(ctx: ApiContext, broadcasts: () => BroadcastServ
     method: 'get',
     path: '/broadcasts/:id/report',
     tag: 'broadcasts',
-    summary: "Delivery report: sent, read, skipped and failed per channel and unit (with the unit's name), and the reasons in words in the caller's language",
+    summary:
+      "Delivery report: sent, read, skipped and failed per channel, unit and reach path (with the unit's name), and the reasons in words in the caller's language with what to do",
     params: idParam,
     handler: async ({ params }, req) => {
       await accessibleBroadcast(broadcasts(), principalOf(req), params.id);
