@@ -86,8 +86,11 @@ describe('a worker killed in the middle of a broadcast', () => {
     const tCrash = Date.now();
     expect(atCrash).toBeLessThan(PARTICIPANTS);
 
-    startWorker();
+    const second = startWorker();
     await until('the broadcast to finish', async () => (await db.models.Broadcast.findById(b.id).select('status').lean())?.status === 'done', 150_000);
+    // Stopped before the paid case: a worker without its paid settings would take that broadcast's jobs.
+    second.kill('SIGKILL');
+    await new Promise((r) => second.once('exit', r));
 
     const log = await fake.log();
     const perRecipient = new Map<string, number>();
