@@ -4,6 +4,7 @@ import { registerChannelCommands } from './channels/index.js';
 import { registerContentCommands } from './content/index.js';
 import { registerContestCommands } from './conversation/index.js';
 import { registerDbCommands } from './db/index.js';
+import { registerCalibrationCommand } from './http/index.js';
 import { registerBroadcastCommands } from './outreach/index.js';
 import { registerStatsCommands } from './stats/index.js';
 
@@ -31,7 +32,8 @@ registerStatsCommands(program);
 registerBroadcastCommands(program);
 registerContestCommands(program);
 
-registerContentCommands(program);
+// `content calibration` reads the statistics too, so the http room (above both) adds it.
+registerCalibrationCommand(registerContentCommands(program));
 registerChannelCommands(program);
 
 try {

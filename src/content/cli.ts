@@ -61,7 +61,8 @@ function fail(lines: readonly string[]): never {
   process.exit(1);
 }
 
-export function registerContentCommands(program: Command): void {
+/** Registers `content …`, `questions …` and `units …`; returns `content`, so rooms above may add to it (src/cli.ts). */
+export function registerContentCommands(program: Command): Command {
   const content = program.command('content').description('the question bank, campaigns, bots, units and locales in bots/ and content/');
   registerCheckCommands(content);
 
@@ -78,6 +79,7 @@ export function registerContentCommands(program: Command): void {
     });
 
   registerQuestionCommands(program);
+  return content;
 }
 
 /** `content export`: the shipped tree, with every item the database owns written into it. */

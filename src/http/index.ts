@@ -7,3 +7,4 @@ export { createMetrics, type Metrics } from './metrics.js';
 export { listen, type RunningServer } from './server.js';
 export { createAdminRoutes, type AdminRoutesDeps } from './admin.js';
 export { isAdminRequest } from './auth.js';
+export { registerCalibrationCommand } from './cli.js';

@@ -1,8 +1,10 @@
 import { scopeBots, type Principal } from '../../admin/index.js';
 import { ratePercent, type Locale } from '../../domain/index.js';
+import type { Translate } from '../../i18n/index.js';
+import { calibrationDays, calibrationTable } from './calibration.js';
 import { namesIn } from './names.js';
 import { participantRows, type ParticipantRow } from './participants.js';
-import type { ApiContext } from './shared.js';
+import { actorOf, type ApiContext } from './shared.js';
 import type { Cell, ExportTable } from './tables.js';
 
 /** What every table is filtered by: the caller's bots, the date range, a unit, a row limit, the language. */
@@ -15,6 +17,11 @@ export interface TableQuery {
   readonly lang: Locale;
 }
 export type Dataset = (p: Principal, q: TableQuery) => Promise<ExportTable>;
+
+/** A table whose headers are column keys, with the headers in `locale` (`admin:export.columns.<key>`; an unknown key stays). */
+export function labelled(table: ExportTable, t: Translate, locale: Locale): ExportTable {
+  return { ...table, headers: table.headers.map((f) => t(locale, `admin:export.columns.${f}`, { defaultValue: f })) };
+}
 
 /** Up to `q.limit` participants the caller may see, page by page. */
 async function allParticipants(ctx: ApiContext, p: Principal, q: TableQuery): Promise<ParticipantRow[]> {
@@ -101,6 +108,15 @@ export function datasets(ctx: ApiContext): Record<string, Dataset> {
           r.averageTimeMs === null ? null : Math.round(r.averageTimeMs / 100) / 10,
         ]),
       };
+    },
+    // The questions whose answers contradict their difficulty label, from the questions the caller may
+    // see and the answers of their bots (the last 365 days unless from/to say otherwise).
+    calibration: async (p, q) => {
+      const content = ctx.part('content');
+      return calibrationTable(
+        { rows: content.questions.rows(actorOf(p)), bots: content.live.bots, stats: stats.queries, t: deps.t, names: names(q) },
+        { scope: range(p, { bot: q.bot, ...calibrationDays(ctx.today(), q) }), bot: q.bot, lang: q.lang },
+      );
     },
     leaderboard: async (p, q) => {
       const rows = await stats.leaderboard({ bots: scopeBots(p, q.bot), unitId: q.unitId, limit: Math.min(q.limit, 1000) });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { fieldIssue, InvalidError, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
 import { contestFor } from './contests.js';
-import { datasets } from './export-tables.js';
+import { datasets, labelled } from './export-tables.js';
 import { rangeQuery, type ApiContext } from './shared.js';
 import { requireKnownUnits } from './units.js';
 import { fileName, sendTable, type ExportTable } from './tables.js';
@@ -45,8 +45,6 @@ async function sendContestWorkbook(ctx: ApiContext, req: Request, res: Response,
 export function addExportRoutes(ctx: ApiContext): void {
   const { api, deps } = ctx;
   const tables = datasets(ctx);
-  /** Header labels of the fields, in the requested language; an unknown field keeps its name. */
-  const labels = (fields: readonly string[], locale: Locale) => fields.map((f) => deps.t(locale, `admin:export.columns.${f}`, { defaultValue: f }));
   api.add({
     method: 'get',
     path: '/exports/:dataset',
@@ -64,8 +62,7 @@ export function addExportRoutes(ctx: ApiContext): void {
       }
       requireKnownUnits(ctx, query.unitId ? [query.unitId] : undefined, scopeBots(principalOf(req), query.bot));
       const table = await tables[params.dataset]!(principalOf(req), query);
-      const labelled = { ...table, headers: labels(table.headers, query.lang) };
-      await sendTable(res, labelled, query.format, `${params.dataset}-${query.bot ?? 'all'}-${ctx.today()}`, deps.timeZone);
+      await sendTable(res, labelled(table, deps.t, query.lang), query.format, `${params.dataset}-${query.bot ?? 'all'}-${ctx.today()}`, deps.timeZone);
       return undefined;
     },
   });

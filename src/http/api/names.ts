@@ -14,6 +14,8 @@ export interface Names {
   bot(id: string): string;
   channel(channel: string): string;
   topic(slug: string | null): string | null;
+  /** A question's difficulty (1–3) as its label reads: Dễ, Trung bình, Khó. */
+  difficulty(level: 1 | 2 | 3): string;
   language(locale: string): string;
   yesNo(value: boolean): string;
   /** The names of the units of these rows, in one lookup; a unit not in its bot's list keeps its id. */
@@ -32,6 +34,7 @@ export function namesIn(locale: Locale, deps: { models: Models; t: Translate; bo
     },
     channel: (c) => word(`common:channel.${c}`, c),
     topic: (slug) => (slug === null ? null : word(`common:topic.${slug}`, slug)),
+    difficulty: (level) => word(`common:difficulty.${level}`, String(level)),
     language: (l) => word(`common:locale.${l}`, l),
     yesNo: (v) => word(v ? 'common:yes' : 'common:no', String(v)),
     async units(rows) {

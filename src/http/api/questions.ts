@@ -3,9 +3,10 @@ import { scopeBots, type Principal } from '../../admin/index.js';
 import { renderFor } from '../../channels/index.js';
 import { calibrate, filterQuestions, questionInputSchema, questionPatchSchema, type QuestionContent, type QuestionRow } from '../../content/index.js';
 import { questionMessage } from '../../conversation/index.js';
-import { addDays, ForbiddenError, LOCALES, type Locale } from '../../domain/index.js';
+import { ForbiddenError, LOCALES, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
 import { requestLocale } from '../errors.js';
+import { answerFigures, calibrationDays, CALIBRATION_DAYS } from './calibration.js';
 import { actorOf, botId, idParam, paging, uploadOf, type ApiContext } from './shared.js';
 
 const questionQuery = z.object({
@@ -14,7 +15,7 @@ const questionQuery = z.object({
   bot: botId.optional().describe('only questions this bot asks'),
   difficulty: z.coerce.number().int().min(1).max(3).optional(),
   status: z.enum(['draft', 'reviewed', 'published', 'retired']).optional(),
-  minAccuracy: z.coerce.number().min(0).max(1).optional().describe('0–1, from the answers of the last 365 days'),
+  minAccuracy: z.coerce.number().min(0).max(1).optional().describe(`0–1, from the answers of the last ${CALIBRATION_DAYS} days`),
   maxAccuracy: z.coerce.number().min(0).max(1).optional(),
   miscalibrated: z.enum(['true', 'false']).optional().describe('only questions whose answers contradict their difficulty'),
   ...paging,
@@ -23,12 +24,9 @@ const questionQuery = z.object({
 /** The platforms a question preview shows: Messenger, a Zalo OA, and a Zalo group (zca-js). */
 const PREVIEW_CHANNELS = ['messenger', 'zalo_oa', 'zalo_personal'] as const;
 
-/** Answers and accuracy per question over the last 365 days, from the statistics room's figures (never recomputed here). */
-async function accuracyOf(ctx: ApiContext, p: Principal, bot: string | undefined) {
-  const to = ctx.today();
-  const rows = await ctx.deps.stats.queries.questions({ bots: scopeBots(p, bot), from: addDays(to, -365), to });
-  const byId = new Map(rows.map((r) => [r.questionId, { answers: r.answers, accuracy: r.accuracy }]));
-  return (id: string) => byId.get(id);
+/** Answers and accuracy per question over the days that calibrate difficulty (the calibration export reads the same). */
+function accuracyOf(ctx: ApiContext, p: Principal, bot: string | undefined) {
+  return answerFigures(ctx.deps.stats.queries, { bots: scopeBots(p, bot), ...calibrationDays(ctx.today()) });
 }
 
 /** A row of the list: the question, where it stands, and its figures (with the difficulty they suggest). */

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
@@ -92,4 +93,9 @@ export async function sendTable(res: Response, t: ExportTable, format: 'csv' | '
     res.setHeader('Content-Disposition', `attachment; filename="${safe}.xlsx"`);
     res.send(await toXlsx(t, zone));
   }
+}
+
+/** Writes a table to a `.csv` or `.xlsx` file (by its extension), as a download of it would read. */
+export async function writeTable(t: ExportTable, file: string, zone: string = DEFAULT_TIME_ZONE): Promise<void> {
+  await writeFile(file, /\.xlsx$/i.test(file) ? await toXlsx(t, zone) : toCsv(t, zone));
 }

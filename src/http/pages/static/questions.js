@@ -1,6 +1,6 @@
 // Questions: search and filters, the editor with a live preview per platform, the review workflow
 // (a second person reviews), retire/restore, history, and import from a CSV or XLSX file.
-import { localTime, pct, fmt, bots, botName } from './common.js';
+import { localTime, pct, fmt, bots, botName, lang } from './common.js';
 import { $, addSection, api, el, listOf, notice, onRelabel, problemList, topicIds, topicName, tx, upload, whenReady } from './editing.js';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
@@ -19,6 +19,7 @@ const HTML = `
     <button type="button" class="secondary" id="q-new" data-i18n="editor.questions.newHeading"></button>
   </form>
   <p class="muted" id="q-total"></p>
+  <p class="muted"><span data-i18n="editor.questions.calibration"></span> <a id="q-calibration-csv" download>CSV</a> <a id="q-calibration-xlsx" download>XLSX</a></p>
   <div class="table-wrap"><table><thead><tr>
     <th data-i18n="editor.questions.question"></th><th data-i18n="editor.questions.topic"></th>
     <th data-i18n="editor.questions.difficulty"></th><th data-i18n="editor.questions.status"></th>
@@ -107,7 +108,17 @@ function filterQuery() {
   return p.toString();
 }
 
+/** The calibration list (questions whose answers contradict their difficulty) for the chosen bot, in the page's language. */
+function calibrationLinks() {
+  for (const format of ['csv', 'xlsx']) {
+    const p = new URLSearchParams({ format, lang: lang() });
+    if ($('q-bot').value) p.set('bot', $('q-bot').value);
+    $(`q-calibration-${format}`).href = `/api/v1/exports/calibration?${p}`;
+  }
+}
+
 async function loadQuestions() {
+  calibrationLinks();
   const r = await api(`/api/v1/questions?${filterQuery()}`);
   $('q-total').textContent = tx('questions.total', { count: fmt(r.total) });
   const status = (q) => tx(`status.${q.retired ? 'retired' : q.status}`);
