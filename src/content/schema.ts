@@ -385,13 +385,14 @@ export function allContests(content: Pick<ContentBundle, 'bots' | 'contests'>): 
 }
 
 /**
- * The contest a bot runs on a day (YYYY-MM-DD): the one whose window holds the day, else the next
- * to open, else the last to have closed; null without contests.
+ * The contest a bot runs on a day (YYYY-MM-DD): the one whose window holds the day (of several, the
+ * latest to open, so a contest an organiser opens while an older one still runs is the one members
+ * play), else the next to open, else the last to have closed; null without contests.
  */
 export function currentContest(contests: readonly ContestConfig[], day: string): ContestConfig | null {
   const byStart = [...contests].sort((a, b) => a.window.start.localeCompare(b.window.start) || a.id.localeCompare(b.id));
   return (
-    byStart.find((c) => c.window.start <= day && day <= c.window.end) ??
+    byStart.findLast((c) => c.window.start <= day && day <= c.window.end) ??
     byStart.find((c) => c.window.start > day) ??
     [...byStart].sort((a, b) => b.window.end.localeCompare(a.window.end))[0] ??
     null

@@ -1,24 +1,110 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminService } from '../../src/admin/index.js';
+import { botAsks } from '../../src/content/index.js';
+import { pickPractice } from '../../src/quiz/index.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
-import { hasChromium, launchChromium, screenshot } from './browser.js';
+import { failureScreenshotPath, hasChromium, launchChromium, screenshot } from './browser.js';
 
 /** Organisers edit content in the admin page: a question through two people, a reminder, a contest, a unit list. */
 const AUTHOR = { email: 'soan@example.org', password: 'soan-password-123' };
 const REVIEWER = { email: 'duyet@example.org', password: 'duyet-password-123' };
 const VIETNAM = { locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' } as const;
 const NEXT_YEAR = new Date().getFullYear() + 1;
+/** The question the organiser writes (and a second person publishes), as members will read it. */
+const QUESTION = {
+  text: 'Ở khu dân cư, ai thường giúp người cao tuổi cài đặt và dùng ứng dụng VNeID?',
+  options: ['Nhân viên ngân hàng thương mại', 'Cán bộ các bộ ngành trung ương', 'Tổ công nghệ số cộng đồng', 'Giáo viên tin học điều động về'],
+  right: 'Tổ công nghệ số cộng đồng',
+  explanation: 'Tổ công nghệ số cộng đồng ở thôn, tổ dân phố hướng dẫn, hỗ trợ người dân dùng dịch vụ số, trong đó có ứng dụng VNeID.',
+};
+
+/**
+ * A member in the simulator page (/simulator), driven as a person would: taps the buttons of the
+ * bot's newest messages and types in the composer.
+ */
+async function openSimulator(browser: Browser, from: Page, url: string, userId: string) {
+  const sim = await browser.newPage({ ...VIETNAM, viewport: { width: 420, height: 900 } });
+  await sim.context().addCookies(await from.context().cookies());
+  await sim.goto(`${url}/simulator`);
+  await sim.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  await sim.selectOption('#bot', 'demo');
+  // The member's id on the web channel, typed like any other: leaving the field starts the chat afresh.
+  await sim.fill('#user', userId);
+  await sim.press('#user', 'Tab');
+  /** Bot messages already looked at: each wait is for a newer one. */
+  let seen = 0;
+  const stuck = async (err: unknown): Promise<never> => {
+    await sim.screenshot({ path: failureScreenshotPath(`simulator-stuck-${userId}`), fullPage: true });
+    throw err;
+  };
+  /** The text of the first bot message from the last one read on (newer than the last tapped) that contains `text`. */
+  const read = async (text: string): Promise<string> => {
+    const found = await sim
+      .waitForFunction(
+        ({ seen, text }) =>
+          Array.from(document.querySelectorAll('.bubble.bot'))
+            .slice(seen)
+            .map((b, i) => ({ i: seen + i, text: b.textContent ?? '' }))
+            .find((b) => b.text.includes(text)) ?? null,
+        { seen, text },
+        { timeout: 20_000 },
+      )
+      .catch(stuck);
+    const { i, text: full } = (await found.jsonValue()) as { i: number; text: string };
+    // Its buttons may be tapped next (the greeting carries the menu, a question its options).
+    seen = i;
+    return full;
+  };
+  /** Taps the button titled `title` (exactly, but for a menu's number; the first button when null) of a newer bot message. */
+  const tap = async (title: string | null): Promise<void> => {
+    const found = await sim
+      .waitForFunction(
+        ({ seen, title }) => {
+          const bubbles = Array.from(document.querySelectorAll('.bubble.bot')).slice(seen);
+          for (const [i, bubble] of bubbles.entries())
+            for (const button of Array.from(bubble.querySelectorAll('button.choice')))
+              // A menu numbers its buttons ("2. Luyện tập").
+              if (title === null || button.textContent?.trim().replace(/^\d+\. /, '') === title)
+                return { i: seen + i, n: Array.from(bubble.querySelectorAll('button.choice')).indexOf(button) };
+          return null;
+        },
+        { seen, title },
+        { timeout: 20_000 },
+      )
+      .catch(stuck);
+    const { i, n } = (await found.jsonValue()) as { i: number; n: number };
+    seen = i + 1;
+    await sim.locator('.bubble.bot').nth(i).locator('button.choice').nth(n).click();
+  };
+  const type = async (text: string): Promise<void> => {
+    await sim.fill('#text', text);
+    await sim.click('#send');
+  };
+  /** Agrees, picks the first unit offered and types a display name. */
+  const onboard = async (name: string): Promise<void> => {
+    await sim.click('#start');
+    await tap('Đồng ý');
+    await tap(null);
+    await read('tên gì trên bảng xếp hạng');
+    await type(name);
+    await read(`Chào ${name}!`);
+  };
+  return { page: sim, read, tap, type, onboard };
+}
 
 describe.runIf(hasChromium)('content editors in a real browser', () => {
   let db: TestDb;
   let rt: Runtime;
   let browser: Browser;
   let page: Page;
+  /** The id of the question the first test publishes. */
+  let publishedId = '';
 
   async function logIn(who: { email: string; password: string }): Promise<Page> {
     const p = await browser.newPage({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
@@ -51,10 +137,10 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
   it('an organiser writes a question with a live preview; the author cannot review it; a second person reviews and publishes it', async () => {
     await page.click('#q-new');
     await page.selectOption('#qf-topic', 'digital-skills');
-    await page.fill('#qf-question', 'Ở khu dân cư, ai thường giúp người cao tuổi cài đặt và dùng ứng dụng VNeID?');
-    await page.fill('#qf-options', 'Nhân viên ngân hàng thương mại\nCán bộ các bộ ngành trung ương\nTổ công nghệ số cộng đồng\nGiáo viên tin học điều động về');
+    await page.fill('#qf-question', QUESTION.text);
+    await page.fill('#qf-options', QUESTION.options.join('\n'));
     await page.selectOption('#qf-answer', 'C');
-    await page.fill('#qf-explanation', 'Tổ công nghệ số cộng đồng ở thôn, tổ dân phố hướng dẫn, hỗ trợ người dân dùng dịch vụ số, trong đó có ứng dụng VNeID.');
+    await page.fill('#qf-explanation', QUESTION.explanation);
     await page.fill('#qf-question-en', 'In a neighbourhood, who usually helps older people install and use the VNeID app?');
     await page.fill('#qf-options-en', 'Staff of commercial banks\nOfficials of central ministries\nThe community digital technology team\nIT teachers sent in');
     await page.fill('#qf-explanation-en', 'Community digital technology teams guide and help people to use digital services, VNeID among them.');
@@ -86,11 +172,44 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     expect(await reviewer.textContent('#q-trail')).toContain(`Người duyệt: ${REVIEWER.email}`);
     // Members get it: it is live in the content and in the questions the bots ask.
     const id = (await reviewer.getAttribute('#q-rows tr[data-question]', 'data-question'))!;
+    publishedId = id;
     expect(await db.models.Question.findOne({ questionId: id, status: 'published', retiredAt: null }).lean()).not.toBeNull();
     await reviewer.click('#qf-history');
     await reviewer.waitForSelector('#qf-history-rows tr');
     expect(await reviewer.locator('#qf-history-rows tr').count()).toBe(3);
     await reviewer.close();
+  }, 90_000);
+
+  it('a member asks the bot for practice in the simulator and gets the published question, answers it and reads the explanation', async () => {
+    expect(publishedId).not.toBe('');
+    // Practice serves unseen questions in an order fixed per member; this member's first one is the new question.
+    const bot = rt.content.bots.find((b) => b.id === 'demo')!;
+    const asked = (
+      await db.models.Question.find({ topic: { $in: bot.topics }, retiredAt: null, status: 'published' })
+        .sort({ questionId: 1 })
+        .lean()
+    ).filter((q) => botAsks(bot, q));
+    expect(asked.map((q) => q.questionId)).toContain(publishedId);
+    let member = '';
+    for (let i = 0; !member; i++) if (pickPractice({}, asked, new Date(), `web-luyen-tap-${i}`)?.questionId === publishedId) member = `web-luyen-tap-${i}`;
+
+    const chat = await openSimulator(browser, page, rt.url, member);
+    await chat.onboard('Hoàng Thị Mai');
+    await chat.tap('Luyện tập');
+    const shown = await chat.read(QUESTION.text);
+    expect(shown).toContain('Luyện tập');
+    for (const option of QUESTION.options) expect(shown).toContain(option);
+    // The options are in this member's own order: the right one is under the letter they see.
+    const letter = new RegExp(`([A-D])\\. ${QUESTION.right}`).exec(shown)![1]!;
+    await screenshot(chat.page, 'thu-chatbot-cau-hoi-moi', { fullPage: false });
+    await chat.tap(letter);
+    const feedback = await chat.read(QUESTION.explanation);
+    expect(feedback).toContain(`✅ Chính xác! Đáp án là ${letter}. ${QUESTION.right}`);
+    expect(feedback).not.toContain(publishedId);
+    await screenshot(chat.page, 'thu-chatbot-giai-thich', { fullPage: false });
+    await chat.page.close();
+    const answer = await db.models.Answer.findOne({ questionId: publishedId }).lean();
+    expect(answer).toMatchObject({ correct: true });
   }, 90_000);
 
   it('an organiser plans a reminder and sees every reminder it will send, in Viet Nam time', async () => {
@@ -129,6 +248,55 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     await screenshot(page.locator('#contest-setup'), 'thiet-lap-cuoc-thi');
     expect(rt.content.contests.some((c) => c.contest.title.vi === `Cuộc thi mùa xuân ${NEXT_YEAR + 1}`)).toBe(true);
   }, 60_000);
+
+  it('an organiser opens a contest now; a member plays it to the end in the simulator and is in its results', async () => {
+    const today = DateTime.now().setZone(VIETNAM.timezoneId);
+    const title = `Cuộc thi tháng ${today.toFormat('M/yyyy')} của trường`;
+    await page.click('#ce-new');
+    await page.fill('#ce-title-vi', title);
+    await page.fill('#ce-start', today.toISODate()!);
+    await page.fill('#ce-end', today.plus({ days: 6 }).toISODate()!);
+    await page.fill('#ce-questions', '3');
+    await page.fill('#ce-minutes', '10');
+    await page.click('#ce-save');
+    await page.waitForSelector('#ce-message .notice:not(.error)');
+    const row = page.locator('#ce-rows tr', { hasText: title });
+    const contestId = (await row.getAttribute('data-contest'))!;
+
+    const chat = await openSimulator(browser, page, rt.url, 'web-du-thi-1');
+    await chat.onboard('Đỗ Văn Hùng');
+    await chat.tap('Dự thi');
+    // The bot offers the contest just opened (the demo bot's own contest is open too).
+    const info = await chat.read(title);
+    expect(info).toContain('Mỗi lượt thi gồm 3 câu, làm trong 10 phút');
+    await chat.tap('Bắt đầu làm bài');
+    await chat.read('Bắt đầu! 3 câu, 10 phút');
+    for (let n = 1; n <= 3; n++) {
+      await chat.read(`Câu ${n}/3`);
+      await chat.tap(null);
+    }
+    await chat.read('có bao nhiêu người tham gia trả lời đúng tất cả các câu hỏi');
+    await chat.type('5');
+    const result = await chat.read('🏁 Hoàn thành!');
+    expect(result).toMatch(/Bạn trả lời đúng [0-3]\/3 câu trong \d+ phút \d{2} giây/);
+    expect(result).toContain('Dự đoán của bạn: 5 người.');
+    await screenshot(chat.page, 'thu-chatbot-cuoc-thi', { fullPage: false });
+    await chat.page.close();
+
+    // The contest's results in the page show the member, by name and unit.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await page.waitForSelector(`#contest-select option[value="${contestId}"]`, { state: 'attached' });
+    await page.selectOption('#contest-select', contestId);
+    await page.waitForSelector('#contest-results table.ranking tbody tr');
+    const rows = await page.$$eval('#contest-results table.ranking tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.slice(0, 3)).toEqual(['1', 'Đỗ Văn Hùng', 'CĐCS Trường THPT số 1']);
+    expect(rows[0]![4]).toMatch(/^5 \(±\d+\)$/);
+    await screenshot(page.locator('#contests'), 'cuoc-thi-moi-ket-qua');
+  }, 120_000);
 
   it('an organiser imports a unit list and picks a new unit by name in the broadcast form', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'units-')), 'don-vi.csv');

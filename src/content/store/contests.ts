@@ -10,7 +10,7 @@ import type { StoredContest } from './merge.js';
 /**
  * Contests as organisers edit them: the bot, the window, rounds, questions per attempt, time limit,
  * attempts, topics, prizes and the prediction question. A bot may run several over time; the one
- * whose window holds today is its current contest (`currentContest`).
+ * whose window holds today (the latest opened, when windows overlap) is its current contest (`currentContest`).
  */
 
 const botId = contestSchema.shape.id;
