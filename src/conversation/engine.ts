@@ -1,6 +1,7 @@
 import { cleanMemberText, type Choice, type InboundEvent } from '../domain/index.js';
 import { hash32, roundOf, type UnitInfo } from '../quiz/index.js';
 import { answer, answerUnclear, practice, repeatWaiting, today } from './answering.js';
+import { ask, isOwnQuestion } from './ask-flow.js';
 import { leaderboard, leaderboardRequest, score } from './boards.js';
 import {
   awaitingPrediction,
@@ -90,6 +91,7 @@ export const INTENTS: readonly Intent[] = [
   { name: 'broadcast-reply', match: payloadKind('broadcastChoice'), handle: broadcastReply },
   { name: 'onboarding', match: (t) => t.phase !== 'ready', handle: continueOnboarding },
   { name: 'small-talk', match: (t) => t.input.smallTalk !== null && !waits(t), handle: smallTalk },
+  { name: 'ask', requires: 'ready', match: (t) => !waits(t) && !t.state?.contest && isOwnQuestion(t), handle: ask },
   { name: 'fallback', match: () => true, handle: fallback },
 ];
 

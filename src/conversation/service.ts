@@ -14,7 +14,8 @@ import {
 } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { memberHash, roundOf } from '../quiz/index.js';
+import { recordUnanswered } from '../learning/index.js';
+import { memberHash, roundOf, type FactIndex } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
@@ -43,6 +44,8 @@ export interface ServiceDeps {
   readonly listeners?: ConversationListeners;
   /** Key of the per-member option order and of the fairness marks (config.memberKey). */
   readonly memberKey: string;
+  /** Hỏi đáp: the fact index of a bot (built once per content load). */
+  readonly factIndex?: (bot: BotConfig) => FactIndex | null;
 }
 
 function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): ParticipantFacts {
@@ -128,6 +131,7 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
     t: deps.t,
     memberKey: deps.memberKey,
     newId: () => new Types.ObjectId().toHexString(),
+    facts: deps.factIndex?.(bot) ?? null,
   };
   const state = existing?.state ?? {};
   const request = viewsFor(state, event, base);
@@ -263,6 +267,9 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
         { _id: new Types.ObjectId(effect.attemptId), status: 'open' },
         { $set: { status: effect.status, finishedAt: effect.finishedAt, timeTakenMs: effect.timeTakenMs, prediction: effect.prediction } },
       );
+      return;
+    case 'recordUnanswered':
+      await recordUnanswered(deps.models, turn.bot.id, effect.text, turn.now);
       return;
     case 'deleteData':
       return;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BotConfig } from '../content/index.js';
 import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import type { RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';
+import type { FactIndex, RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';
 
 /** A question as the engine sees it: the active revision of a question of the bot's topics. */
 export interface QuizQuestion {
@@ -176,6 +176,11 @@ export interface EngineContext {
   /** A fresh id (a 24-hex ObjectId string in production; predictable in tests). */
   readonly newId: () => string;
   readonly views: Views;
+  /**
+   * Hỏi đáp: the bot's fact index (`buildFactIndex` over content/facts, built once per content load
+   * for the bot's province). Absent: questions in the member's own words are recorded, not answered.
+   */
+  readonly facts?: FactIndex | null;
 }
 
 // ---------------------------------------------------------------- effects: what the service applies
@@ -205,6 +210,8 @@ export type Effect =
       /** Sent instead of this turn's messages when the answer was already recorded (the first answer counts). */
       readonly onDuplicate: readonly OutboundMessage[];
     }
+  /** A question Hỏi đáp could not answer, listed for organisers (text only, no participant). */
+  | { readonly type: 'recordUnanswered'; readonly text: string }
   /** Delete the participant; `keep` is what fairness keeps under a keyed hash of the platform id. */
   | { readonly type: 'deleteData'; readonly keep: FairnessKeep }
   | {

@@ -6,6 +6,7 @@ import { addAccessRoutes } from './access.js';
 import { addBroadcastRoutes } from './broadcasts.js';
 import { addContestRoutes } from './contests.js';
 import { addExportRoutes } from './exports.js';
+import { addLearningRoutes } from './learning.js';
 import { addParticipantRoutes } from './participants.js';
 import { addQuestionRoutes } from './questions.js';
 import { ApiRegistry } from './registry.js';
@@ -36,6 +37,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   addUserRoutes(ctx);
   addTokenRoutes(ctx);
   addExportRoutes(ctx);
+  addLearningRoutes(ctx);
 
   const router = Router();
   router.get('/openapi.json', (req, res) => {

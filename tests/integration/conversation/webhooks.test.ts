@@ -269,6 +269,20 @@ describe('full flows through signed webhooks', () => {
     await zalo(zText('z-minh', 'dự thi'), 'z-minh', 'Bạn đã dùng 1/2 lượt');
   });
 
+  it('Messenger: Hỏi đáp answers from the fact base and names the document; an unanswerable question is recorded', async () => {
+    rig.now = minutes(30);
+    const answer = await messenger('m-lan', mText('Ngày Chuyển đổi số quốc gia là ngày nào?'), '505/QĐ-TTg');
+    const said = answer.map((m) => m.text).join('\n');
+    expect(said).toContain('10 tháng 10');
+    expect(said).toContain('Nguồn: Quyết định 505/QĐ-TTg ngày 22/4/2022 của Thủ tướng Chính phủ');
+    expect(said).not.toMatch(/\bN09\b/);
+    expect(answer.at(-1)!.quick_replies!.map((q) => q.payload)).toContain('CMD|today');
+    await messenger('m-lan', mText('Giá vàng hôm nay bao nhiêu?'), 'chưa tìm thấy thông tin');
+    const unanswered = await db.models.UnansweredQuestion.find({ bot: bot.id }).lean();
+    expect(unanswered.map((u) => [u.text, u.count])).toEqual([['Giá vàng hôm nay bao nhiêu?', 1]]);
+    expect(JSON.stringify(unanswered)).not.toContain('m-lan');
+  });
+
   it('Messenger (case 6): delete and rejoin cannot replay today’s question', async () => {
     rig.now = minutes(60);
     const ask = await messenger('m-lan', mText('xoa du lieu'), 'không hoàn tác được');

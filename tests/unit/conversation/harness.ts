@@ -12,7 +12,7 @@ import {
   type Views,
 } from '../../../src/conversation/index.js';
 import { participantKey, type ChannelName, type InboundEvent, type OutboundMessage } from '../../../src/domain/index.js';
-import { optionOrder, type UnitInfo } from '../../../src/quiz/index.js';
+import { optionOrder, type FactIndex, type UnitInfo } from '../../../src/quiz/index.js';
 
 /** A small bot with a weekly-free, single-round contest open in June 2023. */
 export const bot: BotConfig = botSchema.parse({
@@ -123,6 +123,8 @@ export class Member {
   answers: Extract<Effect, { type: 'recordAnswer' }>['answer'][] = [];
   attempts: Effect[] = [];
   ids = 0;
+  /** Hỏi đáp's fact index, when a test gives one. */
+  factIndex: FactIndex | null = null;
 
   constructor(
     readonly t: Translate,
@@ -144,6 +146,7 @@ export class Member {
       memberKey: TEST_KEY,
       newId: () => `a${String(++this.ids).padStart(23, '0')}`,
       views: this.views,
+      facts: this.factIndex,
     };
   }
 
