@@ -1,6 +1,7 @@
 import { cleanMemberText, type Choice, type InboundEvent } from '../domain/index.js';
 import { hash32, roundOf, type UnitInfo } from '../quiz/index.js';
-import { answer, answerUnclear, practice, repeatWaiting, today } from './answering.js';
+import { answer, answerUnclear, repeatWaiting, today } from './answering.js';
+import { mistakesSet, practiceChosen, practiceOffer, practiceResume, review, reviewViews } from './practice-flow.js';
 import { ask, isOwnQuestion } from './ask-flow.js';
 import { leaderboard, leaderboardRequest, score } from './boards.js';
 import {
@@ -68,7 +69,11 @@ export const INTENTS: readonly Intent[] = [
   { name: 'unit', requires: 'consent', match: isCommand('unit'), handle: unitShow },
   { name: 'anonymous', requires: 'consent', match: payloadKind('anonymous'), handle: anonymous },
   { name: 'today', requires: 'ready', match: isCommand('today'), handle: today, views: contestViewIfActive },
-  { name: 'practice', requires: 'ready', match: isCommand('practice'), handle: practice, views: contestViewIfActive },
+  { name: 'practice', requires: 'ready', match: isCommand('practice'), handle: practiceOffer, views: contestViewIfActive },
+  { name: 'practice-set', requires: 'ready', match: payloadKind('practiceSet'), handle: practiceChosen, views: contestViewIfActive },
+  { name: 'practice-resume', requires: 'ready', match: payloadKind('practiceResume'), handle: practiceResume, views: contestViewIfActive },
+  { name: 'review', requires: 'ready', match: payloadKind('review'), handle: review, views: (t) => ({ ...contestViewIfActive(t), ...reviewViews(t) }) },
+  { name: 'mistakes', requires: 'ready', match: isCommand('mistakes'), handle: mistakesSet, views: (t) => ({ ...contestViewIfActive(t), missed: true }) },
   { name: 'score', requires: 'ready', match: isCommand('score'), handle: score, views: () => ({ score: true }) },
   {
     name: 'leaderboard',
@@ -91,7 +96,7 @@ export const INTENTS: readonly Intent[] = [
   { name: 'broadcast-reply', match: payloadKind('broadcastChoice'), handle: broadcastReply },
   { name: 'onboarding', match: (t) => t.phase !== 'ready', handle: continueOnboarding },
   { name: 'small-talk', match: (t) => t.input.smallTalk !== null && !waits(t), handle: smallTalk },
-  { name: 'ask', requires: 'ready', match: (t) => !waits(t) && !t.state?.contest && isOwnQuestion(t), handle: ask },
+  { name: 'ask', requires: 'ready', match: (t) => !t.state?.contest && t.state?.pending?.mode !== 'daily' && isOwnQuestion(t), handle: ask },
   { name: 'fallback', match: () => true, handle: fallback },
 ];
 
@@ -124,7 +129,8 @@ export function step(rawState: unknown, event: InboundEvent, ctx: EngineContext)
   const expired = closeIfExpired(turn);
   if (!(expired && isContestAnswer(turn, expired))) route(turn).handle(turn);
   rememberChoices(turn);
-  return { state: turn.state, messages: turn.messages.map(withReplies), effects: turn.effects };
+  const effects = turn.effects.map((e) => (e.type === 'recordAnswer' ? { ...e, onDuplicate: e.onDuplicate.map(withReplies) } : e));
+  return { state: turn.state, messages: turn.messages.map(withReplies), effects };
 }
 
 /**

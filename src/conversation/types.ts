@@ -2,13 +2,15 @@ import { z } from 'zod';
 import type { BotConfig } from '../content/index.js';
 import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import type { FactIndex, RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';
+import { practiceSetSchema, type FactIndex, type GivenAnswer, type RankedScore, type RankedUnit, type Streak, type UnitInfo } from '../quiz/index.js';
 
 /** A question as the engine sees it: the active revision of a question of the bot's topics. */
 export interface QuizQuestion {
   readonly questionId: string;
   readonly revision: string;
   readonly topic: string;
+  /** 1 (easy) to 3 (hard), for the level of a practice set; 1 when the content does not say. */
+  readonly difficulty?: 1 | 2 | 3;
   /** 0-based index of the right option. */
   readonly answer: number;
   readonly vi: { readonly question: string; readonly options: readonly string[]; readonly explanation: string };
@@ -27,6 +29,8 @@ const pendingSchema = z.object({
   askedAt: z.string(),
   /** A practice question the member met before (a review), shown as such. */
   review: z.boolean().optional(),
+  /** The practice set (`practiceSet.setId`) this question belongs to. */
+  set: z.string().optional(),
 });
 
 const attemptSchema = z.object({
@@ -53,6 +57,8 @@ export const dialogueStateSchema = z.object({
   contest: attemptSchema.optional(),
   practice: z.record(z.string(), z.object({ box: z.number().int().min(1).max(5), due: z.string() })).optional(),
   practiceLast: z.string().optional(),
+  /** The running practice set ("Luyện tập", "Ôn câu sai"), or the last finished one (for "Xem câu sai"). */
+  practiceSet: practiceSetSchema.optional(),
   confirmDelete: z.boolean().optional(),
   /** Set after "my unit": the next typed text is a unit search. */
   choosingUnit: z.boolean().optional(),
@@ -144,8 +150,17 @@ export interface ContestView {
   } | null;
 }
 
+/** A finished contest attempt's answers, in the order asked, for the review of its mistakes. */
+export interface AttemptReviewView {
+  readonly attemptId: string;
+  readonly answers: readonly GivenAnswer[];
+}
+
 export interface Views {
   readonly score?: { readonly rank: number | null; readonly of: number };
+  /** "Ôn câu sai": the questions this member got wrong the last time they answered them. */
+  readonly missed?: readonly string[];
+  readonly attemptReview?: AttemptReviewView | null;
   readonly leaderboard?: LeaderboardView;
   readonly contest?: ContestView;
 }
@@ -153,6 +168,9 @@ export interface Views {
 /** Which views an event needs, computed before `step` so the engine stays pure. */
 export interface ViewRequest {
   readonly score?: true;
+  readonly missed?: true;
+  /** The id of a contest attempt of this member whose answers are to be reviewed. */
+  readonly attemptReview?: string;
   readonly leaderboard?: LeaderboardRequest;
   readonly contest?: true;
 }

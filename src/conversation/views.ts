@@ -2,8 +2,18 @@ import { Types } from 'mongoose';
 import type { BotConfig } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import { addDays, weekStart } from '../domain/index.js';
-import { rankContest, rankScores, rankUnits, roundOf, type ContestEntry, type RankedScore, type ScoreRow, type UnitInfo } from '../quiz/index.js';
-import type { ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
+import {
+  missedQuestionIds,
+  rankContest,
+  rankScores,
+  rankUnits,
+  roundOf,
+  type ContestEntry,
+  type RankedScore,
+  type ScoreRow,
+  type UnitInfo,
+} from '../quiz/index.js';
+import type { AttemptReviewView, ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
 
 /** Lines shown on a leaderboard in chat. */
 export const LEADERBOARD_SIZE = 10;
@@ -233,5 +243,37 @@ export async function loadViews(
   }
   if (request.leaderboard) views.leaderboard = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
   if (request.contest) views.contest = await loadContestView(models, bot, today, participantId);
+  if (request.missed) views.missed = participantId ? await loadMissed(models, participantId) : [];
+  if (request.attemptReview) views.attemptReview = participantId ? await loadAttemptReview(models, participantId, request.attemptReview) : null;
   return views;
+}
+
+/** "Ôn câu sai": the questions whose latest answer (any mode) was wrong. */
+async function loadMissed(models: Models, participantId: string): Promise<string[]> {
+  const history = await models.Answer.find({ participantId: new Types.ObjectId(participantId) }, { questionId: 1, correct: 1, answeredAt: 1 }).lean();
+  return missedQuestionIds(history);
+}
+
+/**
+ * A finished (or expired) contest attempt of this participant: its stored answers in the order of
+ * the attempt's questions. Unanswered questions of an expired attempt are not answers. Another
+ * member's attempt, or one still open, gives null.
+ */
+async function loadAttemptReview(models: Models, participantId: string, attemptId: string): Promise<AttemptReviewView | null> {
+  if (!Types.ObjectId.isValid(attemptId)) return null;
+  const pid = new Types.ObjectId(participantId);
+  const attempt = await models.ContestAttempt.findOne(
+    { _id: new Types.ObjectId(attemptId), participantId: pid, status: { $ne: 'open' } },
+    { questions: 1 },
+  ).lean();
+  if (!attempt) return null;
+  const answers = await models.Answer.find({ participantId: pid, attemptId: attempt._id }, { questionId: 1, choice: 1, correct: 1 }).lean();
+  const byQuestion = new Map(answers.map((a) => [a.questionId, a]));
+  return {
+    attemptId,
+    answers: attempt.questions.flatMap((q) => {
+      const a = byQuestion.get(q.questionId);
+      return a ? [{ questionId: a.questionId, choice: a.choice, correct: a.correct }] : [];
+    }),
+  };
 }

@@ -301,4 +301,37 @@ describe('full flows through signed webhooks', () => {
     expect(replay.map((m) => m.text).join('\n')).not.toContain('Chính xác');
     expect(await db.models.Answer.countDocuments({ channel: 'messenger' })).toBe(0);
   });
+
+  it('Messenger: a practice set with “Câu n/5”, its summary, the review of exactly its mistakes, then “Ôn câu sai”', async () => {
+    rig.now = JUNE_10;
+    await messenger('m-hoa', mPostback('GET_STARTED', 'Get Started'), '91/2025/QH15');
+    await messenger('m-hoa', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
+    await messenger('m-hoa', mQuick('CĐCS Sở Y tế', 'UNIT|so-yte'), 'tên gì');
+    await messenger('m-hoa', mText('Hoa'), 'Chào Hoa');
+    // The harness bot has one topic: straight to the levels.
+    const levels = await messenger('m-hoa', mText('luyện tập'), 'Bạn chọn mức độ');
+    const mixed = levels.at(-1)!.quick_replies!.find((q) => q.title.startsWith('Trộn'))!;
+    let replies = await messenger('m-hoa', mQuick(mixed.title, mixed.payload), 'Câu 1/5');
+    const wrong: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const p = await db.models.Participant.findOne({ userId: 'm-hoa' }).lean();
+      const id = (p!.state as { pending: { questionId: string } }).pending.questionId;
+      const q = questions.find((x) => x.questionId === id)!;
+      const option = n % 2 === 0 ? (q.answer + 1) % 4 : q.answer;
+      if (option !== q.answer) wrong.push(q.vi.question);
+      rig.now = minutes(n);
+      const letter = letterFor(id, option, 'm-hoa');
+      const button = replies.at(-1)!.quick_replies!.find((b) => b.title === letter)!;
+      replies = await messenger('m-hoa', mQuick(letter, button.payload), n < 5 ? `Câu ${n + 1}/5` : 'Hoàn thành!');
+    }
+    expect(replies.map((m) => m.text).join('\n')).toContain('đúng 3/5 câu trong 5 phút 0 giây');
+    expect(await db.models.Answer.countDocuments({ channel: 'messenger', mode: 'practice' })).toBe(5);
+    const review = await messenger('m-hoa', mQuick('Xem câu sai', 'REVIEW|set'), 'Xem lại 2 câu sai');
+    const reviewed = review.map((m) => m.text).join('\n');
+    for (const q of questions) expect(reviewed.includes(q.vi.question)).toBe(wrong.includes(q.vi.question));
+    // "Ôn câu sai": the service loads the questions whose latest answer was wrong.
+    rig.now = minutes(30);
+    const again = await messenger('m-hoa', mText('Ôn câu sai'), 'Câu 1/2 · Ôn câu sai');
+    expect(again.map((m) => m.text).join('\n')).toContain('Ôn 2 câu bạn đã trả lời sai');
+  });
 });

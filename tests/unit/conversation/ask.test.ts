@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Translate } from '../../../src/i18n/index.js';
 import { buildFactIndex, type FactIndex } from '../../../src/quiz/index.js';
 import { readFactFile } from '../../helpers/facts.js';
-import { Member, READY, loadT, text } from './harness.js';
+import { Member, READY, loadT, tap, text } from './harness.js';
 
 /** Hỏi đáp in the engine: the last step before the fallback, answered from content/facts. */
 
@@ -54,6 +54,15 @@ describe('Hỏi đáp', () => {
     m.send(text('câu hỏi hôm nay'));
     // While today's question waits, the fact base does not answer: the question is asked again.
     expect(m.intent(text('Ngày Chuyển đổi số quốc gia là ngày nào?'))).toBe('fallback');
+  });
+
+  it('during practice it answers, then shows the waiting practice question again', () => {
+    const m = member();
+    m.send(tap('PSET|all|mixed'));
+    const reply = m.send(text('Luật Chuyển đổi số có hiệu lực khi nào?'));
+    expect(reply.all).toContain('Nguồn: Luật');
+    expect(reply.all).toContain('Câu 1/5');
+    expect(m.state.pending?.mode).toBe('practice');
   });
 
   it('before onboarding is done, a question continues onboarding', () => {
