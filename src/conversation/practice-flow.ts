@@ -201,12 +201,9 @@ export function review(turn: Turn): void {
   if (p?.kind !== 'review') return;
   const attempt = inContest(turn);
   if (attempt) return contestInProgress(turn, attempt);
-  let answers: readonly GivenAnswer[] | null = null;
-  if (p.of === 'set') answers = turn.state?.practiceSet?.answers ?? null;
-  else {
-    const view = turn.ctx.views.attemptReview;
-    answers = view && view.attemptId === p.of.attemptId ? view.answers : null;
-  }
+  const view = turn.ctx.views.attemptReview;
+  const answers: readonly GivenAnswer[] | null =
+    p.of === 'set' ? (turn.state?.practiceSet?.answers ?? null) : view && view.attemptId === p.of.attemptId ? view.answers : null;
   if (!answers || answers.length === 0) return void turn.say(say(turn, 'review.nothing'), turn.menu);
   sayMistakes(turn, answers);
 }
