@@ -1,5 +1,5 @@
 import { formatDay, type OutboundMessage } from '../domain/index.js';
-import { advanceStreak, isSetFinished, letterOf, pickDaily, reviewCard } from '../quiz/index.js';
+import { advanceProtectedStreak, isSetFinished, letterOf, pickDaily, readProtectedStreak, reviewCard, streakNoticeText } from '../quiz/index.js';
 import { askContestQuestion, answerContest, contestInProgress, inContest } from './contest-flow.js';
 import { dailyHeader, feedbackLines, questionMessage, textOf } from './messages.js';
 import { payload } from './payloads.js';
@@ -102,10 +102,13 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
   if (mode === 'daily') {
     turn.patch({ pending: undefined });
     if (turn.answeredToday) return void turn.say(turn.t('daily.already'), [turn.choice('practice'), turn.choice('score')]);
-    const streak = advanceStreak(turn.ctx.participant.streak, turn.today);
+    // A missed day is covered by a streak freeze (one per 7 days of streak, at most 2 held), and the member is told.
+    const advanced = advanceProtectedStreak(readProtectedStreak(turn.ctx.participant.streak), turn.today);
+    const { streak } = advanced;
+    const notice = streakNoticeText(advanced, turn.ctx.t, turn.locale);
     const already: OutboundMessage = { text: turn.t('daily.already') };
     turn.effect({ type: 'recordAnswer', answer: record, streak, onDuplicate: [already] });
-    turn.say([...lines, turn.t('feedback.streak', { count: streak.current })].join('\n\n'), [
+    turn.say([...lines, turn.t('feedback.streak', { count: streak.current }), ...(notice ? [notice] : [])].join('\n\n'), [
       turn.choice('practice'),
       turn.choice('score'),
       turn.choice('leaderboard'),

@@ -1,5 +1,5 @@
 import type { Choice } from '../domain/index.js';
-import { liveStreak } from '../quiz/index.js';
+import { freezesHeldText, liveProtectedStreak, readProtectedStreak } from '../quiz/index.js';
 import { readableName } from './messages.js';
 import { payload } from './payloads.js';
 import type { Turn } from './turn.js';
@@ -10,18 +10,19 @@ export function score(turn: Turn): void {
   const unit = turn.ctx.units.find((u) => u.unitId === turn.unitId);
   const view = turn.ctx.views.score;
   const rank = view?.rank ? turn.t('score.rank', { rank: view.rank, of: view.of }) : turn.t('score.unranked');
+  const streak = readProtectedStreak(participant.streak);
   turn.say(
-    turn.t('score.text', {
+    `${turn.t('score.text', {
       name: readableName(turn.ctx.t, turn.locale, turn.displayName),
       unit: unit?.name ?? '—',
       dailyCorrect: participant.totals.dailyCorrect,
       dailyAnswered: participant.totals.dailyAnswered,
       practiceCorrect: participant.totals.practiceCorrect,
       practiceAnswered: participant.totals.practiceAnswered,
-      streak: turn.t('score.days', { count: liveStreak(participant.streak, turn.today) }),
+      streak: turn.t('score.days', { count: liveProtectedStreak(streak, turn.today) }),
       best: turn.t('score.days', { count: participant.streak.best }),
       rank,
-    }),
+    })}\n${freezesHeldText(streak.freezes, turn.ctx.t, turn.locale)}`,
     [turn.choice('leaderboard'), turn.choice('today'), turn.choice('practice')],
   );
 }

@@ -15,7 +15,7 @@ import {
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
 import { recordUnanswered } from '../learning/index.js';
-import { memberHash, roundOf, type FactIndex } from '../quiz/index.js';
+import { memberHash, readProtectedStreak, roundOf, type FactIndex } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
@@ -58,7 +58,7 @@ function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): P
     unitId: p.unitId,
     displayName: p.displayName,
     subscribed: p.subscribed,
-    streak: { current: p.streak?.current ?? 0, best: p.streak?.best ?? 0, lastDay: p.streak?.lastDay ?? null },
+    streak: readProtectedStreak(p.streak),
     totals: { ...NEW_PARTICIPANT.totals, ...(p.totals ?? {}) },
   };
 }

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import type { BotConfig } from '../content/index.js';
 import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import { practiceSetSchema, type FactIndex, type GivenAnswer, type RankedScore, type RankedUnit, type Streak, type UnitInfo } from '../quiz/index.js';
+import {
+  practiceSetSchema,
+  type FactIndex,
+  type GivenAnswer,
+  type ProtectedStreak,
+  type RankedScore,
+  type RankedUnit,
+  type Streak,
+  type UnitInfo,
+} from '../quiz/index.js';
 
 /** A question as the engine sees it: the active revision of a question of the bot's topics. */
 export interface QuizQuestion {
@@ -96,7 +105,8 @@ export interface ParticipantFacts {
   readonly unitId: string | null;
   readonly displayName: string | null;
   readonly subscribed: boolean;
-  readonly streak: Streak;
+  /** With the streak freezes held and the days they covered (`readProtectedStreak`; absent in older facts). */
+  readonly streak: Streak & { readonly freezes?: number; readonly frozenDays?: readonly string[] };
   /**
    * What an earlier membership of the same platform account left for fairness after it deleted its
    * data (a keyed hash of the platform id, no personal data): today's question already answered,
@@ -120,7 +130,7 @@ export const NEW_PARTICIPANT: ParticipantFacts = {
   unitId: null,
   displayName: null,
   subscribed: false,
-  streak: { current: 0, best: 0, lastDay: null },
+  streak: { current: 0, best: 0, lastDay: null, freezes: 0, frozenDays: [] },
   carried: { answeredDay: null, contestAttempts: 0 },
   totals: { answered: 0, correct: 0, dailyAnswered: 0, dailyCorrect: 0, practiceAnswered: 0, practiceCorrect: 0 },
 };
@@ -223,8 +233,8 @@ export type Effect =
   | {
       readonly type: 'recordAnswer';
       readonly answer: AnswerRecord;
-      /** The streak after a daily answer. */
-      readonly streak?: Streak;
+      /** The streak after a daily answer, freezes included (stored as one object). */
+      readonly streak?: ProtectedStreak;
       /** Sent instead of this turn's messages when the answer was already recorded (the first answer counts). */
       readonly onDuplicate: readonly OutboundMessage[];
     }

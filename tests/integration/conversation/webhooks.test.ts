@@ -171,6 +171,9 @@ describe('full flows through signed webhooks', () => {
     expect(score.map((m) => m.text).join('\n')).toContain('1/1 câu đúng');
     const p = await db.models.Participant.findOne({ userId: 'm-lan' }).lean();
     expect(p).toMatchObject({ channel: 'messenger', unitId: 'so-yte', displayName: 'Lan', subscribed: true });
+    // The streak is stored as one object with its freezes (issue 19 item 3).
+    expect(p!.streak).toMatchObject({ current: 1, lastDay: '2023-06-10', freezes: 0, frozenDays: [] });
+    expect(score.map((m) => m.text).join('\n')).toContain('Lượt bảo vệ chuỗi: 0/2');
   });
 
   it('Messenger (case 1): “Đúng” and “Đúng rồi” never stop reminders; “Dừng” and “dung” do', async () => {
