@@ -108,6 +108,7 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
     const notice = streakNoticeText(advanced, turn.ctx.t, turn.locale);
     const already: OutboundMessage = { text: turn.t('daily.already') };
     turn.effect({ type: 'recordAnswer', answer: record, streak, onDuplicate: [already] });
+    if (advanced.milestone) turn.effect({ type: 'streakCertificate', days: advanced.milestone });
     turn.say([...lines, turn.t('feedback.streak', { count: streak.current }), ...(notice ? [notice] : [])].join('\n\n'), [
       turn.choice('practice'),
       turn.choice('score'),

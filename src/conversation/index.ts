@@ -52,6 +52,8 @@ export interface ConversationDeps {
   readonly listeners?: ConversationListeners;
   /** Key of the per-member option order and of the fairness marks (config.memberKey); a development default without. */
   readonly memberKey?: string;
+  /** PUBLIC_URL: certificates are sent as pictures at <publicUrl>/certificates/<code>.png; without it none is sent. */
+  readonly publicUrl?: string | undefined;
 }
 
 export interface Conversation {

@@ -14,7 +14,7 @@ import {
 } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { recordUnanswered } from '../learning/index.js';
+import { deleteCertificatesOf, issueCertificate, recordUnanswered } from '../learning/index.js';
 import { memberHash, readProtectedStreak, roundOf, type FactIndex } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
@@ -44,6 +44,8 @@ export interface ServiceDeps {
   readonly listeners?: ConversationListeners;
   /** Key of the per-member option order and of the fairness marks (config.memberKey). */
   readonly memberKey: string;
+  /** PUBLIC_URL: where the platforms fetch a certificate's picture; without it certificates are issued but not sent. */
+  readonly publicUrl?: string | undefined;
   /** Hỏi đáp: the fact index of a bot (built once per content load). */
   readonly factIndex?: (bot: BotConfig) => FactIndex | null;
 }
@@ -214,6 +216,8 @@ interface ParticipantUpdate {
   readonly inc: Record<string, number>;
   changed: boolean;
   messages: OutboundMessage[];
+  /** The answer of this turn was already recorded: its messages were replaced, nothing it earned is given again. */
+  duplicate?: boolean;
 }
 
 async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResult): Promise<ParticipantUpdate> {
@@ -262,11 +266,17 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
         deadline: effect.deadline,
       });
       return;
-    case 'finishAttempt':
-      await deps.models.ContestAttempt.updateOne(
+    case 'finishAttempt': {
+      const res = await deps.models.ContestAttempt.updateOne(
         { _id: new Types.ObjectId(effect.attemptId), status: 'open' },
         { $set: { status: effect.status, finishedAt: effect.finishedAt, timeTakenMs: effect.timeTakenMs, prediction: effect.prediction } },
       );
+      // A finished attempt earns its certificate (once per attempt: only the turn that closed it issues one).
+      if (effect.status === 'finished' && res.modifiedCount === 1) await sendCertificate(deps, turn, update, { attempt: effect });
+      return;
+    }
+    case 'streakCertificate':
+      if (!update.duplicate) await sendCertificate(deps, turn, update, { streakDays: effect.days });
       return;
     case 'recordUnanswered':
       await recordUnanswered(deps.models, turn.bot.id, effect.text, turn.now);
@@ -282,6 +292,7 @@ async function applyAnswer(deps: ServiceDeps, turn: TurnFacts, effect: Extract<E
   const stored = await recordAnswer(deps.models, turn.participant, effect, (set.unitId as string | undefined) ?? turn.participant.unitId, turn.now);
   if (!stored) {
     update.messages = [...effect.onDuplicate];
+    update.duplicate = true;
     return;
   }
   const m = effect.answer.mode;
@@ -293,6 +304,63 @@ async function applyAnswer(deps: ServiceDeps, turn: TurnFacts, effect: Extract<E
   }
   if (effect.streak) set.streak = effect.streak;
   if (deps.listeners?.answerRecorded) await deps.listeners.answerRecorded(stored).catch((err) => deps.logger.warn({ err }, 'answerRecorded listener failed'));
+}
+
+/**
+ * Issues a certificate (issue 19 item 5: a finished contest attempt, a streak milestone) and adds it
+ * to the replies as a picture the platforms fetch from PUBLIC_URL. The rank is printed only once
+ * the round's results are final, which is never while the member is still answering in it.
+ */
+async function sendCertificate(
+  deps: ServiceDeps,
+  turn: TurnFacts,
+  update: ParticipantUpdate,
+  what: { attempt?: Extract<Effect, { type: 'finishAttempt' }>; streakDays?: number },
+): Promise<void> {
+  const p = turn.participant;
+  const locale = ((update.set.locale as Locale | undefined) ?? p.locale) === 'en' ? 'en' : 'vi';
+  const name = (update.set.displayName as string | undefined) ?? p.displayName ?? '—';
+  const unitId = (update.set.unitId as string | undefined) ?? p.unitId;
+  const unit = unitsOf(deps.content, turn.bot).find((u) => u.unitId === unitId)?.name ?? null;
+  const organisation = locale === 'en' && turn.bot.organisation.en ? turn.bot.organisation.en : turn.bot.organisation.vi;
+  const contest = turn.bot.contest;
+  let attemptFacts: { round: string; questionCount: number } | null = null;
+  if (what.attempt) {
+    const a = await deps.models.ContestAttempt.findById(new Types.ObjectId(what.attempt.attemptId), { round: 1, questions: 1 }).lean();
+    if (!a || !contest) return;
+    attemptFacts = { round: a.round, questionCount: a.questions.length };
+  }
+  const certificate = await issueCertificate(
+    deps.models,
+    {
+      kind: what.attempt ? 'contest' : 'streak',
+      bot: turn.bot.id,
+      participantId: String(p._id),
+      locale,
+      organisation,
+      name,
+      unit,
+      contest:
+        what.attempt && contest && attemptFacts
+          ? {
+              contestId: contest.id,
+              name: locale === 'en' && contest.title.en ? contest.title.en : contest.title.vi,
+              round: attemptFacts.round,
+              correct: what.attempt.correct,
+              questionCount: attemptFacts.questionCount,
+              rank: null,
+              of: null,
+            }
+          : null,
+      streak: what.streakDays ? { days: what.streakDays } : null,
+      ...(what.attempt ? { attemptId: what.attempt.attemptId } : {}),
+    },
+    { now: turn.now, timeZone: deps.timeZone },
+  );
+  if (!deps.publicUrl) return;
+  const text = what.streakDays ? deps.t(locale, 'learning:certificate.streakSent', { count: what.streakDays }) : deps.t(locale, 'learning:certificate.sent');
+  const url = `${deps.publicUrl.replace(/\/$/, '')}/certificates/${certificate.code}.png`;
+  update.messages = [...update.messages, { text, image: { url, alt: deps.t(locale, 'learning:certificate.alt') } }];
 }
 
 async function createParticipant(models: Models, event: InboundEvent, locale: Locale): Promise<ParticipantWithId> {
@@ -346,11 +414,13 @@ async function recordAnswer(
 }
 
 /**
- * "Delete my data": the participant, their answers and contest attempts. Rollups hold only counts
+ * "Delete my data": the participant, their answers, contest attempts and certificates. Rollups hold only counts
  * without identities, so published aggregates stay as anonymous numbers.
  */
 export async function deleteParticipant(models: Models, participantId: Types.ObjectId): Promise<void> {
   await models.Answer.deleteMany({ participantId });
+  // Their certificates go too (their codes then verify as unknown).
+  await deleteCertificatesOf(models, String(participantId));
   await models.ContestAttempt.deleteMany({ participantId });
   await models.Participant.deleteOne({ _id: participantId });
 }

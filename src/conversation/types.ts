@@ -238,6 +238,8 @@ export type Effect =
       /** Sent instead of this turn's messages when the answer was already recorded (the first answer counts). */
       readonly onDuplicate: readonly OutboundMessage[];
     }
+  /** A streak milestone (7, 30, 100 days) reached by this turn's daily answer: a certificate is issued and sent. */
+  | { readonly type: 'streakCertificate'; readonly days: number }
   /** A question Hỏi đáp could not answer, listed for organisers (text only, no participant). */
   | { readonly type: 'recordUnanswered'; readonly text: string }
   /** Delete the participant; `keep` is what fairness keeps under a keyed hash of the platform id. */

@@ -68,6 +68,11 @@ export interface OutboundMessage {
   readonly text: string;
   readonly choices?: readonly Choice[];
   readonly link?: { readonly title: string; readonly url: string };
+  /**
+   * A picture sent as an image attachment before the text (a certificate, a question's picture):
+   * an absolute https URL the platforms fetch, and words for where images are not shown.
+   */
+  readonly image?: { readonly url: string; readonly alt: string };
 }
 
 /**

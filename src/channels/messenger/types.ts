@@ -46,7 +46,9 @@ export type MessengerMessage =
         type: 'template';
         payload: { template_type: 'button'; text: string; buttons: { type: 'web_url'; url: string; title: string }[] };
       };
-    };
+    }
+  /** An image attachment by URL (Send API `attachment.type: image`). */
+  | { attachment: { type: 'image'; payload: { url: string; is_reusable: boolean } } };
 
 /** Graph API error body: https://developers.facebook.com/docs/graph-api/guides/error-handling */
 export interface GraphErrorBody {

@@ -9,6 +9,8 @@ export interface InboxReply {
   text: string;
   choices?: { title: string; payload: string; reply?: string }[];
   link?: { title: string; url: string };
+  /** A picture sent first (a certificate). */
+  image?: { url: string; alt: string };
 }
 
 /** The reply being handed to the platform: recorded before the call, cleared when its result is recorded. */

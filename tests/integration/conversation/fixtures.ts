@@ -59,6 +59,9 @@ export async function seedQuestions(models: Models): Promise<void> {
   );
 }
 
+/** Where the platforms fetch certificates' pictures in these tests. */
+export const PUBLIC_URL = 'https://cds.example.vn';
+
 export interface Rig {
   readonly conversation: Conversation;
   /** The service's clock; tests move it. */
@@ -83,6 +86,7 @@ export async function conversationRig(models: Models, start: Date): Promise<Rig>
     logger: pino({ level: 'silent' }),
     listeners,
     memberKey: TEST_KEY,
+    publicUrl: PUBLIC_URL,
   });
   return rig as Rig;
 }

@@ -6,7 +6,10 @@ import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { channelEnv } from '../../fixtures/channels/bots.js';
 import { startChannelsApp, waitFor, type ChannelsApp } from '../../fixtures/channels/harness.js';
 import { pickDaily } from '../../../src/quiz/index.js';
-import { bot, conversationRig, letterFor, questions, seedQuestions, type Rig } from './fixtures.js';
+import express from 'express';
+import { createCertificateRoutes } from '../../../src/http/index.js';
+import { createI18n } from '../../../src/i18n/index.js';
+import { PUBLIC_URL, bot, contestRightLetter, conversationRig, letterFor, questions, seedQuestions, type Rig } from './fixtures.js';
 
 /** Full flows: signed platform webhooks → inbox → worker → conversation → Send API of the fake platform. */
 
@@ -336,5 +339,61 @@ describe('full flows through signed webhooks', () => {
     rig.now = minutes(30);
     const again = await messenger('m-hoa', mText('Ôn câu sai'), 'Câu 1/2 · Ôn câu sai');
     expect(again.map((m) => m.text).join('\n')).toContain('Ôn 2 câu bạn đã trả lời sai');
+  });
+
+  it('Messenger: a finished contest attempt ends with “Xem câu sai” and a certificate image; /verify and the PNG confirm it', async () => {
+    rig.now = minutes(120);
+    await messenger('m-hoa', mText('dự thi'), 'Cách xếp hạng');
+    await messenger('m-hoa', mQuick('Bắt đầu làm bài', 'CONTEST|begin'), 'Câu 1/3');
+    for (let n = 1; n <= 3; n++) {
+      rig.now = minutes(120 + n);
+      // Right, wrong, right.
+      const right = await contestRightLetter(db.models, 'm-hoa');
+      const typed = n === 2 ? String.fromCharCode(((right.charCodeAt(0) - 65 + 1) % 4) + 65) : right;
+      await messenger('m-hoa', mText(typed), n < 3 ? `Câu ${n + 1}/3` : 'Câu hỏi dự đoán');
+    }
+    const finished = await messenger('m-hoa', mText('1'), 'Chứng nhận kết quả của bạn');
+    expect(finished.map((m) => m.text).join('\n')).toContain('Hoàn thành! Bạn trả lời đúng 2/3');
+    const image = finished.find((m) => (m as { attachment?: { type: string } }).attachment?.type === 'image') as unknown as {
+      attachment: { payload: { url: string } };
+    };
+    expect(image.attachment.payload.url).toMatch(new RegExp(`^${PUBLIC_URL}/certificates/[2-9A-Z]{8}\\.png$`));
+    const certificate = await db.models.Certificate.findOne({ kind: 'contest' }).lean();
+    expect(certificate).toMatchObject({ name: 'Hoa', unit: 'CĐCS Sở Y tế', contest: { name: 'Cuộc thi thử', correct: 2, questionCount: 3, rank: null } });
+    expect(image.attachment.payload.url).toContain(certificate!.code);
+    // The review of the attempt: exactly its wrong answer, loaded by the service.
+    const reviewButton = finished.flatMap((m) => m.quick_replies ?? []).find((q) => q.title === 'Xem câu sai')!;
+    const review = await messenger('m-hoa', mQuick('Xem câu sai', reviewButton.payload), 'Xem lại 1 câu sai');
+    expect(
+      review
+        .map((m) => m.text)
+        .join('\n')
+        .match(/✅ Đáp án đúng/g),
+    ).toHaveLength(1);
+
+    // The routes the picture and the verification are served from.
+    const { t } = await createI18n('content');
+    const web = express();
+    for (const r of createCertificateRoutes({ models: db.models, t, publicUrl: PUBLIC_URL })) web.use(r.path, r.router);
+    const server = web.listen(0);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const png = await fetch(`${base}/certificates/${certificate!.code}.png`);
+      expect(png.status).toBe(200);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      expect(
+        Buffer.from(await png.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      const verify = await (await fetch(`${base}/verify/${certificate!.code.toLowerCase()}`)).text();
+      expect(verify).toContain('Chứng nhận hợp lệ');
+      expect(verify).toContain('Hoa');
+      expect(verify).toContain('Cuộc thi thử: trả lời đúng 2/3 câu');
+      expect((await fetch(`${base}/verify/ABCD-2345`)).status).toBe(404);
+      expect((await fetch(`${base}/certificates/nope.png`)).status).toBe(404);
+    } finally {
+      server.close();
+    }
   });
 });
