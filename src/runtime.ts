@@ -170,11 +170,10 @@ async function mountAdminSide(
     stats: rooms.stats,
     t: rooms.t,
     broadcasts: rooms.outreach.broadcasts,
-    contests: contestsPort(content, (id) => conversation.contestResults(id)),
+    contests: contestsPort(content, (id) => conversation.contestResults(id), { t: rooms.t, timeZone: config.timeZone }),
     importQuestions: (upload) => importUploadedQuestions(upload, contentPaths(config), db.models),
     simulatorApi: rooms.channels.simulatorApi,
-    bots: content.bots.map((b) => b.id),
-    botContent: content.bots,
+    bots: content.bots.map((b) => ({ id: b.id, name: b.name, units: b.units, topics: b.topics, topicTags: b.topicTags })),
     agenda: rooms.scheduler.agenda,
   });
   run.routes.push(...routes);

@@ -48,6 +48,7 @@ export {
   type StartContentOptions,
 } from './service.js';
 export { registerContentCommands } from './cli.js';
+export { unitKey, unitNames, type UnitRef } from './unit-names.js';
 export { importUploadedQuestions } from './io/upload.js';
 export { IMPORT_LIMITS } from './io/guard.js';
 export { MEDIA_FORMATS, MEDIA_LIMITS, checkMedia, readImageHeader, type MediaCheck, type MediaFormat, type MediaLimits } from './media.js';

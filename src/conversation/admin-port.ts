@@ -1,20 +1,38 @@
-import type { ContentBundle } from '../content/index.js';
+import type ExcelJS from 'exceljs';
+import type { ContentBundle, ContestConfig } from '../content/index.js';
+import { DEFAULT_TIME_ZONE, type Locale } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
+import { resultsView, resultsWorkbook, type EntryView, type PrizeView, type RoundView } from './export.js';
 import type { ContestResults } from './results.js';
 
-type Summary = { readonly id: string; readonly bot: string; readonly title?: string; readonly [k: string]: unknown };
-type Table = { contest: Summary; rows: ReadonlyArray<Record<string, unknown>> } | null;
-
-function namer(r: Pick<ContestResults, 'units'>): (id: string | null) => string | null {
-  const names = new Map(r.units.map((u) => [u.unitId, u.name]));
-  return (id) => (id ? (names.get(id) ?? id) : null);
+/** A contest as the admin API lists it: its settings, the title in the caller's language. */
+export interface ContestSummary {
+  readonly id: string;
+  readonly bot: string;
+  readonly title: string;
+  readonly window: ContestConfig['window'];
+  readonly rounds: ContestConfig['rounds'];
+  readonly questionsPerAttempt: number;
+  readonly timeLimitMinutes: number;
 }
 
-function summary(r: Pick<ContestResults, 'bot' | 'contest'>): Summary {
-  const c = r.contest;
+/** A contest's results for the admin page and API: the rounds as people read them, every entry in one list too. */
+export interface ContestResultsAnswer {
+  readonly contest: ContestSummary;
+  readonly heading: string;
+  readonly rule: string;
+  readonly columns: Readonly<Record<string, string>>;
+  readonly rounds: readonly RoundView[];
+  readonly prizes: readonly PrizeView[];
+  /** Every round's ranked entries in one list (the CSV download's rows). */
+  readonly rows: readonly EntryView[];
+}
+
+function summary(bot: string, c: ContestConfig, locale: Locale): ContestSummary {
   return {
     id: c.id,
-    bot: r.bot,
-    title: c.title.vi,
+    bot,
+    title: c.title[locale] ?? c.title.vi,
     window: c.window,
     rounds: c.rounds,
     questionsPerAttempt: c.questionsPerAttempt,
@@ -23,68 +41,44 @@ function summary(r: Pick<ContestResults, 'bot' | 'contest'>): Summary {
 }
 
 /**
- * The admin API's view of contests (structurally its `ContestsPort`): the list from the bots'
- * configuration, ranked results and prize winners per round from the stored attempts.
+ * The admin API's view of contests: the list from the bots' configuration; ranked results, prize
+ * winners and the XLSX workbook from the stored attempts, through the same formatting as the
+ * terminal's `contest results` (src/conversation/export.ts), in the caller's language.
  */
-export function contestsPort(content: Pick<ContentBundle, 'bots'>, results: (contestId: string) => Promise<ContestResults | null>) {
+export function contestsPort(
+  content: Pick<ContentBundle, 'bots'>,
+  results: (contestId: string) => Promise<ContestResults | null>,
+  say: { t: Translate; timeZone?: string },
+) {
+  const zone = say.timeZone ?? DEFAULT_TIME_ZONE;
   return {
-    async list(options: { bots: readonly string[] | null }): Promise<readonly Summary[]> {
-      return content.bots.filter((b) => b.contest && (!options.bots || options.bots.includes(b.id))).map((b) => summary({ bot: b.id, contest: b.contest! }));
+    async list(options: { bots: readonly string[] | null; locale: Locale }): Promise<readonly ContestSummary[]> {
+      return content.bots.filter((b) => b.contest && (!options.bots || options.bots.includes(b.id))).map((b) => summary(b.id, b.contest!, options.locale));
     },
-    async results(id: string): Promise<Table> {
+    async results(id: string, locale: Locale): Promise<ContestResultsAnswer | null> {
       const r = await results(id);
       if (!r) return null;
-      const unitName = namer(r);
+      const view = resultsView(r, say.t, locale, zone);
       return {
-        contest: summary(r),
-        rows: r.rounds.flatMap((round) =>
-          round.ranking.map((e) => ({
-            round: round.round,
-            rank: e.rank,
-            name: e.name,
-            unitId: e.unitId,
-            unitName: unitName(e.unitId),
-            score: e.correct,
-            questionCount: e.questionCount,
-            prediction: e.prediction,
-            predictionDistance: e.predictionDistance,
-            perfect: round.perfect,
-            timeTakenMs: e.timeTakenMs,
-            // A Date: JSON shows it as the same ISO string; CSV/XLSX exports show it in Asia/Ho_Chi_Minh.
-            submittedAt: e.submittedAt,
-          })),
-        ),
+        contest: summary(r.bot, r.contest, locale),
+        heading: view.heading,
+        rule: view.rule,
+        columns: view.columns,
+        rounds: view.rounds,
+        prizes: view.prizes,
+        rows: view.rounds.flatMap((round) => round.ranking),
       };
     },
-    async prizes(id: string): Promise<Table> {
+    async prizes(id: string, locale: Locale): Promise<{ contest: ContestSummary; rows: readonly PrizeView[] } | null> {
       const r = await results(id);
       if (!r) return null;
-      const unitName = namer(r);
-      return {
-        contest: summary(r),
-        rows: r.rounds.flatMap((round) => [
-          ...round.prizes.map((p) => ({
-            round: round.round,
-            kind: 'individual',
-            prize: p.prize,
-            rank: p.winner.rank,
-            name: p.winner.name,
-            unitId: p.winner.unitId,
-            unitName: unitName(p.winner.unitId),
-            score: p.winner.correct,
-          })),
-          ...round.collectivePrizes.map((p) => ({
-            round: round.round,
-            kind: 'collective',
-            prize: p.prize,
-            rank: p.winner.rank,
-            name: p.winner.name,
-            unitId: p.winner.unitId,
-            score: p.winner.averageScore,
-            participationRate: p.winner.participationRate,
-          })),
-        ]),
-      };
+      return { contest: summary(r.bot, r.contest, locale), rows: resultsView(r, say.t, locale, zone).prizes };
+    },
+    /** The workbook `contest results --out` writes: prizes, then each round's ranking and units. */
+    async workbook(id: string, locale: Locale): Promise<{ contest: ContestSummary; workbook: ExcelJS.Workbook } | null> {
+      const r = await results(id);
+      if (!r) return null;
+      return { contest: summary(r.bot, r.contest, locale), workbook: await resultsWorkbook(r, say.t, locale, zone) };
     },
   };
 }

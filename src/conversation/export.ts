@@ -2,25 +2,234 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, spreadsheetText, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
+import type { PrizeKind } from '../quiz/index.js';
+import { formatDuration } from './messages.js';
 import type { ContestResults } from './results.js';
 
-type Resolved = { readonly tr: (key: string, vars?: Record<string, unknown>) => string; readonly at: (d: Date) => string };
+/**
+ * Contest results as people read them, in one place for every reader: the terminal (`contest
+ * results`), the admin page and API, and the XLSX/CSV downloads. Texts come from
+ * `conversation:results.*` in the chosen language (Vietnamese by default),
+ * times are shown in Asia/Ho_Chi_Minh, durations in minutes and seconds.
+ */
 
-function resolve(t: Translate, locale: Locale, zone: string): Resolved {
-  return {
-    tr: (key, vars) => t(locale, `conversation:results.${key}`, vars),
-    at: (d) => formatSubmittedAt(d, zone),
-  };
-}
+const NUMBER_LOCALE: Record<Locale, string> = { vi: 'vi-VN', en: 'en-GB' };
 
 /** `dd/MM/yyyy HH:mm:ss` of an instant in Asia/Ho_Chi_Minh (or another zone): how results show times. */
 export function formatSubmittedAt(at: Date, zone: string = DEFAULT_TIME_ZONE): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH:mm:ss');
 }
 
-function unitNamer(results: ContestResults): (id: string | null) => string {
+/** A number with at most `digits` decimals, in the language's way ("3,3" in Vietnamese, "3.3" in English). */
+export function formatNumber(n: number, locale: Locale, digits = 1): string {
+  return n.toLocaleString(NUMBER_LOCALE[locale], { maximumFractionDigits: digits, useGrouping: false });
+}
+
+/** A rate (0.0333) as a percentage ("3,3%"); null (unknown) as an empty string. */
+export function formatPercent(rate: number | null, locale: Locale): string {
+  return rate === null ? '' : `${formatNumber(rate * 100, locale)}%`;
+}
+
+/** One ranked entry of a round, with its figures and how they read. */
+export interface EntryView {
+  readonly round: string;
+  readonly rank: number;
+  readonly name: string;
+  readonly unitId: string | null;
+  /** The unit's name in the bot's list ("—" without a unit). */
+  readonly unit: string;
+  readonly correct: number;
+  readonly questionCount: number;
+  readonly prediction: number | null;
+  readonly predictionDistance: number | null;
+  /** "3 (±2)", or "—" without a prediction. */
+  readonly predictionText: string;
+  readonly timeTakenMs: number;
+  /** "5 phút 00 giây" (the members' own duration format, src/conversation/messages.ts). */
+  readonly duration: string;
+  readonly submittedAt: Date;
+  /** dd/MM/yyyy HH:mm:ss, Asia/Ho_Chi_Minh. */
+  readonly submittedAtLocal: string;
+  readonly prize: PrizeKind | null;
+  readonly prizeLabel: string | null;
+}
+
+/** One unit of a round's collective ranking. */
+export interface UnitView {
+  readonly round: string;
+  readonly rank: number;
+  readonly unitId: string;
+  readonly name: string;
+  readonly participants: number;
+  readonly size: number | null;
+  readonly participationRate: number | null;
+  /** "3,3%", or the words for an unknown size. */
+  readonly rate: string;
+  readonly averageScore: number;
+  readonly average: string;
+  readonly correctAnswers: number;
+  readonly prize: PrizeKind | null;
+  readonly prizeLabel: string | null;
+}
+
+/** One prize winner: a person (individual) or a unit (collective). */
+export interface PrizeView {
+  readonly round: string;
+  readonly kind: 'individual' | 'collective';
+  readonly kindLabel: string;
+  readonly prize: PrizeKind;
+  readonly prizeLabel: string;
+  readonly rank: number;
+  readonly name: string;
+  /** The winner's unit; empty for a unit's own prize. */
+  readonly unit: string;
+}
+
+export interface RoundView {
+  readonly round: string;
+  /** "Vòng 1: 4 người được xếp hạng, 1 người đúng tất cả các câu". */
+  readonly heading: string;
+  readonly perfect: number;
+  readonly ranking: readonly EntryView[];
+  readonly collective: readonly UnitView[];
+}
+
+/** A contest's results as people read them; `columns` are the column labels of every table. */
+export interface ResultsView {
+  readonly id: string;
+  readonly bot: string;
+  readonly title: string;
+  readonly heading: string;
+  readonly rule: string;
+  readonly rounds: readonly RoundView[];
+  readonly prizes: readonly PrizeView[];
+  readonly columns: Readonly<Record<string, string>>;
+}
+
+const COLUMNS = [
+  'round',
+  'kind',
+  'prize',
+  'rank',
+  'name',
+  'unit',
+  'correct',
+  'count',
+  'prediction',
+  'distance',
+  'duration',
+  'submitted',
+  'participants',
+  'size',
+  'rate',
+  'average',
+  'correctTotal',
+] as const;
+
+type Tr = (key: string, vars?: Record<string, unknown>) => string;
+type Round = ContestResults['rounds'][number];
+
+function unitNamer(results: Pick<ContestResults, 'units'>): (id: string | null) => string {
   const names = new Map(results.units.map((u) => [u.unitId, u.name]));
   return (id) => (id ? (names.get(id) ?? id) : '—');
+}
+
+/** One round's entries, units and prize winners. */
+function roundView(
+  r: Round,
+  tr: Tr,
+  say: { unit: (id: string | null) => string; locale: Locale; zone: string; t: Translate },
+): RoundView & { prizes: PrizeView[] } {
+  const prizeOf = new Map<unknown, PrizeKind>([
+    ...r.prizes.map((p) => [p.winner, p.prize] as const),
+    ...r.collectivePrizes.map((p) => [p.winner, p.prize] as const),
+  ]);
+  const label = (p: PrizeKind | null) => (p ? tr(`prize.${p}`) : null);
+  const ranking = r.ranking.map((e): EntryView => {
+    const prize = prizeOf.get(e) ?? null;
+    return {
+      round: r.round,
+      rank: e.rank,
+      name: e.name,
+      unitId: e.unitId,
+      unit: say.unit(e.unitId),
+      correct: e.correct,
+      questionCount: e.questionCount,
+      prediction: e.prediction,
+      predictionDistance: e.predictionDistance,
+      predictionText: e.prediction === null ? '—' : `${e.prediction} (±${e.predictionDistance})`,
+      timeTakenMs: e.timeTakenMs,
+      duration: formatDuration(say.t, say.locale, e.timeTakenMs),
+      submittedAt: e.submittedAt,
+      submittedAtLocal: formatSubmittedAt(e.submittedAt, say.zone),
+      prize,
+      prizeLabel: label(prize),
+    };
+  });
+  const collective = r.collective.map((u): UnitView => {
+    const prize = prizeOf.get(u) ?? null;
+    const { rank, unitId, name, participants, size, participationRate, averageScore, correctAnswers } = u;
+    const rate = participationRate === null ? tr('report.sizeUnknown') : formatPercent(participationRate, say.locale);
+    return {
+      round: r.round,
+      rank,
+      unitId,
+      name,
+      participants,
+      size,
+      participationRate,
+      rate,
+      averageScore,
+      average: formatNumber(averageScore, say.locale, 2),
+      correctAnswers,
+      prize,
+      prizeLabel: label(prize),
+    };
+  });
+  const kinds = { individual: tr('kind.individual'), collective: tr('kind.collective') };
+  const prizes: PrizeView[] = [
+    ...r.prizes.map((p) => ({
+      round: r.round,
+      kind: 'individual' as const,
+      kindLabel: kinds.individual,
+      prize: p.prize,
+      prizeLabel: tr(`prize.${p.prize}`),
+      rank: p.winner.rank,
+      name: p.winner.name,
+      unit: say.unit(p.winner.unitId),
+    })),
+    ...r.collectivePrizes.map((p) => ({
+      round: r.round,
+      kind: 'collective' as const,
+      kindLabel: kinds.collective,
+      prize: p.prize,
+      prizeLabel: tr(`prize.${p.prize}`),
+      rank: p.winner.rank,
+      name: p.winner.name,
+      unit: '',
+    })),
+  ];
+  const heading = tr('report.round', { round: r.round, ranked: r.ranking.length, perfect: r.perfect });
+  return { round: r.round, heading, perfect: r.perfect, ranking, collective, prizes };
+}
+
+/** The results in `locale` (Vietnamese by default), times in `timeZone`: what every reader of the results shows. */
+export function resultsView(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = DEFAULT_TIME_ZONE): ResultsView {
+  const tr: Tr = (key, vars) => t(locale, `conversation:results.${key}`, vars);
+  const say = { unit: unitNamer(results), locale, zone: timeZone, t };
+  const title = results.contest.title[locale] ?? results.contest.title.vi;
+  const rounds = results.rounds.map((r) => roundView(r, tr, say));
+  return {
+    id: results.contest.id,
+    bot: results.bot,
+    title,
+    heading: tr('report.heading', { id: results.contest.id, title, bot: results.bot }),
+    rule: tr('report.rule', { collective: results.contest.collectiveRanking.map((c) => tr(`criterion.${c}`)).join(' → ') }),
+    // Only rounds somebody played: a weekly contest over a year has some fifty rounds.
+    rounds: rounds.filter((r) => r.ranking.length > 0).map(({ prizes: _prizes, ...round }) => round),
+    prizes: rounds.flatMap((r) => r.prizes),
+    columns: Object.fromEntries(COLUMNS.map((c) => [c, tr(`column.${c}`)])),
+  };
 }
 
 /**
@@ -28,129 +237,78 @@ function unitNamer(results: ContestResults): (id: string | null) => string {
  * in `locale` (Vietnamese by default), submission times in `timeZone` (Asia/Ho_Chi_Minh).
  */
 export function formatResults(results: ContestResults, t: Translate, locale: Locale = DEFAULT_LOCALE, timeZone: string = DEFAULT_TIME_ZONE): string {
-  const { tr, at } = resolve(t, locale, timeZone);
-  const unit = unitNamer(results);
-  const prize = (p: string) => tr(`prize.${p}`);
-  const lines: string[] = [
-    tr('report.heading', { id: results.contest.id, title: results.contest.title[locale] ?? results.contest.title.vi, bot: results.bot }),
-  ];
-  lines.push(tr('report.rule', { collective: results.contest.collectiveRanking.join(' → ') }));
-  for (const r of results.rounds) {
-    lines.push('', tr('report.round', { round: r.round, ranked: r.ranking.length, perfect: r.perfect }));
+  const tr: Tr = (key, vars) => t(locale, `conversation:results.${key}`, vars);
+  const view = resultsView(results, t, locale, timeZone);
+  const lines: string[] = [view.heading, view.rule];
+  if (view.rounds.length === 0) lines.push('', tr('report.noEntries'));
+  for (const r of view.rounds) {
+    lines.push('', r.heading);
     for (const e of r.ranking.slice(0, 50)) {
-      const pred = e.prediction === null ? '—' : `${e.prediction} (±${e.predictionDistance})`;
-      const entry = { rank: String(e.rank).padStart(3), name: e.name, unit: unit(e.unitId), correct: e.correct, count: e.questionCount, prediction: pred };
-      lines.push(`  ${tr('report.entry', { ...entry, seconds: (e.timeTakenMs / 1000).toFixed(1), submitted: at(e.submittedAt) })}`);
+      const entry = { rank: String(e.rank).padStart(3), name: e.name, unit: e.unit, correct: e.correct, count: e.questionCount, prediction: e.predictionText };
+      lines.push(`  ${tr('report.entry', { ...entry, duration: e.duration, submitted: e.submittedAtLocal })}`);
     }
+    const prizes = view.prizes.filter((p) => p.round === r.round);
     lines.push(`  ${tr('report.individualPrizes')}`);
-    for (const p of r.prizes)
-      lines.push(
-        `    ${tr('report.individualPrize', { prize: prize(p.prize), code: p.prize, name: p.winner.name, unit: unit(p.winner.unitId), rank: p.winner.rank })}`,
-      );
-    if (r.prizes.length === 0) lines.push(`    ${tr('report.noIndividualPrize')}`);
+    for (const p of prizes.filter((x) => x.kind === 'individual'))
+      lines.push(`    ${tr('report.individualPrize', { prize: p.prizeLabel, code: p.prize, name: p.name, unit: p.unit, rank: p.rank })}`);
+    if (!prizes.some((x) => x.kind === 'individual')) lines.push(`    ${tr('report.noIndividualPrize')}`);
     lines.push(`  ${tr('report.collectiveRanking')}`);
-    for (const u of r.collective) {
-      const rate = u.participationRate === null ? tr('report.sizeUnknown') : `${(u.participationRate * 100).toFixed(1)}%`;
+    for (const u of r.collective)
       lines.push(
-        `    ${tr('report.unit', { rank: u.rank, name: u.name, participants: u.participants, rate, average: u.averageScore.toFixed(2), correct: u.correctAnswers })}`,
+        `    ${tr('report.unit', { rank: u.rank, name: u.name, participants: u.participants, rate: u.rate, average: u.average, correct: u.correctAnswers })}`,
       );
-    }
     lines.push(`  ${tr('report.collectivePrizes')}`);
-    for (const p of r.collectivePrizes) lines.push(`    ${tr('report.collectivePrize', { prize: prize(p.prize), code: p.prize, name: p.winner.name })}`);
-    if (r.collectivePrizes.length === 0) lines.push(`    ${tr('report.noCollectivePrize')}`);
+    for (const p of prizes.filter((x) => x.kind === 'collective'))
+      lines.push(`    ${tr('report.collectivePrize', { prize: p.prizeLabel, code: p.prize, name: p.name })}`);
+    if (!prizes.some((x) => x.kind === 'collective')) lines.push(`    ${tr('report.noCollectivePrize')}`);
   }
   return lines.join('\n');
 }
 
-/** What every sheet of the workbook needs: labels in the chosen language, unit names, local times. */
-interface SheetContext {
-  readonly tr: Resolved['tr'];
-  readonly at: Resolved['at'];
-  readonly col: (key: string) => string;
-  readonly unit: (id: string | null) => string;
+/** A sheet with bold, frozen headers from the view's column labels. */
+function addSheet(wb: ExcelJS.Workbook, name: string, view: ResultsView, columns: ReadonlyArray<readonly [key: string, width: number]>): ExcelJS.Worksheet {
+  const sheet = wb.addWorksheet(name.slice(0, 31));
+  sheet.columns = columns.map(([key, width]) => ({ header: view.columns[key] ?? key, key, width }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  return sheet;
 }
 
-type Round = ContestResults['rounds'][number];
-
-/** The prize winners of one round, individual and collective, as rows of the prizes sheet. */
-function addPrizeRows(prizes: ExcelJS.Worksheet, r: Round, { tr, unit }: SheetContext): void {
-  for (const p of r.prizes)
-    prizes.addRow({
-      round: r.round,
-      type: tr('kind.individual'),
-      prize: tr(`prize.${p.prize}`),
-      rank: p.winner.rank,
-      name: spreadsheetText(p.winner.name),
-      unit: spreadsheetText(unit(p.winner.unitId)),
-    });
-  for (const p of r.collectivePrizes)
-    prizes.addRow({
-      round: r.round,
-      type: tr('kind.collective'),
-      prize: tr(`prize.${p.prize}`),
-      rank: p.winner.rank,
-      name: spreadsheetText(p.winner.name),
-      unit: spreadsheetText(p.winner.unitId),
-    });
+/** The ranking of one round as rows of `round, rank, name, unit, …` (the workbook's sheets, the CSV download). */
+export function rankingRows(round: RoundView): Array<Record<string, string | number>> {
+  return round.ranking.map((e) => ({
+    round: e.round,
+    rank: e.rank,
+    name: spreadsheetText(e.name),
+    unit: spreadsheetText(e.unit),
+    correct: e.correct,
+    count: e.questionCount,
+    prediction: e.prediction ?? '',
+    distance: e.predictionDistance ?? '',
+    duration: e.duration,
+    submitted: e.submittedAtLocal,
+    prize: e.prizeLabel ?? '',
+  }));
 }
 
-/** One round's individual ranking. */
-function addRankingSheet(wb: ExcelJS.Workbook, r: Round, { tr, at, col, unit }: SheetContext): void {
-  const sheet = wb.addWorksheet(tr('sheet.individual', { round: r.round }));
-  sheet.columns = [
-    { header: col('rank'), key: 'rank', width: 8 },
-    { header: col('name'), key: 'name', width: 30 },
-    { header: col('unit'), key: 'unit', width: 24 },
-    { header: col('correct'), key: 'correct', width: 12 },
-    { header: col('count'), key: 'count', width: 8 },
-    { header: col('prediction'), key: 'prediction', width: 10 },
-    { header: col('distance'), key: 'distance', width: 16 },
-    { header: col('seconds'), key: 'seconds', width: 16 },
-    { header: col('submitted'), key: 'submitted', width: 24 },
-  ];
-  for (const e of r.ranking) {
-    sheet.addRow({
-      rank: e.rank,
-      name: spreadsheetText(e.name),
-      unit: spreadsheetText(unit(e.unitId)),
-      correct: e.correct,
-      count: e.questionCount,
-      prediction: e.prediction ?? '',
-      distance: e.predictionDistance ?? '',
-      seconds: Math.round(e.timeTakenMs / 100) / 10,
-      submitted: at(e.submittedAt),
-    });
-  }
-}
-
-/** One round's unit ranking. */
-function addUnitSheet(wb: ExcelJS.Workbook, r: Round, { tr, col }: SheetContext): void {
-  const units = wb.addWorksheet(tr('sheet.collective', { round: r.round }));
-  units.columns = [
-    { header: col('rank'), key: 'rank', width: 8 },
-    { header: col('unit'), key: 'name', width: 36 },
-    { header: col('participants'), key: 'participants', width: 16 },
-    { header: col('size'), key: 'size', width: 14 },
-    { header: col('rate'), key: 'rate', width: 14 },
-    { header: col('average'), key: 'average', width: 16 },
-    { header: col('correctTotal'), key: 'correct', width: 14 },
-  ];
-  for (const u of r.collective) {
-    units.addRow({
-      rank: u.rank,
-      name: spreadsheetText(u.name),
-      participants: u.participants,
-      size: u.size ?? '',
-      rate: u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10,
-      average: Math.round(u.averageScore * 100) / 100,
-      correct: u.correctAnswers,
-    });
-  }
-}
+/** The columns of a round's ranking sheet (its rows: {@link rankingRows}, which also carry `round`), with widths. */
+export const RANKING_COLUMNS = [
+  ['rank', 8],
+  ['name', 30],
+  ['unit', 30],
+  ['correct', 12],
+  ['count', 8],
+  ['prediction', 10],
+  ['distance', 16],
+  ['duration', 18],
+  ['submitted', 24],
+  ['prize', 20],
+] as const;
 
 /**
  * The results as an XLSX workbook in `locale` (Vietnamese by default): the prizes, then one ranking
- * sheet and one unit sheet per round. Submission times are `dd/MM/yyyy HH:mm:ss` in `timeZone`.
+ * sheet and one unit sheet per round. Submission times are `dd/MM/yyyy HH:mm:ss` in `timeZone`,
+ * durations in minutes and seconds.
  */
 export async function resultsWorkbook(
   results: ContestResults,
@@ -158,23 +316,45 @@ export async function resultsWorkbook(
   locale: Locale = DEFAULT_LOCALE,
   timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<ExcelJS.Workbook> {
-  const { tr, at } = resolve(t, locale, timeZone);
-  const ctx: SheetContext = { tr, at, col: (key) => tr(`column.${key}`), unit: unitNamer(results) };
+  const tr: Tr = (key, vars) => t(locale, `conversation:results.${key}`, vars);
+  const view = resultsView(results, t, locale, timeZone);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cds-quiz-bot';
-  const prizes = wb.addWorksheet(tr('sheet.prizes'));
-  prizes.columns = [
-    { header: ctx.col('round'), key: 'round', width: 8 },
-    { header: ctx.col('kind'), key: 'type', width: 12 },
-    { header: ctx.col('prize'), key: 'prize', width: 20 },
-    { header: ctx.col('rank'), key: 'rank', width: 8 },
-    { header: ctx.col('name'), key: 'name', width: 30 },
-    { header: ctx.col('unit'), key: 'unit', width: 30 },
-  ];
-  for (const r of results.rounds) {
-    addPrizeRows(prizes, r, ctx);
-    addRankingSheet(wb, r, ctx);
-    addUnitSheet(wb, r, ctx);
+  const prizes = addSheet(wb, tr('sheet.prizes'), view, [
+    ['round', 8],
+    ['kind', 12],
+    ['prize', 20],
+    ['rank', 8],
+    ['name', 36],
+    ['unit', 30],
+  ]);
+  for (const p of view.prizes)
+    prizes.addRow({ round: p.round, kind: p.kindLabel, prize: p.prizeLabel, rank: p.rank, name: spreadsheetText(p.name), unit: spreadsheetText(p.unit) });
+  for (const r of view.rounds) {
+    addSheet(wb, tr('sheet.individual', { round: r.round }), view, RANKING_COLUMNS).addRows(rankingRows(r));
+    const units = addSheet(wb, tr('sheet.collective', { round: r.round }), view, [
+      ['rank', 8],
+      ['unit', 36],
+      ['participants', 16],
+      ['size', 14],
+      ['rate', 14],
+      ['average', 16],
+      ['correctTotal', 14],
+      ['prize', 20],
+    ]);
+    for (const u of r.collective) {
+      const rate = u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10;
+      units.addRow({
+        rank: u.rank,
+        unit: spreadsheetText(u.name),
+        participants: u.participants,
+        size: u.size ?? '',
+        rate,
+        average: Math.round(u.averageScore * 100) / 100,
+        correctTotal: u.correctAnswers,
+        prize: u.prizeLabel ?? '',
+      });
+    }
   }
   return wb;
 }

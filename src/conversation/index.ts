@@ -19,10 +19,25 @@ export { step, viewsFor, intentOf, cleanDisplayName, INTENTS, type Intent } from
 export { readTurn, CHOICES_TTL_MS, type TurnInput } from './matcher.js';
 export { parsePayload, payload, COMMANDS, type Command, type Payload } from './payloads.js';
 export { COMMAND_KEYWORDS, SMALL_TALK, commandOf, languageOf, smallTalkOf } from './keywords.js';
-export { questionMessage, menuChoices, readableName } from './messages.js';
+export { questionMessage, menuChoices, readableName, formatDuration } from './messages.js';
 export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, type AnswerWithId, type ParticipantWithId } from './service.js';
 export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
-export { formatResults, resultsWorkbook, writeResultsXlsx } from './export.js';
+export {
+  formatResults,
+  formatNumber,
+  formatPercent,
+  formatSubmittedAt,
+  rankingRows,
+  resultsView,
+  resultsWorkbook,
+  writeResultsXlsx,
+  RANKING_COLUMNS,
+  type EntryView,
+  type PrizeView,
+  type ResultsView,
+  type RoundView,
+  type UnitView,
+} from './export.js';
 export { registerContestCommands } from './cli.js';
 export { contestsPort, type ContestsView } from './admin-port.js';
 export {

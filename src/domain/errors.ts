@@ -15,6 +15,8 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 interface ErrorSpec {
   readonly kind: ErrorKind;
   readonly message: string;
+  /** Params the API says in words (errors.json `<param>.<value>`) in place of the English `message`'s wording. */
+  readonly words?: readonly string[];
 }
 
 export const ERRORS = {
@@ -36,7 +38,7 @@ export const ERRORS = {
     message: 'Send the file as the body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   },
   import_rejected: { kind: 'invalid', message: 'The file was not imported; fix the rows listed in details.problems' },
-  import_unreadable: { kind: 'invalid', message: 'The file was not imported: {{reason}}' },
+  import_unreadable: { kind: 'invalid', message: 'The file was not imported: {{reason}}', words: ['problem', 'line'] },
   import_too_many_rows: { kind: 'invalid', message: 'The file was not imported: it has more than {{max}} rows; split it into smaller files' },
   simulator_after_invalid: { kind: 'invalid', message: 'after must be an ISO time or a message id' },
   // ---- forbidden: known caller, not allowed
@@ -80,7 +82,9 @@ export type CodeOf<K extends ErrorKind> = { [C in ErrorCode]: (typeof ERRORS)[C]
 
 /** The `{{names}}` a message template uses. */
 type ParamNames<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | ParamNames<Rest> : never;
-export type ErrorParams<C extends ErrorCode> = Readonly<Record<ParamNames<(typeof ERRORS)[C]['message']>, string | number>>;
+/** The params said in words by the API, besides those of the English message. */
+type WordNames<C extends ErrorCode> = (typeof ERRORS)[C] extends { readonly words: readonly (infer W extends string)[] } ? W : never;
+export type ErrorParams<C extends ErrorCode> = Readonly<Record<ParamNames<(typeof ERRORS)[C]['message']> | WordNames<C>, string | number>>;
 /** Params are required exactly when the message names some. */
 type ParamsArg<C extends ErrorCode, Rest extends unknown[] = []> = [ParamNames<(typeof ERRORS)[C]['message']>] extends [never]
   ? [params?: Readonly<Record<string, never>>, ...Rest]
@@ -104,10 +108,51 @@ export class DomainError extends Error {
   }
 }
 
-/** One field at fault: its path (`audience.bots.0`, `(root)`) and what is wrong with it. */
+/**
+ * The checks a field can fail, each a stable rule with the English words for developers. src/http
+ * answers a rule in the caller's language (content/locales/{vi,en}/errors.json `field.<rule>`, fed
+ * the issue's params). A schema's own message names a rule by using its text here
+ * (`.regex(re, FIELD_RULES.date)`), so the check and its translation cannot drift apart.
+ */
+export const FIELD_RULES = {
+  required: 'required',
+  empty: 'must not be empty',
+  too_short: 'at least {{minimum}} characters',
+  too_long: 'at most {{maximum}} characters',
+  too_few: 'at least {{minimum}} items',
+  too_many: 'at most {{maximum}} items',
+  too_small: 'at least {{minimum}}',
+  too_big: 'at most {{maximum}}',
+  wrong_type: 'must be a {{expected}}',
+  one_of: 'must be one of {{values}}',
+  email: 'must be an email address',
+  url: 'must be a web address (https://…)',
+  format: 'has the wrong format',
+  unknown_fields: 'unknown field(s): {{keys}}',
+  invalid: 'is invalid',
+  date: 'must be a date like 2026-10-10',
+  real_date: 'is not a real date',
+  bot_id: 'must be a bot id like "demo"',
+  id: 'must be an id like "demo"',
+  from_after_to: 'must not be after `to`',
+  send_at: 'must be "now" or a date and time like 2026-10-10T08:00 (Asia/Ho_Chi_Minh)',
+  organiser_needs_bot: 'an organiser needs at least one bot',
+  range_too_long: 'range at most {{days}} days',
+} as const;
+export type FieldRule = keyof typeof FIELD_RULES;
+
+/** One field at fault: its path (`audience.bots.0`, `(root)`), what is wrong in English, and the rule it failed. */
 export interface FieldIssue {
   readonly field: string;
   readonly message: string;
+  /** The check it failed, for the caller's language; absent: only `message` says what is wrong. */
+  readonly rule?: FieldRule;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** A field issue for one of the rules, with its English message filled in. */
+export function fieldIssue(field: string, rule: FieldRule, params: Readonly<Record<string, string | number>> = {}): FieldIssue {
+  return { field, message: interpolate(FIELD_RULES[rule], params), rule, ...(Object.keys(params).length ? { params } : {}) };
 }
 
 /** What an invalid input comes back with: the fields at fault, or the rows of a rejected file. */
@@ -169,13 +214,69 @@ export class UnavailableError<C extends CodeOf<'unavailable'> = CodeOf<'unavaila
   }
 }
 
+/** One issue of a schema error (zod's), as much of it as the rules need, without depending on zod here. */
+interface SchemaIssue {
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly message: string;
+  readonly code?: string;
+  readonly input?: unknown;
+  readonly origin?: string;
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+  readonly expected?: string;
+  readonly values?: readonly unknown[];
+  readonly format?: string;
+  readonly keys?: readonly string[];
+}
+
 /** The shape of a zod error, without depending on zod here. */
 interface SchemaIssues {
-  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>;
+  readonly issues: readonly SchemaIssue[];
+}
+
+const RULE_OF_MESSAGE: ReadonlyMap<string, FieldRule> = new Map(Object.entries(FIELD_RULES).map(([rule, text]) => [text, rule as FieldRule]));
+
+/** Size rules by what was measured: a string's characters, an array's items, a number's value. */
+function sizeRule(i: SchemaIssue, small: boolean): { rule: FieldRule; params: Record<string, number> } {
+  const bound = Number(small ? i.minimum : i.maximum);
+  const params: Record<string, number> = small ? { minimum: bound } : { maximum: bound };
+  if (i.origin === 'string') return small && bound === 1 ? { rule: 'empty', params: {} } : { rule: small ? 'too_short' : 'too_long', params };
+  if (i.origin === 'array' || i.origin === 'set') return { rule: small ? 'too_few' : 'too_many', params };
+  return { rule: small ? 'too_small' : 'too_big', params };
+}
+
+/**
+ * The rule a schema issue failed: a schema's own message that is one of FIELD_RULES, else the
+ * issue's kind (a missing field is `required`; zod reports it as a wrong type "received undefined").
+ */
+export function ruleOf(i: SchemaIssue): { rule: FieldRule; params: Record<string, string | number> } {
+  const named = RULE_OF_MESSAGE.get(i.message);
+  if (named) return { rule: named, params: {} };
+  switch (i.code) {
+    case 'invalid_type': {
+      const missing = 'input' in i ? i.input === undefined : / received undefined$/.test(i.message);
+      return missing ? { rule: 'required', params: {} } : { rule: 'wrong_type', params: { expected: String(i.expected) } };
+    }
+    case 'too_small':
+      return sizeRule(i, true);
+    case 'too_big':
+      return sizeRule(i, false);
+    case 'invalid_value':
+      return { rule: 'one_of', params: { values: (i.values ?? []).map(String).join(', ') } };
+    case 'invalid_format':
+      return i.format === 'email' || i.format === 'url' ? { rule: i.format, params: {} } : { rule: 'format', params: {} };
+    case 'unrecognized_keys':
+      return { rule: 'unknown_fields', params: { keys: (i.keys ?? []).join(', ') } };
+    default:
+      return { rule: 'invalid', params: {} };
+  }
 }
 
 /** `validation_failed` listing each field at fault, from a schema's issues (zod). `what`: input, body, query... */
 export function invalidInput(error: SchemaIssues, what = 'input'): InvalidError<'validation_failed'> {
-  const fields = error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(root)', message: i.message }));
+  const fields = error.issues.map((i): FieldIssue => {
+    const { rule, params } = ruleOf(i);
+    return { field: i.path.map(String).join('.') || '(root)', message: i.message, rule, ...(Object.keys(params).length ? { params } : {}) };
+  });
   return new InvalidError('validation_failed', { what, summary: fields.map((f) => `${f.field} ${f.message}`).join('; ') }, { fields });
 }

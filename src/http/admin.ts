@@ -8,7 +8,7 @@ import type { Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { BroadcastService } from '../outreach/index.js';
 import type { Stats } from '../stats/index.js';
-import { createApiRouter, type BotContent, type QuestionImporter } from './api/index.js';
+import { createApiRouter, type BotInfo, type QuestionImporter } from './api/index.js';
 import type { MountedRouter } from './app.js';
 import { createAdminWeb } from './pages/index.js';
 
@@ -24,10 +24,8 @@ export interface AdminRoutesDeps {
   readonly importQuestions: QuestionImporter;
   /** The web channel's router (POST/GET /messages) for /simulator. */
   readonly simulatorApi: Router;
-  /** Ids of the configured bots, for the pages' pickers. */
-  readonly bots: readonly string[];
-  /** The configured bots' unit lists and topics, so organisers read only their bots' content. */
-  readonly botContent?: readonly BotContent[];
+  /** The configured bots: ids, names and unit lists, for the pages' pickers and the names in exports. */
+  readonly bots: readonly BotInfo[];
   /** Agendash for the scheduler, admins only. */
   readonly agenda?: Agenda | undefined;
 }
@@ -45,7 +43,7 @@ export function createAdminRoutes(deps: AdminRoutesDeps): MountedRouter[] {
     importQuestions: deps.importQuestions,
     users: deps.admin,
     t: deps.t,
-    bots: deps.botContent,
+    bots: deps.bots,
   });
   return createAdminWeb({
     admin: deps.admin,
@@ -53,9 +51,11 @@ export function createAdminRoutes(deps: AdminRoutesDeps): MountedRouter[] {
     contentDir: config.paths.content,
     loginMaxPer15Min: config.admin.loginMaxPer15Min,
     simulatorEnabled: config.admin.simulatorEnabled,
-    bots: () => deps.bots,
+    bots: () => deps.bots.map((b) => b.id),
+    botInfo: () => deps.bots,
     apiRouter,
     agendash: deps.agenda ? createExpressMiddleware(deps.agenda) : undefined,
     simulatorApi: deps.simulatorApi,
+    t: deps.t,
   });
 }

@@ -1,5 +1,6 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { DomainError, InvalidError, type ErrorKind } from '../domain/index.js';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { DEFAULT_LOCALE, DomainError, InvalidError, LOCALES, type ErrorKind, type FieldIssue, type Locale } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
 
 /**
  * Errors of HTTP itself (no or bad credentials, CSRF, an unknown route, a part not wired in this
@@ -81,34 +82,81 @@ function abortedByClient(err: unknown, req: Parameters<RequestHandler>[0]): bool
   return e?.type === 'request.aborted' || req.readableAborted || (e?.code === 'ECONNRESET' && e.message === 'aborted');
 }
 
-export function errorHandler(options: { exposeStack: boolean }): ErrorRequestHandler {
+/** The caller's language from `Accept-Language` (q-values honoured), Vietnamese when it names neither. */
+export function requestLocale(req: Request): Locale {
+  return (req.acceptsLanguages([...LOCALES]) || DEFAULT_LOCALE) as Locale;
+}
+
+/** An error as the API answers it, before translation. */
+interface Answer {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  /** How to say it in the caller's language: an errors.json key and its params. */
+  key: string;
+  params: Readonly<Record<string, string | number>>;
+}
+
+/** Params whose values are themselves words (a broadcast's status, kind; what was checked) are said in words too. */
+const WORD_PARAMS = ['status', 'kind', 'what', 'problem'] as const;
+
+/**
+ * Says an answer in `locale`: the message from content/locales/<locale>/errors.json (domain codes by
+ * their code, HTTP's by `http.<code>`), and each field at fault by its rule (`field.<rule>`). Without
+ * a translation, the English message stays (never a key).
+ */
+function translateAnswer(a: Answer, t: Translate, locale: Locale): Pick<Answer, 'message' | 'details'> {
+  const tr = (key: string, vars: Record<string, unknown>, fallback: string) => {
+    const out = t(locale, `errors:${key}`, { ...vars, defaultValue: fallback });
+    return out === key || out === `errors:${key}` ? fallback : out;
+  };
+  const fields = (a.details as { fields?: readonly FieldIssue[] } | undefined)?.fields;
+  const saidFields = fields?.map((f) => ({ ...f, message: f.rule ? tr(`field.${f.rule}`, { ...f.params }, f.message) : f.message }));
+  const vars: Record<string, unknown> = { ...a.params };
+  for (const p of WORD_PARAMS) if (typeof vars[p] === 'string') vars[p] = tr(`${p}.${String(vars[p])}`, a.params, String(vars[p]));
+  if (saidFields) vars.summary = saidFields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  return {
+    message: tr(a.key, vars, a.message),
+    ...(a.details !== undefined ? { details: saidFields ? { ...a.details, fields: saidFields } : a.details } : {}),
+  };
+}
+
+/** Any error as an answer: ours (HTTP, domain), a body parser's (status set), or an unexpected one (500). */
+function answerOf(err: unknown): Answer {
+  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, details: err.details, key: `http.${err.code}`, params: {} };
+  if (err instanceof DomainError) return { ...describeDomainError(err), key: err.code, params: err.params };
+  const e = err as Error & { status?: number; statusCode?: number; type?: string; expose?: boolean };
+  // body-parser errors carry a status: malformed JSON is 400, an oversized body 413.
+  const status = e.status ?? e.statusCode ?? 500;
+  const code = httpCode(status);
+  if (e.type === 'entity.parse.failed') return { status, code, message: 'Malformed JSON body', key: 'http.malformed_json', params: {} };
+  if (e.type === 'entity.too.large') return { status, code, message: 'Request body too large', key: 'http.payload_too_large', params: {} };
+  const message = status < 500 && e.expose !== false ? e.message : 'Internal server error';
+  return { status, code, message, key: `http.${code}`, params: {} };
+}
+
+/**
+ * The JSON error answer. With `t`, messages are in the caller's language (`Accept-Language`,
+ * Vietnamese by default); without it (webhooks, health) they stay English.
+ */
+export function errorHandler(options: { exposeStack: boolean; t?: Translate | undefined }): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (abortedByClient(err, req)) {
       req.log?.debug({ err: (err as Error).message }, 'request aborted by the client');
       if (!res.headersSent && !res.destroyed) res.status(400).end();
       return;
     }
-    const known = err instanceof HttpError ? err : err instanceof DomainError ? describeDomainError(err) : null;
-    const e = err as Error & { status?: number; statusCode?: number; type?: string; expose?: boolean };
-    // body-parser errors carry a status: malformed JSON is 400, an oversized body 413.
-    const status = known ? known.status : (e.status ?? e.statusCode ?? 500);
-    const message = known
-      ? known.message
-      : e.type === 'entity.parse.failed'
-        ? 'Malformed JSON body'
-        : e.type === 'entity.too.large'
-          ? 'Request body too large'
-          : status < 500 && e.expose !== false
-            ? e.message
-            : 'Internal server error';
-    if (status >= 500) req.log?.error({ err }, 'request failed');
+    const a = answerOf(err);
+    if (a.status >= 500) req.log?.error({ err }, 'request failed');
     if (res.headersSent) return;
-    res.status(status).json({
+    const said = options.t ? translateAnswer(a, options.t, requestLocale(req)) : { message: a.message, details: a.details };
+    res.status(a.status).json({
       error: {
-        code: known ? known.code : httpCode(status),
-        message,
-        ...(known && known.details !== undefined ? { details: known.details } : {}),
-        ...(options.exposeStack && status >= 500 ? { stack: e.stack } : {}),
+        code: a.code,
+        message: said.message,
+        ...(said.details !== undefined ? { details: said.details } : {}),
+        ...(options.exposeStack && a.status >= 500 ? { stack: (err as Error).stack } : {}),
       },
     });
   };

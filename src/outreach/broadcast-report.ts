@@ -1,32 +1,81 @@
+import { unitKey, unitNames } from '../content/index.js';
 import type { DeliveryStatus } from '../db/index.js';
+import { DEFAULT_LOCALE, type ChannelName, type Locale, type SendErrorClass } from '../domain/index.js';
 import { loadBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
+import { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
+
+/** What happened to a group of deliveries: `pending` counts those still waiting or being sent. */
+export interface OutcomeCounts {
+  total: number;
+  sent: number;
+  /** Sent and read (Messenger and Zalo OA report reads). */
+  read: number;
+  skipped: number;
+  failed: number;
+  pending: number;
+}
 
 export interface DeliveryReport {
   broadcast: BroadcastView;
   total: number;
   byStatus: Record<DeliveryStatus, number>;
+  /** Deliveries not sent, by reason code (see `reasonOf`): never a platform's raw text. */
   byReason: Record<string, number>;
   byChannel: Record<string, Record<DeliveryStatus, number>>;
   byUnit: Record<string, Record<DeliveryStatus, number>>;
   delivered: number;
   read: number;
+  /** The same per channel and per unit (the unit's name from its bot's own list; null: no unit chosen). */
+  channels: Array<{ channel: ChannelName } & OutcomeCounts>;
+  units: Array<{ bot: string; unitId: string | null; name: string | null } & OutcomeCounts>;
+  /** `byReason` in words in the asked language, with what the organiser can do. */
+  advice: ReachAdvice[];
+}
+
+interface Group {
+  _id: { status: DeliveryStatus; reason: string | null; errorClass: SendErrorClass | null; channel: ChannelName; bot: string; unitId: string | null };
+  n: number;
+  read: number;
+  delivered: number;
 }
 
 const emptyCounts = (): Record<DeliveryStatus, number> => ({ pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 });
+const emptyOutcome = (): OutcomeCounts => ({ total: 0, sent: 0, read: 0, skipped: 0, failed: 0, pending: 0 });
 
-/** Counts by status, reason, channel and unit; every recipient appears once (one delivery each). */
-export async function reportBroadcast(deps: BroadcastServiceDeps, id: string): Promise<DeliveryReport> {
+function addOutcome(o: OutcomeCounts, g: Group): void {
+  const { status } = g._id;
+  o.total += g.n;
+  o.read += g.read;
+  if (status === 'sent' || status === 'skipped' || status === 'failed') o[status] += g.n;
+  else o.pending += g.n;
+}
+
+/** Unit names from each bot's own unit list (two lists may use the same unit id), keyed `bot|unitId`. */
+async function namesOf(deps: BroadcastServiceDeps, units: ReadonlyArray<{ bot: string; unitId: string | null }>): Promise<Map<string, string>> {
+  const listOf = deps.unitListOf ?? (() => null);
+  const names = await unitNames(
+    deps.models,
+    units.map((u) => ({ listId: listOf(u.bot), unitId: u.unitId })),
+  );
+  return new Map(
+    units.flatMap((u) => {
+      const name = names.get(unitKey({ listId: listOf(u.bot), unitId: u.unitId }));
+      return name ? [[`${u.bot}|${u.unitId}`, name] as const] : [];
+    }),
+  );
+}
+
+/**
+ * Counts by status, reason, channel and unit, and the reasons in words in `locale`; every recipient
+ * appears once (one delivery each).
+ */
+export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, locale: Locale = DEFAULT_LOCALE): Promise<DeliveryReport> {
   const b = await loadBroadcast(deps, id);
-  const groups = await deps.models.Delivery.aggregate<{
-    _id: { status: DeliveryStatus; reason: string | null; channel: string; unitId: string | null };
-    n: number;
-    read: number;
-    delivered: number;
-  }>([
+  const groups = await deps.models.Delivery.aggregate<Group>([
     { $match: { broadcastId: id } },
     {
       $group: {
-        _id: { status: '$status', reason: '$reason', channel: '$channel', unitId: '$unitId' },
+        _id: { status: '$status', reason: '$reason', errorClass: '$errorClass', channel: '$channel', bot: '$bot', unitId: '$unitId' },
         n: { $sum: 1 },
         read: { $sum: { $cond: [{ $ifNull: ['$readAt', false] }, 1, 0] } },
         delivered: { $sum: { $cond: [{ $ifNull: ['$deliveredAt', false] }, 1, 0] } },
@@ -35,24 +84,29 @@ export async function reportBroadcast(deps: BroadcastServiceDeps, id: string): P
   ]);
   const r: DeliveryReport = {
     broadcast: toView(b, deps.timeZone),
-    total: 0,
-    byStatus: emptyCounts(),
-    byReason: {},
-    byChannel: {},
-    byUnit: {},
-    delivered: 0,
-    read: 0,
+    ...{ total: 0, byStatus: emptyCounts(), byReason: {}, byChannel: {}, byUnit: {}, delivered: 0, read: 0, channels: [], units: [], advice: [] },
   };
+  const channels = new Map<ChannelName, OutcomeCounts>();
+  const units = new Map<string, { bot: string; unitId: string | null } & OutcomeCounts>();
   for (const g of groups) {
-    const { status, reason, channel } = g._id;
-    const unit = g._id.unitId ?? '(none)';
+    const { status, channel, bot, unitId } = g._id;
     r.total += g.n;
     r.byStatus[status] += g.n;
-    if (reason && status !== 'sent') r.byReason[reason] = (r.byReason[reason] ?? 0) + g.n;
+    const reason = reasonOf(g._id);
+    if (reason) r.byReason[reason] = (r.byReason[reason] ?? 0) + g.n;
     (r.byChannel[channel] ??= emptyCounts())[status] += g.n;
-    (r.byUnit[unit] ??= emptyCounts())[status] += g.n;
+    (r.byUnit[unitId ?? '(none)'] ??= emptyCounts())[status] += g.n;
     r.read += g.read;
     r.delivered += Math.max(g.delivered, g.read);
+    addOutcome(channels.get(channel) ?? channels.set(channel, emptyOutcome()).get(channel)!, g);
+    const key = `${bot}|${unitId}`;
+    addOutcome(units.get(key) ?? units.set(key, { bot, unitId, ...emptyOutcome() }).get(key)!, g);
   }
+  const names = await namesOf(deps, [...units.values()]);
+  r.channels = [...channels.entries()].map(([channel, c]) => ({ channel, ...c })).sort((a, b) => b.total - a.total || a.channel.localeCompare(b.channel));
+  r.units = [...units.entries()]
+    .map(([key, u]) => ({ ...u, name: names.get(key) ?? null }))
+    .sort((a, b) => b.total - a.total || String(a.name ?? a.unitId).localeCompare(String(b.name ?? b.unitId)));
+  r.advice = reachAdvice(r.byReason, deps.t, locale);
   return r;
 }

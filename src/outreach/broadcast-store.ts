@@ -19,6 +19,8 @@ export interface BroadcastServiceDeps {
   render?: RenderForPlatform | undefined;
   /** Plain-http links in broadcasts: development only (default: https only). */
   allowHttpLinks?: boolean;
+  /** The unit list a bot uses (its `units` in bots/*.yaml): unit ids are named within it. */
+  unitListOf?: ((bot: string) => string | null) | undefined;
 }
 
 /** A broadcast as the admin API, pages and CLI show it. */

@@ -6,12 +6,13 @@ import { broadcastFields, parseInput, requireLinkScheme, resolveSendAt } from '.
 import { previewBroadcast } from './broadcast-preview.js';
 import { reportBroadcast } from './broadcast-report.js';
 import { loadBroadcast, scheduleBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
+import type { Locale } from '../domain/index.js';
 import { broadcastInputSchema, broadcastListFilterSchema, type BroadcastInput, type BroadcastListFilter } from './schema.js';
 
 export { applyPatch } from './broadcast-input.js';
 export { toView, type BroadcastServiceDeps, type BroadcastView, type RenderForPlatform } from './broadcast-store.js';
 export type { BroadcastPreview } from './broadcast-preview.js';
-export type { DeliveryReport } from './broadcast-report.js';
+export type { DeliveryReport, OutcomeCounts } from './broadcast-report.js';
 
 /** A new manual broadcast, scheduled for its time, with its audience counted. */
 async function createBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput, createdBy: string): Promise<BroadcastView> {
@@ -57,7 +58,8 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     cancel: (id: string) => cancelBroadcast(deps, id),
     list: (filter?: BroadcastListFilter) => listBroadcasts(deps, filter),
     get: async (id: string) => toView(await loadBroadcast(deps, id), deps.timeZone),
-    report: (id: string) => reportBroadcast(deps, id),
+    /** The delivery report; reasons in words in `locale` (Vietnamese by default). */
+    report: (id: string, locale?: Locale) => reportBroadcast(deps, id, locale),
   };
 }
 

@@ -21,7 +21,8 @@ import { formatLocal, parseQuietHours, type QuietWindow } from './timing.js';
 
 export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, audienceSchema } from './schema.js';
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
-export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, RenderForPlatform } from './broadcasts.js';
+export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, OutcomeCounts, RenderForPlatform } from './broadcasts.js';
+export { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
 export type { DailyQuestionMessage } from './message.js';
 export { upcomingReminders, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
@@ -101,6 +102,7 @@ export function createOutreach(deps: OutreachDeps) {
     render: deps.render,
     // Plain-http links only on a developer's machine.
     allowHttpLinks: deps.config.env === 'development',
+    unitListOf: (bot) => ctx.content.bots.find((b) => b.id === bot)?.units ?? null,
   });
 
   function defineJobs(): void {

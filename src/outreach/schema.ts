@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { CHANNELS, DEFAULT_TIME_ZONE } from '../domain/index.js';
+import { CHANNELS, DEFAULT_TIME_ZONE, FIELD_RULES } from '../domain/index.js';
 import { parseLocalDateTime } from './timing.js';
 
 const localText = z.string().trim().min(1).max(1800);
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an id like "demo"');
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, FIELD_RULES.id);
 
 /** "now", or a local date-time "2026-10-10T08:00" (Asia/Ho_Chi_Minh), or an ISO instant with offset. */
 export const sendAtSchema = z
   .string()
   .trim()
-  .refine((s) => s === 'now' || parseLocalDateTime(s, DEFAULT_TIME_ZONE) !== null, {
-    message: 'must be "now" or a date and time like 2026-10-10T08:00 (Asia/Ho_Chi_Minh)',
-  });
+  .refine((s) => s === 'now' || parseLocalDateTime(s, DEFAULT_TIME_ZONE) !== null, { message: FIELD_RULES.send_at });
 
 /**
  * A link a broadcast carries: web pages only. `javascript:`, `data:`, `file:` and the like would

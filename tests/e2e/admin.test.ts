@@ -15,7 +15,7 @@ const ORGANISER = 'to-chuc@example.org';
 /** Members of the demo bot (units of content/units/demo.yaml) who answered the daily question over the last DAYS days. */
 const MEMBERS = [
   { name: 'Nguyễn Thị Lan', unitId: 'cdcs-thpt-so-1' },
-  { name: 'Trần Văn Minh', unitId: 'cdcs-so-tttt' },
+  { name: 'Trần Văn Minh', unitId: 'cdcs-so-khcn' },
   { name: 'Lê Thị Hoa', unitId: 'cdcs-benh-vien' },
   { name: 'Phạm Văn Đức', unitId: 'cdcs-thpt-so-1' },
 ];
@@ -28,9 +28,73 @@ const QUESTION_IDS = ['np-001', 'np-002', 'ds-001', 'ds-002', 'ds-003'];
 const CONTEST_ENTRIES = [
   { name: 'Phạm Thị Dung', unitId: 'cdcs-thpt-so-1', correct: 7, prediction: 3, seconds: 600 },
   { name: 'Trần Thị Bình', unitId: 'cdcs-thpt-so-1', correct: 9, prediction: 2, seconds: 420 },
-  { name: 'Nguyễn Văn An', unitId: 'cdcs-so-tttt', correct: 10, prediction: 1, seconds: 300 },
+  { name: 'Nguyễn Văn An', unitId: 'cdcs-so-khcn', correct: 10, prediction: 1, seconds: 300 },
   { name: 'Lê Văn Cường', unitId: 'cdcs-benh-vien', correct: 9, prediction: 1, seconds: 510 },
 ];
+
+/** A broadcast sent yesterday at 08:00 Vietnam time, with deliveries in every state, so its report has figures. */
+const SENT_BROADCAST = { id: 'bc-20261201-0e2e0e2e', title: 'Nhắc ôn tập trước Ngày Chuyển đổi số' };
+async function seedSentBroadcast(db: TestDb, members: readonly Types.ObjectId[]): Promise<void> {
+  const sendAt = new Date(Date.now() - 86_400_000);
+  await db.models.Broadcast.create({
+    _id: SENT_BROADCAST.id,
+    kind: 'manual',
+    status: 'done',
+    title: SENT_BROADCAST.title,
+    message: { vi: { text: 'Ôn tập cùng chatbot mỗi ngày!', choices: [], link: null }, en: null },
+    messageRef: null,
+    daily: null,
+    audience: { bots: ['demo'], channels: [], units: [], activeWithinDays: null, answeredToday: null },
+    eventUpdate: false,
+    sendAt,
+    createdBy: EMAIL,
+    startedAt: sendAt,
+    finishedAt: new Date(sendAt.getTime() + 120_000),
+    cancelledAt: null,
+    cursor: { lastParticipantId: null, batches: 1, complete: true, doneBatches: [0] },
+    audienceSize: 7,
+  });
+  const at = (min: number) => new Date(sendAt.getTime() + min * 60_000);
+  const rows = [
+    { channel: 'messenger', unitId: 'cdcs-thpt-so-1', status: 'sent', sentAt: at(1), readAt: at(5) },
+    { channel: 'messenger', unitId: 'cdcs-thpt-so-1', status: 'sent', sentAt: at(1) },
+    { channel: 'zalo_oa', unitId: 'cdcs-so-khcn', status: 'sent', sentAt: at(1), readAt: at(30) },
+    { channel: 'messenger', unitId: 'cdcs-so-khcn', status: 'skipped', reason: 'window_closed', errorClass: 'window_closed' },
+    { channel: 'messenger', unitId: 'cdcs-benh-vien', status: 'skipped', reason: 'window_closed', errorClass: 'window_closed' },
+    { channel: 'zalo_oa', unitId: 'cdcs-benh-vien', status: 'skipped', reason: 'unsubscribed' },
+    { channel: 'zalo_oa', unitId: null, status: 'failed', errorClass: 'auth', reason: 'Zalo error -216: access token is invalid', attempts: 3 },
+  ];
+  await db.models.Delivery.insertMany(
+    rows.map((r, i) => ({
+      broadcastId: SENT_BROADCAST.id,
+      participantId: members[i] ?? new Types.ObjectId(),
+      bot: 'demo',
+      locale: 'vi',
+      batch: 0,
+      batchKey: `${SENT_BROADCAST.id}:0`,
+      ...r,
+    })),
+  );
+}
+
+/** What an organiser must never read: code keys, UTC ISO times, internal ids. */
+function expectNoRawData(text: string): void {
+  expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  for (const raw of [
+    'byStatus',
+    'byReason',
+    'window_closed',
+    'unsubscribed',
+    'failed_auth',
+    'timeTakenMs',
+    'predictionDistance',
+    'participationRate',
+    'submittedAt',
+  ]) {
+    expect(text, raw).not.toContain(raw);
+  }
+  for (const id of ['cdcs-', 'bc-2026', 'demo-contest', 'np-00', 'ds-00']) expect(text, id).not.toContain(id);
+}
 
 describe.runIf(hasChromium)('admin pages in a real browser', () => {
   let db: TestDb;
@@ -131,6 +195,10 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
         timeTakenMs: e.seconds * 1000,
       })),
     );
+    await seedSentBroadcast(
+      db,
+      members.map((m) => m._id),
+    );
     rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'silent' }));
     browser = await launchChromium();
     page = await browser.newPage({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
@@ -167,8 +235,27 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       expect(painted.w, id).toBeGreaterThan(0);
       expect(painted.n, id).toBeGreaterThan(500);
     }
+    // Every card follows the date range, and says which (the last 30 days by default).
+    expect(await page.textContent('#stat-range')).toMatch(/^Số liệu từ \d\d\/\d\d\/\d{4} đến \d\d\/\d\d\/\d{4} \(giờ Việt Nam\)$/);
+    expect(await page.textContent('#overview .card .label')).toBe('Người tham gia trong khoảng ngày');
+    // The question chart is labelled with the questions' text, not their ids; units by name.
+    // Long labels are drawn on two lines (arrays of lines).
+    const labels = await page.evaluate(() =>
+      ['chart-questions', 'chart-units'].map((id) =>
+        (window as unknown as { Chart: { getChart(c: Element): { data: { labels: Array<string | string[]> } } } }).Chart.getChart(
+          document.getElementById(id)!,
+        )!.data.labels.map((l) => (Array.isArray(l) ? l.join(' ') : l)),
+      ),
+    );
+    expect(labels[0]!.length).toBeGreaterThan(3);
+    for (const label of labels[0]!) expect(label).not.toMatch(/^[a-z]+-\d+$/);
+    expect(labels[0]!.some((l) => /[à-ỹ]/.test(l))).toBe(true);
+    expect(labels[1]).toContain('CĐCS Trường THPT số 1');
     await screenshot(page, 'tong-quan', { fullPage: false });
     expect(await page.locator('#leaderboard-rows tr').count()).toBe(MEMBERS.length);
+    const leaderboard = (await page.textContent('#leaderboard'))!;
+    expect(leaderboard).toContain('CĐCS Sở Khoa học và Công nghệ');
+    expectNoRawData(leaderboard);
     await screenshot(page.locator('#leaderboard'), 'bang-xep-hang');
     await screenshot(page.locator('#exports'), 'xuat-du-lieu');
     expect(cspViolations).toEqual([]);
@@ -177,66 +264,212 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
   it('the page switches to English and back', async () => {
     await page.click('#lang');
     await page.waitForFunction(() => document.querySelector('#overview h2')?.textContent === 'Overview');
+    // Statuses and kinds are words in the page's language too; the charts are drawn again in English.
+    await page.waitForFunction(() => document.querySelector('#broadcast-rows tr[data-status="done"] .status')?.textContent === 'Sent');
+    expect(await page.textContent('#stat-range')).toMatch(/^Figures from \d\d\/\d\d\/\d{4} to /);
     await page.click('#lang');
     await page.waitForFunction(() => document.querySelector('#overview h2')?.textContent === 'Tổng quan');
   }, 30_000);
 
-  it('works on a phone screen', async () => {
-    const phone = await browser.newPage({ ...VIETNAM, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+  it('works on a phone screen: one column, charts drawn, tables scroll inside their box', async () => {
+    const phone = await browser.newPage({ ...VIETNAM, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     await phone.context().addCookies(await page.context().cookies());
     await phone.goto(`${rt.url}/admin`);
     await phone.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(1);
+    const layout = await phone.evaluate(() => {
+      const within = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return r.left >= -1 && r.right <= window.innerWidth + 1;
+      };
+      return {
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        // Every section, chart and table box fits the screen; wide tables scroll inside their box.
+        outside: Array.from(document.querySelectorAll('section, .chart, .table-wrap, .cards, form'))
+          .filter((e) => !within(e))
+          .map((e) => e.id || e.className),
+        charts: Array.from(document.querySelectorAll('.charts .chart')).map((c) => Math.round(c.getBoundingClientRect().width)),
+        header: Math.round(document.querySelector('header')!.getBoundingClientRect().height),
+      };
+    });
+    expect(layout.overflow).toBeLessThanOrEqual(1);
+    expect(layout.outside).toEqual([]);
+    // The charts stack in one column as wide as the screen allows.
+    for (const w of layout.charts) expect(w).toBeGreaterThan(300);
+    expect(layout.header).toBeLessThan(140);
     await screenshot(phone, 'dien-thoai', { fullPage: false });
+    await screenshot(phone.locator('#overview'), 'dien-thoai-bieu-do');
+    await phone.locator('#broadcast-rows tr[data-id="bc-20261201-0e2e0e2e"] button.report').click();
+    await phone.waitForSelector('#b-report:not([hidden]) #report-chart');
+    await screenshot(phone.locator('#b-report'), 'dien-thoai-bao-cao');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
     await phone.close();
-  }, 30_000);
+  }, 60_000);
 
-  it('an organiser previews, schedules and cancels a broadcast', async () => {
+  it('an organiser picks units by name, previews, schedules, edits and cancels a broadcast', async () => {
     const title = 'Thông báo Ngày Chuyển đổi số 10/10';
+    const year = new Date().getFullYear() + 1;
     await page.fill('#b-title', title);
     await page.fill('#b-text-vi', 'Ngày Chuyển đổi số quốc gia 10/10: mời đoàn viên tham gia!');
     await page.selectOption('#b-bots', ['demo']);
+    // Bots by name, never by id.
+    const botNames = await page.$$eval('#b-bots option', (os) => os.map((o) => o.textContent!));
+    expect(botNames).toContain('Bot trình diễn Chuyển đổi số');
+    for (const name of botNames) expect(name).not.toMatch(/^[a-z0-9-]+$/);
+    // Typed without accents, found by name; the unit's id is never shown.
+    await page.fill('#b-unit-search', 'truong thpt');
+    await page.waitForSelector('#b-unit-options li[data-unit]');
+    expect(await page.$$eval('#b-unit-options li', (lis) => lis.map((li) => li.textContent))).toEqual(['CĐCS Trường THPT số 1', 'CĐCS Trường THPT số 2']);
+    await screenshot(page.locator('#broadcast-form'), 'thong-bao-chon-don-vi');
+    await page.click('#b-unit-options li:has-text("CĐCS Trường THPT số 1")');
+    await page.fill('#b-unit-search', 'so khoa hoc');
+    await page.press('#b-unit-search', 'Enter');
+    expect(await page.$$eval('#b-unit-chosen .chip', (cs) => cs.map((c) => c.textContent!.replace('×', '').trim()))).toEqual([
+      'CĐCS Trường THPT số 1',
+      'CĐCS Sở Khoa học và Công nghệ',
+    ]);
     // 10 October of next year, 08:00 Vietnam time: always in the future.
-    await page.fill('#b-send-at', `${new Date().getFullYear() + 1}-10-10T08:00`);
+    await page.fill('#b-send-at', `${year}-10-10T08:00`);
     await page.click('#b-preview');
     await page.waitForSelector('#b-preview-box:not([hidden])', { timeout: 15_000 });
     expect(await page.textContent('#b-preview-text')).toContain('Ngày Chuyển đổi số quốc gia');
-    // The seeded members consented and are subscribed; nobody else on the demo bot is.
-    expect(await page.textContent('#b-audience')).toBe(`Số người nhận: ${MEMBERS.length}`);
-    await screenshot(page.locator('#broadcasts'), 'thong-bao-xem-truoc');
+    // The seeded members of those two units consented and are subscribed.
+    const inUnits = MEMBERS.filter((m) => ['cdcs-thpt-so-1', 'cdcs-so-khcn'].includes(m.unitId)).length;
+    expect(await page.textContent('#b-audience')).toBe(`Số người nhận: ${inUnits}`);
+    const font = await page.$eval('#b-preview-text', (e) => getComputedStyle(e).fontFamily);
+    expect(font).toContain('Be Vietnam Pro');
+    expect(await page.evaluate(() => document.fonts.check('16px "Be Vietnam Pro"', 'Ngày Chuyển đổi số'))).toBe(true);
+    await screenshot(page.locator('#b-preview-box'), 'thong-bao-xem-truoc');
     await page.click('#b-schedule');
     const row = page.locator('#broadcast-rows tr', { hasText: title });
     await row.waitFor({ timeout: 15_000 });
-    expect(await row.locator('.status').textContent()).toBe('scheduled');
+    expect(await row.locator('.status').textContent()).toBe('Đã lên lịch');
+    expect(await row.textContent()).toContain(`10/10/${year} 08:00`);
     await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-len-lich');
+
+    // Edit: only what changed is sent; the rest (title, units) stays as it was.
+    await row.locator('button.edit').click();
+    await page.waitForFunction(() => document.querySelector('#b-heading')?.textContent === 'Sửa thông báo đã lên lịch');
+    expect(await page.inputValue('#b-send-at')).toBe(`${year}-10-10T08:00`);
+    expect(await page.$$eval('#b-unit-chosen .chip', (cs) => cs.length)).toBe(2);
+    await page.fill('#b-text-vi', 'Ngày Chuyển đổi số quốc gia 10/10: hẹn gặp lúc 9 giờ!');
+    await page.fill('#b-send-at', `${year}-10-10T09:00`);
+    await screenshot(page.locator('#broadcast-form'), 'thong-bao-sua');
+    await page.click('#b-schedule');
+    await page.waitForFunction(() => document.querySelector('#b-message')?.textContent === 'Đã lưu thay đổi.');
+    await page.waitForFunction((y) => document.querySelector('#broadcast-rows')?.textContent?.includes(`10/10/${y} 09:00`), year);
+    const id = await row.getAttribute('data-id');
+    const stored = await db.models.Broadcast.findById(id).lean();
+    expect(stored).toMatchObject({
+      title,
+      audience: { units: ['cdcs-thpt-so-1', 'cdcs-so-khcn'] },
+      message: { vi: { text: 'Ngày Chuyển đổi số quốc gia 10/10: hẹn gặp lúc 9 giờ!' } },
+    });
+    expect(stored!.sendAt.toISOString()).toBe(`${year}-10-10T02:00:00.000Z`);
+
     await row.locator('button.report').click();
-    await page.waitForSelector('#b-report:not([hidden])');
-    expect(JSON.parse((await page.textContent('#b-report'))!)).toMatchObject({ total: 0, broadcast: { title, status: 'scheduled' } });
-    await screenshot(page.locator('#b-report'), 'thong-bao-bao-cao');
+    await page.waitForSelector('#b-report:not([hidden]) .empty');
+    expect(await page.textContent('#b-report .empty')).toBe(`Chưa có số liệu: thông báo sẽ được gửi lúc 10/10/${year} 09:00 (giờ Việt Nam).`);
     page.once('dialog', (d) => void d.accept());
     await row.locator('button.cancel').click();
     await page.waitForFunction(
       (title) =>
         Array.from(document.querySelectorAll('#broadcast-rows tr')).some(
-          (tr) => tr.textContent?.includes(title) && tr.querySelector('.status')?.textContent === 'cancelled',
+          (tr) => tr.textContent?.includes(title) && tr.querySelector('.status')?.textContent === 'Đã huỷ',
         ),
       title,
       { timeout: 15_000 },
     );
+    expect(await row.locator('button.edit').count()).toBe(0);
     await screenshot(page.locator('#broadcasts .table-wrap'), 'thong-bao-da-huy');
-  }, 60_000);
+    expectNoRawData((await page.textContent('#broadcasts'))!);
+  }, 90_000);
 
-  it('an organiser opens a contest and sees its ranking and prizes', async () => {
+  it('an organiser reads the report of a sent broadcast in Vietnamese: counts, a chart, reasons in words', async () => {
+    await page.locator(`#broadcast-rows tr[data-id="${SENT_BROADCAST.id}"] button.report`).click();
+    await page.waitForSelector('#b-report:not([hidden]) #report-chart');
+    const report = (await page.textContent('#b-report'))!;
+    expect(report).toContain(`Báo cáo: ${SENT_BROADCAST.title}`);
+    expect(report).toContain('Đã gửi xong');
+    expect(report).toContain('7 người nhận · đã gửi 3 (đã đọc 2) · bỏ qua 3 · lỗi 1 · đang chờ 0');
+    expect(report).toContain('2 người đã lâu không nhắn cho chatbot');
+    expect(report).toContain('Báo ngay người phụ trách kỹ thuật để kết nối lại Trang Facebook hoặc Zalo OA.');
+    // Per channel and per unit, with the units' names and channels in words.
+    const units = await page.$$eval('#b-report table:last-of-type tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
+    );
+    expect(units).toContainEqual(['CĐCS Trường THPT số 1', '2', '2', '1', '0', '0', '0']);
+    expect(units).toContainEqual(['(chưa chọn đơn vị)', '1', '0', '0', '0', '1', '0']);
+    expect(report).toContain('Zalo OA');
+    expectNoRawData(report);
+    expect(report).not.toContain('-216');
+    const painted = await page.$eval('#report-chart', (c) => (c as HTMLCanvasElement).width);
+    expect(painted).toBeGreaterThan(0);
+    await screenshot(page.locator('#b-report'), 'thong-bao-bao-cao');
+  }, 30_000);
+
+  it("an API error reaches the page in Vietnamese, with the form's own labels", async () => {
+    await page.fill('#b-text-vi', '   ');
+    await page.fill('#b-send-at', '2020-01-01T08:00');
+    await page.click('#b-preview');
+    await page.waitForSelector('#b-message .notice.error');
+    expect(await page.textContent('#b-message')).toBe('Chưa được: Nội dung (tiếng Việt): không được để trống');
+    await page.fill('#b-text-vi', 'Thông báo thử');
+    await page.click('#b-preview');
+    await page.waitForFunction(() => document.querySelector('#b-message')?.textContent?.includes('đã qua'));
+    expect(await page.textContent('#b-message')).toBe('Đã có lỗi: Thời điểm gửi 01/01/2020 08:00 đã qua: hãy chọn một thời điểm sắp tới.');
+    await screenshot(page.locator('#broadcast-form, #b-message').last(), 'loi-tieng-viet');
+    await page.fill('#b-text-vi', '');
+    await page.fill('#b-send-at', '');
+    await page.fill('#b-title', '');
+  }, 30_000);
+
+  it('an organiser reads the contest results in Vietnamese and downloads them as XLSX', async () => {
+    expect(await page.$$eval('#contest-select option', (os) => os.map((o) => o.textContent))).toContain(
+      'Cuộc thi trình diễn “Tìm hiểu Chuyển đổi số” (Bot trình diễn Chuyển đổi số)',
+    );
     await page.selectOption('#contest-select', 'demo-contest');
-    await page.waitForSelector('#contest-table tbody tr');
-    const rows = await page.$$eval('#contest-table tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
+    await page.waitForSelector('#contest-results table.ranking tbody tr');
+    const rows = await page.$$eval('#contest-results table.ranking tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
+    );
     // Most correct first; at equal scores the prediction closer to the one perfect entry wins (Cường before Bình).
-    expect(rows.map((r) => CONTEST_ENTRIES.find((e) => r.includes(e.name))?.name)).toEqual(['Nguyễn Văn An', 'Lê Văn Cường', 'Trần Thị Bình', 'Phạm Thị Dung']);
-    await page.waitForSelector('#contest-prizes');
+    expect(rows.map((r) => r[1])).toEqual(['Nguyễn Văn An', 'Lê Văn Cường', 'Trần Thị Bình', 'Phạm Thị Dung']);
+    // Unit names, minutes and seconds, Vietnam time (01:00 UTC = 08:00), prizes in words.
+    expect(rows[0]).toEqual(['1', 'Nguyễn Văn An', 'CĐCS Sở Khoa học và Công nghệ', '10/10', '1 (±0)', '5 phút 00 giây', '02/11/2026 10:05:00', 'Giải nhất']);
+    expect(rows[1]![5]).toBe('8 phút 30 giây');
+    const headers = await page.$$eval('#contest-results table.ranking th', (ths) => ths.map((th) => th.textContent));
+    expect(headers).toEqual(['Hạng', 'Tên', 'Đơn vị', 'Số câu đúng', 'Dự đoán', 'Thời gian làm bài', 'Nộp bài lúc (giờ Việt Nam)', 'Giải']);
+    const units = await page.$$eval('#contest-results table.units tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
+    );
+    expect(units[0]).toEqual(['1', 'CĐCS Sở Khoa học và Công nghệ', '1', '30', '3,3%', '10', '10', 'Giải nhất']);
     expect(await page.textContent('#contest-prizes')).toContain('Nguyễn Văn An');
-    expect(await page.getAttribute('#contest-message a:last-child', 'href')).toContain('/api/v1/exports/contest-results?contestId=demo-contest&format=xlsx');
+    const text = (await page.textContent('#contests'))!;
+    expectNoRawData(text);
     await screenshot(page.locator('#contests'), 'cuoc-thi');
+
+    const href = await page.getAttribute('#contest-results a.contest-xlsx', 'href');
+    expect(href).toContain('lang=vi');
+    const download = await page.request.get(`${rt.url}${href}`);
+    expect(download.status()).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download.body()) as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Giải thưởng', 'Vòng 1 cá nhân', 'Vòng 1 tập thể']);
+    const ranking = wb.getWorksheet('Vòng 1 cá nhân')!;
+    expect(ranking.getRow(1).getCell(8).value).toBe('Thời gian làm bài');
+    expect(ranking.getRow(2).values).toEqual([
+      undefined,
+      1,
+      'Nguyễn Văn An',
+      'CĐCS Sở Khoa học và Công nghệ',
+      10,
+      10,
+      1,
+      0,
+      '5 phút 00 giây',
+      '02/11/2026 10:05:00',
+      'Giải nhất',
+    ]);
   }, 30_000);
 
   it('an admin creates an organiser, sees the one-time password once, and disables and enables them', async () => {
@@ -252,6 +485,10 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     const password = /: (\S+) —/.exec((await page.textContent('#u-message'))!)?.[1];
     expect(password?.length).toBeGreaterThanOrEqual(12);
     organiserPassword = password!;
+    // Nobody is offered to disable their own account (the server would refuse it).
+    const own = page.locator(`#user-rows tr[data-email="${EMAIL}"]`);
+    expect(await own.locator('button.disable').count()).toBe(0);
+    expect(await own.locator('.you').textContent()).toBe('(bạn)');
     const row = page.locator('#user-rows tr[data-email="to-chuc@example.org"]');
     expect(await row.locator('.status').textContent()).toBe('Chưa đổi mật khẩu lần đầu');
     const login = await fetch(`${rt.url}/admin/login`, {

@@ -18,7 +18,11 @@ export const IMPORT_LIMITS = {
   zipEntries: 500,
 } as const;
 
-const unreadable = (reason: string) => new InvalidError('import_unreadable', { reason });
+/** Why a file cannot be read, said in the caller's language by the API (errors.json `problem.<code>`). */
+export type UnreadableProblem = 'nul' | 'not_utf8' | 'csv_quote' | 'csv' | 'not_xlsx' | 'xlsx_parts' | 'xlsx_damaged' | 'xlsx_compression';
+
+/** An import refused as unreadable: the problem as a code with its line (0: none), and in English for the terminal. */
+export const unreadable = (problem: UnreadableProblem, reason: string, line = 0) => new InvalidError('import_unreadable', { problem, line, reason });
 const tooManyRows = () => new InvalidError('import_too_many_rows', { max: IMPORT_LIMITS.rows });
 /** Lets other requests run between chunks of work. */
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -48,12 +52,12 @@ function firstInvalidUtf8(bytes: Buffer): number {
 export function csvText(bytes: Buffer): string {
   if (bytes.length > IMPORT_LIMITS.bytes) throw new TooLargeError('import_too_large', { max: IMPORT_LIMITS.bytes });
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw unreadable(`line ${lineAt(bytes, nul)}: a NUL character; this is not a text file (save the sheet as "CSV UTF-8")`);
+  if (nul >= 0) throw unreadable('nul', `line ${lineAt(bytes, nul)}: a NUL character; this is not a text file (save the sheet as "CSV UTF-8")`, lineAt(bytes, nul));
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
   } catch {
-    const at = firstInvalidUtf8(bytes);
-    throw unreadable(`line ${lineAt(bytes, Math.max(0, at))}: the file is not UTF-8 text (save the sheet as "CSV UTF-8", not in a Windows code page)`);
+    const line = lineAt(bytes, Math.max(0, firstInvalidUtf8(bytes)));
+    throw unreadable('not_utf8', `line ${line}: the file is not UTF-8 text (save the sheet as "CSV UTF-8", not in a Windows code page)`, line);
   }
 }
 
@@ -81,7 +85,10 @@ export async function parseCsvRecords(text: string, delimiter: string): Promise<
   }
   if (!failure) parser.end();
   await ended;
-  if (failure) throw unreadable((failure as Error).message);
+  if (failure) {
+    const e = failure as Error & { code?: string; lines?: number };
+    throw unreadable(e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'csv_quote' : 'csv', e.message, e.lines ?? 0);
+  }
   if (records.length > IMPORT_LIMITS.rows + 1) throw tooManyRows();
   return records;
 }
@@ -110,13 +117,13 @@ function zipEntries(zip: Buffer): ZipEntry[] {
       break;
     }
   }
-  if (eocd < 0) throw unreadable('not an XLSX workbook (no zip directory); save it again as "Excel Workbook (.xlsx)"');
+  if (eocd < 0) throw unreadable('not_xlsx', 'not an XLSX workbook (no zip directory); save it again as "Excel Workbook (.xlsx)"');
   const count = zip.readUInt16LE(eocd + 10);
-  if (count > IMPORT_LIMITS.zipEntries) throw unreadable(`the workbook has ${count} parts; an XLSX of questions has a few dozen`);
+  if (count > IMPORT_LIMITS.zipEntries) throw unreadable('xlsx_parts', `the workbook has ${count} parts; an XLSX of questions has a few dozen`);
   const entries: ZipEntry[] = [];
   let at = zip.readUInt32LE(eocd + 16);
   for (let n = 0; n < count; n++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw unreadable('the workbook’s zip directory is damaged');
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw unreadable('xlsx_damaged', 'the workbook’s zip directory is damaged');
     const nameLength = zip.readUInt16LE(at + 28);
     entries.push({
       name: zip.toString('utf8', at + 46, at + 46 + nameLength),
@@ -143,19 +150,19 @@ export async function checkXlsxSize(zip: Buffer): Promise<void> {
     throw new TooLargeError('import_inflated_too_large', { max: IMPORT_LIMITS.inflatedBytes });
   }
   for (const e of entries) {
-    if (e.localHeader + 30 > zip.length || zip.readUInt32LE(e.localHeader) !== 0x04034b50) throw unreadable(`the workbook part ${e.name} is damaged`);
+    if (e.localHeader + 30 > zip.length || zip.readUInt32LE(e.localHeader) !== 0x04034b50) throw unreadable('xlsx_damaged', `the workbook part ${e.name} is damaged`);
     const start = e.localHeader + 30 + zip.readUInt16LE(e.localHeader + 26) + zip.readUInt16LE(e.localHeader + 28);
     const data = zip.subarray(start, start + e.compressed);
     if (e.method === 0) {
-      if (e.compressed !== e.size) throw unreadable(`the workbook part ${e.name} is damaged`);
+      if (e.compressed !== e.size) throw unreadable('xlsx_damaged', `the workbook part ${e.name} is damaged`);
       continue;
     }
-    if (e.method !== 8) throw unreadable(`the workbook part ${e.name} uses an unknown compression`);
+    if (e.method !== 8) throw unreadable('xlsx_compression', `the workbook part ${e.name} uses an unknown compression`);
     try {
       await inflate(data, { maxOutputLength: Math.max(1, e.size) });
     } catch (err) {
       if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new TooLargeError('import_inflated_too_large', { max: IMPORT_LIMITS.inflatedBytes });
-      throw unreadable(`the workbook part ${e.name} is damaged (${(err as Error).message})`);
+      throw unreadable('xlsx_damaged', `the workbook part ${e.name} is damaged (${(err as Error).message})`);
     }
   }
 }

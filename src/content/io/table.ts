@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { fromSpreadsheetText, InvalidError, spreadsheetText } from '../../domain/index.js';
-import { checkRowCount, checkXlsxSize, csvText, parseCsvRecords } from './guard.js';
+import { checkRowCount, checkXlsxSize, csvText, parseCsvRecords, unreadable } from './guard.js';
 
 /**
  * Spreadsheets in and out: CSV (comma or semicolon, UTF-8 with or without BOM) and XLSX (the first
@@ -59,9 +59,7 @@ async function readXlsx(bytes: Buffer): Promise<Table> {
   try {
     await workbook.xlsx.load(bytes as never);
   } catch (err) {
-    throw new InvalidError('import_unreadable', {
-      reason: `not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel Workbook (.xlsx)"`,
-    });
+    throw unreadable('not_xlsx', `not a readable XLSX workbook (${(err as Error).message}); save it again as "Excel Workbook (.xlsx)"`);
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { headers: [], rows: [] };

@@ -2,6 +2,7 @@ import { requireBot, visibleBots, type Principal } from '../../admin/index.js';
 import { ForbiddenError } from '../../domain/index.js';
 import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, type BroadcastService } from '../../outreach/index.js';
 import { principalOf } from '../auth.js';
+import { requestLocale } from '../errors.js';
 import { idParam, type ApiContext } from './shared.js';
 
 /** An organiser's audience stays within their bots; a patch that names no bots keeps the stored ones (already checked). */
@@ -102,11 +103,11 @@ function addBroadcastRoutesById({ api }: ApiContext, broadcasts: () => Broadcast
     method: 'get',
     path: '/broadcasts/:id/report',
     tag: 'broadcasts',
-    summary: 'Delivery report: counts per status and error class',
+    summary: "Delivery report: sent, read, skipped and failed per channel and unit (with the unit's name), and the reasons in words in the caller's language",
     params: idParam,
     handler: async ({ params }, req) => {
       await accessibleBroadcast(broadcasts(), principalOf(req), params.id);
-      return broadcasts().report(params.id);
+      return broadcasts().report(params.id, requestLocale(req));
     },
   });
 }

@@ -1,12 +1,12 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { rankingRows, RANKING_COLUMNS } from '../../conversation/index.js';
 import { z } from 'zod';
-import { scopeBots, type Principal } from '../../admin/index.js';
-import { InvalidError, type Locale } from '../../domain/index.js';
+import { fieldIssue, InvalidError, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
-import { contestTable } from './contests.js';
-import { participantRows, type ParticipantRow } from './participants.js';
+import { contestFor } from './contests.js';
+import { datasets } from './export-tables.js';
 import { rangeQuery, type ApiContext } from './shared.js';
-import { sendTable, type Cell, type ExportTable } from './tables.js';
+import { fileName, sendTable, type ExportTable } from './tables.js';
 
 const EXPORT_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'];
 const lang = z.enum(['vi', 'en']).default('vi').describe('language of the column headers: vi (default) or en; dates are dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh');
@@ -18,96 +18,25 @@ const exportQuery = rangeQuery.and(
     limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
   }),
 );
-type ExportQuery = z.output<typeof exportQuery>;
-type Dataset = (p: Principal, q: ExportQuery) => Promise<ExportTable>;
-
-const PARTICIPANT_COLUMNS = [
-  'id',
-  'bot',
-  'channel',
-  'userId',
-  'displayName',
-  'unitId',
-  'locale',
-  'consentAt',
-  'subscribed',
-  'answered',
-  'correct',
-  'streakBest',
-  'lastInboundAt',
-] as const satisfies ReadonlyArray<keyof ParticipantRow>;
-
-const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
-
-/** Every exportable table but contest results, by name. */
-function datasets({ deps, range }: ApiContext): Record<string, Dataset> {
-  const { stats } = deps;
+/** A contest's ranked entries as a table in `locale`: the ranking sheet of the workbook, every round in one. */
+async function contestResultsTable(ctx: ApiContext, req: Request, contestId: string | undefined, locale: Locale): Promise<ExportTable> {
+  if (!contestId) throw new InvalidError('contest_id_required', {}, { fields: [fieldIssue('contestId', 'required')] });
+  const r = await contestFor(req, contestId, (id) => ctx.part('contests').results(id, locale));
+  const keys = ['round', ...RANKING_COLUMNS.map(([key]) => key)];
   return {
-    participants: async (p, q) => {
-      const rows: ParticipantRow[] = [];
-      for (let page = 1; rows.length < q.limit; page++) {
-        const r = await participantRows(deps.models, p, { bot: q.bot, unitId: q.unitId, page, pageSize: 200 });
-        rows.push(...r.items);
-        if (r.items.length < 200) break;
-      }
-      return { name: 'participants', headers: [...PARTICIPANT_COLUMNS], rows: rows.slice(0, q.limit).map((r) => PARTICIPANT_COLUMNS.map((c) => r[c])) };
-    },
-    series: async (p, q) => ({
-      name: 'series',
-      headers: ['day', 'participants', 'joined', 'answers', 'correct'],
-      rows: (await stats.queries.series(range(p, q))).map((r) => [r.day, r.participants, r.joined, r.answers, r.correct]),
-    }),
-    units: async (p, q) => ({
-      name: 'units',
-      headers: ['bot', 'unitId', 'name', 'size', 'participants', 'ratePercent', 'answers', 'correct', 'accuracyPercent'],
-      rows: (await stats.queries.units(range(p, q))).map((r) => [
-        r.bot,
-        r.unitId,
-        r.name,
-        r.size,
-        r.participants,
-        pct(r.rate),
-        r.answers,
-        r.correct,
-        pct(r.accuracy),
-      ]),
-    }),
-    questions: async (p, q) => ({
-      name: 'questions',
-      headers: ['questionId', 'topic', 'question', 'answers', 'correct', 'accuracyPercent', 'averageTimeMs'],
-      rows: (await stats.queries.questions(range(p, q))).map((r) => [
-        r.questionId,
-        r.topic,
-        r.question,
-        r.answers,
-        r.correct,
-        pct(r.accuracy),
-        r.averageTimeMs,
-      ]),
-    }),
-    leaderboard: async (p, q) => ({
-      name: 'leaderboard',
-      headers: ['rank', 'name', 'bot', 'channel', 'unitId', 'correct', 'answered', 'streakBest'],
-      rows: (await stats.leaderboard({ bots: scopeBots(p, q.bot), unitId: q.unitId, limit: Math.min(q.limit, 1000) })).map((r) => [
-        r.rank,
-        r.name,
-        r.bot,
-        r.channel,
-        r.unitId,
-        r.correct,
-        r.answered,
-        r.streakBest,
-      ]),
-    }),
+    name: 'contest-results',
+    headers: keys.map((k) => r.columns[k] ?? k),
+    rows: r.rounds.flatMap((round) => rankingRows(round).map((row) => keys.map((k) => row[k]))),
   };
 }
 
-/** A contest's ranked results as a table: one column per field any row has. */
-async function contestResultsTable(ctx: ApiContext, req: Request, contestId: string | undefined): Promise<ExportTable> {
-  if (!contestId) throw new InvalidError('contest_id_required', {}, { fields: [{ field: 'contestId', message: 'required' }] });
-  const r = await contestTable(ctx.part('contests'), req, contestId, 'results');
-  const fields = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
-  return { name: 'contest-results', headers: fields, rows: r.rows.map((row) => fields.map((h) => (row as Record<string, Cell>)[h])) };
+/** The contest's workbook as `contest results --out` writes it, in `locale`. */
+async function sendContestWorkbook(ctx: ApiContext, req: Request, res: Response, contestId: string | undefined, locale: Locale): Promise<void> {
+  if (!contestId) throw new InvalidError('contest_id_required', {}, { fields: [fieldIssue('contestId', 'required')] });
+  const r = await contestFor(req, contestId, (id) => ctx.part('contests').workbook(id, locale));
+  res.setHeader('Content-Type', EXPORT_TYPES[0]!);
+  res.setHeader('Content-Disposition', `attachment; filename="${fileName(`contest-results-${r.contest.id}-${ctx.today()}`)}.xlsx"`);
+  res.send(Buffer.from(await r.workbook.xlsx.writeBuffer()));
 }
 
 /** `GET /exports/:dataset`: a table as CSV or XLSX, headers in the caller's language, dates in the configured zone. */
@@ -125,8 +54,13 @@ export function addExportRoutes(ctx: ApiContext): void {
     query: exportQuery.and(z.object({ contestId: z.string().min(1).max(100).optional() })),
     produces: EXPORT_TYPES,
     handler: async ({ params, query }, req, res) => {
-      const table =
-        params.dataset === 'contest-results' ? await contestResultsTable(ctx, req, query.contestId) : await tables[params.dataset]!(principalOf(req), query);
+      if (params.dataset === 'contest-results') {
+        if (query.format === 'xlsx') return void (await sendContestWorkbook(ctx, req, res, query.contestId, query.lang));
+        const table = await contestResultsTable(ctx, req, query.contestId, query.lang);
+        await sendTable(res, table, query.format, `${params.dataset}-${query.contestId}-${ctx.today()}`, deps.timeZone);
+        return undefined;
+      }
+      const table = await tables[params.dataset]!(principalOf(req), query);
       const labelled = { ...table, headers: labels(table.headers, query.lang) };
       await sendTable(res, labelled, query.format, `${params.dataset}-${query.bot ?? 'all'}-${ctx.today()}`, deps.timeZone);
       return undefined;

@@ -18,7 +18,7 @@ import { addUserRoutes } from './users.js';
 
 export { formatExportDate, toCsv, toXlsx, type ExportTable } from './tables.js';
 export type { ApiDeps, QuestionImporter, QuestionImportReport, UsersPort } from './shared.js';
-export type { BotContent } from './content-scope.js';
+export type { BotInfo } from './names.js';
 
 /**
  * The REST API under /api/v1, plus its OpenAPI document; one file per resource adds its routes, in

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { scopeBots, type AdminService, type Principal } from '../../admin/index.js';
 import type { ContestsView } from '../../conversation/index.js';
 import type { Models } from '../../db/index.js';
-import { addDays, dayOf, daysBetween, InvalidError } from '../../domain/index.js';
+import { addDays, dayOf, daysBetween, fieldIssue, FIELD_RULES, InvalidError } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { BroadcastService } from '../../outreach/index.js';
 import type { Stats, StatsScope } from '../../stats/index.js';
 import { HttpError } from '../errors.js';
-import type { BotContent } from './content-scope.js';
+import type { BotInfo } from './names.js';
 import type { ApiRegistry } from './registry.js';
 
 /** `ok: false` means nothing was written; `problems` says why, one line a bad row. */
@@ -33,10 +33,10 @@ export interface ApiDeps {
   readonly contests?: ContestsView | undefined;
   readonly importQuestions?: QuestionImporter | undefined;
   readonly users?: UsersPort | undefined;
-  /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`). */
+  /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`) and words for codes. */
   readonly t: Translate;
-  /** The configured bots' unit lists and topics: an organiser reads only what their bots use. Absent: organisers read none. */
-  readonly bots?: readonly BotContent[] | undefined;
+  /** The bots' names and unit lists, so exports and the dashboard show names, not ids. */
+  readonly bots?: readonly BotInfo[] | undefined;
 }
 
 type Part = 'broadcasts' | 'contests' | 'importQuestions' | 'users';
@@ -69,7 +69,7 @@ export function apiContext(api: ApiRegistry, deps: ApiDeps): ApiContext {
       const to = q.to ?? today();
       const from = q.from ?? addDays(to, -29);
       if (daysBetween(from, to) > 366) {
-        throw new InvalidError('stats_range_too_long', { days: 366 }, { fields: [{ field: 'from', message: 'range at most 366 days' }] });
+        throw new InvalidError('stats_range_too_long', { days: 366 }, { fields: [fieldIssue('from', 'range_too_long', { days: 366 })] });
       }
       return { bots: scopeBots(p, q.bot), from, to };
     },
@@ -85,16 +85,16 @@ export function apiContext(api: ApiRegistry, deps: ApiDeps): ApiContext {
 
 export const day = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-10-10')
-  .refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
-export const botId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a bot id like "demo"');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, FIELD_RULES.date)
+  .refine((d) => DateTime.fromISO(d).isValid, FIELD_RULES.real_date);
+export const botId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, FIELD_RULES.bot_id);
 export const rangeQuery = z
   .object({
     bot: botId.optional().describe('only this bot (default: every bot you may see)'),
     from: day.optional().describe('first day, YYYY-MM-DD (Asia/Ho_Chi_Minh); default 29 days before `to`'),
     to: day.optional().describe('last day, YYYY-MM-DD; default today'),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after `to`', path: ['from'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: FIELD_RULES.from_after_to, path: ['from'] });
 export const paging = {
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),

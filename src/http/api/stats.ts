@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { scopeBots } from '../../admin/index.js';
+import { formatDuration } from '../../conversation/index.js';
 import { principalOf } from '../auth.js';
+import { requestLocale } from '../errors.js';
+import { namesIn } from './names.js';
 import { botId, rangeQuery, type ApiContext } from './shared.js';
 
 const leaderboardQuery = z.object({
@@ -40,19 +43,25 @@ export function addStatsRoutes({ api, deps, range }: ApiContext): void {
     method: 'get',
     path: '/stats/questions',
     tag: 'stats',
-    summary: 'Per question: answers and accuracy',
+    summary: 'Per question: answers, accuracy and the average answer time (`averageTime` in words, in `locale`)',
     query: rangeQuery.and(z.object({ locale: z.enum(['vi', 'en']).default('vi') })),
-    handler: async ({ query }, req) => ({ items: await stats.queries.questions(range(principalOf(req), query), query.locale) }),
+    handler: async ({ query }, req) => {
+      const items = await stats.queries.questions(range(principalOf(req), query), query.locale);
+      const said = (ms: number | null) => (ms === null ? null : formatDuration(deps.t, query.locale, ms));
+      return { items: items.map((q) => ({ ...q, averageTime: said(q.averageTimeMs) })) };
+    },
   });
   api.add({
     method: 'get',
     path: '/stats/leaderboard',
     tag: 'stats',
-    summary: 'Participants with the most correct answers (all time); and units by participants',
+    summary: "Participants with the most correct answers (all time), with their unit's name from their bot's own list",
     query: leaderboardQuery,
     handler: async ({ query }, req) => {
       const bots = scopeBots(principalOf(req), query.bot);
-      return { participants: await stats.leaderboard({ bots, unitId: query.unitId, limit: query.limit }) };
+      const rows = await stats.leaderboard({ bots, unitId: query.unitId, limit: query.limit });
+      const unit = await namesIn(requestLocale(req), deps).units(rows);
+      return { participants: rows.map((r) => ({ ...r, unitName: unit(r.bot, r.unitId) })) };
     },
   });
 }

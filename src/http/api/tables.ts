@@ -77,9 +77,12 @@ export async function toXlsx(t: ExportTable, zone: string = DEFAULT_TIME_ZONE): 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** A download's file name without its extension: letters, digits, `_.-` only. */
+export const fileName = (base: string): string => base.replace(/[^A-Za-z0-9_.-]+/g, '-');
+
 /** Sends a table as a download, dates shown in `zone`. */
 export async function sendTable(res: Response, t: ExportTable, format: 'csv' | 'xlsx', fileBase: string, zone: string = DEFAULT_TIME_ZONE): Promise<void> {
-  const safe = fileBase.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const safe = fileName(fileBase);
   if (format === 'csv') {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${safe}.csv"`);

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ADMIN_ROLES } from '../../db/index.js';
+import { FIELD_RULES } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
 import { botId, idParam, type ApiContext } from './shared.js';
 
@@ -10,7 +11,7 @@ export const roleFields = z.object({
   bots: z.array(botId).max(100).default([]).describe('the bots an organiser may see (admins see all)'),
 });
 export const hasBots = (u: { role: string; bots: string[] }) => u.role === 'admin' || u.bots.length > 0;
-export const organiserNeedsBots = { message: 'an organiser needs at least one bot', path: ['bots'] };
+export const organiserNeedsBots = { message: FIELD_RULES.organiser_needs_bot, path: ['bots'] };
 const newUser = roleFields.extend({ email: z.email().max(200) }).refine(hasBots, organiserNeedsBots);
 
 /** The logged-in user asking, or null for an API token (which is nobody's account). */

@@ -9,15 +9,24 @@ import helmet from 'helmet';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH, visibleBots, type AdminService } from '../../admin/index.js';
 import { invalidInput, NotFoundError, UnavailableError } from '../../domain/index.js';
-import { readLocaleResources } from '../../i18n/index.js';
+import { readLocaleResources, type Translate } from '../../i18n/index.js';
+import type { BotInfo } from '../api/index.js';
 import type { MountedRouter } from '../app.js';
 import { authenticate, CSRF_HEADER, principalOf, requirePrincipal, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
-import { HttpError } from '../errors.js';
+import { errorHandler, HttpError, notFoundHandler } from '../errors.js';
 import { simulatorAccess, simulatorBotScope } from '../simulator-access.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.join(here, 'static');
-const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+const require = createRequire(import.meta.url);
+const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js');
+/** Be Vietnam Pro (bundled, SIL OFL): a font that places Vietnamese marks right on every system, served from here. */
+const FONTS: Readonly<Record<string, string>> = Object.fromEntries(
+  (['400Regular', '600SemiBold', '700Bold'] as const).map((w) => [
+    `be-vietnam-pro-${w.slice(0, 3)}.ttf`,
+    require.resolve(`@expo-google-fonts/be-vietnam-pro/${w}/BeVietnamPro_${w}.ttf`),
+  ]),
+);
 
 export interface AdminWebDeps {
   readonly admin: AdminService;
@@ -28,12 +37,16 @@ export interface AdminWebDeps {
   readonly simulatorEnabled: boolean;
   /** Bot ids known to the server, for the pages' pickers. */
   readonly bots: () => readonly string[];
+  /** Their names and unit lists, so the pages show names, not ids. */
+  readonly botInfo?: (() => readonly BotInfo[]) | undefined;
   /** The REST API router (`/api/v1`). */
   readonly apiRouter?: Router | undefined;
   /** Agendash for the scheduler, admins only. */
   readonly agendash?: Router | undefined;
   /** The web channel's API (POST/GET /messages). */
   readonly simulatorApi?: Router | undefined;
+  /** Error messages in the caller's language (`Accept-Language`, Vietnamese by default). */
+  readonly t?: Translate | undefined;
 }
 
 /** Helmet with a CSP that allows only this origin; `inlineStyles` only for Agendash, which needs them. */
@@ -85,14 +98,21 @@ const sendPage =
  */
 export function createAdminWeb(deps: AdminWebDeps): MountedRouter[] {
   const common = [security(deps.isProduction), cookieParser(), authenticate(deps.admin)];
+  // Each answers its own errors, in the caller's language; an unknown API route is the API's 404.
+  const answerErrors = errorHandler({ exposeStack: !deps.isProduction, t: deps.t });
+  const admin = adminPages(deps, common);
+  admin.use(answerErrors);
+  const simulator = simulatorPages(deps, common);
+  simulator.use(answerErrors);
   const routes: MountedRouter[] = [
-    { path: '/admin', router: adminPages(deps, common) },
-    { path: '/simulator', router: simulatorPages(deps, common) },
+    { path: '/admin', router: admin },
+    { path: '/simulator', router: simulator },
   ];
   if (deps.apiRouter) {
     const api = Router();
     api.use(...common);
     api.use(deps.apiRouter);
+    api.use(notFoundHandler, answerErrors);
     routes.push({ path: '/api/v1', router: api });
   }
   return routes;
@@ -109,6 +129,11 @@ function adminPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   admin.use(...common);
   admin.use('/static', express.static(STATIC_DIR, { maxAge: deps.isProduction ? '1h' : 0, index: false }));
   admin.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: deps.isProduction ? '1d' : 0 }));
+  admin.get('/fonts/:file', (req, res, next) => {
+    const file = FONTS[req.params.file];
+    if (!file) return next(new NotFoundError('not_found'));
+    res.sendFile(file, { maxAge: deps.isProduction ? '7d' : 0, headers: { 'Content-Type': 'font/ttf' } });
+  });
   admin.get('/i18n/:lng.json', (req, res, next) => {
     const lng = req.params.lng === 'en' ? 'en' : req.params.lng === 'vi' ? 'vi' : null;
     if (!lng) return next(new NotFoundError('language_not_found'));
@@ -166,12 +191,15 @@ function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
     const p = principalOf(req);
     const visible = visibleBots(p);
     res.setHeader('Cache-Control', 'no-store');
+    const bots = visible ?? deps.bots();
     res.json({
-      user: { name: p.name, role: p.role },
+      user: { id: p.kind === 'user' ? p.id : null, name: p.name, role: p.role },
       mustChangePassword: p.mustChangePassword,
       csrfToken: req.csrfToken ?? null,
       csrfHeader: CSRF_HEADER,
-      bots: visible ?? deps.bots(),
+      bots,
+      /** Names (vi, en) and unit list of each bot the caller sees. */
+      botInfo: (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)).map(({ id, name, units }) => ({ id, name, units })),
       agendash: !!deps.agendash && p.role === 'admin',
     });
   });

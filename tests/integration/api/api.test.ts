@@ -113,6 +113,35 @@ describe('admin REST API', () => {
     ]);
   });
 
+  it("answers errors in the caller's language: Vietnamese by default and for unknown languages, English on request", async () => {
+    const send = (lang?: string) =>
+      fetch(`${rt.url}/api/v1/broadcasts/preview`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json', ...(lang ? { 'Accept-Language': lang } : {}) },
+        body: JSON.stringify({ text: { vi: '' }, sendAt: 'tomorrow' }),
+      });
+    type Body = { error: { code: string; message: string; details: { fields: Array<{ field: string; message: string; rule: string }> } } };
+    const vi = (await (await send()).json()) as Body;
+    expect(vi.error.code).toBe('validation_failed');
+    expect(vi.error.message).toBe(
+      'Dữ liệu gửi lên chưa hợp lệ: text.vi: không được để trống; sendAt: phải là “now” hoặc ngày giờ dạng 2026-10-10T08:00 (giờ Việt Nam)',
+    );
+    expect(vi.error.details.fields.map((f) => [f.field, f.rule, f.message])).toEqual([
+      ['text.vi', 'empty', 'không được để trống'],
+      ['sendAt', 'send_at', 'phải là “now” hoặc ngày giờ dạng 2026-10-10T08:00 (giờ Việt Nam)'],
+    ]);
+    expect(((await (await send('fr-FR')).json()) as Body).error.message).toBe(vi.error.message);
+    const en = (await (await send('en-US,en;q=0.8')).json()) as Body;
+    expect(en.error.message).toBe(
+      'The request is not valid: text.vi: must not be empty; sendAt: must be “now” or a date and time like 2026-10-10T08:00 (Vietnam time)',
+    );
+    const unknown = await fetch(`${rt.url}/api/v1/nothing-here`, { headers: { Authorization: `Bearer ${adminToken}` } });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as Body).error.message).toBe('Không có địa chỉ này.');
+    const anonymous = await get('/api/v1/stats/overview');
+    expect(((await anonymous.json()) as Body).error.message).toBe('Bạn cần đăng nhập (hoặc gửi một khóa API hợp lệ).');
+  });
+
   it('bad input is a 400 naming the fields at fault', async () => {
     const r = await get('/api/v1/stats/series?from=2026-13-45&to=yesterday', adminToken);
     expect(r.status).toBe(400);
@@ -152,7 +181,10 @@ describe('admin REST API', () => {
     const x = await get('/api/v1/exports/leaderboard?format=xlsx&lang=en', adminToken);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
-    expect(wb.worksheets[0]!.getRow(1).values).toEqual([undefined, 'Rank', 'Name', 'Bot', 'Channel', 'Unit id', 'Correct', 'Answered', 'Best streak']);
+    expect(wb.worksheets[0]!.getRow(1).values).toEqual([undefined, 'Rank', 'Name', 'Bot', 'Channel', 'Unit', 'Correct', 'Answered', 'Best streak']);
+    // Names, not ids: the bot's name (bots/demo.yaml), the channel in words; a unit outside the bot's list keeps its id.
+    expect(wb.worksheets[0]!.getRow(1 + 2).values).toEqual([undefined, 2, 'Nguyễn Văn An', 'Digital Transformation Demo Bot', 'Web', 'u1', 4, 5, 0]);
+    expect(wb.worksheets[0]!.getRow(1 + 1).getCell(5).value).toBe('(no unit chosen)');
     expect((await get('/api/v1/exports/series?lang=fr', adminToken)).status).toBe(400);
   });
 
@@ -171,8 +203,22 @@ describe('admin REST API', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
     const ws = wb.worksheets[0]!;
-    expect(ws.getRow(1).getCell(13).value).toBe('Last message at');
-    const cell = ws.getRow(2).getCell(13);
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      'Display name',
+      'Bot',
+      'Channel',
+      'Unit',
+      'Language',
+      'Consented at',
+      'Reminders on',
+      'Answered',
+      'Correct',
+      'Best streak',
+      'Last message at',
+    ]);
+    expect(ws.getRow(2).getCell(7).value).toBe('No');
+    const cell = ws.getRow(2).getCell(11);
     expect(cell.numFmt).toBe('dd/mm/yyyy hh:mm');
     // Excel dates have no zone: the cell holds the Vietnam wall-clock time.
     expect((cell.value as Date).toISOString()).toBe('2026-09-15T00:05:00.000Z');
@@ -250,7 +296,7 @@ describe('users of the admin pages', () => {
   it('an admin creates an organiser with a one-time password; an organiser may not manage users', async () => {
     const missingBots = await post('/users', adminToken, { email: 'org@example.org', role: 'organiser' });
     expect(missingBots.status).toBe(400);
-    expect(JSON.stringify(await missingBots.json())).toContain('an organiser needs at least one bot');
+    expect(JSON.stringify(await missingBots.json())).toContain('người tổ chức cần được giao ít nhất một chatbot');
     expect((await post('/users', adminToken, { email: 'not-an-email', role: 'admin' })).status).toBe(400);
 
     const created = await post('/users', adminToken, { email: 'Org@Example.org', role: 'organiser', bots: ['demo'] });
@@ -303,7 +349,13 @@ describe('users of the admin pages', () => {
     )!;
     const refused = await post(`/users/${boss.id}/disable`, adminToken);
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error: { message: 'This is the last enabled admin' } });
+    // In the caller's language: Vietnamese unless Accept-Language asks for English.
+    expect(await refused.json()).toMatchObject({ error: { code: 'conflict', message: 'Đây là quản trị viên cuối cùng còn hoạt động nên không khóa được.' } });
+    const english = await fetch(`${rt.url}/api/v1/users/${boss.id}/disable`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}`, 'Accept-Language': 'en-GB,en;q=0.9,vi;q=0.5' },
+    });
+    expect(await english.json()).toMatchObject({ error: { code: 'conflict', message: 'This is the last enabled admin, so it cannot be disabled.' } });
     await expect(createAdminService(db.models, { sessionSecret: undefined }).setDisabled(boss.id, true, boss.id)).rejects.toThrow(
       'You cannot disable your own account',
     );

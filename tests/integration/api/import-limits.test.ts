@@ -43,10 +43,10 @@ afterAll(async () => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-async function upload(body: Buffer | string, type = 'text/csv') {
+async function upload(body: Buffer | string, type = 'text/csv', language = 'vi') {
   const res = await fetch(`${rt.url}/api/v1/questions/import`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type, 'Accept-Language': language },
     body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   return { status: res.status, error: ((await res.json()) as { error?: { code: string; message: string } }).error };
@@ -96,7 +96,7 @@ describe('question imports within limits', () => {
   it('more rows than allowed is refused with 400 and the limit', async () => {
     const r = await upload([header, ...Array.from({ length: 2_500 }, (_, i) => row(i))].join('\n'));
     expect(r.status).toBe(400);
-    expect(r.error).toMatchObject({ code: 'import_too_many_rows', message: expect.stringMatching(/more than 2000 rows/) });
+    expect(r.error).toMatchObject({ code: 'import_too_many_rows', message: expect.stringMatching(/hơn 2000 dòng/) });
   });
 
   it('an XLSX that unpacks to 20 MB, or whose directory lies about a part’s size, is refused with 413 before it is unpacked', async () => {
@@ -112,15 +112,18 @@ describe('question imports within limits', () => {
     const latin1 = Buffer.from(`${header}\n${row(1).replace('Câu hỏi', 'C\u00e2u h\u1ecfi')}\n`, 'latin1');
     expect(await upload(latin1)).toMatchObject({
       status: 400,
-      error: { code: 'import_unreadable', message: expect.stringMatching(/line 2: the file is not UTF-8/) },
+      error: { code: 'import_unreadable', message: expect.stringMatching(/dòng 2 không phải văn bản UTF-8/) },
+    });
+    expect(await upload(latin1, 'text/csv', 'en')).toMatchObject({
+      error: { code: 'import_unreadable', message: expect.stringMatching(/line 2 is not UTF-8 text/) },
     });
     expect(await upload(`${header}\n${row(1)}\n${row(2).replace('Có', 'C\u0000ó')}\n`)).toMatchObject({
       status: 400,
-      error: { code: 'import_unreadable', message: expect.stringMatching(/line 3: a NUL character/) },
+      error: { code: 'import_unreadable', message: expect.stringMatching(/dòng 3 có ký tự NUL/) },
     });
     expect(await upload(`${header}\n${row(1)}\n${row(2).replace('"Giải thích', '"Giải thích chưa đóng ngoặc')}`.replace(/\.",S04$/, '.,S04'))).toMatchObject({
       status: 400,
-      error: { code: 'import_unreadable', message: expect.stringMatching(/Quote Not Closed.*line 3/) },
+      error: { code: 'import_unreadable', message: expect.stringMatching(/dấu ngoặc kép mở ở dòng 3/) },
     });
   });
 

@@ -190,16 +190,28 @@ describe('the conversation service on the database', () => {
 });
 
 describe('the admin API’s contests port', () => {
-  it('lists contests and gives results and prizes with unit names', async () => {
+  it("lists contests and gives results and prizes with unit names, durations and local times, in the caller's language", async () => {
     const { contestsPort } = await import('../../../src/conversation/index.js');
-    const port = contestsPort({ bots: [bot] }, (id) => rig.conversation.contestResults(id));
-    expect((await port.list({ bots: null })).map((c) => c.id)).toEqual(['test-contest']);
-    expect(await port.list({ bots: ['other'] })).toEqual([]);
-    const results = (await port.results('test-contest'))!;
-    expect(results.rows[0]).toMatchObject({ rank: 1, unitName: expect.any(String), score: expect.any(Number) });
-    const prizes = (await port.prizes('test-contest'))!;
-    expect(prizes.rows.some((r) => r.kind === 'collective')).toBe(true);
-    expect(await port.results('nope')).toBeNull();
+    const { t } = await createI18n('content');
+    const port = contestsPort({ bots: [bot] }, (id) => rig.conversation.contestResults(id), { t, timeZone: 'Asia/Ho_Chi_Minh' });
+    expect((await port.list({ bots: null, locale: 'vi' })).map((c) => c.id)).toEqual(['test-contest']);
+    expect(await port.list({ bots: ['other'], locale: 'vi' })).toEqual([]);
+    const results = (await port.results('test-contest', 'vi'))!;
+    // Lan deleted her data above; the other contestant's attempt expired after 5 minutes, at 01:05 UTC = 08:05 in Vietnam.
+    expect(results.rows[0]).toMatchObject({
+      rank: 1,
+      name: 'Thí sinh',
+      unit: 'CĐCS Trường THPT số 1',
+      prizeLabel: 'Giải nhất',
+      submittedAtLocal: '10/06/2023 08:05:00',
+      duration: '5 phút 00 giây',
+    });
+    expect(results.rounds[0]!.heading).toBe('Vòng 1: 1 người được xếp hạng, 0 người đúng tất cả các câu');
+    expect(results.columns.duration).toBe('Thời gian làm bài');
+    expect((await port.results('test-contest', 'en'))!.rows[0]!.prizeLabel).toBe('First prize');
+    const prizes = (await port.prizes('test-contest', 'vi'))!;
+    expect(prizes.rows.some((r) => r.kind === 'collective' && r.kindLabel === 'Tập thể')).toBe(true);
+    expect(await port.results('nope', 'vi')).toBeNull();
   });
 });
 

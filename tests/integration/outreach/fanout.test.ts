@@ -139,9 +139,27 @@ describe('broadcast fan-out', () => {
     await runBatches(h, b.id);
     expect(sent.filter((s) => s.to.userId === 'retry0')).toHaveLength(2);
     expect(sent.filter((s) => s.to.userId === 'retry1')).toHaveLength(1);
+    // Two unit lists use the id u-retry: the report names the unit from the bot's own list (example).
+    await db.models.Unit.insertMany([
+      { listId: 'example', unitId: 'u-retry', name: 'CĐCS Sở Thử lại' },
+      { listId: 'elsewhere', unitId: 'u-retry', name: 'Đơn vị của danh sách khác' },
+    ]);
     const r = await h.outreach.broadcasts.report(b.id);
     expect(r.byStatus).toMatchObject({ sent: 2, failed: 1 });
     expect(r.broadcast.status).toBe('done');
+    // The platform's own words ("not a follower") never become a reason: the failure's class does.
+    expect(r.byReason).toEqual({ failed_unreachable: 1 });
+    expect(r.channels).toEqual([{ channel: 'messenger', total: 3, sent: 2, read: 0, skipped: 0, failed: 1, pending: 0 }]);
+    expect(r.units).toEqual([{ bot: 'demo', unitId: 'u-retry', name: 'CĐCS Sở Thử lại', total: 3, sent: 2, read: 0, skipped: 0, failed: 1, pending: 0 }]);
+    expect(r.advice).toEqual([
+      {
+        reason: 'failed_unreachable',
+        count: 1,
+        text: '1 người đã chặn chatbot, bỏ quan tâm hoặc không còn nhận được tin.',
+        action: 'Nhờ đơn vị nhắc đoàn viên quan tâm (theo dõi) lại Trang hoặc OA của chatbot.',
+      },
+    ]);
+    expect((await h.outreach.broadcasts.report(b.id, 'en')).advice[0]!.text).toBe('1 person has blocked or unfollowed the bot or can no longer be reached.');
     const p = await db.models.Participant.findById(ids[1]).lean();
     expect(p!.unreachable?.reason).toBe('not a follower');
   });

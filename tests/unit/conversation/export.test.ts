@@ -76,7 +76,7 @@ describe('contest results report for the terminal', () => {
     const text = formatResults(sample(), t);
     expect(text).toContain('Cuộc thi cuoc-thi (Cuộc thi tìm hiểu) trên chatbot demo');
     expect(text).toContain('Vòng 1: 2 người được xếp hạng, 1 người đúng tất cả các câu');
-    expect(text).toContain('1. Lan [Sở Y tế] 3/3  dự đoán 1 (±0)  61.0 giây  11/10/2026 06:59:30');
+    expect(text).toContain('1. Lan [Sở Y tế] 3/3  dự đoán 1 (±0)  1 phút 01 giây  11/10/2026 06:59:30');
     expect(text).toContain('Giải nhất (first): Lan [Sở Y tế] hạng 1');
     expect(text).toContain('Giải tập thể:');
     expect(text).not.toContain('2026-10-10T23:59:30');
@@ -86,7 +86,7 @@ describe('contest results report for the terminal', () => {
     const text = formatResults(sample(), t, 'en');
     expect(text).toContain('Contest cuoc-thi (Knowledge contest) on bot demo');
     expect(text).toContain('Round 1: 2 participants ranked, 1 with every answer right');
-    expect(text).toContain('2. Minh [—] 1/3  prediction —  90.0 s  11/10/2026 09:05:00');
+    expect(text).toContain('2. Minh [—] 1/3  prediction —  1 min 30 s  11/10/2026 09:05:00');
     expect(text).toContain('First prize (first): Lan [Sở Y tế] #1');
     expect(text).toContain('Collective prizes:');
   });
@@ -106,9 +106,12 @@ describe('contest results workbook', () => {
       'Số câu',
       'Dự đoán',
       'Sai lệch dự đoán',
-      'Thời gian (giây)',
+      'Thời gian làm bài',
       'Nộp bài lúc (giờ Việt Nam)',
+      'Giải',
     ]);
+    expect(ranking.getRow(2).getCell(8).value).toBe('1 phút 01 giây');
+    expect(ranking.getRow(2).getCell(10).value).toBe('Giải nhất');
     expect(ranking.getRow(2).getCell(9).value).toBe('11/10/2026 06:59:30');
     const prizes = wb.getWorksheet('Giải thưởng')!;
     expect(prizes.getRow(2).getCell(2).value).toBe('Cá nhân');

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
+  FIELD_RULES,
+  fieldIssue,
   ConflictError,
   DomainError,
   ERRORS,
@@ -45,9 +48,41 @@ describe('domain errors', () => {
     expect(err.code).toBe('validation_failed');
     expect(err.message).toBe('Invalid body: text.vi Too small; (root) bad');
     expect(err.fields).toEqual([
-      { field: 'text.vi', message: 'Too small' },
-      { field: '(root)', message: 'bad' },
+      { field: 'text.vi', message: 'Too small', rule: 'invalid' },
+      { field: '(root)', message: 'bad', rule: 'invalid' },
     ]);
+  });
+
+  it("names the rule each zod issue failed, so src/http can say it in the caller's language", () => {
+    const schema = z
+      .object({
+        text: z.string().min(1),
+        title: z.string().max(5),
+        bots: z.array(z.string()).min(1),
+        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, FIELD_RULES.date),
+        url: z.url(),
+        status: z.enum(['a', 'b']),
+        needed: z.string(),
+      })
+      .strict();
+    const r = schema.safeParse({ text: '', title: 'too long', bots: [], day: '10/10', url: 'nope', status: 'c', extra: 1 });
+    const err = invalidInput(r.error!, 'body');
+    expect(Object.fromEntries(err.fields!.map((f) => [f.field, [f.rule, f.params ?? {}]]))).toEqual({
+      text: ['empty', {}],
+      title: ['too_long', { maximum: 5 }],
+      bots: ['too_few', { minimum: 1 }],
+      day: ['date', {}],
+      url: ['url', {}],
+      status: ['one_of', { values: 'a, b' }],
+      needed: ['required', {}],
+      '(root)': ['unknown_fields', { keys: 'extra' }],
+    });
+    expect(fieldIssue('from', 'range_too_long', { days: 366 })).toEqual({
+      field: 'from',
+      message: 'range at most 366 days',
+      rule: 'range_too_long',
+      params: { days: 366 },
+    });
   });
 });
 

@@ -1,17 +1,17 @@
-import { api, el, languageToggle, loadTranslations, setCsrf, t } from './common.js';
+import { loadBroadcasts, initBroadcasts, relabelBroadcasts } from './broadcasts.js';
+import { api, botName, bots, el, errorText, fmt, languageToggle, localDay, localTime, loadTranslations, pct, setBots, setCsrf, t } from './common.js';
+import { initContests, loadContests } from './contest-results.js';
 
 const $ = (id) => document.getElementById(id);
 const Chart = window.Chart;
+// The charts write in the page's font, which places Vietnamese marks right.
+Chart.defaults.font.family = "'Be Vietnam Pro', system-ui, sans-serif";
 const charts = {};
 let session;
 const isAdmin = () => session?.user?.role === 'admin';
-
-const numberLocale = () => (document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN');
-const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString(numberLocale()));
-/** A stored UTC time as people here read it: Asia/Ho_Chi_Minh. */
-const localTime = (d) => new Date(d).toLocaleString(numberLocale(), { timeZone: 'Asia/Ho_Chi_Minh' });
-const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const notice = (box, text, error = false) => box.replaceChildren(el('div', { class: error ? 'notice error' : 'notice' }, text));
+/** Phones get shorter labels on the charts' axes. */
+const narrow = () => window.matchMedia('(max-width: 600px)').matches;
 
 function query(extra = {}) {
   const p = new URLSearchParams();
@@ -24,25 +24,32 @@ function query(extra = {}) {
 
 function drawChart(id, config) {
   charts[id]?.destroy();
+  // Horizontal bars get the height their (two-line) labels need, so none is skipped.
+  if (config.options?.indexAxis === 'y') $(id).parentElement.style.height = `${Math.max(260, config.data.labels.length * 38 + 70)}px`;
   charts[id] = new Chart($(id), { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
 }
 
-async function loadOverview() {
-  const q = query();
-  const [overview, series, units, questions] = await Promise.all([
-    api(`/api/v1/stats/overview?${q}`),
-    api(`/api/v1/stats/series?${q}`),
-    api(`/api/v1/stats/units?${q}`),
-    api(`/api/v1/stats/questions?${query({ locale: document.documentElement.lang })}`),
-  ]);
-  $('stat-participants').textContent = fmt(overview.participants);
-  $('stat-joined').textContent = fmt(overview.joined);
-  $('stat-answers').textContent = fmt(overview.answers);
-  $('stat-accuracy').textContent = pct(overview.accuracy);
+/**
+ * A long label as at most two lines of about `width` characters, cut at words, with an ellipsis:
+ * Chart.js draws an array as lines, and a label wider than the axis would be clipped.
+ */
+function wrapLabel(text, width) {
+  const words = String(text ?? '').split(/\s+/);
+  const lines = [''];
+  for (const w of words) {
+    const line = lines.at(-1);
+    if (!line || line.length + 1 + w.length <= width) lines[lines.length - 1] = line ? `${line} ${w}` : w;
+    else lines.push(w);
+  }
+  if (lines.length <= 2) return lines;
+  return [lines[0], `${lines[1].slice(0, width - 1).trimEnd()}…`];
+}
+
+function drawSeries(series) {
   drawChart('chart-series', {
     type: 'line',
     data: {
-      labels: series.items.map((p) => p.day.slice(5)),
+      labels: series.items.map((p) => localDay(p.day).slice(0, 5)),
       datasets: [
         {
           label: t('overview.seriesParticipants'),
@@ -54,32 +61,81 @@ async function loadOverview() {
         { label: t('overview.seriesAnswers'), data: series.items.map((p) => p.answers), borderColor: '#c8102e', backgroundColor: '#c8102e22' },
       ],
     },
-    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } } },
   });
-  const topUnits = units.items.slice(0, 15);
+}
+
+function drawUnits(units) {
+  const top = units.items.slice(0, 15);
+  const label = (u) => (u.unitId === null ? t('overview.noUnit') : (u.name ?? u.unitId));
   drawChart('chart-units', {
     type: 'bar',
     data: {
-      labels: topUnits.map((u) => u.name ?? u.unitId ?? t('overview.noUnit')),
-      datasets: [{ label: t('overview.unitParticipants'), data: topUnits.map((u) => u.participants), backgroundColor: '#1b7f3b' }],
+      labels: top.map((u) => wrapLabel(label(u), narrow() ? 18 : 22)),
+      datasets: [{ label: t('overview.unitParticipants'), data: top.map((u) => u.participants), backgroundColor: '#1b7f3b' }],
     },
-    options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } },
+      plugins: { tooltip: { callbacks: { title: (items) => label(top[items[0].dataIndex]) } } },
+    },
   });
-  const topQuestions = questions.items.slice(0, 20);
+}
+
+/** Accuracy per question, labelled with the question's (shortened) text; the whole text and figures in the tooltip. */
+function drawQuestions(questions) {
+  const top = questions.items.slice(0, 20);
+  const text = (q) => q.question ?? t('overview.questionRetired');
   drawChart('chart-questions', {
     type: 'bar',
     data: {
-      labels: topQuestions.map((q) => q.questionId),
+      labels: top.map((q) => wrapLabel(text(q), narrow() ? 20 : 24)),
       datasets: [
         {
           label: t('overview.questionAccuracy'),
-          data: topQuestions.map((q) => (q.accuracy === null ? 0 : Math.round(q.accuracy * 1000) / 10)),
+          data: top.map((q) => (q.accuracy === null ? 0 : Math.round(q.accuracy * 1000) / 10)),
           backgroundColor: '#e3a008',
         },
       ],
     },
-    options: { scales: { y: { beginAtZero: true, max: 100 } } },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { beginAtZero: true, max: 100 }, y: { ticks: { autoSkip: false } } },
+      plugins: {
+        tooltip: {
+          callbacks: {
+            title: (items) => text(top[items[0].dataIndex]),
+            afterLabel: (item) => {
+              const q = top[item.dataIndex];
+              return [
+                t('overview.questionAnswers', { count: fmt(q.answers) }),
+                q.averageTime ? t('overview.questionTime', { time: q.averageTime }) : '',
+              ].filter(Boolean);
+            },
+          },
+        },
+      },
+    },
   });
+}
+
+async function loadOverview() {
+  const q = query();
+  const [overview, series, units, questions] = await Promise.all([
+    api(`/api/v1/stats/overview?${q}`),
+    api(`/api/v1/stats/series?${q}`),
+    api(`/api/v1/stats/units?${q}`),
+    api(`/api/v1/stats/questions?${query({ locale: document.documentElement.lang })}`),
+  ]);
+  // Every card follows the date range, which the server fills in (last 30 days by default).
+  $('stat-range').textContent = t('overview.range', { from: localDay(overview.from), to: localDay(overview.to) });
+  $('stat-participants').textContent = fmt(overview.participants);
+  $('stat-joined').textContent = fmt(overview.joined);
+  $('stat-answers').textContent = fmt(overview.answers);
+  $('stat-accuracy').textContent = pct(overview.accuracy);
+  drawSeries(series);
+  drawUnits(units);
+  drawQuestions(questions);
 }
 
 async function loadLeaderboard() {
@@ -90,156 +146,16 @@ async function loadLeaderboard() {
           el(
             'tr',
             {},
-            el('td', {}, p.rank),
+            el('td', { class: 'num' }, p.rank),
             el('td', {}, p.name),
-            el('td', {}, p.unitId ?? '–'),
-            el('td', {}, p.correct),
-            el('td', {}, p.answered),
-            el('td', {}, p.streakBest),
+            el('td', {}, p.unitName ?? t('overview.noUnit')),
+            el('td', { class: 'num' }, fmt(p.correct)),
+            el('td', { class: 'num' }, fmt(p.answered)),
+            el('td', { class: 'num' }, fmt(p.streakBest)),
           ),
         )
       : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, t('overview.empty')))]),
   );
-}
-
-function broadcastInput() {
-  const bots = [...$('b-bots').selectedOptions].map((o) => o.value);
-  const units = $('b-units')
-    .value.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const input = {
-    text: { vi: $('b-text-vi').value },
-    audience: { bots, units },
-    sendAt: $('b-send-at').value || 'now',
-  };
-  if ($('b-title').value.trim()) input.title = $('b-title').value.trim();
-  if ($('b-text-en').value.trim()) input.text.en = $('b-text-en').value.trim();
-  return input;
-}
-
-const audienceCount = (p) => p?.audience?.count ?? p?.audienceSize ?? p?.recipients ?? p?.count ?? p?.audience?.total;
-
-async function previewBroadcast() {
-  try {
-    const p = await api('/api/v1/broadcasts/preview', { method: 'POST', body: broadcastInput() });
-    $('b-preview-box').hidden = false;
-    const count = audienceCount(p);
-    $('b-audience').textContent = count === undefined ? '' : t('broadcast.audience', { count });
-    const lng = document.documentElement.lang;
-    const messages = Array.isArray(p?.messages) ? p.messages : [];
-    const pick = messages.find((m) => m.locale === lng && m.channel === 'neutral') ?? messages.find((m) => m.locale === lng) ?? messages[0];
-    const when = p?.sendAtLocal ? `\n\n⏰ ${p.sendAtLocal}` : '';
-    $('b-preview-text').textContent = pick?.message?.text
-      ? pick.message.text + (pick.message.choices?.length ? `\n[${pick.message.choices.map((c) => c.title).join('] [')}]` : '') + when
-      : JSON.stringify(p, null, 2);
-  } catch (err) {
-    notice($('b-message'), err.status === 501 ? t('broadcast.unavailable') : t('error.generic', { message: err.message }), true);
-  }
-}
-
-async function scheduleBroadcast(e) {
-  e.preventDefault();
-  try {
-    await api('/api/v1/broadcasts', { method: 'POST', body: broadcastInput() });
-    notice($('b-message'), t('broadcast.created'));
-    await loadBroadcasts();
-  } catch (err) {
-    notice($('b-message'), err.status === 501 ? t('broadcast.unavailable') : t('error.generic', { message: err.message }), true);
-  }
-}
-
-const idOf = (b) => String(b.id ?? b._id);
-
-async function loadBroadcasts() {
-  let r;
-  try {
-    r = await api('/api/v1/broadcasts?limit=50');
-  } catch (err) {
-    $('broadcast-rows').replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, err.status === 501 ? t('broadcast.unavailable') : err.message)));
-    return;
-  }
-  $('broadcast-rows').replaceChildren(
-    ...r.items.map((b) => {
-      const id = idOf(b);
-      const cancellable = ['scheduled', 'sending', 'draft'].includes(b.status);
-      return el(
-        'tr',
-        { dataset: { id } },
-        el('td', {}, id.slice(-6)),
-        el('td', {}, b.title ?? b.text?.vi?.slice(0, 60) ?? ''),
-        el('td', { class: 'status' }, b.status ?? ''),
-        el('td', {}, b.sendAtLocal ?? (b.sendAt ? localTime(b.sendAt) : '')),
-        el(
-          'td',
-          { class: 'row' },
-          el('button', { type: 'button', class: 'secondary report', onclick: () => showReport(id) }, t('broadcast.report')),
-          cancellable ? el('button', { type: 'button', class: 'cancel', onclick: () => cancelBroadcast(id) }, t('broadcast.cancel')) : null,
-        ),
-      );
-    }),
-  );
-}
-
-async function showReport(id) {
-  try {
-    const r = await api(`/api/v1/broadcasts/${encodeURIComponent(id)}/report`);
-    $('b-report').hidden = false;
-    $('b-report').textContent = JSON.stringify(r, null, 2);
-  } catch (err) {
-    notice($('b-message'), t('error.generic', { message: err.message }), true);
-  }
-}
-
-async function cancelBroadcast(id) {
-  if (!confirm(t('broadcast.confirmCancel'))) return;
-  try {
-    await api(`/api/v1/broadcasts/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
-    notice($('b-message'), t('broadcast.cancelled'));
-    await loadBroadcasts();
-  } catch (err) {
-    notice($('b-message'), t('error.generic', { message: err.message }), true);
-  }
-}
-
-async function loadContests() {
-  const select = $('contest-select');
-  try {
-    const r = await api(`/api/v1/contests?${$('bot').value ? `bot=${encodeURIComponent($('bot').value)}` : ''}`);
-    select.replaceChildren(el('option', { value: '' }, '—'), ...r.items.map((c) => el('option', { value: c.id }, `${c.title ?? c.id} (${c.bot})`)));
-    if (!r.items.length) $('contest-message').replaceChildren(el('p', { class: 'muted' }, t('contest.none')));
-    else $('contest-message').replaceChildren();
-  } catch (err) {
-    $('contest-message').replaceChildren(el('p', { class: 'muted' }, err.status === 501 ? t('contest.unavailable') : err.message));
-  }
-}
-
-function table(rows) {
-  const headers = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : v);
-  return [
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows.map((row) => el('tr', {}, ...headers.map((h) => el('td', {}, cell(row[h])))))),
-  ];
-}
-
-async function showContest() {
-  const id = $('contest-select').value;
-  if (!id) return $('contest-table').replaceChildren();
-  const [results, prizes] = await Promise.all([
-    api(`/api/v1/contests/${encodeURIComponent(id)}/results`),
-    api(`/api/v1/contests/${encodeURIComponent(id)}/prizes`).catch(() => ({ rows: [] })),
-  ]);
-  const link = (format) =>
-    el(
-      'a',
-      { href: `/api/v1/exports/contest-results?${new URLSearchParams({ contestId: id, format, lang: document.documentElement.lang })}`, download: '' },
-      format.toUpperCase(),
-    );
-  $('contest-message').replaceChildren(el('p', {}, `${t('export.heading')}: `, link('csv'), ' ', link('xlsx')));
-  $('contest-table').replaceChildren(el('caption', {}, t('contest.results')), ...table(results.rows));
-  document.getElementById('contest-prizes')?.remove();
-  if (prizes.rows.length) $('contest-table').after(el('table', { id: 'contest-prizes' }, el('caption', {}, t('contest.prizes')), ...table(prizes.rows)));
 }
 
 // ---- users of these pages and API tokens (admins only) ----
@@ -247,7 +163,7 @@ async function showContest() {
 /** The role and bots cells of a user or token row. */
 const roleCells = (x) => [
   el('td', {}, t(x.role === 'admin' ? 'users.roleAdmin' : 'users.roleOrganiser')),
-  el('td', {}, x.role === 'admin' ? t('users.allBots') : x.bots.join(', ')),
+  el('td', {}, x.role === 'admin' ? t('users.allBots') : x.bots.map(botName).join(', ')),
 ];
 
 /** The role and bots chosen in a form, or null (with a message) when an organiser has no bot. */
@@ -259,6 +175,16 @@ function chosenRole(prefix) {
     return null;
   }
   return { role, bots: role === 'admin' ? [] : bots };
+}
+
+/**
+ * Whether the page offers to disable this user: never yourself, never the last enabled admin (the
+ * server refuses both; the page does not offer what it would refuse).
+ */
+function mayDisable(u, users) {
+  if (u.disabled) return true;
+  if (u.id === session.user.id) return false;
+  return !(u.role === 'admin' && users.filter((x) => x.role === 'admin' && !x.disabled).length <= 1);
 }
 
 async function loadUsers() {
@@ -275,11 +201,13 @@ async function loadUsers() {
         el(
           'td',
           { class: 'row' },
-          el(
-            'button',
-            { type: 'button', class: u.disabled ? 'secondary enable' : 'cancel disable', onclick: () => setDisabled(u, !u.disabled) },
-            t(u.disabled ? 'users.enable' : 'users.disable'),
-          ),
+          mayDisable(u, r.items)
+            ? el(
+                'button',
+                { type: 'button', class: u.disabled ? 'secondary enable' : 'cancel disable', onclick: () => setDisabled(u, !u.disabled) },
+                t(u.disabled ? 'users.enable' : 'users.disable'),
+              )
+            : el('span', { class: 'muted you' }, t(u.id === session.user.id ? 'users.you' : 'users.lastAdmin')),
           el('button', { type: 'button', class: 'secondary reset', onclick: () => resetPassword(u) }, t('users.reset')),
         ),
       ),
@@ -289,7 +217,7 @@ async function loadUsers() {
 
 /** The one-time password is shown once, here, and never again. */
 const showPassword = (r) => notice($('u-message'), t('users.oneTimePassword', { email: r.email, password: r.password }));
-const userError = (err) => notice($('u-message'), t('error.generic', { message: err.message }), true);
+const userError = (err) => notice($('u-message'), errorText(err, { email: t('users.email'), bots: t('users.bots'), role: t('users.role') }), true);
 
 async function createUser(e) {
   e.preventDefault();
@@ -359,7 +287,7 @@ async function createToken(e) {
     $('k-name').value = '';
     await loadTokens();
   } catch (err) {
-    notice($('k-message'), t('error.generic', { message: err.message }), true);
+    notice($('k-message'), errorText(err, { name: t('tokens.name'), bots: t('users.bots'), role: t('users.role') }), true);
   }
 }
 
@@ -370,7 +298,7 @@ async function revokeToken(k) {
     $('k-message').replaceChildren();
     await loadTokens();
   } catch (err) {
-    notice($('k-message'), t('error.generic', { message: err.message }), true);
+    notice($('k-message'), errorText(err, { name: t('tokens.name'), bots: t('users.bots'), role: t('users.role') }), true);
   }
 }
 
@@ -396,14 +324,34 @@ function renderExports() {
 
 async function refresh() {
   try {
-    await Promise.all([loadOverview(), loadLeaderboard(), loadBroadcasts(), loadContests(), isAdmin() ? loadUsers() : null, isAdmin() ? loadTokens() : null]);
+    await Promise.all([
+      loadOverview(),
+      loadLeaderboard(),
+      loadBroadcasts(),
+      loadContests($('bot').value),
+      isAdmin() ? loadUsers() : null,
+      isAdmin() ? loadTokens() : null,
+    ]);
     renderExports();
     $('message').replaceChildren();
   } catch (err) {
     if (err.status === 401) location.href = '/admin/login';
-    notice($('message'), t('error.generic', { message: err.message }), true);
+    notice($('message'), errorText(err, { from: t('filter.from'), to: t('filter.to'), bot: t('filter.bot') }), true);
   }
   document.body.dataset.ready = 'true';
+}
+
+/** The bot pickers, by name: the filter, and the bots a user or an API token may see. */
+function fillBotPickers() {
+  const options = () => bots().map((b) => el('option', { value: b.id }, botName(b.id)));
+  const chosen = $('bot').value;
+  $('bot').replaceChildren(el('option', { value: '' }, t('filter.allBots')), ...options());
+  $('bot').value = chosen;
+  for (const id of ['u-bots', 'k-bots']) {
+    const picked = new Set([...$(id).selectedOptions].map((o) => o.value));
+    $(id).replaceChildren(...options());
+    for (const o of $(id).options) o.selected = picked.has(o.value);
+  }
 }
 
 async function main() {
@@ -419,25 +367,24 @@ async function main() {
     location.href = '/admin/login?change=1';
     return;
   }
+  // Names of the bots the caller sees; a bot without one (an older server) shows its id.
+  setBots((session.bots ?? []).map((id) => session.botInfo?.find((b) => b.id === id) ?? { id, name: { vi: id }, units: null }));
   $('jobs-link').hidden = !session.agendash;
   $('users-link').hidden = $('users').hidden = !isAdmin();
-  for (const id of ['u-bots', 'k-bots']) $(id).replaceChildren(...(session.bots ?? []).map((b) => el('option', { value: b }, b)));
+  fillBotPickers();
   $('user-form').addEventListener('submit', createUser);
   $('token-form').addEventListener('submit', createToken);
-  const bots = session.bots ?? [];
-  $('bot').replaceChildren(el('option', { value: '' }, t('filter.allBots')), ...bots.map((b) => el('option', { value: b }, b)));
-  $('b-bots').replaceChildren(...bots.map((b) => el('option', { value: b }, b)));
   languageToggle($('lang'), () => {
-    $('bot').options[0].textContent = t('filter.allBots');
+    fillBotPickers();
+    relabelBroadcasts();
     refresh();
   });
   $('filters').addEventListener('submit', (e) => {
     e.preventDefault();
     refresh();
   });
-  $('b-preview').addEventListener('click', previewBroadcast);
-  $('broadcast-form').addEventListener('submit', scheduleBroadcast);
-  $('contest-select').addEventListener('change', () => showContest().catch((err) => notice($('contest-message'), err.message, true)));
+  initContests();
+  await initBroadcasts();
   $('logout').addEventListener('click', async () => {
     await api('/admin/logout', { method: 'POST' }).catch(() => undefined);
     location.href = '/admin/login';

@@ -38,15 +38,24 @@ export const setCsrf = (token) => {
   csrf = token;
 };
 
-/** JSON fetch; writes carry the session's CSRF token. Throws an Error with the server's message. */
+/**
+ * JSON fetch; writes carry the session's CSRF token, and `Accept-Language` asks the server to answer
+ * errors in the page's language. Throws an Error with the server's message, its status, code and
+ * details (the fields at fault); a network failure has status 0.
+ */
 export async function api(path, { method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'Accept-Language': lang() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw Object.assign(new Error(t('error.network')), { status: 0 });
+  }
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
-    const err = new Error(data?.error?.message ?? `HTTP ${res.status}`);
+    const err = new Error(data?.error?.message ?? t('error.status', { status: res.status }));
     err.status = res.status;
     err.code = data?.error?.code;
     err.details = data?.error?.details;
@@ -54,6 +63,79 @@ export async function api(path, { method = 'GET', body } = {}) {
   }
   return data;
 }
+
+/**
+ * What went wrong, in the page's language: the fields at fault under the form's own labels
+ * (`labels` maps a field path, or its start, to a label) when the form has a label for each,
+ * else the server's message (already in the page's language).
+ */
+export function errorText(err, labels = {}) {
+  const fields = err.details?.fields;
+  const labelOf = (field) => {
+    const key = Object.keys(labels)
+      .sort((a, b) => b.length - a.length)
+      .find((k) => field === k || field.startsWith(`${k}.`));
+    return key === undefined ? undefined : labels[key];
+  };
+  if (Array.isArray(fields) && fields.length && fields.every((f) => f.rule && labelOf(f.field) !== undefined)) {
+    return t('error.fields', { fields: [...new Set(fields.map((f) => `${labelOf(f.field)}: ${f.message}`))].join('; ') });
+  }
+  return t('error.generic', { message: err.message });
+}
+
+const NUMBER_LOCALE = { vi: 'vi-VN', en: 'en-GB' };
+const ZONE = 'Asia/Ho_Chi_Minh';
+/** The page language's way of writing numbers and dates. */
+export const numberLocale = () => NUMBER_LOCALE[lang()];
+export const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString(numberLocale()));
+/** A rate (0.0333) as "3,3 %" in Vietnamese, "3.3%" in English. */
+export const pct = (v) =>
+  v === null || v === undefined ? '–' : Number(v).toLocaleString(numberLocale(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+/** A stored UTC instant as people here read it: dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh. */
+export function localTime(d) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(d))
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+/** A stored UTC instant as the value of a datetime-local input in Asia/Ho_Chi_Minh: 2026-10-10T08:00. */
+export function localInputValue(d) {
+  const [date, time] = localTime(d).split(' ');
+  const [day, month, year] = date.split('/');
+  return `${year}-${month}-${day}T${time}`;
+}
+/** A day `2026-10-10` as 10/10/2026. */
+export const localDay = (day) => (day ? day.split('-').reverse().join('/') : '');
+
+let botInfo = [];
+/** The bots' names (session.botInfo), so pickers and tables show names, not ids. */
+export const setBots = (info) => {
+  botInfo = Array.isArray(info) ? info : [];
+};
+export const bots = () => botInfo;
+export function botName(id) {
+  const b = botInfo.find((x) => x.id === id);
+  return b ? (lang() === 'en' ? (b.name.en ?? b.name.vi) : b.name.vi) : id;
+}
+
+/** Text without diacritics, lower case, for searching Vietnamese names typed with or without marks. */
+export const fold = (s) =>
+  String(s)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase();
 
 /** Creates an element: el('td', { class: 'x' }, 'text', child). */
 export function el(tag, attrs = {}, ...children) {

@@ -1,4 +1,4 @@
-import { api, el, languageToggle, loadTranslations, setCsrf, t } from './common.js';
+import { api, el, errorText, languageToggle, loadTranslations, setCsrf, t } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const show = (box, text, error = false) => box.replaceChildren(el('div', { class: error ? 'notice error' : 'notice' }, text));
@@ -48,6 +48,10 @@ $('change-form').addEventListener('submit', async (e) => {
     show($('change-message'), t('login.changed'));
     location.href = '/admin';
   } catch (err) {
-    show($('change-message'), err.code === 'password_weak' ? weakPassword(err.details?.problems ?? []) : t('error.generic', { message: err.message }), true);
+    show(
+      $('change-message'),
+      err.code === 'password_weak' ? weakPassword(err.details?.problems ?? []) : errorText(err, { newPassword: t('login.newPassword') }),
+      true,
+    );
   }
 });
