@@ -229,8 +229,20 @@ export const botSchema = z.object({
   /** Which platforms this bot may use; each is enabled at run time only when its secrets are set. */
   channels: z
     .object({
-      messenger: z.object({ secrets: channelSecretsOverride.optional() }).optional(),
-      zalo_oa: z.object({ secrets: channelSecretsOverride.optional() }).optional(),
+      messenger: z
+        .object({
+          secrets: channelSecretsOverride.optional(),
+          /** The page's username or id, for invitation links (m.me/<page>?ref=…). */
+          page: z.string().regex(/^[A-Za-z0-9.]{1,100}$/, 'must be the page username or id').optional(),
+        })
+        .optional(),
+      zalo_oa: z
+        .object({
+          secrets: channelSecretsOverride.optional(),
+          /** The OA's numeric id, for invitation links (zalo.me/<oa_id>). */
+          oaId: z.string().regex(/^\d{5,25}$/, 'must be the numeric OA id').optional(),
+        })
+        .optional(),
       /** zca-js: only group chats the logged-in account is already in. */
       zalo_personal: z.object({ groups: z.array(z.string().min(1)).default([]) }).optional(),
     })

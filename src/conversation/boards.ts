@@ -51,15 +51,17 @@ export function leaderboard(turn: Turn): void {
     const lines = view.units
       .filter((u) => u.correct > 0)
       .slice(0, 10)
-      .map((u) =>
-        turn.t('leaderboard.unitRow', {
+      .map((u) => {
+        const row = turn.t('leaderboard.unitRow', {
           rank: u.rank,
           name: u.name,
           correct: u.correct,
           participants: u.participants,
           rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: Math.round(u.participationRate * 100) }),
-        }),
-      );
+        });
+        const joins = view.invitations?.[u.unitId] ?? 0;
+        return joins ? `${row} ${turn.ctx.t(turn.locale, 'learning:invite.unitJoins', { count: joins })}` : row;
+      });
     turn.say([title, '', ...(lines.length ? lines : [turn.t('leaderboard.empty')]), '', turn.t('leaderboard.unitTieRule')].join('\n'), choices);
     return;
   }

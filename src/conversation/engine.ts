@@ -1,8 +1,9 @@
 import { cleanMemberText, type Choice, type InboundEvent } from '../domain/index.js';
-import { hash32, roundOf, type UnitInfo } from '../quiz/index.js';
+import { hash32, invitationCodeOf, roundOf, type UnitInfo } from '../quiz/index.js';
 import { answer, answerUnclear, repeatWaiting, today } from './answering.js';
 import { mistakesSet, practiceChosen, practiceOffer, practiceResume, review, reviewViews } from './practice-flow.js';
 import { ask, isOwnQuestion } from './ask-flow.js';
+import { invite } from './invite-flow.js';
 import { leaderboard, leaderboardRequest, score } from './boards.js';
 import {
   awaitingPrediction,
@@ -73,6 +74,7 @@ export const INTENTS: readonly Intent[] = [
   { name: 'practice-set', requires: 'ready', match: payloadKind('practiceSet'), handle: practiceChosen, views: contestViewIfActive },
   { name: 'practice-resume', requires: 'ready', match: payloadKind('practiceResume'), handle: practiceResume, views: contestViewIfActive },
   { name: 'review', requires: 'ready', match: payloadKind('review'), handle: review, views: (t) => ({ ...contestViewIfActive(t), ...reviewViews(t) }) },
+  { name: 'invite', requires: 'ready', match: isCommand('invite'), handle: invite, views: () => ({ invitation: true }) },
   { name: 'mistakes', requires: 'ready', match: isCommand('mistakes'), handle: mistakesSet, views: (t) => ({ ...contestViewIfActive(t), missed: true }) },
   { name: 'score', requires: 'ready', match: isCommand('score'), handle: score, views: () => ({ score: true }) },
   {
@@ -214,10 +216,11 @@ function consent(turn: Turn): void {
     turn.say(turn.t('consent.declined'), [{ title: turn.t('consent.yes'), payload: payload.consent(true) }, turn.choice('help')]);
     return;
   }
-  turn.effect({ type: 'setConsent', version: CONSENT_VERSION });
+  const invitedBy = turn.state?.invitedBy;
+  turn.effect({ type: 'setConsent', version: CONSENT_VERSION, ...(invitedBy ? { invitedBy } : {}) });
   turn.effect({ type: 'setSubscribed', subscribed: true });
   turn.consented = true;
-  turn.patch({ declined: undefined });
+  turn.patch({ declined: undefined, invitedBy: undefined });
   turn.say(turn.t('consent.thanks'));
   continueOnboarding(turn);
 }
@@ -337,6 +340,9 @@ function anonymous(turn: Turn): void {
 // ---------------------------------------------------------------- general commands
 
 function start(turn: Turn): void {
+  // Arrived through a colleague's invitation: kept until consent, when the join is credited (once).
+  const ref = turn.input.event.kind === 'start' ? turn.input.event.ref : undefined;
+  if (ref && !turn.consented && invitationCodeOf(ref)) turn.patch({ invitedBy: ref.slice(0, 40) });
   if (turn.phase === 'consent') return askConsent(turn);
   if (turn.phase !== 'ready') return continueOnboarding(turn);
   turn.say(turn.t('start.welcomeBack', { name: readableName(turn.ctx.t, turn.locale, turn.displayName) }), turn.menu);

@@ -20,6 +20,7 @@ export const COMMANDS = [
   'help',
   'language',
   'mistakes',
+  'invite',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 

@@ -14,7 +14,7 @@ import {
 } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { deleteCertificatesOf, issueCertificate, recordUnanswered } from '../learning/index.js';
+import { creditJoin, deleteCertificatesOf, deleteInvitationsOf, issueCertificate, recordUnanswered } from '../learning/index.js';
 import { memberHash, readProtectedStreak, roundOf, type FactIndex } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
@@ -137,7 +137,7 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
   };
   const state = existing?.state ?? {};
   const request = viewsFor(state, event, base);
-  const loaded = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null);
+  const loaded = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null, existing?.unitId ?? null);
   // Attempts an earlier membership used in the open round count as used.
   const views =
     loaded.contest?.round && carried.contestAttempts
@@ -232,6 +232,10 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
     case 'setConsent':
       set.consent = { at: turn.now, version: effect.version };
       update.changed = true;
+      // Joining is consenting: the colleague who invited them is credited (once per invitee, src/learning).
+      if (effect.invitedBy && !turn.participant.consent) {
+        await creditJoin(deps.models, { bot: turn.bot.id, ref: effect.invitedBy, inviteeId: String(turn.participant._id), consentedBefore: false }, turn.now);
+      }
       return;
     case 'setLocale':
       set.locale = effect.locale;
@@ -419,8 +423,9 @@ async function recordAnswer(
  */
 export async function deleteParticipant(models: Models, participantId: Types.ObjectId): Promise<void> {
   await models.Answer.deleteMany({ participantId });
-  // Their certificates go too (their codes then verify as unknown).
+  // Their certificates go too (their codes then verify as unknown), and their invitation.
   await deleteCertificatesOf(models, String(participantId));
+  await deleteInvitationsOf(models, String(participantId));
   await models.ContestAttempt.deleteMany({ participantId });
   await models.Participant.deleteOne({ _id: participantId });
 }

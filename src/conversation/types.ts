@@ -71,6 +71,8 @@ export const dialogueStateSchema = z.object({
   confirmDelete: z.boolean().optional(),
   /** Set after "my unit": the next typed text is a unit search. */
   choosingUnit: z.boolean().optional(),
+  /** The invitation ref (`inv-<code>`) a not-yet-consented person arrived with; credited on consent. */
+  invitedBy: z.string().max(40).optional(),
   /** Declined consent: later messages get one short line and a way back, not the whole introduction. */
   declined: z.boolean().optional(),
   /**
@@ -144,6 +146,8 @@ export interface LeaderboardView extends LeaderboardRequest {
   readonly top: readonly RankedScore[];
   readonly me: RankedScore | null;
   readonly units: readonly RankedUnit[];
+  /** Colleagues who joined through invitations, per unit (all time; issue 19 item 6), on the unit board. */
+  readonly invitations?: Readonly<Record<string, number>>;
 }
 
 export interface ContestView {
@@ -171,6 +175,8 @@ export interface Views {
   /** "Ôn câu sai": the questions this member got wrong the last time they answered them. */
   readonly missed?: readonly string[];
   readonly attemptReview?: AttemptReviewView | null;
+  /** "Mời đồng nghiệp": the member's invitation code (made on first use) and how many joined through it. */
+  readonly invitation?: { readonly code: string; readonly joins: number } | null;
   readonly leaderboard?: LeaderboardView;
   readonly contest?: ContestView;
 }
@@ -179,6 +185,7 @@ export interface Views {
 export interface ViewRequest {
   readonly score?: true;
   readonly missed?: true;
+  readonly invitation?: true;
   /** The id of a contest attempt of this member whose answers are to be reviewed. */
   readonly attemptReview?: string;
   readonly leaderboard?: LeaderboardRequest;
@@ -225,7 +232,8 @@ export interface AnswerRecord {
 }
 
 export type Effect =
-  | { readonly type: 'setConsent'; readonly version: string }
+  /** `invitedBy`: the invitation ref the person arrived with, credited to its inviter once. */
+  | { readonly type: 'setConsent'; readonly version: string; readonly invitedBy?: string }
   | { readonly type: 'setLocale'; readonly locale: Locale }
   | { readonly type: 'setUnit'; readonly unitId: string }
   | { readonly type: 'setDisplayName'; readonly name: string }

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { BotConfig } from '../content/index.js';
 import type { Models } from '../db/index.js';
+import { invitationOf, joinsByUnit } from '../learning/index.js';
 import { addDays, weekStart } from '../domain/index.js';
 import {
   missedQuestionIds,
@@ -235,14 +236,23 @@ export async function loadViews(
   request: ViewRequest,
   today: string,
   participantId: string | null,
+  /** The member's unit: an invitation made now is counted for it. */
+  unitId: string | null = null,
 ): Promise<Views> {
   const views: { -readonly [K in keyof Views]: Views[K] } = {};
   if (request.score) {
     const board = await allTimeBoard(models, bot.id, participantId, 0);
     views.score = { rank: board.me?.rank ?? null, of: board.of };
   }
-  if (request.leaderboard) views.leaderboard = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
+  if (request.leaderboard) {
+    const board = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
+    views.leaderboard = request.leaderboard.kind === 'units' ? { ...board, invitations: Object.fromEntries(await joinsByUnit(models, bot.id)) } : board;
+  }
   if (request.contest) views.contest = await loadContestView(models, bot, today, participantId);
+  if (request.invitation) {
+    const invitation = participantId ? await invitationOf(models, { bot: bot.id, participantId, unitId }) : null;
+    views.invitation = invitation ? { code: invitation.code, joins: invitation.joins } : null;
+  }
   if (request.missed) views.missed = participantId ? await loadMissed(models, participantId) : [];
   if (request.attemptReview) views.attemptReview = participantId ? await loadAttemptReview(models, participantId, request.attemptReview) : null;
   return views;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { scopeBots } from '../../admin/index.js';
-import { listUnanswered } from '../../learning/index.js';
+import { joinsByUnit, listUnanswered } from '../../learning/index.js';
 import { principalOf } from '../auth.js';
 import { botId, type ApiContext } from './shared.js';
 
 /**
  * Issue 19's lists for organisers: the questions members asked in their own words that Hỏi đáp
  * could not answer from the fact base (text only, no participant), so content writers can add a
- * fact or keywords.
+ * fact or keywords; and the joins credited to members' invitations, per unit.
  */
 export function addLearningRoutes({ api, deps }: ApiContext): void {
   api.add({
@@ -28,6 +28,22 @@ export function addLearningRoutes({ api, deps }: ApiContext): void {
           lastAskedAt: r.lastAskedAt.toISOString(),
         })),
       };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/invitations',
+    tag: 'learning',
+    summary: 'Colleagues who joined through members’ invitations, per bot and unit of the inviter (your bots)',
+    query: z.object({ bot: botId.optional() }),
+    handler: async ({ query }, req) => {
+      const bots = scopeBots(principalOf(req), query.bot) ?? ((await deps.models.InvitationJoin.distinct('bot')) as string[]);
+      const items: Array<{ bot: string; unitId: string; joins: number }> = [];
+      for (const bot of [...bots].sort()) {
+        for (const [unitId, joins] of await joinsByUnit(deps.models, bot)) items.push({ bot, unitId, joins });
+      }
+      return { items: items.sort((a, b) => b.joins - a.joins || a.bot.localeCompare(b.bot) || a.unitId.localeCompare(b.unitId)) };
     },
   });
 }

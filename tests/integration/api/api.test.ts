@@ -406,4 +406,17 @@ describe('API tokens', () => {
     const all = (await (await get('/api/v1/unanswered-questions', adminToken)).json()) as { items: unknown[] };
     expect(all.items).toHaveLength(2);
   });
+
+  it('GET /invitations counts the joins credited to invitations per bot and unit, for the caller’s bots', async () => {
+    const inviter = new Types.ObjectId();
+    await db.models.InvitationJoin.collection.insertMany([
+      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
+      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
+      { bot: 'other', code: 'WXYZ2345', inviterId: new Types.ObjectId(), unitId: 'u9', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
+    ]);
+    const mine = (await (await get('/api/v1/invitations', organiserToken)).json()) as { items: unknown[] };
+    expect(mine.items).toEqual([{ bot: 'demo', unitId: 'u1', joins: 2 }]);
+    const all = (await (await get('/api/v1/invitations', adminToken)).json()) as { items: unknown[] };
+    expect(all.items).toHaveLength(2);
+  });
 });

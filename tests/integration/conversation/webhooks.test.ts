@@ -396,4 +396,30 @@ describe('full flows through signed webhooks', () => {
       server.close();
     }
   });
+
+  it('Messenger: an invitation link credits the colleague who consents, once', async () => {
+    rig.now = minutes(200);
+    const invite = await messenger('m-hoa', mText('Mời đồng nghiệp'), 'm.me/botthunghiem');
+    const link = /https:\/\/m\.me\/botthunghiem\?ref=(inv-[2-9A-Z]{8})/.exec(invite.map((m) => m.text).join('\n'))!;
+    const ref = link[1]!;
+    // The colleague opens the link: Get Started with the link's ref, then consents.
+    await messenger(
+      'm-khanh',
+      { postback: { mid: `m_${++seq}`, payload: 'GET_STARTED', title: 'Bắt đầu', referral: { ref, source: 'SHORTLINK', type: 'OPEN_THREAD' } } },
+      '91/2025/QH15',
+    );
+    await messenger('m-khanh', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
+    const joins = await db.models.InvitationJoin.find({ bot: bot.id }).lean();
+    expect(joins).toHaveLength(1);
+    expect(joins[0]).toMatchObject({ unitId: 'so-yte' });
+    // Following the link again credits nothing more.
+    await messenger(
+      'm-khanh',
+      { postback: { mid: `m_${++seq}`, payload: 'GET_STARTED', title: 'Bắt đầu', referral: { ref, source: 'SHORTLINK', type: 'OPEN_THREAD' } } },
+      'Bạn thuộc đơn vị',
+    );
+    expect(await db.models.InvitationJoin.countDocuments({ bot: bot.id })).toBe(1);
+    expect((await db.models.Invitation.findOne({ bot: bot.id }).lean())!.joins).toBe(1);
+    await messenger('m-hoa', mText('Mời đồng nghiệp'), 'Đã có 1 người tham gia');
+  });
 });

@@ -22,6 +22,8 @@ export const bot: BotConfig = botSchema.parse({
   dailyQuestion: { cron: '0 8 * * *' },
   topics: ['laws'],
   units: 'test-units',
+  // For invitation links (m.me/<page>?ref=…, zalo.me/<oa_id>).
+  channels: { messenger: { page: 'botthunghiem' }, zalo_oa: { oaId: '2500000000000000001' } },
   contest: {
     id: 'test-contest',
     title: { vi: 'Cuộc thi thử', en: 'Test contest' },
