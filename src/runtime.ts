@@ -1,9 +1,9 @@
 import { createAdminService, ensureFirstAdminShown } from './admin/index.js';
 import { createChannelReceiving, createChannelSending, joinChannels, renderFor, type Channels } from './channels/index.js';
 import type { Config } from './config/index.js';
-import { contentPaths, importUploadedQuestions, loadAndSyncContent, type ContentBundle } from './content/index.js';
+import { contentPaths, startContent, type ContentRoom, type LiveContent } from './content/index.js';
 import { contestsPort, createConversation, type Conversation } from './conversation/index.js';
-import { openDatabase, type Database } from './db/index.js';
+import { openDatabase, pruneExpired, type Database } from './db/index.js';
 import type { ReadinessCheck } from './domain/index.js';
 import {
   createAdminRoutes,
@@ -27,8 +27,13 @@ export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Database;
-  /** Bots, questions, campaigns and unit lists from bots/ and content/, validated at start. */
-  readonly content: ContentBundle;
+  /**
+   * Bots, questions, campaigns, contests and unit lists in force: bots/ and content/ (validated at
+   * start) merged with what organisers edited in the admin pages; its fields follow every edit.
+   */
+  readonly content: LiveContent;
+  /** The content room: the editors the pages and the API save through, the audit log. */
+  readonly contentRoom: ContentRoom;
   /** Webhooks, inbox worker and `send` (src/channels). */
   readonly channels: Channels;
   /** Graceful: stop accepting, finish requests in flight, stop workers and scheduler, close the database. */
@@ -55,8 +60,8 @@ interface Assembly {
 
 /**
  * Wires every room together, inside out, each built with the typed parts of the rooms below it:
- * database → i18n → content → scheduler → statistics → conversation (with the statistics listener)
- * → channels' sending side → outreach (sends through it, asks the conversation for today's question)
+ * database → i18n → content → scheduler → statistics → channels' sending side → conversation (with
+ * the statistics listener, asking Messenger opt-ins where the bot can use them) → outreach (sends through it, asks the conversation for today's question)
  * → channels' receiving side (events to the conversation, receipts to outreach) → admin pages and
  * API. Stopping runs in the reverse order of starting.
  */
@@ -68,10 +73,20 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   run.readiness.push(db.readiness);
   try {
     const { t } = await createI18n(config.paths.content);
-    // Content: refuse to start on invalid content; sync questions and units when CONTENT_SYNC_ON_START.
-    const content = await loadAndSyncContent({ config, db, logger });
+    // Content: refuse to start on invalid content; merge the organisers' edits; sync when CONTENT_SYNC_ON_START.
+    const contentRoom = await startContent({
+      paths: contentPaths(config),
+      models: db.models,
+      logger,
+      timeZone: config.timeZone,
+      syncOnStart: config.contentSyncOnStart,
+    });
+    run.stoppers.push({ name: 'content', stop: () => contentRoom.stop() });
+    const content = contentRoom.live;
     const scheduler = startScheduler(run, db);
-    const stats = startStats(run, db);
+    const stats = await startStats(run, db, content);
+    const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
+    const optInEnabled = (bot: string) => sending.reachSettings(bot).messengerMarketing;
     const conversation = createConversation({
       models: db.models,
       content,
@@ -81,8 +96,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       listeners: stats.listener,
       memberKey: config.memberKey,
       publicUrl: config.http.publicUrl,
+      optInEnabled,
     });
-    const sending = createChannelSending({ config, logger, models: db.models, bots: content.bots, registry: run.metrics.registry });
     const outreach = createOutreach({
       models: db.models,
       scheduler,
@@ -93,6 +108,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger,
       dailyQuestionMessage: (bot, day, locale, member) => conversation.dailyQuestionMessage(bot, day, locale, member),
       render: renderFor,
+      reachSettings: (bot) => sending.reachSettings(bot),
     });
     const receiving = createChannelReceiving(sending, {
       config,
@@ -103,14 +119,27 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     });
     const channels = joinChannels(sending, receiving);
     await startChannels(run, channels);
-    await mountAdminSide(run, { db, t, content, stats, conversation, outreach, channels, scheduler });
-    await startJobs(run, { scheduler, content, conversation, outreach, channels });
+    followContentEdits(run, contentRoom, { conversation, outreach });
+    await mountAdminSide(run, { db, t, content, contentRoom, stats, conversation, outreach, channels, scheduler });
+    await startJobs(run, { db, scheduler, content, conversation, outreach, channels });
     const url = await serve(run, options.extraRoutes ?? []);
-    return { url, config, logger, db, content, channels, stop: () => stopAll(run) };
+    return { url, config, logger, db, content, contentRoom, channels, stop: () => stopAll(run) };
   } catch (err) {
     await stopAll(run);
     throw err;
   }
+}
+
+/**
+ * An edit of content (in this process, or seen in the database) reaches the rooms: the conversation
+ * reads questions again, and a changed calendar or contest reschedules the reminder jobs (only where
+ * the scheduler runs: SCHEDULER_ENABLED).
+ */
+function followContentEdits(run: Assembly, contentRoom: ContentRoom, rooms: { conversation: Conversation; outreach: Outreach }): void {
+  contentRoom.store.onChange(async ({ kinds }) => {
+    rooms.conversation.contentChanged();
+    if (run.config.schedulerEnabled && (kinds.has('campaign') || kinds.has('contest'))) await rooms.outreach.syncCampaignJobs(contentRoom.live);
+  });
 }
 
 /** Agenda on the product's database; with SCHEDULER_ENABLED=false it is defined but not run here. */
@@ -125,9 +154,15 @@ function startScheduler(run: Assembly, db: Database): Scheduler {
   return scheduler;
 }
 
-/** Statistics: the rollups' listener for the conversation, and the periodic catch-up. */
-function startStats(run: Assembly, db: Database): Stats {
-  const stats = createStats(db.models, { timeZone: run.config.timeZone, logger: run.logger });
+/**
+ * Statistics: the rollups' listener for the conversation, and the periodic catch-up. Units are
+ * looked up in each bot's own unit list; rollups of an older format are rebuilt once first.
+ */
+async function startStats(run: Assembly, db: Database, content: LiveContent): Promise<Stats> {
+  // Read at each use: an organiser's edit of a bot's unit list reaches the figures without a restart.
+  const unitListOf = (bot: string) => content.bots.find((b) => b.id === bot)?.units ?? null;
+  const stats = createStats(db.models, { timeZone: run.config.timeZone, logger: run.logger, unitListOf });
+  await stats.prepare();
   stats.start();
   // Answers recorded while the server was down or whose listener call failed.
   void stats.updater.catchUp({ olderThanMs: 0 }).catch((err) => run.logger.warn({ err }, 'stats: start-up catch-up failed'));
@@ -150,7 +185,8 @@ async function mountAdminSide(
   rooms: {
     db: Database;
     t: Translate;
-    content: ContentBundle;
+    content: LiveContent;
+    contentRoom: ContentRoom;
     stats: Stats;
     conversation: Conversation;
     outreach: Outreach;
@@ -171,10 +207,11 @@ async function mountAdminSide(
     t: rooms.t,
     broadcasts: rooms.outreach.broadcasts,
     contests: contestsPort(content, (id) => conversation.contestResults(id), { t: rooms.t, timeZone: config.timeZone }),
-    importQuestions: (upload) => importUploadedQuestions(upload, contentPaths(config), db.models),
+    content: rooms.contentRoom,
     simulatorApi: rooms.channels.simulatorApi,
     bots: content.bots.map((b) => ({ id: b.id, name: b.name, units: b.units, topics: b.topics, topicTags: b.topicTags })),
     agenda: rooms.scheduler.agenda,
+    databaseStatus: () => db.embeddedStatus(),
   });
   run.routes.push(...routes);
   // Certificates (issue 19): public verification page and the card's picture.
@@ -184,7 +221,7 @@ async function mountAdminSide(
 /** Outreach's jobs (broadcasts, daily question, reminders) and housekeeping; then the scheduler runs. */
 async function startJobs(
   run: Assembly,
-  rooms: { scheduler: Scheduler; content: ContentBundle; conversation: Conversation; outreach: Outreach; channels: Channels },
+  rooms: { db: Database; scheduler: Scheduler; content: LiveContent; conversation: Conversation; outreach: Outreach; channels: Channels },
 ): Promise<void> {
   const { scheduler, outreach, channels, conversation } = rooms;
   outreach.defineJobs();
@@ -194,6 +231,7 @@ async function startJobs(
       sweepInbox: () => channels.sweepInbox(),
       refreshZaloTokens: () => channels.refreshZaloTokens(),
       closeContests: () => conversation.closeExpiredAttempts(),
+      pruneExpired: () => pruneExpired(rooms.db.models, run.config.retention),
     },
     run.config.timeZone,
   );

@@ -13,7 +13,7 @@ const all = process.argv.includes('--all');
 
 interface RunRecord {
   result: Record<string, unknown>;
-  run: { bench: string; startedAt: string; node: string; cpus: number; loadAverage: { start: number[]; end: number[] } };
+  run: { bench: string; startedAt: string; node: string; cpus: number; loadAverage: { start: number[] | null; end: number[] | null } };
 }
 
 /** Reads a dotted path such as "memory.insertOne" from a result. */
@@ -37,12 +37,25 @@ const HEADLINES: Record<string, Array<[string, string, string, Bound]>> = {
   conversation: [
     ['pure step turns/s', 'stepsPerSecond', 'goals.stepsPerSecond', '≥'],
     ['service p95 per event (ms)', 'p95Ms', 'goals.p95Ms', '≤'],
+    ['burst of new members answered (s)', 'burst.seconds', 'goals.burstSeconds', '≤'],
+    ['slowest message during the burst (ms)', 'burst.probes.maxMs', 'goals.probeMaxMs', '≤'],
   ],
   fanout: [
     ['deliveries/s', 'deliveriesPerSecond', 'goals.deliveriesPerSecond', '≥'],
     ['memory kept after the run (MB)', 'memoryGrowthMb', 'goals.memoryGrowthMb', '<'],
   ],
-  stats: [['overview t(1M)/t(10k)', 'ratio', 'goals.ratio', '≤']],
+  stats: [
+    ['dashboard, 30 days: t(year of data)/t(month)', 'ratio', 'goals.ratio', '≤'],
+    ['journal per answer applied alone (B)', 'writeCost.journalBytesPerAnswerAlone', 'goals.journalBytesPerAnswerAlone', '≤'],
+  ],
+  'db-pauses': [
+    ['longest wait of another client at 1 M answers (ms)', 'worstPauseMs', 'goals.worstPauseMs', '≤'],
+    ['cold start at 1 M answers (ms)', 'coldStartMs', 'goals.coldStartMs', '≤'],
+  ],
+  'db-capacity': [
+    ['heap per answer (bytes)', 'heapBytesPerAnswer', 'goals.heapBytesPerAnswerMax', '≤'],
+    ['heap per byte of data files', 'heapPerDataByte', 'goals.heapPerDataByteMax', '≤'],
+  ],
 };
 
 const fmt = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : v === undefined ? '–' : String(v));
@@ -53,8 +66,11 @@ const files = fs.existsSync(resultsDir)
       .filter((f) => f.endsWith('.json'))
       .sort()
   : [];
-const records = files.map((f) => ({ file: f, ...(JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as RunRecord) }));
-const shown = all ? records : [...new Map(records.map((r) => [r.run.bench, r])).values()];
+const records = files
+  .map((f) => ({ file: f, ...(JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as RunRecord) }))
+  .sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
+// A `<name>-baseline-…` file measured older code (a "before" figure): never the latest run of that benchmark.
+const shown = all ? records : [...new Map(records.filter((r) => !r.file.includes('-baseline-')).map((r) => [r.run.bench, r])).values()];
 if (!shown.length) {
   console.log(`no recorded runs in ${path.relative(process.cwd(), resultsDir) || '.'}: run npm run bench -- <name>`);
   process.exit(0);
@@ -65,7 +81,7 @@ console.log('|---|---|---|---:|---:|---|---|---|---|');
 for (const r of shown) {
   const rel = path.relative(path.join(root, 'docs'), path.join(resultsDir, r.file)).split(path.sep).join('/');
   const when = r.run.startedAt.slice(0, 16).replace('T', ' ');
-  const load = `${r.run.loadAverage.start[0]} → ${r.run.loadAverage.end[0]} (${r.run.cpus} cores)`;
+  const load = `${r.run.loadAverage.start?.[0] ?? '–'} → ${r.run.loadAverage.end?.[0] ?? '–'} (${r.run.cpus} cores)`;
   const lines = HEADLINES[r.run.bench] ?? [['(see the file)', '', '', '≥']];
   lines.forEach(([label, figure, goal, bound], i) => {
     const first = i === 0;

@@ -56,6 +56,8 @@ export function createChannelReceiving(sending: ChannelSending, deps: ChannelRec
     onResendUnknown: () => metrics.replyResentUnknown(),
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
   });
+  // The worker learns of this process's new entries as they are stored, in the order of their delivery.
+  inbox.onStored((stored) => worker.enqueue(stored));
   const wake = () => worker.wake();
   return {
     webhookRouter: createWebhookRouter({ bots, messenger, zalo, inbox, metrics, logger, clock, onStored: wake }),

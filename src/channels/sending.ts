@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import type { BotConfig } from '../content/index.js';
 import type { Models } from '../db/index.js';
-import { systemClock, type ChannelName, type Clock, type Send } from '../domain/index.js';
+import { systemClock, type ChannelName, type Clock, type ReachSettings, type Send } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import { createInboxStore, type InboxStore } from './inbox/store.js';
 import { createLeases, type Leases } from './lease.js';
@@ -45,6 +45,8 @@ export interface ChannelSending {
   /** Any bot, any channel: classified failures, per-channel throttling, retry of transient errors, Zalo refresh once on auth. */
   readonly send: Send;
   enabled(botId: string): ChannelName[];
+  /** The paid paths a bot may use now: turned on in its YAML and, for Messenger, with its MM_* secrets set (docs/reach.md). */
+  reachSettings(botId: string): ReachSettings;
   /** Refreshes Zalo OA tokens that expire within two hours (Agenda job `zalo-token-refresh`). */
   refreshZaloTokens(): Promise<void>;
   /** Zalo OA token store (CLI `zalo token`). */
@@ -82,6 +84,14 @@ export function createChannelSending(deps: ChannelSendingDeps): ChannelSending {
   return {
     send,
     enabled: (botId) => (Object.keys(channels) as ChannelName[]).filter((n) => bots.has(botId) && channels[n].enabled(botId)),
+    reachSettings: (botId) => {
+      const oa = zalo.enabled(botId) ? bots.get(botId)?.channels.zalo_oa : undefined;
+      return {
+        messengerMarketing: messenger.marketingReady(botId),
+        zaloPaidConsultation: Boolean(oa?.paidConsultation),
+        zaloPromotion: Boolean(oa?.promotion?.enabled),
+      };
+    },
     refreshZaloTokens: () => zaloTokens.refreshExpiring([...bots.keys()].filter((b) => zalo.enabled(b))),
     zaloTokens,
     parts: { clock, bots, leases, inbox, metrics, messenger, zalo, zaloPersonal },

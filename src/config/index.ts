@@ -25,6 +25,7 @@ const port = z.coerce
   .max(65535, 'must be between 0 and 65535');
 
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
+const days = z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep) or more days');
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be > 0');
 const url = z.url({ error: 'must be a URL such as https://example.org' }).transform((u) => u.replace(/\/+$/, ''));
 /** express's names for address ranges, accepted in TRUST_PROXY. */
@@ -70,6 +71,16 @@ const schema = z.object({
   MONGODB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(5),
   EMBEDDED_DB_PATH: z.string().default('./data'),
   EMBEDDED_DB_PORT: port.optional(),
+  /** The embedded database is refused in production unless this says the operator knows (docs/embedded-db.md). */
+  EMBEDDED_DB_IN_PRODUCTION: bool.default(false),
+  /** Warn (log, /readyz, admin dashboard) above this many documents; the default is from the measurements. */
+  EMBEDDED_DB_WARN_DOCUMENTS: positiveInt.optional(),
+  /** Warn above this many MB of data files (snapshot and journal). */
+  EMBEDDED_DB_WARN_DATA_MB: positiveInt.optional(),
+  /** The embedded database's heap is at least this many MB (it is sized from the data files anyway). */
+  EMBEDDED_DB_HEAP_MB: positiveInt.optional(),
+  /** Read only for a --max-old-space-size in it, which fixes every thread's heap. */
+  NODE_OPTIONS: z.string().optional(),
 
   BOTS_DIR: z.string().default('bots'),
   CONTENT_DIR: z.string().default('content'),
@@ -102,6 +113,10 @@ const schema = z.object({
   SIMULATOR_ENABLED: bool.optional(),
   ADMIN_LOGIN_MAX_PER_15_MIN: positiveInt.default(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+
+  RETENTION_INBOX_DAYS: days.default(30),
+  RETENTION_WEB_MESSAGES_DAYS: days.default(30),
+  RETENTION_DELIVERIES_DAYS: days.default(180),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -130,6 +145,13 @@ export interface Config {
      * A port (0 = any free one): also on 127.0.0.1 over TCP, with password authentication.
      */
     embeddedPort: number | null;
+    /** When the embedded database warns; undefined: its measured defaults. */
+    embeddedWarnDocuments: number | undefined;
+    embeddedWarnDataBytes: number | undefined;
+    /** The embedded database's heap is at least this (MB); undefined: sized from the data. */
+    embeddedHeapMb: number | undefined;
+    /** A --max-old-space-size in NODE_OPTIONS (MB), which fixes every thread's heap; null when none. */
+    nodeOptionsHeapMb: number | null;
   };
   readonly paths: { bots: string; content: string };
   readonly contentSyncOnStart: boolean;
@@ -150,6 +172,8 @@ export interface Config {
   readonly schedulerEnabled: boolean;
   readonly admin: { sessionSecret: string | undefined; loginMaxPer15Min: number; simulatorEnabled: boolean };
   readonly shutdownTimeoutMs: number;
+  /** Days before processed inbox entries, web-channel messages and finished broadcasts' deliveries are deleted; 0 keeps them. */
+  readonly retention: { inboxDays: number; webMessagesDays: number; deliveriesDays: number };
   /**
    * Key of the per-member option order and of the keyed hashes kept after a deletion: MEMBER_HASH_SECRET,
    * else derived from SESSION_SECRET (required in production), else a development default.
@@ -167,6 +191,12 @@ export class ConfigError extends Error {
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The last --max-old-space-size in NODE_OPTIONS, in MB. */
+function heapFlagMb(nodeOptions: string | undefined): number | null {
+  const all = [...(nodeOptions ?? '').matchAll(/--max[-_]old[-_]space[-_]size[=\s]+(\d+)/g)];
+  return all.length ? Number(all[all.length - 1]![1]) : null;
+}
 
 /** Pure: builds the Config from an environment map, or throws a ConfigError naming every bad variable. */
 export function parseConfig(env: Env): Config {
@@ -186,6 +216,12 @@ export function parseConfig(env: Env): Config {
   const problems: string[] = [];
   if (p.NODE_ENV === 'production' && !p.SESSION_SECRET) {
     problems.push('SESSION_SECRET: required in production (at least 32 random characters)');
+  }
+  if (p.NODE_ENV === 'production' && !p.MONGODB_URI && !p.EMBEDDED_DB_IN_PRODUCTION) {
+    problems.push(
+      'MONGODB_URI: required in production. Without it the product would use its embedded database, which is for development, tests and small pilots ' +
+        '(limits in docs/embedded-db.md). Set MONGODB_URI to a real MongoDB, or EMBEDDED_DB_IN_PRODUCTION=true to run a small pilot on the embedded database anyway.',
+    );
   }
   const embeddedPath = ['', ':memory:', 'memory'].includes(p.EMBEDDED_DB_PATH) ? null : p.EMBEDDED_DB_PATH;
   if (p.EMBEDDED_DB_PORT !== undefined && !embeddedPath && !p.MONGODB_URI) {
@@ -207,6 +243,10 @@ export function parseConfig(env: Env): Config {
       connectRetries: p.MONGODB_CONNECT_RETRIES,
       embeddedPath,
       embeddedPort: p.EMBEDDED_DB_PORT ?? null,
+      embeddedWarnDocuments: p.EMBEDDED_DB_WARN_DOCUMENTS,
+      embeddedWarnDataBytes: p.EMBEDDED_DB_WARN_DATA_MB === undefined ? undefined : p.EMBEDDED_DB_WARN_DATA_MB * 1024 * 1024,
+      embeddedHeapMb: p.EMBEDDED_DB_HEAP_MB,
+      nodeOptionsHeapMb: heapFlagMb(p.NODE_OPTIONS),
     },
     paths: { bots: p.BOTS_DIR, content: p.CONTENT_DIR },
     contentSyncOnStart: p.CONTENT_SYNC_ON_START,
@@ -231,6 +271,7 @@ export function parseConfig(env: Env): Config {
       simulatorEnabled: p.SIMULATOR_ENABLED ?? p.NODE_ENV !== 'production',
     },
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+    retention: { inboxDays: p.RETENTION_INBOX_DAYS, webMessagesDays: p.RETENTION_WEB_MESSAGES_DAYS, deliveriesDays: p.RETENTION_DELIVERIES_DAYS },
     memberKey: memberKeyOf(p.MEMBER_HASH_SECRET, p.SESSION_SECRET),
     secret: (name: string) => secrets[name],
   });

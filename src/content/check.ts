@@ -6,8 +6,12 @@ import {
   botAsks,
   CHANNEL_SECRETS,
   isLive,
+  isMessageText,
   type BotConfig,
+  type BotContest,
   type Campaign,
+  type CampaignEvent,
+  type ContestConfig,
   type Fact,
   type PlatformChannel,
   type QuestionContent,
@@ -27,6 +31,7 @@ import {
   rightIsLongest,
 } from './bank.js';
 import { cronFixedTime, cronProblem, inQuietHours } from './cron.js';
+import { problem, type CodedProblem } from './problems.js';
 import { sortProblems, type ContentProblem, type Origin, type Path, type Position } from './source.js';
 import { fold } from '../domain/index.js';
 import { flattenKeys, pluralBase, templateVariables, type FlatKey } from './text.js';
@@ -58,14 +63,16 @@ export interface Locator {
   describe(origin: Origin): string;
 }
 
-type Report = (origin: Origin, message: string) => void;
+/** What a check reports: English words, or a coded problem (src/content/problems.ts) the pages can translate. */
+type Report = (origin: Origin, what: string | CodedProblem) => void;
 
 const at = (origin: Origin, ...rest: Path): Origin => ({ file: origin.file, path: [...origin.path, ...rest] });
 
 function reporter(locator: Locator, out: ContentProblem[]): Report {
-  return (origin, message) => {
+  return (origin, what) => {
     const { line, column } = locator.position(origin);
-    out.push({ file: origin.file, line, column, message });
+    const coded = typeof what === 'string' ? { message: what } : what;
+    out.push({ file: origin.file, line, column, path: origin.path, ...coded });
   };
 }
 
@@ -86,7 +93,7 @@ export function checkContent(loaded: LoadedContent, now: Date = new Date()): Con
   out.push(...checkTopicNames(questions, loaded.locales, locator));
   out.push(...checkUnitLists(unitLists, locator));
   out.push(...checkCampaigns(campaigns, bots, loaded.locales, locator, facts.map((f) => f.value)));
-  out.push(...checkBots(bots, { questions, campaigns, unitLists }, locator));
+  out.push(...checkBots(bots, { questions, campaigns, unitLists, contests: loaded.entries.contests }, locator));
   out.push(...checkLocales(loaded.locales, locator));
   return sortProblems(out);
 }
@@ -150,7 +157,7 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
     // Checked on drafts too: a writer sees the give-away before the question goes live.
     const echo = echoGiveaway(q);
     if (echo) {
-      report(at(origin, 'options'), `question "${q.id}": only the right option repeats "${echo}" from the question, which gives the answer away; let a wrong option repeat it too or leave it out of the question`);
+      report(at(origin, 'options'), problem('question_echo', { id: q.id, echo }));
     }
   }
   checkAcrossQuestions(entries, locator, report);
@@ -161,16 +168,19 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
 function checkOptions(q: QuestionContent, origin: Origin, report: Report): void {
   const index = ANSWER_LETTERS.indexOf(q.answer);
   if (index >= q.options.length) {
-    report(at(origin, 'answer'), `question "${q.id}": answer ${q.answer} but there are only ${q.options.length} options (${ANSWER_LETTERS.slice(0, q.options.length).join(', ')})`);
+    report(
+      at(origin, 'answer'),
+      problem('question_answer_beyond_options', { id: q.id, answer: q.answer, count: q.options.length, letters: ANSWER_LETTERS.slice(0, q.options.length).join(', ') }),
+    );
   }
   if (q.en.options.length !== q.options.length) {
-    report(at(origin, 'en', 'options'), `question "${q.id}": the English version has ${q.en.options.length} options, the Vietnamese ${q.options.length}; they must match`);
+    report(at(origin, 'en', 'options'), problem('question_en_option_count', { id: q.id, en: q.en.options.length, vi: q.options.length }));
   }
   const seen = new Map<string, number>();
   q.options.forEach((opt, i) => {
     const key = fold(opt);
     const first = seen.get(key);
-    if (first !== undefined) report(at(origin, 'options', i), `question "${q.id}": option ${ANSWER_LETTERS[i]} repeats option ${ANSWER_LETTERS[first]}`);
+    if (first !== undefined) report(at(origin, 'options', i), problem('question_option_repeated', { id: q.id, letter: ANSWER_LETTERS[i]!, first: ANSWER_LETTERS[first]! }));
     else seen.set(key, i);
   });
 }
@@ -185,23 +195,23 @@ function checkCitedFacts(
   const cited: Fact[] = [];
   q.facts.forEach((id, i) => {
     const fact = ctx.facts.get(id);
-    if (!fact) report(at(origin, 'facts', i), `question "${q.id}": unknown fact "${id}" (no content/facts file has this id)`);
+    if (!fact) report(at(origin, 'facts', i), problem('question_unknown_fact', { id: q.id, fact: id }));
     else cited.push(fact);
   });
   for (const fact of cited) {
     if (fact.replacedBy && !q.facts.includes(fact.replacedBy)) {
-      report(at(origin, 'facts'), `question "${q.id}": fact "${fact.id}" was replaced by "${fact.replacedBy}"; cite it too and say in the explanation what replaced what`);
+      report(at(origin, 'facts'), problem('question_replaced_fact', { id: q.id, fact: fact.id, replacedBy: fact.replacedBy }));
     }
     if (fact.province && fact.province !== q.province) {
-      report(at(origin, q.province ? 'province' : 'facts'), `question "${q.id}": fact "${fact.id}" is about ${fact.province}; the question needs province: ${fact.province}`);
+      report(at(origin, q.province ? 'province' : 'facts'), problem('question_province_fact', { id: q.id, fact: fact.id, province: fact.province }));
     }
   }
   const past = cited.find((f) => isHistorical(f, ctx.day));
   if (past && !SAYS_WHEN.test(q.question)) {
-    report(at(origin, 'question'), `question "${q.id}": fact "${past.id}" describes the past; say when in the question ("Năm 2023, …", "Trước khi …")`);
+    report(at(origin, 'question'), problem('question_history_says_when', { id: q.id, fact: past.id }));
   }
   if (q.province && ctx.provinces && isLive(q) && !ctx.provinces.has(q.province)) {
-    report(at(origin, 'province'), `question "${q.id}": no bot has province "${q.province}", so only the demo would ask it`);
+    report(at(origin, 'province'), problem('question_province_no_bot', { id: q.id, province: q.province }));
   }
 }
 
@@ -209,27 +219,27 @@ function checkCitedFacts(
 function checkReview(q: QuestionContent, origin: Origin, report: Report): void {
   const r = q.review;
   if (q.status !== 'draft') {
-    if (!r.reviewer || !r.reviewedAt) report(at(origin, 'review'), `question "${q.id}" is ${q.status}: give review.reviewer and review.reviewedAt`);
+    if (!r.reviewer || !r.reviewedAt) report(at(origin, 'review'), problem('question_review_missing', { id: q.id, status: q.status }));
     else if (fold(r.reviewer) === fold(r.author)) {
-      report(at(origin, 'review', 'reviewer'), `question "${q.id}" is ${q.status}: the reviewer must be someone other than the author`);
+      report(at(origin, 'review', 'reviewer'), problem('question_reviewer_is_author', { id: q.id, status: q.status }));
     }
   }
-  if (r.reviewedAt && r.reviewedAt < r.writtenAt) report(at(origin, 'review', 'reviewedAt'), `question "${q.id}": reviewed (${r.reviewedAt}) before it was written (${r.writtenAt})`);
+  if (r.reviewedAt && r.reviewedAt < r.writtenAt) report(at(origin, 'review', 'reviewedAt'), problem('question_reviewed_before_written', { id: q.id, reviewedAt: r.reviewedAt, writtenAt: r.writtenAt }));
   for (const field of ['writtenAt', 'reviewedAt'] as const) {
     const d = r[field];
-    if (d && !DateTime.fromISO(d).isValid) report(at(origin, 'review', field), `question "${q.id}": ${d} is not a calendar date`);
+    if (d && !DateTime.fromISO(d).isValid) report(at(origin, 'review', field), problem('question_bad_date', { id: q.id, date: d }));
   }
 }
 
 /** Unique ids and texts, and balanced answer positions per topic. */
 function checkAcrossQuestions(entries: readonly Entry<QuestionContent>[], locator: Locator, report: Report): void {
   firstWins(entries, (e) => e.value.id, (dup, first) =>
-    report(at(dup.origin, 'id'), `duplicate question id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
+    report(at(dup.origin, 'id'), problem('question_duplicate_id', { id: dup.value.id, first: locator.describe(at(first.origin, 'id')) })),
   );
   firstWins(entries, (e) => fold(e.value.question), (dup, first) =>
     report(
       at(dup.origin, 'question'),
-      `question "${dup.value.id}" has the same text as question "${first.value.id}" (${locator.describe(at(first.origin, 'question'))})`,
+      problem('question_duplicate_text', { id: dup.value.id, other: first.value.id, otherText: first.value.question, first: locator.describe(at(first.origin, 'question')) }),
     ),
   );
 
@@ -245,7 +255,7 @@ function checkAcrossQuestions(entries: readonly Entry<QuestionContent>[], locato
       if (share > BALANCE_MAX_SHARE) {
         report(
           at(holding[0]!.origin, 'answer'),
-          `topic "${topic}": answer ${letter} is right in ${holding.length} of ${list.length} questions (${Math.round(share * 100)}%); at most ${BALANCE_MAX_SHARE * 100}% may share one position, move some right answers to other letters`,
+          problem('topic_answer_share', { topic, letter, count: holding.length, total: list.length, percent: Math.round(share * 100), max: BALANCE_MAX_SHARE * 100 }),
         );
       }
     }
@@ -278,7 +288,15 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
       if (Math.abs(share - 1 / n) > POSITION_TOLERANCE + 1e-9) {
         report(
           at((holding[0] ?? list[0]!).origin, 'answer'),
-          `live bank: in the ${list.length} questions with ${n} options, ${letter} is right in ${holding.length} (${pct(share)}); each letter must be right in ${pct(1 / n)} ± ${pct(POSITION_TOLERANCE)}`,
+          problem('bank_position', {
+            total: list.length,
+            n,
+            letter,
+            count: holding.length,
+            share: pct(share),
+            expected: pct(1 / n),
+            tolerance: pct(POSITION_TOLERANCE),
+          }),
         );
       }
     }
@@ -290,17 +308,17 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
     if (b.longestRight > LONGEST_RIGHT_MAX) {
       report(
         at((longest[0] ?? first).origin, 'options'),
-        `live bank: the right option is the longest in ${longest.length} of ${live.length} questions (${pct(b.longestRight)}); at most ${pct(LONGEST_RIGHT_MAX)}, lengthen some wrong options`,
+        problem('bank_longest', { count: longest.length, total: live.length, share: pct(b.longestRight), max: pct(LONGEST_RIGHT_MAX) }),
       );
     }
-    const baselines: Array<[string, number]> = [
-      ['always picking the last option', b.lastOption],
-      ['always picking the longest option', b.longestOption],
-      ['picking the option that repeats the question', b.echo],
+    const baselines: Array<[string, string, number]> = [
+      ['last', 'always picking the last option', b.lastOption],
+      ['longest', 'always picking the longest option', b.longestOption],
+      ['echo', 'picking the option that repeats the question', b.echo],
     ];
-    for (const [name, score] of baselines) {
+    for (const [strategy, name, score] of baselines) {
       if (score > b.chance + BASELINE_MARGIN + 1e-9) {
-        report(first.origin, `live bank: ${name} scores ${pct(score)} against ${pct(b.chance)} by chance; at most chance + ${pct(BASELINE_MARGIN)} (npm run cli -- content baselines)`);
+        report(first.origin, problem('bank_baseline', { strategy, name, score: pct(score), chance: pct(b.chance), margin: pct(BASELINE_MARGIN) }));
       }
     }
   }
@@ -319,7 +337,7 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
     if (right === 0 || right === list.length) {
       report(
         at(where.entry.origin, 'options', where.index),
-        `live bank: options starting "${family}" are ${right === 0 ? 'never' : 'always'} the right answer (${right} of ${list.length}), so a guesser learns to ${right === 0 ? 'skip' : 'pick'} them`,
+        problem(right === 0 ? 'bank_family_never' : 'bank_family_always', { family, right, count: list.length }),
       );
       continue;
     }
@@ -329,7 +347,7 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
     if (list.length >= FAMILY_BAND_OPTIONS && Math.abs(share - expected) > FAMILY_BAND) {
       report(
         at(where.entry.origin, 'options', where.index),
-        `live bank: options starting "${family}" are right in ${right} of ${list.length} (${pct(share)}) against ${pct(expected)} by chance; keep within ${pct(FAMILY_BAND)} of chance`,
+        problem('bank_family_band', { family, right, count: list.length, share: pct(share), expected: pct(expected), band: pct(FAMILY_BAND) }),
       );
     }
   }
@@ -355,7 +373,7 @@ export function checkTopicNames(
   for (const [topic, first] of firstOfTopic) {
     for (const locale of withCommon.length ? withCommon : LOCALES) {
       if (!keys.has(`${locale}|common|topic.${topic}`)) {
-        report(at(first.origin, 'topic'), `topic "${topic}" has no display name: add "topic": { "${topic}": "..." } to content/locales/${locale}/common.json`);
+        report(at(first.origin, 'topic'), problem('topic_no_name', { topic, locale }));
       }
     }
   }
@@ -370,11 +388,15 @@ export function checkTopicNames(
  * Communications (merged into the Departments of Science and Technology). A unit list names units
  * members belong to now.
  */
-const ENDED_BODIES: ReadonlyArray<{ readonly pattern: RegExp; readonly why: string }> = [
+const ENDED_BODIES: ReadonlyArray<{ readonly pattern: RegExp; readonly why: string; readonly reason: 'district' | 'ict' }> = [
   // A Phòng GD&ĐT was always a district-level office (the province has a Sở); a federation only when of a district.
-  { pattern: /\bphòng\s+(gd\s*&?\s*đt|gdđt|giáo\s+dục)/iu, why: 'the district level ended on 01/7/2025 (P03)' },
-  { pattern: /\b(lđlđ|liên\s+đoàn\s+lao\s+động)\s+(các\s+)?(huyện|quận|thị\s+xã)/iu, why: 'the district level ended on 01/7/2025 (P03)' },
-  { pattern: /sở\s+(thông\s+tin\s+và\s+truyền\s+thông|tt\s*&\s*tt|tttt)\b/iu, why: 'the Departments of Information and Communications merged into the Departments of Science and Technology in 2025 (P04)' },
+  { pattern: /\bphòng\s+(gd\s*&?\s*đt|gdđt|giáo\s+dục)/iu, why: 'the district level ended on 01/7/2025 (P03)', reason: 'district' },
+  { pattern: /\b(lđlđ|liên\s+đoàn\s+lao\s+động)\s+(các\s+)?(huyện|quận|thị\s+xã)/iu, why: 'the district level ended on 01/7/2025 (P03)', reason: 'district' },
+  {
+    pattern: /sở\s+(thông\s+tin\s+và\s+truyền\s+thông|tt\s*&\s*tt|tttt)\b/iu,
+    why: 'the Departments of Information and Communications merged into the Departments of Science and Technology in 2025 (P04)',
+    reason: 'ict',
+  },
 ];
 
 /** Unit lists: list ids unique across files, unit ids unique within a list, parents that exist, no body the 2025 reform ended. */
@@ -382,19 +404,19 @@ export function checkUnitLists(entries: readonly Entry<UnitList>[], locator: Loc
   const out: ContentProblem[] = [];
   const report = reporter(locator, out);
   firstWins(entries, (e) => e.value.id, (dup, first) =>
-    report(at(dup.origin, 'id'), `duplicate unit list id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
+    report(at(dup.origin, 'id'), problem('unit_list_duplicate_id', { list: dup.value.id, first: locator.describe(at(first.origin, 'id')) })),
   );
   for (const { value: list, origin } of entries) {
     const units = list.units.map((u, i) => ({ value: u, origin: at(origin, 'units', i) }));
     firstWins(units, (u) => u.value.id, (dup, first) =>
-      report(at(dup.origin, 'id'), `unit list "${list.id}": duplicate unit id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
+      report(at(dup.origin, 'id'), problem('unit_duplicate_id', { list: list.id, unit: dup.value.id, name: dup.value.name, first: locator.describe(at(first.origin, 'id')) })),
     );
     const ids = new Set(list.units.map((u) => u.id));
     for (const u of units) {
       const ended = ENDED_BODIES.find((b) => b.pattern.test(u.value.name));
-      if (ended) report(at(u.origin, 'name'), `unit list "${list.id}": "${u.value.name}" is not a current unit: ${ended.why}`);
+      if (ended) report(at(u.origin, 'name'), problem('unit_ended_body', { list: list.id, name: u.value.name, why: ended.why, reason: ended.reason }));
       if (u.value.parent && !ids.has(u.value.parent)) {
-        report(at(u.origin, 'parent'), `unit list "${list.id}": unit "${u.value.id}" has parent "${u.value.parent}", which is not a unit of this list`);
+        report(at(u.origin, 'parent'), problem('unit_unknown_parent', { list: list.id, unit: u.value.id, name: u.value.name, parent: u.value.parent }));
       }
     }
   }
@@ -418,13 +440,13 @@ export function checkCampaigns(
   const out: ContentProblem[] = [];
   const report = reporter(locator, out);
   firstWins(entries, (e) => e.value.id, (dup, first) =>
-    report(at(dup.origin, 'id'), `duplicate campaign id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
+    report(at(dup.origin, 'id'), problem('campaign_duplicate_id', { campaign: dup.value.id, first: locator.describe(at(first.origin, 'id')) })),
   );
   const events = entries.flatMap(({ value: c, origin }) =>
     c.events.map((ev, i) => ({ value: ev, campaign: c, origin: at(origin, 'events', i) })),
   );
   firstWins(events, (e) => e.value.id, (dup, first) =>
-    report(at(dup.origin, 'id'), `duplicate event id "${dup.value.id}" (first at ${locator.describe(at(first.origin, 'id'))})`),
+    report(at(dup.origin, 'id'), problem('event_duplicate_id', { event: dup.value.id, first: locator.describe(at(first.origin, 'id')) })),
   );
 
   const botsById = new Map(bots.map((b) => [b.value.id, b.value]));
@@ -432,62 +454,74 @@ export function checkCampaigns(
   const factIds = new Set(facts.map((f) => f.id));
   for (const { value: c, origin } of entries) {
     c.facts.forEach((id, i) => {
-      if (!factIds.has(id)) report(at(origin, 'facts', i), `campaign "${c.id}": unknown fact "${id}" (no content/facts file has this id)`);
+      if (!factIds.has(id)) report(at(origin, 'facts', i), problem('campaign_unknown_fact', { campaign: c.id, fact: id }));
     });
   }
   for (const { value: ev, campaign, origin } of events) {
-    if (ev.date && !DateTime.fromISO(ev.date).isValid) report(at(origin, 'date'), `event "${ev.id}": ${ev.date} is not a calendar date`);
+    if (ev.date && !DateTime.fromISO(ev.date).isValid) report(at(origin, 'date'), problem('event_bad_date', { event: ev.id, date: ev.date }));
     if (ev.yearly && !DateTime.fromISO(`2024-${ev.yearly}`).isValid) {
-      report(at(origin, 'yearly'), `event "${ev.id}": ${ev.yearly} is not a month and day (MM-DD)`);
+      report(at(origin, 'yearly'), problem('event_bad_yearly', { event: ev.id, yearly: ev.yearly }));
     }
     if (ev.yearly && Boolean(ev.until) === ev.perennial) {
       report(
         at(origin, 'yearly'),
-        ev.perennial
-          ? `event "${ev.id}": give either until or perennial, not both`
-          : `event "${ev.id}" recurs every year: give until (its last day, when the plan or body behind it ends) or perennial: true (a standing date such as 10/10)`,
+        problem(ev.perennial ? 'event_until_and_perennial' : 'event_needs_until', { event: ev.id }),
       );
     }
-    if (ev.until && !DateTime.fromISO(ev.until).isValid) report(at(origin, 'until'), `event "${ev.id}": ${ev.until} is not a calendar date`);
+    if (ev.until && !DateTime.fromISO(ev.until).isValid) report(at(origin, 'until'), problem('event_bad_date', { event: ev.id, date: ev.until }));
     ev.facts.forEach((id, i) => {
-      if (!factIds.has(id)) report(at(origin, 'facts', i), `event "${ev.id}": unknown fact "${id}" (no content/facts file has this id)`);
+      if (!factIds.has(id)) report(at(origin, 'facts', i), problem('event_unknown_fact', { event: ev.id, fact: id }));
     });
     if (campaign.facts.length === 0 && ev.facts.length === 0) {
-      report(at(origin, 'id'), `event "${ev.id}" rests on no fact: give facts to the event or to campaign "${campaign.id}"`);
+      report(at(origin, 'id'), problem('event_no_fact', { event: ev.id, campaign: campaign.id }));
     }
     ev.reminderDaysBefore.forEach((d, i) => {
-      if (ev.reminderDaysBefore.indexOf(d) !== i) report(at(origin, 'reminderDaysBefore', i), `event "${ev.id}": reminder ${d} day(s) before is listed twice`);
+      if (ev.reminderDaysBefore.indexOf(d) !== i) report(at(origin, 'reminderDaysBefore', i), problem('event_reminder_twice', { event: ev.id, days: d }));
     });
     (ev.bots ?? []).forEach((botId, i) => {
       const bot = botsById.get(botId);
-      if (!bot) report(at(origin, 'bots', i), `event "${ev.id}": unknown bot "${botId}"`);
+      if (!bot) report(at(origin, 'bots', i), problem('event_unknown_bot', { event: ev.id, bot: botId }));
       else if (!bot.campaigns.includes(campaign.id)) {
-        report(at(origin, 'bots', i), `event "${ev.id}": bot "${botId}" does not list campaign "${campaign.id}" in its campaigns`);
+        report(at(origin, 'bots', i), problem('event_bot_lacks_campaign', { event: ev.id, bot: botId, campaign: campaign.id }));
       }
     });
 
-    const [ns, key] = splitKey(ev.message.key);
-    const provided = new Set<string>([...STANDARD_EVENT_VARS, ...Object.keys(ev.message.vars)]);
+    checkEventMessage(ev, origin, keys, report);
+  }
+  return out;
+}
+
+/**
+ * An event's message: an i18next key present in every locale, or text in both languages; either way
+ * using only the variables the reminder job provides (the standard ones and the key's `vars`).
+ */
+function checkEventMessage(ev: CampaignEvent, origin: Origin, keys: ReadonlyMap<string, string>, report: Report): void {
+  const message = ev.message;
+  if (isMessageText(message)) {
     for (const locale of LOCALES) {
-      const forms = (base: string) => [base, ...PLURAL_FORMS.map((p) => `${base}_${p}`)];
-      const found = forms(key).filter((k) => keys.has(`${locale}|${ns}|${k}`));
-      const templates = [...found, ...forms(`${key}_today`)].map((k) => keys.get(`${locale}|${ns}|${k}`)).filter((t) => t !== undefined);
-      if (!found.length) {
-        report(at(origin, 'message', 'key'), `event "${ev.id}": message key "${ev.message.key}" is missing in content/locales/${locale}/${ns}.json`);
+      for (const variable of templateVariables(message.text[locale])) {
+        if (!(STANDARD_EVENT_VARS as readonly string[]).includes(variable)) {
+          report(at(origin, 'message', 'text', locale), problem('event_text_unknown_var', { event: ev.id, locale, variable, known: STANDARD_EVENT_VARS.join(', ') }));
+        }
       }
-      for (const template of templates) {
-        for (const v of templateVariables(template)) {
-          if (!provided.has(v)) {
-            report(
-              at(origin, 'message', 'key'),
-              `event "${ev.id}": the ${locale} message "${ev.message.key}" uses {{${v}}}, which is neither in message.vars nor one of ${STANDARD_EVENT_VARS.join(', ')}`,
-            );
-          }
+    }
+    return;
+  }
+  const [ns, key] = splitKey(message.key);
+  const provided = new Set<string>([...STANDARD_EVENT_VARS, ...Object.keys(message.vars)]);
+  for (const locale of LOCALES) {
+    const forms = (base: string) => [base, ...PLURAL_FORMS.map((p) => `${base}_${p}`)];
+    const found = forms(key).filter((k) => keys.has(`${locale}|${ns}|${k}`));
+    const templates = [...found, ...forms(`${key}_today`)].map((k) => keys.get(`${locale}|${ns}|${k}`)).filter((t) => t !== undefined);
+    if (!found.length) report(at(origin, 'message', 'key'), problem('event_message_key_missing', { event: ev.id, key: message.key, locale, namespace: ns }));
+    for (const template of templates) {
+      for (const variable of templateVariables(template)) {
+        if (!provided.has(variable)) {
+          report(at(origin, 'message', 'key'), problem('event_message_unknown_var', { event: ev.id, locale, key: message.key, variable, known: STANDARD_EVENT_VARS.join(', ') }));
         }
       }
     }
   }
-  return out;
 }
 
 /** i18next plural forms: a key may exist only as `key_one` / `key_other` (the job passes `count`). */
@@ -513,6 +547,8 @@ interface BotContext {
   readonly questions: readonly Entry<QuestionContent>[];
   readonly campaigns: readonly Entry<Campaign>[];
   readonly unitLists: readonly Entry<UnitList>[];
+  /** Every contest with where it is written; default: each bot's `contest` and `contests`. */
+  readonly contests?: readonly Entry<BotContest>[] | undefined;
 }
 
 /** Bots: unique ids, campaigns and unit lists that exist, topics that have questions, sane contests and secrets. */
@@ -529,7 +565,7 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
 
   for (const { value: bot, origin } of entries) {
     bot.topics.forEach((topic, i) => {
-      if (!topicsWithQuestions.has(topic)) report(at(origin, 'topics', i), `bot "${bot.id}": topic "${topic}" has no published questions`);
+      if (!topicsWithQuestions.has(topic)) report(at(origin, 'topics', i), problem('bot_topic_no_questions', { bot: bot.id, topic }));
     });
     if (bot.allProvinces && bot.province) report(at(origin, 'province'), `bot "${bot.id}": give province or allProvinces, not both`);
     for (const [topic, tags] of Object.entries(bot.topicTags)) {
@@ -553,6 +589,7 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
       report(at(origin, 'dailyQuestion', 'cron'), `bot "${bot.id}": the daily question at ${dailyAt} falls in the bot's quiet hours ${bot.quietHours}, so it would always be deferred`);
     }
     if (!listIds.has(bot.units)) report(at(origin, 'units'), `bot "${bot.id}": unknown unit list "${bot.units}" (no content/units file has this id)`);
+    checkGroupUnits(bot, origin, ctx.unitLists.find((l) => l.value.id === bot.units)?.value, report);
 
     for (const channel of ['messenger', 'zalo_oa'] as const satisfies readonly PlatformChannel[]) {
       const overrides = bot.channels[channel]?.secrets ?? {};
@@ -564,25 +601,59 @@ export function checkBots(entries: readonly Entry<BotConfig>[], ctx: BotContext,
       }
     }
 
-    const contest = bot.contest;
-    if (contest) {
-      const c = at(origin, 'contest');
-      const start = DateTime.fromISO(contest.window.start);
-      const end = DateTime.fromISO(contest.window.end);
-      if (!start.isValid) report(at(c, 'window', 'start'), `bot "${bot.id}": contest start ${contest.window.start} is not a calendar date`);
-      if (!end.isValid) report(at(c, 'window', 'end'), `bot "${bot.id}": contest end ${contest.window.end} is not a calendar date`);
-      if (start.isValid && end.isValid && end < start) report(at(c, 'window'), `bot "${bot.id}": the contest ends before it starts`);
-      const topics = contest.topics ?? bot.topics;
-      (contest.topics ?? []).forEach((topic, i) => {
-        if (!topicsWithQuestions.has(topic)) report(at(c, 'topics', i), `bot "${bot.id}": contest topic "${topic}" has no published questions`);
-      });
-      const available = live.filter((q) => botAsks({ ...bot, topics }, q.value)).length;
-      if (available < contest.questionsPerAttempt) {
-        report(at(c, 'questionsPerAttempt'), `bot "${bot.id}": the contest asks ${contest.questionsPerAttempt} questions per attempt but its topics have only ${available}`);
-      }
-    }
+  }
+  const contests = ctx.contests ?? entries.flatMap(({ value: bot, origin }) => botContestEntries(bot, origin));
+  firstWins(contests, (e) => e.value.contest.id, (dup, first) =>
+    report(at(dup.origin, 'id'), problem('contest_duplicate_id', { contest: dup.value.contest.id, first: locator.describe(at(first.origin, 'id')) })),
+  );
+  const bots = new Map(entries.map((e) => [e.value.id, e.value]));
+  for (const { value, origin } of contests) {
+    const bot = bots.get(value.bot);
+    if (!bot) report(at(origin, 'bot'), problem('contest_unknown_bot', { contest: value.contest.id, bot: value.bot }));
+    else checkContest(bot, value.contest, origin, live, report);
   }
   return out;
+}
+
+/** A bot's contests as written in its file: `contest`, then each of `contests`. */
+function botContestEntries(bot: BotConfig, origin: Origin): Entry<BotContest>[] {
+  return [
+    ...(bot.contest ? [{ value: { bot: bot.id, contest: bot.contest }, origin: at(origin, 'contest') }] : []),
+    ...bot.contests.map((contest, i) => ({ value: { bot: bot.id, contest }, origin: at(origin, 'contests', i) })),
+  ];
+}
+
+/** A contest: real dates in order, topics with published questions, enough questions for one attempt. */
+function checkContest(bot: BotConfig, contest: ContestConfig, c: Origin, live: readonly Entry<QuestionContent>[], report: Report): void {
+  const start = DateTime.fromISO(contest.window.start);
+  const end = DateTime.fromISO(contest.window.end);
+  if (!start.isValid) report(at(c, 'window', 'start'), problem('contest_bad_date', { bot: bot.id, which: 'start', date: contest.window.start }));
+  if (!end.isValid) report(at(c, 'window', 'end'), problem('contest_bad_date', { bot: bot.id, which: 'end', date: contest.window.end }));
+  if (start.isValid && end.isValid && end < start) report(at(c, 'window'), problem('contest_ends_before_start', { bot: bot.id }));
+  const topics = contest.topics ?? bot.topics;
+  const topicsWithQuestions = new Set(live.map((q) => q.value.topic));
+  (contest.topics ?? []).forEach((topic, i) => {
+    if (!topicsWithQuestions.has(topic)) report(at(c, 'topics', i), problem('contest_topic_no_questions', { bot: bot.id, topic }));
+  });
+  const available = live.filter((q) => botAsks({ ...bot, topics }, q.value)).length;
+  if (available < contest.questionsPerAttempt) {
+    report(at(c, 'questionsPerAttempt'), problem('contest_too_few_questions', { bot: bot.id, asked: contest.questionsPerAttempt, available }));
+  }
+}
+
+/** The units a Zalo group reaches (the group path): units of the bot's list, each in one group at most. */
+function checkGroupUnits(bot: BotConfig, origin: Origin, list: UnitList | undefined, report: Report): void {
+  const known = new Set(list?.units.map((u) => u.id) ?? []);
+  const seen = new Map<string, string>();
+  (bot.channels.zalo_personal?.groups ?? []).forEach((group, g) => {
+    group.units.forEach((unit, i) => {
+      const where = at(origin, 'channels', 'zalo_personal', 'groups', g, 'units', i);
+      if (list && !known.has(unit)) report(where, `bot "${bot.id}": group ${group.id} names unit "${unit}", which is not in the unit list "${bot.units}"`);
+      const other = seen.get(unit);
+      if (other && other !== group.id) report(where, `bot "${bot.id}": unit "${unit}" is in two groups (${other} and ${group.id}); a unit reaches one group`);
+      seen.set(unit, group.id);
+    });
+  });
 }
 
 // ------------------------------------------------------------------------------------ locales

@@ -38,13 +38,19 @@ async function syncIntoDatabase(paths: ContentPaths): Promise<void> {
   const logger = createLogger(config);
   const db = await openDatabase(config, logger);
   try {
-    const report = await syncContent(db.models, bundle);
+    const report = await syncContent(db.models, bundle, new Date(), config.timeZone);
     const q = report.questions;
     const u = report.units;
     console.log(
       `questions: ${q.created} new, ${q.changed} changed, ${q.unretired} back from retirement, ${q.unchanged} unchanged, ${q.retired} retired`,
     );
     console.log(`units: ${u.upserted} written, ${u.unchanged} unchanged, ${u.retired} retired`);
+    // Items edited in the admin pages are owned by the database: a YAML change to them is reported, never applied.
+    for (const c of report.conflicts) {
+      console.log(
+        `conflict: ${c.kind} ${c.key} was edited in the admin pages and its YAML ${c.reason === 'removed' ? 'was removed' : 'changed'} since; the pages' version stays (content export writes it back to YAML)`,
+      );
+    }
   } finally {
     await db.close();
   }
@@ -65,7 +71,43 @@ export function registerContentCommands(program: Command): void {
       await runOrFail(async () => syncIntoDatabase(await resolvePaths(opts)));
     });
 
+  withPaths(content.command('export <dir>'))
+    .description('write the content in force (the YAML merged with the edits made in the admin pages) as YAML into <dir>/bots and <dir>/content')
+    .action(async (dir: string, opts: PathOptions) => {
+      await runOrFail(async () => exportFromDatabase(await resolvePaths(opts), dir));
+    });
+
   registerQuestionCommands(program);
+}
+
+/** `content export`: the shipped tree, with every item the database owns written into it. */
+async function exportFromDatabase(paths: ContentPaths, dir: string): Promise<void> {
+  const [{ loadConfig }, { openDatabase }, { createLogger }, { loadAndCheckContent }, { formatProblem }, { readItems }, { mergeContent }, { exportContent }, { dayOf }] =
+    await Promise.all([
+      import('../config/index.js'),
+      import('../db/index.js'),
+      import('../log/index.js'),
+      import('./service.js'),
+      import('./source.js'),
+      import('./store/live.js'),
+      import('./store/merge.js'),
+      import('./store/export.js'),
+      import('../domain/index.js'),
+    ]);
+  const { loaded, problems } = loadAndCheckContent(paths);
+  if (problems.length) fail([...problems.map(formatProblem), `${problems.length} problem(s) found in the shipped content; nothing was exported`]);
+  const config = loadConfig();
+  const db = await openDatabase(config, createLogger(config));
+  try {
+    const items = await readItems(db.models);
+    const merged = mergeContent(loaded.bundle, items, dayOf(new Date(), config.timeZone));
+    const r = exportContent(loaded, { root: process.cwd(), ...paths }, merged, items, dir);
+    console.log(
+      `exported into ${dir}: ${r.questions} edited questions (${r.retired} retired), ${r.campaigns} campaigns, ${r.contests} contests, ${r.unitLists} unit lists, ${r.bots} bot files changed`,
+    );
+  } finally {
+    await db.close();
+  }
 }
 
 /** `content check` and `content baselines`: what is wrong with the content, and how guessable the bank is. */

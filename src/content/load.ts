@@ -9,6 +9,7 @@ import {
   questionSchema,
   unitFileSchema,
   type BotConfig,
+  type BotContest,
   type Campaign,
   type ContentBundle,
   type Fact,
@@ -48,6 +49,8 @@ export interface LoadedContent {
     readonly questions: readonly Entry<QuestionContent>[];
     readonly campaigns: readonly Entry<Campaign>[];
     readonly unitLists: readonly Entry<UnitList>[];
+    /** Every contest with where it is written, when it differs from each bot's own (merged content). */
+    readonly contests?: readonly Entry<BotContest>[];
   };
   readonly locales: readonly LocaleFile[];
   /** Syntax and schema problems found while loading. */

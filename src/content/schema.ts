@@ -128,33 +128,61 @@ export const messageRefSchema = z.object({
   vars: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
 });
 
-export const campaignEventSchema = z
-  .object({
-    id: id,
-    title: localized,
-    /** One-off events. */
-    date: isoDate.optional(),
-    /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
-    yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
-    /** A yearly event's last day: no occurrence after it is reminded of (the plan or the body behind it ended). */
-    until: isoDate.optional(),
-    /** A yearly event with no end, like 10/10 (set by a standing decision); the checker asks for `until` otherwise. */
-    perennial: z.boolean().default(false),
-    /** Facts the event rests on, on top of the campaign's. */
-    facts: z.array(factId).default([]),
-    /** Time of the event itself, Asia/Ho_Chi_Minh. */
-    time: hhmm.default('08:00'),
-    /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
-    reminderDaysBefore: z.array(z.number().int().min(0).max(60)).default([7, 1, 0]),
-    reminderTime: hhmm.default('08:00'),
-    message: messageRefSchema,
-    /** Restricts the event to some of the campaign's bots; default all bots that list the campaign. */
-    bots: z.array(id).optional(),
-    /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
-    eventUpdate: z.boolean().default(true),
-  })
-  .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
-  .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
+/**
+ * A reminder's words written out (what organisers type in the calendar page), in both languages;
+ * `{{date}}`, `{{time}}`, `{{daysLeft}}`, `{{title}}` and `{{campaign}}` are filled in when it is sent.
+ */
+export const messageTextSchema = z.object({
+  text: z.object({ vi: z.string().min(1).max(1800), en: z.string().min(1).max(1800) }),
+});
+
+/** An event's reminder: an i18next key (shipped calendars) or the text itself (written in the pages). */
+export const eventMessageSchema = z.union([messageRefSchema.strict(), messageTextSchema.strict()], {
+  error: 'give either key (an i18next key) or text (vi and en)',
+});
+export type EventMessage = z.infer<typeof eventMessageSchema>;
+
+/** Whether an event's message is written out rather than an i18next key. */
+export function isMessageText(m: EventMessage): m is z.infer<typeof messageTextSchema> {
+  return 'text' in m;
+}
+
+/** The fields of a campaign event; `campaignEventSchema` adds the rules that tie them together. */
+export const campaignEventFields = {
+  id: id,
+  title: localized,
+  /** One-off events. */
+  date: isoDate.optional(),
+  /** Yearly events: month-day, e.g. "10-10" for National Digital Transformation Day. */
+  yearly: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').optional(),
+  /** A yearly event's last day: no occurrence after it is reminded of (the plan or the body behind it ended). */
+  until: isoDate.optional(),
+  /** A yearly event with no end, like 10/10 (set by a standing decision); the checker asks for `until` otherwise. */
+  perennial: z.boolean().default(false),
+  /** Facts the event rests on, on top of the campaign's. */
+  facts: z.array(factId).default([]),
+  /** Time of the event itself, Asia/Ho_Chi_Minh. */
+  time: hhmm.default('08:00'),
+  /** Days before the event to remind; 0 is the day itself, sent at `time`; others at `reminderTime`. */
+  reminderDaysBefore: z.array(z.number().int().min(0).max(60)).default([7, 1, 0]),
+  reminderTime: hhmm.default('08:00'),
+  message: eventMessageSchema,
+  /** Restricts the event to some of the campaign's bots; default all bots that list the campaign. */
+  bots: z.array(id).optional(),
+  /** Messenger may deliver it outside the 24 h window as CONFIRMED_EVENT_UPDATE. */
+  eventUpdate: z.boolean().default(true),
+};
+
+/** An event happens once (`date`) or every year (`yearly`); only a yearly one has an end or is perennial. */
+export function withEventRules<T extends z.ZodType<{ date?: string | undefined; yearly?: string | undefined; until?: string | undefined; perennial: boolean }>>(
+  schema: T,
+): T {
+  return schema
+    .refine((e) => Boolean(e.date) !== Boolean(e.yearly), { message: 'give exactly one of date or yearly' })
+    .refine((e) => !e.date || (!e.until && !e.perennial), { message: 'until and perennial are for yearly events only (a dated event happens once)', path: ['until'] });
+}
+
+export const campaignEventSchema = withEventRules(z.object(campaignEventFields));
 
 export const campaignFileSchema = z.object({
   id: id,
@@ -173,7 +201,8 @@ export type Campaign = z.infer<typeof campaignFileSchema>;
  * webhook for another page or OA is ignored (src/channels/*\/verify.ts).
  */
 export const CHANNEL_SECRETS = {
-  messenger: ['APP_SECRET', 'PAGE_TOKEN', 'VERIFY_TOKEN', 'PAGE_ID'],
+  /** `MM_*`: Meta's Marketing Message API (ad account, message campaign, system-user token), only for `marketingMessages`. */
+  messenger: ['APP_SECRET', 'PAGE_TOKEN', 'VERIFY_TOKEN', 'PAGE_ID', 'MM_AD_ACCOUNT_ID', 'MM_CAMPAIGN_ID', 'MM_ACCESS_TOKEN'],
   zalo_oa: ['APP_ID', 'SECRET_KEY', 'ACCESS_TOKEN', 'REFRESH_TOKEN', 'OA_ID'],
   zalo_personal: [],
 } as const;
@@ -216,6 +245,45 @@ export type ContestConfig = z.infer<typeof contestSchema>;
 
 const channelSecretsOverride = z.record(z.string(), envName);
 
+/** Meta limits the opt-in request's title to 65 characters. */
+export const OPT_IN_TITLE_MAX = 65;
+
+/**
+ * A zca-js group: its id, or `{ id, units }` naming the units whose members it reaches (the group
+ * path of docs/reach.md §3). Either form reads as `{ id, units }`.
+ */
+const zaloGroupSchema = z
+  .union([z.string().min(1), z.object({ id: z.string().min(1), units: z.array(id).default([]) })])
+  .transform((g) => (typeof g === 'string' ? { id: g, units: [] as string[] } : g));
+
+/** The paid and opt-in paths a bot may use (docs/reach.md); each is off until the union turns it on. */
+const reachChannels = {
+  messenger: z.object({
+    secrets: channelSecretsOverride.optional(),
+    /** The page's username or id, for invitation links (m.me/<page>?ref=…). */
+    page: z.string().regex(/^[A-Za-z0-9.]{1,100}$/, 'must be the page username or id').optional(),
+    /** Meta's Marketing Message API: paid per message, needs the MM_* secrets. While off, members are not asked to opt in. */
+    marketingMessages: z
+      .object({
+        enabled: z.boolean().default(false),
+        title: z.object({ vi: z.string().min(1).max(OPT_IN_TITLE_MAX), en: z.string().min(1).max(OPT_IN_TITLE_MAX).optional() }).default({
+          vi: 'Câu hỏi chuyển đổi số hằng ngày',
+          en: 'Daily digital-transformation question',
+        }),
+      })
+      .optional(),
+  }),
+  zalo_oa: z.object({
+    secrets: channelSecretsOverride.optional(),
+    /** The OA's numeric id, for invitation links (zalo.me/<oa_id>). */
+    oaId: z.string().regex(/^\d{5,25}$/, 'must be the numeric OA id').optional(),
+    /** Consultation messages 48 h–7 days after the member's last interaction: allowed, billed (55 đ/message in 2026). */
+    paidConsultation: z.boolean().default(false),
+    /** Promotion messages (tin Truyền thông) to followers, at most `dailyQuota` a day (read it from the OA console). */
+    promotion: z.object({ enabled: z.boolean().default(false), dailyQuota: z.number().int().min(0).default(500) }).optional(),
+  }),
+};
+
 export const botSchema = z.object({
   id: id,
   name: localized,
@@ -229,22 +297,10 @@ export const botSchema = z.object({
   /** Which platforms this bot may use; each is enabled at run time only when its secrets are set. */
   channels: z
     .object({
-      messenger: z
-        .object({
-          secrets: channelSecretsOverride.optional(),
-          /** The page's username or id, for invitation links (m.me/<page>?ref=…). */
-          page: z.string().regex(/^[A-Za-z0-9.]{1,100}$/, 'must be the page username or id').optional(),
-        })
-        .optional(),
-      zalo_oa: z
-        .object({
-          secrets: channelSecretsOverride.optional(),
-          /** The OA's numeric id, for invitation links (zalo.me/<oa_id>). */
-          oaId: z.string().regex(/^\d{5,25}$/, 'must be the numeric OA id').optional(),
-        })
-        .optional(),
+      messenger: reachChannels.messenger.optional(),
+      zalo_oa: reachChannels.zalo_oa.optional(),
       /** zca-js: only group chats the logged-in account is already in. */
-      zalo_personal: z.object({ groups: z.array(z.string().min(1)).default([]) }).optional(),
+      zalo_personal: z.object({ groups: z.array(zaloGroupSchema).default([]) }).optional(),
     })
     .default({}),
   dailyQuestion: z.object({
@@ -265,9 +321,23 @@ export const botSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-07:00')
     .optional(),
+  /** The bot's contest (the starting one, from the shipped file). */
   contest: contestSchema.optional(),
+  /** More contests of the bot, past or planned; the one running today is its current contest. */
+  contests: z.array(contestSchema).default([]),
 });
 export type BotConfig = z.infer<typeof botSchema>;
+
+/** The ids of the Zalo groups a bot's zca-js account posts in. */
+export function zaloGroupIds(bot: Pick<BotConfig, 'channels'> | undefined): string[] {
+  return bot?.channels.zalo_personal?.groups.map((g) => g.id) ?? [];
+}
+
+/** The Zalo group that reaches a unit's members (the group path), or null. */
+export function unitGroup(bot: Pick<BotConfig, 'channels'>, unitId: string | null): string | null {
+  if (!unitId) return null;
+  return bot.channels.zalo_personal?.groups.find((g) => g.units.includes(unitId))?.id ?? null;
+}
 
 /**
  * Whether a bot asks a question: its topic is one of the bot's, it carries a tag the bot asks for
@@ -289,11 +359,45 @@ export function isLive(question: { readonly status: QuestionStatus }): boolean {
   return question.status === 'published';
 }
 
+/** A contest and the bot that runs it. */
+export interface BotContest {
+  readonly bot: string;
+  readonly contest: ContestConfig;
+}
+
 /** Everything loaded and validated from `bots/` and `content/`. */
 export interface ContentBundle {
   readonly facts: readonly Fact[];
+  /** Each bot's `contest` is its current one (see `currentContest`) when `contests` is given. */
   readonly bots: readonly BotConfig[];
   readonly questions: readonly QuestionContent[];
   readonly campaigns: readonly Campaign[];
   readonly unitLists: readonly UnitList[];
+  /**
+   * Every contest, past ones included, when the content is merged with what organisers edited in
+   * the pages (a bot may have run several); absent, each bot's `contest` is the only one.
+   */
+  readonly contests?: readonly BotContest[];
+}
+
+/** Every contest of the content: the merged list, or each bot's own. */
+export function allContests(content: Pick<ContentBundle, 'bots' | 'contests'>): readonly BotContest[] {
+  return (
+    content.contests ??
+    content.bots.flatMap((b) => [...(b.contest ? [b.contest] : []), ...(b.contests ?? [])].map((contest) => ({ bot: b.id, contest })))
+  );
+}
+
+/**
+ * The contest a bot runs on a day (YYYY-MM-DD): the one whose window holds the day, else the next
+ * to open, else the last to have closed; null without contests.
+ */
+export function currentContest(contests: readonly ContestConfig[], day: string): ContestConfig | null {
+  const byStart = [...contests].sort((a, b) => a.window.start.localeCompare(b.window.start) || a.id.localeCompare(b.id));
+  return (
+    byStart.find((c) => c.window.start <= day && day <= c.window.end) ??
+    byStart.find((c) => c.window.start > day) ??
+    [...byStart].sort((a, b) => b.window.end.localeCompare(a.window.end))[0] ??
+    null
+  );
 }

@@ -1,11 +1,8 @@
 import type { Config } from '../config/index.js';
-import type { Database } from '../db/index.js';
-import type { Logger } from '../log/index.js';
 import { checkContent } from './check.js';
 import { loadContent, type ContentPaths, type LoadedContent } from './load.js';
 import { isLive, type ContentBundle } from './schema.js';
 import { formatProblem, type ContentProblem } from './source.js';
-import { syncContent, type SyncReport } from './sync.js';
 
 /** Thrown when content has problems; the message lists them one `file:line:column: message` a line. */
 export class ContentError extends Error {
@@ -70,29 +67,4 @@ export function summarise(bundle: ContentBundle): ContentSummary {
     unitLists: bundle.unitLists.length,
     units: bundle.unitLists.reduce((n, l) => n + l.units.length, 0),
   };
-}
-
-export interface StartContentOptions {
-  readonly config: Pick<Config, 'paths' | 'contentSyncOnStart'>;
-  readonly db: Pick<Database, 'models'>;
-  readonly logger: Logger;
-}
-
-/**
- * Start-up: load and check the content (refusing to start, with every problem listed, when it is
- * invalid), then — when `CONTENT_SYNC_ON_START` is on — sync questions and units into the database.
- * Returns the bundle the other rooms use (bots, campaigns, questions, unit lists).
- */
-export async function loadAndSyncContent(options: StartContentOptions): Promise<ContentBundle> {
-  const bundle = loadValidContent(contentPaths(options.config));
-  const summary = summarise(bundle);
-  options.logger.info(
-    { facts: summary.facts, questions: summary.questions, live: summary.live, bots: summary.bots, events: summary.events, units: summary.units },
-    'content loaded and checked',
-  );
-  if (options.config.contentSyncOnStart) {
-    const report: SyncReport = await syncContent(options.db.models, bundle);
-    options.logger.info({ sync: report }, 'content synced into the database');
-  }
-  return bundle;
 }

@@ -20,6 +20,11 @@ export interface ContentProblem {
   readonly line: number;
   readonly column: number;
   readonly message: string;
+  /** Where in the item it was found (keys and indexes), when a check knows. */
+  readonly path?: Path;
+  /** A stable code (src/content/problems.ts) and its params, for problems the admin pages can say in words. */
+  readonly code?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /** Where a value came from: a file and the path of keys and indexes inside it. */

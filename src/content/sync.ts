@@ -1,6 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Models, Question, QuestionText, Unit } from '../db/index.js';
+import { dayOf, DEFAULT_TIME_ZONE } from '../domain/index.js';
 import { ANSWER_LETTERS, type ContentBundle, type QuestionContent, type UnitList } from './schema.js';
+import { contentRevision } from './revision.js';
+import { readItems } from './store/live.js';
+import { mergeContent, type Conflict } from './store/merge.js';
+
+export { contentRevision };
 
 /**
  * Writes the content's questions and units into the database. Content is the source of truth:
@@ -15,6 +20,8 @@ import { ANSWER_LETTERS, type ContentBundle, type QuestionContent, type UnitList
 export interface SyncReport {
   readonly questions: { created: number; changed: number; unretired: number; unchanged: number; retired: number };
   readonly units: { upserted: number; unchanged: number; retired: number };
+  /** Items organisers edited in the pages whose shipped YAML changed since: not applied. */
+  readonly conflicts: readonly Conflict[];
 }
 
 type QuestionFields = Omit<Question, 'retiredAt' | 'createdAt' | 'updatedAt'>;
@@ -39,22 +46,6 @@ export function questionRecord(q: QuestionContent): QuestionFields {
     status: q.status,
   };
   return { questionId: q.id, revision: contentRevision(canonical), ...canonical };
-}
-
-/** sha256 of a canonical JSON form (keys sorted), first 12 hex digits. */
-export function contentRevision(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const isDuplicateKey = (err: unknown): boolean => {
@@ -178,9 +169,17 @@ export async function syncUnits(
   return { upserted: changed.length, unchanged: records.length - changed.length, retired };
 }
 
-/** Syncs everything the database keeps from content. */
-export async function syncContent(models: Models, bundle: ContentBundle, now: Date = new Date()): Promise<SyncReport> {
-  const questions = await syncQuestions(models, bundle.questions, now);
-  const units = await syncUnits(models, bundle.unitLists, now);
-  return { questions, units };
+/**
+ * Syncs everything the database keeps from content, both layers: the shipped YAML merged with the
+ * items organisers own in the database (`mergeContent`), so a sync never overwrites an edit made in
+ * the pages. Owned items whose YAML changed since they were taken over are reported as conflicts
+ * and left as the organisers saved them; owned items whose YAML caught up (after `content export`)
+ * are marked so.
+ */
+export async function syncContent(models: Models, bundle: ContentBundle, now: Date = new Date(), timeZone = DEFAULT_TIME_ZONE): Promise<SyncReport> {
+  const merged = mergeContent(bundle, await readItems(models), dayOf(now, timeZone));
+  for (const c of merged.caughtUp) await models.ContentItem.updateOne({ kind: c.kind, key: c.key }, { $set: { yamlRevision: c.yamlRevision } });
+  const questions = await syncQuestions(models, merged.bundle.questions, now);
+  const units = await syncUnits(models, merged.bundle.unitLists, now);
+  return { questions, units, conflicts: merged.conflicts };
 }

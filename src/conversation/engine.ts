@@ -23,6 +23,7 @@ import { isNo, isYes } from './keywords.js';
 import { readTurn } from './matcher.js';
 import { localized, readableName, searchUnits, unitPage, UNIT_PAGE_SIZE } from './messages.js';
 import { payload, type Command, type Payload } from './payloads.js';
+import { eventSignedUp, offerOptIn, optInAsked, reachShow } from './reach.js';
 import { startTurn, type Turn } from './turn.js';
 import { CONSENT_VERSION, parseDialogueState, type EngineContext, type FairnessKeep, type StepResult, type ViewRequest } from './types.js';
 
@@ -49,6 +50,8 @@ const waits = (turn: Turn) => Boolean(turn.state?.pending) || Boolean(turn.state
 export const INTENTS: readonly Intent[] = [
   { name: 'unfollow', match: (t) => t.input.event.kind === 'unfollow', handle: unfollow },
   { name: 'receipt', match: (t) => t.input.event.kind === 'delivered' || t.input.event.kind === 'read', handle: () => undefined },
+  // Opt-in changes are applied by the service without a reply (src/conversation/service.ts): Meta's opt-in opens no window.
+  { name: 'optin', match: (t) => t.input.event.kind === 'optin', handle: () => undefined },
   { name: 'delete-confirmed', match: (t) => isDeleteAnswer(t) === true, handle: deleteConfirmed },
   { name: 'delete-cancelled', match: (t) => isDeleteAnswer(t) === false, handle: deleteCancelled },
   { name: 'unsupported', match: (t) => t.input.event.kind === 'unsupported', handle: unsupported },
@@ -64,6 +67,9 @@ export const INTENTS: readonly Intent[] = [
   { name: 'delete', match: isCommand('delete'), handle: deleteAsk },
   { name: 'remind-off', match: isCommand('remind_off'), handle: remindOff },
   { name: 'remind-on', requires: 'consent', match: isCommand('remind_on'), handle: remindOn },
+  { name: 'reach', requires: 'consent', match: isCommand('reach'), handle: reachShow },
+  { name: 'optin-ask', requires: 'consent', match: payloadKind('optInAsk'), handle: optInAsked },
+  { name: 'event-signup', requires: 'consent', match: payloadKind('eventSignUp'), handle: eventSignedUp },
   { name: 'unit-button', requires: 'consent', match: payloadKind('unit'), handle: unitChosen },
   { name: 'unit-page', requires: 'consent', match: payloadKind('unitPage'), handle: unitPaged },
   { name: 'unit-keep', requires: 'consent', match: payloadKind('unitKeep'), handle: unitKept },
@@ -322,6 +328,8 @@ function setName(turn: Turn, name: string): void {
   turn.effect({ type: 'setDisplayName', name });
   turn.displayName = name;
   turn.say(turn.t('name.set', { name: readableName(turn.ctx.t, turn.locale, name) }), turn.menu);
+  // Onboarding is complete: Messenger members may now be asked for messages outside 24 hours.
+  offerOptIn(turn, { subscribed: turn.ctx.participant.subscribed || turn.effects.some((e) => e.type === 'setSubscribed' && e.subscribed) });
 }
 
 function displayName(turn: Turn): void {
@@ -424,11 +432,17 @@ function languageSet(turn: Turn): void {
 
 function remindOn(turn: Turn): void {
   turn.effect({ type: 'setSubscribed', subscribed: true });
+  turn.effect({ type: 'optInStopped', stopped: false });
   turn.say(turn.t('reminders.on'), turn.menu);
+  offerOptIn(turn, { subscribed: true, afterStop: true });
 }
 
+/** "dừng" stops every path at once: the subscription the fan-out checks first, and the opt-in path with it. */
 function remindOff(turn: Turn): void {
-  if (turn.ctx.participant.known) turn.effect({ type: 'setSubscribed', subscribed: false });
+  if (turn.ctx.participant.known) {
+    turn.effect({ type: 'setSubscribed', subscribed: false });
+    turn.effect({ type: 'optInStopped', stopped: true });
+  }
   turn.say(turn.t('reminders.off'), [turn.choice('remind_on'), turn.choice('help')]);
 }
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, spreadsheetText, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, ratePercent, spreadsheetText, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { PrizeKind } from '../quiz/index.js';
 import { formatDuration } from './messages.js';
@@ -27,7 +27,7 @@ export function formatNumber(n: number, locale: Locale, digits = 1): string {
 
 /** A rate (0.0333) as a percentage ("3,3%"); null (unknown) as an empty string. */
 export function formatPercent(rate: number | null, locale: Locale): string {
-  return rate === null ? '' : `${formatNumber(rate * 100, locale)}%`;
+  return rate === null ? '' : `${formatNumber(ratePercent(rate)!, locale)}%`;
 }
 
 /** One ranked entry of a round, with its figures and how they read. */
@@ -343,7 +343,7 @@ export async function resultsWorkbook(
       ['prize', 20],
     ]);
     for (const u of r.collective) {
-      const rate = u.participationRate === null ? '' : Math.round(u.participationRate * 1000) / 10;
+      const rate = ratePercent(u.participationRate) ?? '';
       units.addRow({
         rank: u.rank,
         unit: spreadsheetText(u.name),

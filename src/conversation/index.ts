@@ -6,7 +6,8 @@
 import type { ContentBundle } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import { DEVELOPMENT_MEMBER_KEY } from '../config/index.js';
-import { participantKey, systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
+import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
+import { orderSeat } from './turn.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
 import { buildFactIndex, optionOrder, pickDaily, type FactIndex } from '../quiz/index.js';
@@ -69,6 +70,8 @@ export interface ConversationDeps {
   readonly memberKey?: string;
   /** PUBLIC_URL: certificates are sent as pictures at <publicUrl>/certificates/<code>.png; without it none is sent. */
   readonly publicUrl?: string | undefined;
+  /** The bot's Messenger marketing messages are configured (YAML and secrets): members may be asked to opt in. */
+  readonly optInEnabled?: (bot: string) => boolean;
 }
 
 export interface Conversation {
@@ -83,6 +86,8 @@ export interface Conversation {
   dailyQuestionMessage(botId: string, day: string, locale: Locale, member?: ParticipantRef): Promise<OutboundMessage | null>;
   /** Agenda job: close attempts whose time limit has passed. */
   closeExpiredAttempts(): Promise<number>;
+  /** The content changed (an edit in the admin pages): questions are read again at the next event. */
+  contentChanged(): void;
   /** Contest results for the admin API. */
   contestResults(contestId: string, options?: { bot?: string; round?: string }): Promise<ContestResults | null>;
 }
@@ -117,12 +122,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
       if (!bot) return null;
       const q = pickDaily(bot.id, day, await questions.forBot(bot));
       if (!q) return null;
-      const order = member ? optionOrder(memberKey, participantKey(member), q.questionId, q.vi.options.length) : undefined;
+      const order = member ? optionOrder(memberKey, orderSeat(member), q.questionId, q.vi.options.length) : undefined;
       const message = questionMessage(deps.t, locale, q, dailyHeader(deps.t, locale, day), 'daily', day, order);
       // Its buttons can be typed or, on Zalo OA, tapped as the member's words (the option's text).
       return message;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
+    contentChanged: () => questions.clear(),
     contestResults: (contestId, options) => contestResults(deps.models, deps.content, contestId, options),
   };
 }

@@ -30,6 +30,11 @@ export const COMMAND_KEYWORDS: ReadonlyArray<{ readonly command: Command; readon
     command: 'delete',
     words: ['xóa dữ liệu', 'xoá dữ liệu', 'xóa dữ liệu của tôi', 'xóa', 'xoá', 'xóa tài khoản', 'delete my data', 'delete', 'delete data', 'forget me'],
   },
+  // "nhắn tin" (to send a message) is left out on purpose.
+  {
+    command: 'reach',
+    words: ['nhận thông báo', 'cài đặt thông báo', 'thông báo của tôi', 'tôi nhận gì', 'tin tôi nhận', 'notifications', 'what i receive', 'my notifications'],
+  },
   { command: 'help', words: ['trợ giúp', 'hướng dẫn', 'giúp', 'menu', 'help', 'h'] },
   { command: 'language', words: ['ngôn ngữ', 'language', 'đổi ngôn ngữ', 'lang'] },
   { command: 'invite', words: ['mời đồng nghiệp', 'mời bạn', 'mời', 'giới thiệu', 'invite', 'invite colleagues', 'invite a colleague'] },

@@ -16,6 +16,8 @@ export const COMMANDS = [
   'standing',
   'remind_on',
   'remind_off',
+  /** What the member receives and by which path (src/conversation/reach.ts). */
+  'reach',
   'delete',
   'help',
   'language',
@@ -54,6 +56,10 @@ export type Payload =
   | { readonly kind: 'practiceResume' }
   /** The review of mistakes of the last practice set (`set`) or of a contest attempt (its id). */
   | { readonly kind: 'review'; readonly of: 'set' | { readonly attemptId: string } }
+  /** Ask Meta's opt-in for messages outside 24 hours (Messenger). */
+  | { readonly kind: 'optInAsk' }
+  /** "Remind me" on a campaign reminder: `campaign/event/YYYY-MM-DD`. */
+  | { readonly kind: 'eventSignUp'; readonly eventKey: string }
   | ({ readonly kind: 'answer' } & AnswerPayload);
 
 export const payload = {
@@ -70,6 +76,9 @@ export const payload = {
   practiceSet: (topic: string, level: PracticeLevel | null = null) => (level === null ? `PSET|${topic}` : `PSET|${topic}|${level}`),
   practiceResume: () => 'PSET|resume',
   review: (of: 'set' | { readonly attemptId: string }) => (of === 'set' ? 'REVIEW|set' : `REVIEW|${of.attemptId}`),
+  optInAsk: () => 'OPTIN|ask',
+  /** The same as `eventSignUpPayload` in src/domain, which outreach puts on reminders. */
+  eventSignUp: (key: string) => `EVENT|${key}`,
   answer: (a: AnswerPayload) => `ANS|${a.questionId}|${a.revision}|${a.mode}|${a.ref}|${a.index}`,
 };
 
@@ -114,6 +123,10 @@ export function parsePayload(raw: string): Payload | null {
     case 'REVIEW':
       if (a === 'set' && parts.length === 2) return { kind: 'review', of: 'set' };
       return a && /^[0-9a-f]{24}$/.test(a) && parts.length === 2 ? { kind: 'review', of: { attemptId: a } } : null;
+    case 'OPTIN':
+      return a === 'ask' ? { kind: 'optInAsk' } : null;
+    case 'EVENT':
+      return a && /^[a-z0-9-]+\/[a-z0-9-]+\/\d{4}-\d{2}-\d{2}$/.test(a) ? { kind: 'eventSignUp', eventKey: a } : null;
     case 'ANS':
       if (parts.length !== 6 || !a || !b || !d || !e || !/^\d$/.test(e)) return null;
       if (c !== 'daily' && c !== 'practice' && c !== 'contest') return null;

@@ -19,6 +19,7 @@ import { memberHash, readProtectedStreak, roundOf, type FactIndex } from '../qui
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
+import { applyOptInChange, optInEffect, reachContext } from './reach-store.js';
 import { NEW_PARTICIPANT, type Effect, type EngineContext, type FairnessKeep, type ParticipantFacts, type StepResult } from './types.js';
 import { loadViews } from './views.js';
 
@@ -30,6 +31,11 @@ export interface ConversationListeners {
   answerRecorded?(answer: AnswerWithId): Promise<void>;
   /** After consent, unit, name, language or subscription changed. */
   participantChanged?(participant: ParticipantWithId): Promise<void>;
+  /**
+   * "Delete my data": deletes the participant's answers, keeping what they added to the statistics
+   * as anonymous counts (docs/statistics.md). Throws on failure, so the deletion is retried.
+   */
+  eraseAnswers?(participant: { _id: Types.ObjectId; bot: string }): Promise<void>;
 }
 
 export interface ServiceDeps {
@@ -48,6 +54,8 @@ export interface ServiceDeps {
   readonly publicUrl?: string | undefined;
   /** Hỏi đáp: the fact index of a bot (built once per content load). */
   readonly factIndex?: (bot: BotConfig) => FactIndex | null;
+  /** The bot's Messenger marketing messages are configured (the channels room: YAML and secrets): members may be asked to opt in. */
+  readonly optInEnabled?: (bot: string) => boolean;
 }
 
 function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): ParticipantFacts {
@@ -60,6 +68,9 @@ function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): P
     unitId: p.unitId,
     displayName: p.displayName,
     subscribed: p.subscribed,
+    optIn: p.optIn ? { status: p.optIn.status, requestedAt: p.optIn.requestedAt, stoppedBy: p.optIn.stoppedBy ?? null } : null,
+    oaFollower: p.oaFollower ?? null,
+    eventSignups: p.eventSignups ?? [],
     streak: readProtectedStreak(p.streak),
     totals: { ...NEW_PARTICIPANT.totals, ...(p.totals ?? {}) },
   };
@@ -80,15 +91,16 @@ const RECEIPTS = new Set<InboundEvent['kind']>(['delivered', 'read']);
  */
 export function createConversationService(deps: ServiceDeps): InboundHandler {
   const { models, logger } = deps;
-  const bots = new Map<string, BotConfig>(deps.content.bots.map((b) => [b.id, b]));
-
   return async function handle(event: InboundEvent): Promise<OutboundMessage[]> {
-    const bot = bots.get(event.bot);
+    // Read at each event: organisers' edits (a new contest, a campaign) reach the bot without a restart.
+    const bot: BotConfig | undefined = deps.content.bots.find((b) => b.id === event.bot);
     if (!bot) {
       logger.warn({ bot: event.bot }, 'conversation: event for an unknown bot ignored');
       return [];
     }
     if (RECEIPTS.has(event.kind)) return [];
+    // A platform's opt-in change: stored, never answered (it opens no window, and it is not a message).
+    if (event.kind === 'optin') return applyOptInChange(models, event, logger).then(() => []);
     const now = deps.clock();
     const { existing, facts, result } = await runStep(deps, bot, event, now);
 
@@ -96,7 +108,7 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     if (deletion) {
       if (existing) {
         await keepForFairness(deps, bot, event, { keep: deletion.keep, participantId: existing._id, carried: facts.carried }, now);
-        await deleteParticipant(models, existing._id);
+        await deleteParticipant(models, existing, deps.listeners?.eraseAnswers);
       }
       logger.info({ bot: bot.id, channel: event.channel }, 'conversation: a participant deleted their data');
       return result.messages;
@@ -105,7 +117,14 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
 
     const participant = existing ?? (await createParticipant(models, event, facts.locale));
     const update = await applyEffects(deps, { bot, event, participant, now }, result);
-    await models.Participant.updateOne({ _id: participant._id }, { $set: update.set, ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}) });
+    await models.Participant.updateOne(
+      { _id: participant._id },
+      {
+        $set: update.set,
+        ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}),
+        ...(Object.keys(update.addToSet).length ? { $addToSet: update.addToSet } : {}),
+      },
+    );
     if (update.changed && deps.listeners?.participantChanged) {
       const fresh = await models.Participant.findById(participant._id).lean<ParticipantWithId>();
       if (fresh) await deps.listeners.participantChanged(fresh).catch((err) => logger.warn({ err }, 'participantChanged listener failed'));
@@ -134,6 +153,7 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
     memberKey: deps.memberKey,
     newId: () => new Types.ObjectId().toHexString(),
     facts: deps.factIndex?.(bot) ?? null,
+    reach: reachContext(bot, deps.optInEnabled),
   };
   const state = existing?.state ?? {};
   const request = viewsFor(state, event, base);
@@ -214,6 +234,7 @@ interface TurnFacts {
 interface ParticipantUpdate {
   readonly set: Record<string, unknown>;
   readonly inc: Record<string, number>;
+  readonly addToSet: Record<string, string>;
   changed: boolean;
   messages: OutboundMessage[];
   /** The answer of this turn was already recorded: its messages were replaced, nothing it earned is given again. */
@@ -221,7 +242,16 @@ interface ParticipantUpdate {
 }
 
 async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResult): Promise<ParticipantUpdate> {
-  const update: ParticipantUpdate = { set: { state: result.state ?? {}, lastInboundAt: turn.now }, inc: {}, changed: false, messages: result.messages };
+  const update: ParticipantUpdate = {
+    set: { state: result.state ?? {}, lastInboundAt: turn.now },
+    inc: {},
+    addToSet: {},
+    changed: false,
+    messages: result.messages,
+  };
+  // Zalo OA: following is the opt-in promotion messages need (docs/reach.md §2.4).
+  if (turn.event.channel === 'zalo_oa' && (turn.event.kind === 'follow' || turn.event.kind === 'unfollow'))
+    update.set.oaFollower = turn.event.kind === 'follow';
   for (const effect of result.effects) await applyEffect(deps, turn, effect, update);
   return update;
 }
@@ -286,6 +316,13 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
       await recordUnanswered(deps.models, turn.bot.id, effect.text, turn.now);
       return;
     case 'deleteData':
+      return;
+    case 'optInRequested':
+    case 'optInStopped':
+      Object.assign(set, optInEffect(turn.participant.optIn ?? null, effect, turn.now));
+      return;
+    case 'signUpEvent':
+      update.addToSet.eventSignups = effect.eventKey;
       return;
   }
 }
@@ -418,11 +455,18 @@ async function recordAnswer(
 }
 
 /**
- * "Delete my data": the participant, their answers, contest attempts and certificates. Rollups hold only counts
- * without identities, so published aggregates stay as anonymous numbers.
+ * "Delete my data": the participant, their answers, contest attempts, certificates and invitation.
+ * `eraseAnswers` (the statistics) deletes the answers keeping their counts anonymous, so published
+ * figures stay.
  */
-export async function deleteParticipant(models: Models, participantId: Types.ObjectId): Promise<void> {
-  await models.Answer.deleteMany({ participantId });
+export async function deleteParticipant(
+  models: Models,
+  participant: { _id: Types.ObjectId; bot: string },
+  eraseAnswers?: ConversationListeners['eraseAnswers'],
+): Promise<void> {
+  const participantId = participant._id;
+  if (eraseAnswers) await eraseAnswers(participant);
+  else await models.Answer.deleteMany({ participantId });
   // Their certificates go too (their codes then verify as unknown), and their invitation.
   await deleteCertificatesOf(models, String(participantId));
   await deleteInvitationsOf(models, String(participantId));

@@ -1,4 +1,4 @@
-import { dayOf, participantKey, type Choice, type Locale, type OutboundMessage } from '../domain/index.js';
+import { dayOf, participantKey, type Choice, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
 import { optionOrder, pickDaily } from '../quiz/index.js';
 import { commandChoice, menuChoices, textOf } from './messages.js';
 import type { AnswerTarget, MatchContext, TurnInput } from './matcher.js';
@@ -22,8 +22,10 @@ export class Turn {
   constructor(
     state: DialogueState,
     readonly ctx: EngineContext,
-    /** The member's platform identity (`participantKey`): the seed of their option order. */
+    /** The member's platform identity (`participantKey`). */
     readonly member: string,
+    /** The seed of the option order they see (`orderSeat`): their own, or their group chat's. */
+    readonly seat: string = member,
   ) {
     this.state = state;
     this.locale = ctx.participant.locale;
@@ -72,7 +74,7 @@ export class Turn {
 
   /** The order this member sees a question's options in (`order[shown] = option`). */
   order(q: QuizQuestion): number[] {
-    return optionOrder(this.ctx.memberKey, this.member, q.questionId, q.vi.options.length);
+    return optionOrder(this.ctx.memberKey, this.seat, q.questionId, q.vi.options.length);
   }
 
   /** Today's question was answered, by this membership or by one deleted today. */
@@ -81,9 +83,17 @@ export class Turn {
   }
 }
 
+/**
+ * Whose option order a member sees: their own, or in a group chat the group's. One post in a group
+ * (the daily question's group path, issue #20) is read by every member, so they all answer in its order.
+ */
+export function orderSeat(ref: ParticipantRef): string {
+  return ref.groupId ? [ref.channel, ref.bot, 'group', ref.groupId].join(':') : participantKey(ref);
+}
+
 /** A turn for an event: its member, and its input read by the one matcher against the state. */
 export function startTurn(state: DialogueState, ctx: EngineContext, event: TurnInput['event'], read: (m: MatchContext) => TurnInput): Turn {
-  const turn = new Turn(state, ctx, participantKey(event));
+  const turn = new Turn(state, ctx, participantKey(event), orderSeat(event));
   turn.input = read({ state, now: ctx.now, waiting: () => waitingTarget(turn), pushed: () => pushedTarget(turn) });
   return turn;
 }

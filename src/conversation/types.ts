@@ -107,6 +107,17 @@ export interface ParticipantFacts {
   readonly unitId: string | null;
   readonly displayName: string | null;
   readonly subscribed: boolean;
+  /** Messenger opt-in for messages after 24 hours, as far as the engine needs it (src/conversation/reach.ts). */
+  readonly optIn?: {
+    readonly status: 'requested' | 'active' | 'stopped' | 'expired' | 'invalid';
+    readonly requestedAt: Date | null;
+    /** `member`: "dừng" in the chat stopped it, and "nhắc nhở" restores it without a new request. */
+    readonly stoppedBy: 'member' | 'platform' | null;
+  } | null;
+  /** Zalo OA: follows the OA; null = not known. */
+  readonly oaFollower?: boolean | null;
+  /** Events the member asked to be reminded of. */
+  readonly eventSignups?: readonly string[];
   /** With the streak freezes held and the days they covered (`readProtectedStreak`; absent in older facts). */
   readonly streak: Streak & { readonly freezes?: number; readonly frozenDays?: readonly string[] };
   /**
@@ -216,6 +227,13 @@ export interface EngineContext {
    * for the bot's province). Absent: questions in the member's own words are recorded, not answered.
    */
   readonly facts?: FactIndex | null;
+  /** The bot's paths outside the platform windows the member can turn on (src/conversation/reach.ts). */
+  readonly reach?: ReachContext;
+}
+
+export interface ReachContext {
+  /** Messenger's paid marketing messages are configured: members may be asked to opt in, with this title (≤ 65 characters). */
+  readonly messengerOptIn: { readonly enabled: boolean; readonly title: { readonly vi: string; readonly en?: string | undefined } };
 }
 
 // ---------------------------------------------------------------- effects: what the service applies
@@ -252,6 +270,11 @@ export type Effect =
   | { readonly type: 'recordUnanswered'; readonly text: string }
   /** Delete the participant; `keep` is what fairness keeps under a keyed hash of the platform id. */
   | { readonly type: 'deleteData'; readonly keep: FairnessKeep }
+  /** Meta's opt-in request was shown (one per title per week). */
+  | { readonly type: 'optInRequested'; readonly title: string; readonly at: Date }
+  /** "dừng": the opt-in path stops with every other path; `false` restores what "dừng" stopped ("nhắc nhở"). */
+  | { readonly type: 'optInStopped'; readonly stopped: boolean }
+  | { readonly type: 'signUpEvent'; readonly eventKey: string }
   | {
       readonly type: 'startAttempt';
       readonly attemptId: string;

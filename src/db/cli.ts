@@ -3,15 +3,100 @@ import type { Command } from 'commander';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../config/index.js';
 import { createLogger, stopOnTermination } from '../log/index.js';
-import { displayUri, openDatabase, startPublishedEmbeddedServer } from './connection.js';
-import { DB_USERNAME, PASSWORD_FILE, readPassword, tcpUri } from './embedded/index.js';
+import { displayUri, embeddedOptions, openDatabase, startPublishedEmbeddedServer } from './connection.js';
+import {
+  checkDataFiles,
+  DataDirectoryInUseError,
+  DB_USERNAME,
+  PASSWORD_FILE,
+  readPassword,
+  repairDataFiles,
+  tcpUri,
+  type FileReport,
+} from './embedded/index.js';
 import { exportDatabase, importDatabase } from './transfer.js';
 
-/** `db serve | password | export | import`: run the embedded server alone, and move data to or from a real MongoDB. */
+/**
+ * `db serve | password | check | repair | export | import`: run the embedded server alone, check
+ * and repair its files, and move data to or from a real MongoDB.
+ */
 export function registerDbCommands(program: Command): void {
-  const db = program.command('db').description('the database: embedded server, export and import');
+  const db = program.command('db').description('the database: embedded server, check and repair, export and import');
   registerServeCommands(db);
+  registerCheckCommands(db);
   registerTransferCommands(db);
+}
+
+/** The data directory a check or repair is about: --path, else EMBEDDED_DB_PATH. */
+function dataDirectory(path: string | undefined): string {
+  if (path) return path;
+  const configured = loadConfig().db.embeddedPath;
+  if (!configured) throw new Error('EMBEDDED_DB_PATH keeps the embedded database in memory: there are no data files; give --path <dir>');
+  return configured;
+}
+
+/** What `db check` prints for one data file. */
+function describeFile(f: FileReport): string[] {
+  const lines = [
+    `${f.file}: ${f.bytes.toLocaleString('en-US')} bytes, ${f.records.toLocaleString('en-US')} intact records, generation ${f.generation ?? 'unknown'}${f.replayed ? '' : ' (older than the snapshot: not replayed)'}`,
+  ];
+  for (const d of f.damage) {
+    lines.push(`  DAMAGED at byte ${d.offset} (${d.length} bytes)${d.description ? `: ${d.description}` : ''}; the records after it are intact`);
+  }
+  if (f.tail) {
+    lines.push(
+      f.tail.complete
+        ? `  last record at byte ${f.tail.offset} (${f.tail.length} bytes) is complete but does not check${f.tail.description ? ` (${f.tail.description})` : ''}: dropped at the next start, a copy kept`
+        : `  a torn record at the end (byte ${f.tail.offset}, ${f.tail.length} bytes): a write cut short by a crash, cut off at the next start`,
+    );
+  }
+  return lines;
+}
+
+/** `db check` and `db repair`: the embedded database's data files, read and (when damaged) recovered. */
+function registerCheckCommands(db: Command): void {
+  db.command('check')
+    .description("read the embedded database's data files and report damaged records (changes nothing)")
+    .option('--path <dir>', 'data directory (default: EMBEDDED_DB_PATH)')
+    .action((opts: { path?: string }) => {
+      const dir = dataDirectory(opts.path);
+      const files = checkDataFiles(dir);
+      if (files.length === 0) console.log(`${dir}: no data files`);
+      for (const f of files) for (const line of describeFile(f)) console.log(line);
+      const damaged = files.reduce((n, f) => n + f.damage.length + (f.file === 'snapshot.bin' && f.tail ? 1 : 0), 0);
+      if (damaged > 0) {
+        console.log(
+          `${damaged} damaged stretch(es): the server will not start on this directory. "npm run cli -- db repair --path ${dir}" keeps a copy of the files and recovers every intact record.`,
+        );
+        process.exitCode = 1;
+      } else {
+        console.log('no damaged records');
+      }
+    });
+
+  db.command('repair')
+    .description('recover every intact record of damaged data files (the originals are kept in a recovery folder beside them)')
+    .option('--path <dir>', 'data directory (default: EMBEDDED_DB_PATH)')
+    .action(async (opts: { path?: string }) => {
+      const dir = dataDirectory(opts.path);
+      let result: Awaited<ReturnType<typeof repairDataFiles>>;
+      try {
+        result = await repairDataFiles(dir);
+      } catch (err) {
+        if (err instanceof DataDirectoryInUseError)
+          throw new Error(`${dir} is in use by process ${err.pid}: stop the server first, then repair`, { cause: err });
+        throw err;
+      }
+      const { report, documents } = result;
+      for (const f of report.files) for (const line of describeFile(f)) console.log(line);
+      if (report.keptAt) console.log(`the original files are kept in ${report.keptAt}`);
+      const skipped = report.files.reduce((n, f) => n + f.damage.length, 0);
+      console.log(
+        skipped
+          ? `repaired: ${skipped} damaged stretch(es) skipped, ${documents.toLocaleString('en-US')} documents kept, a fresh snapshot written`
+          : `nothing to repair: ${documents.toLocaleString('en-US')} documents`,
+      );
+    });
 }
 
 /** `db serve` and `db password`: the embedded server on its own, and the password of its TCP listener. */
@@ -27,7 +112,7 @@ function registerServeCommands(db: Command): void {
       const config = loadConfig();
       const logger = createLogger(config);
       const dir = opts.path === undefined ? config.db.embeddedPath : opts.path === ':memory:' ? null : opts.path;
-      const server = await startPublishedEmbeddedServer({ host: opts.host, port, path: dir, logger });
+      const server = await startPublishedEmbeddedServer({ host: opts.host, port, path: dir, logger, ...embeddedOptions(config) });
       const tcp = server.tcp!;
       // The password is printed once, when it is created; afterwards `db password` shows it.
       const shown = tcp.passwordCreated ? tcp.uri : tcpUri(tcp.host, tcp.port, '****');

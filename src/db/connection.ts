@@ -6,11 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   DataDirectoryInUseError,
+  DEFAULT_THRESHOLDS,
+  describeStatus,
   PASSWORD_FILE,
-  startEmbeddedServer,
+  startEmbeddedServerThread,
   writePrivateFile,
+  type EmbeddedDbStatus,
   type EmbeddedServer,
-  type EmbeddedServerOptions,
+  type ThreadedServerOptions,
 } from './embedded/index.js';
 import { createModels, type Models } from './models/index.js';
 
@@ -24,8 +27,12 @@ export interface Database {
   readonly connection: Connection;
   readonly models: Models;
   readonly readiness: ReadinessCheck;
+  /** The embedded database's size against its limits (null with MONGODB_URI, or when another process holds it). */
+  embeddedStatus(): EmbeddedDbStatus | null;
   close(): Promise<void>;
 }
+
+export type { EmbeddedDbStatus };
 
 /** Hides the password of a mongodb:// URI before it is logged or shown. */
 export function displayUri(uri: string): string {
@@ -37,13 +44,34 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Beside the journal: where the process holding a data directory says its server listens (0600). */
 const URI_FILE = 'server.uri';
 
+/** The embedded database's options from the configuration. */
+export function embeddedOptions(config: Config): Pick<ThreadedServerOptions, 'thresholds' | 'heapMb' | 'nodeOptionsHeapMb'> {
+  return {
+    thresholds: {
+      warnDocuments: config.db.embeddedWarnDocuments ?? DEFAULT_THRESHOLDS.warnDocuments,
+      warnDataBytes: config.db.embeddedWarnDataBytes ?? DEFAULT_THRESHOLDS.warnDataBytes,
+    },
+    ...(config.db.embeddedHeapMb ? { heapMb: config.db.embeddedHeapMb } : {}),
+    nodeOptionsHeapMb: config.db.nodeOptionsHeapMb,
+  };
+}
+
 /**
- * Starts the embedded server on a data directory and publishes its socket URI there, so a second
- * process of the product (a CLI command while `npm start` runs) joins it instead of failing on the
- * lock. The URI needs no password: the socket is reachable by the directory's owner only.
+ * Starts the embedded server (in a worker thread, its heap sized from the data) on a data
+ * directory and publishes its socket URI there, so a second process of the product (a CLI command
+ * while `npm start` runs) joins it instead of failing on the lock. The URI needs no password: the
+ * socket is reachable by the directory's owner only. Should the thread die (out of its heap), the
+ * process exits: nothing can be served without it, and a restart sizes the heap again.
  */
-export async function startPublishedEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-  const server = await startEmbeddedServer(options);
+export async function startPublishedEmbeddedServer(options: ThreadedServerOptions & { logger?: Logger }): Promise<EmbeddedServer> {
+  const logger = options.logger;
+  const server = await startEmbeddedServerThread({
+    onFailure: (err) => {
+      logger?.fatal({ err: err.message }, 'The embedded database stopped; exiting (a restart sizes its heap from the data again)');
+      process.exit(1);
+    },
+    ...options,
+  });
   if (!options.path) return server;
   const file = path.join(options.path, URI_FILE);
   writePrivateFile(file, `${server.uri}\n`);
@@ -101,10 +129,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
         path: config.db.embeddedPath,
         ...(config.db.embeddedPort !== null ? { host: '127.0.0.1', port: config.db.embeddedPort } : {}),
         logger,
+        ...embeddedOptions(config),
       });
       uri = embedded.uri;
+      const status = embedded.status();
       logger.warn(
-        { uri, path: config.db.embeddedPath ?? '(in memory)' },
+        { uri, path: config.db.embeddedPath ?? '(in memory)', documents: status.documents, dataBytes: status.dataBytes, heapLimitBytes: status.heapLimitBytes },
         '*** Using the EMBEDDED MongoDB-compatible server: for development, tests and small pilots. Set MONGODB_URI to use a real MongoDB. ***',
       );
       if (embedded.tcp) {
@@ -144,9 +174,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       name: 'database',
       async check() {
         await connection.db!.admin().command({ ping: 1 });
-        return { ok: true, detail: `${mode} ${shown}/${config.db.name}` };
+        // Above a threshold the embedded database stays ready (it answers) but says so, with how to move.
+        const status = embedded?.status();
+        return { ok: true, detail: `${mode} ${shown}/${config.db.name}${status ? `; ${describeStatus(status)}` : ''}` };
       },
     },
+    embeddedStatus: () => embedded?.status() ?? null,
     async close() {
       await connection.close();
       await embedded?.close();

@@ -41,11 +41,19 @@ export const ERRORS = {
   import_unreadable: { kind: 'invalid', message: 'The file was not imported: {{reason}}', words: ['problem', 'line'] },
   import_too_many_rows: { kind: 'invalid', message: 'The file was not imported: it has more than {{max}} rows; split it into smaller files' },
   simulator_after_invalid: { kind: 'invalid', message: 'after must be an ISO time or a message id' },
+  content_invalid: { kind: 'invalid', message: 'Not saved: {{count}} content check(s) failed; details.content lists them' },
+  content_rows_rejected: { kind: 'invalid', message: 'The file was not imported: {{count}} problem(s); details.content lists them by row and column' },
+  question_status_set_by_workflow: { kind: 'invalid', message: 'Questions start as drafts; use the review and publish actions to change the status' },
+  unit_unknown: { kind: 'invalid', message: 'Unknown unit "{{unit}}": it is not in the unit list of the bots concerned' },
   // ---- forbidden: known caller, not allowed
   admin_only: { kind: 'forbidden', message: 'Only admins may do this' },
   bot_forbidden: { kind: 'forbidden', message: 'No access to bot "{{bot}}"' },
   unit_list_forbidden: { kind: 'forbidden', message: 'No access to unit list "{{list}}"' },
   broadcast_forbidden: { kind: 'forbidden', message: 'This broadcast reaches bots you do not manage' },
+  topic_forbidden: { kind: 'forbidden', message: 'None of your bots asks topic "{{topic}}"' },
+  question_forbidden: { kind: 'forbidden', message: 'Question {{id}} was not written by you for your bots; only admins may change it' },
+  reviewer_is_author: { kind: 'forbidden', message: 'You wrote question {{id}}: someone else must review it' },
+  content_item_forbidden: { kind: 'forbidden', message: 'This {{kind}} is used by bots you do not manage; only admins may change it' },
   wrong_password: { kind: 'forbidden', message: 'The current password is wrong' },
   invalid_signature: { kind: 'forbidden', message: 'Invalid signature' },
   webhook_verification_failed: { kind: 'forbidden', message: 'Verification failed' },
@@ -56,6 +64,9 @@ export const ERRORS = {
   broadcast_not_found: { kind: 'not_found', message: 'No broadcast {{id}}' },
   contest_not_found: { kind: 'not_found', message: 'No contest {{id}}' },
   bot_not_found: { kind: 'not_found', message: 'No bot "{{bot}}"' },
+  question_not_found: { kind: 'not_found', message: 'No question {{id}}' },
+  campaign_not_found: { kind: 'not_found', message: 'No campaign {{id}}' },
+  unit_list_not_found: { kind: 'not_found', message: 'No unit list {{id}}' },
   channel_not_found: { kind: 'not_found', message: 'No {{platform}} channel for bot "{{bot}}"' },
   language_not_found: { kind: 'not_found', message: 'No such language' },
   simulator_off: { kind: 'not_found', message: 'The simulator is off on this server (SIMULATOR_ENABLED)' },
@@ -67,6 +78,9 @@ export const ERRORS = {
   broadcast_started: { kind: 'conflict', message: 'Broadcast {{id}} has started and can no longer be edited' },
   broadcast_over: { kind: 'conflict', message: 'Broadcast {{id}} is already {{status}}' },
   broadcast_finished: { kind: 'conflict', message: 'Broadcast {{id}} finished before it could be cancelled' },
+  content_item_exists: { kind: 'conflict', message: 'A {{kind}} with id {{id}} exists already' },
+  question_wrong_status: { kind: 'conflict', message: 'Question {{id}} is {{status}}: {{action}} needs a {{needed}} question' },
+  question_retired: { kind: 'conflict', message: 'Question {{id}} is retired; restore it first' },
   // ---- too_large / unsupported: the input's size or form
   body_too_large: { kind: 'too_large', message: 'The body is over {{max}} bytes' },
   import_too_large: { kind: 'too_large', message: 'The file was not imported: it is over {{max}} bytes; split it into smaller files' },
@@ -155,20 +169,38 @@ export function fieldIssue(field: string, rule: FieldRule, params: Readonly<Reco
   return { field, message: interpolate(FIELD_RULES[rule], params), rule, ...(Object.keys(params).length ? { params } : {}) };
 }
 
-/** What an invalid input comes back with: the fields at fault, or the rows of a rejected file. */
+/**
+ * A content check an item (or a row of an imported file) failed: the English words, and a code
+ * (`editor:problem.<code>`) or a field rule (`errors:field.<rule>`) to say it in the caller's
+ * language, with where it is (a field of the item, or a row and column of the file).
+ */
+export interface ContentIssue {
+  readonly message: string;
+  readonly code?: string;
+  readonly rule?: FieldRule;
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly field?: string;
+  readonly row?: number;
+  readonly column?: string;
+}
+
+/** What an invalid input comes back with: the fields at fault, the rows of a rejected file, or the content checks failed. */
 export interface InvalidDetails {
   readonly fields?: readonly FieldIssue[];
   readonly problems?: readonly string[];
+  readonly content?: readonly ContentIssue[];
 }
 
 export class InvalidError<C extends CodeOf<'invalid'> = CodeOf<'invalid'>> extends DomainError {
   readonly fields: readonly FieldIssue[] | undefined;
   readonly problems: readonly string[] | undefined;
+  readonly content: readonly ContentIssue[] | undefined;
   constructor(code: C, ...[params, details]: ParamsArg<C, [details?: InvalidDetails]>) {
     super(code, params ?? {});
     this.name = 'InvalidError';
     this.fields = details?.fields;
     this.problems = details?.problems;
+    this.content = details?.content;
   }
 }
 

@@ -13,6 +13,22 @@ export function fold(text: string): string {
     .trim();
 }
 
+/** Lower case, composed (NFC), whitespace collapsed: text compared with its diacritics. */
+const exact = (text: string) => text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * Whether `text` contains every word of a search `query`, for organisers' search boxes. A word typed
+ * without diacritics matches with or without them ("chuyen doi" finds "Chuyển đổi"); a word typed
+ * with them must match them ("đúng" does not find "dừng").
+ */
+export function matchesSearch(text: string, query: string): boolean {
+  const words = exact(query).split(' ').filter(Boolean);
+  if (words.length === 0) return true;
+  const plain = fold(text);
+  const marked = exact(text);
+  return words.every((w) => (fold(w) === w ? plain.includes(w) : marked.includes(w)));
+}
+
 /**
  * The most a text matcher reads of what a member typed. Commands, answers and button titles are
  * short; a longer text is cut here before any matching, so every matcher's work is bounded.

@@ -3,12 +3,13 @@ import { createExpressMiddleware } from 'agendash';
 import type { Router } from 'express';
 import type { AdminService } from '../admin/index.js';
 import type { Config } from '../config/index.js';
+import type { ContentRoom } from '../content/index.js';
 import type { ContestsView } from '../conversation/index.js';
-import type { Models } from '../db/index.js';
+import type { EmbeddedDbStatus, Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { BroadcastService } from '../outreach/index.js';
 import type { Stats } from '../stats/index.js';
-import { createApiRouter, type BotInfo, type QuestionImporter } from './api/index.js';
+import { createApiRouter, type BotInfo } from './api/index.js';
 import type { MountedRouter } from './app.js';
 import { createAdminWeb } from './pages/index.js';
 
@@ -21,13 +22,16 @@ export interface AdminRoutesDeps {
   readonly t: Translate;
   readonly broadcasts: BroadcastService;
   readonly contests: ContestsView;
-  readonly importQuestions: QuestionImporter;
+  /** The content room: the editors of questions, campaigns, contests and unit lists, and the audit log. */
+  readonly content: ContentRoom;
   /** The web channel's router (POST/GET /messages) for /simulator. */
   readonly simulatorApi: Router;
   /** The configured bots: ids, names and unit lists, for the pages' pickers and the names in exports. */
   readonly bots: readonly BotInfo[];
   /** Agendash for the scheduler, admins only. */
   readonly agenda?: Agenda | undefined;
+  /** The embedded database's figures against its limits (the dashboard's banner); null on MongoDB. */
+  readonly databaseStatus?: (() => EmbeddedDbStatus | null) | undefined;
 }
 
 /** `/admin` pages with Agendash, `/simulator` and the REST API `/api/v1`. */
@@ -40,10 +44,11 @@ export function createAdminRoutes(deps: AdminRoutesDeps): MountedRouter[] {
     publicUrl: config.http.publicUrl,
     broadcasts: deps.broadcasts,
     contests: deps.contests,
-    importQuestions: deps.importQuestions,
+    content: deps.content,
     users: deps.admin,
     t: deps.t,
     bots: deps.bots,
+    databaseStatus: deps.databaseStatus,
   });
   return createAdminWeb({
     admin: deps.admin,

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { DEFAULT_LOCALE, DomainError, InvalidError, LOCALES, type ErrorKind, type FieldIssue, type Locale } from '../domain/index.js';
+import { DEFAULT_LOCALE, DomainError, InvalidError, LOCALES, type ContentIssue, type ErrorKind, type FieldIssue, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 
 /**
@@ -52,6 +52,16 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
 /** Domain codes the API answers as `error.code` as they are; others answer the status's generic code. */
 const PUBLISHED_CODES: ReadonlySet<string> = new Set([
   'import_rejected',
+  'content_invalid',
+  'content_rows_rejected',
+  'unit_unknown',
+  // The question workflow: a caller needs to tell these apart to say what to do next.
+  'reviewer_is_author',
+  'question_wrong_status',
+  'question_retired',
+  'topic_forbidden',
+  'question_forbidden',
+  'content_item_exists',
   'import_unreadable',
   'import_too_many_rows',
   'import_too_large',
@@ -65,7 +75,13 @@ export function describeDomainError(err: DomainError): { status: number; code: s
   const invalid = err instanceof InvalidError ? err : null;
   // `validation_failed` says "details.fields lists what is wrong", whichever check found it.
   const code = invalid?.fields ? 'validation_failed' : PUBLISHED_CODES.has(err.code) ? err.code : httpCode(status);
-  const details = invalid?.fields ? { fields: invalid.fields } : invalid?.problems ? { problems: invalid.problems } : undefined;
+  const details = invalid?.fields
+    ? { fields: invalid.fields }
+    : invalid?.content
+      ? { content: invalid.content }
+      : invalid?.problems
+        ? { problems: invalid.problems }
+        : undefined;
   return { status, code, message: err.message, ...(details ? { details } : {}) };
 }
 
@@ -113,13 +129,35 @@ function translateAnswer(a: Answer, t: Translate, locale: Locale): Pick<Answer, 
   };
   const fields = (a.details as { fields?: readonly FieldIssue[] } | undefined)?.fields;
   const saidFields = fields?.map((f) => ({ ...f, message: f.rule ? tr(`field.${f.rule}`, { ...f.params }, f.message) : f.message }));
+  const content = (a.details as { content?: readonly ContentIssue[] } | undefined)?.content;
+  const saidContent = content?.map((c) => ({ ...c, message: sayContentIssue(c, t, locale) }));
   const vars: Record<string, unknown> = { ...a.params };
   for (const p of WORD_PARAMS) if (typeof vars[p] === 'string') vars[p] = tr(`${p}.${String(vars[p])}`, a.params, String(vars[p]));
   if (saidFields) vars.summary = saidFields.map((f) => `${f.field}: ${f.message}`).join('; ');
   return {
     message: tr(a.key, vars, a.message),
-    ...(a.details !== undefined ? { details: saidFields ? { ...a.details, fields: saidFields } : a.details } : {}),
+    ...(a.details !== undefined
+      ? { details: { ...(a.details as object), ...(saidFields ? { fields: saidFields } : {}), ...(saidContent ? { content: saidContent } : {}) } }
+      : {}),
   };
+}
+
+/** Params of content problems that are words (a status, a reason), said in the caller's language too. */
+const CONTENT_WORD_PARAMS = ['status', 'reason', 'strategy', 'which'] as const;
+
+/**
+ * A content check in `locale`: `editor:problem.<code>` for the checks of src/content,
+ * `errors:field.<rule>` for a field of an imported row; the English words when neither is known.
+ */
+export function sayContentIssue(c: ContentIssue, t: Translate, locale: Locale): string {
+  const say = (key: string, vars: Record<string, unknown>) => {
+    const out = t(locale, key, { ...vars, defaultValue: '' });
+    return out && out !== key ? out : null;
+  };
+  const vars: Record<string, unknown> = { ...c.params };
+  for (const p of CONTENT_WORD_PARAMS) if (typeof vars[p] === 'string') vars[p] = say(`editor:word.${p}.${String(vars[p])}`, {}) ?? vars[p];
+  const said = c.code ? say(`editor:problem.${c.code}`, vars) : c.rule ? say(`errors:field.${c.rule}`, vars) : null;
+  return said ?? c.message;
 }
 
 /** Any error as an answer: ours (HTTP, domain), a body parser's (status set), or an unexpected one (500). */

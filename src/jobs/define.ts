@@ -67,11 +67,14 @@ export interface SystemJobHandlers {
   refreshZaloTokens?: () => Promise<unknown>;
   /** Closes contest attempts whose time limit has passed (every minute). */
   closeContests?: () => Promise<unknown>;
+  /** Deletes what is past its retention (every hour; src/db/retention.ts). */
+  pruneExpired?: () => Promise<unknown>;
 }
 
 /**
  * Housekeeping: re-drive inbox entries left by a crash (every minute), refresh Zalo OA tokens
- * before they expire (every 30 minutes; the channel holds the lock), close timed-out contest attempts.
+ * before they expire (every 30 minutes; the channel holds the lock), close timed-out contest attempts,
+ * delete what is past its retention (every hour).
  * Each is an Agenda `single` job, so any number of processes define it once.
  */
 export async function defineSystemJobs(scheduler: Scheduler, handlers: SystemJobHandlers, timezone: string): Promise<void> {
@@ -90,6 +93,11 @@ export async function defineSystemJobs(scheduler: Scheduler, handlers: SystemJob
     const close = handlers.closeContests;
     agenda.define(JOB.contestClose, async () => void (await close()), { lockLifetime: 5 * 60_000 });
     await agenda.every('1 minute', JOB.contestClose, undefined, { timezone });
+  }
+  if (handlers.pruneExpired) {
+    const prune = handlers.pruneExpired;
+    agenda.define(JOB.retention, async () => void (await prune()), { lockLifetime: 30 * 60_000 });
+    await agenda.every('1 hour', JOB.retention, undefined, { timezone });
   }
 }
 

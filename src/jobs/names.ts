@@ -8,5 +8,7 @@ export const JOB = {
   inboxSweeper: 'inbox-sweeper',
   zaloTokenRefresh: 'zalo-token-refresh',
   contestClose: 'contest-close',
+  /** Deletes processed inbox entries, web messages and finished broadcasts' deliveries past their days. */
+  retention: 'retention',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];

@@ -53,6 +53,8 @@ export function broadcastFields(input: Omit<BroadcastInputParsed, 'sendAt'>, sen
       answeredToday: input.audience.answeredToday ?? null,
     },
     eventUpdate: input.eventUpdate,
+    // Organisers' broadcasts name no event occurrence members signed up for, so they are never tagged.
+    eventKey: null,
     sendAt,
   };
 }

@@ -5,9 +5,12 @@ import type { BroadcastServiceDeps } from './broadcast-store.js';
 import { manualMessage, withStopFooter } from './message.js';
 import { broadcastInputSchema, type BroadcastInput } from './schema.js';
 import { formatLocal } from './timing.js';
+import type { ReachForecast } from './predict.js';
 
 export interface BroadcastPreview {
   audienceSize: number;
+  /** Members expected per path when it is sent, group posts, and who will be skipped and why. */
+  reach: ReachForecast;
   byChannel: Partial<Record<ChannelName, number>>;
   sendAt: string;
   sendAtLocal: string;
@@ -15,7 +18,7 @@ export interface BroadcastPreview {
 }
 
 /** What a broadcast would send, per locale and platform, and to how many people per channel. */
-export async function previewBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput): Promise<BroadcastPreview> {
+export async function previewBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput, locale: Locale = 'vi'): Promise<BroadcastPreview> {
   const { models, clock, timeZone } = deps;
   const input = parseInput(broadcastInputSchema, raw, 'broadcast');
   requireLinkScheme(input.link, deps.allowHttpLinks ?? false);
@@ -37,5 +40,6 @@ export async function previewBroadcast(deps: BroadcastServiceDeps, raw: Broadcas
       for (const channel of channels.filter((c) => c !== 'web')) messages.push({ locale, channel, message, rendered: deps.render(channel, message, locale) });
     }
   }
-  return { audienceSize, byChannel, sendAt: f.sendAt.toISOString(), sendAtLocal: formatLocal(f.sendAt, timeZone), messages };
+  const reach = await deps.fanout.predictReach(f, f.sendAt, locale);
+  return { audienceSize, reach, byChannel, sendAt: f.sendAt.toISOString(), sendAtLocal: formatLocal(f.sendAt, timeZone), messages };
 }

@@ -1,8 +1,8 @@
 import { unitKey, unitNames } from '../content/index.js';
-import type { DeliveryStatus } from '../db/index.js';
-import { DEFAULT_LOCALE, type ChannelName, type Locale, type SendErrorClass } from '../domain/index.js';
+import { countDeliveries, type DeliveryStatus, type GroupPostStatus } from '../db/index.js';
+import { DEFAULT_LOCALE, type ChannelName, type Locale, type ReachPath, type SendErrorClass } from '../domain/index.js';
 import { loadBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
-import { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
+import { reachAdvice, reasonOf, REPORT_PATHS, type ReachAdvice } from './reach-advice.js';
 
 /** What happened to a group of deliveries: `pending` counts those still waiting or being sent. */
 export interface OutcomeCounts {
@@ -30,10 +30,24 @@ export interface DeliveryReport {
   units: Array<{ bot: string; unitId: string | null; name: string | null } & OutcomeCounts>;
   /** `byReason` in words in the asked language, with what the organiser can do. */
   advice: ReachAdvice[];
+  /** Per reach path, counts by status (issue #20); `none` = skipped or waiting before any path was used. */
+  byPath: Partial<Record<ReachPath | 'none', Record<DeliveryStatus, number>>>;
+  /** Posts into Zalo groups (one per group, whatever the number of members each reaches): how they stand. */
+  groupPosts: Record<GroupPostStatus, number>;
+  /** Paid messages that may have gone out but were not confirmed (a crash or a timeout): counted as sent, never repeated. */
+  unconfirmed: number;
 }
 
 interface Group {
-  _id: { status: DeliveryStatus; reason: string | null; errorClass: SendErrorClass | null; channel: ChannelName; bot: string; unitId: string | null };
+  _id: {
+    status: DeliveryStatus;
+    reason: string | null;
+    errorClass: SendErrorClass | null;
+    channel: ChannelName;
+    bot: string;
+    unitId: string | null;
+    path: ReachPath | null;
+  };
   n: number;
   read: number;
   delivered: number;
@@ -71,20 +85,25 @@ async function namesOf(deps: BroadcastServiceDeps, units: ReadonlyArray<{ bot: s
  */
 export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, locale: Locale = DEFAULT_LOCALE): Promise<DeliveryReport> {
   const b = await loadBroadcast(deps, id);
-  const groups = await deps.models.Delivery.aggregate<Group>([
-    { $match: { broadcastId: id } },
-    {
-      $group: {
-        _id: { status: '$status', reason: '$reason', errorClass: '$errorClass', channel: '$channel', bot: '$bot', unitId: '$unitId' },
-        n: { $sum: 1 },
-        read: { $sum: { $cond: [{ $ifNull: ['$readAt', false] }, 1, 0] } },
-        delivered: { $sum: { $cond: [{ $ifNull: ['$deliveredAt', false] }, 1, 0] } },
-      },
+  // The deliveries while they exist; the counts kept on the broadcast once retention deleted them.
+  const groups: Group[] = (b.deliveryCounts ?? (await countDeliveries(deps.models, id))).map((c) => ({
+    _id: {
+      status: c.status as DeliveryStatus,
+      reason: c.reason,
+      errorClass: c.errorClass as SendErrorClass | null,
+      channel: c.channel as ChannelName,
+      bot: c.bot,
+      unitId: c.unitId,
+      path: (c.path ?? null) as ReachPath | null,
     },
-  ]);
+    n: c.n,
+    read: c.read,
+    delivered: c.delivered,
+  }));
   const r: DeliveryReport = {
     broadcast: toView(b, deps.timeZone),
     ...{ total: 0, byStatus: emptyCounts(), byReason: {}, byChannel: {}, byUnit: {}, delivered: 0, read: 0, channels: [], units: [], advice: [] },
+    ...{ byPath: {}, groupPosts: await groupPostCounts(deps, id), unconfirmed: 0 },
   };
   const channels = new Map<ChannelName, OutcomeCounts>();
   const units = new Map<string, { bot: string; unitId: string | null } & OutcomeCounts>();
@@ -101,7 +120,11 @@ export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, lo
     addOutcome(channels.get(channel) ?? channels.set(channel, emptyOutcome()).get(channel)!, g);
     const key = `${bot}|${unitId}`;
     addOutcome(units.get(key) ?? units.set(key, { bot, unitId, ...emptyOutcome() }).get(key)!, g);
+    (r.byPath[g._id.path ?? 'none'] ??= emptyCounts())[status] += g.n;
+    if (status === 'sent' && g._id.reason === 'unconfirmed') r.unconfirmed += g.n;
   }
+  // Paths in the order the chooser tries them (free before paid), `none` last.
+  r.byPath = Object.fromEntries(REPORT_PATHS.flatMap((p) => (r.byPath[p] ? [[p, r.byPath[p]]] : [])));
   const names = await namesOf(deps, [...units.values()]);
   r.channels = [...channels.entries()].map(([channel, c]) => ({ channel, ...c })).sort((a, b) => b.total - a.total || a.channel.localeCompare(b.channel));
   r.units = [...units.entries()]
@@ -109,4 +132,14 @@ export async function reportBroadcast(deps: BroadcastServiceDeps, id: string, lo
     .sort((a, b) => b.total - a.total || String(a.name ?? a.unitId).localeCompare(String(b.name ?? b.unitId)));
   r.advice = reachAdvice(r.byReason, deps.t, locale);
   return r;
+}
+
+async function groupPostCounts(deps: BroadcastServiceDeps, broadcastId: string): Promise<Record<GroupPostStatus, number>> {
+  const counts: Record<GroupPostStatus, number> = { sending: 0, sent: 0, failed: 0 };
+  const rows = await deps.models.GroupPost.aggregate<{ _id: GroupPostStatus; n: number }>([
+    { $match: { broadcastId } },
+    { $group: { _id: '$status', n: { $sum: 1 } } },
+  ]);
+  for (const row of rows) counts[row._id] = row.n;
+  return counts;
 }

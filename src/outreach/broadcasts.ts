@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Broadcast } from '../db/index.js';
+import type { Locale } from '../domain/index.js';
 import { cancelBroadcast, updateBroadcast } from './broadcast-edit.js';
 import { broadcastFields, parseInput, requireLinkScheme, resolveSendAt } from './broadcast-input.js';
 import { previewBroadcast } from './broadcast-preview.js';
 import { reportBroadcast } from './broadcast-report.js';
 import { loadBroadcast, scheduleBroadcast, toView, type BroadcastServiceDeps, type BroadcastView } from './broadcast-store.js';
-import type { Locale } from '../domain/index.js';
 import { broadcastInputSchema, broadcastListFilterSchema, type BroadcastInput, type BroadcastListFilter } from './schema.js';
 
 export { applyPatch } from './broadcast-input.js';
 export { toView, type BroadcastServiceDeps, type BroadcastView, type RenderForPlatform } from './broadcast-store.js';
 export type { BroadcastPreview } from './broadcast-preview.js';
 export type { DeliveryReport, OutcomeCounts } from './broadcast-report.js';
+export type { ReachForecast } from './predict.js';
 
 /** A new manual broadcast, scheduled for its time, with its audience counted. */
 async function createBroadcast(deps: BroadcastServiceDeps, raw: BroadcastInput, createdBy: string): Promise<BroadcastView> {
@@ -53,7 +54,8 @@ async function listBroadcasts(deps: BroadcastServiceDeps, rawFilter: BroadcastLi
 export function createBroadcastService(deps: BroadcastServiceDeps) {
   return {
     create: (raw: BroadcastInput, createdBy: string) => createBroadcast(deps, raw, createdBy),
-    preview: (raw: BroadcastInput) => previewBroadcast(deps, raw),
+    /** `locale`: the language of the reach forecast's names and advice. */
+    preview: (raw: BroadcastInput, locale?: Locale) => previewBroadcast(deps, raw, locale),
     update: (id: string, patch: Parameters<typeof updateBroadcast>[2]) => updateBroadcast(deps, id, patch),
     cancel: (id: string) => cancelBroadcast(deps, id),
     list: (filter?: BroadcastListFilter) => listBroadcasts(deps, filter),

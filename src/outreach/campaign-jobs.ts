@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
-import type { ContentBundle } from '../content/index.js';
+import { isMessageText, type Campaign, type ContentBundle } from '../content/index.js';
+import type { Locale } from '../domain/index.js';
 import { JOB, scheduleOnce, scheduleRepeating } from '../jobs/index.js';
-import { ensureGenerated, type OutreachContext } from './context.js';
-import { occurrenceInCalendar, upcomingReminders, type ReminderSlot } from './reminders.js';
+import { ensureGenerated, type GeneratedBroadcast, type OutreachContext } from './context.js';
+import { occurrenceInCalendar, reminderText, reminderVariables, upcomingReminders, type ReminderSlot } from './reminders.js';
 
 /** Data of a `campaign-reminder` job: the slot, so the job runs even if content changed meanwhile. */
 export type ReminderJobData = Omit<ReminderSlot, 'at'> & { at: string };
@@ -14,28 +14,46 @@ export async function runCampaignReminder(ctx: OutreachContext, data: ReminderJo
   const now = ctx.clock();
   // A removed event, an occurrence after the event's end (content changed since the job was
   // scheduled), or a reminder more than a day late (server was down), is not sent.
-  if (event && occurrenceInCalendar(event, data.eventDate) && now.getTime() - new Date(data.at).getTime() < 86_400_000) {
-    const date = DateTime.fromISO(data.eventDate, { zone: ctx.zone }).toFormat('dd/MM/yyyy');
-    // The variables every event message may use (see STANDARD_EVENT_VARS in src/content).
-    await ensureGenerated(ctx, {
-      _id: `reminder:${data.key}`,
-      kind: 'reminder',
-      title: ctx.t('vi', 'outreach:reminder.title', { event: data.title.vi, date }),
-      message: null,
-      messageRef: {
-        key: data.message.key,
-        vars: { ...data.message.vars, date, time: event.time, daysLeft: data.daysBefore, count: data.daysBefore },
-        localVars: { title: { vi: data.title.vi, en: data.title.en ?? null }, campaign: { vi: campaign!.title.vi, en: campaign!.title.en ?? null } },
-        context: data.daysBefore === 0 ? 'today' : null,
-      },
-      daily: null,
-      audience: { bots: [...data.bots], channels: [], units: [], activeWithinDays: null, answeredToday: null },
-      eventUpdate: data.eventUpdate,
-      sendAt: now,
-      createdBy: 'system:campaign-reminder',
-    });
+  if (campaign && event && occurrenceInCalendar(event, data.eventDate) && now.getTime() - new Date(data.at).getTime() < 86_400_000) {
+    await ensureGenerated(ctx, reminderBroadcast(ctx, data, { campaign, time: event.time }));
   }
   await syncCampaignJobs(ctx, ctx.content);
+}
+
+/**
+ * The broadcast of one reminder slot. A reminder written as an i18next key is composed per member
+ * at send time (`messageRef`, with the variables every event message may use); one written out in
+ * the pages is composed here in both languages, from the same variables.
+ */
+function reminderBroadcast(ctx: OutreachContext, data: ReminderJobData, found: { campaign: Campaign; time: string }): GeneratedBroadcast {
+  const slot = { ...data, time: found.time, campaignTitle: found.campaign.title };
+  const vi = reminderVariables(slot, 'vi', ctx.zone);
+  const message = data.message;
+  const text = (locale: Locale) => ({ text: reminderText(ctx.t, locale, slot, ctx.zone), choices: [], link: null });
+  return {
+    _id: `reminder:${data.key}`,
+    kind: 'reminder',
+    title: ctx.t('vi', 'outreach:reminder.title', { event: data.title.vi, date: vi.date }),
+    message: isMessageText(message) ? { vi: text('vi'), en: text('en') } : null,
+    messageRef: isMessageText(message)
+      ? null
+      : {
+          key: message.key,
+          vars: { ...message.vars, date: vi.date!, time: found.time, daysLeft: data.daysBefore, count: data.daysBefore },
+          localVars: {
+            title: { vi: data.title.vi, en: data.title.en ?? null },
+            campaign: { vi: found.campaign.title.vi, en: found.campaign.title.en ?? null },
+          },
+          context: data.daysBefore === 0 ? 'today' : null,
+        },
+    daily: null,
+    audience: { bots: [...data.bots], channels: [], units: [], activeWithinDays: null, answeredToday: null },
+    eventUpdate: data.eventUpdate,
+    // The occurrence members sign up for ("remind me"): only they get its updates tagged on Messenger.
+    eventKey: `${data.campaignId}/${data.eventId}/${data.eventDate}`,
+    sendAt: ctx.clock(),
+    createdBy: 'system:campaign-reminder',
+  };
 }
 
 /**

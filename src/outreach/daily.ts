@@ -21,6 +21,7 @@ export async function runDailyQuestion(ctx: OutreachContext, bot: string): Promi
     daily: { bot, day },
     audience: { bots: [bot], channels: [], units: [], activeWithinDays: null, answeredToday: null },
     eventUpdate: false,
+    eventKey: null,
     sendAt: now,
     createdBy: 'system:daily-question',
   });

@@ -1,58 +1,177 @@
 import type { Types } from 'mongoose';
-import type { ParticipantRef, SendResult } from '../domain/index.js';
+import type { Locale, OutboundMessage, ParticipantRef, ReachPath, SendResult } from '../domain/index.js';
 import { outcomeUpdate } from './delivery-outcome.js';
 import type { BroadcastLean, DeliveryLean, FanoutDeps, ParticipantLean } from './fanout-deps.js';
+import { sendViaGroup } from './group-post.js';
 import type { MessageCache } from './message.js';
+import { reserve } from './paid.js';
+import { reachFacts } from './reach-config.js';
+import { chooseReachPath, PAID_PATHS, type ReachDecision, type SkipReason } from './reach.js';
+import { isRefusal, recordRefusal, refusalOutcome } from './refusals.js';
 import { nextAllowedTime, quietWindowsFor } from './timing.js';
-import { decideWindow } from './windows.js';
 
-/** The participants of a chunk of deliveries, with what the checks before a send read. */
+/** The participants of a chunk of deliveries, with what the checks and the path choice read. */
 export async function loadPeople(deps: FanoutDeps, ids: readonly Types.ObjectId[]): Promise<Map<string, ParticipantLean>> {
   const people = await deps.models.Participant.find({ _id: { $in: ids } })
-    .select('bot channel userId groupId locale unitId subscribed unreachable lastInboundAt')
+    .select('bot channel userId groupId locale unitId subscribed unreachable lastInboundAt optIn oaFollower eventSignups')
     .lean<ParticipantLean[]>();
   return new Map(people.map((p) => [String(p._id), p]));
 }
 
-/** One delivery: the checks, then the send, then its result written before anything else is sent. */
-export async function deliverOne(
-  deps: FanoutDeps,
-  b: BroadcastLean,
-  d: DeliveryLean,
-  p: ParticipantLean | undefined,
-  messages: MessageCache,
-  writes: WriteBuffer,
-): Promise<void> {
-  const { clock, options } = deps;
-  const settle = (set: Record<string, unknown>) => writes.add(d._id, { ...set, claimedAt: null, updatedAt: clock() });
-  // Stopping reminders takes effect for everything not yet sent.
+/** What one run of a batch shares between its deliveries. */
+export interface BatchRun {
+  /** The batch lease's owner: group posts are claimed in its name. */
+  readonly owner: string;
+  readonly messages: MessageCache;
+  readonly writes: WriteBuffer;
+  /** `bot|path` refused for the whole page or OA in this run (budget, package, quota), with the reason: not tried again. */
+  readonly closed: Map<string, SkipReason>;
+}
+
+/** One delivery, the one being worked on. */
+export interface DeliveryTurn {
+  readonly b: BroadcastLean;
+  readonly d: DeliveryLean;
+  readonly p: ParticipantLean;
+  readonly run: BatchRun;
+  /** Records the delivery's new state (buffered; a send's result is flushed before the next send). */
+  settle(set: Record<string, unknown>): void;
+}
+
+/** The most paths one delivery tries after refusals (window → tag → opt-in → group at most). */
+const MAX_PATHS = 5;
+
+/** One delivery: the checks, then a path for this member, then its result written before anything else is sent. */
+export async function deliverOne(deps: FanoutDeps, b: BroadcastLean, d: DeliveryLean, p: ParticipantLean | undefined, run: BatchRun): Promise<void> {
+  const { clock } = deps;
+  const settle = (set: Record<string, unknown>) => run.writes.add(d._id, { ...set, claimedAt: null, updatedAt: clock() });
+  // Stopping reminders ("dừng") takes effect for everything not yet sent, on every path at once.
   if (!p || !p.subscribed) return settle({ status: 'skipped', reason: 'unsubscribed' });
   if (p.unreachable) return settle({ status: 'skipped', reason: 'unreachable' });
   const now = clock();
   const allowed = nextAllowedTime(now, quietWindowsFor(p.channel, deps.quietHoursFor(p.bot)), deps.timeZone);
   if (allowed > now) return settle({ status: 'pending', notBefore: allowed, reason: 'quiet_hours' });
-  const window = decideWindow(p.channel, p.lastInboundAt, now, b.eventUpdate);
-  if (!window.send) return settle({ status: 'skipped', errorClass: 'window_closed', reason: window.reason });
   const locale = p.locale ?? d.locale;
   const to: ParticipantRef = { bot: p.bot, channel: p.channel, userId: p.userId, ...(p.groupId ? { groupId: p.groupId } : {}) };
-  const message = await messages.get(locale, to);
+  // The daily question is built per member (their own option order); a group post builds its own.
+  const message = await run.messages.get(locale, to);
   if (!message) return settle({ status: 'skipped', reason: 'no_message' });
-  let result: SendResult;
+  return sendByPath(deps, { b, d, p, run, settle }, message, locale);
+}
+
+/** Chooses a path, sends on it, and on a refusal tries the next path the member may be reached by. */
+async function sendByPath(deps: FanoutDeps, turn: DeliveryTurn, message: OutboundMessage, locale: Locale): Promise<void> {
+  const { run } = turn;
+  const p = ownSlotFree(turn.p, turn.d);
+  const exclude = new Map<ReachPath, SkipReason>();
+  const settings = deps.reach.settingsFor(p.bot);
+  for (let tries = 0; tries < MAX_PATHS; tries++) {
+    const now = deps.clock();
+    for (const [key, reason] of run.closed) {
+      const [bot, path] = key.split('|') as [string, ReachPath];
+      if (bot === p.bot && !exclude.has(path)) exclude.set(path, reason);
+    }
+    const decision = chooseReachPath(reachFacts(deps.reach, turn.b, p, now), settings, { zaloPromotionLeft: null }, exclude);
+    if (decision.path === 'skip') return turn.settle({ status: 'skipped', reason: decision.reason, path: null, pathClaimedAt: null });
+    if (decision.path === 'group') return sendViaGroup(deps, turn, decision.groupId);
+    const refused = await sendOnPath(deps, turn, decision, message, locale);
+    if (!refused) return;
+    for (const path of refused.exclude) exclude.set(path, refused.reason);
+  }
+  turn.settle({ status: 'skipped', reason: [...exclude.values()].at(-1) ?? 'window_closed', path: null, pathClaimedAt: null });
+}
+
+/**
+ * A 12-hour slot this very delivery took in a run that crashed before its claim (nothing was sent) is
+ * still its own: the chooser must not read it as Meta's cooldown, or the member would be skipped.
+ */
+function ownSlotFree(p: ParticipantLean, d: DeliveryLean): ParticipantLean {
+  if (!p.optIn?.nextEligibleAt || p.optIn.reservedFor !== String(d._id)) return p;
+  return { ...p, optIn: { ...p.optIn, nextEligibleAt: null } };
+}
+
+type PathDecision = Exclude<ReachDecision, { path: 'skip' | 'group' }>;
+
+/**
+ * One send on one individual path. A paid path is reserved and claimed (written) before the send and
+ * never sent twice; a refusal releases what was reserved and returns the paths it closes.
+ */
+async function sendOnPath(
+  deps: FanoutDeps,
+  turn: DeliveryTurn,
+  decision: PathDecision,
+  message: OutboundMessage,
+  locale: Locale,
+): Promise<{ exclude: readonly ReachPath[]; reason: SkipReason } | null> {
+  const { p, d, run } = turn;
+  const { path, purpose } = decision;
+  const paid = PAID_PATHS.has(path);
+  const now = deps.clock();
+  const reservation = await reserve(deps.models, path, p, {
+    now,
+    timeZone: deps.timeZone,
+    promotionQuota: deps.reach.promotionQuota(p.bot),
+    deliveryId: String(d._id),
+  });
+  if (!reservation.ok) return { exclude: [path], reason: reservation.reason };
+  if (paid) {
+    // At most once: a crash from here on leaves the delivery `sending` with the claim, never resent.
+    turn.settle({ status: 'sending', path, pathClaimedAt: now });
+    await run.writes.flush();
+  }
+  const to: ParticipantRef = { bot: p.bot, channel: p.channel, userId: p.userId, ...(p.groupId ? { groupId: p.groupId } : {}) };
+  const token = path === 'optin' ? p.optIn?.token : undefined;
+  const result = await safeSend(deps, to, message, { purpose, locale, ...(token ? { optInToken: token } : {}) });
+  if (isRefusal(result)) {
+    const refused = refusalOutcome(p.channel, path, result);
+    if (!refused.keepReservation) await reservation.release();
+    await recordRefusal(deps.models, p, path, result, { now, timeZone: deps.timeZone });
+    if (refused.botWide) run.closed.set(`${p.bot}|${path}`, refused.reason);
+    if (paid) turn.settle({ status: 'sending', path: null, pathClaimedAt: null });
+    deps.logger.debug({ broadcastId: turn.b._id, path, code: result.code, refusal: result.refusal }, 'path refused; trying the next');
+    return refused;
+  }
+  if (paid && !result.ok && result.uncertain) {
+    // The request may have gone out: counted as sent (unconfirmed), never repeated.
+    turn.settle({ status: 'sent', sentAt: now, path, pathClaimedAt: null, reason: 'unconfirmed', errorClass: null, attempts: d.attempts + 1 });
+    await run.writes.flush();
+    return null;
+  }
+  if (paid && !result.ok) await reservation.release();
+  await settleResult(deps, turn, result, path);
+  return null;
+}
+
+/** The send through the channels' pipeline (its one limiter paces every send); a throw is a retryable failure. */
+async function safeSend(deps: FanoutDeps, ...args: Parameters<FanoutDeps['send']>): Promise<SendResult> {
   try {
-    // Through the channels' send pipeline, whose one limiter paces every send.
-    result = await deps.send(to, message, { purpose: window.purpose, locale });
+    return await deps.send(...args);
   } catch (err) {
-    result = { ok: false, errorClass: 'retryable', reason: (err as Error).message || 'send threw' };
+    return { ok: false, errorClass: 'retryable', reason: (err as Error).message || 'send threw' };
   }
-  const attempts = d.attempts + 1;
+}
+
+/**
+ * A send's result on the delivery (sent, retry later, failed), written now with any buffered skips
+ * (the next send must not start before it is recorded); an unreachable member is marked.
+ */
+export async function settleResult(
+  deps: FanoutDeps,
+  turn: DeliveryTurn,
+  result: SendResult,
+  path: ReachPath,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const { clock, options } = deps;
+  const attempts = turn.d.attempts + 1;
   const outcome = outcomeUpdate(result, attempts, clock(), deps.maxAttempts, options.backoff, options.random);
-  settle({ ...outcome.set, attempts });
-  // Written now, with any buffered skips: the next send must not start before this is recorded.
-  await writes.flush();
+  turn.settle({ ...outcome.set, attempts, path: outcome.set.status === 'pending' ? null : path, pathClaimedAt: null, ...extra });
+  await turn.run.writes.flush();
   if (outcome.markUnreachable) {
-    await deps.models.Participant.updateOne({ _id: p._id }, { $set: { unreachable: { at: clock(), reason: outcome.markUnreachable } } });
+    await deps.models.Participant.updateOne({ _id: turn.p._id }, { $set: { unreachable: { at: clock(), reason: outcome.markUnreachable } } });
   }
-  if (!result.ok) deps.logger.debug({ broadcastId: b._id, channel: p.channel, errorClass: result.errorClass, code: result.code }, 'delivery not sent');
+  if (!result.ok)
+    deps.logger.debug({ broadcastId: turn.b._id, channel: turn.p.channel, path, errorClass: result.errorClass, code: result.code }, 'delivery not sent');
 }
 
 interface BulkCollection {

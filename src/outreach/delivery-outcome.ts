@@ -35,6 +35,9 @@ export function outcomeUpdate(
       return { set: { ...base, status: 'pending', notBefore: new Date(now.getTime() + retryDelay(attempts, backoff, random, result.retryAfterMs)) } };
     case 'window_closed':
       return { set: { ...base, status: 'skipped', reason: 'window_closed' } };
+    case 'refused':
+      // The fan-out tries another path first (deliver.ts); what reaches here has none left.
+      return { set: { ...base, status: 'skipped' } };
     case 'unreachable':
       return { set: { ...base, status: 'failed' }, markUnreachable: result.reason };
     case 'invalid':

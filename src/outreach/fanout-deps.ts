@@ -6,6 +6,7 @@ import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
 import type { DeliveryBackoff } from './delivery-outcome.js';
 import type { DailyQuestionMessage } from './message.js';
+import type { ReachConfig } from './reach-config.js';
 import type { QuietWindow } from './timing.js';
 
 export interface FanoutOptions {
@@ -31,6 +32,8 @@ export interface FanoutDeps {
   readonly t: Translate;
   readonly timeZone: string;
   readonly quietHoursFor: (bot: string) => QuietWindow;
+  /** Each bot's paths: paid switches, Zalo groups and the units they reach, quotas. */
+  readonly reach: ReachConfig;
   readonly maxAttempts: number;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -40,7 +43,7 @@ export interface FanoutDeps {
 
 export type ParticipantLean = Pick<
   Participant,
-  'bot' | 'channel' | 'userId' | 'groupId' | 'locale' | 'unitId' | 'subscribed' | 'unreachable' | 'lastInboundAt'
+  'bot' | 'channel' | 'userId' | 'groupId' | 'locale' | 'unitId' | 'subscribed' | 'unreachable' | 'lastInboundAt' | 'optIn' | 'oaFollower' | 'eventSignups'
 > & {
   _id: Types.ObjectId;
 };

@@ -1,11 +1,12 @@
 /**
  * Outreach: organisers' broadcasts, the daily question and campaign reminders, delivered by one
- * fan-out with quiet hours, platform windows and retries. Rate limits are the send pipeline's
+ * fan-out with quiet hours, a path per member (docs/reach.md: window, event tag, opt-in, Zalo's paid
+ * messages, one post per Zalo group) and retries. Rate limits are the send pipeline's
  * (src/channels): every message passes its one limiter.
  */
 import type { Config } from '../config/index.js';
 import type { ContentBundle } from '../content/index.js';
-import { systemClock, type Clock, type Send } from '../domain/index.js';
+import { systemClock, type Clock, type ReachSettings, type Send } from '../domain/index.js';
 import type { Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 import { defineOutreachJobs, type Scheduler } from '../jobs/index.js';
@@ -17,6 +18,7 @@ import { runDailyQuestion } from './daily.js';
 import { createFanout, DEFAULT_BACKOFF, type FanoutOptions } from './fanout.js';
 import type { DailyQuestionMessage } from './message.js';
 import { markReceipt, type ReceiptEvent } from './receipts.js';
+import { reachConfig } from './reach-config.js';
 import { formatLocal, parseQuietHours, type QuietWindow } from './timing.js';
 
 export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, audienceSchema } from './schema.js';
@@ -24,9 +26,19 @@ export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './sche
 export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, OutcomeCounts, RenderForPlatform } from './broadcasts.js';
 export { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
 export type { DailyQuestionMessage } from './message.js';
-export { upcomingReminders, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
+export { upcomingReminders, plannedReminders, reminderText, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
-export { decideWindow } from './windows.js';
+export {
+  chooseReachPath,
+  MESSENGER_WINDOW_MS,
+  ZALO_OA_FREE_MS,
+  ZALO_OA_PAID_MS,
+  SKIP_REASONS,
+  type ReachDecision,
+  type ReachFacts,
+  type SkipReason,
+} from './reach.js';
+export type { ReachForecast } from './broadcasts.js';
 export { registerBroadcastCommands } from './cli.js';
 
 export type { ReceiptEvent } from './receipts.js';
@@ -43,6 +55,8 @@ export interface OutreachDeps {
   readonly dailyQuestionMessage?: DailyQuestionMessage;
   /** Channels' per-platform renderer, for previews. */
   readonly render?: RenderForPlatform;
+  /** The paid paths each bot may use (the channels room: YAML switches and secrets); default the YAML alone. */
+  readonly reachSettings?: (bot: string) => ReachSettings;
   /** Tuning, mostly for tests and benchmarks. */
   readonly options?: Partial<FanoutOptions> & {
     readonly lockLifetimeMs?: number;
@@ -86,6 +100,7 @@ export function createOutreach(deps: OutreachDeps) {
     t: deps.t,
     timeZone: zone,
     quietHoursFor,
+    reach: reachConfig(() => ctx.content.bots, deps.reachSettings),
     maxAttempts: deps.config.sending.maxAttempts,
     clock,
     logger: deps.logger,

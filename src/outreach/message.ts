@@ -1,4 +1,4 @@
-import { type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
+import { eventSignUpPayload, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
 import type { Broadcast } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
 
@@ -34,7 +34,7 @@ export function manualMessage(b: Pick<Broadcast, 'message'>, locale: Locale): Ou
  * locale by the caller (`MessageCache`), so a batch builds each locale once.
  */
 export async function composeMessage(
-  b: Pick<Broadcast, 'kind' | 'message' | 'messageRef' | 'daily'>,
+  b: Pick<Broadcast, 'kind' | 'message' | 'messageRef' | 'daily'> & Partial<Pick<Broadcast, 'eventKey' | 'eventUpdate'>>,
   locale: Locale,
   deps: { t: Translate; dailyQuestionMessage?: DailyQuestionMessage | undefined },
   member?: ParticipantRef,
@@ -49,6 +49,10 @@ export async function composeMessage(
     const ref = b.messageRef;
     const local = Object.fromEntries(Object.entries(ref.localVars ?? {}).map(([k, v]) => [k, (locale === 'en' ? v.en : undefined) ?? v.vi]));
     base = { text: deps.t(locale, ref.key, { ...ref.vars, ...local, ...(ref.context ? { context: ref.context } : {}) }) };
+    // A reminder of an event that will have updates: "remind me" signs the member up, so its
+    // updates may reach them on Messenger after 24 hours (CONFIRMED_EVENT_UPDATE, docs/reach.md §1.2).
+    if (b.eventKey && b.eventUpdate)
+      base = { ...base, choices: [{ title: deps.t(locale, 'outreach:reminder.signUp'), payload: eventSignUpPayload(b.eventKey) }] };
   } else {
     base = manualMessage(b, locale);
   }

@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from '../db/index.js';
-import type { Locale, SendErrorClass } from '../domain/index.js';
+import { REACH_PATHS, type Locale, type ReachPath, type SendErrorClass } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 
 /**
@@ -48,3 +48,6 @@ export function reachAdvice(counts: Readonly<Record<string, number>>, t: Transla
       return { reason, count, text: say(`skip.${key}`, count) ?? '', action: say(`action.${key}`, count) };
     });
 }
+
+/** The report's paths in the order the chooser tries them (free before paid); `none` = no path was tried. */
+export const REPORT_PATHS: ReadonlyArray<ReachPath | 'none'> = [...REACH_PATHS, 'none'];

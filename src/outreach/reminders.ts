@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import type { CampaignEvent, ContentBundle } from '../content/index.js';
+import { isMessageText, type Campaign, type CampaignEvent, type ContentBundle } from '../content/index.js';
+import { interpolate, type Locale } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
 
 type MessageRef = CampaignEvent['message'];
 
@@ -46,6 +48,51 @@ export function occurrenceInCalendar(event: Pick<CampaignEvent, 'until'>, eventD
   return !event.until || eventDate <= event.until;
 }
 
+/** The slots of one event and offset in the given years, in date order, stopping at the event's end. */
+function* slotsOf(
+  campaign: Campaign,
+  event: CampaignEvent,
+  bots: readonly string[],
+  daysBefore: number,
+  years: readonly number[],
+  zone: string,
+): Generator<ReminderSlot> {
+  const dates = event.date ? [event.date] : years.map((y) => `${y}-${event.yearly}`);
+  for (const eventDate of dates) {
+    if (!DateTime.fromISO(eventDate, { zone }).isValid) continue; // 29/02 in a common year
+    // Years are in order: once past `until`, no later year is in the calendar either.
+    if (!occurrenceInCalendar(event, eventDate)) return;
+    const slot = reminderTimes({ ...event, reminderDaysBefore: [daysBefore] }, eventDate, zone)[0]!;
+    yield {
+      key: `${campaign.id}/${event.id}/${eventDate}/-${daysBefore}d`,
+      campaignId: campaign.id,
+      eventId: event.id,
+      eventDate,
+      daysBefore,
+      at: slot.at,
+      bots,
+      eventUpdate: event.eventUpdate,
+      message: event.message,
+      title: event.title,
+    };
+  }
+}
+
+/** Every (campaign, event, bots) of the content that some bot reminds of. */
+function remindedEvents(content: Pick<ContentBundle, 'bots' | 'campaigns'>): Array<{ campaign: Campaign; event: CampaignEvent; bots: string[] }> {
+  const out: Array<{ campaign: Campaign; event: CampaignEvent; bots: string[] }> = [];
+  for (const campaign of content.campaigns) {
+    const campaignBots = content.bots.filter((b) => b.campaigns.includes(campaign.id)).map((b) => b.id);
+    for (const event of campaign.events) {
+      const bots = event.bots ? campaignBots.filter((b) => event.bots!.includes(b)) : campaignBots;
+      if (bots.length > 0) out.push({ campaign, event, bots });
+    }
+  }
+  return out;
+}
+
+const bySendTime = (a: ReminderSlot, b: ReminderSlot) => a.at.getTime() - b.at.getTime() || a.key.localeCompare(b.key);
+
 /**
  * The next reminder of every (campaign, event, offset) that is still ahead of `now`: one-off events
  * once, yearly events in the first year whose reminder has not passed and that is not after the
@@ -53,37 +100,75 @@ export function occurrenceInCalendar(event: Pick<CampaignEvent, 'until'>, eventD
  * content changes nothing.
  */
 export function upcomingReminders(content: Pick<ContentBundle, 'bots' | 'campaigns'>, now: Date, zone: string): ReminderSlot[] {
-  const slots: ReminderSlot[] = [];
   const year = DateTime.fromJSDate(now, { zone }).year;
-  for (const campaign of content.campaigns) {
-    const campaignBots = content.bots.filter((b) => b.campaigns.includes(campaign.id)).map((b) => b.id);
-    for (const event of campaign.events) {
-      const bots = event.bots ? campaignBots.filter((b) => event.bots!.includes(b)) : campaignBots;
-      if (bots.length === 0) continue;
-      const dates = event.date ? [event.date] : [year, year + 1, year + 2].map((y) => `${y}-${event.yearly}`);
-      for (const daysBefore of new Set(event.reminderDaysBefore)) {
-        for (const eventDate of dates) {
-          if (!DateTime.fromISO(eventDate, { zone }).isValid) continue; // 29/02 in a common year
-          // Years are in order: once past `until`, no later year is in the calendar either.
-          if (!occurrenceInCalendar(event, eventDate)) break;
-          const slot = reminderTimes({ ...event, reminderDaysBefore: [daysBefore] }, eventDate, zone)[0]!;
-          if (slot.at <= now) continue;
-          slots.push({
-            key: `${campaign.id}/${event.id}/${eventDate}/-${daysBefore}d`,
-            campaignId: campaign.id,
-            eventId: event.id,
-            eventDate,
-            daysBefore,
-            at: slot.at,
-            bots,
-            eventUpdate: event.eventUpdate,
-            message: event.message,
-            title: event.title,
-          });
-          break;
-        }
+  const slots: ReminderSlot[] = [];
+  for (const { campaign, event, bots } of remindedEvents(content)) {
+    for (const daysBefore of new Set(event.reminderDaysBefore)) {
+      for (const slot of slotsOf(campaign, event, bots, daysBefore, [year, year + 1, year + 2], zone)) {
+        if (slot.at <= now) continue;
+        slots.push(slot);
+        break;
       }
     }
   }
-  return slots.sort((a, b) => a.at.getTime() - b.at.getTime() || a.key.localeCompare(b.key));
+  return slots.sort(bySendTime);
+}
+
+/**
+ * Every reminder the calendar will send from `now` until the end of the year `years` after this one
+ * (what the calendar page previews): the same slots as the jobs, each occurrence of a yearly event
+ * until its end, never one of an event that has ended. `campaignId` narrows it to one campaign.
+ */
+export function plannedReminders(
+  content: Pick<ContentBundle, 'bots' | 'campaigns'>,
+  now: Date,
+  zone: string,
+  options: { readonly years?: number; readonly campaignId?: string } = {},
+): ReminderSlot[] {
+  const year = DateTime.fromJSDate(now, { zone }).year;
+  const years = Array.from({ length: (options.years ?? 1) + 1 }, (_, i) => year + i);
+  const slots: ReminderSlot[] = [];
+  for (const { campaign, event, bots } of remindedEvents(content)) {
+    if (options.campaignId && campaign.id !== options.campaignId) continue;
+    for (const daysBefore of new Set(event.reminderDaysBefore)) {
+      for (const slot of slotsOf(campaign, event, bots, daysBefore, years, zone)) if (slot.at > now) slots.push(slot);
+    }
+  }
+  return slots.sort(bySendTime);
+}
+
+/**
+ * The words of a reminder in a locale, as the member reads it (before the stop footer): an
+ * i18next key with the event's variables (on the day itself its `_today` form), or the text an
+ * organiser wrote with the same variables filled in.
+ */
+export function reminderText(
+  t: Translate,
+  locale: Locale,
+  slot: Pick<ReminderSlot, 'message' | 'title' | 'eventDate' | 'daysBefore'> & {
+    readonly time: string;
+    readonly campaignTitle: { vi: string; en?: string | undefined };
+  },
+  zone: string,
+): string {
+  const vars = reminderVariables(slot, locale, zone);
+  const message = slot.message;
+  if (isMessageText(message)) return interpolate(message.text[locale] ?? message.text.vi, vars);
+  return t(locale, message.key, { ...message.vars, ...vars, ...(slot.daysBefore === 0 ? { context: 'today' } : {}) });
+}
+
+/** The variables every event message may use (STANDARD_EVENT_VARS in src/content) in a locale. */
+export function reminderVariables(
+  slot: Pick<ReminderSlot, 'title' | 'eventDate' | 'daysBefore'> & { readonly time: string; readonly campaignTitle: { vi: string; en?: string | undefined } },
+  locale: Locale,
+  zone: string,
+): Record<string, string | number> {
+  return {
+    title: (locale === 'en' ? slot.title.en : undefined) ?? slot.title.vi,
+    campaign: (locale === 'en' ? slot.campaignTitle.en : undefined) ?? slot.campaignTitle.vi,
+    date: DateTime.fromISO(slot.eventDate, { zone }).toFormat('dd/MM/yyyy'),
+    time: slot.time,
+    daysLeft: slot.daysBefore,
+    count: slot.daysBefore,
+  };
 }

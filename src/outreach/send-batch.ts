@@ -4,7 +4,7 @@ import type { Broadcast } from '../db/index.js';
 import type { Locale } from '../domain/index.js';
 import type { JobContext } from '../jobs/index.js';
 import { batchDone, enqueueBatch, skipOpen } from './batch-report.js';
-import { deliverOne, loadPeople, WriteBuffer } from './deliver.js';
+import { deliverOne, loadPeople, WriteBuffer, type BatchRun } from './deliver.js';
 import type { BroadcastLean, DeliveryLean, FanoutDeps } from './fanout-deps.js';
 import { composeMessage, MessageCache } from './message.js';
 
@@ -45,6 +45,7 @@ function batchLease(deps: FanoutDeps, batchKey: string) {
       await acquire();
     },
     release: () => leases.deleteOne({ _id: `outreach:${batchKey}`, owner }),
+    owner,
   };
 }
 type BatchLease = ReturnType<typeof batchLease>;
@@ -66,19 +67,34 @@ export async function sendBatch(deps: FanoutDeps, job: BatchJob, ctx: JobContext
   const lease = batchLease(deps, batchKey);
   if (!(await lease.acquire())) return; // another run is sending this batch; its own job carries on
   try {
-    // We hold the batch: a delivery still `sending` was interrupted by a crash and is sent again
-    // (the documented duplicate window: at most one per batch in flight).
-    await deps.models.Delivery.collection.updateMany({ batchKey, status: 'sending' }, { $set: { status: 'pending', claimedAt: null } });
+    await recoverInterrupted(deps, batchKey);
     const messages = new MessageCache((locale: Locale, member) => composeMessage(b, locale, deps, member), b.kind === 'daily');
+    const closed: BatchRun['closed'] = new Map();
     for (;;) {
       const { chunk, claimedAt } = await claimChunk(deps, batchKey);
       if (chunk.length === 0) break;
-      if ((await sendChunk(deps, b, chunk, claimedAt, { messages, lease, ctx })) === 'cancelled') return skipOpen(deps, broadcastId, 'cancelled', batch);
+      if ((await sendChunk(deps, b, chunk, claimedAt, { messages, lease, ctx, closed })) === 'cancelled')
+        return skipOpen(deps, broadcastId, 'cancelled', batch);
     }
   } finally {
     await lease.release();
   }
   await scheduleNextRound(deps, job, batchKey);
+}
+
+/**
+ * We hold the batch: a delivery still `sending` was interrupted by a crash. On a free path it is sent
+ * again (the documented duplicate window: at most one per batch in flight); on a paid path, claimed
+ * before its send, it may have gone out, so it is counted as sent (unconfirmed) and never sent again.
+ */
+async function recoverInterrupted(deps: FanoutDeps, batchKey: string): Promise<void> {
+  const coll = deps.models.Delivery.collection;
+  const now = deps.clock();
+  await coll.updateMany(
+    { batchKey, status: 'sending', pathClaimedAt: { $ne: null } },
+    { $set: { status: 'sent', sentAt: now, reason: 'unconfirmed', errorClass: null, claimedAt: null, pathClaimedAt: null, updatedAt: now } },
+  );
+  await coll.updateMany({ batchKey, status: 'sending' }, { $set: { status: 'pending', claimedAt: null } });
 }
 
 /** The next deliveries of the batch that are due, marked `sending`, which takes them out of the next query. */
@@ -101,7 +117,7 @@ async function sendChunk(
   b: BroadcastLean,
   chunk: readonly DeliveryLean[],
   claimedAt: Date,
-  run: { messages: MessageCache; lease: BatchLease; ctx: JobContext },
+  run: { messages: MessageCache; lease: BatchLease; ctx: JobContext; closed: BatchRun['closed'] },
 ): Promise<'sent' | 'cancelled'> {
   const { clock, options } = deps;
   let people = await loadPeople(
@@ -110,6 +126,7 @@ async function sendChunk(
   );
   let checkedAt = claimedAt.getTime();
   const writes = new WriteBuffer(deps.models.Delivery.collection);
+  const batchRun: BatchRun = { owner: run.lease.owner, messages: run.messages, writes, closed: run.closed };
   for (let i = 0; i < chunk.length; i++) {
     const d = chunk[i]!;
     // Slow channels (zca-js) take seconds per message: re-check cancel and subscriptions as we go.
@@ -122,7 +139,7 @@ async function sendChunk(
       );
       checkedAt = clock().getTime();
     }
-    await deliverOne(deps, b, d, people.get(String(d.participantId)), run.messages, writes);
+    await deliverOne(deps, b, d, people.get(String(d.participantId)), batchRun);
     await run.lease.renewIfDue();
     await run.ctx.touch();
   }

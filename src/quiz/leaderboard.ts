@@ -1,3 +1,5 @@
+import { participationRate } from '../domain/index.js';
+
 /** One person's line on an individual leaderboard. */
 export interface ScoreRow {
   readonly participantId: string;
@@ -48,10 +50,7 @@ export interface RankedUnit extends UnitScoreRow {
   readonly participationRate: number | null;
 }
 
-/** participants ÷ size, capped at 1, or null when the size is not known. */
-export function participationRate(participants: number, size: number | null): number | null {
-  return size && size > 0 ? Math.min(1, participants / size) : null;
-}
+export { participationRate };
 
 /**
  * Unit ranking: more correct answers first; then the higher participation rate (unknown sizes

@@ -1,4 +1,4 @@
-import { addDays, formatDay, weekStart, type Locale } from '../domain/index.js';
+import { addDays, formatDay, ratePercent, weekStart, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import { accuracy } from '../stats/index.js';
 import { rankScores, rankUnits, type ScoreRow, type UnitScoreRow } from './leaderboard.js';
@@ -109,7 +109,7 @@ export function recapText(recap: WeeklyRecap, t: Translate, locale: Locale, topi
     lines.push(
       recap.unit.participationRate === null
         ? k('unit', { name: recap.unit.name, rank: recap.unit.rank, of: recap.unit.of })
-        : k('unitWithRate', { name: recap.unit.name, rank: recap.unit.rank, of: recap.unit.of, rate: Math.round(recap.unit.participationRate * 100) }),
+        : k('unitWithRate', { name: recap.unit.name, rank: recap.unit.rank, of: recap.unit.of, rate: ratePercent(recap.unit.participationRate) }),
     );
   }
   if (recap.suggestedTopic) lines.push(k('suggestion', { topic: topicName(recap.suggestedTopic) }));

@@ -1,30 +1,41 @@
 import type { Models } from '../db/index.js';
 import type { Logger } from '../log/index.js';
+import type { AnswerWithId, StepHook } from './batches.js';
 import { participantLeaderboard } from './leaderboard.js';
-import { createStatsQueries } from './queries.js';
+import type { ParticipantWithId } from './ops.js';
+import { createStatsQueries, type UnitListOf } from './queries.js';
 import { createRollupUpdater, type RollupUpdater } from './updater.js';
 
-export type { Overview, SeriesPoint, StatsScope, UnitStats, QuestionStats, StatsQueries } from './queries.js';
+export type { Overview, SeriesPoint, StatsScope, UnitStats, QuestionStats, StatsQueries, UnitListOf } from './queries.js';
 export type { LeaderboardRow } from './leaderboard.js';
 export type { RollupUpdater } from './updater.js';
+export type { AnswerWithId, RollupStep, StepHook } from './batches.js';
 export { participantLabel } from './leaderboard.js';
-export { RollupAccumulator, answerDeltas, accuracy, type AnswerFacts } from './reduce.js';
-export { answerFacts } from './updater.js';
+export { RollupAccumulator, answerDeltas, accuracy, distinctSince, rollupId, type AnswerFacts } from './reduce.js';
+export { answerFacts } from './batches.js';
 
 export interface StatsOptions {
   readonly timeZone: string;
   readonly logger?: Logger;
-  /** How often answers missed by the live listener are applied; 0 turns the timer off. */
+  /** How often answers and operations missed by the live listener are applied; 0 turns the timer off. */
   readonly catchUpEveryMs?: number;
+  /** The unit list each bot uses (bots/*.yaml `units`): unit names and sizes come from it. */
+  readonly unitListOf?: UnitListOf;
+  /** Crash tests: called after each step of a rollup operation. */
+  readonly step?: StepHook;
 }
 
 /**
- * Statistics: the rollup updater (listener for recorded answers and changed participants), the
- * periodic catch-up, and the queries behind the admin API and pages.
+ * Statistics: the rollup updater (listener for recorded answers, changed and deleted participants),
+ * the periodic catch-up, and the queries behind the admin API and pages (docs/statistics.md).
  */
 export function createStats(models: Models, options: StatsOptions) {
-  const updater: RollupUpdater = createRollupUpdater(models, options);
-  const queries = createStatsQueries(models);
+  const updater: RollupUpdater = createRollupUpdater(models, {
+    timeZone: options.timeZone,
+    logger: options.logger,
+    ...(options.step ? { step: options.step } : {}),
+  });
+  const queries = createStatsQueries(models, { unitListOf: options.unitListOf });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
 
@@ -34,15 +45,24 @@ export function createStats(models: Models, options: StatsOptions) {
     updater,
     queries,
     leaderboard: (o: Parameters<typeof participantLeaderboard>[1]) => participantLeaderboard(models, o),
-    /** Pass to the conversation engine: failures are logged, the periodic catch-up repairs them. */
+    /** Pass to the conversation engine. Failures of the first two are logged; the periodic catch-up repairs them. */
     listener: {
-      answerRecorded(answer: Parameters<RollupUpdater['applyAnswer']>[0]): Promise<void> {
+      answerRecorded(answer: AnswerWithId): Promise<void> {
         return updater.applyAnswer(answer).catch(warn('rollup of an answer'));
       },
-      participantChanged(participant: Parameters<RollupUpdater['applyParticipant']>[0]): Promise<void> {
+      participantChanged(participant: ParticipantWithId): Promise<void> {
         return updater.applyParticipant(participant).catch(warn('rollup of a participant'));
       },
+      /**
+       * "Delete my data": deletes the member's answers and keeps what they added to the statistics as
+       * anonymous counts. Throws on failure, so the deletion is retried rather than half done.
+       */
+      eraseAnswers(participant: { _id: unknown; bot: string }): Promise<void> {
+        return updater.eraseParticipant(String(participant._id), participant.bot);
+      },
     },
+    /** Before serving: rollups kept in an older format are rebuilt once. */
+    prepare: () => updater.ensureFormat(),
     start(): void {
       const every = options.catchUpEveryMs ?? 60_000;
       if (!every || timer) return;
@@ -55,6 +75,7 @@ export function createStats(models: Models, options: StatsOptions) {
       if (timer) clearInterval(timer);
       timer = undefined;
       await running;
+      await updater.idle();
     },
   };
 }

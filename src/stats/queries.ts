@@ -1,10 +1,12 @@
+import { eachDay, participationRate } from '../domain/index.js';
 import type { Models } from '../db/index.js';
-import { eachDay } from '../domain/index.js';
-import { accuracy, ALL_TIME, NO_UNIT } from './reduce.js';
+import { withParts, type RollupTotals } from './parts.js';
+import { accuracy, distinctSince, NO_UNIT } from './reduce.js';
 
 /**
- * Statistics read from the rollups only: their cost grows with bots × units × days, never with the
- * number of answers. `bots` is the set the caller may see (null = every bot).
+ * Statistics read from the rollups only: their cost grows with bots × units × days of the range,
+ * never with the number of answers. `bots` is the set the caller may see (null = every bot). Every
+ * figure follows the date range; docs/statistics.md defines each one.
  */
 export interface StatsScope {
   readonly bots: readonly string[] | null;
@@ -12,21 +14,23 @@ export interface StatsScope {
   readonly to: string;
 }
 
-const botFilter = (bots: readonly string[] | null) => (bots ? { bot: { $in: [...bots] } } : {});
+/** The unit list a bot uses (its `units` in bots/*.yaml), or null for a bot without one. */
+export type UnitListOf = (bot: string) => string | null;
 
 export interface Overview {
   readonly from: string;
   readonly to: string;
-  /** Distinct participants who ever answered (all time). */
+  /** Distinct participants who answered in the range (a participant of two bots counts in each). */
   readonly participants: number;
   /** Participants who gave consent within the range. */
   readonly joined: number;
   readonly answers: number;
   readonly correct: number;
   readonly accuracy: number | null;
-  /** Sum over days of the participants active that day. */
+  /** Sum over the days of the range of the participants active that day. */
   readonly participantDays: number;
   readonly averageTimeMs: number | null;
+  /** The same per bot, in the range. */
   readonly bots: ReadonlyArray<{ bot: string; participants: number; answers: number; correct: number }>;
 }
 
@@ -40,11 +44,14 @@ export interface SeriesPoint {
 
 export interface UnitStats {
   readonly bot: string;
+  /** The bot's unit list: unit ids are scoped to it. */
+  readonly listId: string | null;
   readonly unitId: string | null;
   readonly name: string | null;
   readonly size: number | null;
+  /** Distinct participants who answered in this unit in the range. */
   readonly participants: number;
-  /** participants / size, when the unit's size is known. */
+  /** `participationRate(participants, size)`, the one definition (src/domain). */
   readonly rate: number | null;
   readonly answers: number;
   readonly correct: number;
@@ -61,123 +68,158 @@ export interface QuestionStats {
   readonly averageTimeMs: number | null;
 }
 
-interface RollupRow {
-  bot: string;
-  day: string;
-  key: string;
-  answers?: number;
-  correct?: number;
-  participants?: number;
-  joined?: number;
-  timeTakenMsSum?: number;
-  timedAnswers?: number;
+/** The fields each query reads (fewer fields, less to send per document). */
+const FIELDS = {
+  overview: ['answers', 'correct', 'participants', 'joined', 'timeTakenMsSum', 'timedAnswers', 'gaps'],
+  series: ['answers', 'correct', 'participants', 'joined'],
+  units: ['answers', 'correct', 'gaps'],
+  questions: ['answers', 'correct', 'timeTakenMsSum', 'timedAnswers'],
+} as const;
+const projection = (fields: readonly string[]) => Object.fromEntries(['_id', 'pending', ...fields].map((f) => [f, 1]));
+
+/** Groups rows by a key, keeping insertion order. */
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
 }
 
-const n = (v: number | undefined) => v ?? 0;
-const projection = { _id: 0, bot: 1, day: 1, key: 1, answers: 1, correct: 1, participants: 1, joined: 1, timeTakenMsSum: 1, timedAnswers: 1 };
+const sum = (rows: readonly RollupTotals[], field: 'answers' | 'correct' | 'participants' | 'joined' | 'timeTakenMsSum' | 'timedAnswers') =>
+  rows.reduce((s, r) => s + r[field], 0);
 
-const rows = async (models: Models, filter: Record<string, unknown>): Promise<RollupRow[]> =>
-  (await models.Rollup.collection.find(filter, { projection }).toArray()) as unknown as RollupRow[];
+/** What the queries read from: the models and each bot's unit list. */
+interface QueryContext {
+  readonly models: Models;
+  readonly unitListOf: UnitListOf;
+}
 
-const dayRows = (models: Models, kind: 'day-bot' | 'day-unit' | 'day-question', s: StatsScope) =>
-  rows(models, { kind, ...botFilter(s.bots), day: { $gte: s.from, $lte: s.to } });
+/** The bots in scope: the caller's, or every bot with statistics (one small list the updater keeps). */
+async function botsOf(ctx: QueryContext, s: StatsScope): Promise<string[]> {
+  if (s.bots) return [...s.bots];
+  const list = await ctx.models.RollupOp.collection.findOne({ _id: 'bots' as never }, { projection: { bots: 1 } });
+  return (list?.bots as string[] | undefined) ?? [];
+}
 
-async function overview(models: Models, s: StatsScope): Promise<Overview> {
-  const [bots, days] = await Promise.all([rows(models, { kind: 'bot', ...botFilter(s.bots), day: ALL_TIME }), dayRows(models, 'day-bot', s)]);
-  let answers = 0,
-    correct = 0,
-    joined = 0,
-    participantDays = 0,
-    time = 0,
-    timed = 0;
-  for (const r of days) {
-    answers += n(r.answers);
-    correct += n(r.correct);
-    joined += n(r.joined);
-    participantDays += n(r.participants);
-    time += n(r.timeTakenMsSum);
-    timed += n(r.timedAnswers);
-  }
+/**
+ * The range's documents of some kinds, unfolded parts included: one range of `_id`s per kind and
+ * bot (`<kind>|<bot>|<day>|<key>`), so only documents of the range are read.
+ */
+async function rangeRows(ctx: QueryContext, kinds: readonly string[], s: StatsScope, fields: readonly string[]): Promise<RollupTotals[]> {
+  const bots = await botsOf(ctx, s);
+  // One query per range: each reads its documents straight from the `_id` index (an `$or` of
+  // ranges would test every branch against every document on the embedded server).
+  const ranges = kinds.flatMap((k) => bots.map((b) => ({ _id: { $gte: `${k}|${b}|${s.from}|`, $lte: `${k}|${b}|${s.to}|\uffff` } })));
+  const found = await Promise.all(ranges.map((r) => ctx.models.Rollup.collection.find(r as never, { projection: projection(fields) }).toArray()));
+  return found.flat().map(withParts);
+}
+
+async function overview(ctx: QueryContext, s: StatsScope): Promise<Overview> {
+  const rows = await rangeRows(ctx, ['day-bot', 'far-bot'], s, FIELDS.overview);
+  const days = rows.filter((r) => r.kind === 'day-bot');
+  const time = sum(days, 'timeTakenMsSum');
+  const timed = sum(days, 'timedAnswers');
+  const answers = sum(days, 'answers');
+  const correct = sum(days, 'correct');
+  const bots = [...groupBy(rows, (r) => r.bot)].map(([bot, list]) => {
+    const own = list.filter((r) => r.kind === 'day-bot');
+    return { bot, participants: distinctSince(list, s.from), answers: sum(own, 'answers'), correct: sum(own, 'correct') };
+  });
   return {
     from: s.from,
     to: s.to,
-    participants: bots.reduce((sum, r) => sum + n(r.participants), 0),
-    joined,
+    participants: bots.reduce((n, b) => n + b.participants, 0),
+    joined: sum(days, 'joined'),
     answers,
     correct,
     accuracy: accuracy(correct, answers),
-    participantDays,
+    participantDays: sum(days, 'participants'),
     averageTimeMs: timed > 0 ? Math.round(time / timed) : null,
-    bots: bots
-      .map((r) => ({ bot: r.bot, participants: n(r.participants), answers: n(r.answers), correct: n(r.correct) }))
-      .sort((a, b) => a.bot.localeCompare(b.bot)),
+    bots: bots.filter((b) => b.participants > 0 || b.answers > 0).sort((a, b) => a.bot.localeCompare(b.bot)),
   };
 }
 
-async function series(models: Models, s: StatsScope): Promise<SeriesPoint[]> {
+async function series(ctx: QueryContext, s: StatsScope): Promise<SeriesPoint[]> {
   const byDay = new Map(eachDay(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
-  for (const r of await dayRows(models, 'day-bot', s)) {
+  for (const r of await rangeRows(ctx, ['day-bot'], s, FIELDS.series)) {
     const p = byDay.get(r.day);
     if (!p) continue;
-    p.participants += n(r.participants);
-    p.joined += n(r.joined);
-    p.answers += n(r.answers);
-    p.correct += n(r.correct);
+    p.participants += r.participants;
+    p.joined += r.joined;
+    p.answers += r.answers;
+    p.correct += r.correct;
   }
   return [...byDay.values()];
 }
 
-/** Per unit: distinct participants (all time, from 'unit' rollups), answers and accuracy in the range. */
-async function units(models: Models, s: StatsScope): Promise<UnitStats[]> {
-  const [allTime, days] = await Promise.all([rows(models, { kind: 'unit', ...botFilter(s.bots), day: ALL_TIME }), dayRows(models, 'day-unit', s)]);
-  const stats = new Map<string, { bot: string; key: string; participants: number; answers: number; correct: number }>();
-  const get = (bot: string, key: string) => {
-    const id = `${bot}|${key}`;
-    let v = stats.get(id);
-    if (!v) stats.set(id, (v = { bot, key, participants: 0, answers: 0, correct: 0 }));
-    return v;
-  };
-  for (const r of allTime) get(r.bot, r.key).participants += n(r.participants);
-  for (const r of days) {
-    if (!n(r.answers)) continue;
-    const v = get(r.bot, r.key);
-    v.answers += n(r.answers);
-    v.correct += n(r.correct);
-  }
-  const ids = [...new Set([...stats.values()].map((v) => v.key).filter((k) => k !== NO_UNIT))];
-  const unitDocs = ids.length ? await models.Unit.collection.find({ unitId: { $in: ids } }, { projection: { unitId: 1, name: 1, size: 1 } }).toArray() : [];
-  const info = new Map(unitDocs.map((u) => [String(u.unitId), { name: String(u.name), size: (u.size as number | null) ?? null }]));
-  return [...stats.values()]
-    .map((v) => {
-      const i = v.key === NO_UNIT ? undefined : info.get(v.key);
-      const size = i?.size ?? null;
-      return {
-        bot: v.bot,
-        unitId: v.key === NO_UNIT ? null : v.key,
-        name: i?.name ?? null,
-        size,
-        participants: v.participants,
-        rate: size ? v.participants / size : null,
-        answers: v.answers,
-        correct: v.correct,
-        accuracy: accuracy(v.correct, v.answers),
-      };
-    })
-    .sort((a, b) => b.participants - a.participants || b.answers - a.answers || String(a.unitId).localeCompare(String(b.unitId)));
+type UnitInfo = { listId: string; name: string; size: number | null };
+
+/** Names and sizes of units, each looked up in its bot's own list: `<listId>|<unitId>` → info. */
+async function unitInfo(ctx: QueryContext, pairs: ReadonlyArray<{ bot: string; unitId: string }>): Promise<Map<string, UnitInfo>> {
+  const lists = [...new Set(pairs.map((p) => ctx.unitListOf(p.bot)).filter((l): l is string => l !== null))];
+  const ids = [...new Set(pairs.map((p) => p.unitId))];
+  if (lists.length === 0 || ids.length === 0) return new Map();
+  const docs = await ctx.models.Unit.collection
+    .find({ listId: { $in: lists }, unitId: { $in: ids } }, { projection: { listId: 1, unitId: 1, name: 1, size: 1 } })
+    .toArray();
+  return new Map(docs.map((u) => [`${u.listId}|${u.unitId}`, { listId: String(u.listId), name: String(u.name), size: (u.size as number | null) ?? null }]));
 }
 
-async function questions(models: Models, s: StatsScope, locale: 'vi' | 'en' = 'vi'): Promise<QuestionStats[]> {
+/** One unit's row from its documents of the range. */
+function unitRow(ctx: QueryContext, info: Map<string, UnitInfo>, g: { bot: string; key: string; list: RollupTotals[] }, from: string): UnitStats {
+  const listId = ctx.unitListOf(g.bot);
+  const i = g.key === NO_UNIT || listId === null ? undefined : info.get(`${listId}|${g.key}`);
+  const own = g.list.filter((r) => r.kind === 'day-unit');
+  const participants = distinctSince(g.list, from);
+  const answers = sum(own, 'answers');
+  const correct = sum(own, 'correct');
+  const size = i?.size ?? null;
+  const unitId = g.key === NO_UNIT ? null : g.key;
+  return {
+    bot: g.bot,
+    listId,
+    unitId,
+    name: i?.name ?? null,
+    size,
+    participants,
+    rate: participationRate(participants, size),
+    answers,
+    correct,
+    accuracy: accuracy(correct, answers),
+  };
+}
+
+/** Per unit of the bot's list: distinct participants in the range, their rate, answers and accuracy. */
+async function units(ctx: QueryContext, s: StatsScope): Promise<UnitStats[]> {
+  const rows = await rangeRows(ctx, ['day-unit', 'far-unit'], s, FIELDS.units);
+  const unitOf = (r: RollupTotals) => (r.kind === 'far-unit' ? r.key.slice(0, r.key.lastIndexOf('|')) : r.key);
+  const groups = [...groupBy(rows, (r) => `${r.bot}\u0000${unitOf(r)}`).values()].map((list) => ({ bot: list[0]!.bot, key: unitOf(list[0]!), list }));
+  const info = await unitInfo(
+    ctx,
+    groups.filter((g) => g.key !== NO_UNIT).map((g) => ({ bot: g.bot, unitId: g.key })),
+  );
+  return groups
+    .map((g) => unitRow(ctx, info, g, s.from))
+    .filter((u) => u.participants > 0 || u.answers > 0)
+    .sort((a, b) => b.participants - a.participants || b.answers - a.answers || `${a.bot}|${a.unitId}`.localeCompare(`${b.bot}|${b.unitId}`));
+}
+
+async function questions(ctx: QueryContext, s: StatsScope, locale: 'vi' | 'en' = 'vi'): Promise<QuestionStats[]> {
   const agg = new Map<string, { answers: number; correct: number; time: number; timed: number }>();
-  for (const r of await dayRows(models, 'day-question', s)) {
+  for (const r of await rangeRows(ctx, ['day-question'], s, FIELDS.questions)) {
     let v = agg.get(r.key);
     if (!v) agg.set(r.key, (v = { answers: 0, correct: 0, time: 0, timed: 0 }));
-    v.answers += n(r.answers);
-    v.correct += n(r.correct);
-    v.time += n(r.timeTakenMsSum);
-    v.timed += n(r.timedAnswers);
+    v.answers += r.answers;
+    v.correct += r.correct;
+    v.time += r.timeTakenMsSum;
+    v.timed += r.timedAnswers;
   }
   const qs = agg.size
-    ? await models.Question.collection.find({ questionId: { $in: [...agg.keys()] } }, { projection: { questionId: 1, topic: 1, vi: 1, en: 1 } }).toArray()
+    ? await ctx.models.Question.collection.find({ questionId: { $in: [...agg.keys()] } }, { projection: { questionId: 1, topic: 1, vi: 1, en: 1 } }).toArray()
     : [];
   const info = new Map(qs.map((q) => [String(q.questionId), q]));
   return [...agg.entries()]
@@ -197,13 +239,13 @@ async function questions(models: Models, s: StatsScope, locale: 'vi' | 'en' = 'v
     .sort((a, b) => b.answers - a.answers || a.questionId.localeCompare(b.questionId));
 }
 
-/** The statistics queries of the admin API and pages, on the rollups of `models`. */
-export function createStatsQueries(models: Models) {
+export function createStatsQueries(models: Models, options: { unitListOf?: UnitListOf | undefined } = {}) {
+  const ctx: QueryContext = { models, unitListOf: options.unitListOf ?? (() => null) };
   return {
-    overview: (s: StatsScope) => overview(models, s),
-    series: (s: StatsScope) => series(models, s),
-    units: (s: StatsScope) => units(models, s),
-    questions: (s: StatsScope, locale: 'vi' | 'en' = 'vi') => questions(models, s, locale),
+    overview: (s: StatsScope) => overview(ctx, s),
+    series: (s: StatsScope) => series(ctx, s),
+    units: (s: StatsScope) => units(ctx, s),
+    questions: (s: StatsScope, locale: 'vi' | 'en' = 'vi') => questions(ctx, s, locale),
   };
 }
 

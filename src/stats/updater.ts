@@ -1,153 +1,151 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
-import type { Answer, Models, Participant } from '../db/index.js';
-import { dayOf } from '../domain/index.js';
+import type { Models, RollupOp } from '../db/index.js';
+import { deleteInChunks } from '../db/index.js';
 import type { Logger } from '../log/index.js';
-import { answerDeltas, joinedDeltas, joinedMarkId, markIds, RollupAccumulator, type AnswerFacts, type RollupDelta, zeroCounts } from './reduce.js';
+import { applyBatch, resumeBatch, type AnswerWithId, type StepHook } from './batches.js';
+import { applyJoin, eraseParticipant, resumeJoin, type OpDeps, type ParticipantWithId } from './ops.js';
+import { rebuildRollups, ROLLUP_FORMAT } from './rebuild.js';
 
 /**
- * Incremental rollups (every counter is `$inc`-ed, zero included, so documents have the same fields
- * as rebuilt ones). Each answer is applied with `$inc` on five small documents, then flagged
- * `rolledUp`. Exactly once, even across crashes:
- * - "first answer of this participant today / in this unit / ever" is decided by a marker document
- *   owned by the answer that created it, so a retried answer makes the same decision;
- * - each rollup update is conditional on the operation id not being in the document's `recent`
- *   list (kept to the last RECENT ids), so a retried `$inc` is a no-op;
- * - only then is the answer flagged; answers left unflagged by a crash are re-applied by `catchUp`.
+ * Incremental rollups, exactly once across crashes, at a bounded cost per answer. Answers recorded
+ * close together are applied as one batch (group commit: each caller waits for its batch), so under
+ * load a rollup document is written once per batch, not once per answer. How each operation stays
+ * exact: src/stats/parts.ts and src/stats/batches.ts; the figures: docs/statistics.md.
  */
 
-/** How many recent operation ids each rollup remembers; a retry older than this would count twice. */
-export const RECENT = 500;
-
-type AnswerWithId = Pick<Answer, 'participantId' | 'bot' | 'unitId' | 'questionId' | 'day' | 'correct' | 'timeTakenMs'> & {
-  _id: unknown;
-};
-type ParticipantWithId = Pick<Participant, 'bot' | 'unitId' | 'consent'> & { _id: unknown };
-
-export function answerFacts(a: AnswerWithId): AnswerFacts {
-  return {
-    id: String(a._id),
-    participantId: String(a.participantId),
-    bot: a.bot,
-    unitId: a.unitId ?? null,
-    questionId: a.questionId,
-    day: a.day,
-    correct: a.correct,
-    timeTakenMs: a.timeTakenMs ?? null,
-  };
-}
-
-const isDuplicateKey = (err: unknown): boolean => {
-  const e = err as { code?: number; writeErrors?: Array<{ code?: number }>; result?: unknown };
-  if (e?.code === 11000) return !e.writeErrors || e.writeErrors.every((w) => w.code === 11000);
-  return Array.isArray(e?.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => w.code === 11000);
-};
+/** Most answers in one batch. */
+export const MAX_BATCH = 500;
 
 export interface RollupUpdater {
-  /** Applies one answer to the rollups (idempotent) and flags it rolledUp. */
+  /** Applies one answer (with whatever else is waiting); resolves once it is counted. */
   applyAnswer(answer: AnswerWithId): Promise<void>;
   /** Counts a participant as joined on the day of their consent (idempotent). */
   applyParticipant(participant: ParticipantWithId): Promise<void>;
-  /** Applies answers left with rolledUp=false older than `olderThanMs`; returns how many. */
+  /** Deletes a member's answers, keeping their contribution as anonymous counts (see docs/statistics.md). */
+  eraseParticipant(participantId: string, bot: string): Promise<void>;
+  /** Finishes operations older than `olderThanMs` and applies answers left out; returns how many answers it applied. */
   catchUp(options?: { olderThanMs?: number; batch?: number }): Promise<number>;
-  /** Recomputes every rollup from the raw answers and participants. Run it while the bot is quiet. */
+  /** Recomputes every rollup from the answers, joinings and residue. Run it while the bot is quiet. */
   rebuild(): Promise<{ answers: number; rollups: number }>;
+  /** Rebuilds rollups kept in an older format (before the first start of this version); true if it did. */
+  ensureFormat(): Promise<boolean>;
+  /** Waits for everything queued in this process. */
+  idle(): Promise<void>;
 }
 
-export function createRollupUpdater(models: Models, options: { timeZone: string; logger?: Logger }): RollupUpdater {
-  const rollups = () => models.Rollup.collection;
-  const marks = () => models.RollupMark.collection;
+export interface UpdaterOptions {
+  readonly timeZone: string;
+  readonly logger?: Logger | undefined;
+  readonly clock?: () => Date;
+  /** Called after each step of an operation; crash tests throw here to stop an operation midway. */
+  readonly step?: StepHook;
+}
 
-  async function claim(id: string, owner: string): Promise<boolean> {
-    const doc = await marks().findOneAndUpdate({ _id: id as never }, { $setOnInsert: { owner } }, { upsert: true, returnDocument: 'after' });
-    return doc?.owner === owner;
+/** Runs jobs one after another: this process never works on two rollup operations at once. */
+function serial() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(job: () => Promise<T>): Promise<T> => {
+    const run = tail.then(job);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+type Exclusive = ReturnType<typeof serial>;
+
+/**
+ * Group commit: answers recorded while a batch is being applied wait for the next one, which takes
+ * them all (up to MAX_BATCH); each caller's promise settles with its own batch.
+ */
+function groupCommit(exclusive: Exclusive, apply: (ids: unknown[]) => Promise<void>): (id: unknown) => Promise<void> {
+  const waiting: Array<{ id: unknown; resolve: () => void; reject: (err: unknown) => void }> = [];
+  let scheduled = false;
+  async function drain(): Promise<void> {
+    scheduled = false;
+    const take = waiting.splice(0, MAX_BATCH);
+    try {
+      await apply(take.map((w) => w.id));
+      for (const w of take) w.resolve();
+    } catch (err) {
+      for (const w of take) w.reject(err);
+    }
   }
-
-  async function applyDeltas(deltas: RollupDelta[], opId: string): Promise<void> {
-    let ops: AnyBulkWriteOperation[] = deltas.map((d) => ({
-      updateOne: {
-        filter: { kind: d.kind, bot: d.bot, day: d.day, key: d.key, recent: { $ne: opId } },
-        update: { $inc: { ...zeroCounts(), ...d.inc }, $push: { recent: { $each: [opId], $slice: -RECENT } } } as never,
-        upsert: true,
-      },
-    }));
-    // A duplicate key has two meanings: the document already lists opId (applied before: done), or
-    // another operation created the document at the same moment (retry: the update now matches).
-    for (let attempt = 0; attempt < 3 && ops.length > 0; attempt++) {
-      try {
-        await rollups().bulkWrite(ops, { ordered: false });
-        return;
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        const failed = new Set(((err as { writeErrors?: Array<{ index: number }> }).writeErrors ?? []).map((w) => w.index));
-        ops = failed.size ? ops.filter((_op, i) => failed.has(i)) : ops;
+  return (id) =>
+    new Promise((resolve, reject) => {
+      waiting.push({ id, resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        void exclusive(drain);
       }
-    }
-  }
-
-  async function applyAnswer(answer: AnswerWithId): Promise<void> {
-    const a = answerFacts(answer);
-    const ids = markIds(a);
-    const [firstOfDay, firstInUnit, firstInBot] = await Promise.all([claim(ids.day, a.id), claim(ids.unit, a.id), claim(ids.bot, a.id)]);
-    await applyDeltas(answerDeltas(a, { firstOfDay, firstInUnit, firstInBot }), a.id);
-    await models.Answer.collection.updateOne({ _id: answer._id as never }, { $set: { rolledUp: true } });
-  }
-
-  async function applyParticipant(p: ParticipantWithId): Promise<void> {
-    if (!p.consent) return;
-    const pid = String(p._id);
-    const id = joinedMarkId(p.bot, pid);
-    // Marker: {owner, done}. done=false after a crash means "inc may or may not have happened": the
-    // conditional $inc (op id j:<pid>) sorts that out.
-    const mark = await marks().findOneAndUpdate({ _id: id as never }, { $setOnInsert: { owner: pid, done: false } }, { upsert: true, returnDocument: 'after' });
-    if (mark?.done === true) return;
-    const day = dayOf(p.consent.at, options.timeZone);
-    await applyDeltas(joinedDeltas(p.bot, day, p.unitId ?? null), `j:${pid}`);
-    await marks().updateOne({ _id: id as never }, { $set: { done: true } });
-  }
-
-  async function catchUp({ olderThanMs = 30_000, batch = 500 } = {}): Promise<number> {
-    const cutoff = new Date(Date.now() - olderThanMs);
-    let total = 0;
-    for (;;) {
-      const left = await models.Answer.collection
-        .find({ rolledUp: false, answeredAt: { $lte: cutoff } })
-        .sort({ _id: 1 })
-        .limit(batch)
-        .toArray();
-      for (const a of left) await applyAnswer(a as unknown as AnswerWithId);
-      total += left.length;
-      if (left.length < batch) break;
-    }
-    if (total > 0) options.logger?.info({ answers: total }, 'stats: applied answers left out of the rollups');
-    return total;
-  }
-
-  return { applyAnswer, applyParticipant, catchUp, rebuild: () => rebuildRollups(models, options.timeZone) };
+    });
 }
 
-/** Recomputes every rollup and marker from the raw answers and participants (`stats rebuild`). */
-async function rebuildRollups(models: Models, timeZone: string): Promise<{ answers: number; rollups: number }> {
-  const rollups = () => models.Rollup.collection;
-  const marks = () => models.RollupMark.collection;
-  const acc = new RollupAccumulator();
-  let answers = 0;
-  const cursor = models.Answer.collection
-    .find({}, { projection: { participantId: 1, bot: 1, unitId: 1, questionId: 1, day: 1, correct: 1, timeTakenMs: 1, answeredAt: 1 } })
-    .sort({ answeredAt: 1, _id: 1 });
-  for await (const a of cursor) {
-    acc.addAnswer(answerFacts(a as unknown as AnswerWithId));
-    answers++;
+/** Resumes an operation from its state as stored now (another job may have finished it meanwhile). */
+async function resume(deps: OpDeps, id: string): Promise<void> {
+  const op = (await deps.models.RollupOp.collection.findOne({ _id: id as never })) as RollupOp | null;
+  if (!op || op.state === 'done') return;
+  if (op.kind === 'batch') await resumeBatch(deps, op);
+  else if (op.kind === 'join') await resumeJoin(deps, op);
+  else if (op.kind === 'erase') await eraseParticipant(deps, op.participantId!, op.bot!);
+}
+
+/** Finishes operations older than the cutoff, applies answers no batch took, drops markers past their days. */
+async function catchUp(deps: OpDeps, exclusive: Exclusive, logger: Logger | undefined, { olderThanMs = 60_000, batch = MAX_BATCH } = {}): Promise<number> {
+  const { models } = deps;
+  const cutoff = new Date(deps.clock().getTime() - olderThanMs);
+  const unfinished = await models.RollupOp.collection.find({ state: { $in: ['open', 'applied'] }, at: { $lte: cutoff } }, { projection: { _id: 1 } }).toArray();
+  for (const op of unfinished) await exclusive(() => resume(deps, String(op._id)));
+  let total = 0;
+  for (;;) {
+    const free = await models.Answer.collection
+      .find({ rolledUp: false, answeredAt: { $lte: cutoff } }, { projection: { _id: 1 } })
+      .limit(batch)
+      .toArray();
+    await exclusive(() =>
+      applyBatch(
+        deps,
+        free.map((a) => a._id),
+      ),
+    );
+    total += free.length;
+    if (free.length < batch) break;
   }
-  for await (const p of models.Participant.collection.find({ consent: { $ne: null } }, { projection: { bot: 1, unitId: 1, consent: 1 } })) {
-    const day = dayOf(p.consent.at, timeZone);
-    acc.addJoin(p.bot, String(p._id), day, p.unitId ?? null);
+  await deleteInChunks(models.RollupMark.collection as never, { expiresAt: { $lt: deps.clock() } });
+  if (total > 0 || unfinished.length > 0) logger?.info({ answers: total, operations: unfinished.length }, 'stats: applied what the rollups had missed');
+  return total;
+}
+
+/** Rebuilds rollups kept in an older format once; an empty database just gets the format record. */
+async function ensureFormat(deps: OpDeps, rebuild: () => Promise<unknown>, logger: Logger | undefined): Promise<boolean> {
+  const { models } = deps;
+  const format = await models.RollupOp.collection.findOne({ _id: 'format' as never });
+  if (format?.version === ROLLUP_FORMAT) return false;
+  const [rollups, answers] = await Promise.all([models.Rollup.collection.estimatedDocumentCount(), models.Answer.collection.estimatedDocumentCount()]);
+  if (rollups === 0 && answers === 0) {
+    const record = { kind: 'format', state: 'done', at: deps.clock(), version: ROLLUP_FORMAT };
+    await models.RollupOp.collection.updateOne({ _id: 'format' as never }, { $set: record }, { upsert: true });
+    return false;
   }
-  await rollups().deleteMany({});
-  await marks().deleteMany({});
-  const docs = acc.rollups().map((r) => ({ ...r, recent: [] as string[] }));
-  for (let i = 0; i < docs.length; i += 5000) await rollups().insertMany(docs.slice(i, i + 5000), { ordered: false });
-  const markDocs = [...acc.marks].map(([id, owner]) => ({ _id: id, owner, ...(id.startsWith('j|') ? { done: true } : {}) }));
-  for (let i = 0; i < markDocs.length; i += 5000) await marks().insertMany(markDocs.slice(i, i + 5000) as never[], { ordered: false });
-  await models.Answer.collection.updateMany({ rolledUp: false }, { $set: { rolledUp: true } });
-  return { answers, rollups: docs.length };
+  logger?.warn({ answers, rollups }, 'stats: the rollups are in an older format; rebuilding them once from the answers');
+  await rebuild();
+  return true;
+}
+
+export function createRollupUpdater(models: Models, options: UpdaterOptions): RollupUpdater {
+  const deps: OpDeps = { models, timeZone: options.timeZone, clock: options.clock ?? (() => new Date()), step: options.step, knownBots: new Set() };
+  const exclusive = serial();
+  const enqueue = groupCommit(exclusive, (ids) => applyBatch(deps, ids));
+  const runCatchUp = (o?: { olderThanMs?: number; batch?: number }) => catchUp(deps, exclusive, options.logger, o);
+  const rebuild = async () => {
+    await runCatchUp({ olderThanMs: 0 });
+    return exclusive(() => rebuildRollups(models, options.timeZone));
+  };
+  return {
+    applyAnswer: (answer) => enqueue(answer._id),
+    applyParticipant: (p) => exclusive(() => applyJoin(deps, p)),
+    eraseParticipant: (participantId, bot) => exclusive(() => eraseParticipant(deps, participantId, bot)),
+    catchUp: runCatchUp,
+    rebuild,
+    ensureFormat: () => ensureFormat(deps, rebuild, options.logger),
+    idle: () => exclusive(async () => undefined),
+  };
 }

@@ -338,6 +338,9 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     const font = await page.$eval('#b-preview-text', (e) => getComputedStyle(e).fontFamily);
     expect(font).toContain('Be Vietnam Pro');
     expect(await page.evaluate(() => document.fonts.check('16px "Be Vietnam Pro"', 'Ngày Chuyển đổi số'))).toBe(true);
+    // The expected reach per path, in words: the seeded members use the web simulator, always reachable.
+    expect(await page.textContent('#b-reach')).toContain('Dự kiến tiếp cận theo cách gửi');
+    expect(await page.textContent('#b-reach')).toContain(`Trong thời gian được nhắn miễn phí (Messenger 24 giờ, Zalo OA 48 giờ): ${inUnits}`);
     await screenshot(page.locator('#b-preview-box'), 'thong-bao-xem-truoc');
     await page.click('#b-schedule');
     const row = page.locator('#broadcast-rows tr', { hasText: title });
@@ -391,7 +394,7 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     expect(report).toContain(`Báo cáo: ${SENT_BROADCAST.title}`);
     expect(report).toContain('Đã gửi xong');
     expect(report).toContain('7 người nhận · đã gửi 3 (đã đọc 2) · bỏ qua 3 · lỗi 1 · đang chờ 0');
-    expect(report).toContain('2 người đã lâu không nhắn cho chatbot');
+    expect(report).toContain('2 người đã quá lâu không tương tác với Trang/OA');
     expect(report).toContain('Báo ngay người phụ trách kỹ thuật để kết nối lại Trang Facebook hoặc Zalo OA.');
     // Per channel and per unit, with the units' names and channels in words.
     const units = await page.$$eval('#b-report table:last-of-type tbody tr', (trs) =>

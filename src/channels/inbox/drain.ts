@@ -11,6 +11,12 @@ export interface DrainDeps extends EntryDeps {
  * Works through one participant's pending entries in order, holding its lease (acquired by the
  * caller, renewed by a heartbeat while an entry takes long), while `keepGoing()` says so. Returns
  * how many entries were processed.
+ *
+ * Each look reads the head entry and whether one is behind it; when none was, the drain ends after
+ * the head without looking again (most participants send one message at a time, and a burst of new
+ * members is all such). An entry stored meanwhile is not left behind: the process that stores it
+ * tells its worker, which takes the participant again once this drain ends, and every worker's poll
+ * finds entries stored by others.
  */
 export async function drainParticipant(deps: DrainDeps, participant: string, keepGoing: () => boolean): Promise<number> {
   const coll = deps.model.collection;
@@ -18,14 +24,18 @@ export async function drainParticipant(deps: DrainDeps, participant: string, kee
   let done = 0;
   try {
     while (keepGoing()) {
-      const entry = (await coll.findOne({ participant, status: 'pending' }, { sort: { eventAt: 1, receivedAt: 1, _id: 1 } })) as Entry | null;
+      const heads = (await coll
+        .find({ participant, status: 'pending' }, { sort: { eventAt: 1, receivedAt: 1, _id: 1 }, limit: 2 })
+        .toArray()) as unknown as Entry[];
+      const entry = heads[0];
       if (!entry) break;
       // In order: a head entry waiting for its retry holds back the ones behind it.
       if (entry.nextAttemptAt.getTime() > deps.clock().getTime()) break;
-      await lease.renew();
+      await lease.renewIfDue();
       if (!lease.holding()) break;
       await processEntry(deps, entry, lease.holding);
       done++;
+      if (heads.length < 2) break;
     }
   } catch (err) {
     if (!(err instanceof LeaseLost)) throw err;

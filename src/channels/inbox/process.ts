@@ -25,6 +25,10 @@ class RetryLater extends Error {}
 /** Thrown when our lease ran out mid-entry: another process owns the participant now; leave the entry to it. */
 export class LeaseLost extends Error {}
 
+/**
+ * Events that open the platform's window. Not `optin`: "A user's action of opting in to Marketing
+ * Messages does not open the standard messaging window" (Meta, docs/reach.md §1.1).
+ */
 const PERSON_INITIATED = new Set(['text', 'choice', 'start', 'follow', 'unsupported']);
 /** A failed entry is tried again after 1 s, 2 s, 4 s... up to a minute. */
 const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
@@ -49,8 +53,10 @@ export async function processEntry(deps: EntryDeps, entry: Entry, holding: () =>
     if (r.matchedCount !== 1) throw new LeaseLost('entry taken over');
   };
   try {
-    await handleEntry(deps, entry, holding, fenced);
-    await fenced({ $set: { status: 'done', processedAt: deps.clock(), lastError: null } });
+    const last = await handleEntry(deps, entry, holding, fenced);
+    // The last reply's bookkeeping and "done" are one write: a crash before it resends that reply
+    // (counted), exactly as a crash before a separate `repliesSent` write would.
+    await fenced({ $set: { ...last, status: 'done', processedAt: deps.clock(), lastError: null } });
   } catch (err) {
     if (err instanceof LeaseLost) throw err;
     await recordFailure(deps, entry, attempts, mine, err);
@@ -58,24 +64,39 @@ export async function processEntry(deps: EntryDeps, entry: Entry, holding: () =>
 }
 
 type Fenced = (update: Record<string, unknown>) => Promise<void>;
+/** Fields the entry's final write must also set (the last reply's bookkeeping). */
+type Pending = Record<string, unknown>;
 
-/** The work of an entry: a receipt goes to outreach; anything else to the handler, whose replies are sent. */
-async function handleEntry(deps: EntryDeps, entry: Entry, holding: () => boolean, fenced: Fenced): Promise<void> {
+/**
+ * The work of an entry: a receipt goes to outreach; anything else to the handler, whose replies are
+ * sent. Returns what the final write must also record.
+ */
+async function handleEntry(deps: EntryDeps, entry: Entry, holding: () => boolean, fenced: Fenced): Promise<Pending> {
   const event = entry.event as unknown as InboundEvent;
   if (event.kind === 'delivered' || event.kind === 'read') {
     await deps.onReceipt?.(event);
-    return;
+    return {};
   }
   let replies = entry.replies;
+  /** Whether reply `repliesSent` is already recorded as `sending` (with the stored replies). */
+  let announced = false;
   if (replies === null) {
     const answered = await deps.handler(event);
     replies = answered.map(plainReply);
-    await fenced({ $set: { replies } });
+    announced = replies.length > entry.repliesSent && holding();
+    await fenced({ $set: { replies, ...(announced ? { sending: sendingMark(deps, entry, entry.repliesSent) } : {}) } });
   }
-  await sendReplies(deps, entry, event, replies, holding, fenced);
+  // Before the replies: every write after the last send is then the entry's final one. Setting it
+  // again on a retry is harmless (the same value).
   if (deps.participants && PERSON_INITIATED.has(event.kind)) {
     await deps.participants.collection.updateOne({ bot: event.bot, channel: event.channel, userId: event.userId }, { $set: { lastInboundAt: event.at } });
   }
+  return sendReplies(deps, entry, event, replies, holding, fenced, announced);
+}
+
+/** The `sending` record of reply `index`: its own key, and when it was handed over. */
+function sendingMark(deps: EntryDeps, entry: Entry, index: number) {
+  return { index, key: `${entry.key}#${index}`, at: deps.clock() };
 }
 
 /**
@@ -83,8 +104,20 @@ async function handleEntry(deps: EntryDeps, entry: Entry, holding: () => boolean
  * the platform is called and as sent (`repliesSent`) the moment the call returns, so after a crash
  * only a reply that was with the platform at that moment has an unknown state; it is sent again
  * (a member may get it twice: no platform offers an idempotency key) and counted.
+ *
+ * One write per reply: a reply's result and the next reply's `sending` are recorded together (the
+ * first `sending` with the stored replies, the last result with "done": the returned fields), so a
+ * member's two replies cost two writes, not four. A burst of new members is mostly such writes.
  */
-async function sendReplies(deps: EntryDeps, entry: Entry, event: InboundEvent, replies: InboxReply[], holding: () => boolean, fenced: Fenced): Promise<void> {
+async function sendReplies(
+  deps: EntryDeps,
+  entry: Entry,
+  event: InboundEvent,
+  replies: InboxReply[],
+  holding: () => boolean,
+  fenced: Fenced,
+  announced: boolean,
+): Promise<Pending> {
   const to: ParticipantRef = { bot: event.bot, channel: event.channel, userId: event.userId, ...(event.groupId ? { groupId: event.groupId } : {}) };
   for (let i = entry.repliesSent; i < replies.length; i++) {
     // Fencing: never send once another process may have taken over.
@@ -93,17 +126,23 @@ async function sendReplies(deps: EntryDeps, entry: Entry, event: InboundEvent, r
       deps.onResendUnknown?.();
       deps.logger.warn({ participant: entry.participant, key: entry.sending.key }, 'reply in flight at a crash: sending it again (it may arrive twice)');
     }
-    await fenced({ $set: { sending: { index: i, key: `${entry.key}#${i}`, at: deps.clock() } } });
+    if (!announced) await fenced({ $set: { sending: sendingMark(deps, entry, i) } });
     const result = await deps.send(to, replies[i] as OutboundMessage, { purpose: 'response' });
     if (!result.ok) {
-      await fenced({ $set: { sending: null } });
-      if (result.errorClass === 'retryable' || result.errorClass === 'auth') throw new RetryLater(`${result.errorClass}: ${result.reason}`);
+      if (result.errorClass === 'retryable' || result.errorClass === 'auth') {
+        await fenced({ $set: { sending: null } });
+        throw new RetryLater(`${result.errorClass}: ${result.reason}`);
+      }
       // window_closed / unreachable / invalid: the remaining replies would fail the same way.
       deps.logger.warn({ participant: entry.participant, errorClass: result.errorClass, code: result.code, reason: result.reason }, 'reply not delivered');
-      break;
+      return { sending: null };
     }
-    await fenced({ $set: { repliesSent: i + 1, sending: null } });
+    if (i + 1 === replies.length) return { repliesSent: i + 1, sending: null };
+    // The next reply is announced only while the lease holds (the loop's check then throws).
+    announced = holding();
+    await fenced({ $set: { repliesSent: i + 1, sending: announced ? sendingMark(deps, entry, i + 1) : null } });
   }
+  return { sending: null };
 }
 
 /** Records a failed attempt: retried after a backoff, or failed for good after `maxAttempts`. */
@@ -129,5 +168,6 @@ function plainReply(m: OutboundMessage): InboxReply {
     ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload, ...(c.reply ? { reply: c.reply } : {}) })) } : {}),
     ...(m.link ? { link: { title: m.link.title, url: m.link.url } } : {}),
     ...(m.image ? { image: { url: m.image.url, alt: m.image.alt } } : {}),
+    ...(m.optInRequest ? { optInRequest: { title: m.optInRequest.title, payload: m.optInRequest.payload } } : {}),
   };
 }

@@ -40,6 +40,8 @@ interface InsertReply {
  */
 export function createInboxStore(model: Model<InboxEvent>, clock: Clock) {
   const coll = model.collection;
+  /** Told of the entries each `ingest` stored (the local inbox worker, which then needs no query to find them). */
+  const listeners: Array<(stored: readonly InboxEvent[]) => void> = [];
   /** The driver's database handle, once mongoose has connected. */
   const database = () => {
     if (!model.db.db) throw new Error('the database connection is not open');
@@ -83,30 +85,34 @@ export function createInboxStore(model: Model<InboxEvent>, clock: Clock) {
   return {
     async ingest(events: readonly InboundEvent[]): Promise<{ stored: number; duplicates: number }> {
       const receivedAt = clock();
-      const outcomes = await Promise.all(
-        events.map((event) => {
-          const key = inboxKey(event);
-          return write({
-            _id: key,
-            key,
-            bot: event.bot,
-            channel: event.channel,
-            participant: participantKey(event),
-            eventAt: event.at,
-            receivedAt,
-            event: { ...event } as Record<string, unknown>,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: receivedAt,
-            lastError: null,
-            replies: null,
-            repliesSent: 0,
-            processedAt: null,
-          });
-        }),
-      );
-      const stored = outcomes.filter((o) => o === 'stored').length;
-      return { stored, duplicates: outcomes.length - stored };
+      const docs = events.map((event): InboxEvent => {
+        const key = inboxKey(event);
+        return {
+          _id: key,
+          key,
+          bot: event.bot,
+          channel: event.channel,
+          participant: participantKey(event),
+          eventAt: event.at,
+          receivedAt,
+          event: { ...event } as Record<string, unknown>,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: receivedAt,
+          lastError: null,
+          replies: null,
+          repliesSent: 0,
+          processedAt: null,
+        };
+      });
+      const outcomes = await Promise.all(docs.map(write));
+      const stored = docs.filter((_, i) => outcomes[i] === 'stored');
+      if (stored.length) for (const listener of listeners) listener(stored);
+      return { stored: stored.length, duplicates: outcomes.length - stored.length };
+    },
+    /** Calls `listener` with the entries each later `ingest` stored (not the duplicates). */
+    onStored(listener: (stored: readonly InboxEvent[]) => void): void {
+      listeners.push(listener);
     },
     async depth(): Promise<{ pending: number; failed: number }> {
       const [pending, failed] = await Promise.all([coll.countDocuments({ status: 'pending' }), coll.countDocuments({ status: 'failed' })]);

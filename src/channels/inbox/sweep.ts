@@ -1,28 +1,24 @@
-import { participantLeaseKey } from './lease.js';
 import type { DrainDeps } from './drain.js';
-
-/** Platforms redeliver for hours, at most a few days; 30 days is far past that. */
-const DONE_RETENTION_MS = 30 * 24 * 3600_000;
 
 /** What the sweep asks of the worker: participants with work waiting, and a drain that runs now. */
 export interface SweepWorker {
   candidates(filter: Record<string, unknown>, limit: number): Promise<string[]>;
-  /** Drains a participant whose lease was just acquired, whether or not the worker runs. */
+  /** Takes the participant's lease unless this process already works on it (then false). */
+  claim(participant: string, delivery: null): Promise<boolean>;
+  /** Drains a claimed participant now, whether or not the worker runs. */
   drainNow(participant: string): Promise<number>;
 }
 
 /**
  * Re-drives entries left pending longer than the lease (a crash, or no worker running): processes
- * them now, in order, under the same leases, and removes done entries past their retention.
- * Returns how many entries were processed.
+ * them now, in order, under the same leases. Returns how many entries were processed. (Processed
+ * entries are deleted after RETENTION_INBOX_DAYS by the `retention` job, src/db/retention.ts.)
  */
 export async function sweepInbox(deps: DrainDeps, worker: SweepWorker): Promise<number> {
-  // Done entries are kept long enough to recognise any platform redelivery, then removed.
-  await deps.model.collection.deleteMany({ status: 'done', processedAt: { $lt: new Date(deps.clock().getTime() - DONE_RETENTION_MS) } });
   const stale = new Date(deps.clock().getTime() - deps.leaseMs);
   let total = 0;
   for (const participant of await worker.candidates({ receivedAt: { $lte: stale } }, 500)) {
-    if (!(await deps.leases.acquire(participantLeaseKey(participant), deps.leaseMs))) continue;
+    if (!(await worker.claim(participant, null))) continue;
     total += await worker.drainNow(participant);
   }
   return total;

@@ -31,6 +31,13 @@ export function messengerPostback(userId: string, payload: string, title = 'Bắ
   return messengerEnvelope([{ sender: { id: userId }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, postback: { title, payload, mid } }]);
 }
 
+/** A `messaging_optins` webhook of type `notification_messages` with the given fields. */
+export function messengerOptin(userId: string, fields: Record<string, unknown>, timestamp = 1700000000000) {
+  return messengerEnvelope([
+    { sender: { id: userId }, recipient: { id: PAGE_ID }, timestamp, optin: { type: 'notification_messages', payload: 'OPTIN', ...fields } },
+  ]);
+}
+
 export const messengerFixtures = {
   text: messengerText('6001', 'Xin chào', { mid: 'm_text_1', timestamp: 1700000000000 }),
   quickReply: messengerQuickReply('6001', 'B', 'answer:q1:B', 'm_qr_1'),
@@ -49,14 +56,23 @@ export const messengerFixtures = {
   ]),
   delivery: messengerEnvelope([{ sender: { id: '6001' }, recipient: { id: PAGE_ID }, delivery: { mids: ['m_out_1'], watermark: 1700000001000 } }]),
   read: messengerEnvelope([{ sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000002000, read: { watermark: 1700000001500 } }]),
-  optin: messengerEnvelope([
-    {
-      sender: { id: '6001' },
-      recipient: { id: PAGE_ID },
-      timestamp: 1700000000000,
-      optin: { type: 'notification_messages', payload: 'reminders', notification_messages_token: 'x' },
-    },
-  ]),
+  /** A marketing-messages opt-in (docs/reach.md §1.3–1.4). */
+  optin: messengerOptin('6001', {
+    notification_messages_token: 'tok-6001',
+    title: 'Câu hỏi chuyển đổi số hằng ngày',
+    notification_messages_timezone: 'Asia/Ho_Chi_Minh',
+  }),
+  optinStop: messengerOptin('6001', { notification_messages_token: 'tok-6001', notification_messages_status: 'STOP NOTIFICATIONS' }, 1700000100000),
+  optinResume: messengerOptin('6001', { notification_messages_token: 'tok-6001', notification_messages_status: 'RESUME NOTIFICATIONS' }, 1700000200000),
+  /** A legacy token, with the expiry and frequency Meta sent before August 2023 (seconds). */
+  optinLegacy: messengerOptin('6001', {
+    notification_messages_token: 'tok-legacy',
+    notification_messages_frequency: 'DAILY',
+    token_expiry_timestamp: 1715000000,
+    user_token_status: 'NOT_REFRESHED',
+  }),
+  /** The Send-to-Messenger plugin: the person starts a conversation. */
+  optinPlugin: messengerEnvelope([{ sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, optin: { ref: 'reminders' } }]),
   reaction: messengerEnvelope([
     { sender: { id: '6001' }, recipient: { id: PAGE_ID }, timestamp: 1700000000000, reaction: { mid: 'm_out_1', action: 'react', emoji: '❤' } },
   ]),

@@ -2,13 +2,13 @@ import type { Config } from '../../config/index.js';
 import type { BotConfig } from '../../content/index.js';
 import { readSecrets } from '../secrets.js';
 import type { Channel } from '../types.js';
-import { createMessengerClient, type MessengerClient } from './client.js';
+import { createMessengerClient, type MarketingAccount, type MessengerClient } from './client.js';
 import { normalizeMessenger } from './normalize.js';
 import { addressedToPage, verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
 
 export { normalizeMessenger } from './normalize.js';
-export { renderMessenger } from './render.js';
-export { classifyGraphError, createMessengerClient, messagingType, type MessengerClient } from './client.js';
+export { renderMarketing, renderMessenger } from './render.js';
+export { classifyGraphError, classifyMarketingError, createMessengerClient, messagingType, type MarketingAccount, type MessengerClient } from './client.js';
 export { addressedToPage, signMessengerBody, verifyMessengerSignature, verifyMessengerSubscription } from './verify.js';
 export { GET_STARTED_PAYLOAD, MESSENGER_LIMITS } from './types.js';
 
@@ -18,6 +18,8 @@ export interface MessengerChannel extends Channel {
   subscribe(botId: string, query: Record<string, unknown>): ReturnType<typeof verifyMessengerSubscription>;
   readonly client: MessengerClient;
   pageToken(botId: string): string | undefined;
+  /** The bot turned marketing messages on and its MM_* secrets are set (the opt-in path, docs/reach.md §1.4). */
+  marketingReady(botId: string): boolean;
 }
 
 /** Messenger for every bot whose APP_SECRET, PAGE_TOKEN and VERIFY_TOKEN are set. */
@@ -31,16 +33,23 @@ export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<strin
     });
   // Config is immutable once loaded, so a bot's secrets are looked up once per bot object (every
   // webhook asks twice); keyed by the object, so a reloaded bot is looked up afresh.
-  const known = new WeakMap<BotConfig, { appSecret: string; pageToken: string; verifyToken: string; pageId?: string } | null>();
+  const known = new WeakMap<
+    BotConfig,
+    { appSecret: string; pageToken: string; verifyToken: string; pageId?: string; marketing: MarketingAccount | null } | null
+  >();
   const secrets = (botId: string) => {
     const bot = deps.bots.get(botId);
     if (!bot) return null;
     let found = known.get(bot);
     if (found === undefined) {
       const s = readSecrets(deps.config, bot, 'messenger');
+      const marketing =
+        bot.channels.messenger?.marketingMessages?.enabled && s.MM_AD_ACCOUNT_ID && s.MM_CAMPAIGN_ID && s.MM_ACCESS_TOKEN
+          ? { adAccountId: s.MM_AD_ACCOUNT_ID, campaignId: s.MM_CAMPAIGN_ID, accessToken: s.MM_ACCESS_TOKEN }
+          : null;
       found =
         s.APP_SECRET && s.PAGE_TOKEN && s.VERIFY_TOKEN
-          ? { appSecret: s.APP_SECRET, pageToken: s.PAGE_TOKEN, verifyToken: s.VERIFY_TOKEN, ...(s.PAGE_ID ? { pageId: s.PAGE_ID } : {}) }
+          ? { appSecret: s.APP_SECRET, pageToken: s.PAGE_TOKEN, verifyToken: s.VERIFY_TOKEN, ...(s.PAGE_ID ? { pageId: s.PAGE_ID } : {}), marketing }
           : null;
       known.set(bot, found);
     }
@@ -51,6 +60,7 @@ export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<strin
     client,
     enabled: (botId) => secrets(botId) !== null,
     pageToken: (botId) => secrets(botId)?.pageToken,
+    marketingReady: (botId) => Boolean(secrets(botId)?.marketing),
     webhook: {
       verify(botId, request) {
         const s = secrets(botId);
@@ -66,7 +76,10 @@ export function messengerChannel(deps: { config: Config; bots: ReadonlyMap<strin
     async send(to, message, options) {
       const s = secrets(to.bot);
       if (!s) return { ok: false, errorClass: 'auth', reason: `Messenger is not configured for bot ${to.bot}` };
-      return client.send(s.pageToken, to, message, options);
+      if (options.purpose !== 'marketing') return client.send(s.pageToken, to, message, options);
+      if (!s.marketing) return { ok: false, errorClass: 'refused', refusal: 'account', reason: `marketing messages are not configured for bot ${to.bot}` };
+      if (!options.optInToken) return { ok: false, errorClass: 'invalid', reason: 'a marketing message needs the member’s subscription token' };
+      return client.sendMarketing(s.marketing, options.optInToken, message);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { InboundEvent } from '../../domain/index.js';
+import type { InboundEvent, OptInChange } from '../../domain/index.js';
 import { eventHash } from '../text.js';
 import { GET_STARTED_PAYLOAD, messagingSchema, webhookSchema, type MessengerMessaging } from './types.js';
 
@@ -38,7 +38,13 @@ function normalizeItem(bot: string, m: MessengerMessaging): InboundEvent | null 
     if (m.postback.payload === GET_STARTED_PAYLOAD) return { ...base, eventId, kind: 'start', payload: m.postback.payload, ...(ref ? { ref } : {}) };
     return { ...base, eventId, kind: 'choice', payload: m.postback.payload, ...(m.postback.title ? { text: m.postback.title } : {}) };
   }
+  if (m.optin?.type === 'notification_messages') {
+    const optIn = optInChange(m.optin);
+    if (!optIn) return null;
+    return { ...base, eventId: `optin:${eventHash(m.sender.id, m.timestamp, optIn.token ?? null, optIn.status)}`, kind: 'optin', optIn };
+  }
   if (m.optin) {
+    // The Send-to-Messenger plugin: the person starts a conversation.
     const payload = m.optin.payload ?? m.optin.ref;
     return { ...base, eventId: `optin:${eventHash(m.sender.id, m.timestamp, m.optin)}`, kind: 'start', ...(payload ? { payload } : {}) };
   }
@@ -59,6 +65,30 @@ function normalizeItem(bot: string, m: MessengerMessaging): InboundEvent | null 
     return { ...base, eventId: `read:${eventHash(m.sender.id, m.read.watermark)}`, kind: 'read', messageIds: [], watermark: new Date(m.read.watermark) };
   }
   return null;
+}
+
+type OptinItem = NonNullable<MessengerMessaging['optin']>;
+
+/**
+ * A marketing-messages opt-in, stop or resume (docs/reach.md §1.3): the status from
+ * `notification_messages_status` (absent on an opt-in), the token, and the legacy expiry and
+ * frequency when Meta still sends them. Null when an opt-in carries no token.
+ */
+function optInChange(o: OptinItem): OptInChange | null {
+  const said = o.notification_messages_status?.toUpperCase() ?? '';
+  const status = said.startsWith('STOP') ? 'stopped' : said.startsWith('RESUME') ? 'resumed' : 'active';
+  const token = o.notification_messages_token?.trim() || undefined;
+  if (status === 'active' && !token) return null;
+  const expiry = Number(o.token_expiry_timestamp);
+  return {
+    status,
+    ...(token ? { token } : {}),
+    ...(o.title ? { title: o.title } : {}),
+    // Seconds or milliseconds: anything before 2001 in milliseconds is taken as seconds.
+    ...(Number.isFinite(expiry) && expiry > 0 ? { expiresAt: new Date(expiry < 1e12 ? expiry * 1000 : expiry) } : {}),
+    ...(o.notification_messages_frequency ? { frequency: o.notification_messages_frequency } : {}),
+    ...(o.notification_messages_timezone ? { timezone: o.notification_messages_timezone } : {}),
+  };
 }
 
 /** Messenger allows up to 250 characters in a ref; anything else is not one of ours. */

@@ -1,6 +1,9 @@
 import type { OutboundMessage } from '../../domain/index.js';
 import { numberedOptions, splitText } from '../text.js';
-import { MESSENGER_LIMITS as L, type MessengerMessage, type MessengerQuickReply } from './types.js';
+import { MARKETING_LIMITS, MESSENGER_LIMITS as L, type MessengerButton, type MessengerMessage, type MessengerQuickReply } from './types.js';
+
+/** The time zone Meta shows in the opt-in request (the members' own). */
+const OPT_IN_TIMEZONE = 'Asia/Ho_Chi_Minh';
 
 /**
  * Pure: one platform-neutral message to the Send API messages that show it, in order.
@@ -42,7 +45,50 @@ export function renderMessenger(message: OutboundMessage): MessengerMessage[] {
   }
   // A picture goes first, as an image attachment fetched by Messenger from its URL.
   if (message.image) out.unshift({ attachment: { type: 'image', payload: { url: message.image.url, is_reusable: false } } });
+  if (message.optInRequest) out.push(optInTemplate(message.optInRequest));
   return out;
+}
+
+/**
+ * Meta's marketing-messages opt-in request: a card with the title and Meta's own "Get updates"
+ * button; tapping it sends a `messaging_optins` webhook with the subscription token.
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger (Grow your audience)
+ */
+function optInTemplate(request: NonNullable<OutboundMessage['optInRequest']>): MessengerMessage {
+  return {
+    attachment: {
+      type: 'template',
+      payload: {
+        template_type: 'notification_messages',
+        title: request.title,
+        payload: request.payload,
+        notification_messages_timezone: OPT_IN_TIMEZONE,
+        notification_messages_cta_text: 'GET_UPDATES',
+      },
+    },
+  };
+}
+
+/**
+ * Pure: a message as one Marketing Message API template, or null when it does not fit (the text
+ * is over 640 characters). Up to three choices become postback buttons (they come back as `choice`
+ * events and reopen the 24-hour window), a link a URL button; with more choices the member types the
+ * answer, so options not already written in the text (short labels such as the quiz's A–D are) are
+ * numbered into it.
+ */
+export function renderMarketing(message: OutboundMessage): MessengerMessage | null {
+  const choices = message.choices ?? [];
+  const buttons: MessengerButton[] = [];
+  let text = message.text;
+  const room = MARKETING_LIMITS.buttons - (message.link ? 1 : 0);
+  if (choices.length > 0 && choices.length <= room) {
+    for (const c of choices) buttons.push({ type: 'postback', title: truncate(c.title, L.buttonTitle), payload: c.payload });
+  } else if (choices.length > 0 && !choices.every((c) => [...c.title].length <= 2)) {
+    text = `${text}\n\n${numberedOptions(choices.map((c) => c.title))}`;
+  }
+  if (message.link) buttons.push({ type: 'web_url', url: message.link.url, title: truncate(message.link.title, L.buttonTitle) });
+  if ([...text].length > MARKETING_LIMITS.text) return null;
+  return buttons.length ? { attachment: { type: 'template', payload: { template_type: 'button', text, buttons } } } : { text };
 }
 
 function truncate(s: string, max: number): string {

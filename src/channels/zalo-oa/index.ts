@@ -9,7 +9,7 @@ import { addressedToOa, verifyZaloSignature } from './verify.js';
 
 export { classifyZaloError, createZaloClient, type ZaloClient } from './client.js';
 export { normalizeZalo } from './normalize.js';
-export { renderZalo } from './render.js';
+export { renderZalo, renderZaloPromotion } from './render.js';
 export { createZaloTokens, type ZaloTokens, type ZaloAppSecrets } from './tokens.js';
 export { addressedToOa, signZaloBody, verifyZaloSignature, zaloMac } from './verify.js';
 export { ZALO_CHOICE_PREFIX, ZALO_LIMITS } from './types.js';
@@ -43,16 +43,16 @@ export function zaloOaChannel(deps: { config: Config; bots: ReadonlyMap<string, 
       addressed: (botId, body) => addressedToOa(body, app(botId)?.oaId),
       normalize: normalizeZalo,
     },
-    async send(to, message) {
+    async send(to, message, options) {
       if (!app(to.bot)) return { ok: false, errorClass: 'auth', reason: `Zalo OA is not configured for bot ${to.bot}` };
       const token = await deps.tokens.current(to.bot);
       if (!token) return { ok: false, errorClass: 'auth', reason: `no Zalo OA access token for bot ${to.bot}: run \`npm run cli -- zalo token\`` };
-      const first = await client.send(token, to, message);
+      const first = await client.send(token, to, message, options.purpose, options.locale);
       if (first.ok || first.errorClass !== 'auth') return first;
       // -216/-220: refresh once (under the database lock) and retry once with the new token.
       if (!(await deps.tokens.refresh(to.bot, token))) return first;
       const fresh = await deps.tokens.current(to.bot);
-      return fresh ? client.send(fresh, to, message) : first;
+      return fresh ? client.send(fresh, to, message, options.purpose, options.locale) : first;
     },
   };
 }

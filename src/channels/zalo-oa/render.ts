@@ -1,6 +1,6 @@
-import type { Choice, OutboundMessage } from '../../domain/index.js';
-import { splitText } from '../text.js';
-import { ZALO_HIDDEN_PREFIX, ZALO_LIMITS as L, type ZaloButton, type ZaloMessage } from './types.js';
+import type { Choice, Locale, OutboundMessage } from '../../domain/index.js';
+import { numberedOptions, splitText } from '../text.js';
+import { ZALO_HIDDEN_PREFIX, ZALO_LIMITS as L, ZALO_PROMOTION_LIMITS as P, type ZaloButton, type ZaloMessage, type ZaloPromotionMessage } from './types.js';
 
 /**
  * One choice as a Zalo button. A tapped `oa.query.show` button puts its payload in the member's own
@@ -51,4 +51,31 @@ export function renderZalo(message: OutboundMessage): ZaloMessage[] {
     });
   }
   return out;
+}
+
+/**
+ * Pure: a message as one promotion template (tin Truyền thông, docs/reach.md §2.4): the first line
+ * as the header, the rest as the text, choices as buttons as in `renderZalo`; null
+ * when it does not fit the template's limits.
+ */
+export function renderZaloPromotion(message: OutboundMessage, locale: Locale = 'vi'): ZaloPromotionMessage | null {
+  const [first = '', ...rest] = message.text.trim().split('\n');
+  const choices = message.choices ?? [];
+  const room = P.buttons - (message.link ? 1 : 0);
+  let body = rest.join('\n').trim();
+  if (choices.length > room) body = `${body}\n\n${numberedOptions(choices.map((c) => c.title))}`.trim();
+  if ([...first].length > P.header || [...body].length > P.text) return null;
+  const buttons: ZaloButton[] = choices.length <= room ? choices.map((c) => button(c, c.title.slice(0, L.buttonTitle))) : [];
+  if (message.link) buttons.push({ title: message.link.title.slice(0, L.buttonTitle), type: 'oa.open.url', payload: { url: message.link.url } });
+  return {
+    attachment: {
+      type: 'template',
+      payload: {
+        template_type: 'promotion',
+        language: locale === 'en' ? 'EN' : 'VI',
+        elements: [{ type: 'header', content: first }, ...(body ? [{ type: 'text' as const, content: body }] : [])],
+        buttons,
+      },
+    },
+  };
 }

@@ -59,3 +59,22 @@ export const ZALO_CHOICE_PREFIX = '#';
 export const ZALO_HIDDEN_PREFIX = '#~';
 
 export const ZALO_LIMITS = { text: 2000, buttons: 5, buttonTitle: 100, payload: 1000 } as const;
+
+/** Body of `message` in `POST /v3.0/oa/message/promotion` (docs/reach.md §2.4). */
+export interface ZaloPromotionMessage {
+  attachment: {
+    type: 'template';
+    payload: {
+      template_type: 'promotion';
+      language: 'VI' | 'EN';
+      elements: Array<{ type: 'header' | 'text'; content: string }>;
+      buttons: ZaloButton[];
+    };
+  };
+}
+
+/**
+ * Promotion template limits. They come from an SDK's documentation (@warriorteam/redai-zalo-sdk),
+ * not Zalo's own page (docs/reach.md §2.4): kept in this one place to change when confirmed.
+ */
+export const ZALO_PROMOTION_LIMITS = { header: 100, text: 1000, buttons: 5 } as const;

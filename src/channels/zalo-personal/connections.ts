@@ -1,11 +1,11 @@
-import type { BotConfig } from '../../content/index.js';
+import { zaloGroupIds, type BotConfig } from '../../content/index.js';
 import type { ChannelCredential } from '../../db/index.js';
 import { backoffDelay } from '../../domain/index.js';
 import type { ZaloPersonalDeps, ZaloPersonalIngest } from './index.js';
 import { normalizeZaloPersonal } from './normalize.js';
 import type { ZaloPersonalClient, ZaloPersonalSession } from './types.js';
 
-export const groupsOf = (bot: BotConfig | undefined) => bot?.channels.zalo_personal?.groups ?? [];
+export const groupsOf = (bot: BotConfig | undefined): string[] => zaloGroupIds(bot);
 
 /**
  * The logged-in zca-js accounts, one per bot that lists groups: each logs in with its stored

@@ -5,7 +5,7 @@ import { checkBank, checkQuestions, checkTopicNames, type Locator } from '../che
 import { loadContent, type ContentPaths, type Entry } from '../load.js';
 import { questionSchema, type QuestionContent } from '../schema.js';
 import { formatProblem, sortProblems } from '../source.js';
-import { describeRowIssue, missingColumns, unknownColumns, type RowProblem } from './rows.js';
+import { missingColumns, rowIssue, unknownColumns, type RowProblem } from './rows.js';
 import { readTable, writeTable, type Table, type TableRow } from './table.js';
 import { writeYamlDocument } from './yaml-write.js';
 
@@ -90,7 +90,7 @@ export function parseQuestionRows(table: Table, file: string): ParsedRows {
     if (!result.success) {
       for (const issue of result.error.issues) {
         const column = questionColumn(issue.path as (string | number)[]);
-        problems.push({ row: row.row, column, message: describeRowIssue(issue, row.cells[column]) });
+        problems.push(rowIssue(issue, row.row, column, row.cells[column]));
       }
       continue;
     }
@@ -113,7 +113,15 @@ function rawQuestion(row: TableRow): { raw: Record<string, unknown>; problems: R
     const values = columns.map(c);
     const last = values.reduce((n, v, i) => (v !== '' ? i : n), -1);
     values.slice(0, last + 1).forEach((v, i) => {
-      if (v === '') problems.push({ row: row.row, column: columns[i]!, message: `empty, but a later option is filled; options must be consecutive from ${columns[0]}` });
+      if (v === '') {
+        problems.push({
+          row: row.row,
+          column: columns[i]!,
+          message: `empty, but a later option is filled; options must be consecutive from ${columns[0]}`,
+          code: 'table_option_gap',
+          params: { first: columns[0]! },
+        });
+      }
     });
     return values.slice(0, last + 1).filter((v) => v !== '');
   };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { fromSpreadsheetText, InvalidError, spreadsheetText } from '../../domain/index.js';
+import { fromSpreadsheetText, spreadsheetText } from '../../domain/index.js';
 import { checkRowCount, checkXlsxSize, csvText, parseCsvRecords, unreadable } from './guard.js';
 
 /**
@@ -51,6 +51,16 @@ export async function readCsv(text: string): Promise<Table> {
   const delimiter = [',', ';', '\t'].map((d) => ({ d, n: headerLine.split(d).length })).sort((a, b) => b.n - a.n)[0]!.d;
   const records = await parseCsvRecords(body, delimiter);
   return toTable(records.map((cells, i) => ({ row: i + 1, cells })));
+}
+
+/**
+ * A table sent as bytes (an upload), within IMPORT_LIMITS like a file: CSV text or an XLSX
+ * workbook; one that cannot be read is refused with the reason.
+ */
+export async function readTableData(format: TableFormat, data: Buffer): Promise<Table> {
+  const table = format === 'csv' ? await readCsv(csvText(data)) : await readXlsx(data);
+  checkRowCount(table.rows.length);
+  return table;
 }
 
 async function readXlsx(bytes: Buffer): Promise<Table> {

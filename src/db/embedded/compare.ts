@@ -1,4 +1,5 @@
 import { Long } from 'bson';
+import type { Yielder } from './yielder.js';
 
 /**
  * MongoDB's cross-type comparison order (BSON order), used for sort and index range lookups:
@@ -135,7 +136,7 @@ export function compareValues(a: unknown, b: unknown): number {
       return compareBytes(ba, bb);
     }
     case 8:
-      return cmp((a as { toHexString(): string }).toHexString(), (b as { toHexString(): string }).toHexString());
+      return compareBytes((a as { id: Uint8Array }).id, (b as { id: Uint8Array }).id);
     case 9:
       return cmp(Number(a), Number(b));
     case 10:
@@ -235,17 +236,178 @@ export function parseSort(sort: unknown): SortSpec | null {
   return spec.length ? spec : null;
 }
 
-/** Sorts documents in MongoDB's order (stable; ties keep natural order). */
-export function sortDocuments<T>(docs: T[], spec: SortSpec): T[] {
-  const keyed = docs.map((doc, i) => ({ doc, i, keys: spec.map(([p, d]) => sortKey(doc, p, d)) }));
-  keyed.sort((x, y) => {
-    for (let k = 0; k < spec.length; k++) {
-      const d = compareValues(x.keys[k], y.keys[k]);
-      if (d !== 0) return d * spec[k]![1];
+/**
+ * A sort key prepared for fast comparison: its type rank, and for the common types (numbers,
+ * strings, dates, ObjectIds, booleans, null) a primitive that `<` orders as MongoDB does, so a
+ * comparison of a million answers by date and `_id` never calls `compareValues`.
+ */
+interface PreparedKey {
+  readonly r: number;
+  /** The primitive, or undefined when `raw` must be compared with `compareValues`. */
+  readonly p: number | string | undefined;
+  readonly raw: unknown;
+}
+
+function prepareKey(v: unknown): PreparedKey {
+  const r = typeRank(v);
+  switch (r) {
+    case 2:
+      return { r, p: 0, raw: v };
+    case 3:
+      // NaN sorts below every number; Long and Decimal128 keep their exact comparison.
+      return typeof v === 'number' && !Number.isNaN(v) ? { r, p: v, raw: v } : { r, p: undefined, raw: v };
+    case 4:
+      return typeof v === 'string' ? { r, p: v, raw: v } : { r, p: undefined, raw: v };
+    case 8:
+      return { r, p: (v as { toHexString(): string }).toHexString(), raw: v };
+    case 9:
+      return { r, p: v ? 1 : 0, raw: v };
+    case 10:
+      return { r, p: (v as Date).getTime(), raw: v };
+    default:
+      return { r, p: undefined, raw: v };
+  }
+}
+
+function comparePrepared(a: PreparedKey, b: PreparedKey): number {
+  if (a.r !== b.r) return a.r < b.r ? -1 : 1;
+  if (a.p !== undefined && b.p !== undefined) return a.p < b.p ? -1 : a.p > b.p ? 1 : 0;
+  return compareValues(a.raw, b.raw);
+}
+
+interface SortEntry<T> {
+  readonly doc: T;
+  readonly i: number;
+  readonly keys: PreparedKey[];
+}
+
+function entryComparator(spec: SortSpec): (x: SortEntry<unknown>, y: SortEntry<unknown>) => number {
+  const directions = spec.map(([, d]) => d);
+  return (x, y) => {
+    for (let k = 0; k < directions.length; k++) {
+      const d = comparePrepared(x.keys[k]!, y.keys[k]!);
+      if (d !== 0) return d * directions[k]!;
     }
     return x.i - y.i;
-  });
+  };
+}
+
+function entryOf<T>(doc: T, i: number, spec: SortSpec): SortEntry<T> {
+  return { doc, i, keys: spec.map(([p, d]) => prepareKey(sortKey(doc, p, d))) };
+}
+
+/** Sorts documents in MongoDB's order (stable; ties keep natural order). */
+export function sortDocuments<T>(docs: T[], spec: SortSpec): T[] {
+  const keyed = docs.map((doc, i) => entryOf(doc, i, spec));
+  keyed.sort(entryComparator(spec));
   return keyed.map((k) => k.doc);
+}
+
+/** Runs sorted with `Array.prototype.sort`, then merged pairwise: each step is short. */
+const SORT_RUN = 2048;
+
+/**
+ * One sort field's keys for every document, in typed arrays: a rank, and a number for numbers,
+ * dates, booleans and null, else the value itself. A million answers sorted by date then `_id`
+ * thus leave no per-document objects behind for the garbage collector (whose pauses on a heap of
+ * that size would otherwise stop every client).
+ */
+interface KeyColumn {
+  readonly rank: Uint8Array;
+  /** 1 when `num` holds the key, 0 when `ref` does. */
+  readonly numeric: Uint8Array;
+  readonly num: Float64Array;
+  readonly ref: unknown[];
+  readonly direction: 1 | -1;
+}
+
+function setColumnKey(c: KeyColumn, i: number, v: unknown): void {
+  const r = typeRank(v);
+  c.rank[i] = r;
+  if (r === 2) {
+    c.numeric[i] = 1;
+    c.num[i] = 0;
+  } else if (r === 3 && typeof v === 'number' && !Number.isNaN(v)) {
+    c.numeric[i] = 1;
+    c.num[i] = v;
+  } else if (r === 9) {
+    c.numeric[i] = 1;
+    c.num[i] = v ? 1 : 0;
+  } else if (r === 10) {
+    c.numeric[i] = 1;
+    c.num[i] = (v as Date).getTime();
+  } else {
+    c.ref[i] = v;
+  }
+}
+
+function compareColumn(c: KeyColumn, a: number, b: number): number {
+  const ra = c.rank[a]!;
+  const rb = c.rank[b]!;
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  if (c.numeric[a] && c.numeric[b]) {
+    const x = c.num[a]!;
+    const y = c.num[b]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const x = c.numeric[a] ? c.num[a] : c.ref[a];
+  const y = c.numeric[b] ? c.num[b] : c.ref[b];
+  if (typeof x === 'string' && typeof y === 'string') return x < y ? -1 : x > y ? 1 : 0;
+  return compareValues(x, y);
+}
+
+/**
+ * `sortDocuments` in slices: keys are read into columns, runs of 2,048 sorted and the runs merged
+ * bottom-up, giving the event loop back whenever the yielder says so. The same order as
+ * `sortDocuments` (stable; ties keep natural order).
+ */
+export async function sortDocumentsAsync<T>(docs: T[], spec: SortSpec, y: Yielder): Promise<T[]> {
+  if (docs.length <= SORT_RUN) return sortDocuments(docs, spec);
+  const n = docs.length;
+  const columns: KeyColumn[] = spec.map(([, direction]) => ({
+    rank: new Uint8Array(n),
+    numeric: new Uint8Array(n),
+    num: new Float64Array(n),
+    ref: new Array<unknown>(n),
+    direction,
+  }));
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < spec.length; k++) setColumnKey(columns[k]!, i, sortKey(docs[i], spec[k]![0], spec[k]![1]));
+    if (y.due()) await y.pause();
+  }
+  const compare = (a: number, b: number) => {
+    for (let k = 0; k < columns.length; k++) {
+      const d = compareColumn(columns[k]!, a, b);
+      if (d !== 0) return d * columns[k]!.direction;
+    }
+    return a - b;
+  };
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let start = 0; start < n; start += SORT_RUN) {
+    order.subarray(start, Math.min(n, start + SORT_RUN)).sort(compare);
+    if (y.due()) await y.pause();
+  }
+  let next = new Uint32Array(n);
+  for (let width = SORT_RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        next[k++] = compare(order[i]!, order[j]!) <= 0 ? order[i++]! : order[j++]!;
+        if (y.due()) await y.pause();
+      }
+      while (i < mid) next[k++] = order[i++]!;
+      while (j < hi) next[k++] = order[j++]!;
+    }
+    [order, next] = [next, order];
+  }
+  const out: T[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = docs[order[i]!]!;
+  return out;
 }
 
 /**
@@ -253,18 +415,12 @@ export function sortDocuments<T>(docs: T[], spec: SortSpec): T[] {
  * sorted buffer (leaderboards: the top 10 of 100,000 participants). Ties keep natural order.
  */
 export function topDocuments<T>(docs: Iterable<T>, spec: SortSpec, k: number): T[] {
-  type Entry = { doc: T; i: number; keys: unknown[] };
-  const cmp = (x: Entry, y: Entry) => {
-    for (let j = 0; j < spec.length; j++) {
-      const d = compareValues(x.keys[j], y.keys[j]);
-      if (d !== 0) return d * spec[j]![1];
-    }
-    return x.i - y.i;
-  };
+  type Entry = SortEntry<T>;
+  const cmp = entryComparator(spec) as (x: Entry, y: Entry) => number;
   const buffer: Entry[] = [];
   let i = 0;
   for (const doc of docs) {
-    const entry = { doc, i: i++, keys: spec.map(([p, d]) => sortKey(doc, p, d)) };
+    const entry = entryOf(doc, i++, spec);
     if (buffer.length === k && cmp(entry, buffer[k - 1]!) >= 0) continue;
     let lo = 0;
     let hi = buffer.length;

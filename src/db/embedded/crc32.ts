@@ -1,4 +1,6 @@
-/** CRC-32 (IEEE 802.3, as zlib computes it); `zlib.crc32` only exists from Node 22. */
+import zlib from 'node:zlib';
+
+/** CRC-32 (IEEE 802.3, as zlib computes it): zlib's own where Node has it (20.15+), else a table. */
 const TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -9,8 +11,11 @@ const TABLE = (() => {
   return t;
 })();
 
+const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
 /** The CRC-32 checksum of bytes, as an unsigned 32-bit number. */
 export function crc32(bytes: Uint8Array): number {
+  if (native) return native(bytes) >>> 0;
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

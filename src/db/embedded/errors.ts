@@ -22,6 +22,11 @@ export const ERROR_CODES = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   NotImplemented: 238,
+  BSONObjectTooLarge: 10334,
+  Location15955: 15955,
+  Location15976: 15976,
+  Location17420: 17420,
+  Location40234: 40234,
   MechanismUnavailable: 334,
   Location40324: 40324,
   DuplicateKey: 11000,
@@ -43,7 +48,7 @@ export class CommandError extends Error {
   constructor(codeName: ErrorCodeName, errmsg: string, extra: Record<string, unknown> = {}) {
     super(errmsg);
     this.code = ERROR_CODES[codeName];
-    this.codeName = codeName === 'Location40324' ? 'Location40324' : codeName;
+    this.codeName = codeName;
     this.extra = extra;
   }
 

@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Logger } from '../../log/index.js';
+import v8 from 'node:v8';
 import { privateTempDirectory, securePrivateDirectory, writePrivateFile } from './files.js';
-import { Journal } from './journal.js';
+import { checkDataDirectory, dataFileBytes, Journal, type FileReport, type ReplayReport } from './journal.js';
+import { DEFAULT_THRESHOLDS, describeStatus, estimateHeapBytes, HeapTooSmallError, type EmbeddedDbStatus, type EmbeddedDbThresholds } from './limits.js';
 import { deriveCredential } from './scram.js';
 import { WireServer } from './server.js';
+import { collectStatus } from './status.js';
 import { Storage } from './storage.js';
+
+/** What the embedded server logs through (a pino logger fits). */
+export interface EmbeddedLogger {
+  info(fields: Record<string, unknown>, msg: string): void;
+  warn(fields: Record<string, unknown>, msg: string): void;
+}
 
 export interface EmbeddedServerOptions {
   /** Journal directory; null keeps everything in memory. */
@@ -18,12 +26,39 @@ export interface EmbeddedServerOptions {
   readonly port?: number;
   /** TCP address, 127.0.0.1 unless given. */
   readonly host?: string;
-  readonly logger?: Logger;
+  readonly logger?: EmbeddedLogger;
   /** How often TTL indexes are enforced; MongoDB's 60 s by default (tests use less). */
   readonly ttlIntervalMs?: number;
+  /** When the status warns (documents, data file bytes); the measured defaults otherwise. */
+  readonly thresholds?: EmbeddedDbThresholds;
+  /**
+   * Start despite damaged records in the data files: the originals are kept in a recovery folder
+   * beside them and every intact record is loaded (`db repair`). Without it such damage stops the start.
+   */
+  readonly repair?: boolean;
 }
 
 export { DataDirectoryInUseError } from './lock.js';
+export { JournalDamagedError, type FileReport } from './journal.js';
+export { HeapTooSmallError, describeStatus, DEFAULT_THRESHOLDS, type EmbeddedDbStatus, type EmbeddedDbThresholds } from './limits.js';
+export { startEmbeddedServerThread, type ThreadedServerOptions } from './thread.js';
+
+/** `db check`: reads the data files of a directory and reports damage, changing nothing. */
+export function checkDataFiles(dir: string): FileReport[] {
+  return checkDataDirectory(dir);
+}
+
+/**
+ * `db repair`: keeps the original data files in a recovery folder beside them, loads every intact
+ * record (skipping damaged ones) and writes a fresh snapshot. Needs the directory to itself.
+ */
+export async function repairDataFiles(dir: string): Promise<{ report: ReplayReport; documents: number }> {
+  const storage = new Storage();
+  const { journal, report } = Journal.open(dir, storage, { repair: true });
+  const documents = storage.documentCount();
+  await journal.close();
+  return { report, documents };
+}
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, securePrivateDirectory, writePrivateFile } from './files.js';
 
 /** The one user of the embedded server's TCP listener. */
@@ -52,6 +87,10 @@ export interface EmbeddedServer {
   readonly socketPath: string;
   /** Set when listening on TCP too. */
   readonly tcp: EmbeddedTcpListener | null;
+  /** Compacts the data files now (in slices, clients keep working); resolves when done. Nothing to do in memory. */
+  compact(): Promise<void>;
+  /** Its size against its limits: documents, data files, heap; warnings and how to move. */
+  status(): EmbeddedDbStatus;
   close(): Promise<void>;
 }
 
@@ -90,6 +129,58 @@ function loadOrCreatePassword(dir: string | null): { password: string; created: 
   return { password, created: true };
 }
 
+type Warn = (fields: Record<string, unknown>, msg: string) => void;
+
+/**
+ * Loads a data directory, refusing before loading (rather than out of memory half way) when the
+ * heap cannot hold its data, and logs what the load found.
+ */
+function openDataFiles(dir: string, storage: Storage, options: EmbeddedServerOptions, warn: Warn): Journal {
+  const dataBytes = dataFileBytes(dir);
+  const heap = v8.getHeapStatistics();
+  const needMb = Math.ceil(estimateHeapBytes(dataBytes) / 1048576);
+  const freeMb = Math.floor((heap.heap_size_limit - heap.used_heap_size) / 1048576);
+  if (needMb > freeMb * 0.9) {
+    throw new HeapTooSmallError(
+      dir,
+      `its ${Math.ceil(dataBytes / 1048576)} MB of data files need about ${needMb} MB of heap; this process has ${freeMb} MB free of ` +
+        `${Math.floor(heap.heap_size_limit / 1048576)} MB. Start it with --max-old-space-size=${Math.ceil((heap.heap_size_limit / 1048576 - freeMb + needMb) * 2)} ` +
+        `(NODE_OPTIONS), or move to a real MongoDB (docs/embedded-db.md).`,
+    );
+  }
+  const { journal, report } = Journal.open(dir, storage, { repair: options.repair === true });
+  options.logger?.info(
+    { path: dir, snapshotRecords: report.snapshotRecords, journalRecords: report.journalRecords, documents: storage.documentCount() },
+    'embedded MongoDB: data files loaded',
+  );
+  if (report.failedRecords > 0) {
+    warn({ failedRecords: report.failedRecords, firstFailure: report.firstFailure }, 'embedded MongoDB: some journal records could not be applied');
+  }
+  if (report.droppedBytes > 0) {
+    warn({ droppedBytes: report.droppedBytes }, 'embedded MongoDB: dropped a torn record at the end of the journal');
+  }
+  if (report.keptAt) {
+    warn({ keptAt: report.keptAt }, 'embedded MongoDB: the original data files were kept beside the data before they were rewritten');
+  }
+  return journal;
+}
+
+/** Above a threshold: said at start, and again whenever the level gets worse while running. Returns the timer. */
+function watchLimits(status: () => EmbeddedDbStatus, warn: Warn): NodeJS.Timeout {
+  let lastLevel = 'ok';
+  const check = () => {
+    const s = status();
+    if (s.level !== 'ok' && s.level !== lastLevel) {
+      warn({ documents: s.documents, dataBytes: s.dataBytes, heapUsedBytes: s.heapUsedBytes, heapLimitBytes: s.heapLimitBytes }, describeStatus(s));
+    }
+    lastLevel = s.level;
+  };
+  check();
+  const timer = setInterval(check, 60_000);
+  timer.unref();
+  return timer;
+}
+
 /**
  * Starts the embedded MongoDB-compatible server, for development, tests and small pilots: an
  * in-process server speaking the MongoDB wire protocol on a Unix socket that only this user can
@@ -99,26 +190,18 @@ function loadOrCreatePassword(dir: string | null): { password: string; created: 
  */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   // Without a logger (tests, scripts) warnings still reach stderr.
-  const warn = (fields: Record<string, unknown>, msg: string) => {
+  const warn: Warn = (fields, msg) => {
     if (options.logger) options.logger.warn(fields, msg);
     else process.stderr.write(`[embedded-db] ${msg} ${JSON.stringify(fields)}\n`);
   };
   const dir = options.path ? resolve(options.path) : null;
   const storage = new Storage();
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   let journal: Journal | null = null;
   if (dir) {
     const ownerWarning = securePrivateDirectory(dir);
     if (ownerWarning) warn({ path: dir }, `embedded MongoDB: ${ownerWarning}`);
-    const opened = Journal.open(dir, storage);
-    journal = opened.journal;
-    const { report } = opened;
-    options.logger?.info({ path: dir, ...report }, 'embedded MongoDB: journal replayed and compacted');
-    if (report.failedRecords > 0) {
-      warn({ failedRecords: report.failedRecords, firstFailure: report.firstFailure }, 'embedded MongoDB: some journal records could not be applied');
-    }
-    if (report.droppedBytes > 0) {
-      warn({ droppedBytes: report.droppedBytes }, 'embedded MongoDB: dropped a torn record at the end of the journal');
-    }
+    journal = openDataFiles(dir, storage, options, warn);
   }
   const cleanups: Array<() => void> = [];
   let wire: WireServer | undefined;
@@ -149,22 +232,27 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     const uri = socketUri(socketPath);
     const banner = 'EMBEDDED MongoDB-compatible server: for development, tests and small pilots only; use a real MongoDB (MONGODB_URI) in production.';
     warn({ socket: socketPath, tcp: tcp ? `${tcp.host}:${tcp.port} (authentication required)` : 'off', path: dir ?? '(in memory)' }, banner);
+    const status = () => collectStatus(storage, journal, dir, thresholds);
+    const limitsTimer = watchLimits(status, warn);
     let closed = false;
     return {
       uri,
       socketPath,
       tcp,
+      compact: async () => journal?.compact(),
+      status,
       async close() {
         if (closed) return;
         closed = true;
+        clearInterval(limitsTimer);
         await wire!.close();
-        journal?.close();
+        await journal?.close();
         for (const c of cleanups) c();
       },
     };
   } catch (err) {
     await wire?.close();
-    journal?.close();
+    await journal?.close();
     for (const c of cleanups) c();
     throw err;
   }

@@ -31,7 +31,51 @@ export function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
   return IDENTITY_OPTIONS.every((o) => JSON.stringify(a[o] ?? null) === JSON.stringify(b[o] ?? null) || (o === 'unique' && !a[o] === !b[o]));
 }
 
-/** One index of a collection: key strings → the `_id` keys of the documents holding them. */
+/**
+ * The documents holding one key: a single document's key string (most keys of a unique index,
+ * most participants of a compound index led by the participant) or a set of them.
+ */
+type Holders = string | Set<string>;
+
+function addHolder(map: Map<string, Holders>, key: string, docKey: string): void {
+  const h = map.get(key);
+  if (h === undefined) map.set(key, docKey);
+  else if (typeof h === 'string') {
+    if (h !== docKey) map.set(key, new Set([h, docKey]));
+  } else h.add(docKey);
+}
+
+/** Removes a holder; returns whether the key has none left. */
+function removeHolder(map: Map<string, Holders>, key: string, docKey: string): boolean {
+  const h = map.get(key);
+  if (h === undefined) return false;
+  if (typeof h === 'string') {
+    if (h !== docKey) return false;
+    map.delete(key);
+    return true;
+  }
+  h.delete(docKey);
+  if (h.size === 1) map.set(key, h.values().next().value!);
+  else if (h.size === 0) {
+    map.delete(key);
+    return true;
+  }
+  return false;
+}
+
+function holderCount(h: Holders | undefined): number {
+  return h === undefined ? 0 : typeof h === 'string' ? 1 : h.size;
+}
+
+function holdersOf(h: Holders | undefined): Iterable<string> {
+  return h === undefined ? [] : typeof h === 'string' ? [h] : h;
+}
+
+/**
+ * One index of a collection: key strings → the `_id` keys of the documents holding them. Nothing
+ * is kept per document beyond its entries: stored documents never change in place, so the keys a
+ * document was indexed under are computed again from it when it is removed or replaced.
+ */
 export class Index {
   readonly spec: IndexSpec;
   readonly fields: readonly string[];
@@ -41,17 +85,13 @@ export class Index {
   /**
    * Whether full keys are kept in `entries`: a unique index checks them and a single-field index
    * looks documents up by them. A non-unique compound index answers lookups from `leadingBuckets`
-   * alone, so it skips them (a set and two map entries fewer per document and insert).
+   * alone, so it skips them.
    */
   private readonly keyed: boolean;
-  /** Index key → ids (doc key strings) of documents with that key (only when `keyed`). */
-  private readonly entries = new Map<string, Set<string>>();
-  /** Doc key → the index keys it contributed (to remove them; only when `keyed`). */
-  private readonly docKeys = new Map<string, string[]>();
-  /** Compound indexes: leading-field key → ids (single-field indexes use `entries`). */
-  private readonly leadingBuckets = new Map<string, Set<string>>();
-  /** Compound indexes: doc key → its leading-field keys. */
-  private readonly docLeading = new Map<string, string[]>();
+  /** Index key → documents with that key (only when `keyed`). */
+  private readonly entries = new Map<string, Holders>();
+  /** Compound indexes: leading-field key → documents (single-field indexes use `entries`). */
+  private readonly leadingBuckets = new Map<string, Holders>();
   /** Leading-field key → a representative value (for ordering range scans). */
   private readonly leadingValues = new Map<string, unknown>();
   /** Leading keys in BSON order, built on the first range query; later keys wait in `pendingLeading`. */
@@ -95,6 +135,11 @@ export class Index {
     return perField;
   }
 
+  /** What this index reads of a document: every field when keyed (or partial/sparse), else the leading one. */
+  private indexedValues(doc: Doc): unknown[][] | null {
+    return this.keyed || !this.coversAllDocuments ? this.fieldValues(doc) : [this.valuesAt(doc, this.fields[0]!)];
+  }
+
   /** Every key a document has in this index (one per multikey combination), or null when not indexed. */
   keysOf(doc: Doc): { keys: string[]; leading: Array<[string, unknown]> } | null {
     const perField = this.fieldValues(doc);
@@ -102,6 +147,11 @@ export class Index {
   }
 
   private keysFrom(perField: unknown[][]): string[] {
+    if (perField.every((values) => values.length === 1)) {
+      // One value per field (no arrays): one key, joined into one flat string (a chain of
+      // concatenations would be kept as such, several objects per document).
+      return [perField.map((values) => valueKey(values[0] === undefined ? null : values[0])).join('\u0000')];
+    }
     let combos: string[] = [''];
     perField.forEach((values, i) => {
       const next: string[] = [];
@@ -123,77 +173,71 @@ export class Index {
     const k = this.keysOf(doc);
     if (!k) return;
     for (const key of k.keys) {
-      const holders = this.entries.get(key);
-      if (!holders) continue;
-      for (const h of holders) if (h !== docKey) throw duplicateKeyError(ns, this, doc);
+      for (const h of holdersOf(this.entries.get(key))) if (h !== docKey) throw duplicateKeyError(ns, this, doc);
     }
   }
 
-  private bucket(leadingKey: string): Set<string> | undefined {
+  private bucket(leadingKey: string): Holders | undefined {
     return this.fields.length === 1 ? this.entries.get(leadingKey) : this.leadingBuckets.get(leadingKey);
   }
 
   add(docKey: string, doc: Doc): void {
-    // An index over every document without full keys reads only the leading field (range scans
-    // only ever bound that one, so only its arrays make the index multikey).
-    const perField = this.keyed || !this.coversAllDocuments ? this.fieldValues(doc) : [this.valuesAt(doc, this.fields[0]!)];
+    const perField = this.indexedValues(doc);
     if (!perField) return;
-    if (this.keyed) {
-      const keys = this.keysFrom(perField);
-      this.docKeys.set(docKey, keys);
-      for (const key of keys) {
-        let set = this.entries.get(key);
-        if (!set) this.entries.set(key, (set = new Set()));
-        set.add(docKey);
-      }
-    }
-    const leadingKeys: string[] = [];
+    if (this.keyed) for (const key of this.keysFrom(perField)) addHolder(this.entries, key, docKey);
     for (const [lk, lv] of leadingOf(perField)) {
-      if (this.fields.length > 1) {
-        let set = this.leadingBuckets.get(lk);
-        if (!set) this.leadingBuckets.set(lk, (set = new Set()));
-        set.add(docKey);
-        leadingKeys.push(lk);
-      }
+      if (this.fields.length > 1) addHolder(this.leadingBuckets, lk, docKey);
       if (!this.leadingValues.has(lk)) {
         this.leadingValues.set(lk, lv);
         if (this.sortedLeading) this.pendingLeading.push([lv, lk]);
       }
     }
-    if (leadingKeys.length) this.docLeading.set(docKey, leadingKeys);
   }
 
-  remove(docKey: string): void {
-    const keys = this.docKeys.get(docKey);
-    if (keys) {
-      this.docKeys.delete(docKey);
-      for (const key of keys) {
-        const set = this.entries.get(key);
-        if (!set) continue;
-        set.delete(docKey);
-        if (set.size === 0) {
-          this.entries.delete(key);
-          if (this.fields.length === 1) this.leadingValues.delete(key);
-        }
+  /** Removes a document, given as it was added (stored documents never change in place). */
+  remove(docKey: string, doc: Doc): void {
+    const perField = this.indexedValues(doc);
+    if (!perField) return;
+    if (this.keyed) {
+      for (const key of this.keysFrom(perField)) {
+        if (removeHolder(this.entries, key, docKey) && this.fields.length === 1) this.leadingValues.delete(key);
       }
     }
-    for (const lk of this.docLeading.get(docKey) ?? []) {
-      const set = this.leadingBuckets.get(lk);
-      if (!set) continue;
-      set.delete(docKey);
-      if (set.size === 0) {
-        this.leadingBuckets.delete(lk);
-        this.leadingValues.delete(lk);
-      }
+    if (this.fields.length > 1) {
+      for (const [lk] of leadingOf(perField)) if (removeHolder(this.leadingBuckets, lk, docKey)) this.leadingValues.delete(lk);
     }
-    this.docLeading.delete(docKey);
     // sortedLeading keeps removed keys until its next rebuild: scans skip keys without a bucket.
+  }
+
+  /**
+   * Whether documents can be looked up by a value of every field (`lookupFullKey`): a unique or
+   * single-field index keeps full keys, and one over every document misses none.
+   */
+  get fullKeyLookup(): boolean {
+    return this.keyed && this.fields.length > 1 && this.coversAllDocuments;
+  }
+
+  /** How many documents a full-key lookup would return (one list of values per field, in index order). */
+  countFullKey(valuesPerField: unknown[][]): number {
+    let n = 0;
+    for (const key of this.keysFrom(valuesPerField)) n += holderCount(this.entries.get(key));
+    return n;
+  }
+
+  /**
+   * Ids of documents whose every field equals one of its values: a participant by (bot, channel,
+   * user id) without reading every participant of the bot, as a lookup by the leading field would.
+   */
+  lookupFullKey(valuesPerField: unknown[][]): Set<string> {
+    const out = new Set<string>();
+    for (const key of this.keysFrom(valuesPerField)) for (const id of this.entries.get(key) ?? []) out.add(id);
+    return out;
   }
 
   /** How many documents an equality lookup would return (cheap: no set is built). */
   countEqual(values: unknown[]): number {
     let n = 0;
-    for (const v of values) n += this.bucket(valueKey(v))?.size ?? 0;
+    for (const v of values) n += holderCount(this.bucket(valueKey(v)));
     return n;
   }
 
@@ -201,10 +245,10 @@ export class Index {
    * Ids of documents whose leading field equals one of the values (compound: prefix match). For
    * one value this is the index's own set: read it before changing the collection.
    */
-  lookupEqual(values: unknown[]): ReadonlySet<string> {
-    if (values.length === 1) return this.bucket(valueKey(values[0])) ?? new Set<string>();
+  lookupEqual(values: unknown[]): Iterable<string> {
+    if (values.length === 1) return holdersOf(this.bucket(valueKey(values[0])));
     const out = new Set<string>();
-    for (const v of values) for (const id of this.bucket(valueKey(v)) ?? []) out.add(id);
+    for (const v of values) for (const id of holdersOf(this.bucket(valueKey(v)))) out.add(id);
     return out;
   }
 
@@ -254,16 +298,14 @@ export class Index {
         const d = compareValues(value, upper.value);
         if (d > 0 || (d === 0 && !upper.inclusive)) break;
       }
-      for (const id of this.bucket(lk) ?? []) ids.add(id);
+      for (const id of holdersOf(this.bucket(lk))) ids.add(id);
     }
     return ids;
   }
 
   clear(): void {
     this.entries.clear();
-    this.docKeys.clear();
     this.leadingBuckets.clear();
-    this.docLeading.clear();
     this.leadingValues.clear();
     this.sortedLeading = null;
     this.pendingLeading = [];

@@ -1,4 +1,4 @@
-import { Long } from 'bson';
+import { Decimal128, Long } from 'bson';
 import type { Doc } from './indexes.js';
 
 /**
@@ -72,46 +72,121 @@ export function numericView(doc: Doc): Doc {
   return view;
 }
 
-/** Paths (dotted, array indexes included) of every Long in a document. */
-function longPaths(v: unknown, prefix: string, out: string[]): void {
-  if ((v as Wrapped | null)?._bsontype === 'Long') {
-    out.push(prefix);
+/** Paths (dotted, array indexes included) of every Long or Decimal128 in a value. */
+function wrapperPaths(v: unknown, prefix: string, out: Array<{ path: string; type: string }>): void {
+  const t = (v as Wrapped | null)?._bsontype;
+  if (t === 'Long' || t === 'Decimal128') {
+    out.push({ path: prefix, type: t });
     return;
   }
-  if (Array.isArray(v)) v.forEach((el, i) => longPaths(el, prefix ? `${prefix}.${i}` : String(i), out));
-  else if (isPlainContainer(v)) for (const k in v) longPaths((v as Doc)[k], prefix ? `${prefix}.${k}` : k, out);
+  if (Array.isArray(v)) v.forEach((el, i) => wrapperPaths(el, prefix ? `${prefix}.${i}` : String(i), out));
+  else if (isPlainContainer(v)) for (const k in v) wrapperPaths((v as Doc)[k], prefix ? `${prefix}.${k}` : k, out);
 }
 
-function relong(doc: Doc, path: string): void {
-  const parts = path.split('.');
+function parentOf(doc: Doc, parts: string[]): Doc | unknown[] | null {
   let cur: unknown = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    if (cur === null || typeof cur !== 'object') return;
+    if (cur === null || typeof cur !== 'object') return null;
     cur = (cur as Doc)[parts[i]!];
   }
-  const last = parts[parts.length - 1]!;
-  if (cur === null || typeof cur !== 'object') return;
-  const value = (cur as Doc)[last];
-  if (typeof value === 'number' && Number.isInteger(value)) (cur as Doc)[last] = Long.fromNumber(value);
+  return cur !== null && typeof cur === 'object' ? (cur as Doc) : null;
+}
+
+function getAt(doc: Doc, path: string): unknown {
+  const parts = path.split('.');
+  const parent = parentOf(doc, parts);
+  return parent ? (parent as Doc)[parts[parts.length - 1]!] : undefined;
+}
+
+function setAt(doc: Doc, path: string, value: unknown): void {
+  const parts = path.split('.');
+  const parent = parentOf(doc, parts);
+  if (parent) (parent as Doc)[parts[parts.length - 1]!] = value;
+}
+
+/** The path a modifier field writes, up to its first positional part (`a.$.b`, `a.$[x]` → `a`). */
+function writtenPath(path: string): string {
+  const parts = path.split('.');
+  const cut = parts.findIndex((p) => p.startsWith('$'));
+  return (cut === -1 ? parts : parts.slice(0, cut)).join('.');
+}
+
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** An integer amount as a BigInt, or null when it is not one (then the result is a double, as in MongoDB). */
+function integerAmount(v: unknown): bigint | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : null;
+  const t = (v as Wrapped | null)?._bsontype;
+  if (t === 'Long') return (v as Long).toBigInt();
+  if (t === 'Int32') return BigInt((v as unknown as { value: number }).value);
+  return null;
 }
 
 /**
- * Runs an in-place update on a private copy with Longs as numbers, then turns integers back into
- * Longs where a Long was before or where the modifier wrote a Long (as MongoDB keeps int64).
+ * Runs an in-place update on a private copy. mingo computes with plain numbers, so only the Long
+ * and Decimal128 values under the paths the modifier writes become numbers for it, and come back
+ * as their type afterwards: every other value, e.g. a Long above 2^53 or a Decimal128 elsewhere
+ * in the document, is left exactly as it was. `$inc` and `$mul` of a Long by an integer are done
+ * here in 64-bit integer arithmetic, as MongoDB does, so they stay exact.
  */
 export function updateKeepingLongs(doc: Doc, modifier: Doc, run: (numericDoc: Doc, numericModifier: Doc) => void): Doc {
-  const paths: string[] = [];
-  longPaths(doc, '', paths);
+  const written: string[] = [];
+  const longsWritten: string[] = [];
   for (const [op, fields] of Object.entries(modifier)) {
-    if (!fields || typeof fields !== 'object' || op === '$unset' || op === '$rename') continue;
-    for (const [p, v] of Object.entries(fields as Doc)) if ((v as Wrapped | null)?._bsontype === 'Long') paths.push(p);
+    if (!fields || typeof fields !== 'object') continue;
+    for (const [p, v] of Object.entries(fields as Doc)) {
+      written.push(writtenPath(p));
+      if (op === '$rename' && typeof v === 'string') written.push(writtenPath(v));
+      if (op !== '$unset' && op !== '$rename' && (v as Wrapped | null)?._bsontype === 'Long') longsWritten.push(p);
+    }
   }
-  if (paths.length === 0) {
-    run(doc, modifier);
+  const wrappers: Array<{ path: string; type: string }> = [];
+  wrapperPaths(doc, '', wrappers);
+  const touched = wrappers.filter((w) => written.some((p) => overlaps(w.path, p)));
+  let mod = modifier;
+  // Exact 64-bit $inc / $mul of a Long field by an integer.
+  for (const op of ['$inc', '$mul'] as const) {
+    const fields = mod[op] as Doc | undefined;
+    if (!fields || typeof fields !== 'object') continue;
+    for (const [p, amount] of Object.entries(fields)) {
+      const current = getAt(doc, p);
+      const by = integerAmount(amount);
+      if ((current as Wrapped | null)?._bsontype !== 'Long' || by === null) continue;
+      const value = op === '$inc' ? (current as Long).toBigInt() + by : (current as Long).toBigInt() * by;
+      if (value < INT64_MIN || value > INT64_MAX) {
+        throw new Error(`Failed to apply ${op} operations to current value (${String(current)}) for document {_id: ${String(doc._id)}}: integer overflow`);
+      }
+      setAt(doc, p, Long.fromBigInt(value));
+      const rest = { ...fields };
+      delete rest[p];
+      mod = { ...mod, [op]: rest };
+      if (Object.keys(rest).length === 0) {
+        const { [op]: _gone, ...others } = mod;
+        mod = others;
+      }
+    }
+  }
+  const remaining = touched.filter((w) => (getAt(doc, w.path) as Wrapped | null)?._bsontype === w.type);
+  if (Object.keys(mod).length === 0) return doc;
+  if (remaining.length === 0 && !containsWrapper(mod)) {
+    run(doc, mod);
     return doc;
   }
-  const numeric = convert(doc) as Doc;
-  run(numeric, convert(modifier) as Doc);
-  for (const p of paths) relong(numeric, p);
-  return numeric;
+  for (const w of remaining) setAt(doc, w.path, unwrap(getAt(doc, w.path) as Wrapped));
+  run(doc, convert(mod) as Doc);
+  // Back to their BSON types: where a Long or Decimal128 was (and is still a number), where a Long was written.
+  for (const w of remaining) {
+    const value = getAt(doc, w.path);
+    if (typeof value !== 'number') continue;
+    if (w.type === 'Long' && Number.isInteger(value)) setAt(doc, w.path, Long.fromNumber(value));
+    else if (w.type === 'Decimal128') setAt(doc, w.path, Decimal128.fromString(String(value)));
+  }
+  for (const p of longsWritten) {
+    const value = getAt(doc, p);
+    if (typeof value === 'number' && Number.isInteger(value)) setAt(doc, p, Long.fromNumber(value));
+  }
+  return doc;
 }

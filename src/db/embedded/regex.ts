@@ -313,8 +313,8 @@ function search(obj: unknown, expr: unknown, options: ExpressionOptions, all: bo
   return toLinear(args.regex, args.options ?? undefined).matches(args.input, all);
 }
 
-const LINEAR_QUERY_OPERATORS = { $linearRegex, $linearIn, $linearNin, $linearAll };
-const LINEAR_EXPRESSION_OPERATORS = {
+export const LINEAR_QUERY_OPERATORS = { $linearRegex, $linearIn, $linearNin, $linearAll };
+export const LINEAR_EXPRESSION_OPERATORS = {
   $linearRegexMatch: (obj: unknown, expr: unknown, options: ExpressionOptions) => search(obj, expr, options, false).length > 0,
   $linearRegexFind: (obj: unknown, expr: unknown, options: ExpressionOptions) => search(obj, expr, options, false)[0] ?? null,
   $linearRegexFindAll: (obj: unknown, expr: unknown, options: ExpressionOptions) => search(obj, expr, options, true),

@@ -8,6 +8,7 @@ import { PRIVATE_FILE_MODE } from './files.js';
 import type { Journal } from './journal.js';
 import { SCRAM_MECHANISM, ScramConversation, ScramError, type ScramCredential } from './scram.js';
 import type { Storage } from './storage.js';
+import { Yielder } from './yielder.js';
 import { FLAG_MORE_TO_COME, MessageFramer, decodeMessage, encodeMsgReply, encodeOpReply, type Incoming } from './wire.js';
 
 export interface WireServerOptions {
@@ -53,11 +54,22 @@ export class WireServer {
   constructor(private readonly options: WireServerOptions) {
     this.sweeper = setInterval(() => this.cursors.sweep(), 60_000);
     this.sweeper.unref();
-    this.ttlMonitor = setInterval(() => {
-      this.options.storage.expireDocuments();
-      this.options.journal?.commit(false);
-    }, options.ttlIntervalMs ?? 60_000);
+    this.ttlMonitor = setInterval(() => void this.expire().catch((err: Error) => this.options.onProtocolError?.(err)), options.ttlIntervalMs ?? 60_000);
     this.ttlMonitor.unref();
+  }
+
+  private expiring = false;
+
+  /** One TTL pass at a time; it gives the event loop back between slices like any long command. */
+  private async expire(): Promise<void> {
+    if (this.expiring) return;
+    this.expiring = true;
+    try {
+      await this.options.storage.expireDocuments(Date.now(), new Yielder());
+      await this.options.journal?.commit(false);
+    } finally {
+      this.expiring = false;
+    }
   }
 
   /** Listens on TCP; clients must authenticate (SCRAM-SHA-256) before anything but hello and ping. */
@@ -102,6 +114,9 @@ export class WireServer {
       authenticated: trusted,
       remote,
     };
+    // A connection's messages are answered one after another, in order; while a long command gives
+    // the event loop back, other connections' commands run.
+    let answering = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
       try {
@@ -112,53 +127,57 @@ export class WireServer {
         socket.destroy();
         return;
       }
-      for (const raw of messages) {
-        let reply: Buffer | null;
-        try {
-          reply = this.handle(decodeMessage(raw), session);
-        } catch (err) {
-          this.options.onProtocolError?.(err as Error);
-          socket.destroy();
-          return;
-        }
-        if (reply) socket.write(reply);
-      }
+      for (const raw of messages) answering = answering.then(() => this.answer(raw, session, socket));
     });
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
   }
 
-  private handle(message: Incoming, session: Session): Buffer | null {
+  private async answer(raw: Buffer, session: Session, socket: Socket): Promise<void> {
+    if (socket.destroyed) return;
+    let reply: Buffer | null;
+    try {
+      reply = await this.handle(decodeMessage(raw), session);
+    } catch (err) {
+      this.options.onProtocolError?.(err as Error);
+      socket.destroy();
+      return;
+    }
+    if (reply && !socket.destroyed) socket.write(reply);
+  }
+
+  private async handle(message: Incoming, session: Session): Promise<Buffer | null> {
     const requestId = this.nextRequestId++ & 0x7fffffff;
     if (message.kind === 'query') {
       const raw = message.query;
       const command: Document = '$query' in raw ? (raw.$query as Document) : raw;
       const db = message.collection.endsWith('.$cmd') ? message.collection.slice(0, -5) : 'admin';
       const reply = message.collection.endsWith('.$cmd')
-        ? this.run(command, db, session)
+        ? await this.run(command, db, session)
         : new CommandError('NotImplemented', 'legacy OP_QUERY is only supported for commands').toReply();
       return encodeOpReply(requestId, message.header.requestId, reply);
     }
     if (message.kind === 'msg') {
       const db = typeof message.command.$db === 'string' ? message.command.$db : 'admin';
-      const reply = this.run(message.command, db, session);
+      const reply = await this.run(message.command, db, session);
       if (message.flags & FLAG_MORE_TO_COME) return null; // unacknowledged (w: 0): no reply at all
       return encodeMsgReply(requestId, message.header.requestId, reply);
     }
     throw new Error(`unsupported opCode ${message.header.opCode}`);
   }
 
-  private run(command: Document, db: string, session: Session): Document {
+  private async run(command: Document, db: string, session: Session): Promise<Document> {
     const name = commandName(command).toLowerCase();
     if (name === 'saslstart') return this.saslStart(command, session);
     if (name === 'saslcontinue') return this.saslContinue(command, session);
     if (!session.authenticated && !WITHOUT_AUTHENTICATION.has(name)) {
       return new CommandError('Unauthorized', `Command ${commandName(command)} requires authentication`).toReply();
     }
-    const reply = runCommand(command, db, session.ctx);
+    const reply = await runCommand(command, db, session.ctx);
     if (name === 'hello' || name === 'ismaster') this.negotiateAuthentication(command, reply, session);
     const wc = command.writeConcern as { j?: unknown } | undefined;
-    this.options.journal?.commit(wc?.j === true);
+    // Journalled before the reply; a write that fails (disk full) fails the command's connection.
+    await this.options.journal?.commit(wc?.j === true);
     return reply;
   }
 

@@ -4,6 +4,7 @@ import { getPathValues } from './compare.js';
 import { CommandError } from './errors.js';
 import { Index, duplicateKeyError, equalityValues, rangeBounds, type Doc, type IndexSpec } from './indexes.js';
 import { valueKey } from './keys.js';
+import { NEVER, type Yielder } from './yielder.js';
 
 export type { Doc, IndexSpec } from './indexes.js';
 
@@ -17,7 +18,20 @@ export type ChangeRecord =
   | { o: 'mkidx'; d: string; c: string; spec: IndexSpec }
   | { o: 'dropidx'; d: string; c: string; name: string };
 
-export type ChangeListener = (record: ChangeRecord) => void;
+/**
+ * Hears every change. `docBytes` is the BSON of a `put` record's document when the writer already
+ * encoded it (to measure it against the 16 MiB limit), so the journal does not encode it again.
+ */
+export type ChangeListener = (record: ChangeRecord, docBytes?: Uint8Array) => void;
+
+/** How a write is applied. */
+export interface WriteOptions {
+  /** The document's BSON, when already encoded. */
+  readonly bytes?: Uint8Array;
+}
+
+/** A full-key lookup with `$in`s tries every combination of their values: beyond this many, the leading field serves. */
+const MAX_FULL_KEYS = 64;
 
 /** The `_id_` index every collection has (implicit: `docs` is keyed by `_id`). */
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -28,6 +42,13 @@ export class Collection {
   readonly indexes = new Map<string, Index>();
   /** An `_id` index for range lookups, built on the first `_id` range query and kept up to date after. */
   private idIndex: Index | null = null;
+  /**
+   * Replaying the data files: indexes are built once at the end (Storage.endReplay) and unique
+   * ones not checked. A snapshot written while clients kept writing may hold two documents' states
+   * that were never true at once (a value moved from one document to another); the journal after
+   * it settles every document to its last state.
+   */
+  replaying = false;
   readonly uuid = new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
 
   constructor(
@@ -54,43 +75,55 @@ export class Collection {
   }
 
   /** Adds a new document (the caller has set `_id`); throws E11000 on a unique violation. */
-  insert(doc: Doc): void {
+  insert(doc: Doc, options: WriteOptions = {}): void {
     if (doc._id === undefined) doc._id = new ObjectId();
     const key = valueKey(doc._id);
+    if (this.replaying) {
+      this.docs.set(key, doc);
+      return;
+    }
     this.checkUnique(key, doc, false);
     this.docs.set(key, doc);
     for (const index of this.indexes.values()) index.add(key, doc);
     this.idIndex?.add(key, doc);
-    this.emit({ o: 'put', d: this.db, c: this.name, doc });
+    this.emit({ o: 'put', d: this.db, c: this.name, doc }, options.bytes);
   }
 
   /** Replaces a stored document by a new object with the same `_id`. */
-  replace(oldDoc: Doc, newDoc: Doc): void {
+  replace(oldDoc: Doc, newDoc: Doc, options: WriteOptions = {}): void {
     const key = valueKey(oldDoc._id);
     if (valueKey(newDoc._id) !== key) {
       throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
+    if (this.replaying) {
+      this.docs.set(key, newDoc);
+      return;
+    }
     this.checkUnique(key, newDoc, true);
-    for (const index of this.indexes.values()) index.remove(key);
+    for (const index of this.indexes.values()) index.remove(key, oldDoc);
     this.docs.set(key, newDoc);
     for (const index of this.indexes.values()) index.add(key, newDoc);
-    this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc });
+    this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc }, options.bytes);
   }
 
   remove(doc: Doc): void {
     const key = valueKey(doc._id);
-    if (!this.docs.delete(key)) return;
-    for (const index of this.indexes.values()) index.remove(key);
-    this.idIndex?.remove(key);
+    const stored = this.docs.get(key);
+    if (!stored || !this.docs.delete(key)) return;
+    if (this.replaying) return;
+    for (const index of this.indexes.values()) index.remove(key, stored);
+    this.idIndex?.remove(key, stored);
     this.emit({ o: 'del', d: this.db, c: this.name, id: doc._id });
   }
 
   /** Adds an index over the existing documents; throws E11000 if they already break uniqueness. */
   createIndex(spec: IndexSpec): void {
     const index = new Index(spec);
-    for (const [key, doc] of this.docs) {
-      index.checkUnique(key, doc, this.ns);
-      index.add(key, doc);
+    if (!this.replaying) {
+      for (const [key, doc] of this.docs) {
+        index.checkUnique(key, doc, this.ns);
+        index.add(key, doc);
+      }
     }
     this.indexes.set(spec.name, index);
     this.emit({ o: 'mkidx', d: this.db, c: this.name, spec });
@@ -195,6 +228,24 @@ export class Collection {
         }
       }
     }
+    this.collectFullKeyPlans(filter, equalities);
+  }
+
+  /** Equalities on every field of a compound index that keeps full keys: a lookup by the whole key. */
+  private collectFullKeyPlans(filter: Doc, equalities: Array<{ size: number; ids: () => Iterable<string> }>): void {
+    for (const index of this.indexes.values()) {
+      if (!index.fullKeyLookup) continue;
+      const perField: unknown[][] = [];
+      let combinations = 1;
+      for (const f of index.fields) {
+        const eq = Object.hasOwn(filter, f) ? equalityValues(filter[f]) : null;
+        if (!eq || eq.length === 0) break;
+        perField.push(eq);
+        combinations *= eq.length;
+      }
+      if (perField.length !== index.fields.length || combinations > MAX_FULL_KEYS) continue;
+      equalities.push({ size: index.countFullKey(perField), ids: () => index.lookupFullKey(perField) });
+    }
   }
 }
 
@@ -208,7 +259,7 @@ export class Storage {
     this.listener = listener;
   }
 
-  private readonly emit: ChangeListener = (r) => this.listener(r);
+  private readonly emit: ChangeListener = (r, bytes) => this.listener(r, bytes);
 
   getCollection(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
@@ -222,6 +273,7 @@ export class Storage {
     const existing = colls.get(name);
     if (existing) return { coll: existing, created: false };
     const coll = new Collection(db, name, options, this.emit);
+    coll.replaying = this.replaying;
     colls.set(name, coll);
     this.emit({ o: 'mkcoll', d: db, c: name, opts: options });
     return { coll, created: true };
@@ -258,11 +310,11 @@ export class Storage {
    * Deletes documents past their TTL (indexes with `expireAfterSeconds` on a date field), as
    * MongoDB's TTL monitor does every minute. Returns how many were removed.
    */
-  expireDocuments(now: number = Date.now()): number {
+  async expireDocuments(now: number = Date.now(), y: Yielder = NEVER): Promise<number> {
     let removed = 0;
-    for (const colls of this.databases.values()) {
-      for (const coll of colls.values()) {
-        for (const index of coll.indexes.values()) {
+    for (const colls of [...this.databases.values()]) {
+      for (const coll of [...colls.values()]) {
+        for (const index of [...coll.indexes.values()]) {
           const ttl = index.spec.expireAfterSeconds;
           if (typeof ttl !== 'number' || index.fields.length !== 1) continue;
           const cutoff = now - ttl * 1000;
@@ -272,16 +324,44 @@ export class Storage {
             const values = getPathValues(doc, field).flatMap((v) => (Array.isArray(v) ? v : [v]));
             const dates = values.filter((v): v is Date => v instanceof Date).map((d) => d.getTime());
             if (dates.length && Math.min(...dates) <= cutoff) expired.push(doc);
+            if (y.due()) await y.pause();
           }
-          for (const doc of expired) coll.remove(doc);
-          removed += expired.length;
+          for (const doc of expired) {
+            // Changed since it was seen (a yield): the stored version decides.
+            if (coll.docs.get(valueKey(doc._id)) !== doc) continue;
+            coll.remove(doc);
+            removed++;
+            if (y.due()) await y.pause();
+          }
         }
       }
     }
     return removed;
   }
 
-  /** Applies a journal record (at start-up). */
+  private replaying = false;
+
+  /** From here to endReplay, records are applied without index work (see Collection.replaying). */
+  beginReplay(): void {
+    this.replaying = true;
+    for (const colls of this.databases.values()) for (const coll of colls.values()) coll.replaying = true;
+  }
+
+  /** Builds every index over the replayed documents. */
+  endReplay(): void {
+    this.replaying = false;
+    for (const colls of this.databases.values()) {
+      for (const coll of colls.values()) {
+        coll.replaying = false;
+        for (const index of coll.indexes.values()) {
+          index.clear();
+          for (const [key, doc] of coll.docs) index.add(key, doc);
+        }
+      }
+    }
+  }
+
+  /** Applies a data file record (at start-up, between beginReplay and endReplay). */
   apply(r: ChangeRecord): void {
     switch (r.o) {
       case 'put': {
@@ -317,7 +397,17 @@ export class Storage {
     }
   }
 
-  /** The records that rebuild the current state (for compaction). */
+  /** How many documents all collections hold. */
+  documentCount(): number {
+    let n = 0;
+    for (const colls of this.databases.values()) for (const coll of colls.values()) n += coll.docs.size;
+    return n;
+  }
+
+  /**
+   * The records that rebuild the current state (for compaction). Safe to consume in slices while
+   * clients write: see Journal.compact for why a snapshot taken that way is still right.
+   */
   *snapshot(): Generator<ChangeRecord> {
     for (const [d, colls] of this.databases) {
       for (const [c, coll] of colls) {

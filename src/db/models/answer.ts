@@ -27,8 +27,12 @@ export interface Answer {
   /** From the question being shown to the answer. */
   timeTakenMs: number | null;
   answeredAt: Date;
-  /** Set once the answer has been counted in the daily rollups (src/stats). */
+  /**
+   * Set when a rollup batch takes the answer (src/stats): from then on its batch, `rollupBatch`,
+   * counts it exactly once, even across crashes. False: not yet taken (the catch-up takes it).
+   */
   rolledUp: boolean;
+  rollupBatch?: string | null;
 }
 
 export const answerSchema = new Schema<Answer>({
@@ -46,8 +50,11 @@ export const answerSchema = new Schema<Answer>({
   timeTakenMs: { type: Number, default: null },
   answeredAt: { type: Date, required: true },
   rolledUp: { type: Boolean, default: false },
+  rollupBatch: { type: String, default: null },
 });
 answerSchema.index({ participantId: 1, questionId: 1, mode: 1, day: 1, attemptId: 1 }, { unique: true });
 answerSchema.index({ bot: 1, day: 1 });
 answerSchema.index({ bot: 1, questionId: 1 });
 answerSchema.index({ rolledUp: 1 });
+// A participant's previous active day (statistics: distinct participants over a date range).
+answerSchema.index({ participantId: 1, day: -1 });

@@ -25,6 +25,22 @@ export interface BroadcastAudience {
   answeredToday: boolean | null;
 }
 
+/** Deliveries of one status, reason, channel and unit: a line of a broadcast's report. */
+export interface DeliveryCount {
+  status: string;
+  reason: string | null;
+  /** A failure's class (retryable, auth, unreachable, invalid): the report says failures by it. */
+  errorClass: string | null;
+  channel: string;
+  bot: string;
+  unitId: string | null;
+  /** The reach path it went by (window, event tag, opt-in, paid…); absent in counts kept before paths existed. */
+  path?: string | null;
+  n: number;
+  read: number;
+  delivered: number;
+}
+
 /**
  * A message to many participants. Its id is a string: random for organisers' broadcasts,
  * deterministic for generated ones (`daily:<bot>:<day>`, `reminder:<key>`) so a job that runs
@@ -50,8 +66,10 @@ export interface Broadcast {
   /** For `daily`: the bot and local day whose question is sent. */
   daily: { bot: string; day: string } | null;
   audience: BroadcastAudience;
-  /** Messenger may send it outside 24 h as CONFIRMED_EVENT_UPDATE. */
+  /** A real update of an event: it may be tagged CONFIRMED_EVENT_UPDATE for members who signed up for `eventKey`. */
   eventUpdate: boolean;
+  /** Campaign reminders: `campaign/event/YYYY-MM-DD`, the event occurrence members sign up for; null otherwise. */
+  eventKey: string | null;
   sendAt: Date;
   createdBy: string;
   startedAt: Date | null;
@@ -63,6 +81,9 @@ export interface Broadcast {
    */
   cursor: { lastParticipantId: string | null; batches: number; complete: boolean; doneBatches: number[] };
   audienceSize: number | null;
+  /** The report's counts, kept when retention deletes the deliveries (src/db/retention.ts). */
+  deliveryCounts?: DeliveryCount[] | null;
+  deliveriesPrunedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -104,6 +125,7 @@ export const broadcastSchema = new Schema<Broadcast>(
       answeredToday: { type: Boolean, default: null },
     },
     eventUpdate: { type: Boolean, default: false },
+    eventKey: { type: String, default: null },
     sendAt: { type: Date, required: true },
     createdBy: { type: String, required: true },
     startedAt: { type: Date, default: null },
@@ -116,6 +138,8 @@ export const broadcastSchema = new Schema<Broadcast>(
       doneBatches: { type: [Number], default: [] },
     },
     audienceSize: { type: Number, default: null },
+    deliveryCounts: { type: [Schema.Types.Mixed], default: null },
+    deliveriesPrunedAt: { type: Date, default: null },
   },
   { timestamps: true, minimize: false },
 );

@@ -1,5 +1,5 @@
 import { Schema, type Types } from 'mongoose';
-import { CHANNELS, LOCALES, SEND_ERROR_CLASSES, type ChannelName, type Locale, type SendErrorClass } from '../../domain/index.js';
+import { CHANNELS, LOCALES, REACH_PATHS, SEND_ERROR_CLASSES, type ChannelName, type Locale, type ReachPath, type SendErrorClass } from '../../domain/index.js';
 
 /** pending → sending → sent / failed / skipped. A retry puts a delivery back to pending with `notBefore`. */
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
@@ -27,8 +27,14 @@ export interface Delivery {
   /** When the current send started: a `sending` delivery older than the claim timeout was interrupted by a crash. */
   claimedAt: Date | null;
   errorClass: SendErrorClass | null;
-  /** window_closed, unsubscribed, unreachable, cancelled, quota, the platform's message... */
+  /** A skip reason code (src/outreach/reach-advice.ts says it in words), or the platform's message. */
   reason: string | null;
+  /** The path the send used, or (while a paid send is in flight) the one it is about to use. */
+  path: ReachPath | null;
+  /** Paid paths: written before the send. A delivery found `sending` with it set is never sent again (at most once). */
+  pathClaimedAt: Date | null;
+  /** Group path: `<broadcastId>:<bot>:<groupId>`, the one group post that reached this member. */
+  groupPostId: string | null;
   messageIds: string[];
   sentAt: Date | null;
   deliveredAt: Date | null;
@@ -53,6 +59,9 @@ export const deliverySchema = new Schema<Delivery>(
     claimedAt: { type: Date, default: null },
     errorClass: { type: String, enum: [...SEND_ERROR_CLASSES, null], default: null },
     reason: { type: String, default: null },
+    path: { type: String, enum: [...REACH_PATHS, null], default: null },
+    pathClaimedAt: { type: Date, default: null },
+    groupPostId: { type: String, default: null },
     messageIds: { type: [String], default: [] },
     sentAt: { type: Date, default: null },
     deliveredAt: { type: Date, default: null },

@@ -11,6 +11,8 @@ export interface InboxReply {
   link?: { title: string; url: string };
   /** A picture sent first (a certificate). */
   image?: { url: string; alt: string };
+  /** Messenger's marketing-messages opt-in request after the text. */
+  optInRequest?: { title: string; payload: string };
 }
 
 /** The reply being handed to the platform: recorded before the call, cleared when its result is recorded. */
@@ -81,3 +83,5 @@ export const inboxEventSchema = new Schema<InboxEvent>(
 // The worker's two queries: due entries, and one participant's head entry.
 inboxEventSchema.index({ status: 1, nextAttemptAt: 1 });
 inboxEventSchema.index({ participant: 1, status: 1, eventAt: 1 });
+// Retention (src/db/retention.ts) deletes processed entries by age.
+inboxEventSchema.index({ processedAt: 1 });

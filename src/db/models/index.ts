@@ -12,21 +12,26 @@ import { leaseSchema } from './lease.js';
 import { webMessageSchema } from './web-message.js';
 import { adminSessionSchema, adminUserSchema } from './admin-user.js';
 import { apiTokenSchema } from './api-token.js';
-import { rollupMarkSchema, rollupSchema } from './rollup.js';
+import { rollupMarkSchema, rollupOpSchema, rollupResidueSchema, rollupSchema } from './rollup.js';
 import { certificateSchema } from './certificate.js';
 import { invitationJoinSchema, invitationSchema } from './invitation.js';
 import { unansweredQuestionSchema } from './unanswered-question.js';
+import { contentItemSchema } from './content-item.js';
+import { auditEntrySchema } from './audit-entry.js';
+import { groupPostSchema } from './group-post.js';
+import { reachQuotaSchema } from './reach-quota.js';
 import { fairnessMarkSchema } from './fairness.js';
 
 export type { Answer, AnswerMode } from './answer.js';
 export { ANSWER_MODES } from './answer.js';
 export type { ContestAttempt, ContestAttemptStatus } from './contest.js';
 export { CONTEST_ATTEMPT_STATUSES } from './contest.js';
-export type { Participant, ParticipantDoc } from './participant.js';
+export type { Participant, ParticipantDoc, ParticipantOptIn, OptInStatus } from './participant.js';
+export { OPT_IN_STATUSES } from './participant.js';
 export type { Question, QuestionDoc, QuestionRevision, QuestionReview, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';
-export type { Broadcast, BroadcastAudience, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
+export type { Broadcast, BroadcastAudience, DeliveryCount, BroadcastKind, BroadcastStatus, BroadcastText } from './broadcast.js';
 export { BROADCAST_KINDS, BROADCAST_STATUSES } from './broadcast.js';
 export type { Delivery, DeliveryStatus } from './delivery.js';
 export { DELIVERY_STATUSES } from './delivery.js';
@@ -37,11 +42,19 @@ export type { Lease } from './lease.js';
 export type { AdminUser, AdminRole, AdminSession } from './admin-user.js';
 export { ADMIN_ROLES } from './admin-user.js';
 export type { ApiToken } from './api-token.js';
-export type { Rollup, RollupKind, RollupMark } from './rollup.js';
+export type { Rollup, RollupCounters, RollupKind, RollupMark, RollupOp, RollupOpKind, RollupPart, RollupResidue } from './rollup.js';
+export { ROLLUP_KINDS } from './rollup.js';
 export type { Certificate, CertificateKind } from './certificate.js';
 export { CERTIFICATE_KINDS } from './certificate.js';
 export type { Invitation, InvitationJoin } from './invitation.js';
 export type { UnansweredQuestion } from './unanswered-question.js';
+export type { ContentItem, ContentKind } from './content-item.js';
+export { CONTENT_KINDS } from './content-item.js';
+export type { AuditEntry, AuditAction } from './audit-entry.js';
+export { AUDIT_ACTIONS } from './audit-entry.js';
+export type { GroupPost, GroupPostStatus } from './group-post.js';
+export { GROUP_POST_STATUSES } from './group-post.js';
+export type { ReachQuota } from './reach-quota.js';
 export type { FairnessMark } from './fairness.js';
 
 /**
@@ -76,10 +89,16 @@ export function createModels(conn: Connection) {
     ApiToken: model(conn, 'ApiToken', apiTokenSchema),
     Rollup: model(conn, 'Rollup', rollupSchema),
     RollupMark: model(conn, 'RollupMark', rollupMarkSchema),
+    RollupOp: model(conn, 'RollupOp', rollupOpSchema),
+    RollupResidue: model(conn, 'RollupResidue', rollupResidueSchema),
     Certificate: model(conn, 'Certificate', certificateSchema),
     Invitation: model(conn, 'Invitation', invitationSchema),
     InvitationJoin: model(conn, 'InvitationJoin', invitationJoinSchema),
     UnansweredQuestion: model(conn, 'UnansweredQuestion', unansweredQuestionSchema),
+    ContentItem: model(conn, 'ContentItem', contentItemSchema),
+    AuditEntry: model(conn, 'AuditEntry', auditEntrySchema),
+    GroupPost: model(conn, 'GroupPost', groupPostSchema),
+    ReachQuota: model(conn, 'ReachQuota', reachQuotaSchema),
     FairnessMark: model(conn, 'FairnessMark', fairnessMarkSchema),
   };
 }

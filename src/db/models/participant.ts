@@ -1,6 +1,34 @@
 import { Schema, type HydratedDocument } from 'mongoose';
 import { CHANNELS, LOCALES, type ChannelName, type Locale } from '../../domain/index.js';
 
+export const OPT_IN_STATUSES = ['requested', 'active', 'stopped', 'expired', 'invalid'] as const;
+export type OptInStatus = (typeof OPT_IN_STATUSES)[number];
+
+/**
+ * A member's permission for messages outside Messenger's 24 h window. The token is a credential of
+ * the member's subscription: never logged, never shown.
+ */
+export interface ParticipantOptIn {
+  status: OptInStatus;
+  /** The title the request showed: Meta allows one request per title per week. */
+  title: string | null;
+  token: string | null;
+  requestedAt: Date | null;
+  optedInAt: Date | null;
+  stoppedAt: Date | null;
+  /** `member` ("dừng" in the chat: "nhắc nhở" restores it) or `platform` (Meta's STOP, or a refused send). */
+  stoppedBy: 'member' | 'platform' | null;
+  /** Legacy tokens only; null = does not expire. */
+  expiresAt: Date | null;
+  frequency: string | null;
+  timezone: string | null;
+  /** Last marketing message, and Meta's "one message every 12 hours per subscription_token". */
+  lastSentAt: Date | null;
+  nextEligibleAt: Date | null;
+  /** The delivery that took the current 12-hour slot: a run that crashed before its send may take it again. */
+  reservedFor: string | null;
+}
+
 // Types are written out rather than inferred: mongoose's schema inference exhausts tsc's memory.
 export interface Participant {
   bot: string;
@@ -14,6 +42,12 @@ export interface Participant {
   subscribed: boolean;
   unreachable: { at: Date; reason: string } | null;
   lastInboundAt: Date | null;
+  /** Messenger marketing-messages subscription on this page (docs/reach.md §1.4); null until asked. */
+  optIn: ParticipantOptIn | null;
+  /** Zalo OA: follows the OA (follow / unfollow webhooks); null = not known. Promotion messages need a follower. */
+  oaFollower: boolean | null;
+  /** Events the member asked to be reminded of, `campaign/event/YYYY-MM-DD`: only these may be tagged CONFIRMED_EVENT_UPDATE. */
+  eventSignups: string[];
   state: Record<string, unknown>;
   /** `freezes` and `frozenDays`: streak protection (src/quiz/streak-freeze.ts); absent in older documents. */
   streak: { current: number; best: number; lastDay: string | null; freezes: number; frozenDays: string[] };
@@ -56,6 +90,29 @@ export const participantSchema = new Schema<Participant>(
     },
     /** Last message from the person: Messenger's 24 h window and Zalo's reply window start here. */
     lastInboundAt: { type: Date, default: null },
+    optIn: {
+      type: new Schema(
+        {
+          status: { type: String, enum: OPT_IN_STATUSES, required: true },
+          title: { type: String, default: null },
+          token: { type: String, default: null },
+          requestedAt: { type: Date, default: null },
+          optedInAt: { type: Date, default: null },
+          stoppedAt: { type: Date, default: null },
+          stoppedBy: { type: String, enum: ['member', 'platform', null], default: null },
+          expiresAt: { type: Date, default: null },
+          frequency: { type: String, default: null },
+          timezone: { type: String, default: null },
+          lastSentAt: { type: Date, default: null },
+          nextEligibleAt: { type: Date, default: null },
+          reservedFor: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    oaFollower: { type: Boolean, default: null },
+    eventSignups: { type: [String], default: [] },
     /** Conversation engine state (pure data, owned by src/conversation). */
     state: { type: Schema.Types.Mixed, default: () => ({}) },
     streak: {

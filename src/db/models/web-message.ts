@@ -26,3 +26,5 @@ export const webMessageSchema = new Schema<WebMessage>(
 );
 
 webMessageSchema.index({ bot: 1, userId: 1, at: 1 });
+// Retention (src/db/retention.ts) deletes old messages by age.
+webMessageSchema.index({ at: 1 });

@@ -4,6 +4,7 @@ import { broadcastInputSchema, broadcastListFilterSchema, broadcastPatchSchema, 
 import { principalOf } from '../auth.js';
 import { requestLocale } from '../errors.js';
 import { idParam, type ApiContext } from './shared.js';
+import { requireKnownUnits } from './units.js';
 
 /** An organiser's audience stays within their bots; a patch that names no bots keeps the stored ones (already checked). */
 function restrictAudience<T extends { audience?: { bots?: string[] | undefined } | undefined }>(
@@ -51,9 +52,13 @@ export function addBroadcastRoutes(ctx: ApiContext): void {
     method: 'post',
     path: '/broadcasts/preview',
     tag: 'broadcasts',
-    summary: 'Preview a broadcast: rendered text per locale and the audience size',
+    summary: 'Preview a broadcast: rendered text per locale, the audience size, and the expected reach per path (who will be skipped and why)',
     body: broadcastInputSchema,
-    handler: async ({ body }, req) => broadcasts().preview(restrictAudience(principalOf(req), body)),
+    handler: async ({ body }, req) => {
+      const input = restrictAudience(principalOf(req), body);
+      requireKnownUnits(ctx, input.audience.units, input.audience.bots);
+      return broadcasts().preview(input, requestLocale(req));
+    },
   });
   api.add({
     method: 'post',
@@ -61,13 +66,18 @@ export function addBroadcastRoutes(ctx: ApiContext): void {
     tag: 'broadcasts',
     summary: 'Create and schedule a broadcast (sendAt "now" or a local time in Asia/Ho_Chi_Minh)',
     body: broadcastInputSchema,
-    handler: async ({ body }, req) => broadcasts().create(restrictAudience(principalOf(req), body), principalOf(req).name),
+    handler: async ({ body }, req) => {
+      const input = restrictAudience(principalOf(req), body);
+      requireKnownUnits(ctx, input.audience.units, input.audience.bots);
+      return broadcasts().create(input, principalOf(req).name);
+    },
   });
   addBroadcastRoutesById(ctx, broadcasts);
 }
 
 /** `/broadcasts/:id`: read, change, cancel, report; each first checks the caller may see the broadcast. */
-function addBroadcastRoutesById({ api }: ApiContext, broadcasts: () => BroadcastService): void {
+function addBroadcastRoutesById(ctx: ApiContext, broadcasts: () => BroadcastService): void {
+  const { api } = ctx;
   api.add({
     method: 'get',
     path: '/broadcasts/:id',
@@ -84,7 +94,8 @@ function addBroadcastRoutesById({ api }: ApiContext, broadcasts: () => Broadcast
     params: idParam,
     body: broadcastPatchSchema,
     handler: async ({ params, body }, req) => {
-      await accessibleBroadcast(broadcasts(), principalOf(req), params.id);
+      const stored = await accessibleBroadcast(broadcasts(), principalOf(req), params.id);
+      requireKnownUnits(ctx, body.audience?.units, body.audience?.bots ?? stored.audience.bots);
       return broadcasts().update(params.id, restrictAudience(principalOf(req), body, 'patch'));
     },
   });
@@ -103,7 +114,8 @@ function addBroadcastRoutesById({ api }: ApiContext, broadcasts: () => Broadcast
     method: 'get',
     path: '/broadcasts/:id/report',
     tag: 'broadcasts',
-    summary: "Delivery report: sent, read, skipped and failed per channel and unit (with the unit's name), and the reasons in words in the caller's language",
+    summary:
+      "Delivery report: sent, read, skipped and failed per channel, unit and reach path (with the unit's name), and the reasons in words in the caller's language with what to do",
     params: idParam,
     handler: async ({ params }, req) => {
       await accessibleBroadcast(broadcasts(), principalOf(req), params.id);

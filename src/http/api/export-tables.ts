@@ -1,5 +1,5 @@
 import { scopeBots, type Principal } from '../../admin/index.js';
-import type { Locale } from '../../domain/index.js';
+import { ratePercent, type Locale } from '../../domain/index.js';
 import { namesIn } from './names.js';
 import { participantRows, type ParticipantRow } from './participants.js';
 import type { ApiContext } from './shared.js';
@@ -15,8 +15,6 @@ export interface TableQuery {
   readonly lang: Locale;
 }
 export type Dataset = (p: Principal, q: TableQuery) => Promise<ExportTable>;
-
-const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
 
 /** Up to `q.limit` participants the caller may see, page by page. */
 async function allParticipants(ctx: ApiContext, p: Principal, q: TableQuery): Promise<ParticipantRow[]> {
@@ -81,10 +79,10 @@ export function datasets(ctx: ApiContext): Record<string, Dataset> {
           r.unitId === null ? noUnit(q) : (r.name ?? r.unitId),
           r.size,
           r.participants,
-          pct(r.rate),
+          ratePercent(r.rate),
           r.answers,
           r.correct,
-          pct(r.accuracy),
+          ratePercent(r.accuracy),
         ]),
       };
     },
@@ -99,7 +97,7 @@ export function datasets(ctx: ApiContext): Record<string, Dataset> {
           r.question,
           r.answers,
           r.correct,
-          pct(r.accuracy),
+          ratePercent(r.accuracy),
           r.averageTimeMs === null ? null : Math.round(r.averageTimeMs / 100) / 10,
         ]),
       };

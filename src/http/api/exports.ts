@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { scopeBots } from '../../admin/index.js';
 import { rankingRows, RANKING_COLUMNS } from '../../conversation/index.js';
 import { z } from 'zod';
 import { fieldIssue, InvalidError, type Locale } from '../../domain/index.js';
@@ -6,6 +7,7 @@ import { principalOf } from '../auth.js';
 import { contestFor } from './contests.js';
 import { datasets } from './export-tables.js';
 import { rangeQuery, type ApiContext } from './shared.js';
+import { requireKnownUnits } from './units.js';
 import { fileName, sendTable, type ExportTable } from './tables.js';
 
 const EXPORT_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'];
@@ -60,6 +62,7 @@ export function addExportRoutes(ctx: ApiContext): void {
         await sendTable(res, table, query.format, `${params.dataset}-${query.contestId}-${ctx.today()}`, deps.timeZone);
         return undefined;
       }
+      requireKnownUnits(ctx, query.unitId ? [query.unitId] : undefined, scopeBots(principalOf(req), query.bot));
       const table = await tables[params.dataset]!(principalOf(req), query);
       const labelled = { ...table, headers: labels(table.headers, query.lang) };
       await sendTable(res, labelled, query.format, `${params.dataset}-${query.bot ?? 'all'}-${ctx.today()}`, deps.timeZone);

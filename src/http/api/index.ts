@@ -3,7 +3,9 @@ import { requireAdmin } from '../../admin/index.js';
 import { IMPORT_LIMITS } from '../../content/index.js';
 import { principalOf, requirePrincipal } from '../auth.js';
 import { addAccessRoutes } from './access.js';
+import { addAuditRoutes } from './audit.js';
 import { addBroadcastRoutes } from './broadcasts.js';
+import { addCampaignRoutes } from './campaigns.js';
 import { addContestRoutes } from './contests.js';
 import { addExportRoutes } from './exports.js';
 import { addLearningRoutes } from './learning.js';
@@ -12,13 +14,15 @@ import { addQuestionRoutes } from './questions.js';
 import { ApiRegistry } from './registry.js';
 import { apiContext, type ApiDeps } from './shared.js';
 import { addStatsRoutes } from './stats.js';
+import { addSystemRoutes } from './system.js';
 import { addTokenRoutes } from './tokens.js';
 import { addUnitRoutes } from './units.js';
 import { addUserRoutes } from './users.js';
 
 export { formatExportDate, toCsv, toXlsx, type ExportTable } from './tables.js';
-export type { ApiDeps, QuestionImporter, QuestionImportReport, UsersPort } from './shared.js';
+export type { ApiDeps, UsersPort } from './shared.js';
 export type { BotInfo } from './names.js';
+export type { BotContent } from './content-scope.js';
 
 /**
  * The REST API under /api/v1, plus its OpenAPI document; one file per resource adds its routes, in
@@ -31,6 +35,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   addParticipantRoutes(ctx);
   addUnitRoutes(ctx);
   addQuestionRoutes(ctx);
+  addCampaignRoutes(ctx);
   addStatsRoutes(ctx);
   addBroadcastRoutes(ctx);
   addContestRoutes(ctx);
@@ -38,6 +43,8 @@ export function createApiRouter(deps: ApiDeps): Router {
   addTokenRoutes(ctx);
   addExportRoutes(ctx);
   addLearningRoutes(ctx);
+  addSystemRoutes(ctx);
+  addAuditRoutes(ctx);
 
   const router = Router();
   router.get('/openapi.json', (req, res) => {

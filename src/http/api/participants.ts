@@ -4,6 +4,7 @@ import type { Models } from '../../db/index.js';
 import { CHANNELS } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
 import { botId, escapeRegex, paging, type ApiContext } from './shared.js';
+import { requireKnownUnits } from './units.js';
 
 export const participantQuery = z.object({
   bot: botId.optional(),
@@ -57,13 +58,17 @@ export async function participantRows(models: Models, p: Principal, q: z.output<
 export type ParticipantRow = Awaited<ReturnType<typeof participantRows>>['items'][number];
 
 /** `GET /participants`: search, paged. */
-export function addParticipantRoutes({ api, deps }: ApiContext): void {
+export function addParticipantRoutes(ctx: ApiContext): void {
+  const { api, deps } = ctx;
   api.add({
     method: 'get',
     path: '/participants',
     tag: 'participants',
     summary: 'Search participants (paged)',
     query: participantQuery,
-    handler: async ({ query }, req) => participantRows(deps.models, principalOf(req), query),
+    handler: async ({ query }, req) => {
+      requireKnownUnits(ctx, query.unitId ? [query.unitId] : undefined, scopeBots(principalOf(req), query.bot));
+      return participantRows(deps.models, principalOf(req), query);
+    },
   });
 }

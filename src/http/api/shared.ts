@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { scopeBots, type AdminService, type Principal } from '../../admin/index.js';
+import type { Actor, ContentRoom } from '../../content/index.js';
 import type { ContestsView } from '../../conversation/index.js';
-import type { Models } from '../../db/index.js';
+import type { EmbeddedDbStatus, Models } from '../../db/index.js';
 import { addDays, dayOf, daysBetween, fieldIssue, FIELD_RULES, InvalidError } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { BroadcastService } from '../../outreach/index.js';
@@ -10,15 +11,6 @@ import type { Stats, StatsScope } from '../../stats/index.js';
 import { HttpError } from '../errors.js';
 import type { BotInfo } from './names.js';
 import type { ApiRegistry } from './registry.js';
-
-/** `ok: false` means nothing was written; `problems` says why, one line a bad row. */
-export interface QuestionImportReport {
-  readonly ok: boolean;
-  readonly problems: readonly string[];
-}
-
-/** Imports questions from a CSV or XLSX table (src/content `importUploadedQuestions`). */
-export type QuestionImporter = (file: { format: 'csv' | 'xlsx'; data: Buffer }) => Promise<QuestionImportReport>;
 
 /** What the API needs of the admin service to manage the users of the web pages and the API tokens. */
 export type UsersPort = Pick<AdminService, 'listUsers' | 'createUser' | 'setDisabled' | 'resetPassword' | 'listTokens' | 'createToken' | 'revokeToken'>;
@@ -31,19 +23,22 @@ export interface ApiDeps {
   /** Absent parts answer 501 (a server or benchmark built without them). */
   readonly broadcasts?: BroadcastService | undefined;
   readonly contests?: ContestsView | undefined;
-  readonly importQuestions?: QuestionImporter | undefined;
+  /** The content room: questions, campaigns, contests and unit lists as organisers edit them, and the audit log. */
+  readonly content?: ContentRoom | undefined;
   readonly users?: UsersPort | undefined;
   /** The runtime's i18next lookup, for export column headers (`admin:export.columns.<field>`) and words for codes. */
   readonly t: Translate;
   /** The bots' names and unit lists, so exports and the dashboard show names, not ids. */
   readonly bots?: readonly BotInfo[] | undefined;
+  /** The embedded database's figures against its limits; absent or null on a real MongoDB. */
+  readonly databaseStatus?: (() => EmbeddedDbStatus | null) | undefined;
 }
 
-type Part = 'broadcasts' | 'contests' | 'importQuestions' | 'users';
+type Part = 'broadcasts' | 'contests' | 'content' | 'users';
 const PART_NAMES: Record<Part, string> = {
   broadcasts: 'Broadcasts are',
   contests: 'Contests are',
-  importQuestions: 'Question import is',
+  content: 'Content editing is',
   users: 'User management is',
 };
 
@@ -102,3 +97,16 @@ export const paging = {
 export const idParam = z.object({ id: z.string().min(1).max(100) });
 
 export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The caller as the content room's audit log and rules see it (admins change every item, organisers their bots'). */
+export function actorOf(p: Principal): Actor {
+  return { name: p.name, kind: p.kind, role: p.role === 'admin' ? 'admin' : 'organiser', bots: p.role === 'admin' ? null : p.bots };
+}
+
+/** An uploaded spreadsheet: the body's type says CSV or XLSX (anything else is the caller's mistake). */
+export function uploadOf(req: { headers: Record<string, unknown>; body: unknown }): { format: 'csv' | 'xlsx'; data: Buffer } {
+  const type = String(req.headers['content-type'] ?? '');
+  const format = type.includes('spreadsheetml') ? 'xlsx' : type.startsWith('text/csv') ? 'csv' : null;
+  if (!format || !Buffer.isBuffer(req.body)) throw new InvalidError('import_file_type');
+  return { format, data: req.body };
+}

@@ -5,6 +5,7 @@ import { principalOf } from '../auth.js';
 import { requestLocale } from '../errors.js';
 import { namesIn } from './names.js';
 import { botId, rangeQuery, type ApiContext } from './shared.js';
+import { requireKnownUnits } from './units.js';
 
 const leaderboardQuery = z.object({
   bot: botId.optional(),
@@ -13,7 +14,8 @@ const leaderboardQuery = z.object({
 });
 
 /** `GET /stats/...`: totals, series, units, questions and the leaderboard, from the rollups. */
-export function addStatsRoutes({ api, deps, range }: ApiContext): void {
+export function addStatsRoutes(ctx: ApiContext): void {
+  const { api, deps, range } = ctx;
   const { stats } = deps;
   api.add({
     method: 'get',
@@ -35,7 +37,7 @@ export function addStatsRoutes({ api, deps, range }: ApiContext): void {
     method: 'get',
     path: '/stats/units',
     tag: 'stats',
-    summary: 'Per unit: participants, participation rate, answers and correct answers',
+    summary: "Per unit of the bot's own unit list: participants in the range, participation rate, answers and correct answers",
     query: rangeQuery,
     handler: async ({ query }, req) => ({ items: await stats.queries.units(range(principalOf(req), query)) }),
   });
@@ -59,6 +61,7 @@ export function addStatsRoutes({ api, deps, range }: ApiContext): void {
     query: leaderboardQuery,
     handler: async ({ query }, req) => {
       const bots = scopeBots(principalOf(req), query.bot);
+      requireKnownUnits(ctx, query.unitId ? [query.unitId] : undefined, bots);
       const rows = await stats.leaderboard({ bots, unitId: query.unitId, limit: query.limit });
       const unit = await namesIn(requestLocale(req), deps).units(rows);
       return { participants: rows.map((r) => ({ ...r, unitName: unit(r.bot, r.unitId) })) };

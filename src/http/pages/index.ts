@@ -137,7 +137,9 @@ function adminPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   admin.get('/i18n/:lng.json', (req, res, next) => {
     const lng = req.params.lng === 'en' ? 'en' : req.params.lng === 'vi' ? 'vi' : null;
     if (!lng) return next(new NotFoundError('language_not_found'));
-    res.json(translations[lng]?.admin ?? {});
+    // The editors' words (editor.json) and the topics' names (common.json) sit beside admin.json's.
+    const own = translations[lng];
+    res.json({ ...(own?.admin ?? {}), editor: own?.editor ?? {}, topicName: (own?.common as { topic?: unknown } | undefined)?.topic ?? {} });
   });
   addSessionRoutes(admin, deps);
   admin.get('/', (req, res, next) => {

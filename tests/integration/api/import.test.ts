@@ -62,18 +62,20 @@ describe('question import over the API', () => {
     const before = fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8');
     const res = await upload(`${header}\n${good.replace(',A,"Tổ', ',E,"Tổ')}\n`);
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; details: { problems: string[] } } };
-    expect(body.error.code).toBe('import_rejected');
-    expect(body.error.details.problems.join('\n')).toMatch(/row 2, column answer/);
+    const body = (await res.json()) as { error: { code: string; details: { content: Array<{ row: number; column: string }> } } };
+    expect(body.error.code).toBe('content_rows_rejected');
+    expect(body.error.details.content).toEqual([expect.objectContaining({ row: 2, column: 'answer' })]);
     expect(fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8')).toBe(before);
     expect(await db.models.Question.countDocuments({ questionId: 'up-001' })).toBe(0);
   });
 
-  it('imports a valid file into content/ and the database at once', async () => {
+  it('imports a valid file into the database (owned by it: the shipped YAML is left as it is) and members get it once published', async () => {
+    const before = fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8');
     const res = await upload(`${header}\n${good}\n`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, created: 1, synced: true });
-    expect(fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8')).toContain('up-001');
+    expect(await res.json()).toEqual({ created: 1, updated: 0 });
+    expect(fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8')).toBe(before);
+    expect(rt.content.questions.find((q) => q.id === 'up-001')).toMatchObject({ status: 'draft', review: { author: 'Nhóm nội dung A' } });
     const q = await db.models.Question.findOne({ questionId: 'up-001' }).lean();
     expect(q).toMatchObject({ topic: 'digital-skills', answer: 0, retiredAt: null });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channels } from '../../../src/channels/index.js';
 import type { InboundEvent } from '../../../src/domain/index.js';
+import { pruneExpired } from '../../../src/db/index.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { testChannels, waitFor } from '../../fixtures/channels/harness.js';
 
@@ -131,7 +132,7 @@ describe('inbox worker', () => {
     expect(entry).toMatchObject({ attempts: 2, lastError: 'the engine broke' });
   });
 
-  it('the sweeper forgets processed entries after 30 days, but keeps recent ones for deduplication', async () => {
+  it('retention deletes processed entries after 30 days by default, but keeps recent ones for deduplication', async () => {
     const long = new Date(Date.now() - 40 * 24 * 3600_000);
     const recent = new Date(Date.now() - 24 * 3600_000);
     for (const [id, at] of [
@@ -156,7 +157,7 @@ describe('inbox worker', () => {
         processedAt: at,
       } as never);
     }
-    await channels.sweepInbox();
+    await pruneExpired(db.models, db.config().retention);
     expect(await db.models.InboxEvent.countDocuments({ _id: { $in: ['web:demo:old-done', 'web:demo:recent-done'] } })).toBe(1);
     expect(await db.models.InboxEvent.countDocuments({ _id: 'web:demo:recent-done' })).toBe(1);
   });

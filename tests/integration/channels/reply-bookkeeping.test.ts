@@ -82,6 +82,55 @@ describe('reply send bookkeeping', () => {
     expect(await reload('book-2')).toMatchObject({ status: 'done', repliesSent: 3, sending: null });
   });
 
+  it('a new entry costs one write per reply: the first mark is stored with the replies, the last result with "done"', async () => {
+    const now = new Date();
+    const doc = {
+      _id: 'book-4',
+      key: 'book-4',
+      bot: 'demo',
+      channel: 'messenger' as const,
+      participant: 'messenger:demo:book-4',
+      eventAt: now,
+      receivedAt: now,
+      event: { bot: 'demo', channel: 'messenger', userId: 'book-4', eventId: 'book-4', at: now, kind: 'start' },
+      status: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      replies: null,
+      repliesSent: 0,
+      sending: null,
+      processedAt: null,
+    };
+    await db.models.InboxEvent.collection.insertOne(doc as never);
+    // Counts the inbox writes processEntry makes (it writes through `collection.updateOne` only).
+    const real = db.models.InboxEvent.collection;
+    let writes = 0;
+    const counted = {
+      collection: {
+        updateOne: (...args: Parameters<typeof real.updateOne>) => {
+          writes++;
+          return real.updateOne(...args);
+        },
+      },
+    } as unknown as typeof db.models.InboxEvent;
+    const seen: unknown[] = [];
+    const send: Send = async (_to, m) => {
+      const e = await reload('book-4');
+      seen.push({ text: m.text, replies: e?.replies?.length, sending: e?.sending?.index, repliesSent: e?.repliesSent });
+      return { ok: true, messageIds: ['x'] };
+    };
+    const base = deps(send, { resent: 0 });
+    await processEntry({ ...base, model: counted, handler: async () => [{ text: 'chào' }, { text: 'đồng ý?' }] }, doc as unknown as Entry, () => true);
+    expect(seen).toEqual([
+      { text: 'chào', replies: 2, sending: 0, repliesSent: 0 },
+      { text: 'đồng ý?', replies: 2, sending: 1, repliesSent: 1 },
+    ]);
+    // The attempt's claim, replies + first mark, first result + second mark, second result + done.
+    expect(writes).toBe(4);
+    expect(await reload('book-4')).toMatchObject({ status: 'done', attempts: 1, repliesSent: 2, sending: null, lastError: null });
+  });
+
   it('a reply the platform refuses for good is no longer "sending"', async () => {
     const send: Send = async () => ({ ok: false, errorClass: 'unreachable', reason: 'blocked the page' });
     await processEntry(deps(send, { resent: 0 }), await storedEntry('book-3', 0, null), () => true);

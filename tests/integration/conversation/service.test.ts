@@ -7,6 +7,7 @@ import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { writeResultsXlsx } from '../../../src/conversation/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
 import { pickDaily } from '../../../src/quiz/index.js';
+import { orderSeat } from '../../../src/conversation/turn.js';
 import { bot, contestRightLetter, conversationRig, event, letterFor, orderFor, questions, seedQuestions, type Rig } from './fixtures.js';
 
 const JUNE_10 = new Date('2023-06-10T01:00:00Z');
@@ -91,7 +92,7 @@ describe('the conversation service on the database', () => {
     expect(board).toContain(`Bạn: hạng ${twinRight ? 2 : 1}`);
     expect(board).toContain('ai đạt số câu đúng đó sớm hơn xếp trên');
     const units = all(await tap('lan', 'LB|units|today'));
-    expect(units).toContain('CĐCS Sở Y tế: 1 câu đúng, 1 người tham gia, tỉ lệ tham gia 2%');
+    expect(units).toContain('CĐCS Sở Y tế: 1 câu đúng, 1 người tham gia, tỉ lệ tham gia 1,7%');
   });
 
   it('a pushed daily question message can be answered by its button alone', async () => {
@@ -105,6 +106,20 @@ describe('the conversation service on the database', () => {
     const mine = await rig.conversation.dailyQuestionMessage(bot.id, '2023-06-11', 'vi', { bot: bot.id, channel: 'messenger', userId: 'lan' });
     expect(mine!.choices!.map((c) => c.payload.split('|')[5])).toEqual(orderFor(q.questionId, 'lan').map(String));
     expect(await rig.conversation.dailyQuestionMessage('no-such-bot', '2023-06-11', 'vi')).toBeNull();
+  });
+
+  it('in a Zalo group every member answers the one group post in the group’s option order', async () => {
+    rig.now = new Date('2023-06-12T01:00:00Z');
+    const inGroup = (userId: string) => ({ bot: bot.id, channel: 'zalo_personal' as const, userId, groupId: 'g-unit' });
+    const orderOf = async (ref: ReturnType<typeof inGroup>) =>
+      (await rig.conversation.dailyQuestionMessage(bot.id, '2023-06-12', 'vi', ref))!.choices!.map((c) => c.payload.split('|')[5]);
+    // The post the fan-out makes once for the group (no member), and what each member would be shown: one order.
+    const post = await orderOf(inGroup(''));
+    expect(await orderOf(inGroup('hoa'))).toEqual(post);
+    expect(await orderOf(inGroup('minh'))).toEqual(post);
+    expect(orderSeat(inGroup('hoa'))).toBe(orderSeat(inGroup('')));
+    // Outside the group each member keeps their own order.
+    expect(orderSeat({ bot: bot.id, channel: 'messenger', userId: 'hoa' })).not.toBe(orderSeat({ bot: bot.id, channel: 'messenger', userId: 'minh' }));
   });
 
   it('a contest attempt that runs out of time closes itself; the job and the next message agree', async () => {

@@ -689,3 +689,171 @@ describe('an Agenda job', () => {
     }
   });
 });
+
+describe('MongoDB limits (issue 16)', () => {
+  const MiB = 1024 * 1024;
+  const MAX = 16 * MiB;
+
+  it('refuses an insert over 16 MiB with MongoDB error and stores nothing; 15.9 MiB round-trips', async () => {
+    const c = db.collection('limits_insert');
+    const far = await serverError(c.insertOne({ _id: 'far' as never, s: 'x'.repeat(16.5 * MiB) }));
+    // Past 16 MiB + 16 KiB MongoDB cannot even read the command (BSONObjectTooLarge); just past 16 MiB it is a write error.
+    expect([10334, 2]).toContain(far.code);
+    const near = await serverError(c.insertOne({ _id: 'near' as never, s: 'x'.repeat(MAX) }));
+    expect(near.code).toBe(2);
+    expect(near.message).toMatch(/object to insert too large/);
+    expect(await c.countDocuments()).toBe(0);
+    const fits = 'y'.repeat(Math.floor(15.9 * MiB));
+    await c.insertOne({ _id: 'fits' as never, s: fits });
+    const back = await c.findOne({ _id: 'fits' as never });
+    expect(back?.s.length).toBe(fits.length);
+    expect(back?.s === fits).toBe(true);
+  });
+
+  it('refuses an update, an upsert and a findOneAndUpdate whose result would pass 16 MiB', async () => {
+    const c = db.collection('limits_update');
+    await c.insertOne({ _id: 'a' as never, s: 'x'.repeat(10 * MiB) });
+    const update = await serverError(c.updateOne({ _id: 'a' as never }, { $set: { t: 'y'.repeat(7 * MiB) } }));
+    // MongoDB 7: BSONObjectTooLarge (10334); before: 17419. Same message.
+    expect([10334, 17419]).toContain(update.code);
+    expect(update.message).toMatch(/Resulting document after update is larger than 16777216/);
+    const fam = await serverError(c.findOneAndUpdate({ _id: 'a' as never }, { $set: { t: 'y'.repeat(7 * MiB) } }));
+    expect([10334, 17419]).toContain(fam.code);
+    expect((await c.findOne({ _id: 'a' as never }))?.t).toBeUndefined();
+    const upsert = await serverError(c.replaceOne({ _id: 'u' as never }, { s: 'z'.repeat(MAX) }, { upsert: true }));
+    expect(upsert.message).toMatch(/Document to upsert is larger than 16777216/);
+    expect(await c.countDocuments({ _id: 'u' as never })).toBe(0);
+  });
+
+  it('caps every reply batch by bytes: find, getMore and aggregate never send more than 16 MiB of documents at once', async () => {
+    const c = db.collection('limits_batches');
+    for (let i = 0; i < 5; i++) await c.insertOne({ _id: i as never, s: String(i).repeat(5 * MiB) });
+    const batches: number[][] = [];
+    const sizes: number[] = [];
+    const collect = (cursor: { firstBatch?: Array<{ _id: number; s: string }>; nextBatch?: Array<{ _id: number; s: string }> }) => {
+      const batch = cursor.firstBatch ?? cursor.nextBatch ?? [];
+      batches.push(batch.map((d) => d._id));
+      sizes.push(batch.reduce((n, d) => n + d.s.length, 0));
+    };
+    for (const first of [
+      await db.command({ find: 'limits_batches', filter: {}, sort: { _id: 1 }, batchSize: 100 }, { promoteLongs: false }),
+      await db.command({ aggregate: 'limits_batches', pipeline: [{ $sort: { _id: 1 } }], cursor: { batchSize: 100 } }, { promoteLongs: false }),
+    ]) {
+      collect(first.cursor);
+      let id = first.cursor.id;
+      while (!id.isZero()) {
+        const more = await db.command({ getMore: id, collection: 'limits_batches', batchSize: 100 }, { promoteLongs: false });
+        collect(more.cursor);
+        id = more.cursor.id;
+      }
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX);
+    expect(batches.flat()).toEqual([0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
+  });
+});
+
+describe('MongoDB semantics that portable code relies on (issue 16)', () => {
+  it('$addToSet with $each adds each value once, to a new or an existing array', async () => {
+    const c = db.collection('sem_addtoset');
+    await c.insertOne({ _id: 1 as never, tags: ['a'] });
+    await c.updateOne({ _id: 1 as never }, { $addToSet: { tags: { $each: ['a', 'b', 'b', 'c'] }, fresh: { $each: ['x', 'x', 'y'] } } });
+    expect(await c.findOne({ _id: 1 as never })).toEqual({ _id: 1, tags: ['a', 'b', 'c'], fresh: ['x', 'y'] });
+  });
+
+  it('an aggregation over nothing returns nothing: $count, $group and $sortByCount on empty input', async () => {
+    const c = db.collection('sem_empty');
+    await c.insertOne({ kind: 'a' });
+    expect(await c.aggregate([{ $match: { kind: 'none' } }, { $count: 'n' }]).toArray()).toEqual([]);
+    expect(await c.aggregate([{ $match: { kind: 'none' } }, { $group: { _id: null, n: { $sum: 1 } } }]).toArray()).toEqual([]);
+    expect(await c.aggregate([{ $match: { kind: 'none' } }, { $sortByCount: '$kind' }]).toArray()).toEqual([]);
+    expect(
+      await db
+        .collection('sem_missing')
+        .aggregate([{ $count: 'n' }])
+        .toArray(),
+    ).toEqual([]);
+    expect(await c.aggregate([{ $count: 'n' }]).toArray()).toEqual([{ n: 1 }]);
+  });
+
+  it('$group accumulators: $sum, $avg, $min, $max, $first, $last, $push, $addToSet and a compound key', async () => {
+    const c = db.collection('sem_group');
+    await c.insertMany([
+      { u: 'hn', d: 1, v: 5, tag: 'x' },
+      { u: 'hn', d: 1, v: 3, tag: 'x' },
+      { u: 'hn', d: 2, v: 'n/a', tag: 'y' },
+      { u: 'hcm', d: 1, tag: 'z' },
+    ]);
+    const rows = await c
+      .aggregate([
+        { $sort: { u: 1, d: 1, v: 1 } },
+        {
+          $group: {
+            _id: { u: '$u' },
+            n: { $sum: 1 },
+            sum: { $sum: '$v' },
+            avg: { $avg: '$v' },
+            min: { $min: '$v' },
+            max: { $max: '$v' },
+            first: { $first: '$d' },
+            last: { $last: '$d' },
+            tags: { $addToSet: '$tag' },
+            ds: { $push: '$d' },
+          },
+        },
+        { $sort: { '_id.u': 1 } },
+      ])
+      .toArray();
+    expect(rows[0]).toEqual({ _id: { u: 'hcm' }, n: 1, sum: 0, avg: null, min: null, max: null, first: 1, last: 1, tags: ['z'], ds: [1] });
+    expect(rows[1]).toMatchObject({ _id: { u: 'hn' }, n: 3, sum: 8, avg: 4, min: 3, max: 'n/a', first: 1, last: 2, ds: [1, 1, 2] });
+    expect([...(rows[1]!.tags as string[])].sort()).toEqual(['x', 'y']);
+  });
+
+  it('$dateTrunc in Asia/Ho_Chi_Minh puts 00:00–07:00 local time on the local day', async () => {
+    const c = db.collection('sem_datetrunc');
+    // 02:30 on 3 December 2026 in Viet Nam is 19:30 UTC on 2 December.
+    await c.insertOne({ _id: 1 as never, at: new Date('2026-12-02T19:30:00Z') });
+    const [row] = await c
+      .aggregate([
+        {
+          $project: {
+            day: { $dateTrunc: { date: '$at', unit: 'day', timezone: 'Asia/Ho_Chi_Minh' } },
+            week: { $dateTrunc: { date: '$at', unit: 'week', timezone: 'Asia/Ho_Chi_Minh', startOfWeek: 'monday' } },
+            month: { $dateTrunc: { date: '$at', unit: 'month', timezone: '+07:00' } },
+            hours: { $dateTrunc: { date: '$at', unit: 'hour', binSize: 6, timezone: 'Asia/Ho_Chi_Minh' } },
+            utcDay: { $dateTrunc: { date: '$at', unit: 'day' } },
+          },
+        },
+      ])
+      .toArray();
+    expect(row).toEqual({
+      _id: 1,
+      day: new Date('2026-12-02T17:00:00Z'),
+      week: new Date('2026-11-29T17:00:00Z'),
+      month: new Date('2026-11-30T17:00:00Z'),
+      hours: new Date('2026-12-02T17:00:00Z'),
+      utcDay: new Date('2026-12-02T00:00:00Z'),
+    });
+  });
+
+  it('a one-element $in seeds an upsert like an equality; a longer one does not', async () => {
+    const c = db.collection('sem_upsert_in');
+    await c.updateOne({ key: { $in: ['k1'] }, n: { $in: [1, 2] } }, { $set: { v: 1 } }, { upsert: true });
+    const doc = await c.findOne({}, { projection: { _id: 0 } });
+    expect(doc).toEqual({ key: 'k1', v: 1 });
+  });
+
+  it('an update of one field keeps a Long above 2^53 and a Decimal128 elsewhere exactly; $inc on a Long stays exact', async () => {
+    const c = db.collection('sem_numbers');
+    const big = Long.fromString('9007199254740993');
+    await c.insertOne({ _id: 1 as never, big, dec: Decimal128.fromString('1.10'), counter: Long.fromString('9007199254740993'), other: 0 });
+    await c.updateOne({ _id: 1 as never }, { $set: { other: 1 } });
+    await c.updateOne({ _id: 1 as never }, { $inc: { counter: 1 } });
+    const doc = await c.findOne({ _id: 1 as never }, { promoteLongs: false });
+    expect(String(doc?.big)).toBe('9007199254740993');
+    expect(Long.isLong(doc?.big)).toBe(true);
+    expect(doc?.dec).toBeInstanceOf(Decimal128);
+    expect(String(doc?.dec)).toBe('1.10');
+    expect(String(doc?.counter)).toBe('9007199254740994');
+    expect(doc?.other).toBe(1);
+  });
+});

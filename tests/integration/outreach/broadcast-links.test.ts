@@ -9,8 +9,9 @@ const later = '2030-10-10T08:00';
 
 beforeAll(async () => {
   db = await openTestDb('blinks');
+  // Production config without MONGODB_URI is refused unless the operator says so (#16); the models here come from `db`.
   const { send } = recordingSend();
-  prod = await makeOutreach(db, send, new Date(), {}, { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
+  prod = await makeOutreach(db, send, new Date(), {}, { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), EMBEDDED_DB_IN_PRODUCTION: 'true' });
   dev = await makeOutreach(db, send, new Date(), {}, { NODE_ENV: 'development' });
 });
 afterAll(async () => {

@@ -125,9 +125,12 @@ describe('editing a scheduled broadcast changes only what the edit names', () =>
       audience: { bots: ['demo'], channels: ['messenger'] },
       sendAt: laterLocal,
     });
-    const r = await call('PATCH', `/broadcasts/${String(body.id)}`, { audience: { units: ['unit-b'] } });
+    // A unit that is not in the demo bot's list is refused, naming it.
+    const unknown = await call('PATCH', `/broadcasts/${String(body.id)}`, { audience: { units: ['unit-b'] } });
+    expect(unknown.status).toBe(400);
+    const r = await call('PATCH', `/broadcasts/${String(body.id)}`, { audience: { units: ['cdcs-so-yte'] } });
     expect(r.status).toBe(200);
-    expect((r.body as unknown as View).audience).toMatchObject({ bots: ['demo'], channels: ['messenger'], units: ['unit-b'] });
+    expect((r.body as unknown as View).audience).toMatchObject({ bots: ['demo'], channels: ['messenger'], units: ['cdcs-so-yte'] });
     expect(r.body.audienceSize).toBe(0);
     expect((r.body as unknown as View).sendAt).toBe(body.sendAt);
   });

@@ -27,10 +27,10 @@ afterAll(async () => {
   await db?.close();
 });
 
-function startWorker(): ChildProcess {
+function startWorker(extraEnv: Record<string, string> = {}): ChildProcess {
   // One node process, so the SIGKILL below really kills the worker (the tsx CLI would run it in a grandchild).
   const child = spawnTs(path.join(import.meta.dirname, 'fanout-worker.ts'), [], {
-    env: { ...process.env, WORKER_MONGO_URI: db.uri, WORKER_DB: db.name, WORKER_FAKE_URL: fake.url, WORKER_PAGE_TOKEN: PAGE_TOKEN },
+    env: { ...process.env, WORKER_MONGO_URI: db.uri, WORKER_DB: db.name, WORKER_FAKE_URL: fake.url, WORKER_PAGE_TOKEN: PAGE_TOKEN, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -106,4 +106,86 @@ describe('a worker killed in the middle of a broadcast', () => {
     expect(report.total).toBe(PARTICIPANTS);
     expect(report.byStatus.sent).toBe(PARTICIPANTS);
   }, 300_000);
+});
+
+describe('a worker killed in the middle of a paid broadcast (Messenger marketing messages)', () => {
+  it('never sends a paid message twice: what was in flight at the crash is counted as sent (unconfirmed), the rest completes', async () => {
+    // 300 members: enough batches to crash in the middle; few enough to finish on a loaded 2-core machine.
+    const MEMBERS = 300;
+    const now = new Date();
+    const threeDaysAgo = new Date(now.getTime() - 72 * 3600_000);
+    const docs = Array.from({ length: MEMBERS }, (_, i) => ({
+      _id: new Types.ObjectId(),
+      bot: 'demo',
+      channel: 'messenger',
+      userId: `paid-${i}`,
+      groupId: null,
+      locale: 'vi',
+      unitId: 'unit-paid',
+      consent: { at: now, version: '1' },
+      subscribed: true,
+      unreachable: null,
+      lastInboundAt: threeDaysAgo,
+      optIn: {
+        status: 'active',
+        title: 'T',
+        token: `tok-paid-${i}`,
+        requestedAt: threeDaysAgo,
+        optedInAt: threeDaysAgo,
+        stoppedAt: null,
+        stoppedBy: null,
+        expiresAt: null,
+        frequency: null,
+        timezone: null,
+        lastSentAt: null,
+        nextEligibleAt: null,
+      },
+      oaFollower: null,
+      eventSignups: [],
+      state: {},
+    }));
+    await db.models.Participant.collection.insertMany(docs);
+    for (const d of docs) fake.setToken(d.optIn.token, { psid: d.userId });
+    fake.clear();
+
+    const { send } = recordingSend();
+    const h = await makeOutreach(db, send, new Date());
+    const b = await h.outreach.broadcasts.create({ text: { vi: 'Câu hỏi hôm nay' }, audience: { units: ['unit-paid'] }, sendAt: 'now' }, 'organiser');
+    expect(b.audienceSize).toBe(MEMBERS);
+
+    const paid = { WORKER_PAID: '1' };
+    const first = startWorker(paid);
+    const calls = () => fake.log('messenger').filter((c) => c.kind === 'marketing');
+    await until('a third of the paid messages', async () => calls().length >= MEMBERS / 3, 150_000).catch((e: Error) => {
+      throw new Error(`${e.message} (${calls().length} paid messages, ${fake.log('messenger').length} calls)`);
+    });
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const atCrash = calls().length;
+    expect(atCrash).toBeLessThan(MEMBERS);
+
+    startWorker(paid);
+    await until('the broadcast to finish', async () => (await db.models.Broadcast.findById(b.id).select('status').lean())?.status === 'done', 150_000);
+
+    const perToken = new Map<string, number>();
+    for (const c of calls()) {
+      const token = (c.body as { messenger_delivery_data: { subscription_token: string } }).messenger_delivery_data.subscription_token;
+      perToken.set(token, (perToken.get(token) ?? 0) + 1);
+    }
+    const report = await h.outreach.broadcasts.report(b.id);
+    console.log(
+      `paid crash test: ${atCrash} paid messages before SIGKILL, ${calls().length} in all, ${report.unconfirmed} unconfirmed`,
+      report.byStatus,
+      report.byReason,
+    );
+    // At most once: no member was charged twice, and Meta's 12-hour rule was never hit.
+    expect([...perToken.values()].filter((n) => n > 1)).toEqual([]);
+    expect(calls().filter((c) => c.result === '2300035')).toEqual([]);
+    expect(calls().every((c) => c.token === 'Bearer crash-system-token')).toBe(true);
+    // Every member is accounted for: sent, or sent-unconfirmed for the few in flight at the crash.
+    expect(report.byStatus.sent).toBe(MEMBERS);
+    expect(report.byPath).toEqual({ optin: expect.objectContaining({ sent: MEMBERS }) });
+    expect(report.unconfirmed).toBeLessThanOrEqual(IN_FLIGHT_PER_CRASH);
+    expect(MEMBERS - perToken.size).toBeLessThanOrEqual(report.unconfirmed);
+  }, 330_000);
 });

@@ -70,23 +70,48 @@ describe('broadcast fan-out', () => {
     expect(new Set(sent.map((s) => s.to.userId)).size).toBe(15);
   });
 
-  it('skips Messenger members outside 24 hours with window_closed, unless it is an event update', async () => {
+  it('skips Messenger members outside 24 hours with the reason, and tags an event update only for members who signed up for it', async () => {
     const { send, sent } = recordingSend();
     const h = await makeOutreach(db, send, daytime);
-    await addParticipants(db.models, 4, { unitId: 'u-window', lastInboundAt: new Date(daytime.getTime() - 48 * 3600_000) }, 'win');
+    const ids = await addParticipants(db.models, 4, { unitId: 'u-window', lastInboundAt: new Date(daytime.getTime() - 48 * 3600_000) }, 'win');
     const plain = await h.outreach.broadcasts.create({ text: { vi: 'Tin thường' }, audience: { units: ['u-window'] } }, 'o');
     await h.outreach.fanout.materialise(plain.id, ctx);
     await runBatches(h, plain.id);
     expect(sent).toHaveLength(0);
     const r = await h.outreach.broadcasts.report(plain.id);
     expect(r.byStatus.skipped).toBe(4);
-    expect(r.byReason.window_closed).toBe(4);
+    expect(r.byReason.messenger_window).toBe(4);
+    expect(r.advice).toEqual([expect.objectContaining({ reason: 'messenger_window', count: 4, text: expect.stringContaining('24 giờ') })]);
 
-    const update = await h.outreach.broadcasts.create({ text: { vi: 'Lịch sự kiện thay đổi' }, audience: { units: ['u-window'] }, eventUpdate: true }, 'o');
-    await h.outreach.fanout.materialise(update.id, ctx);
-    await runBatches(h, update.id);
-    expect(sent).toHaveLength(4);
+    // An organiser's "event update" names no event members signed up for: never tagged (Meta's policy, docs/reach.md §1.2).
+    const manual = await h.outreach.broadcasts.create({ text: { vi: 'Lịch sự kiện thay đổi' }, audience: { units: ['u-window'] }, eventUpdate: true }, 'o');
+    await h.outreach.fanout.materialise(manual.id, ctx);
+    await runBatches(h, manual.id);
+    expect(sent).toHaveLength(0);
+
+    // A campaign reminder of an event two of them signed up for ("🔔 Nhắc tôi"): those two get it tagged.
+    await db.models.Participant.updateMany({ _id: { $in: ids.slice(0, 2) } }, { $set: { eventSignups: ['cds/national-dt-day/2026-10-10'] } });
+    await db.models.Broadcast.create({
+      _id: 'reminder:test-window',
+      kind: 'reminder',
+      status: 'scheduled',
+      title: 'Nhắc',
+      message: null,
+      messageRef: { key: 'outreach:reminder.default', vars: { date: '10/10/2026' }, localVars: { title: { vi: 'Ngày CĐS' } }, context: null },
+      daily: null,
+      audience: { bots: [], channels: [], units: ['u-window'], activeWithinDays: null, answeredToday: null },
+      eventUpdate: true,
+      eventKey: 'cds/national-dt-day/2026-10-10',
+      sendAt: daytime,
+      createdBy: 'test',
+      cursor: { lastParticipantId: null, batches: 0, complete: false, doneBatches: [] },
+    });
+    await h.outreach.fanout.materialise('reminder:test-window', ctx);
+    await runBatches(h, 'reminder:test-window');
+    expect(sent.map((s) => s.to.userId).sort()).toEqual(['win0', 'win1']);
     expect(sent.every((s) => s.options.purpose === 'event_update')).toBe(true);
+    const tagged = await h.outreach.broadcasts.report('reminder:test-window');
+    expect(tagged.byPath).toEqual({ event_tag: expect.objectContaining({ sent: 2 }), none: expect.objectContaining({ skipped: 2 }) });
   });
 
   it('stopping reminders takes effect for deliveries not yet sent', async () => {

@@ -45,6 +45,12 @@ export const content: ContentBundle = {
   ],
 };
 
+/** The same content with the demo bot's Messenger marketing messages on (the paid opt-in path). */
+export const paidContent: ContentBundle = {
+  ...content,
+  bots: content.bots.map((b) => botSchema.parse({ ...b, channels: { ...b.channels, messenger: { marketingMessages: { enabled: true } } } })),
+};
+
 export interface SentRecord {
   to: ParticipantRef;
   message: OutboundMessage;

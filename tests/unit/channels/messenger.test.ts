@@ -3,7 +3,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../../src/config/index.js';
 import {
   classifyGraphError,
+  classifyMarketingError,
   createMessengerClient,
+  renderMarketing,
   messengerChannel,
   normalizeMessenger,
   renderMessenger,
@@ -11,7 +13,7 @@ import {
   verifyMessengerSignature,
   verifyMessengerSubscription,
 } from '../../../src/channels/messenger/index.js';
-import { messengerFixtures } from '../../../src/channels/messenger/fixtures.js';
+import { messengerFixtures, messengerOptin } from '../../../src/channels/messenger/fixtures.js';
 import { splitText } from '../../../src/channels/text.js';
 import { channelEnv, testBot } from '../../fixtures/channels/bots.js';
 
@@ -58,8 +60,30 @@ describe('Messenger webhook payloads', () => {
     expect(normalizeMessenger('demo', messengerFixtures.getStarted)[0]).toMatchObject({ kind: 'start', payload: 'GET_STARTED' });
     expect(normalizeMessenger('demo', messengerFixtures.postback)[0]).toMatchObject({ kind: 'choice', payload: 'cmd:today' });
   });
-  it('reads opt-ins as start, images as unsupported, and leaves out echoes and reactions', () => {
-    expect(normalizeMessenger('demo', messengerFixtures.optin)[0]).toMatchObject({ kind: 'start', payload: 'reminders' });
+  it('reads a marketing-messages opt-in as its own kind (not a start, which would restart onboarding)', () => {
+    const [e] = normalizeMessenger('demo', messengerFixtures.optin);
+    expect(e).toMatchObject({
+      kind: 'optin',
+      userId: '6001',
+      optIn: { status: 'active', token: 'tok-6001', title: 'Câu hỏi chuyển đổi số hằng ngày', timezone: 'Asia/Ho_Chi_Minh' },
+    });
+    expect(e!.eventId).toMatch(/^optin:/);
+    expect(normalizeMessenger('demo', messengerFixtures.optinStop)[0]).toMatchObject({ kind: 'optin', optIn: { status: 'stopped', token: 'tok-6001' } });
+    expect(normalizeMessenger('demo', messengerFixtures.optinResume)[0]).toMatchObject({ kind: 'optin', optIn: { status: 'resumed' } });
+    const stopId = normalizeMessenger('demo', messengerFixtures.optinStop)[0]!.eventId;
+    expect(stopId).not.toBe(e!.eventId);
+  });
+  it('reads a legacy opt-in’s expiry (seconds) and frequency', () => {
+    expect(normalizeMessenger('demo', messengerFixtures.optinLegacy)[0]).toMatchObject({
+      kind: 'optin',
+      optIn: { status: 'active', token: 'tok-legacy', frequency: 'DAILY', expiresAt: new Date(1715000000 * 1000) },
+    });
+  });
+  it('leaves out an opt-in without a token', () => {
+    expect(normalizeMessenger('demo', messengerOptin('6001', {}))).toEqual([]);
+  });
+  it('reads plugin opt-ins as start, images as unsupported, and leaves out echoes and reactions', () => {
+    expect(normalizeMessenger('demo', messengerFixtures.optinPlugin)[0]).toMatchObject({ kind: 'start', payload: 'reminders' });
     expect(normalizeMessenger('demo', messengerFixtures.image)[0]).toMatchObject({ kind: 'unsupported', what: 'image' });
     expect(normalizeMessenger('demo', messengerFixtures.echo)).toEqual([]);
     expect(normalizeMessenger('demo', messengerFixtures.reaction)).toEqual([]);
@@ -181,5 +205,117 @@ describe('Messenger Send API', () => {
     delete partial.DEMO_MESSENGER_VERIFY_TOKEN;
     expect(messengerChannel({ config: testConfig(partial), bots }).enabled('demo')).toBe(false);
     expect(messengerChannel({ config: testConfig(channelEnv('demo')), bots }).enabled('other')).toBe(false);
+  });
+});
+
+describe('Messenger opt-in and marketing messages (docs/reach.md §1.4)', () => {
+  const client = createMessengerClient({ graphUrl: GRAPH, apiVersion: 'v23.0', timeoutMs: 2000 });
+  const account = { adAccountId: '555', campaignId: 'camp-1', accessToken: 'system-user-token' };
+
+  it('renders the opt-in request after the text as Meta’s notification_messages template', () => {
+    const out = renderMessenger({ text: 'Bấm “Nhận cập nhật”.', optInRequest: { title: 'Câu hỏi chuyển đổi số hằng ngày', payload: 'OPTIN' } });
+    expect(out).toEqual([
+      { text: 'Bấm “Nhận cập nhật”.' },
+      {
+        attachment: {
+          type: 'template',
+          payload: {
+            template_type: 'notification_messages',
+            title: 'Câu hỏi chuyển đổi số hằng ngày',
+            payload: 'OPTIN',
+            notification_messages_timezone: 'Asia/Ho_Chi_Minh',
+            notification_messages_cta_text: 'GET_UPDATES',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('renders a marketing message as one template: up to three choices as postback buttons', () => {
+    expect(
+      renderMarketing({
+        text: 'Đúng hay sai?',
+        choices: [
+          { title: 'Đúng', payload: 'P1' },
+          { title: 'Sai', payload: 'P2' },
+        ],
+      }),
+    ).toEqual({
+      attachment: {
+        type: 'template',
+        payload: {
+          template_type: 'button',
+          text: 'Đúng hay sai?',
+          buttons: [
+            { type: 'postback', title: 'Đúng', payload: 'P1' },
+            { type: 'postback', title: 'Sai', payload: 'P2' },
+          ],
+        },
+      },
+    });
+  });
+
+  it('leaves four quiz options in the text (A–D are written there) and numbers longer ones', () => {
+    const abcd = ['A', 'B', 'C', 'D'].map((title) => ({ title, payload: `ANS|${title}` }));
+    expect(renderMarketing({ text: 'Câu hỏi\nA. x\nB. y\nC. z\nD. w', choices: abcd })).toEqual({ text: 'Câu hỏi\nA. x\nB. y\nC. z\nD. w' });
+    const long = ['Một', 'Hai', 'Ba', 'Bốn'].map((title) => ({ title, payload: title }));
+    expect(renderMarketing({ text: 'Chọn', choices: long })).toEqual({ text: 'Chọn\n\n1. Một\n2. Hai\n3. Ba\n4. Bốn' });
+  });
+
+  it('refuses a marketing message over 640 characters rather than cutting it', () => {
+    expect(renderMarketing({ text: 'x'.repeat(641) })).toBeNull();
+    expect(renderMarketing({ text: 'x'.repeat(640) })).toEqual({ text: 'x'.repeat(640) });
+  });
+
+  it('sends to act_<ad account>/messages with the campaign, the subscription token and the system-user token', async () => {
+    const scope = nock(GRAPH, { reqheaders: { authorization: 'Bearer system-user-token' } })
+      .post('/v23.0/act_555/messages', { message_id: 'camp-1', messenger_delivery_data: { subscription_token: 'tok-1' }, message: { text: 'Câu hỏi' } })
+      .reply(200, { success: true, marketing_message_tracking_id: 'track-1' });
+    expect(await client.sendMarketing(account, 'tok-1', { text: 'Câu hỏi' })).toEqual({ ok: true, messageIds: ['track-1'] });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  const refusals: Array<[number, string]> = [
+    [2300034, 'opt_in_stopped'],
+    [2300037, 'opt_in_expired'],
+    [2300004, 'opt_in_invalid'],
+    [2300035, 'frequency'],
+    [2300042, 'capped'],
+    [2300052, 'capped'],
+    [2300011, 'account'],
+    [2300054, 'account'],
+  ];
+  for (const [code, refusal] of refusals) {
+    it(`reads ${code} as refused (${refusal}), as a subcode or as the code`, () => {
+      const body = (c: object) => ({ error: { message: 'refused', type: 'OAuthException', ...c } });
+      expect(classifyMarketingError(400, body({ code: 100, error_subcode: code }))).toMatchObject({ errorClass: 'refused', refusal, code: String(code) });
+      expect(classifyMarketingError(400, body({ code }))).toMatchObject({ errorClass: 'refused', refusal });
+    });
+  }
+  it('waits as Meta says for a campaign not ready (2300041) and "try again in 30 minutes" (2300055)', () => {
+    expect(classifyMarketingError(400, { error: { code: 100, error_subcode: 2300041 } })).toMatchObject({ errorClass: 'retryable', retryAfterMs: 3600_000 });
+    expect(classifyMarketingError(400, { error: { code: 100, error_subcode: 2300055 } })).toMatchObject({ errorClass: 'retryable', retryAfterMs: 1800_000 });
+  });
+
+  it('sends marketing only when the bot turned it on and its three MM_* secrets are set', async () => {
+    const env = {
+      ...channelEnv('demo', { graph: GRAPH }),
+      DEMO_MESSENGER_MM_AD_ACCOUNT_ID: '555',
+      DEMO_MESSENGER_MM_CAMPAIGN_ID: 'camp-1',
+      DEMO_MESSENGER_MM_ACCESS_TOKEN: 'system-user-token',
+    };
+    const on = new Map([['demo', testBot('demo', { channels: { messenger: { marketingMessages: { enabled: true } } } })]]);
+    expect(messengerChannel({ config: testConfig(env), bots: on }).marketingReady('demo')).toBe(true);
+    const off = new Map([['demo', testBot('demo')]]);
+    const channel = messengerChannel({ config: testConfig(env), bots: off });
+    expect(channel.marketingReady('demo')).toBe(false);
+    expect(await channel.send(to, { text: 'x' }, { purpose: 'marketing', optInToken: 'tok' })).toMatchObject({
+      ok: false,
+      errorClass: 'refused',
+      refusal: 'account',
+    });
+    const noSecret: Record<string, string> = { ...env };
+    delete noSecret.DEMO_MESSENGER_MM_ACCESS_TOKEN;
+    expect(messengerChannel({ config: testConfig(noSecret), bots: on }).marketingReady('demo')).toBe(false);
   });
 });

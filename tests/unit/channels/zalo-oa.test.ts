@@ -1,6 +1,14 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { classifyZaloError, createZaloClient, normalizeZalo, renderZalo, signZaloBody, verifyZaloSignature } from '../../../src/channels/zalo-oa/index.js';
+import {
+  classifyZaloError,
+  createZaloClient,
+  normalizeZalo,
+  renderZalo,
+  renderZaloPromotion,
+  signZaloBody,
+  verifyZaloSignature,
+} from '../../../src/channels/zalo-oa/index.js';
 import { APP_ID, zaloFixtures } from '../../../src/channels/zalo-oa/fixtures.js';
 
 const API = 'https://openapi.zalo.test';
@@ -95,9 +103,17 @@ describe('Zalo OA send', () => {
     [-216, 'auth'],
     [-220, 'auth'],
     [-32, 'retryable'],
-    [-211, 'retryable'],
+    [-211, 'refused'],
     [-213, 'unreachable'],
+    [-217, 'unreachable'],
+    [-218, 'refused'],
+    [-221, 'refused'],
+    [-224, 'refused'],
+    [-227, 'unreachable'],
     [-230, 'window_closed'],
+    [-232, 'window_closed'],
+    [-234, 'retryable'],
+    [-244, 'refused'],
     [-201, 'invalid'],
   ];
   for (const [error, errorClass] of cases) {
@@ -106,8 +122,55 @@ describe('Zalo OA send', () => {
       expect(await client.send('tok', to, { text: 'x' })).toMatchObject({ ok: false, errorClass, code: String(error) });
     });
   }
-  it('says why when the quota is spent', () => {
-    expect(classifyZaloError(-211, 'Out of quota').reason).toMatch(/quota/);
+  it('says why when the quota is spent, and that another path may work instead of retrying hourly', () => {
+    expect(classifyZaloError(-211, 'Out of quota')).toMatchObject({ errorClass: 'refused', refusal: 'quota', reason: 'Out of quota' });
+    expect(classifyZaloError(-211, 'Out of quota')).not.toHaveProperty('retryAfterMs');
+  });
+  it('reads -224 as the OA package (not a closed window), -218 and -244 as the recipient’s own limit', () => {
+    expect(classifyZaloError(-224, 'The OA needs to upgrade OA Tier Package')).toMatchObject({ errorClass: 'refused', refusal: 'account' });
+    expect(classifyZaloError(-221, 'The OA needs to be verified')).toMatchObject({ errorClass: 'refused', refusal: 'account' });
+    expect(classifyZaloError(-218, 'Out of quota receive')).toMatchObject({ errorClass: 'refused', refusal: 'recipient_limit' });
+    expect(classifyZaloError(-244, 'User has restricted this message type')).toMatchObject({ errorClass: 'refused', refusal: 'recipient_limit' });
+  });
+  it('reads -213 on a promotion as "needs a follower" (another path may work), on a consultation as unreachable', () => {
+    expect(classifyZaloError(-213, 'User has not followed OA', 'promotion')).toMatchObject({ errorClass: 'refused', refusal: 'not_follower' });
+    expect(classifyZaloError(-213, 'User has not followed OA', 'update')).toMatchObject({ errorClass: 'unreachable' });
+  });
+  it('waits after -234 (night) rather than dropping the message', () => {
+    expect(classifyZaloError(-234, 'This message cannot be sent at night')).toMatchObject({ errorClass: 'retryable', retryAfterMs: 3600_000 });
+  });
+  it('sends a promotion message as one template to /v3.0/oa/message/promotion', async () => {
+    const scope = nock(API, { reqheaders: { access_token: 'tok' } })
+      .post('/v3.0/oa/message/promotion', {
+        recipient: { user_id: '8001' },
+        message: {
+          attachment: {
+            type: 'template',
+            payload: {
+              template_type: 'promotion',
+              language: 'VI',
+              elements: [
+                { type: 'header', content: '📅 Câu hỏi ngày 10/10/2026' },
+                { type: 'text', content: 'Chuyển đổi số là gì?' },
+              ],
+              buttons: [{ title: 'A', type: 'oa.query.hide', payload: `#~${JSON.stringify({ p: 'ANS|q|r|daily|2026-10-10|0', t: 'A' })}` }],
+            },
+          },
+        },
+      })
+      .reply(200, { error: 0, message: 'Success', data: { message_id: 'p1' } });
+    const r = await client.send(
+      'tok',
+      to,
+      { text: '📅 Câu hỏi ngày 10/10/2026\nChuyển đổi số là gì?', choices: [{ title: 'A', payload: 'ANS|q|r|daily|2026-10-10|0' }] },
+      'promotion',
+    );
+    expect(r).toEqual({ ok: true, messageIds: ['p1'] });
+    expect(scope.isDone()).toBe(true);
+  });
+  it('refuses a promotion that does not fit the template', () => {
+    expect(renderZaloPromotion({ text: `${'x'.repeat(101)}\nrest` })).toBeNull();
+    expect(renderZaloPromotion({ text: `header\n${'y'.repeat(1001)}` })).toBeNull();
   });
   it('treats a 5xx as retryable', async () => {
     nock(API).post('/v3.0/oa/message/cs').reply(502, 'Bad gateway');

@@ -54,10 +54,31 @@ describe('parseConfig', () => {
   });
 
   it('requires a session secret in production', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrowError(/SESSION_SECRET: required in production/);
-    const c = parseConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
+    expect(() => parseConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example:27017' })).toThrowError(/SESSION_SECRET: required in production/);
+    const c = parseConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MONGODB_URI: 'mongodb://db.example:27017' });
     expect(c.isProduction).toBe(true);
     expect(c.admin.simulatorEnabled).toBe(false);
+  });
+
+  it('refuses the embedded database in production unless EMBEDDED_DB_IN_PRODUCTION=true says the operator knows', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) };
+    expect(() => parseConfig(production)).toThrowError(/MONGODB_URI: required in production.*EMBEDDED_DB_IN_PRODUCTION=true/s);
+    expect(parseConfig({ ...production, EMBEDDED_DB_IN_PRODUCTION: 'true' }).db.uri).toBeUndefined();
+    expect(() => parseConfig({ ...production, EMBEDDED_DB_IN_PRODUCTION: 'maybe' })).toThrowError(/EMBEDDED_DB_IN_PRODUCTION: must be one of/);
+    // Development and tests keep the embedded default.
+    expect(parseConfig({}).db.uri).toBeUndefined();
+  });
+
+  it('reads the embedded database thresholds, its heap floor and a heap flag in NODE_OPTIONS', () => {
+    const c = parseConfig({
+      EMBEDDED_DB_WARN_DOCUMENTS: '5000',
+      EMBEDDED_DB_WARN_DATA_MB: '64',
+      EMBEDDED_DB_HEAP_MB: '2048',
+      NODE_OPTIONS: '--enable-source-maps --max-old-space-size=3072',
+    });
+    expect(c.db).toMatchObject({ embeddedWarnDocuments: 5000, embeddedWarnDataBytes: 64 * 1024 * 1024, embeddedHeapMb: 2048, nodeOptionsHeapMb: 3072 });
+    expect(parseConfig({}).db).toMatchObject({ embeddedWarnDocuments: undefined, embeddedHeapMb: undefined, nodeOptionsHeapMb: null });
+    expect(() => parseConfig({ EMBEDDED_DB_WARN_DOCUMENTS: 'lots' })).toThrowError(/EMBEDDED_DB_WARN_DOCUMENTS: must be a number/);
   });
 
   it('treats an empty variable as unset and reads in-memory embedded storage', () => {

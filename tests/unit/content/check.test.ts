@@ -123,7 +123,7 @@ describe('content check', () => {
         'bots/other.yaml:5:17: bot "other": topic "delta" has no published questions',
         'bots/other.yaml:6:30: bot "other": unknown campaign "no-such-campaign" (no content/campaigns file has this id)',
         'bots/other.yaml:7:1: bot "other": unknown unit list "no-such-list" (no content/units file has this id)',
-        'bots/other.yaml:10:16: bot "other": messenger has no secret "APP_TOKEN" (known: APP_SECRET, PAGE_TOKEN, VERIFY_TOKEN, PAGE_ID)',
+        'bots/other.yaml:10:16: bot "other": messenger has no secret "APP_TOKEN" (known: APP_SECRET, PAGE_TOKEN, VERIFY_TOKEN, PAGE_ID, MM_AD_ACCOUNT_ID, MM_CAMPAIGN_ID, MM_ACCESS_TOKEN)',
         'bots/other.yaml:14:3: bot "other": the contest ends before it starts',
         'bots/other.yaml:16:3: bot "other": the contest asks 10 questions per attempt but its topics have only 0',
         'bots/other.yaml:22:17: bot "other": no published question of topic "alpha" has the tag "no-such-tag"',

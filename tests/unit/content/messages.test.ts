@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadValidContent } from '../../../src/content/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
+import { reminderText } from '../../../src/outreach/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -14,16 +15,9 @@ describe('shipped campaign messages', () => {
       for (const event of campaign.events) {
         for (const daysLeft of event.reminderDaysBefore) {
           for (const locale of ['vi', 'en'] as const) {
-            const text = t(locale, event.message.key, {
-              ...event.message.vars,
-              title: event.title[locale] ?? event.title.vi,
-              campaign: campaign.title[locale] ?? campaign.title.vi,
-              date: '10/10/2026',
-              time: event.time,
-              daysLeft,
-              count: daysLeft,
-              ...(daysLeft === 0 ? { context: 'today' } : {}),
-            });
+            // What the reminder job composes (src/outreach reminderText), for a date in the calendar.
+            const slot = { message: event.message, title: event.title, eventDate: '2026-10-10', daysBefore: daysLeft, time: event.time, campaignTitle: campaign.title };
+            const text = reminderText(t, locale, slot, 'Asia/Ho_Chi_Minh');
             expect(text, `${event.id} ${locale} -${daysLeft}d`).not.toMatch(/\{\{|campaigns:|\.reminder/);
             expect(text.length).toBeGreaterThan(20);
             rendered++;

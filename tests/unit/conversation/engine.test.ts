@@ -279,10 +279,16 @@ describe('score and leaderboards', () => {
 });
 
 describe('reminders, unit and data', () => {
-  it('“Dừng” stops reminders at once; “Nhắc nhở” turns them back on', () => {
+  it('“Dừng” stops reminders at once, the opt-in path with them; “Nhắc nhở” turns them back on', () => {
     const m = new Member(t, READY);
-    expect(m.send(text('Dừng')).effects).toEqual([{ type: 'setSubscribed', subscribed: false }]);
-    expect(m.send(text('nhắc nhở')).effects).toEqual([{ type: 'setSubscribed', subscribed: true }]);
+    expect(m.send(text('Dừng')).effects).toEqual([
+      { type: 'setSubscribed', subscribed: false },
+      { type: 'optInStopped', stopped: true },
+    ]);
+    expect(m.send(text('nhắc nhở')).effects).toEqual([
+      { type: 'setSubscribed', subscribed: true },
+      { type: 'optInStopped', stopped: false },
+    ]);
   });
 
   it('unfollowing unsubscribes silently', () => {

@@ -72,7 +72,7 @@ describe('journal records', () => {
     expect(decodeRecords(Buffer.concat([a, b])).records).toHaveLength(2);
     const torn = decodeRecords(Buffer.concat([a, b.subarray(0, b.length - 3)]));
     expect(torn.records).toHaveLength(1);
-    expect(torn.torn).toBe(true);
+    expect(torn.report.tail).toMatchObject({ complete: false });
     const corrupt = Buffer.concat([a, b]);
     corrupt.writeUInt8((corrupt.readUInt8(corrupt.length - 2) ^ 0xff) & 0xff, corrupt.length - 2);
     expect(decodeRecords(corrupt).records).toHaveLength(1);
@@ -112,6 +112,40 @@ describe('indexes', () => {
     expect([...coll.candidates({ _id: { $gte: 95 } })]).toHaveLength(5);
     coll.insert({ _id: 100, n: 0 });
     expect([...coll.candidates({ _id: { $gte: 95 } })]).toHaveLength(6);
+  });
+});
+
+describe('lookups by a whole compound key', () => {
+  it('finds a document by every field of a unique compound index without reading the rest of its leading value', () => {
+    const storage = new Storage();
+    const { coll } = storage.ensureCollection('db', 'participants');
+    coll.createIndex({ key: { bot: 1, channel: 1, userId: 1 }, name: 'bot_1_channel_1_userId_1', unique: true });
+    for (let i = 0; i < 1000; i++) coll.insert({ _id: i, bot: 'demo', channel: i % 2 ? 'messenger' : 'zalo_oa', userId: `u${i}` });
+    coll.insert({ _id: 'no-user', bot: 'demo', channel: 'web' });
+    const ids = (filter: Record<string, unknown>) => [...coll.candidates(filter)].map((d) => d._id);
+    expect(ids({ bot: 'demo', channel: 'messenger', userId: 'u7' })).toEqual([7]);
+    expect(ids({ bot: 'demo', channel: 'zalo_oa', userId: 'u7' })).toEqual([]);
+    expect(ids({ bot: 'demo', channel: { $in: ['messenger', 'zalo_oa'] }, userId: { $eq: 'u8' } })).toEqual([8]);
+    // A missing field is indexed as null, as an equality with null matches it.
+    expect(ids({ bot: 'demo', channel: 'web', userId: null })).toEqual(['no-user']);
+    // Not every field given: the leading field's documents, filtered by the caller.
+    expect(ids({ bot: 'demo', channel: 'messenger' })).toHaveLength(1001);
+    coll.replace(coll.docs.get(valueKey(7))!, { _id: 7, bot: 'demo', channel: 'messenger', userId: 'u7-renamed' });
+    expect(ids({ bot: 'demo', channel: 'messenger', userId: 'u7' })).toEqual([]);
+    expect(ids({ bot: 'demo', channel: 'messenger', userId: 'u7-renamed' })).toEqual([7]);
+    coll.remove(coll.docs.get(valueKey(7))!);
+    expect(ids({ bot: 'demo', channel: 'messenger', userId: 'u7-renamed' })).toEqual([]);
+  });
+
+  it('treats equal numbers of different types as one key, and leaves sparse indexes to the leading field', () => {
+    const storage = new Storage();
+    const { coll } = storage.ensureCollection('db', 'rollups');
+    coll.createIndex({ key: { day: 1, n: 1 }, name: 'day_1_n_1', unique: true });
+    coll.createIndex({ key: { day: 1, tag: 1 }, name: 'day_1_tag_1', unique: true, sparse: true });
+    coll.insert({ _id: 1, day: '2026-12-03', n: 1, tag: 'a' });
+    coll.insert({ _id: 2, day: '2026-12-03', n: 2 });
+    expect([...coll.candidates({ day: '2026-12-03', n: 1.0 })].map((d) => d._id)).toEqual([1]);
+    expect([...coll.candidates({ day: '2026-12-03', tag: 'a' })].map((d) => d._id).sort()).toEqual([1, 2]);
   });
 });
 

@@ -1,6 +1,9 @@
 import { BSONRegExp } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../src/db/embedded/aggregate.js';
+import { NEVER } from '../../../src/db/embedded/yielder.js';
+
+const noCollections = { sync: () => [], slices: async () => [] };
 import { compareValues } from '../../../src/db/embedded/compare.js';
 import { applyUpdate, compileFilter } from '../../../src/db/embedded/query.js';
 import { compileRegex, stripExtended } from '../../../src/db/embedded/regex.js';
@@ -49,8 +52,8 @@ describe('regular expressions in filters (linear-time engine)', () => {
     expect(() => compileFilter({ name: { $options: 'i' } })).toThrow('$options needs a $regex');
   });
 
-  it('evaluates $regexMatch, $regexFind and $regexFindAll, also with a pattern taken from the document', () => {
-    const out = runPipeline(
+  it('evaluates $regexMatch, $regexFind and $regexFindAll, also with a pattern taken from the document', async () => {
+    const out = await runPipeline(
       [{ s: 'xaay aaa', p: '^(a+)+$' }],
       [
         {
@@ -63,7 +66,8 @@ describe('regular expressions in filters (linear-time engine)', () => {
           },
         },
       ],
-      () => [],
+      noCollections,
+      NEVER,
     );
     expect(out).toEqual([
       {
@@ -78,8 +82,8 @@ describe('regular expressions in filters (linear-time engine)', () => {
     ]);
   });
 
-  it('uses the linear engine in $match stages and in $pull conditions', () => {
-    const matched = runPipeline(docs, [{ $match: { name: { $regex: '^(a+)+$' } } }], () => []);
+  it('uses the linear engine in $match stages and in $pull conditions', async () => {
+    const matched = await runPipeline(docs, [{ $match: { name: { $regex: '^(a+)+$' } } }], noCollections, NEVER);
     expect(matched).toEqual([]);
     const pulled = applyUpdate(
       { _id: 1, tags: ['đoàn viên', 'cđcs', 'khác'] },

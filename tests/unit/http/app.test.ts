@@ -42,7 +42,7 @@ async function withApp(readiness: ReadinessCheck[], fn: (url: string, lines: str
     res.json(req.body);
   });
   const app = createApp({
-    config: testConfig(production ? { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) } : {}),
+    config: testConfig(production ? { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MONGODB_URI: 'mongodb://db.example:27017' } : {}),
     logger,
     metrics: createMetrics(),
     readiness,

@@ -24,8 +24,8 @@ describe('why a delivery was not sent', () => {
       ['window_closed', 5],
       ['unsubscribed', 2],
     ]);
-    expect(advice[0]!.text).toBe('5 người đã lâu không nhắn cho chatbot (quá 24 giờ trên Messenger, quá 7 ngày trên Zalo OA) nên Facebook/Zalo không cho gửi.');
-    expect(advice[0]!.action).toContain('câu hỏi hằng ngày');
+    expect(advice[0]!.text).toBe('5 người đã quá lâu không tương tác với Trang/OA nên Facebook/Zalo từ chối gửi.');
+    expect(advice[0]!.action).toContain('nhắn cho Trang/OA');
     expect(reachAdvice({ cancelled: 3 }, t, 'vi')[0]!.action).toBeNull();
     expect(reachAdvice({ unsubscribed: 1 }, t, 'en')[0]!.text).toBe('1 person sent “Stop” (no more messages) and was not sent it.');
   });

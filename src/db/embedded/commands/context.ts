@@ -1,10 +1,11 @@
 import { Long, ObjectId, type Document } from 'bson';
-import { parseSort, sortDocuments, topDocuments } from '../compare.js';
+import { parseSort, sortDocumentsAsync, topDocuments } from '../compare.js';
 import { CursorRegistry } from '../cursors.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../indexes.js';
 import { compileFilter } from '../query.js';
 import type { Collection, Storage } from '../storage.js';
+import type { Yielder } from '../yielder.js';
 import { isRegexValue } from '../regex.js';
 import { MAX_MESSAGE_SIZE } from '../wire.js';
 
@@ -24,7 +25,8 @@ export interface CommandContext {
   readonly startedAt: Date;
 }
 
-export type Handler = (cmd: Document, db: string, ctx: CommandContext) => Document;
+/** A command handler; long ones are async and give the event loop back between slices of work. */
+export type Handler = (cmd: Document, db: string, ctx: CommandContext) => Document | Promise<Document>;
 
 /** Fields that open or continue a transaction, which a standalone server refuses. */
 export const TRANSACTION_FIELDS = ['startTransaction', 'autocommit', 'txnNumber'];
@@ -92,8 +94,17 @@ export function cursorReply(ns: string, id: Long, batch: Doc[], first: boolean):
   return { cursor: first ? { firstBatch: batch, id, ns } : { nextBatch: batch, id, ns }, ok: 1 };
 }
 
-/** The documents a filter matches, in natural order, after skip/limit when there is no sort. */
-export function matchDocuments(coll: Collection | undefined, filter: Doc | undefined, opts: { sort?: unknown; skip?: number; limit?: number }): Doc[] {
+/**
+ * The documents a filter matches, in natural order, after skip/limit when there is no sort. Scans
+ * and sorts give the event loop back through `y`; documents changed meanwhile are seen as they
+ * are when the scan reaches them (writers re-check what they matched, see writes.ts).
+ */
+export async function matchDocuments(
+  coll: Collection | undefined,
+  filter: Doc | undefined,
+  opts: { sort?: unknown; skip?: number; limit?: number },
+  y: Yielder,
+): Promise<Doc[]> {
   if (!coll) return [];
   const test = compileFilter(filter);
   const spec = parseSort(opts.sort);
@@ -106,10 +117,15 @@ export function matchDocuments(coll: Collection | undefined, filter: Doc | undef
       out.push(doc);
       if (out.length >= stopAt) break;
     }
+    if (y.due()) await y.pause();
   }
   // A small window of a sorted result: keep only the best skip+limit instead of sorting all.
   const window = skip + limit;
-  const sorted = spec ? (limit > 0 && window <= 1000 && window * 8 < out.length ? topDocuments(out, spec, window) : sortDocuments(out, spec)) : out;
+  const sorted = spec
+    ? limit > 0 && window <= 1000 && window * 8 < out.length
+      ? topDocuments(out, spec, window)
+      : await sortDocumentsAsync(out, spec, y)
+    : out;
   if (skip === 0 && (limit === 0 || sorted.length <= limit)) return sorted;
   return sorted.slice(skip, limit > 0 ? skip + limit : undefined);
 }

@@ -91,8 +91,11 @@ export function commandName(cmd: Document): string {
   return Object.keys(cmd)[0] ?? '';
 }
 
-/** Runs one command and returns its reply; errors become MongoDB-shaped `ok: 0` replies. */
-export function runCommand(cmd: Document, db: string, ctx: CommandContext): Document {
+/**
+ * Runs one command and returns its reply; errors become MongoDB-shaped `ok: 0` replies. Long
+ * commands give the event loop back between slices of work, so their reply is a promise.
+ */
+export async function runCommand(cmd: Document, db: string, ctx: CommandContext): Promise<Document> {
   const name = commandName(cmd);
   try {
     const handler = HANDLERS[name.toLowerCase()];
@@ -101,7 +104,7 @@ export function runCommand(cmd: Document, db: string, ctx: CommandContext): Docu
       throw transactionsRefused();
     }
     refuseCollation(cmd);
-    return handler(cmd, db, ctx);
+    return await handler(cmd, db, ctx);
   } catch (err) {
     return toCommandError(err).toReply();
   }

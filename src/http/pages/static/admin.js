@@ -29,6 +29,31 @@ function drawChart(id, config) {
   charts[id] = new Chart($(id), { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
 }
 
+const mb = (bytes) => fmt(Math.round(bytes / 1048576));
+
+/** Admins: a banner when the embedded database is past a threshold (GET /api/v1/system/database). */
+async function loadDatabaseWarning() {
+  const box = $('database-warning');
+  const { embedded: s } = await api('/api/v1/system/database');
+  if (!s || s.level === 'ok') return box.replaceChildren();
+  const lines = s.warnings.map((w) =>
+    w.code === 'documents'
+      ? t('database.documents', { documents: fmt(s.documents), limit: fmt(s.thresholds.warnDocuments) })
+      : w.code === 'dataBytes'
+        ? t('database.dataBytes', { size: mb(s.dataBytes), limit: mb(s.thresholds.warnDataBytes) })
+        : t('database.heap', { percent: Math.round((s.heapUsedBytes / s.heapLimitBytes) * 100), used: mb(s.heapUsedBytes), limit: mb(s.heapLimitBytes) }),
+  );
+  box.replaceChildren(
+    el(
+      'div',
+      { class: 'notice error' },
+      el('strong', {}, t(s.level === 'critical' ? 'database.critical' : 'database.warning')),
+      ...lines.map((line) => el('div', {}, line)),
+      el('div', {}, t('database.advice')),
+    ),
+  );
+}
+
 /**
  * A long label as at most two lines of about `width` characters, cut at words, with an ellipsis:
  * Chart.js draws an array as lines, and a label wider than the axis would be clipped.
@@ -331,6 +356,7 @@ async function refresh() {
       loadContests($('bot').value),
       isAdmin() ? loadUsers() : null,
       isAdmin() ? loadTokens() : null,
+      isAdmin() ? loadDatabaseWarning() : null,
     ]);
     renderExports();
     $('message').replaceChildren();
@@ -378,6 +404,8 @@ async function main() {
     fillBotPickers();
     relabelBroadcasts();
     refresh();
+    // The content editors (questions.js, calendar.js, …) redraw in the new language.
+    document.dispatchEvent(new Event('cds:relabel'));
   });
   $('filters').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -389,6 +417,8 @@ async function main() {
     await api('/admin/logout', { method: 'POST' }).catch(() => undefined);
     location.href = '/admin/login';
   });
+  // The content editors (separate modules) start once the session is known.
+  document.dispatchEvent(new CustomEvent('cds:ready', { detail: session }));
   await refresh();
 }
 

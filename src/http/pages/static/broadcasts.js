@@ -73,6 +73,9 @@ function toggleUnit(id) {
   renderOptions();
 }
 
+// A unit list imported or edited in the Units section (units.js) is picked from at once.
+document.addEventListener('cds:units-changed', () => void loadUnits());
+
 async function loadUnits() {
   try {
     picker.units = (await api('/api/v1/units')).items;
@@ -148,11 +151,40 @@ async function startEditing(id) {
   }
 }
 
+/** Reasons in words (from the server, in the page's language), each with what the organiser can do. */
+function adviceBox(advice) {
+  if (!advice?.length) return null;
+  return el(
+    'div',
+    { class: 'advice' },
+    el('ul', {}, ...advice.map((a) => el('li', {}, a.text, a.action ? el('div', { class: 'action' }, `→ ${a.action}`) : null))),
+  );
+}
+
+/** The preview's expected reach (issue 20): members per path, posts in Zalo groups, who will be skipped and why. */
+function reachForecast(reach) {
+  if (!reach) return [];
+  const lines = Object.entries(reach.byPath).map(([path, count]) => el('li', {}, `${t(`reach.path.${path}`)}: ${fmt(count)}`));
+  if (reach.groupPosts) lines.push(el('li', {}, t('broadcast.reach.groupPosts', { count: fmt(reach.groupPosts) })));
+  return [el('h4', {}, t('broadcast.reach.heading')), el('ul', {}, ...lines), adviceBox(reach.advice)].filter(Boolean);
+}
+
+/** Under the report's table per path: the group posts and the paid sends not confirmed, when there are any. */
+function reachNotes(r) {
+  const notes = [];
+  const g = r.groupPosts;
+  if (g && g.sent + g.failed + g.sending)
+    notes.push(t('broadcast.reach.groupPostsReport', { sent: fmt(g.sent), failed: fmt(g.failed), sending: fmt(g.sending) }));
+  if (r.unconfirmed) notes.push(t('broadcast.reach.unconfirmed', { count: fmt(r.unconfirmed) }));
+  return notes.map((n) => el('p', { class: 'muted' }, n));
+}
+
 async function previewBroadcast() {
   try {
     const p = await api('/api/v1/broadcasts/preview', { method: 'POST', body: broadcastInput() });
     $('b-preview-box').hidden = false;
     $('b-audience').textContent = t('broadcast.audience', { count: fmt(p.audienceSize) });
+    $('b-reach').replaceChildren(...reachForecast(p.reach));
     const messages = Array.isArray(p?.messages) ? p.messages : [];
     const pick = messages.find((m) => m.locale === lang() && m.channel === 'neutral') ?? messages.find((m) => m.locale === lang()) ?? messages[0];
     const choices = pick?.message.choices?.length ? `\n[${pick.message.choices.map((c) => c.title).join('] [')}]` : '';
@@ -332,6 +364,7 @@ function reportBody(r, totals) {
           Object.entries(r.byPath).map(([path, c]) => pathRow(path, c)),
         )
       : null,
+    ...reachNotes(r),
     outcomeTable(t('report.byUnit'), t('report.unit'), units),
   );
 }

@@ -1,0 +1,343 @@
+// Questions: search and filters, the editor with a live preview per platform, the review workflow
+// (a second person reviews), retire/restore, history, and import from a CSV or XLSX file.
+import { localTime, pct, fmt, bots, botName } from './common.js';
+import { $, addSection, api, el, listOf, notice, onRelabel, problemList, topicIds, topicName, tx, upload, whenReady } from './editing.js';
+
+const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
+const state = { csrf: '', topics: [], editing: null, previewTimer: null };
+
+const HTML = `
+  <h2 data-i18n="editor.questions.heading"></h2>
+  <form id="q-filters" class="filters">
+    <label class="grow"><span data-i18n="editor.questions.search"></span><input id="q-search" type="search" /></label>
+    <label><span data-i18n="editor.questions.topic"></span><select id="q-topic"></select></label>
+    <label><span data-i18n="editor.common.bots"></span><select id="q-bot"></select></label>
+    <label><span data-i18n="editor.questions.difficulty"></span><select id="q-difficulty"></select></label>
+    <label><span data-i18n="editor.questions.status"></span><select id="q-status"></select></label>
+    <label><span data-i18n="editor.questions.accuracy"></span><select id="q-accuracy"></select></label>
+    <button type="submit" data-i18n="editor.questions.filter"></button>
+    <button type="button" class="secondary" id="q-new" data-i18n="editor.questions.newHeading"></button>
+  </form>
+  <p class="muted" id="q-total"></p>
+  <div class="table-wrap"><table><thead><tr>
+    <th data-i18n="editor.questions.question"></th><th data-i18n="editor.questions.topic"></th>
+    <th data-i18n="editor.questions.difficulty"></th><th data-i18n="editor.questions.status"></th>
+    <th class="num" data-i18n="editor.questions.accuracy"></th><th class="num" data-i18n="editor.questions.answers"></th><th></th>
+  </tr></thead><tbody id="q-rows"></tbody></table></div>
+  <div id="q-editor" hidden>
+    <h3 id="q-editor-heading"></h3>
+    <p class="muted" data-i18n="editor.questions.workflow"></p>
+    <p class="muted" id="q-trail"></p>
+    <div class="editor-grid">
+      <form id="q-form" class="stack">
+        <label><span data-i18n="editor.questions.topic"></span><select id="qf-topic" required></select></label>
+        <label><span data-i18n="editor.questions.difficulty"></span><select id="qf-difficulty"></select></label>
+        <label><span data-i18n="editor.questions.questionVi"></span><textarea id="qf-question" required></textarea></label>
+        <label><span data-i18n="editor.questions.optionsVi"></span><textarea id="qf-options" rows="4" required></textarea></label>
+        <label><span data-i18n="editor.questions.answer"></span><select id="qf-answer"></select></label>
+        <label><span data-i18n="editor.questions.explanationVi"></span><textarea id="qf-explanation" required></textarea></label>
+        <label><span data-i18n="editor.questions.questionEn"></span><textarea id="qf-question-en" required></textarea></label>
+        <label><span data-i18n="editor.questions.optionsEn"></span><textarea id="qf-options-en" rows="4" required></textarea></label>
+        <label><span data-i18n="editor.questions.explanationEn"></span><textarea id="qf-explanation-en" required></textarea></label>
+        <label><span data-i18n="editor.common.factsHint"></span><input id="qf-facts" required /></label>
+        <label><span data-i18n="editor.questions.tags"></span><input id="qf-tags" /></label>
+        <div class="row">
+          <button type="submit" id="qf-save" data-i18n="editor.common.save"></button>
+          <button type="button" class="secondary" id="qf-review" data-i18n="editor.questions.review"></button>
+          <button type="button" class="secondary" id="qf-publish" data-i18n="editor.questions.publish"></button>
+          <button type="button" class="secondary" id="qf-retire"></button>
+          <button type="button" class="secondary" id="qf-history" data-i18n="editor.questions.history"></button>
+          <button type="button" class="secondary" id="qf-close" data-i18n="editor.common.cancel"></button>
+        </div>
+        <div id="qf-message" role="alert"></div>
+      </form>
+      <div>
+        <h4 data-i18n="editor.questions.previewHeading"></h4>
+        <div id="qf-preview" class="previews"></div>
+      </div>
+    </div>
+    <div id="qf-history-box" hidden>
+      <h4 data-i18n="editor.questions.historyHeading"></h4>
+      <div class="table-wrap"><table><tbody id="qf-history-rows"></tbody></table></div>
+    </div>
+  </div>
+  <h3 data-i18n="editor.questions.importHeading"></h3>
+  <div class="row"><input id="q-file" type="file" accept=".csv,.xlsx" /><button type="button" id="q-import" data-i18n="editor.common.import"></button></div>
+  <div id="q-import-message" role="alert"></div>`;
+
+const options = (select, pairs, keep = true) => {
+  const chosen = select.value;
+  select.replaceChildren(...pairs.map(([value, label]) => el('option', { value }, label)));
+  if (keep) select.value = chosen;
+};
+
+function fillPickers() {
+  options($('q-topic'), [['', tx('questions.allTopics')], ...state.topics.map((id) => [id, topicName(id)])]);
+  options($('q-bot'), [['', tx('common.allBots')], ...bots().map((b) => [b.id, botName(b.id)])]);
+  options($('q-difficulty'), [['', tx('questions.anyDifficulty')], ...['1', '2', '3'].map((d) => [d, tx(`difficulty.${d}`)])]);
+  options($('q-status'), [['', tx('questions.anyStatus')], ...['draft', 'reviewed', 'published', 'retired'].map((s) => [s, tx(`status.${s}`)])]);
+  options($('q-accuracy'), [
+    ['', tx('questions.anyAccuracy')],
+    ['low', tx('questions.accLow')],
+    ['mid', tx('questions.accMid')],
+    ['high', tx('questions.accHigh')],
+    ['mis', tx('questions.accMis')],
+  ]);
+  options(
+    $('qf-topic'),
+    state.topics.map((id) => [id, topicName(id)]),
+  );
+  options(
+    $('qf-difficulty'),
+    ['1', '2', '3'].map((d) => [d, tx(`difficulty.${d}`)]),
+  );
+}
+
+function filterQuery() {
+  const p = new URLSearchParams({ pageSize: '50' });
+  const set = (k, v) => v && p.set(k, v);
+  set('q', $('q-search').value.trim());
+  set('topic', $('q-topic').value);
+  set('bot', $('q-bot').value);
+  set('difficulty', $('q-difficulty').value);
+  set('status', $('q-status').value);
+  const acc = { low: ['', '0.5'], mid: ['0.5', '0.8'], high: ['0.8', ''] }[$('q-accuracy').value];
+  if (acc) (set('minAccuracy', acc[0]), set('maxAccuracy', acc[1]));
+  if ($('q-accuracy').value === 'mis') p.set('miscalibrated', 'true');
+  return p.toString();
+}
+
+async function loadQuestions() {
+  const r = await api(`/api/v1/questions?${filterQuery()}`);
+  $('q-total').textContent = tx('questions.total', { count: fmt(r.total) });
+  const status = (q) => tx(`status.${q.retired ? 'retired' : q.status}`);
+  $('q-rows').replaceChildren(
+    ...(r.items.length
+      ? r.items.map((q) =>
+          el(
+            'tr',
+            { dataset: { question: q.id } },
+            el('td', {}, q.question),
+            el('td', {}, topicName(q.topic)),
+            el(
+              'td',
+              {},
+              tx(`difficulty.${q.difficulty}`),
+              q.suggestedDifficulty ? el('div', { class: 'muted' }, tx('questions.suggested', { level: tx(`difficulty.${q.suggestedDifficulty}`) })) : null,
+            ),
+            el('td', {}, status(q)),
+            el('td', { class: 'num' }, pct(q.accuracy)),
+            el('td', { class: 'num' }, fmt(q.answers)),
+            el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openEditor(q.id) }, tx('common.edit'))),
+          ),
+        )
+      : [el('tr', {}, el('td', { colspan: 7, class: 'muted' }, tx('questions.empty')))]),
+  );
+}
+
+/** The question typed in the form, in the shape of content/questions/*.yaml. */
+function typed() {
+  const opts = listOf($('qf-options').value, /\n/);
+  return {
+    topic: $('qf-topic').value,
+    difficulty: Number($('qf-difficulty').value),
+    question: $('qf-question').value.trim(),
+    options: opts,
+    answer: $('qf-answer').value || 'A',
+    explanation: $('qf-explanation').value.trim(),
+    facts: listOf($('qf-facts').value),
+    tags: listOf($('qf-tags').value),
+    en: { question: $('qf-question-en').value.trim(), options: listOf($('qf-options-en').value, /\n/), explanation: $('qf-explanation-en').value.trim() },
+  };
+}
+
+function fillAnswerLetters() {
+  const n = Math.max(2, listOf($('qf-options').value, /\n/).length);
+  options(
+    $('qf-answer'),
+    LETTERS.slice(0, n).map((l) => [l, l]),
+  );
+}
+
+/** Bubbles and buttons of one platform's payload, as the member's screen shows them. */
+function bubbles(payload) {
+  const texts = [];
+  const buttons = [];
+  // Messenger: { text, quick_replies: [{ title }] }; Zalo OA: text and buttons with titles; a Zalo group: plain strings.
+  const walk = (v, key) => {
+    if (typeof v === 'string') {
+      if (key === 'button') buttons.push(v);
+      else if (['text', 'msg', 'message', ''].includes(key)) texts.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, ['quick_replies', 'buttons'].includes(key) ? 'choice' : key));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key === 'choice' && k === 'title' ? 'button' : k);
+  };
+  walk(payload, '');
+  return el(
+    'div',
+    { class: 'phone' },
+    ...texts.map((s) => el('div', { class: 'bubble' }, s)),
+    buttons.length ? el('div', { class: 'buttons' }, ...buttons.map((b) => el('span', { class: 'chip' }, b))) : null,
+  );
+}
+
+async function drawPreview() {
+  const q = typed();
+  if (!q.question || q.options.length < 2) return;
+  try {
+    const r = await api('/api/v1/questions/preview', { method: 'POST', body: q });
+    const lng = document.documentElement.lang === 'en' ? 'en' : 'vi';
+    $('qf-preview').replaceChildren(
+      ...['messenger', 'zalo_oa', 'zalo_personal'].map((c) =>
+        el('div', { class: 'preview', dataset: { channel: c } }, el('h5', {}, tx(`questions.${c}`)), bubbles(r.previews[lng][c])),
+      ),
+    );
+  } catch {
+    // An incomplete form has no preview yet; saving says what is missing.
+  }
+}
+const schedulePreview = () => {
+  clearTimeout(state.previewTimer);
+  state.previewTimer = setTimeout(drawPreview, 400);
+};
+
+function fillForm(q) {
+  $('qf-topic').value = q?.topic ?? state.topics[0] ?? '';
+  $('qf-difficulty').value = String(q?.difficulty ?? 2);
+  $('qf-question').value = q?.question ?? '';
+  $('qf-options').value = (q?.options ?? []).join('\n');
+  fillAnswerLetters();
+  $('qf-answer').value = q?.answer ?? 'A';
+  $('qf-explanation').value = q?.explanation ?? '';
+  $('qf-question-en').value = q?.en?.question ?? '';
+  $('qf-options-en').value = (q?.en?.options ?? []).join('\n');
+  $('qf-explanation-en').value = q?.en?.explanation ?? '';
+  $('qf-facts').value = (q?.facts ?? []).join(', ');
+  $('qf-tags').value = (q?.tags ?? []).join(', ');
+}
+
+function drawWorkflow(q) {
+  $('qf-review').hidden = !q || q.retired || q.status !== 'draft';
+  $('qf-publish').hidden = !q || q.retired || q.status !== 'reviewed';
+  $('qf-retire').hidden = !q;
+  $('qf-history').hidden = !q;
+  $('qf-retire').textContent = tx(q?.retired ? 'questions.restore' : 'questions.retire');
+  $('q-trail').textContent = q
+    ? [
+        tx(`status.${q.retired ? 'retired' : q.status}`),
+        tx('questions.author', { name: q.review.author }),
+        q.review.reviewer ? tx('questions.reviewer', { name: q.review.reviewer }) : '',
+      ]
+        .filter(Boolean)
+        .join(' · ')
+    : '';
+}
+
+async function openEditor(id) {
+  const q = id ? await api(`/api/v1/questions/${encodeURIComponent(id)}`) : null;
+  state.editing = q;
+  $('q-editor').hidden = false;
+  $('qf-history-box').hidden = true;
+  $('q-editor-heading').textContent = tx(q ? 'questions.editHeading' : 'questions.newHeading');
+  $('qf-message').replaceChildren();
+  fillForm(q);
+  drawWorkflow(q);
+  $('qf-preview').replaceChildren();
+  await drawPreview();
+  $('q-editor').scrollIntoView({ block: 'start' });
+}
+
+/** The fields of the form that differ from the question being edited: a PATCH names only those. */
+function changes(before, after) {
+  return Object.fromEntries(Object.entries(after).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k])));
+}
+
+async function run(work, doneText) {
+  try {
+    const r = await work();
+    if (r?.value) {
+      state.editing = { ...(state.editing ?? {}), ...r.value, retired: r.retired ?? state.editing?.retired ?? false };
+      drawWorkflow(state.editing);
+      $('q-editor-heading').textContent = tx('questions.editHeading');
+    }
+    await loadQuestions();
+    notice($('qf-message'), doneText);
+  } catch (err) {
+    $('qf-message').replaceChildren(problemList(err));
+  }
+}
+
+async function save(e) {
+  e.preventDefault();
+  const q = state.editing;
+  await run(
+    () =>
+      q
+        ? api(`/api/v1/questions/${encodeURIComponent(q.id)}`, { method: 'PATCH', body: changes(q, typed()) })
+        : api('/api/v1/questions', { method: 'POST', body: typed() }),
+    tx('common.saved'),
+  );
+}
+
+const step = (action) => () =>
+  run(async () => {
+    const r = await api(`/api/v1/questions/${encodeURIComponent(state.editing.id)}/${action}`, { method: 'POST' });
+    return { ...r, retired: action === 'retire' ? true : action === 'restore' ? false : undefined };
+  }, tx('common.saved'));
+
+async function showHistory() {
+  const r = await api(`/api/v1/questions/${encodeURIComponent(state.editing.id)}/history`);
+  $('qf-history-box').hidden = false;
+  $('qf-history-rows').replaceChildren(
+    ...r.items.map((e) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, localTime(e.at)),
+        el('td', {}, e.actor),
+        el('td', {}, tx(`action.${e.action}`)),
+        el('td', {}, e.changed.map((f) => tx(`field.${f}`)).join(', ')),
+      ),
+    ),
+  );
+}
+
+async function importFile() {
+  const file = $('q-file').files[0];
+  if (!file) return notice($('q-import-message'), tx('common.importFile'), true);
+  try {
+    const r = await upload('/api/v1/questions/import', file, state.csrf);
+    notice($('q-import-message'), tx('questions.importDone', { created: r.created, updated: r.updated }));
+    await loadQuestions();
+  } catch (err) {
+    $('q-import-message').replaceChildren(problemList(err));
+  }
+}
+
+whenReady(async (session) => {
+  state.csrf = session.csrfToken;
+  addSection('questions', 'questions', HTML);
+  state.topics = (await topicIds()).sort((a, b) => topicName(a).localeCompare(topicName(b)));
+  fillPickers();
+  $('q-filters').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void loadQuestions();
+  });
+  $('q-new').addEventListener('click', () => void openEditor(null));
+  $('q-form').addEventListener('submit', save);
+  $('q-form').addEventListener('input', (e) => {
+    if (e.target.id === 'qf-options') fillAnswerLetters();
+    schedulePreview();
+  });
+  $('qf-review').addEventListener('click', step('review'));
+  $('qf-publish').addEventListener('click', step('publish'));
+  $('qf-retire').addEventListener('click', () => step(state.editing?.retired ? 'restore' : 'retire')());
+  $('qf-history').addEventListener('click', () => void showHistory());
+  $('qf-close').addEventListener('click', () => ($('q-editor').hidden = true));
+  $('q-import').addEventListener('click', () => void importFile());
+  onRelabel(() => {
+    fillPickers();
+    void loadQuestions();
+    if (!$('q-editor').hidden) (drawWorkflow(state.editing), void drawPreview());
+  });
+  await loadQuestions();
+});

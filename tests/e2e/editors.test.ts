@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminService } from '../../src/admin/index.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { openTestDb, type TestDb } from '../helpers/db.js';
+import { hasChromium, launchChromium, screenshot } from './browser.js';
+
+/** Organisers edit content in the admin page: a question through two people, a reminder, a contest, a unit list. */
+const AUTHOR = { email: 'soan@example.org', password: 'soan-password-123' };
+const REVIEWER = { email: 'duyet@example.org', password: 'duyet-password-123' };
+const VIETNAM = { locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' } as const;
+const NEXT_YEAR = new Date().getFullYear() + 1;
+
+describe.runIf(hasChromium)('content editors in a real browser', () => {
+  let db: TestDb;
+  let rt: Runtime;
+  let browser: Browser;
+  let page: Page;
+
+  async function logIn(who: { email: string; password: string }): Promise<Page> {
+    const p = await browser.newPage({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
+    await p.goto(`${rt.url}/admin/login`);
+    await p.fill('#email', who.email);
+    await p.fill('#password', who.password);
+    await p.click('#login-submit');
+    await p.waitForURL(`${rt.url}/admin`);
+    await p.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await p.waitForSelector('#q-rows tr');
+    return p;
+  }
+
+  beforeAll(async () => {
+    db = await openTestDb('e2e_editors');
+    const admin = createAdminService(db.models, { sessionSecret: undefined });
+    await admin.createUser({ email: AUTHOR.email, role: 'organiser', bots: ['demo'], password: AUTHOR.password });
+    await admin.createUser({ email: REVIEWER.email, role: 'admin', password: REVIEWER.password });
+    rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'silent' }));
+    browser = await launchChromium();
+    page = await logIn(AUTHOR);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rt?.stop();
+    await db?.close();
+  });
+
+  it('an organiser writes a question with a live preview; the author cannot review it; a second person reviews and publishes it', async () => {
+    await page.click('#q-new');
+    await page.selectOption('#qf-topic', 'digital-skills');
+    await page.fill('#qf-question', 'Ở khu dân cư, ai thường giúp người cao tuổi cài đặt và dùng ứng dụng VNeID?');
+    await page.fill('#qf-options', 'Nhân viên ngân hàng thương mại\nCán bộ các bộ ngành trung ương\nTổ công nghệ số cộng đồng\nGiáo viên tin học điều động về');
+    await page.selectOption('#qf-answer', 'C');
+    await page.fill('#qf-explanation', 'Tổ công nghệ số cộng đồng ở thôn, tổ dân phố hướng dẫn, hỗ trợ người dân dùng dịch vụ số, trong đó có ứng dụng VNeID.');
+    await page.fill('#qf-question-en', 'In a neighbourhood, who usually helps older people install and use the VNeID app?');
+    await page.fill('#qf-options-en', 'Staff of commercial banks\nOfficials of central ministries\nThe community digital technology team\nIT teachers sent in');
+    await page.fill('#qf-explanation-en', 'Community digital technology teams guide and help people to use digital services, VNeID among them.');
+    await page.fill('#qf-facts', 'S04, S03');
+    // The preview shows it as Messenger, a Zalo OA and a Zalo group will.
+    await page.waitForSelector('#qf-preview .preview[data-channel="zalo_personal"] .bubble');
+    expect(await page.textContent('#qf-preview .preview[data-channel="messenger"]')).toContain('C. Tổ công nghệ số cộng đồng');
+    expect(await page.$$eval('#qf-preview h5', (hs) => hs.map((h) => h.textContent))).toEqual(['Messenger', 'Zalo OA', 'Nhóm Zalo']);
+    await page.click('#qf-save');
+    await page.waitForSelector('#qf-message .notice:not(.error)');
+    expect(await page.textContent('#q-trail')).toContain('Bản nháp');
+    await screenshot(page.locator('#q-editor'), 'cau-hoi-soan');
+    await page.click('#qf-review');
+    await page.waitForSelector('#qf-message .notice.error');
+    expect(await page.textContent('#qf-message')).toContain('Bạn là người soạn câu hỏi này: cần một người khác duyệt.');
+
+    const reviewer = await logIn(REVIEWER);
+    await reviewer.fill('#q-search', 'nguoi cao tuoi cai dat');
+    await reviewer.click('#q-filters button[type="submit"]');
+    // The list redraws with the search's one row (a load started before the search may answer first).
+    await reviewer.waitForFunction(() => document.querySelectorAll('#q-rows tr[data-question]').length === 1, null, { timeout: 20_000 });
+    await screenshot(reviewer.locator('#questions'), 'cau-hoi-tim');
+    await reviewer.click('#q-rows tr[data-question] button');
+    await reviewer.waitForSelector('#qf-review:not([hidden])');
+    await reviewer.click('#qf-review');
+    await reviewer.waitForSelector('#qf-publish:not([hidden])');
+    await reviewer.click('#qf-publish');
+    await reviewer.waitForFunction(() => document.getElementById('q-trail')?.textContent?.includes('Đã đăng'));
+    expect(await reviewer.textContent('#q-trail')).toContain(`Người duyệt: ${REVIEWER.email}`);
+    // Members get it: it is live in the content and in the questions the bots ask.
+    const id = (await reviewer.getAttribute('#q-rows tr[data-question]', 'data-question'))!;
+    expect(await db.models.Question.findOne({ questionId: id, status: 'published', retiredAt: null }).lean()).not.toBeNull();
+    await reviewer.click('#qf-history');
+    await reviewer.waitForSelector('#qf-history-rows tr');
+    expect(await reviewer.locator('#qf-history-rows tr').count()).toBe(3);
+    await reviewer.close();
+  }, 90_000);
+
+  it('an organiser plans a reminder and sees every reminder it will send, in Viet Nam time', async () => {
+    await page.click('#c-new');
+    await page.fill('#c-title-vi', 'Ngày hội chuyển đổi số của trường');
+    await page.fill('#c-facts', 'N09');
+    const event = page.locator('#c-events fieldset.event').first();
+    await event.locator('[name="title-vi"]').fill('Ngày hội chuyển đổi số');
+    await event.locator('[name="date"]').fill(`${NEXT_YEAR}-03-20`);
+    await event.locator('[name="time"]').fill('14:00');
+    await event.locator('[name="days"]').fill('2, 0');
+    await event.locator('[name="reminder-time"]').fill('07:30');
+    await event.locator('[name="text-vi"]').fill('Còn {{daysLeft}} ngày đến {{title}} ({{date}}), mời đoàn viên tham gia!');
+    await event.locator('[name="text-en"]').fill('{{daysLeft}} day(s) to {{title}} ({{date}}): join us!');
+    await page.click('#c-preview');
+    await page.waitForSelector('#c-reminders tr');
+    const rows = await page.$$eval('#c-reminders tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
+    expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual([`18/03/${NEXT_YEAR} 07:30`, `20/03/${NEXT_YEAR} 14:00`]);
+    expect(rows[0]![3]).toBe('Bot trình diễn Chuyển đổi số');
+    expect(rows[0]![4]).toBe(`Còn 2 ngày đến Ngày hội chuyển đổi số (20/03/${NEXT_YEAR}), mời đoàn viên tham gia!`);
+    await page.click('#c-save');
+    await page.waitForSelector('#c-message .notice:not(.error)');
+    await screenshot(page.locator('#calendar'), 'lich-nhac-xem-truoc');
+    expect(rt.content.bots.find((b) => b.id === 'demo')?.campaigns).toContain('ngay-hoi-chuyen-doi-so-cua-truong');
+  }, 60_000);
+
+  it('an organiser creates a contest for their bot', async () => {
+    await page.click('#ce-new');
+    await page.fill('#ce-title-vi', `Cuộc thi mùa xuân ${NEXT_YEAR + 1}`);
+    await page.fill('#ce-start', `${NEXT_YEAR + 1}-03-01`);
+    await page.fill('#ce-end', `${NEXT_YEAR + 1}-03-31`);
+    await page.fill('#ce-questions', '5');
+    await page.click('#ce-save');
+    await page.waitForSelector('#ce-message .notice:not(.error)');
+    expect(await page.textContent('#ce-rows')).toContain(`Cuộc thi mùa xuân ${NEXT_YEAR + 1}`);
+    await screenshot(page.locator('#contest-setup'), 'thiet-lap-cuoc-thi');
+    expect(rt.content.contests.some((c) => c.contest.title.vi === `Cuộc thi mùa xuân ${NEXT_YEAR + 1}`)).toBe(true);
+  }, 60_000);
+
+  it('an organiser imports a unit list and picks a new unit by name in the broadcast form', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'units-')), 'don-vi.csv');
+    fs.writeFileSync(file, 'Tên đơn vị,Số đoàn viên,Đơn vị cấp trên\nCĐCS Sở Y tế,42,\nCĐCS Bệnh viện tỉnh,120,CĐCS Sở Y tế\nCĐCS Trường THPT số 1,60,\n');
+    await page.selectOption('#un-list', 'demo');
+    await page.setInputFiles('#un-file', file);
+    await page.click('#un-import');
+    await page.waitForSelector('#un-import-message .notice:not(.error)');
+    expect(await page.$$eval('#un-rows tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual([
+      'CĐCS Sở Y tế',
+      'CĐCS Bệnh viện tỉnh',
+      'CĐCS Trường THPT số 1',
+    ]);
+    await screenshot(page.locator('#units'), 'don-vi-nhap');
+    await page.selectOption('#b-bots', ['demo']);
+    await page.fill('#b-unit-search', 'benh vien tinh');
+    await page.waitForSelector('#b-unit-options li[data-unit]');
+    expect(await page.$$eval('#b-unit-options li', (lis) => lis.map((li) => li.textContent))).toEqual(['CĐCS Bệnh viện tỉnh']);
+    await page.click('#b-unit-options li:has-text("CĐCS Bệnh viện tỉnh")');
+    expect(await page.textContent('#b-unit-chosen')).toContain('CĐCS Bệnh viện tỉnh');
+  }, 60_000);
+});
