@@ -230,7 +230,7 @@ export class Index {
    */
   lookupFullKey(valuesPerField: unknown[][]): Set<string> {
     const out = new Set<string>();
-    for (const key of this.keysFrom(valuesPerField)) for (const id of this.entries.get(key) ?? []) out.add(id);
+    for (const key of this.keysFrom(valuesPerField)) for (const id of holdersOf(this.entries.get(key))) out.add(id);
     return out;
   }
 

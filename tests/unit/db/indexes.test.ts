@@ -65,3 +65,15 @@ describe('indexes through inserts, replacements and removals', () => {
     check(replayed.getCollection('db', 'c')!);
   });
 });
+
+describe('a lookup by every field of a unique compound index', () => {
+  it('finds the one document that holds a key (a single holder, not a set), and none for another key', () => {
+    const storage = new Storage();
+    const { coll } = storage.ensureCollection('db', 'participants');
+    coll.createIndex({ v: 2, key: { bot: 1, channel: 1, userId: 1 }, name: 'member', unique: true });
+    for (let i = 0; i < 50; i++) coll.insert({ _id: `p${i}`, bot: 'demo', channel: i % 2 ? 'messenger' : 'zalo_oa', userId: `u${i}` });
+    const ids = (filter: Doc) => [...coll.candidates(filter)].map((d) => d._id);
+    expect(ids({ bot: 'demo', channel: 'messenger', userId: 'u7' })).toEqual(['p7']);
+    expect(ids({ bot: 'demo', channel: 'zalo_oa', userId: 'u7' })).toEqual([]);
+  });
+});
