@@ -5,7 +5,17 @@ import { contentPaths, startContent, type ContentRoom, type LiveContent } from '
 import { contestsPort, createConversation, type Conversation } from './conversation/index.js';
 import { openDatabase, pruneExpired, type Database } from './db/index.js';
 import type { ReadinessCheck } from './domain/index.js';
-import { createAdminRoutes, createApp, createMetrics, isAdminRequest, listen, type AppDeps, type Metrics, type MountedRouter } from './http/index.js';
+import {
+  createAdminRoutes,
+  createApp,
+  createCertificateRoutes,
+  createMetrics,
+  isAdminRequest,
+  listen,
+  type AppDeps,
+  type Metrics,
+  type MountedRouter,
+} from './http/index.js';
 import { createI18n, type Translate } from './i18n/index.js';
 import { createScheduler, defineSystemJobs, type Scheduler } from './jobs/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -85,6 +95,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger,
       listeners: stats.listener,
       memberKey: config.memberKey,
+      publicUrl: config.http.publicUrl,
       optInEnabled,
     });
     const outreach = createOutreach({
@@ -203,6 +214,8 @@ async function mountAdminSide(
     databaseStatus: () => db.embeddedStatus(),
   });
   run.routes.push(...routes);
+  // Certificates (issue 19): public verification page and the card's picture.
+  run.routes.push(...createCertificateRoutes({ models: db.models, t: rooms.t, publicUrl: config.http.publicUrl }));
 }
 
 /** Outreach's jobs (broadcasts, daily question, reminders) and housekeeping; then the scheduler runs. */

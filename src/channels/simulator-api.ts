@@ -65,6 +65,7 @@ export function createSimulatorApi(deps: {
         text: d.text as string,
         choices: (d.choices as WebMessage['choices']) ?? [],
         link: (d.link as WebMessage['link']) ?? null,
+        image: (d.image as WebMessage['image']) ?? null,
       })),
     );
   });

@@ -260,6 +260,8 @@ const zaloGroupSchema = z
 const reachChannels = {
   messenger: z.object({
     secrets: channelSecretsOverride.optional(),
+    /** The page's username or id, for invitation links (m.me/<page>?ref=…). */
+    page: z.string().regex(/^[A-Za-z0-9.]{1,100}$/, 'must be the page username or id').optional(),
     /** Meta's Marketing Message API: paid per message, needs the MM_* secrets. While off, members are not asked to opt in. */
     marketingMessages: z
       .object({
@@ -273,6 +275,8 @@ const reachChannels = {
   }),
   zalo_oa: z.object({
     secrets: channelSecretsOverride.optional(),
+    /** The OA's numeric id, for invitation links (zalo.me/<oa_id>). */
+    oaId: z.string().regex(/^\d{5,25}$/, 'must be the numeric OA id').optional(),
     /** Consultation messages 48 h–7 days after the member's last interaction: allowed, billed (55 đ/message in 2026). */
     paidConsultation: z.boolean().default(false),
     /** Promotion messages (tin Truyền thông) to followers, at most `dailyQuota` a day (read it from the OA console). */

@@ -1,8 +1,9 @@
 import { formatDay, type OutboundMessage } from '../domain/index.js';
-import { advanceStreak, letterOf, pickDaily, pickPractice, reviewCard } from '../quiz/index.js';
+import { advanceProtectedStreak, isSetFinished, letterOf, pickDaily, readProtectedStreak, reviewCard, streakNoticeText } from '../quiz/index.js';
 import { askContestQuestion, answerContest, contestInProgress, inContest } from './contest-flow.js';
 import { dailyHeader, feedbackLines, questionMessage, textOf } from './messages.js';
 import { payload } from './payloads.js';
+import { askSetQuestion, continueSet, setHeader } from './practice-flow.js';
 import type { Turn } from './turn.js';
 import type { PendingQuestion, QuizQuestion } from './types.js';
 
@@ -14,6 +15,8 @@ export function showQuestion(turn: Turn, q: QuizQuestion, header: string, mode: 
 
 function pendingHeader(turn: Turn, pending: PendingQuestion): string {
   if (pending.mode === 'daily') return dailyHeader(turn.ctx.t, turn.locale, pending.day);
+  const set = turn.state?.practiceSet;
+  if (pending.set && set?.setId === pending.set) return setHeader(turn, set, pending.review === true);
   return turn.t(pending.review ? 'question.practiceReview' : 'question.practice');
 }
 
@@ -44,28 +47,6 @@ export function today(turn: Turn): void {
   showQuestion(turn, q, dailyHeader(turn.ctx.t, turn.locale, turn.today), 'daily', turn.today);
 }
 
-/** The next practice question; one the member has met before is shown as a review. */
-export function practice(turn: Turn): void {
-  const attempt = inContest(turn);
-  if (attempt) return contestInProgress(turn, attempt);
-  const deck = turn.state?.practice ?? {};
-  const q = pickPractice(deck, turn.ctx.questions, turn.ctx.now, turn.input.event.userId, turn.state?.practiceLast);
-  if (!q) return void turn.say(turn.t('daily.none'), turn.menu);
-  const review = deck[q.questionId] !== undefined;
-  turn.patch({
-    pending: {
-      questionId: q.questionId,
-      revision: q.revision,
-      mode: 'practice',
-      day: turn.today,
-      askedAt: turn.ctx.now.toISOString(),
-      ...(review ? { review } : {}),
-    },
-    practiceLast: q.questionId,
-  });
-  showQuestion(turn, q, turn.t(review ? 'question.practiceReview' : 'question.practice'), 'practice', turn.today);
-}
-
 /** An answer, tapped or typed (the matcher turns a typed one into the same payload). */
 export function answer(turn: Turn): void {
   const p = turn.input.payload;
@@ -84,8 +65,14 @@ export function answer(turn: Turn): void {
   if (!q || q.revision !== p.revision || (p.mode === 'daily' && p.ref !== turn.today)) return expired(turn, p.mode === 'daily' ? p.ref : null);
   if (p.index >= textOf(q, turn.locale).options.length) return answerUnclear(turn);
   const pending = turn.state?.pending;
-  const askedAt = pending && pending.questionId === q.questionId && pending.mode === p.mode ? Date.parse(pending.askedAt) : null;
-  grade(turn, q, p.mode, p.index, askedAt);
+  // A question of the practice set answered already (a double tap, an old button): counted once.
+  if (p.mode === 'practice' && turn.state?.practiceSet?.answers.some((a) => a.questionId === q.questionId) && pending?.questionId !== q.questionId) {
+    turn.say(turn.ctx.t(turn.locale, 'learning:practice.alreadyAnswered'));
+    if (!repeatWaiting(turn)) turn.say(turn.t('help.short'), turn.menu);
+    return;
+  }
+  const same = pending && pending.questionId === q.questionId && pending.mode === p.mode ? pending : null;
+  grade(turn, q, p.mode, p.index, same ? Date.parse(same.askedAt) : null, same?.set ?? null);
 }
 
 export function answerUnclear(turn: Turn): void {
@@ -107,7 +94,7 @@ function expired(turn: Turn, day: string | null): void {
 }
 
 /** `choice` is the option's identity (its index in the content). */
-function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: number, askedAt: number | null): void {
+function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: number, askedAt: number | null, setId: string | null): void {
   const correct = choice === q.answer;
   const timeTakenMs = askedAt !== null && Number.isFinite(askedAt) ? Math.max(0, turn.ctx.now.getTime() - askedAt) : null;
   const record = { questionId: q.questionId, revision: q.revision, mode, day: turn.today, attemptId: null, choice, correct, timeTakenMs };
@@ -115,10 +102,14 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
   if (mode === 'daily') {
     turn.patch({ pending: undefined });
     if (turn.answeredToday) return void turn.say(turn.t('daily.already'), [turn.choice('practice'), turn.choice('score')]);
-    const streak = advanceStreak(turn.ctx.participant.streak, turn.today);
+    // A missed day is covered by a streak freeze (one per 7 days of streak, at most 2 held), and the member is told.
+    const advanced = advanceProtectedStreak(readProtectedStreak(turn.ctx.participant.streak), turn.today);
+    const { streak } = advanced;
+    const notice = streakNoticeText(advanced, turn.ctx.t, turn.locale);
     const already: OutboundMessage = { text: turn.t('daily.already') };
     turn.effect({ type: 'recordAnswer', answer: record, streak, onDuplicate: [already] });
-    turn.say([...lines, turn.t('feedback.streak', { count: streak.current })].join('\n\n'), [
+    if (advanced.milestone) turn.effect({ type: 'streakCertificate', days: advanced.milestone });
+    turn.say([...lines, turn.t('feedback.streak', { count: streak.current }), ...(notice ? [notice] : [])].join('\n\n'), [
       turn.choice('practice'),
       turn.choice('score'),
       turn.choice('leaderboard'),
@@ -127,6 +118,20 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
   }
   const deck = { ...(turn.state?.practice ?? {}) };
   deck[q.questionId] = reviewCard(deck[q.questionId], correct, turn.ctx.now);
+  if (setId !== null) {
+    // A question of a practice set: the feedback, then the next question or the summary. A practice
+    // answer is stored once a day per question (the first counts), and the set goes on either way.
+    turn.patch({ pending: undefined, practice: deck });
+    const from = turn.messages.length;
+    turn.say(lines.join('\n\n'));
+    if (!continueSet(turn, setId, q.questionId, choice, correct)) {
+      const set = turn.state?.practiceSet;
+      if (set && !isSetFinished(set)) askSetQuestion(turn, set);
+      else turn.say(turn.t('help.short'), turn.menu);
+    }
+    turn.effect({ type: 'recordAnswer', answer: record, onDuplicate: turn.messages.slice(from) });
+    return;
+  }
   const text = [...lines, turn.t('practice.note')].join('\n\n');
   const choices = [{ title: turn.t('practice.next'), payload: payload.command('practice') }, turn.choice('score'), turn.choice('help')];
   turn.effect({ type: 'recordAnswer', answer: record, onDuplicate: [{ text, choices }] });

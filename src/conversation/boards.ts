@@ -1,5 +1,5 @@
 import { ratePercent, type Choice } from '../domain/index.js';
-import { liveStreak } from '../quiz/index.js';
+import { freezesHeldText, liveProtectedStreak, readProtectedStreak } from '../quiz/index.js';
 import { readableName } from './messages.js';
 import { payload } from './payloads.js';
 import type { Turn } from './turn.js';
@@ -10,18 +10,19 @@ export function score(turn: Turn): void {
   const unit = turn.ctx.units.find((u) => u.unitId === turn.unitId);
   const view = turn.ctx.views.score;
   const rank = view?.rank ? turn.t('score.rank', { rank: view.rank, of: view.of }) : turn.t('score.unranked');
+  const streak = readProtectedStreak(participant.streak);
   turn.say(
-    turn.t('score.text', {
+    `${turn.t('score.text', {
       name: readableName(turn.ctx.t, turn.locale, turn.displayName),
       unit: unit?.name ?? '—',
       dailyCorrect: participant.totals.dailyCorrect,
       dailyAnswered: participant.totals.dailyAnswered,
       practiceCorrect: participant.totals.practiceCorrect,
       practiceAnswered: participant.totals.practiceAnswered,
-      streak: turn.t('score.days', { count: liveStreak(participant.streak, turn.today) }),
+      streak: turn.t('score.days', { count: liveProtectedStreak(streak, turn.today) }),
       best: turn.t('score.days', { count: participant.streak.best }),
       rank,
-    }),
+    })}\n${freezesHeldText(streak.freezes, turn.ctx.t, turn.locale)}`,
     [turn.choice('leaderboard'), turn.choice('today'), turn.choice('practice')],
   );
 }
@@ -50,15 +51,17 @@ export function leaderboard(turn: Turn): void {
     const lines = view.units
       .filter((u) => u.correct > 0)
       .slice(0, 10)
-      .map((u) =>
-        turn.t('leaderboard.unitRow', {
+      .map((u) => {
+        const row = turn.t('leaderboard.unitRow', {
           rank: u.rank,
           name: u.name,
           correct: u.correct,
           participants: u.participants,
           rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: ratePercent(u.participationRate) }),
-        }),
-      );
+        });
+        const joins = view.invitations?.[u.unitId] ?? 0;
+        return joins ? `${row} ${turn.ctx.t(turn.locale, 'learning:invite.unitJoins', { count: joins })}` : row;
+      });
     turn.say([title, '', ...(lines.length ? lines : [turn.t('leaderboard.empty')]), '', turn.t('leaderboard.unitTieRule')].join('\n'), choices);
     return;
   }

@@ -49,8 +49,19 @@ export function closeIfExpired(turn: Turn): string | null {
     timeTakenMs: deadline.getTime() - Date.parse(attempt.startedAt),
   });
   turn.patch({ contest: undefined });
-  turn.say(turn.t('contest.expired', { correct: attempt.correct, total: attempt.questions.length }), [turn.choice('standing'), turn.choice('contest')]);
+  turn.say(turn.t('contest.expired', { correct: attempt.correct, total: attempt.questions.length }), [
+    turn.choice('standing'),
+    ...reviewChoice(turn, attempt),
+    turn.choice('contest'),
+  ]);
   return attempt.attemptId;
+}
+
+/** "Xem câu sai" after an attempt with a wrong answer (issue 19 item 2): the service loads its answers. */
+function reviewChoice(turn: Turn, attempt: ActiveAttempt) {
+  return attempt.correct < attempt.answered
+    ? [{ title: turn.ctx.t(turn.locale, 'learning:practice.seeMistakes'), payload: payload.review({ attemptId: attempt.attemptId }) }]
+    : [];
 }
 
 function contestState(turn: Turn) {
@@ -220,6 +231,7 @@ function finishContest(turn: Turn, attempt: ActiveAttempt, predicted: number | n
   ];
   turn.say(lines.filter(Boolean).join('\n'), [
     turn.choice('standing'),
+    ...reviewChoice(turn, attempt),
     ...(left > 0 ? [{ title: turn.t('contest.again'), payload: payload.contestBegin() }] : []),
     turn.choice('help'),
   ]);

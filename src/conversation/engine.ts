@@ -1,6 +1,9 @@
 import { cleanMemberText, type Choice, type InboundEvent } from '../domain/index.js';
-import { hash32, roundOf, type UnitInfo } from '../quiz/index.js';
-import { answer, answerUnclear, practice, repeatWaiting, today } from './answering.js';
+import { hash32, invitationCodeOf, roundOf, type UnitInfo } from '../quiz/index.js';
+import { answer, answerUnclear, repeatWaiting, today } from './answering.js';
+import { mistakesSet, practiceChosen, practiceOffer, practiceResume, review, reviewViews } from './practice-flow.js';
+import { ask, isOwnQuestion } from './ask-flow.js';
+import { invite } from './invite-flow.js';
 import { leaderboard, leaderboardRequest, score } from './boards.js';
 import {
   awaitingPrediction,
@@ -73,7 +76,12 @@ export const INTENTS: readonly Intent[] = [
   { name: 'unit', requires: 'consent', match: isCommand('unit'), handle: unitShow },
   { name: 'anonymous', requires: 'consent', match: payloadKind('anonymous'), handle: anonymous },
   { name: 'today', requires: 'ready', match: isCommand('today'), handle: today, views: contestViewIfActive },
-  { name: 'practice', requires: 'ready', match: isCommand('practice'), handle: practice, views: contestViewIfActive },
+  { name: 'practice', requires: 'ready', match: isCommand('practice'), handle: practiceOffer, views: contestViewIfActive },
+  { name: 'practice-set', requires: 'ready', match: payloadKind('practiceSet'), handle: practiceChosen, views: contestViewIfActive },
+  { name: 'practice-resume', requires: 'ready', match: payloadKind('practiceResume'), handle: practiceResume, views: contestViewIfActive },
+  { name: 'review', requires: 'ready', match: payloadKind('review'), handle: review, views: (t) => ({ ...contestViewIfActive(t), ...reviewViews(t) }) },
+  { name: 'invite', requires: 'ready', match: isCommand('invite'), handle: invite, views: () => ({ invitation: true }) },
+  { name: 'mistakes', requires: 'ready', match: isCommand('mistakes'), handle: mistakesSet, views: (t) => ({ ...contestViewIfActive(t), missed: true }) },
   { name: 'score', requires: 'ready', match: isCommand('score'), handle: score, views: () => ({ score: true }) },
   {
     name: 'leaderboard',
@@ -96,6 +104,7 @@ export const INTENTS: readonly Intent[] = [
   { name: 'broadcast-reply', match: payloadKind('broadcastChoice'), handle: broadcastReply },
   { name: 'onboarding', match: (t) => t.phase !== 'ready', handle: continueOnboarding },
   { name: 'small-talk', match: (t) => t.input.smallTalk !== null && !waits(t), handle: smallTalk },
+  { name: 'ask', requires: 'ready', match: (t) => !t.state?.contest && t.state?.pending?.mode !== 'daily' && isOwnQuestion(t), handle: ask },
   { name: 'fallback', match: () => true, handle: fallback },
 ];
 
@@ -128,7 +137,8 @@ export function step(rawState: unknown, event: InboundEvent, ctx: EngineContext)
   const expired = closeIfExpired(turn);
   if (!(expired && isContestAnswer(turn, expired))) route(turn).handle(turn);
   rememberChoices(turn);
-  return { state: turn.state, messages: turn.messages.map(withReplies), effects: turn.effects };
+  const effects = turn.effects.map((e) => (e.type === 'recordAnswer' ? { ...e, onDuplicate: e.onDuplicate.map(withReplies) } : e));
+  return { state: turn.state, messages: turn.messages.map(withReplies), effects };
 }
 
 /**
@@ -212,10 +222,11 @@ function consent(turn: Turn): void {
     turn.say(turn.t('consent.declined'), [{ title: turn.t('consent.yes'), payload: payload.consent(true) }, turn.choice('help')]);
     return;
   }
-  turn.effect({ type: 'setConsent', version: CONSENT_VERSION });
+  const invitedBy = turn.state?.invitedBy;
+  turn.effect({ type: 'setConsent', version: CONSENT_VERSION, ...(invitedBy ? { invitedBy } : {}) });
   turn.effect({ type: 'setSubscribed', subscribed: true });
   turn.consented = true;
-  turn.patch({ declined: undefined });
+  turn.patch({ declined: undefined, invitedBy: undefined });
   turn.say(turn.t('consent.thanks'));
   continueOnboarding(turn);
 }
@@ -337,6 +348,9 @@ function anonymous(turn: Turn): void {
 // ---------------------------------------------------------------- general commands
 
 function start(turn: Turn): void {
+  // Arrived through a colleague's invitation: kept until consent, when the join is credited (once).
+  const ref = turn.input.event.kind === 'start' ? turn.input.event.ref : undefined;
+  if (ref && !turn.consented && invitationCodeOf(ref)) turn.patch({ invitedBy: ref.slice(0, 40) });
   if (turn.phase === 'consent') return askConsent(turn);
   if (turn.phase !== 'ready') return continueOnboarding(turn);
   turn.say(turn.t('start.welcomeBack', { name: readableName(turn.ctx.t, turn.locale, turn.displayName) }), turn.menu);

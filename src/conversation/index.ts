@@ -10,7 +10,7 @@ import { systemClock, type Clock, type InboundHandler, type Locale, type Outboun
 import { orderSeat } from './turn.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { optionOrder, pickDaily } from '../quiz/index.js';
+import { buildFactIndex, optionOrder, pickDaily, type FactIndex } from '../quiz/index.js';
 import { dailyHeader, questionMessage } from './messages.js';
 import { createQuestionSource } from './questions.js';
 import { closeExpiredAttempts, createConversationService, type ConversationListeners } from './service.js';
@@ -68,6 +68,8 @@ export interface ConversationDeps {
   readonly listeners?: ConversationListeners;
   /** Key of the per-member option order and of the fairness marks (config.memberKey); a development default without. */
   readonly memberKey?: string;
+  /** PUBLIC_URL: certificates are sent as pictures at <publicUrl>/certificates/<code>.png; without it none is sent. */
+  readonly publicUrl?: string | undefined;
   /** The bot's Messenger marketing messages are configured (YAML and secrets): members may be asked to opt in. */
   readonly optInEnabled?: (bot: string) => boolean;
 }
@@ -90,12 +92,29 @@ export interface Conversation {
   contestResults(contestId: string, options?: { bot?: string; round?: string }): Promise<ContestResults | null>;
 }
 
+/**
+ * Hỏi đáp: one fact index per bot, built on first use from the loaded content (a content reload
+ * builds a new conversation), with the facts of the bot's province (all of them for `allProvinces`).
+ */
+function factIndexes(content: ConversationDeps['content']): (bot: ContentBundle['bots'][number]) => FactIndex | null {
+  const built = new Map<string, FactIndex>();
+  return (bot) => {
+    if (!content.facts?.length) return null;
+    let index = built.get(bot.id);
+    if (!index) {
+      index = buildFactIndex(content.facts, { province: bot.province ?? null, allProvinces: bot.allProvinces });
+      built.set(bot.id, index);
+    }
+    return index;
+  };
+}
+
 /** Builds the conversation on the given models, content and translations. */
 export function createConversation(deps: ConversationDeps): Conversation {
   const clock = deps.clock ?? systemClock;
   const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
   const memberKey = deps.memberKey ?? DEVELOPMENT_MEMBER_KEY;
-  const handler = createConversationService({ ...deps, clock, questions, memberKey });
+  const handler = createConversationService({ ...deps, clock, questions, memberKey, factIndex: factIndexes(deps.content) });
   return {
     handler,
     async dailyQuestionMessage(botId, day, locale, member) {

@@ -37,6 +37,8 @@ export const COMMAND_KEYWORDS: ReadonlyArray<{ readonly command: Command; readon
   },
   { command: 'help', words: ['trợ giúp', 'hướng dẫn', 'giúp', 'menu', 'help', 'h'] },
   { command: 'language', words: ['ngôn ngữ', 'language', 'đổi ngôn ngữ', 'lang'] },
+  { command: 'invite', words: ['mời đồng nghiệp', 'mời bạn', 'mời', 'giới thiệu', 'invite', 'invite colleagues', 'invite a colleague'] },
+  { command: 'mistakes', words: ['ôn câu sai', 'câu sai', 'xem câu sai', 'ôn lại câu sai', 'review mistakes', 'my mistakes', 'mistakes'] },
 ];
 
 export const LANGUAGE_KEYWORDS: ReadonlyArray<{ readonly locale: 'vi' | 'en'; readonly words: readonly string[] }> = [

@@ -1,3 +1,5 @@
+import type { PracticeLevel } from '../quiz/index.js';
+
 /**
  * Button payloads are self-describing, so a tap works without stored state (a pushed daily
  * question can be answered days later and is then recognised as expired).
@@ -19,6 +21,8 @@ export const COMMANDS = [
   'delete',
   'help',
   'language',
+  'mistakes',
+  'invite',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -46,6 +50,12 @@ export type Payload =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'leaderboard'; readonly board: 'individual' | 'units'; readonly period: 'today' | 'week' | 'all' }
   | { readonly kind: 'contestBegin' }
+  /** A practice set: `level` absent = the topic was chosen, levels are offered next. Topic `all` = every topic. */
+  | { readonly kind: 'practiceSet'; readonly topic: string; readonly level: PracticeLevel | null }
+  /** Back to the running practice set. */
+  | { readonly kind: 'practiceResume' }
+  /** The review of mistakes of the last practice set (`set`) or of a contest attempt (its id). */
+  | { readonly kind: 'review'; readonly of: 'set' | { readonly attemptId: string } }
   /** Ask Meta's opt-in for messages outside 24 hours (Messenger). */
   | { readonly kind: 'optInAsk' }
   /** "Remind me" on a campaign reminder: `campaign/event/YYYY-MM-DD`. */
@@ -63,6 +73,9 @@ export const payload = {
   anonymous: () => 'NAME|anon',
   leaderboard: (board: 'individual' | 'units', period: 'today' | 'week' | 'all') => `LB|${board}|${period}`,
   contestBegin: () => 'CONTEST|begin',
+  practiceSet: (topic: string, level: PracticeLevel | null = null) => (level === null ? `PSET|${topic}` : `PSET|${topic}|${level}`),
+  practiceResume: () => 'PSET|resume',
+  review: (of: 'set' | { readonly attemptId: string }) => (of === 'set' ? 'REVIEW|set' : `REVIEW|${of.attemptId}`),
   optInAsk: () => 'OPTIN|ask',
   /** The same as `eventSignUpPayload` in src/domain, which outreach puts on reminders. */
   eventSignUp: (key: string) => `EVENT|${key}`,
@@ -100,6 +113,16 @@ export function parsePayload(raw: string): Payload | null {
       return (a === 'individual' || a === 'units') && (b === 'today' || b === 'week' || b === 'all') ? { kind: 'leaderboard', board: a, period: b } : null;
     case 'CONTEST':
       return a === 'begin' ? { kind: 'contestBegin' } : a === 'standing' ? { kind: 'command', command: 'standing' } : null;
+    case 'PSET':
+      if (a === 'resume' && parts.length === 2) return { kind: 'practiceResume' };
+      if (!a || !/^[a-z0-9][a-z0-9-]{0,60}$/.test(a) || parts.length > 3) return null;
+      if (b === undefined) return { kind: 'practiceSet', topic: a, level: null };
+      return b === 'mixed' || b === '1' || b === '2' || b === '3'
+        ? { kind: 'practiceSet', topic: a, level: b === 'mixed' ? 'mixed' : (Number(b) as 1 | 2 | 3) }
+        : null;
+    case 'REVIEW':
+      if (a === 'set' && parts.length === 2) return { kind: 'review', of: 'set' };
+      return a && /^[0-9a-f]{24}$/.test(a) && parts.length === 2 ? { kind: 'review', of: { attemptId: a } } : null;
     case 'OPTIN':
       return a === 'ask' ? { kind: 'optInAsk' } : null;
     case 'EVENT':

@@ -28,6 +28,7 @@ export function createQuestionSource(models: Models, now: () => number = Date.no
           questionId: d.questionId,
           revision: d.revision,
           topic: d.topic,
+          difficulty: d.difficulty === 2 || d.difficulty === 3 ? d.difficulty : 1,
           answer: d.answer,
           vi: { question: d.vi.question, options: d.vi.options, explanation: d.vi.explanation },
           en: d.en ? { question: d.en.question, options: d.en.options, explanation: d.en.explanation } : null,

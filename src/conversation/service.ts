@@ -14,7 +14,8 @@ import {
 } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
-import { memberHash, roundOf } from '../quiz/index.js';
+import { creditJoin, deleteCertificatesOf, deleteInvitationsOf, issueCertificate, recordUnanswered } from '../learning/index.js';
+import { memberHash, readProtectedStreak, roundOf, type FactIndex } from '../quiz/index.js';
 import { step, viewsFor } from './engine.js';
 import type { QuestionSource } from './questions.js';
 import { unitsOf } from './questions.js';
@@ -49,6 +50,10 @@ export interface ServiceDeps {
   readonly listeners?: ConversationListeners;
   /** Key of the per-member option order and of the fairness marks (config.memberKey). */
   readonly memberKey: string;
+  /** PUBLIC_URL: where the platforms fetch a certificate's picture; without it certificates are issued but not sent. */
+  readonly publicUrl?: string | undefined;
+  /** Hỏi đáp: the fact index of a bot (built once per content load). */
+  readonly factIndex?: (bot: BotConfig) => FactIndex | null;
   /** The bot's Messenger marketing messages are configured (the channels room: YAML and secrets): members may be asked to opt in. */
   readonly optInEnabled?: (bot: string) => boolean;
 }
@@ -66,7 +71,7 @@ function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): P
     optIn: p.optIn ? { status: p.optIn.status, requestedAt: p.optIn.requestedAt, stoppedBy: p.optIn.stoppedBy ?? null } : null,
     oaFollower: p.oaFollower ?? null,
     eventSignups: p.eventSignups ?? [],
-    streak: { current: p.streak?.current ?? 0, best: p.streak?.best ?? 0, lastDay: p.streak?.lastDay ?? null },
+    streak: readProtectedStreak(p.streak),
     totals: { ...NEW_PARTICIPANT.totals, ...(p.totals ?? {}) },
   };
 }
@@ -147,11 +152,12 @@ async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, n
     t: deps.t,
     memberKey: deps.memberKey,
     newId: () => new Types.ObjectId().toHexString(),
+    facts: deps.factIndex?.(bot) ?? null,
     reach: reachContext(bot, deps.optInEnabled),
   };
   const state = existing?.state ?? {};
   const request = viewsFor(state, event, base);
-  const loaded = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null);
+  const loaded = await loadViews(deps.models, bot, units, request, today, existing ? String(existing._id) : null, existing?.unitId ?? null);
   // Attempts an earlier membership used in the open round count as used.
   const views =
     loaded.contest?.round && carried.contestAttempts
@@ -231,6 +237,8 @@ interface ParticipantUpdate {
   readonly addToSet: Record<string, string>;
   changed: boolean;
   messages: OutboundMessage[];
+  /** The answer of this turn was already recorded: its messages were replaced, nothing it earned is given again. */
+  duplicate?: boolean;
 }
 
 async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResult): Promise<ParticipantUpdate> {
@@ -254,6 +262,10 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
     case 'setConsent':
       set.consent = { at: turn.now, version: effect.version };
       update.changed = true;
+      // Joining is consenting: the colleague who invited them is credited (once per invitee, src/learning).
+      if (effect.invitedBy && !turn.participant.consent) {
+        await creditJoin(deps.models, { bot: turn.bot.id, ref: effect.invitedBy, inviteeId: String(turn.participant._id), consentedBefore: false }, turn.now);
+      }
       return;
     case 'setLocale':
       set.locale = effect.locale;
@@ -288,11 +300,20 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
         deadline: effect.deadline,
       });
       return;
-    case 'finishAttempt':
-      await deps.models.ContestAttempt.updateOne(
+    case 'finishAttempt': {
+      const res = await deps.models.ContestAttempt.updateOne(
         { _id: new Types.ObjectId(effect.attemptId), status: 'open' },
         { $set: { status: effect.status, finishedAt: effect.finishedAt, timeTakenMs: effect.timeTakenMs, prediction: effect.prediction } },
       );
+      // A finished attempt earns its certificate (once per attempt: only the turn that closed it issues one).
+      if (effect.status === 'finished' && res.modifiedCount === 1) await sendCertificate(deps, turn, update, { attempt: effect });
+      return;
+    }
+    case 'streakCertificate':
+      if (!update.duplicate) await sendCertificate(deps, turn, update, { streakDays: effect.days });
+      return;
+    case 'recordUnanswered':
+      await recordUnanswered(deps.models, turn.bot.id, effect.text, turn.now);
       return;
     case 'deleteData':
       return;
@@ -312,6 +333,7 @@ async function applyAnswer(deps: ServiceDeps, turn: TurnFacts, effect: Extract<E
   const stored = await recordAnswer(deps.models, turn.participant, effect, (set.unitId as string | undefined) ?? turn.participant.unitId, turn.now);
   if (!stored) {
     update.messages = [...effect.onDuplicate];
+    update.duplicate = true;
     return;
   }
   const m = effect.answer.mode;
@@ -323,6 +345,63 @@ async function applyAnswer(deps: ServiceDeps, turn: TurnFacts, effect: Extract<E
   }
   if (effect.streak) set.streak = effect.streak;
   if (deps.listeners?.answerRecorded) await deps.listeners.answerRecorded(stored).catch((err) => deps.logger.warn({ err }, 'answerRecorded listener failed'));
+}
+
+/**
+ * Issues a certificate (issue 19 item 5: a finished contest attempt, a streak milestone) and adds it
+ * to the replies as a picture the platforms fetch from PUBLIC_URL. The rank is printed only once
+ * the round's results are final, which is never while the member is still answering in it.
+ */
+async function sendCertificate(
+  deps: ServiceDeps,
+  turn: TurnFacts,
+  update: ParticipantUpdate,
+  what: { attempt?: Extract<Effect, { type: 'finishAttempt' }>; streakDays?: number },
+): Promise<void> {
+  const p = turn.participant;
+  const locale = ((update.set.locale as Locale | undefined) ?? p.locale) === 'en' ? 'en' : 'vi';
+  const name = (update.set.displayName as string | undefined) ?? p.displayName ?? '—';
+  const unitId = (update.set.unitId as string | undefined) ?? p.unitId;
+  const unit = unitsOf(deps.content, turn.bot).find((u) => u.unitId === unitId)?.name ?? null;
+  const organisation = locale === 'en' && turn.bot.organisation.en ? turn.bot.organisation.en : turn.bot.organisation.vi;
+  const contest = turn.bot.contest;
+  let attemptFacts: { round: string; questionCount: number } | null = null;
+  if (what.attempt) {
+    const a = await deps.models.ContestAttempt.findById(new Types.ObjectId(what.attempt.attemptId), { round: 1, questions: 1 }).lean();
+    if (!a || !contest) return;
+    attemptFacts = { round: a.round, questionCount: a.questions.length };
+  }
+  const certificate = await issueCertificate(
+    deps.models,
+    {
+      kind: what.attempt ? 'contest' : 'streak',
+      bot: turn.bot.id,
+      participantId: String(p._id),
+      locale,
+      organisation,
+      name,
+      unit,
+      contest:
+        what.attempt && contest && attemptFacts
+          ? {
+              contestId: contest.id,
+              name: locale === 'en' && contest.title.en ? contest.title.en : contest.title.vi,
+              round: attemptFacts.round,
+              correct: what.attempt.correct,
+              questionCount: attemptFacts.questionCount,
+              rank: null,
+              of: null,
+            }
+          : null,
+      streak: what.streakDays ? { days: what.streakDays } : null,
+      ...(what.attempt ? { attemptId: what.attempt.attemptId } : {}),
+    },
+    { now: turn.now, timeZone: deps.timeZone },
+  );
+  if (!deps.publicUrl) return;
+  const text = what.streakDays ? deps.t(locale, 'learning:certificate.streakSent', { count: what.streakDays }) : deps.t(locale, 'learning:certificate.sent');
+  const url = `${deps.publicUrl.replace(/\/$/, '')}/certificates/${certificate.code}.png`;
+  update.messages = [...update.messages, { text, image: { url, alt: deps.t(locale, 'learning:certificate.alt') } }];
 }
 
 async function createParticipant(models: Models, event: InboundEvent, locale: Locale): Promise<ParticipantWithId> {
@@ -376,8 +455,9 @@ async function recordAnswer(
 }
 
 /**
- * "Delete my data": the participant, their answers and contest attempts. `eraseAnswers` (the
- * statistics) deletes the answers keeping their counts anonymous, so published figures stay.
+ * "Delete my data": the participant, their answers, contest attempts, certificates and invitation.
+ * `eraseAnswers` (the statistics) deletes the answers keeping their counts anonymous, so published
+ * figures stay.
  */
 export async function deleteParticipant(
   models: Models,
@@ -387,6 +467,9 @@ export async function deleteParticipant(
   const participantId = participant._id;
   if (eraseAnswers) await eraseAnswers(participant);
   else await models.Answer.deleteMany({ participantId });
+  // Their certificates go too (their codes then verify as unknown), and their invitation.
+  await deleteCertificatesOf(models, String(participantId));
+  await deleteInvitationsOf(models, String(participantId));
   await models.ContestAttempt.deleteMany({ participantId });
   await models.Participant.deleteOne({ _id: participantId });
 }

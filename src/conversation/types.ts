@@ -2,13 +2,24 @@ import { z } from 'zod';
 import type { BotConfig } from '../content/index.js';
 import type { Locale, OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import type { RankedScore, RankedUnit, Streak, UnitInfo } from '../quiz/index.js';
+import {
+  practiceSetSchema,
+  type FactIndex,
+  type GivenAnswer,
+  type ProtectedStreak,
+  type RankedScore,
+  type RankedUnit,
+  type Streak,
+  type UnitInfo,
+} from '../quiz/index.js';
 
 /** A question as the engine sees it: the active revision of a question of the bot's topics. */
 export interface QuizQuestion {
   readonly questionId: string;
   readonly revision: string;
   readonly topic: string;
+  /** 1 (easy) to 3 (hard), for the level of a practice set; 1 when the content does not say. */
+  readonly difficulty?: 1 | 2 | 3;
   /** 0-based index of the right option. */
   readonly answer: number;
   readonly vi: { readonly question: string; readonly options: readonly string[]; readonly explanation: string };
@@ -27,6 +38,8 @@ const pendingSchema = z.object({
   askedAt: z.string(),
   /** A practice question the member met before (a review), shown as such. */
   review: z.boolean().optional(),
+  /** The practice set (`practiceSet.setId`) this question belongs to. */
+  set: z.string().optional(),
 });
 
 const attemptSchema = z.object({
@@ -53,9 +66,13 @@ export const dialogueStateSchema = z.object({
   contest: attemptSchema.optional(),
   practice: z.record(z.string(), z.object({ box: z.number().int().min(1).max(5), due: z.string() })).optional(),
   practiceLast: z.string().optional(),
+  /** The running practice set ("Luyện tập", "Ôn câu sai"), or the last finished one (for "Xem câu sai"). */
+  practiceSet: practiceSetSchema.optional(),
   confirmDelete: z.boolean().optional(),
   /** Set after "my unit": the next typed text is a unit search. */
   choosingUnit: z.boolean().optional(),
+  /** The invitation ref (`inv-<code>`) a not-yet-consented person arrived with; credited on consent. */
+  invitedBy: z.string().max(40).optional(),
   /** Declined consent: later messages get one short line and a way back, not the whole introduction. */
   declined: z.boolean().optional(),
   /**
@@ -101,7 +118,8 @@ export interface ParticipantFacts {
   readonly oaFollower?: boolean | null;
   /** Events the member asked to be reminded of. */
   readonly eventSignups?: readonly string[];
-  readonly streak: Streak;
+  /** With the streak freezes held and the days they covered (`readProtectedStreak`; absent in older facts). */
+  readonly streak: Streak & { readonly freezes?: number; readonly frozenDays?: readonly string[] };
   /**
    * What an earlier membership of the same platform account left for fairness after it deleted its
    * data (a keyed hash of the platform id, no personal data): today's question already answered,
@@ -125,7 +143,7 @@ export const NEW_PARTICIPANT: ParticipantFacts = {
   unitId: null,
   displayName: null,
   subscribed: false,
-  streak: { current: 0, best: 0, lastDay: null },
+  streak: { current: 0, best: 0, lastDay: null, freezes: 0, frozenDays: [] },
   carried: { answeredDay: null, contestAttempts: 0 },
   totals: { answered: 0, correct: 0, dailyAnswered: 0, dailyCorrect: 0, practiceAnswered: 0, practiceCorrect: 0 },
 };
@@ -139,6 +157,8 @@ export interface LeaderboardView extends LeaderboardRequest {
   readonly top: readonly RankedScore[];
   readonly me: RankedScore | null;
   readonly units: readonly RankedUnit[];
+  /** Colleagues who joined through invitations, per unit (all time; issue 19 item 6), on the unit board. */
+  readonly invitations?: Readonly<Record<string, number>>;
 }
 
 export interface ContestView {
@@ -155,8 +175,19 @@ export interface ContestView {
   } | null;
 }
 
+/** A finished contest attempt's answers, in the order asked, for the review of its mistakes. */
+export interface AttemptReviewView {
+  readonly attemptId: string;
+  readonly answers: readonly GivenAnswer[];
+}
+
 export interface Views {
   readonly score?: { readonly rank: number | null; readonly of: number };
+  /** "Ôn câu sai": the questions this member got wrong the last time they answered them. */
+  readonly missed?: readonly string[];
+  readonly attemptReview?: AttemptReviewView | null;
+  /** "Mời đồng nghiệp": the member's invitation code (made on first use) and how many joined through it. */
+  readonly invitation?: { readonly code: string; readonly joins: number } | null;
   readonly leaderboard?: LeaderboardView;
   readonly contest?: ContestView;
 }
@@ -164,6 +195,10 @@ export interface Views {
 /** Which views an event needs, computed before `step` so the engine stays pure. */
 export interface ViewRequest {
   readonly score?: true;
+  readonly missed?: true;
+  readonly invitation?: true;
+  /** The id of a contest attempt of this member whose answers are to be reviewed. */
+  readonly attemptReview?: string;
   readonly leaderboard?: LeaderboardRequest;
   readonly contest?: true;
 }
@@ -187,6 +222,11 @@ export interface EngineContext {
   /** A fresh id (a 24-hex ObjectId string in production; predictable in tests). */
   readonly newId: () => string;
   readonly views: Views;
+  /**
+   * Hỏi đáp: the bot's fact index (`buildFactIndex` over content/facts, built once per content load
+   * for the bot's province). Absent: questions in the member's own words are recorded, not answered.
+   */
+  readonly facts?: FactIndex | null;
   /** The bot's paths outside the platform windows the member can turn on (src/conversation/reach.ts). */
   readonly reach?: ReachContext;
 }
@@ -210,7 +250,8 @@ export interface AnswerRecord {
 }
 
 export type Effect =
-  | { readonly type: 'setConsent'; readonly version: string }
+  /** `invitedBy`: the invitation ref the person arrived with, credited to its inviter once. */
+  | { readonly type: 'setConsent'; readonly version: string; readonly invitedBy?: string }
   | { readonly type: 'setLocale'; readonly locale: Locale }
   | { readonly type: 'setUnit'; readonly unitId: string }
   | { readonly type: 'setDisplayName'; readonly name: string }
@@ -218,11 +259,15 @@ export type Effect =
   | {
       readonly type: 'recordAnswer';
       readonly answer: AnswerRecord;
-      /** The streak after a daily answer. */
-      readonly streak?: Streak;
+      /** The streak after a daily answer, freezes included (stored as one object). */
+      readonly streak?: ProtectedStreak;
       /** Sent instead of this turn's messages when the answer was already recorded (the first answer counts). */
       readonly onDuplicate: readonly OutboundMessage[];
     }
+  /** A streak milestone (7, 30, 100 days) reached by this turn's daily answer: a certificate is issued and sent. */
+  | { readonly type: 'streakCertificate'; readonly days: number }
+  /** A question Hỏi đáp could not answer, listed for organisers (text only, no participant). */
+  | { readonly type: 'recordUnanswered'; readonly text: string }
   /** Delete the participant; `keep` is what fairness keeps under a keyed hash of the platform id. */
   | { readonly type: 'deleteData'; readonly keep: FairnessKeep }
   /** Meta's opt-in request was shown (one per title per week). */

@@ -1,9 +1,20 @@
 import { Types } from 'mongoose';
 import type { BotConfig } from '../content/index.js';
 import type { Models } from '../db/index.js';
+import { invitationOf, joinsByUnit } from '../learning/index.js';
 import { addDays, weekStart } from '../domain/index.js';
-import { rankContest, rankScores, rankUnits, roundOf, type ContestEntry, type RankedScore, type ScoreRow, type UnitInfo } from '../quiz/index.js';
-import type { ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
+import {
+  missedQuestionIds,
+  rankContest,
+  rankScores,
+  rankUnits,
+  roundOf,
+  type ContestEntry,
+  type RankedScore,
+  type ScoreRow,
+  type UnitInfo,
+} from '../quiz/index.js';
+import type { AttemptReviewView, ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
 
 /** Lines shown on a leaderboard in chat. */
 export const LEADERBOARD_SIZE = 10;
@@ -225,13 +236,54 @@ export async function loadViews(
   request: ViewRequest,
   today: string,
   participantId: string | null,
+  /** The member's unit: an invitation made now is counted for it. */
+  unitId: string | null = null,
 ): Promise<Views> {
   const views: { -readonly [K in keyof Views]: Views[K] } = {};
   if (request.score) {
     const board = await allTimeBoard(models, bot.id, participantId, 0);
     views.score = { rank: board.me?.rank ?? null, of: board.of };
   }
-  if (request.leaderboard) views.leaderboard = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
+  if (request.leaderboard) {
+    const board = await loadLeaderboard(models, bot.id, units, request.leaderboard, today, participantId);
+    views.leaderboard = request.leaderboard.kind === 'units' ? { ...board, invitations: Object.fromEntries(await joinsByUnit(models, bot.id)) } : board;
+  }
   if (request.contest) views.contest = await loadContestView(models, bot, today, participantId);
+  if (request.invitation) {
+    const invitation = participantId ? await invitationOf(models, { bot: bot.id, participantId, unitId }) : null;
+    views.invitation = invitation ? { code: invitation.code, joins: invitation.joins } : null;
+  }
+  if (request.missed) views.missed = participantId ? await loadMissed(models, participantId) : [];
+  if (request.attemptReview) views.attemptReview = participantId ? await loadAttemptReview(models, participantId, request.attemptReview) : null;
   return views;
+}
+
+/** "Ôn câu sai": the questions whose latest answer (any mode) was wrong. */
+async function loadMissed(models: Models, participantId: string): Promise<string[]> {
+  const history = await models.Answer.find({ participantId: new Types.ObjectId(participantId) }, { questionId: 1, correct: 1, answeredAt: 1 }).lean();
+  return missedQuestionIds(history);
+}
+
+/**
+ * A finished (or expired) contest attempt of this participant: its stored answers in the order of
+ * the attempt's questions. Unanswered questions of an expired attempt are not answers. Another
+ * member's attempt, or one still open, gives null.
+ */
+async function loadAttemptReview(models: Models, participantId: string, attemptId: string): Promise<AttemptReviewView | null> {
+  if (!Types.ObjectId.isValid(attemptId)) return null;
+  const pid = new Types.ObjectId(participantId);
+  const attempt = await models.ContestAttempt.findOne(
+    { _id: new Types.ObjectId(attemptId), participantId: pid, status: { $ne: 'open' } },
+    { questions: 1 },
+  ).lean();
+  if (!attempt) return null;
+  const answers = await models.Answer.find({ participantId: pid, attemptId: attempt._id }, { questionId: 1, choice: 1, correct: 1 }).lean();
+  const byQuestion = new Map(answers.map((a) => [a.questionId, a]));
+  return {
+    attemptId,
+    answers: attempt.questions.flatMap((q) => {
+      const a = byQuestion.get(q.questionId);
+      return a ? [{ questionId: a.questionId, choice: a.choice, correct: a.correct }] : [];
+    }),
+  };
 }

@@ -88,6 +88,11 @@ export interface OutboundMessage {
   readonly choices?: readonly Choice[];
   readonly link?: { readonly title: string; readonly url: string };
   /**
+   * A picture sent as an image attachment before the text (a certificate, a question's picture):
+   * an absolute https URL the platforms fetch, and words for where images are not shown.
+   */
+  readonly image?: { readonly url: string; readonly alt: string };
+  /**
    * Messenger only: after the text, Meta's marketing-messages opt-in request (`notification_messages`
    * template) with this title; `payload` comes back in the `messaging_optins` webhook.
    */

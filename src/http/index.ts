@@ -6,5 +6,6 @@ export { createApp, type AppDeps, type MountedRouter } from './app.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { listen, type RunningServer } from './server.js';
 export { createAdminRoutes, type AdminRoutesDeps } from './admin.js';
+export { createCertificateRoutes, type CertificateRoutesDeps } from './certificates.js';
 export { isAdminRequest } from './auth.js';
 export { registerCalibrationCommand } from './cli.js';

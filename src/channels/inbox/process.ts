@@ -167,6 +167,7 @@ function plainReply(m: OutboundMessage): InboxReply {
     text: m.text,
     ...(m.choices?.length ? { choices: m.choices.map((c) => ({ title: c.title, payload: c.payload, ...(c.reply ? { reply: c.reply } : {}) })) } : {}),
     ...(m.link ? { link: { title: m.link.title, url: m.link.url } } : {}),
+    ...(m.image ? { image: { url: m.image.url, alt: m.image.alt } } : {}),
     ...(m.optInRequest ? { optInRequest: { title: m.optInRequest.title, payload: m.optInRequest.payload } } : {}),
   };
 }

@@ -9,7 +9,7 @@ const OPT_IN_TIMEZONE = 'Asia/Ho_Chi_Minh';
  * Pure: one platform-neutral message to the Send API messages that show it, in order.
  * Long text is split on sentence boundaries; choices become quick replies on the last piece
  * (numbered text plus number buttons when a title is too long, numbered text alone past 13);
- * a link becomes a URL button when it fits, else a line of text.
+ * a link becomes a URL button when it fits, else a line of text; an image is an image attachment first.
  */
 export function renderMessenger(message: OutboundMessage): MessengerMessage[] {
   const choices = message.choices ?? [];
@@ -43,6 +43,8 @@ export function renderMessenger(message: OutboundMessage): MessengerMessage[] {
       out.push({ attachment: { type: 'template', payload: { template_type: 'button', text: link.title.slice(0, L.buttonText), buttons: [button] } } });
     }
   }
+  // A picture goes first, as an image attachment fetched by Messenger from its URL.
+  if (message.image) out.unshift({ attachment: { type: 'image', payload: { url: message.image.url, is_reusable: false } } });
   if (message.optInRequest) out.push(optInTemplate(message.optInRequest));
   return out;
 }

@@ -69,7 +69,9 @@ export interface NotificationMessagesTemplate {
 export type MessengerMessage =
   | { text: string; quick_replies?: MessengerQuickReply[] }
   | { attachment: { type: 'template'; payload: { template_type: 'button'; text: string; buttons: MessengerButton[] } } }
-  | { attachment: { type: 'template'; payload: NotificationMessagesTemplate } };
+  | { attachment: { type: 'template'; payload: NotificationMessagesTemplate } }
+  /** An image attachment by URL (Send API `attachment.type: image`). */
+  | { attachment: { type: 'image'; payload: { url: string; is_reusable: boolean } } };
 
 /** Graph API error body: https://developers.facebook.com/docs/graph-api/guides/error-handling */
 export interface GraphErrorBody {

@@ -19,6 +19,7 @@ export function webChannel(deps: { model: Model<WebMessage>; enabled: (botId: st
         text: message.text,
         choices: (message.choices ?? []).map((c) => ({ title: c.title, payload: c.payload })),
         link: message.link ? { title: message.link.title, url: message.link.url } : null,
+        image: message.image ? { url: message.image.url, alt: message.image.alt } : null,
       };
       const res = await deps.model.collection.insertOne(doc as never);
       return { ok: true, messageIds: [String(res.insertedId)] };

@@ -43,6 +43,13 @@ export function renderZalo(message: OutboundMessage): ZaloMessage[] {
     shown += group.length;
   }
   if (!linkFits) out.push({ text: message.link!.title, attachment: { type: 'template', payload: { buttons: link } } });
+  // A picture goes first: the OA API's media template with the image URL and its words as the caption.
+  if (message.image) {
+    out.unshift({
+      text: message.image.alt.slice(0, L.text),
+      attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: message.image.url }] } },
+    });
+  }
   return out;
 }
 

@@ -33,7 +33,11 @@ export interface ZaloButton {
 }
 
 /** Body of `message` in `POST /v3.0/oa/message/cs`. */
-export type ZaloMessage = { text: string } | { text: string; attachment: { type: 'template'; payload: { buttons: ZaloButton[] } } };
+export type ZaloMessage =
+  | { text: string }
+  | { text: string; attachment: { type: 'template'; payload: { buttons: ZaloButton[] } } }
+  /** An image by URL with a caption (the OA API's `media` template). */
+  | { text: string; attachment: { type: 'template'; payload: { template_type: 'media'; elements: [{ media_type: 'image'; url: string }] } } };
 
 /** Every Zalo API answers HTTP 200 with `error` (0 = success). */
 export interface ZaloApiResponse {

@@ -9,6 +9,8 @@ export interface InboxReply {
   text: string;
   choices?: { title: string; payload: string; reply?: string }[];
   link?: { title: string; url: string };
+  /** A picture sent first (a certificate). */
+  image?: { url: string; alt: string };
   /** Messenger's marketing-messages opt-in request after the text. */
   optInRequest?: { title: string; payload: string };
 }

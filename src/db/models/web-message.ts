@@ -8,6 +8,8 @@ export interface WebMessage {
   text: string;
   choices: { title: string; payload: string }[];
   link: { title: string; url: string } | null;
+  /** A picture (a certificate) shown above the text. */
+  image?: { url: string; alt: string } | null;
 }
 
 export const webMessageSchema = new Schema<WebMessage>(
@@ -18,6 +20,7 @@ export const webMessageSchema = new Schema<WebMessage>(
     text: { type: String, required: true },
     choices: { type: [{ title: String, payload: String, _id: false }], default: [] },
     link: { type: new Schema({ title: String, url: String }, { _id: false }), default: null },
+    image: { type: new Schema({ url: String, alt: String }, { _id: false }), default: null },
   },
   { collection: 'web_messages', versionKey: false },
 );

@@ -8,6 +8,7 @@ import { addBroadcastRoutes } from './broadcasts.js';
 import { addCampaignRoutes } from './campaigns.js';
 import { addContestRoutes } from './contests.js';
 import { addExportRoutes } from './exports.js';
+import { addLearningRoutes } from './learning.js';
 import { addParticipantRoutes } from './participants.js';
 import { addQuestionRoutes } from './questions.js';
 import { ApiRegistry } from './registry.js';
@@ -41,6 +42,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   addUserRoutes(ctx);
   addTokenRoutes(ctx);
   addExportRoutes(ctx);
+  addLearningRoutes(ctx);
   addSystemRoutes(ctx);
   addAuditRoutes(ctx);
 

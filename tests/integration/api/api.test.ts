@@ -394,4 +394,29 @@ describe('API tokens', () => {
     expect((await post(`/tokens/${id}/revoke`, adminToken)).status).toBe(404);
     expect((await get('/api/v1/tokens', organiserToken)).status).toBe(403);
   });
+  it('GET /unanswered-questions lists what Hỏi đáp could not answer, for the caller’s bots only', async () => {
+    const { recordUnanswered } = await import('../../../src/learning/index.js');
+    const at = new Date('2026-12-01T02:00:00Z');
+    await recordUnanswered(db.models, 'demo', 'Giá vàng hôm nay bao nhiêu?', at);
+    await recordUnanswered(db.models, 'demo', 'gia vang hom nay bao nhieu?', new Date(at.getTime() + 60_000));
+    await recordUnanswered(db.models, 'other', 'Câu hỏi của bot khác?', at);
+    const mine = (await (await get('/api/v1/unanswered-questions', organiserToken)).json()) as { items: Array<{ bot: string; text: string; count: number }> };
+    expect(mine.items).toEqual([expect.objectContaining({ bot: 'demo', text: 'gia vang hom nay bao nhieu?', count: 2 })]);
+    expect((await get('/api/v1/unanswered-questions?bot=other', organiserToken)).status).toBe(403);
+    const all = (await (await get('/api/v1/unanswered-questions', adminToken)).json()) as { items: unknown[] };
+    expect(all.items).toHaveLength(2);
+  });
+
+  it('GET /invitations counts the joins credited to invitations per bot and unit, for the caller’s bots', async () => {
+    const inviter = new Types.ObjectId();
+    await db.models.InvitationJoin.collection.insertMany([
+      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
+      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
+      { bot: 'other', code: 'WXYZ2345', inviterId: new Types.ObjectId(), unitId: 'u9', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
+    ]);
+    const mine = (await (await get('/api/v1/invitations', organiserToken)).json()) as { items: unknown[] };
+    expect(mine.items).toEqual([{ bot: 'demo', unitId: 'u1', joins: 2 }]);
+    const all = (await (await get('/api/v1/invitations', adminToken)).json()) as { items: unknown[] };
+    expect(all.items).toHaveLength(2);
+  });
 });

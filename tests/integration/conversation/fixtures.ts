@@ -5,6 +5,7 @@ import type { InboundEvent } from '../../../src/domain/index.js';
 import type { Models } from '../../../src/db/models/index.js';
 import { TEST_KEY, bot, letterFor, orderFor, questions, units } from '../../unit/conversation/harness.js';
 import { createI18n } from '../../../src/i18n/index.js';
+import { readFactFile } from '../../helpers/facts.js';
 
 export { TEST_KEY, bot, letterFor, orderFor, questions, units };
 
@@ -30,6 +31,13 @@ export const facts: Fact[] = [
   },
 ];
 
+/** The shipped national fact base for Hỏi đáp, with the harness fact in place of its namesake. */
+export function factBase(): Fact[] {
+  const own = new Set(facts.map((f) => f.id));
+  const shipped = readFactFile('content/facts/national.yaml') as Fact[];
+  return [...shipped.filter((f) => !own.has(f.id)), ...facts];
+}
+
 /** Writes the harness questions as synced Question documents. */
 export async function seedQuestions(models: Models): Promise<void> {
   await models.Question.insertMany(
@@ -51,6 +59,9 @@ export async function seedQuestions(models: Models): Promise<void> {
   );
 }
 
+/** Where the platforms fetch certificates' pictures in these tests. */
+export const PUBLIC_URL = 'https://cds.example.vn';
+
 export interface Rig {
   readonly conversation: Conversation;
   /** The service's clock; tests move it. */
@@ -68,13 +79,14 @@ export async function conversationRig(models: Models, start: Date): Promise<Rig>
   const rig: { conversation?: Conversation; now: Date; listened: typeof listened } = { now: start, listened };
   rig.conversation = createConversation({
     models,
-    content: { bots: [bot], unitLists: [unitList], facts },
+    content: { bots: [bot], unitLists: [unitList], facts: factBase() },
     t,
     timeZone: 'Asia/Ho_Chi_Minh',
     clock: () => rig.now,
     logger: pino({ level: 'silent' }),
     listeners,
     memberKey: TEST_KEY,
+    publicUrl: PUBLIC_URL,
   });
   return rig as Rig;
 }

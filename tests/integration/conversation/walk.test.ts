@@ -89,6 +89,13 @@ function tap(messages: Sent[], title: string, expectText: string): Promise<Sent[
   return member(b.payload, `[${title}]${b.type === 'oa.query.show' ? ` (Zalo shows “${b.payload}”)` : ''}`, expectText);
 }
 
+/** The whole title of the button whose title (without its number) starts with `start`: titles carry counts. */
+function titled(messages: Sent[], start: string): string {
+  const b = messages.flatMap((m) => m.attachment?.payload.buttons ?? []).find((x) => x.title.replace(/^\d+\. /, '').startsWith(start));
+  if (!b) throw new Error(`no button starting “${start}”`);
+  return b.title.replace(/^\d+\. /, '');
+}
+
 beforeAll(async () => {
   db = await openTestDb('walk');
   content = loadValidContent({ botsDir: 'bots', contentDir: 'content' });
@@ -123,9 +130,31 @@ describe('the done-when walk on Zalo OA with the shipped demo content', () => {
     const question = await tap(menu, 'Câu hỏi hôm nay', 'Câu hỏi ngày 10/12/2026');
     now = new Date(now.getTime() + 60_000);
     const feedback = await tap(question, 'B', 'Nguồn');
-    const practice = await tap(feedback, 'Luyện tập', 'Luyện tập');
-    await tap(practice, 'A', 'Nguồn');
     await type('Đúng', 'Mình chưa hiểu');
+    // Practice: a topic with its count, a level, ten questions with “Câu n/10”, a summary, the review.
+    const topics = await tap(feedback, 'Luyện tập', 'Bạn chọn chủ đề');
+    const levels = await tap(topics, titled(topics, 'Tất cả chủ đề'), 'Bạn chọn mức độ');
+    let set = await tap(levels, titled(levels, 'Trộn các mức'), 'Câu 1/10');
+    await tap(set, 'A', 'Câu 2/10');
+    // Hỏi đáp in the member's own words, answered from the fact base with its document; the practice question waits.
+    set = await type('Ngày Chuyển đổi số quốc gia là ngày nào?', 'Nguồn: Quyết định 505/QĐ-TTg');
+    expect(set.map((m) => m.text).join('\n')).toContain('10 tháng 10');
+    for (let n = 3; n <= 10; n++) {
+      now = new Date(now.getTime() + 20_000);
+      set = await tap(set, 'A', `Câu ${n}/10`);
+    }
+    now = new Date(now.getTime() + 20_000);
+    const summary = await tap(set, 'A', 'Hoàn thành!');
+    const wrong = (await db.models.Answer.find({ mode: 'practice' }).lean()).filter((a) => !a.correct).length;
+    if (wrong > 0) {
+      const review = await tap(summary, 'Xem câu sai', 'Xem lại');
+      expect(
+        review
+          .map((m) => m.text)
+          .join('\n')
+          .match(/✅ Đáp án đúng/g),
+      ).toHaveLength(wrong);
+    }
     const board = await type('bảng xếp hạng', 'Bảng xếp hạng hôm nay');
     await tap(board, 'Theo đơn vị', 'Xếp hạng đơn vị');
     const broadcastSent = await app.channels.send(

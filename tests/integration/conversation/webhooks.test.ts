@@ -6,7 +6,10 @@ import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { channelEnv } from '../../fixtures/channels/bots.js';
 import { startChannelsApp, waitFor, type ChannelsApp } from '../../fixtures/channels/harness.js';
 import { pickDaily } from '../../../src/quiz/index.js';
-import { bot, conversationRig, letterFor, questions, seedQuestions, type Rig } from './fixtures.js';
+import express from 'express';
+import { createCertificateRoutes } from '../../../src/http/index.js';
+import { createI18n } from '../../../src/i18n/index.js';
+import { PUBLIC_URL, bot, contestRightLetter, conversationRig, letterFor, questions, seedQuestions, type Rig } from './fixtures.js';
 
 /** Full flows: signed platform webhooks → inbox → worker → conversation → Send API of the fake platform. */
 
@@ -171,6 +174,9 @@ describe('full flows through signed webhooks', () => {
     expect(score.map((m) => m.text).join('\n')).toContain('1/1 câu đúng');
     const p = await db.models.Participant.findOne({ userId: 'm-lan' }).lean();
     expect(p).toMatchObject({ channel: 'messenger', unitId: 'so-yte', displayName: 'Lan', subscribed: true });
+    // The streak is stored as one object with its freezes (issue 19 item 3).
+    expect(p!.streak).toMatchObject({ current: 1, lastDay: '2023-06-10', freezes: 0, frozenDays: [] });
+    expect(score.map((m) => m.text).join('\n')).toContain('Lượt bảo vệ chuỗi: 0/2');
   });
 
   it('Messenger (case 1): “Đúng” and “Đúng rồi” never stop reminders; “Dừng” and “dung” do', async () => {
@@ -269,6 +275,20 @@ describe('full flows through signed webhooks', () => {
     await zalo(zText('z-minh', 'dự thi'), 'z-minh', 'Bạn đã dùng 1/2 lượt');
   });
 
+  it('Messenger: Hỏi đáp answers from the fact base and names the document; an unanswerable question is recorded', async () => {
+    rig.now = minutes(30);
+    const answer = await messenger('m-lan', mText('Ngày Chuyển đổi số quốc gia là ngày nào?'), '505/QĐ-TTg');
+    const said = answer.map((m) => m.text).join('\n');
+    expect(said).toContain('10 tháng 10');
+    expect(said).toContain('Nguồn: Quyết định 505/QĐ-TTg ngày 22/4/2022 của Thủ tướng Chính phủ');
+    expect(said).not.toMatch(/\bN09\b/);
+    expect(answer.at(-1)!.quick_replies!.map((q) => q.payload)).toContain('CMD|today');
+    await messenger('m-lan', mText('Giá vàng hôm nay bao nhiêu?'), 'chưa tìm thấy thông tin');
+    const unanswered = await db.models.UnansweredQuestion.find({ bot: bot.id }).lean();
+    expect(unanswered.map((u) => [u.text, u.count])).toEqual([['Giá vàng hôm nay bao nhiêu?', 1]]);
+    expect(JSON.stringify(unanswered)).not.toContain('m-lan');
+  });
+
   it('Messenger (case 6): delete and rejoin cannot replay today’s question', async () => {
     rig.now = minutes(60);
     const ask = await messenger('m-lan', mText('xoa du lieu'), 'không hoàn tác được');
@@ -286,5 +306,120 @@ describe('full flows through signed webhooks', () => {
     const replay = await messenger('m-lan', mQuick('A', `ANS|${q.questionId}|${q.revision}|daily|2023-06-10|${q.answer}`), 'đã trả lời câu hỏi hôm nay');
     expect(replay.map((m) => m.text).join('\n')).not.toContain('Chính xác');
     expect(await db.models.Answer.countDocuments({ channel: 'messenger' })).toBe(0);
+  });
+
+  it('Messenger: a practice set with “Câu n/5”, its summary, the review of exactly its mistakes, then “Ôn câu sai”', async () => {
+    rig.now = JUNE_10;
+    await messenger('m-hoa', mPostback('GET_STARTED', 'Get Started'), '91/2025/QH15');
+    await messenger('m-hoa', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
+    await messenger('m-hoa', mQuick('CĐCS Sở Y tế', 'UNIT|so-yte'), 'tên gì');
+    await messenger('m-hoa', mText('Hoa'), 'Chào Hoa');
+    // The harness bot has one topic: straight to the levels.
+    const levels = await messenger('m-hoa', mText('luyện tập'), 'Bạn chọn mức độ');
+    const mixed = levels.at(-1)!.quick_replies!.find((q) => q.title.startsWith('Trộn'))!;
+    let replies = await messenger('m-hoa', mQuick(mixed.title, mixed.payload), 'Câu 1/5');
+    const wrong: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const p = await db.models.Participant.findOne({ userId: 'm-hoa' }).lean();
+      const id = (p!.state as { pending: { questionId: string } }).pending.questionId;
+      const q = questions.find((x) => x.questionId === id)!;
+      const option = n % 2 === 0 ? (q.answer + 1) % 4 : q.answer;
+      if (option !== q.answer) wrong.push(q.vi.question);
+      rig.now = minutes(n);
+      const letter = letterFor(id, option, 'm-hoa');
+      const button = replies.at(-1)!.quick_replies!.find((b) => b.title === letter)!;
+      replies = await messenger('m-hoa', mQuick(letter, button.payload), n < 5 ? `Câu ${n + 1}/5` : 'Hoàn thành!');
+    }
+    expect(replies.map((m) => m.text).join('\n')).toContain('đúng 3/5 câu trong 5 phút 0 giây');
+    expect(await db.models.Answer.countDocuments({ channel: 'messenger', mode: 'practice' })).toBe(5);
+    const review = await messenger('m-hoa', mQuick('Xem câu sai', 'REVIEW|set'), 'Xem lại 2 câu sai');
+    const reviewed = review.map((m) => m.text).join('\n');
+    for (const q of questions) expect(reviewed.includes(q.vi.question)).toBe(wrong.includes(q.vi.question));
+    // "Ôn câu sai": the service loads the questions whose latest answer was wrong.
+    rig.now = minutes(30);
+    const again = await messenger('m-hoa', mText('Ôn câu sai'), 'Câu 1/2 · Ôn câu sai');
+    expect(again.map((m) => m.text).join('\n')).toContain('Ôn 2 câu bạn đã trả lời sai');
+  });
+
+  it('Messenger: a finished contest attempt ends with “Xem câu sai” and a certificate image; /verify and the PNG confirm it', async () => {
+    rig.now = minutes(120);
+    await messenger('m-hoa', mText('dự thi'), 'Cách xếp hạng');
+    await messenger('m-hoa', mQuick('Bắt đầu làm bài', 'CONTEST|begin'), 'Câu 1/3');
+    for (let n = 1; n <= 3; n++) {
+      rig.now = minutes(120 + n);
+      // Right, wrong, right.
+      const right = await contestRightLetter(db.models, 'm-hoa');
+      const typed = n === 2 ? String.fromCharCode(((right.charCodeAt(0) - 65 + 1) % 4) + 65) : right;
+      await messenger('m-hoa', mText(typed), n < 3 ? `Câu ${n + 1}/3` : 'Câu hỏi dự đoán');
+    }
+    const finished = await messenger('m-hoa', mText('1'), 'Chứng nhận kết quả của bạn');
+    expect(finished.map((m) => m.text).join('\n')).toContain('Hoàn thành! Bạn trả lời đúng 2/3');
+    const image = finished.find((m) => (m as { attachment?: { type: string } }).attachment?.type === 'image') as unknown as {
+      attachment: { payload: { url: string } };
+    };
+    expect(image.attachment.payload.url).toMatch(new RegExp(`^${PUBLIC_URL}/certificates/[2-9A-Z]{8}\\.png$`));
+    const certificate = await db.models.Certificate.findOne({ kind: 'contest' }).lean();
+    expect(certificate).toMatchObject({ name: 'Hoa', unit: 'CĐCS Sở Y tế', contest: { name: 'Cuộc thi thử', correct: 2, questionCount: 3, rank: null } });
+    expect(image.attachment.payload.url).toContain(certificate!.code);
+    // The review of the attempt: exactly its wrong answer, loaded by the service.
+    const reviewButton = finished.flatMap((m) => m.quick_replies ?? []).find((q) => q.title === 'Xem câu sai')!;
+    const review = await messenger('m-hoa', mQuick('Xem câu sai', reviewButton.payload), 'Xem lại 1 câu sai');
+    expect(
+      review
+        .map((m) => m.text)
+        .join('\n')
+        .match(/✅ Đáp án đúng/g),
+    ).toHaveLength(1);
+
+    // The routes the picture and the verification are served from.
+    const { t } = await createI18n('content');
+    const web = express();
+    for (const r of createCertificateRoutes({ models: db.models, t, publicUrl: PUBLIC_URL })) web.use(r.path, r.router);
+    const server = web.listen(0);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const png = await fetch(`${base}/certificates/${certificate!.code}.png`);
+      expect(png.status).toBe(200);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      expect(
+        Buffer.from(await png.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      const verify = await (await fetch(`${base}/verify/${certificate!.code.toLowerCase()}`)).text();
+      expect(verify).toContain('Chứng nhận hợp lệ');
+      expect(verify).toContain('Hoa');
+      expect(verify).toContain('Cuộc thi thử: trả lời đúng 2/3 câu');
+      expect((await fetch(`${base}/verify/ABCD-2345`)).status).toBe(404);
+      expect((await fetch(`${base}/certificates/nope.png`)).status).toBe(404);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('Messenger: an invitation link credits the colleague who consents, once', async () => {
+    rig.now = minutes(200);
+    const invite = await messenger('m-hoa', mText('Mời đồng nghiệp'), 'm.me/botthunghiem');
+    const link = /https:\/\/m\.me\/botthunghiem\?ref=(inv-[2-9A-Z]{8})/.exec(invite.map((m) => m.text).join('\n'))!;
+    const ref = link[1]!;
+    // The colleague opens the link: Get Started with the link's ref, then consents.
+    await messenger(
+      'm-khanh',
+      { postback: { mid: `m_${++seq}`, payload: 'GET_STARTED', title: 'Bắt đầu', referral: { ref, source: 'SHORTLINK', type: 'OPEN_THREAD' } } },
+      '91/2025/QH15',
+    );
+    await messenger('m-khanh', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
+    const joins = await db.models.InvitationJoin.find({ bot: bot.id }).lean();
+    expect(joins).toHaveLength(1);
+    expect(joins[0]).toMatchObject({ unitId: 'so-yte' });
+    // Following the link again credits nothing more.
+    await messenger(
+      'm-khanh',
+      { postback: { mid: `m_${++seq}`, payload: 'GET_STARTED', title: 'Bắt đầu', referral: { ref, source: 'SHORTLINK', type: 'OPEN_THREAD' } } },
+      'Bạn thuộc đơn vị',
+    );
+    expect(await db.models.InvitationJoin.countDocuments({ bot: bot.id })).toBe(1);
+    expect((await db.models.Invitation.findOne({ bot: bot.id }).lean())!.joins).toBe(1);
+    await messenger('m-hoa', mText('Mời đồng nghiệp'), 'Đã có 1 người tham gia');
   });
 });

@@ -44,7 +44,7 @@ describe('case 1: “Đúng” never stops reminders; diacritics count when type
     ['dung', 0],
   ])('“%s” answers a waiting true/false question (option %i) and leaves reminders on', (typed, option) => {
     const m = new Member(t, READY, [trueFalse]);
-    m.send(text('luyện tập'));
+    m.send(tap('PSET|all|mixed'));
     const r = m.send(text(typed, later(1)));
     expect(r.effects).toEqual([expect.objectContaining({ type: 'recordAnswer', answer: expect.objectContaining({ choice: option, questionId: 'tf' }) })]);
     expect(r.effects.some((e) => e.type === 'setSubscribed')).toBe(false);
@@ -110,7 +110,7 @@ describe('case 3: a button’s payload wins over its title', () => {
 
 describe('case 4: typing the title of a choice just offered acts like tapping it', () => {
   it.each([
-    ['câu tiếp theo', () => ['luyện tập', 'A'], 'practice'],
+    ['trộn các mức (5)', () => ['luyện tập'], 'practice-set'],
     ['tuần này', () => ['bảng xếp hạng'], 'leaderboard'],
     ['theo don vi', () => ['bảng xếp hạng'], 'leaderboard'],
     ['Xem thêm', () => ['đơn vị'], 'unit-page'],
@@ -292,7 +292,7 @@ describe('case 13: English everywhere the content has it', () => {
   it('a question without English is marked as such for English readers', () => {
     const viOnly: QuizQuestion = { ...question(7), en: null };
     const m = new Member(t, { ...READY, locale: 'en' }, [viOnly]);
-    expect(m.send(text('practice')).all).toContain('available in Vietnamese only');
+    expect(m.send(tap('PSET|all|mixed')).all).toContain('available in Vietnamese only');
   });
 });
 
@@ -340,12 +340,11 @@ describe('case 14: closed contests, finished-contest text, leaderboards without 
 
   it('practice shows which questions are reviews', () => {
     const m = new Member(t, READY, [question(1), question(2)]);
-    expect(m.send(text('luyện tập')).all).toContain('🧠 Luyện tập');
+    expect(m.send(tap('PSET|all|mixed')).all).toContain('🧠 Câu 1/2 · Luyện tập');
     const asked = m.state.pending!.questionId;
     m.send(text(letterFor(asked, 0), later(1)));
-    m.send(text('luyện tập', later(2)));
     m.send(text(letterFor(m.state.pending!.questionId, 1), later(3)));
-    const review = m.send(text('luyện tập', later(15)));
+    const review = m.send(tap('PSET|all|mixed', later(15)));
     expect(m.state.pending!.questionId).toBe(asked);
     expect(review.all).toContain('ôn lại câu bạn đã gặp');
   });

@@ -202,18 +202,19 @@ describe('today’s question', () => {
 describe('practice', () => {
   it('never counts toward contests and brings a wrong answer back soon', () => {
     const m = new Member(t, READY);
-    const first = m.send(text('luyện tập'));
-    expect(first.all).toContain('Luyện tập');
+    // One topic: "Luyện tập" goes straight to the levels.
+    const offer = m.send(text('luyện tập'));
+    expect(offer.messages.at(-1)!.choices!.map((c) => c.payload)).toEqual(['PSET|laws|1', 'PSET|laws|mixed']);
+    const first = m.send(tap('PSET|laws|mixed'));
+    expect(first.all).toContain('Câu 1/5 · Luyện tập');
     const asked = m.state.pending!.questionId;
     const r = m.send(text(letterFor(asked, 0)));
     expect(r.effects[0]).toMatchObject({ type: 'recordAnswer', answer: { mode: 'practice', attemptId: null, correct: false } });
-    expect(r.all).toContain('không tính vào cuộc thi');
+    expect(r.all).toContain('Câu 2/5');
     expect(m.state.practice![asked]!.box).toBe(1);
-    // Next: another question; 11 minutes later the wrong one is due again and comes first.
-    m.send(tap('CMD|practice', later(1)));
-    expect(m.state.pending!.questionId).not.toBe(asked);
-    m.send(text(letterFor(m.state.pending!.questionId, 1), later(2)));
-    m.send(tap('CMD|practice', later(12)));
+    for (let i = 2; i <= 5; i++) m.send(text(letterFor(m.state.pending!.questionId, 1), later(i)));
+    // The next set, 12 minutes later: the wrong one is due again and comes first.
+    m.send(tap('PSET|laws|mixed', later(12)));
     expect(m.state.pending!.questionId).toBe(asked);
   });
 });

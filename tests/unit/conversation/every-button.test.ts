@@ -37,6 +37,13 @@ function everyPayload(): string[] {
     ...(['individual', 'units'] as const).flatMap((b) => (['today', 'week', 'all'] as const).map((p) => payload.leaderboard(b, p))),
     payload.contestBegin(),
     'CONTEST|standing',
+    payload.practiceSet('laws'),
+    payload.practiceSet('all'),
+    ...([1, 2, 3, 'mixed'] as const).map((l) => payload.practiceSet('laws', l)),
+    ...([1, 2, 3, 'mixed'] as const).map((l) => payload.practiceSet('all', l)),
+    payload.practiceResume(),
+    payload.review('set'),
+    payload.review({ attemptId: 'a00000000000000000000001' }),
     ...[0, 1, 2, 3].map((i) => payload.answer({ questionId: q.questionId, revision: q.revision, mode: 'daily', ref: '2023-06-10', index: i })),
     payload.answer({ questionId: q.questionId, revision: q.revision, mode: 'practice', ref: '2023-06-10', index: 0 }),
     payload.answer({ questionId: q.questionId, revision: q.revision, mode: 'contest', ref: 'a00000000000000000000000', index: 0 }),
@@ -82,7 +89,13 @@ describe('every button the product sends is handled', () => {
       text('câu hỏi hôm nay'),
       text('A', later(1)),
       text('luyện tập', later(2)),
+      text('trộn các mức (5)', later(2)),
       text('B', later(3)),
+      text('luyện tập', later(3)),
+      tap('PSET|resume', later(3)),
+      ...[4, 4, 4, 4].map((m) => text('B', later(m))),
+      tap('REVIEW|set', later(4)),
+      text('ôn câu sai', later(4)),
       text('điểm', later(4)),
       text('bảng xếp hạng', later(5)),
       tap('LB|units|today', later(5)),
@@ -102,7 +115,9 @@ describe('every button the product sends is handled', () => {
       text('hủy', later(13)),
     ];
     for (const event of script) collect(m.send(event));
-    const unknown = [...seen].filter((p) => !known.has(p) && !p.startsWith('ANS|'));
+    // Answers and a contest attempt's review carry ids: their families are in the list above.
+    const unknown = [...seen].filter((p) => !known.has(p) && !p.startsWith('ANS|') && !/^REVIEW\|[0-9a-f]{24}$/.test(p));
+    expect([...seen].some((p) => p.startsWith('REVIEW|a'))).toBe(true);
     expect(unknown).toEqual([]);
     for (const p of seen) expect(parsePayload(p)).not.toBeNull();
     expect(seen.size).toBeGreaterThan(20);
@@ -112,7 +127,7 @@ describe('every button the product sends is handled', () => {
     const m = new Member(t, READY);
     const menu = m.send(text('trợ giúp')).messages[0]!;
     for (const [i, zaloMessage] of renderZalo(menu).entries()) {
-      const buttons = 'attachment' in zaloMessage ? zaloMessage.attachment.payload.buttons : [];
+      const buttons = 'attachment' in zaloMessage && 'buttons' in zaloMessage.attachment.payload ? zaloMessage.attachment.payload.buttons : [];
       for (const b of buttons) {
         expect(String(b.payload)).not.toMatch(/[#|]/);
         const [event] = normalizeZalo(bot.id, {

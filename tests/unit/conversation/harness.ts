@@ -12,7 +12,7 @@ import {
   type Views,
 } from '../../../src/conversation/index.js';
 import { participantKey, type ChannelName, type InboundEvent, type OutboundMessage } from '../../../src/domain/index.js';
-import { optionOrder, type UnitInfo } from '../../../src/quiz/index.js';
+import { optionOrder, type FactIndex, type UnitInfo } from '../../../src/quiz/index.js';
 
 /** A small bot with a weekly-free, single-round contest open in June 2023. */
 export const bot: BotConfig = botSchema.parse({
@@ -22,6 +22,8 @@ export const bot: BotConfig = botSchema.parse({
   dailyQuestion: { cron: '0 8 * * *' },
   topics: ['laws'],
   units: 'test-units',
+  // For invitation links (m.me/<page>?ref=…, zalo.me/<oa_id>).
+  channels: { messenger: { page: 'botthunghiem' }, zalo_oa: { oaId: '2500000000000000001' } },
   contest: {
     id: 'test-contest',
     title: { vi: 'Cuộc thi thử', en: 'Test contest' },
@@ -123,6 +125,8 @@ export class Member {
   answers: Extract<Effect, { type: 'recordAnswer' }>['answer'][] = [];
   attempts: Effect[] = [];
   ids = 0;
+  /** Hỏi đáp's fact index, when a test gives one. */
+  factIndex: FactIndex | null = null;
 
   constructor(
     readonly t: Translate,
@@ -144,6 +148,7 @@ export class Member {
       memberKey: TEST_KEY,
       newId: () => `a${String(++this.ids).padStart(23, '0')}`,
       views: this.views,
+      facts: this.factIndex,
     };
   }
 

@@ -8,8 +8,9 @@ let inFlight = false;
 
 const newUserId = () => `web-${Math.random().toString(36).slice(2, 10)}`;
 
-function bubble(kind, text, choices = [], link = null) {
+function bubble(kind, text, choices = [], link = null, image = null) {
   const b = el('div', { class: `bubble ${kind}` }, text);
+  if (image?.url) b.prepend(el('img', { src: image.url, alt: image.alt ?? '', class: 'picture' }));
   if (link?.url) b.append(el('div', {}, el('a', { href: link.url, target: '_blank', rel: 'noopener' }, link.title ?? link.url)));
   if (choices.length) {
     b.append(
@@ -34,7 +35,7 @@ async function poll() {
   try {
     const items = await api(`/simulator/api/messages?${q}`);
     for (const m of items) {
-      bubble('bot', m.text, m.choices ?? [], m.link);
+      bubble('bot', m.text, m.choices ?? [], m.link, m.image);
       after = m.id;
     }
   } catch (err) {

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { scopeBots } from '../../admin/index.js';
+import { joinsByUnit, listUnanswered } from '../../learning/index.js';
+import { principalOf } from '../auth.js';
+import { botId, type ApiContext } from './shared.js';
+
+/**
+ * Issue 19's lists for organisers: the questions members asked in their own words that Hỏi đáp
+ * could not answer from the fact base (text only, no participant), so content writers can add a
+ * fact or keywords; and the joins credited to members' invitations, per unit.
+ */
+export function addLearningRoutes({ api, deps }: ApiContext): void {
+  api.add({
+    method: 'get',
+    path: '/unanswered-questions',
+    tag: 'learning',
+    summary: 'Questions members asked that no fact answered (your bots; most asked first)',
+    query: z.object({ bot: botId.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    handler: async ({ query }, req) => {
+      const bots = scopeBots(principalOf(req), query.bot);
+      const rows = await listUnanswered(deps.models, bots, query.limit);
+      return {
+        items: rows.map((r) => ({
+          bot: r.bot,
+          text: r.text,
+          count: r.count,
+          firstAskedAt: r.firstAskedAt.toISOString(),
+          lastAskedAt: r.lastAskedAt.toISOString(),
+        })),
+      };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/invitations',
+    tag: 'learning',
+    summary: 'Colleagues who joined through members’ invitations, per bot and unit of the inviter (your bots)',
+    query: z.object({ bot: botId.optional() }),
+    handler: async ({ query }, req) => {
+      const bots = scopeBots(principalOf(req), query.bot) ?? ((await deps.models.InvitationJoin.distinct('bot')) as string[]);
+      const items: Array<{ bot: string; unitId: string; joins: number }> = [];
+      for (const bot of [...bots].sort()) {
+        for (const [unitId, joins] of await joinsByUnit(deps.models, bot)) items.push({ bot, unitId, joins });
+      }
+      return { items: items.sort((a, b) => b.joins - a.joins || a.bot.localeCompare(b.bot) || a.unitId.localeCompare(b.unitId)) };
+    },
+  });
+}
