@@ -1,17 +1,12 @@
 import { formatDay, type OutboundMessage } from '../domain/index.js';
 import { advanceProtectedStreak, isSetFinished, letterOf, pickDaily, readProtectedStreak, reviewCard, streakNoticeText } from '../quiz/index.js';
 import { askContestQuestion, answerContest, contestInProgress, inContest } from './contest-flow.js';
-import { dailyHeader, feedbackLines, questionMessage, textOf } from './messages.js';
+import { dailyHeader, feedbackLines, textOf } from './messages.js';
 import { payload } from './payloads.js';
+import { showQuestion } from './show-question.js';
 import { askSetQuestion, continueSet, setHeader } from './practice-flow.js';
 import type { Turn } from './turn.js';
 import type { PendingQuestion, QuizQuestion } from './types.js';
-
-/** Shows a question in the member's own option order. */
-export function showQuestion(turn: Turn, q: QuizQuestion, header: string, mode: 'daily' | 'practice' | 'contest', ref: string): void {
-  const msg = questionMessage(turn.ctx.t, turn.locale, q, header, mode, ref, turn.order(q));
-  turn.say(msg.text, msg.choices);
-}
 
 function pendingHeader(turn: Turn, pending: PendingQuestion): string {
   if (pending.mode === 'daily') return dailyHeader(turn.ctx.t, turn.locale, pending.day);

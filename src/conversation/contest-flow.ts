@@ -1,6 +1,6 @@
 import { formatDay, formatTime } from '../domain/index.js';
 import { pickContestQuestions, roundOf } from '../quiz/index.js';
-import { showQuestion } from './answering.js';
+import { showQuestion } from './show-question.js';
 import { formatDuration, localized, textOf } from './messages.js';
 import { payload } from './payloads.js';
 import type { Turn } from './turn.js';

@@ -22,7 +22,7 @@ import {
   type PracticeLevel,
   type PracticeSet,
 } from '../quiz/index.js';
-import { showQuestion } from './answering.js';
+import { showQuestion } from './show-question.js';
 import { inContest, contestInProgress } from './contest-flow.js';
 import { textOf } from './messages.js';
 import { payload } from './payloads.js';

@@ -9,7 +9,7 @@ import type { BroadcastInput } from './schema.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-async function withOutreach<T>(fn: (o: import('./index.js').Outreach) => Promise<T>): Promise<T> {
+async function withOutreach<T>(fn: (o: import('./outreach.js').Outreach) => Promise<T>): Promise<T> {
   const [{ loadConfig }, { openDatabase }, { createLogger }, { loadValidContent }, { createI18n }, { createScheduler }, { createOutreach }] = await Promise.all(
     [
       import('../config/index.js'),
@@ -18,7 +18,7 @@ async function withOutreach<T>(fn: (o: import('./index.js').Outreach) => Promise
       import('../content/index.js'),
       import('../i18n/index.js'),
       import('../jobs/index.js'),
-      import('./index.js'),
+      import('./outreach.js'),
     ],
   );
   const config = loadConfig();

@@ -1,6 +1,6 @@
 import type { GroupPost } from '../db/index.js';
 import type { SendResult } from '../domain/index.js';
-import { settleResult, type DeliveryTurn } from './deliver.js';
+import { settleResult, type DeliveryTurn } from './delivery-turn.js';
 import type { FanoutDeps } from './fanout-deps.js';
 import { nextAllowedTime, quietWindowsFor } from './timing.js';
 

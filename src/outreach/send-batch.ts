@@ -4,7 +4,8 @@ import type { Broadcast } from '../db/index.js';
 import type { Locale } from '../domain/index.js';
 import type { JobContext } from '../jobs/index.js';
 import { batchDone, enqueueBatch, skipOpen } from './batch-report.js';
-import { deliverOne, loadPeople, WriteBuffer, type BatchRun } from './deliver.js';
+import { deliverOne, loadPeople } from './deliver.js';
+import { WriteBuffer, type BatchRun } from './delivery-turn.js';
 import type { BroadcastLean, DeliveryLean, FanoutDeps } from './fanout-deps.js';
 import { composeMessage, MessageCache } from './message.js';
 

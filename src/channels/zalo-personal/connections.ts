@@ -1,9 +1,8 @@
 import { zaloGroupIds, type BotConfig } from '../../content/index.js';
 import type { ChannelCredential } from '../../db/index.js';
 import { backoffDelay } from '../../domain/index.js';
-import type { ZaloPersonalDeps, ZaloPersonalIngest } from './index.js';
 import { normalizeZaloPersonal } from './normalize.js';
-import type { ZaloPersonalClient, ZaloPersonalSession } from './types.js';
+import type { ZaloPersonalClient, ZaloPersonalDeps, ZaloPersonalIngest, ZaloPersonalSession } from './types.js';
 
 export const groupsOf = (bot: BotConfig | undefined): string[] => zaloGroupIds(bot);
 

@@ -1,26 +1,12 @@
-import type { Model } from 'mongoose';
-import type { BotConfig } from '../../content/index.js';
-import type { ChannelCredential } from '../../db/index.js';
-import type { InboundEvent } from '../../domain/index.js';
-import type { Logger } from '../../log/index.js';
 import type { Channel } from '../types.js';
 import { groupsOf, zcaConnections } from './connections.js';
 import { renderZaloPersonal } from './render.js';
-import type { ZaloPersonalClient, ZaloPersonalSession } from './types.js';
+import type { ZaloPersonalDeps, ZaloPersonalIngest, ZaloPersonalSession } from './types.js';
 
 export { createZcaClient, loginByQr } from './client.js';
 export { normalizeZaloPersonal } from './normalize.js';
 export { renderZaloPersonal } from './render.js';
-export type { ZaloPersonalClient, ZaloPersonalIncoming, ZaloPersonalSession } from './types.js';
-
-export interface ZaloPersonalDeps {
-  readonly bots: ReadonlyMap<string, BotConfig>;
-  readonly model: Model<ChannelCredential>;
-  readonly logger: Logger;
-  readonly createClient: () => ZaloPersonalClient;
-  /** Reconnect backoff: first delay and ceiling. */
-  readonly backoffMs?: { first: number; max: number };
-}
+export type { ZaloPersonalClient, ZaloPersonalDeps, ZaloPersonalIncoming, ZaloPersonalIngest, ZaloPersonalSession } from './types.js';
 
 export interface ZaloPersonalChannel extends Channel {
   /** Connects every bot that configures groups and has a stored session; their group messages go to `ingest`. */
@@ -29,9 +15,6 @@ export interface ZaloPersonalChannel extends Channel {
   /** Stores a session (CLI `zalo-personal login`). */
   storeSession(botId: string, session: ZaloPersonalSession): Promise<void>;
 }
-
-/** Where received group messages go (the inbox). */
-export type ZaloPersonalIngest = (events: InboundEvent[]) => Promise<unknown>;
 
 /** zca-js group chats: only for bots listing groups, only those groups, with its own slow rate limit. */
 export function zaloPersonalChannel(deps: ZaloPersonalDeps): ZaloPersonalChannel {

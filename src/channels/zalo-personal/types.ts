@@ -1,3 +1,8 @@
+import type { Model } from 'mongoose';
+import type { BotConfig } from '../../content/index.js';
+import type { ChannelCredential } from '../../db/index.js';
+import type { InboundEvent } from '../../domain/index.js';
+import type { Logger } from '../../log/index.js';
 /** A zca-js session kept in the database after the one QR login. */
 export interface ZaloPersonalSession {
   readonly cookie: unknown;
@@ -27,3 +32,15 @@ export interface ZaloPersonalClient {
   sendMessage(groupId: string, text: string): Promise<{ messageId: string }>;
   stop(): void;
 }
+
+export interface ZaloPersonalDeps {
+  readonly bots: ReadonlyMap<string, BotConfig>;
+  readonly model: Model<ChannelCredential>;
+  readonly logger: Logger;
+  readonly createClient: () => ZaloPersonalClient;
+  /** Reconnect backoff: first delay and ceiling. */
+  readonly backoffMs?: { first: number; max: number };
+}
+
+/** Where received group messages go (the inbox). */
+export type ZaloPersonalIngest = (events: InboundEvent[]) => Promise<unknown>;

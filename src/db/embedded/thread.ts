@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { EmbeddedLogger, EmbeddedServer, EmbeddedServerOptions, EmbeddedTcpListener } from './index.js';
+import type { EmbeddedLogger, EmbeddedServer, EmbeddedServerOptions, EmbeddedTcpListener } from './server-types.js';
 import { dataFileBytes } from './journal.js';
 import { explicitHeapFlagMb, HeapTooSmallError, planHeap, type EmbeddedDbStatus } from './limits.js';
 import { DataDirectoryInUseError } from './lock.js';
