@@ -182,7 +182,8 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
 
   it('a member asks the bot for practice in the simulator and gets the published question, answers it and reads the explanation', async () => {
     expect(publishedId).not.toBe('');
-    // Practice serves unseen questions in an order fixed per member; this member's first one is the new question.
+    // A practice set over every topic and level starts with the first unseen question in an order
+    // fixed per member (pickPractice); this member's first one is the new question.
     const bot = rt.content.bots.find((b) => b.id === 'demo')!;
     const asked = (
       await db.models.Question.find({ topic: { $in: bot.topics }, retiredAt: null, status: 'published' })
@@ -196,8 +197,10 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     const chat = await openSimulator(browser, page, rt.url, member);
     await chat.onboard('Hoàng Thị Mai');
     await chat.tap('Luyện tập');
+    await chat.tap(`Tất cả chủ đề (${asked.length})`);
+    await chat.tap(`Trộn các mức (${asked.length})`);
     const shown = await chat.read(QUESTION.text);
-    expect(shown).toContain('Luyện tập');
+    expect(shown).toContain('Câu 1/10');
     for (const option of QUESTION.options) expect(shown).toContain(option);
     // The options are in this member's own order: the right one is under the letter they see.
     const letter = new RegExp(`([A-D])\\. ${QUESTION.right}`).exec(shown)![1]!;
