@@ -1,7 +1,7 @@
 import { createAdminService, ensureFirstAdminShown } from './admin/index.js';
 import { createChannelReceiving, createChannelSending, joinChannels, renderFor, type Channels } from './channels/index.js';
 import type { Config } from './config/index.js';
-import { contentPaths, startContent, type ContentRoom, type LiveContent } from './content/index.js';
+import { contentPaths, startContent, unitListOf, type ContentRoom, type LiveContent } from './content/index.js';
 import { contestsPort, createConversation, type Conversation } from './conversation/index.js';
 import { openDatabase, pruneExpired, type Database } from './db/index.js';
 import type { ReadinessCheck } from './domain/index.js';
@@ -159,9 +159,7 @@ function startScheduler(run: Assembly, db: Database): Scheduler {
  * looked up in each bot's own unit list; rollups of an older format are rebuilt once first.
  */
 async function startStats(run: Assembly, db: Database, content: LiveContent): Promise<Stats> {
-  // Read at each use: an organiser's edit of a bot's unit list reaches the figures without a restart.
-  const unitListOf = (bot: string) => content.bots.find((b) => b.id === bot)?.units ?? null;
-  const stats = createStats(db.models, { timeZone: run.config.timeZone, logger: run.logger, unitListOf });
+  const stats = createStats(db.models, { timeZone: run.config.timeZone, logger: run.logger, unitListOf: (bot) => unitListOf(content, bot) });
   await stats.prepare();
   stats.start();
   // Answers recorded while the server was down or whose listener call failed.

@@ -389,6 +389,14 @@ export function allContests(content: Pick<ContentBundle, 'bots' | 'contests'>): 
 }
 
 /**
+ * The unit list a bot names (bots/*.yaml `units`): its members' units, sizes and participation
+ * rates come from that list alone. Read at each use, so an organiser's edit is followed at once.
+ */
+export function unitListOf(content: { readonly bots: ReadonlyArray<Pick<BotConfig, 'id' | 'units'>> }, bot: string): string | null {
+  return content.bots.find((b) => b.id === bot)?.units ?? null;
+}
+
+/**
  * The contest a bot runs on a day (YYYY-MM-DD): the one whose window holds the day (of several, the
  * latest to open, so a contest an organiser opens while an older one still runs is the one members
  * play), else the next to open, else the last to have closed; null without contests.

@@ -1,6 +1,6 @@
 /** The outreach service: the broadcasts, the daily question, the campaign reminders and the fan-out behind them, built on one context. */
 import type { Config } from '../config/index.js';
-import type { ContentBundle } from '../content/index.js';
+import { unitListOf, type ContentBundle } from '../content/index.js';
 import { systemClock, type Clock, type ReachSettings, type Send } from '../domain/index.js';
 import type { Models } from '../db/index.js';
 import type { Translate } from '../i18n/index.js';
@@ -90,7 +90,7 @@ export function createOutreach(deps: OutreachDeps) {
     render: deps.render,
     // Plain-http links only on a developer's machine.
     allowHttpLinks: deps.config.env === 'development',
-    unitListOf: (bot) => ctx.content.bots.find((b) => b.id === bot)?.units ?? null,
+    unitListOf: (bot) => unitListOf(ctx.content, bot),
   });
 
   function defineJobs(): void {
