@@ -279,8 +279,8 @@ export function rankingRows(round: RoundView): Array<Record<string, string | num
   return round.ranking.map((e) => ({
     round: e.round,
     rank: e.rank,
-    name: spreadsheetText(e.name),
-    unit: spreadsheetText(e.unit),
+    name: e.name,
+    unit: e.unit,
     correct: e.correct,
     count: e.questionCount,
     prediction: e.prediction ?? '',
@@ -305,6 +305,10 @@ export const RANKING_COLUMNS = [
   ['prize', 20],
 ] as const;
 
+/** A workbook row whose text cells are never formulas (the CSV download is guarded by its own writer). */
+const cells = (row: Record<string, string | number>): Record<string, string | number> =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? spreadsheetText(v) : v]));
+
 /**
  * The results as an XLSX workbook in `locale` (Vietnamese by default): the prizes, then one ranking
  * sheet and one unit sheet per round. Submission times are `dd/MM/yyyy HH:mm:ss` in `timeZone`,
@@ -328,10 +332,9 @@ export async function resultsWorkbook(
     ['name', 36],
     ['unit', 30],
   ]);
-  for (const p of view.prizes)
-    prizes.addRow({ round: p.round, kind: p.kindLabel, prize: p.prizeLabel, rank: p.rank, name: spreadsheetText(p.name), unit: spreadsheetText(p.unit) });
+  for (const p of view.prizes) prizes.addRow(cells({ round: p.round, kind: p.kindLabel, prize: p.prizeLabel, rank: p.rank, name: p.name, unit: p.unit }));
   for (const r of view.rounds) {
-    addSheet(wb, tr('sheet.individual', { round: r.round }), view, RANKING_COLUMNS).addRows(rankingRows(r));
+    addSheet(wb, tr('sheet.individual', { round: r.round }), view, RANKING_COLUMNS).addRows(rankingRows(r).map(cells));
     const units = addSheet(wb, tr('sheet.collective', { round: r.round }), view, [
       ['rank', 8],
       ['unit', 36],
@@ -344,16 +347,18 @@ export async function resultsWorkbook(
     ]);
     for (const u of r.collective) {
       const rate = ratePercent(u.participationRate) ?? '';
-      units.addRow({
-        rank: u.rank,
-        unit: spreadsheetText(u.name),
-        participants: u.participants,
-        size: u.size ?? '',
-        rate,
-        average: Math.round(u.averageScore * 100) / 100,
-        correctTotal: u.correctAnswers,
-        prize: u.prizeLabel ?? '',
-      });
+      units.addRow(
+        cells({
+          rank: u.rank,
+          unit: u.name,
+          participants: u.participants,
+          size: u.size ?? '',
+          rate,
+          average: Math.round(u.averageScore * 100) / 100,
+          correctTotal: u.correctAnswers,
+          prize: u.prizeLabel ?? '',
+        }),
+      );
     }
   }
   return wb;

@@ -7,9 +7,12 @@ import {
   formatResults,
   rankCollective,
   rankContest,
+  rankingRows,
+  resultsView,
   resultsWorkbook,
   type ContestResults,
 } from '../../../src/conversation/index.js';
+import { toCsv } from '../../../src/http/api/index.js';
 import { createI18n, type Translate } from '../../../src/i18n/index.js';
 
 type ContestConfig = NonNullable<ContentBundle['bots'][number]['contest']>;
@@ -128,5 +131,29 @@ describe('contest results workbook', () => {
     const prizes = wb.getWorksheet('Prizes')!;
     expect(prizes.getRow(2).getCell(3).value).toBe('First prize');
     expect(prizes.getRow(4).getCell(2).value).toBe('Collective');
+  });
+});
+
+describe('a member-chosen name that looks like a formula', () => {
+  const formula = "=cmd|' /C calc'!A0";
+  const withFormula = (): ContestResults => {
+    const r = sample();
+    const entry = r.rounds[0]!.ranking[0]!;
+    (entry as { name: string }).name = formula;
+    return r;
+  };
+
+  it('is one apostrophe from a formula in the workbook', async () => {
+    const wb = await resultsWorkbook(withFormula(), t);
+    expect(wb.getWorksheet('Vòng 1 cá nhân')!.getRow(2).getCell(2).value).toBe(`'${formula}`);
+  });
+
+  it('is one apostrophe from a formula in the CSV download too (its writer guards the cells; the rows stay as said)', () => {
+    const round = resultsView(withFormula(), t).rounds[0]!;
+    const rows = rankingRows(round);
+    expect(rows[0]!.name).toBe(formula);
+    const csv = toCsv({ name: 'results', headers: ['name'], rows: rows.map((r) => [r.name!]) });
+    expect(csv).toContain(`\n'${formula}\n`);
+    expect(csv).not.toContain(`''=`);
   });
 });
