@@ -64,8 +64,9 @@ export async function startContent(options: ContentRoomOptions) {
     units: createUnitEditor(editors),
     /** An uploaded question table (CSV or XLSX), saved in the database like questions typed in the page. */
     importQuestions: async (upload: Upload, actor: Actor) => importQuestionTable(editors, await readUpload(upload), actor),
-    /** An uploaded unit list (CSV or XLSX: name, size, parent) replacing list `listId`. */
-    importUnits: async (listId: string, upload: Upload, actor: Actor) => createUnitEditor(editors).importTable(listId, await readUpload(upload), actor),
+    /** An uploaded unit list (CSV or XLSX: name, size, parent) replacing list `listId`, named `label` from then on. */
+    importUnits: async (listId: string, upload: Upload, actor: Actor, label?: string) =>
+      createUnitEditor(editors).importTable(listId, await readUpload(upload), actor, label),
     audit: (q: AuditQuery) => listAudit(models, q),
     stop: () => store.stop(),
   };

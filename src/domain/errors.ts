@@ -45,6 +45,7 @@ export const ERRORS = {
   content_rows_rejected: { kind: 'invalid', message: 'The file was not imported: {{count}} problem(s); details.content lists them by row and column' },
   question_status_set_by_workflow: { kind: 'invalid', message: 'Questions start as drafts; use the review and publish actions to change the status' },
   unit_unknown: { kind: 'invalid', message: 'Unknown unit "{{unit}}": it is not in the unit list of the bots concerned' },
+  unit_list_label_required: { kind: 'invalid', message: 'Name the imported unit list (label): it replaces a sample list, whose label would be wrong' },
   // ---- forbidden: known caller, not allowed
   admin_only: { kind: 'forbidden', message: 'Only admins may do this' },
   bot_forbidden: { kind: 'forbidden', message: 'No access to bot "{{bot}}"' },

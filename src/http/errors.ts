@@ -55,6 +55,7 @@ const PUBLISHED_CODES: ReadonlySet<string> = new Set([
   'content_invalid',
   'content_rows_rejected',
   'unit_unknown',
+  'unit_list_label_required',
   // The question workflow: a caller needs to tell these apart to say what to do next.
   'reviewer_is_author',
   'question_wrong_status',

@@ -302,12 +302,22 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
   }, 120_000);
 
   it('an organiser imports a unit list and picks a new unit by name in the broadcast form', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'units-')), 'don-vi.csv');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'units-')), 'CĐCS khối Y tế 2026.csv');
     fs.writeFileSync(file, 'Tên đơn vị,Số đoàn viên,Đơn vị cấp trên\nCĐCS Sở Y tế,42,\nCĐCS Bệnh viện tỉnh,120,CĐCS Sở Y tế\nCĐCS Trường THPT số 1,60,\n');
     await page.selectOption('#un-list', 'demo');
+    // Before: the sample list's label.
+    expect(await page.textContent('#un-list option[value="demo"]')).toContain('Danh sách mẫu');
     await page.setInputFiles('#un-file', file);
+    // The list's name is proposed from the file's name, without its extension.
+    expect(await page.inputValue('#un-label')).toBe('CĐCS khối Y tế 2026');
     await page.click('#un-import');
     await page.waitForSelector('#un-import-message .notice:not(.error)');
+    // The page shows the imported list under its new name, no longer the sample's; the bot keeps naming the same list.
+    expect(await page.textContent('#un-list option[value="demo"]')).toBe('CĐCS khối Y tế 2026 (Bot trình diễn Chuyển đổi số)');
+    expect(await page.textContent('#un-used')).toContain('Tên danh sách: CĐCS khối Y tế 2026');
+    expect(await page.textContent('#un-used')).not.toContain('danh sách mẫu');
+    expect(rt.content.bots.find((b) => b.id === 'demo')?.units).toBe('demo');
+    expect(rt.content.unitLists.find((l) => l.id === 'demo')?.label).toBe('CĐCS khối Y tế 2026');
     expect(await page.$$eval('#un-rows tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual([
       'CĐCS Sở Y tế',
       'CĐCS Bệnh viện tỉnh',

@@ -110,12 +110,19 @@ export function createUnitEditor(deps: { editor: Editor; store: ContentStore }) 
     return list;
   }
 
-  /** Replaces a list's units with the rows of a spreadsheet; nothing is saved when a row is wrong. */
-  async function importTable(listId: string, table: Table, actor: Actor) {
+  /**
+   * Replaces a list's units with the rows of a spreadsheet; nothing is saved when a row is wrong.
+   * `label` names the list from then on (the page sends the name typed in its import form, by
+   * default the file's name); a sample list's label ("Danh sách mẫu…") would be wrong after an
+   * import, so replacing a sample list needs one. The list's id, which the bots name, stays.
+   */
+  async function importTable(listId: string, table: Table, actor: Actor, label?: string) {
     const old = find(listId, actor);
+    const name = label?.trim();
+    if (!name && old.example) throw new InvalidError('unit_list_label_required');
     const { units, problems } = unitsFromTable(table, old.units);
     if (problems.length) throw new InvalidError('content_rows_rejected', { count: problems.length }, { content: problems });
-    const value: UnitList = { ...old, example: false, units };
+    const value: UnitList = { ...old, label: name || old.label, example: false, units };
     await editor.save({ kind: 'unitList', key: listId, value, actor, action: 'import' });
     return { list: value, units: units.length };
   }

@@ -70,8 +70,10 @@ export function addUnitRoutes(ctx: ApiContext): void {
     method: 'post',
     path: '/unit-lists/:id/import',
     tag: 'content',
-    summary: 'Replace a list’s units with a CSV or XLSX table (columns name, size, parent; a unit whose name is kept keeps its id); all rows or none',
+    summary:
+      'Replace a list’s units with a CSV or XLSX table (columns name, size, parent; a unit whose name is kept keeps its id); all rows or none. `label` names the list from then on (required when it replaces a sample list)',
     params: idParam,
-    handler: async ({ params }, req) => content().importUnits(params.id, uploadOf(req), actorOf(principalOf(req))),
+    query: z.object({ label: z.string().trim().min(1).max(200).optional().describe('the list’s name from now on, e.g. the file’s name') }),
+    handler: async ({ params, query }, req) => content().importUnits(params.id, uploadOf(req), actorOf(principalOf(req)), query.label),
   });
 }

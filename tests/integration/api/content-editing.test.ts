@@ -212,13 +212,24 @@ describe('unit lists', () => {
     const found = await call('author', 'GET', `/units?bot=demo&q=${encodeURIComponent('so y te')}`);
     expect(found.body.items).toEqual([expect.objectContaining({ listId: 'demo', unitId: 'cdcs-so-yte', name: 'CĐCS Sở Y tế' })]);
     const csv = 'Tên đơn vị,Số đoàn viên,Đơn vị cấp trên\nCĐCS Sở Y tế,42,\nCĐCS Bệnh viện tỉnh,120,CĐCS Sở Y tế\n';
-    const res = await fetch(`${rt.url}/api/v1/unit-lists/demo/import`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${tokens.author}`, 'Content-Type': 'text/csv' },
-      body: csv,
-    });
+    const upload = (query: string) =>
+      fetch(`${rt.url}/api/v1/unit-lists/demo/import${query}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${tokens.author}`, 'Content-Type': 'text/csv', 'Accept-Language': 'vi' },
+        body: csv,
+      });
+    // The demo list is a sample ("Danh sách mẫu…"): an import that does not name it is refused, in words.
+    const unnamed = await upload('');
+    expect(unnamed.status).toBe(400);
+    const refusal = (await unnamed.json()) as { error: { code: string; message: string } };
+    expect(refusal.error).toMatchObject({ code: 'unit_list_label_required' });
+    expect(refusal.error.message).toContain('đặt tên cho danh sách đơn vị');
+    const res = await upload(`?label=${encodeURIComponent('Công đoàn Sở Y tế 2026')}`);
     expect(res.status).toBe(200);
     const list = (await call('author', 'GET', '/unit-lists')).body.items.find((l: { id: string }) => l.id === 'demo');
+    // The list is named by the import and is no longer a sample; the bot still names it by its id.
+    expect(list).toMatchObject({ label: 'Công đoàn Sở Y tế 2026', example: false, bots: ['demo'] });
+    expect(rt.content.bots.find((b) => b.id === 'demo')?.units).toBe('demo');
     expect(list.units).toEqual([
       { id: 'cdcs-so-yte', name: 'CĐCS Sở Y tế', size: 42 },
       expect.objectContaining({ name: 'CĐCS Bệnh viện tỉnh', size: 120, parent: 'cdcs-so-yte' }),
@@ -229,7 +240,7 @@ describe('unit lists', () => {
   });
 
   it('a bad row is named by row and column, and nothing is saved', async () => {
-    const res = await fetch(`${rt.url}/api/v1/unit-lists/demo/import`, {
+    const res = await fetch(`${rt.url}/api/v1/unit-lists/demo/import?label=Danh%20s%C3%A1ch%20m%E1%BB%9Bi`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${tokens.author}`, 'Content-Type': 'text/csv', 'Accept-Language': 'vi' },
       body: 'name,size\nCĐCS Sở Y tế,bốn mươi\n',

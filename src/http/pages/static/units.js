@@ -3,7 +3,8 @@
 import { botName, fmt } from './common.js';
 import { $, addSection, api, el, notice, onRelabel, problemList, tx, upload, whenReady } from './editing.js';
 
-const state = { csrf: '', lists: [] };
+/** `proposed`: the file name put in the name field, replaced when another file is chosen. */
+const state = { csrf: '', lists: [], proposed: '' };
 
 const HTML = `
   <h2 data-i18n="editor.units.heading"></h2>
@@ -16,7 +17,11 @@ const HTML = `
   <button type="button" id="un-save" data-i18n="editor.units.saveSizes"></button>
   <div id="un-message" role="alert"></div>
   <h3 data-i18n="editor.units.importHeading"></h3>
-  <div class="row"><input id="un-file" type="file" accept=".csv,.xlsx" /><button type="button" id="un-import" data-i18n="editor.common.import"></button></div>
+  <div class="row">
+    <input id="un-file" type="file" accept=".csv,.xlsx" />
+    <label><span data-i18n="editor.units.importName"></span><input id="un-label" maxlength="200" data-i18n-placeholder="editor.units.importNameHint" /></label>
+    <button type="button" id="un-import" data-i18n="editor.common.import"></button>
+  </div>
   <div id="un-import-message" role="alert"></div>`;
 
 const current = () => state.lists.find((l) => l.id === $('un-list').value);
@@ -25,6 +30,7 @@ function drawList() {
   const list = current();
   if (!list) return;
   $('un-used').textContent = [
+    tx('units.label', { label: list.label }),
     tx('units.count', { count: fmt(list.units.length) }),
     tx('units.usedBy', { bots: list.bots.map(botName).join(', ') }),
     list.example ? tx('units.example') : '',
@@ -71,7 +77,10 @@ async function importFile() {
   const file = $('un-file').files[0];
   if (!file) return notice($('un-import-message'), tx('common.importFile'), true);
   try {
-    const r = await upload(`/api/v1/unit-lists/${encodeURIComponent(current().id)}/import`, file, state.csrf);
+    // The list is named by the import: the name typed, else the file's name without its extension.
+    const label = $('un-label').value.trim() || file.name.replace(/\.[^.]+$/, '');
+    const r = await upload(`/api/v1/unit-lists/${encodeURIComponent(current().id)}/import?${new URLSearchParams({ label })}`, file, state.csrf);
+    $('un-label').value = '';
     await changed();
     notice($('un-import-message'), tx('units.importDone', { count: fmt(r.units) }));
   } catch (err) {
@@ -89,6 +98,12 @@ whenReady(async (session) => {
   state.csrf = session.csrfToken;
   addSection('units', 'units', HTML);
   $('un-list').addEventListener('change', drawList);
+  // Choosing a file proposes its name (without the extension) as the list's name.
+  $('un-file').addEventListener('change', () => {
+    const file = $('un-file').files[0];
+    const typed = $('un-label').value.trim();
+    if (file && (!typed || typed === state.proposed)) $('un-label').value = state.proposed = file.name.replace(/\.[^.]+$/, '');
+  });
   $('un-save').addEventListener('click', () => void saveSizes());
   $('un-import').addEventListener('click', () => void importFile());
   onRelabel(drawList);
