@@ -1,5 +1,5 @@
 import { ANSWER_LETTERS, type QuestionContent } from './schema.js';
-import { fold } from '../domain/index.js';
+import { fold, formatPercent } from '../domain/index.js';
 
 /**
  * Whether the live bank can be guessed without knowing the facts. Pure: the checker enforces the
@@ -234,7 +234,8 @@ export function guessingBaselines(questions: readonly Q[]): GuessingBaselines {
   };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A rate as the one percentage formatter writes it in English ("73.3%"): the terminal's lines are English. */
+const pct = (x: number) => formatPercent(x, 'en');
 
 /** The baselines as lines for a terminal. */
 export function formatBaselines(b: GuessingBaselines): string[] {

@@ -255,7 +255,7 @@ function checkAcrossQuestions(entries: readonly Entry<QuestionContent>[], locato
       if (share > BALANCE_MAX_SHARE) {
         report(
           at(holding[0]!.origin, 'answer'),
-          problem('topic_answer_share', { topic, letter, count: holding.length, total: list.length, percent: Math.round(share * 100), max: BALANCE_MAX_SHARE * 100 }),
+          problem('topic_answer_share', { topic, letter, count: holding.length, total: list.length, percent: share, max: BALANCE_MAX_SHARE }),
         );
       }
     }
@@ -263,8 +263,6 @@ function checkAcrossQuestions(entries: readonly Entry<QuestionContent>[], locato
 }
 
 // ------------------------------------------------------------------------------------ the live bank
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
  * The live (published) bank cannot be guessed: right answers spread evenly over the letters within
@@ -293,9 +291,9 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
             n,
             letter,
             count: holding.length,
-            share: pct(share),
-            expected: pct(1 / n),
-            tolerance: pct(POSITION_TOLERANCE),
+            share,
+            expected: 1 / n,
+            tolerance: POSITION_TOLERANCE,
           }),
         );
       }
@@ -308,7 +306,7 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
     if (b.longestRight > LONGEST_RIGHT_MAX) {
       report(
         at((longest[0] ?? first).origin, 'options'),
-        problem('bank_longest', { count: longest.length, total: live.length, share: pct(b.longestRight), max: pct(LONGEST_RIGHT_MAX) }),
+        problem('bank_longest', { count: longest.length, total: live.length, share: b.longestRight, max: LONGEST_RIGHT_MAX }),
       );
     }
     const baselines: Array<[string, string, number]> = [
@@ -318,7 +316,7 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
     ];
     for (const [strategy, name, score] of baselines) {
       if (score > b.chance + BASELINE_MARGIN + 1e-9) {
-        report(first.origin, problem('bank_baseline', { strategy, name, score: pct(score), chance: pct(b.chance), margin: pct(BASELINE_MARGIN) }));
+        report(first.origin, problem('bank_baseline', { strategy, name, score, chance: b.chance, margin: BASELINE_MARGIN }));
       }
     }
   }
@@ -347,7 +345,7 @@ export function checkBank(entries: readonly Entry<QuestionContent>[], locator: L
     if (list.length >= FAMILY_BAND_OPTIONS && Math.abs(share - expected) > FAMILY_BAND) {
       report(
         at(where.entry.origin, 'options', where.index),
-        problem('bank_family_band', { family, right, count: list.length, share: pct(share), expected: pct(expected), band: pct(FAMILY_BAND) }),
+        problem('bank_family_band', { family, right, count: list.length, share, expected: expected, band: FAMILY_BAND }),
       );
     }
   }

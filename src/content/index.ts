@@ -41,7 +41,7 @@ export { ContentError, contentPaths, loadAndCheckContent, loadValidContent, summ
 export { registerContentCommands } from './cli.js';
 // The two layers: shipped YAML merged with what organisers edit in the pages (src/content/store).
 export { startContent, CONTENT_POLL_MS, type ContentRoom, type ContentRoomOptions, type Upload } from './room.js';
-export { PROBLEMS, problem, type ProblemCode, type CodedProblem } from './problems.js';
+export { PROBLEMS, PERCENT_PARAMS, problem, saidParams, type ProblemCode, type CodedProblem } from './problems.js';
 export { SYNC_ACTOR, changedFields, type Actor, type AuditQuery } from './store/audit.js';
 export { mergeContent, yamlItems, itemRevision, type Conflict, type Merged, type StoredItem, type StoredCampaign, type StoredContest } from './store/merge.js';
 export { checkMerged, newProblems, DATABASE_FILE } from './store/validate.js';

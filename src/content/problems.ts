@@ -1,4 +1,4 @@
-import { interpolate } from '../domain/index.js';
+import { formatPercent, interpolate, type Locale } from '../domain/index.js';
 
 /**
  * The content checks an organiser can run into in the admin pages, each a stable code with the
@@ -27,7 +27,7 @@ export const PROBLEMS = {
   question_duplicate_id: 'duplicate question id "{{id}}" (first at {{first}})',
   question_duplicate_text: 'question "{{id}}" has the same text as question "{{other}}" ({{first}})',
   topic_answer_share:
-    'topic "{{topic}}": answer {{letter}} is right in {{count}} of {{total}} questions ({{percent}}%); at most {{max}}% may share one position, move some right answers to other letters',
+    'topic "{{topic}}": answer {{letter}} is right in {{count}} of {{total}} questions ({{percent}}); at most {{max}} may share one position, move some right answers to other letters',
   bank_position: 'live bank: in the {{total}} questions with {{n}} options, {{letter}} is right in {{count}} ({{share}}); each letter must be right in {{expected}} ± {{tolerance}}',
   bank_longest: 'live bank: the right option is the longest in {{count}} of {{total}} questions ({{share}}); at most {{max}}, lengthen some wrong options',
   bank_baseline: 'live bank: {{name}} scores {{score}} against {{chance}} by chance; at most chance + {{margin}} (npm run cli -- content baselines)',
@@ -89,6 +89,19 @@ export interface CodedProblem {
   readonly message: string;
 }
 
+/**
+ * Params that hold a rate (0–1), written as a percentage in the reader's language by the one
+ * formatter (`formatPercent`: "73,3%" in Vietnamese, "73.3%" in English), never pre-formatted.
+ */
+export const PERCENT_PARAMS: readonly string[] = ['percent', 'share', 'expected', 'tolerance', 'max', 'score', 'chance', 'margin', 'band'];
+
+/** A problem's params with its rates written as percentages in `locale`, the rest as they are. */
+export function saidParams(params: ProblemParams, locale: Locale): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, PERCENT_PARAMS.includes(k) && typeof v === 'number' ? formatPercent(v, locale) : v]),
+  );
+}
+
 export function problem(code: ProblemCode, params: ProblemParams): CodedProblem {
-  return { code, params, message: interpolate(PROBLEMS[code], params) };
+  return { code, params, message: interpolate(PROBLEMS[code], saidParams(params, 'en')) };
 }

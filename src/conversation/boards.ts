@@ -1,4 +1,4 @@
-import { ratePercent, type Choice } from '../domain/index.js';
+import { formatPercent, type Choice } from '../domain/index.js';
 import { freezesHeldText, liveProtectedStreak, readProtectedStreak } from '../quiz/index.js';
 import { readableName } from './messages.js';
 import { payload } from './payloads.js';
@@ -57,7 +57,7 @@ export function leaderboard(turn: Turn): void {
           name: u.name,
           correct: u.correct,
           participants: u.participants,
-          rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: ratePercent(u.participationRate) }),
+          rate: u.participationRate === null ? '' : turn.t('leaderboard.rate', { rate: formatPercent(u.participationRate, turn.locale) }),
         });
         const joins = view.invitations?.[u.unitId] ?? 0;
         return joins ? `${row} ${turn.ctx.t(turn.locale, 'learning:invite.unitJoins', { count: joins })}` : row;

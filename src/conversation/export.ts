@@ -1,6 +1,15 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, ratePercent, spreadsheetText, type Locale } from '../domain/index.js';
+import {
+  DEFAULT_LOCALE,
+  DEFAULT_TIME_ZONE,
+  formatNumber,
+  formatPercent,
+  PERCENT_CELL_FORMAT,
+  percentCellValue,
+  spreadsheetText,
+  type Locale,
+} from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { PrizeKind } from '../quiz/index.js';
 import { formatDuration } from './messages.js';
@@ -13,21 +22,9 @@ import type { ContestResults } from './results.js';
  * times are shown in Asia/Ho_Chi_Minh, durations in minutes and seconds.
  */
 
-const NUMBER_LOCALE: Record<Locale, string> = { vi: 'vi-VN', en: 'en-GB' };
-
 /** `dd/MM/yyyy HH:mm:ss` of an instant in Asia/Ho_Chi_Minh (or another zone): how results show times. */
 export function formatSubmittedAt(at: Date, zone: string = DEFAULT_TIME_ZONE): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH:mm:ss');
-}
-
-/** A number with at most `digits` decimals, in the language's way ("3,3" in Vietnamese, "3.3" in English). */
-export function formatNumber(n: number, locale: Locale, digits = 1): string {
-  return n.toLocaleString(NUMBER_LOCALE[locale], { maximumFractionDigits: digits, useGrouping: false });
-}
-
-/** A rate (0.0333) as a percentage ("3,3%"); null (unknown) as an empty string. */
-export function formatPercent(rate: number | null, locale: Locale): string {
-  return rate === null ? '' : `${formatNumber(ratePercent(rate)!, locale)}%`;
 }
 
 /** One ranked entry of a round, with its figures and how they read. */
@@ -345,15 +342,16 @@ export async function resultsWorkbook(
       ['correctTotal', 14],
       ['prize', 20],
     ]);
+    // The rate stays a number, shown as a percentage by the cell's format (the page and CLI write it with formatPercent).
+    units.getColumn('rate').numFmt = PERCENT_CELL_FORMAT;
     for (const u of r.collective) {
-      const rate = ratePercent(u.participationRate) ?? '';
       units.addRow(
         cells({
           rank: u.rank,
           unit: u.name,
           participants: u.participants,
           size: u.size ?? '',
-          rate,
+          rate: u.participationRate === null ? '' : percentCellValue(u.participationRate),
           average: Math.round(u.averageScore * 100) / 100,
           correctTotal: u.correctAnswers,
           prize: u.prizeLabel ?? '',

@@ -25,8 +25,6 @@ export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, ty
 export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
 export {
   formatResults,
-  formatNumber,
-  formatPercent,
   formatSubmittedAt,
   rankingRows,
   resultsView,

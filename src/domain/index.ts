@@ -247,4 +247,4 @@ export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayOf, daysBetween, eachDay, for
 export { MAX_MATCH_CHARS, cleanMemberText, fold, hasDiacritics, keyOf, matchesSearch, sameWords, toneKey, typedKey } from './text.js';
 export { spreadsheetText, fromSpreadsheetText } from './spreadsheet.js';
 
-export { participationRate, ratePercent } from './participation.js';
+export { participationRate, ratePercent, formatNumber, formatPercent, NUMBER_LOCALE, PERCENT_CELL_FORMAT, percentCellValue } from './participation.js';

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { DEFAULT_LOCALE, DomainError, InvalidError, LOCALES, type ContentIssue, type ErrorKind, type FieldIssue, type Locale } from '../domain/index.js';
+import { saidParams } from '../content/index.js';
 import type { Translate } from '../i18n/index.js';
 
 /**
@@ -155,7 +156,8 @@ export function sayContentIssue(c: ContentIssue, t: Translate, locale: Locale): 
     const out = t(locale, key, { ...vars, defaultValue: '' });
     return out && out !== key ? out : null;
   };
-  const vars: Record<string, unknown> = { ...c.params };
+  // A content check's rates are written as percentages in the caller's language (formatPercent).
+  const vars: Record<string, unknown> = c.code ? saidParams(c.params ?? {}, locale) : { ...c.params };
   for (const p of CONTENT_WORD_PARAMS) if (typeof vars[p] === 'string') vars[p] = say(`editor:word.${p}.${String(vars[p])}`, {}) ?? vars[p];
   const said = c.code ? say(`editor:problem.${c.code}`, vars) : c.rule ? say(`errors:field.${c.rule}`, vars) : null;
   return said ?? c.message;

@@ -1,4 +1,4 @@
-import { addDays, formatDay, ratePercent, weekStart, type Locale } from '../domain/index.js';
+import { addDays, formatDay, formatPercent, weekStart, type Locale } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import { accuracy } from '../stats/index.js';
 import { rankScores, rankUnits, type ScoreRow, type UnitScoreRow } from './leaderboard.js';
@@ -101,7 +101,7 @@ export function recapText(recap: WeeklyRecap, t: Translate, locale: Locale, topi
   const k = (key: string, vars?: Record<string, unknown>) => t(locale, `learning:recap.${key}`, vars);
   const lines = [
     k('title', { from: formatDay(recap.weekStart), to: formatDay(recap.weekEnd) }),
-    recap.answers > 0 ? k('answers', { count: recap.answers, correct: recap.correct, accuracy: Math.round((recap.accuracy ?? 0) * 100) }) : k('noAnswers'),
+    recap.answers > 0 ? k('answers', { count: recap.answers, correct: recap.correct, accuracy: formatPercent(recap.accuracy ?? 0, locale) }) : k('noAnswers'),
     k('streak', { count: recap.streak }),
     recap.rank ? k('rank', { rank: recap.rank.rank, of: recap.rank.of }) : k('unranked'),
   ];
@@ -109,7 +109,7 @@ export function recapText(recap: WeeklyRecap, t: Translate, locale: Locale, topi
     lines.push(
       recap.unit.participationRate === null
         ? k('unit', { name: recap.unit.name, rank: recap.unit.rank, of: recap.unit.of })
-        : k('unitWithRate', { name: recap.unit.name, rank: recap.unit.rank, of: recap.unit.of, rate: ratePercent(recap.unit.participationRate) }),
+        : k('unitWithRate', { name: recap.unit.name, rank: recap.unit.rank, of: recap.unit.of, rate: formatPercent(recap.unit.participationRate, locale) }),
     );
   }
   if (recap.suggestedTopic) lines.push(k('suggestion', { topic: topicName(recap.suggestedTopic) }));

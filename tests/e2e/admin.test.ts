@@ -2,10 +2,13 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import { createAdminService } from '../../src/admin/index.js';
+import { formatPercent } from '../../src/domain/index.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createStats } from '../../src/stats/index.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
+import { PERCENT_CASES } from '../fixtures/percent-cases.js';
 import { failureScreenshotPath, hasChromium, launchChromium, screenshot } from './browser.js';
 
 const EMAIL = 'e2e@example.org';
@@ -260,6 +263,32 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await screenshot(page.locator('#exports'), 'xuat-du-lieu');
     expect(cspViolations).toEqual([]);
   }, 60_000);
+
+  it('every percentage in the page reads as the server writes it: the one table of cases, the accuracy card, the units export', async () => {
+    // The page's formatter (common.js `pct`) on the cases the server's formatPercent is tested on.
+    const cases = JSON.stringify(PERCENT_CASES);
+    const fromPage = (await page.evaluate(
+      `(async () => { const { pct } = await import('/admin/static/common.js'); return ${cases}.map((c) => ({ rate: c.rate, vi: pct(c.rate, 'vi'), en: pct(c.rate, 'en') })); })()`,
+    )) as typeof PERCENT_CASES;
+    expect(fromPage).toEqual(PERCENT_CASES);
+    // The dashboard card shows the API's accuracy as the server writes it (not "59,4 %").
+    const api = (path: string) => page.evaluate(async (p) => (await fetch(p)).text(), path);
+    const overview = JSON.parse(await api('/api/v1/stats/overview')) as { accuracy: number };
+    const card = (await page.textContent('#stat-accuracy'))!;
+    expect(card).toBe(formatPercent(overview.accuracy, 'vi'));
+    expect(card).toMatch(/^\d+(,\d)?%$/);
+    // The units export's CSV cells carry the same text for every unit's rate and accuracy.
+    const units = JSON.parse(await api('/api/v1/stats/units?bot=demo')) as {
+      items: Array<{ name: string | null; rate: number | null; accuracy: number | null }>;
+    };
+    const [header, ...rows] = parse((await api('/api/v1/exports/units?format=csv&bot=demo')).replace(/^\ufeff/, '')) as string[][];
+    expect(header).toEqual(['Chatbot', 'Đơn vị', 'Số đoàn viên', 'Người tham gia', 'Tỉ lệ tham gia', 'Lượt trả lời', 'Số câu đúng', 'Tỉ lệ đúng']);
+    expect(units.items.filter((u) => u.rate !== null).length).toBeGreaterThan(0);
+    for (const u of units.items.filter((x) => x.name !== null)) {
+      const row = rows.find((r) => r[1] === u.name)!;
+      expect([row[4], row[7]]).toEqual([formatPercent(u.rate, 'vi'), formatPercent(u.accuracy, 'vi')]);
+    }
+  }, 30_000);
 
   it('the page switches to English and back', async () => {
     await page.click('#lang');

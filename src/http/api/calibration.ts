@@ -1,9 +1,9 @@
 import { calibrate, DIFFICULTY_BANDS, filterQuestions, type BotConfig, type QuestionRow } from '../../content/index.js';
-import { addDays, ratePercent, type Locale } from '../../domain/index.js';
+import { addDays, formatPercent, type Locale } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 import type { StatsQueries, StatsScope } from '../../stats/index.js';
 import type { Names } from './names.js';
-import type { ExportTable } from './tables.js';
+import { percentCell, type ExportTable } from './tables.js';
 
 /**
  * How far back the answers that calibrate a question's difficulty go. The question list (its
@@ -57,7 +57,7 @@ export const CALIBRATION_COLUMNS = ['questionId', 'question', 'topic', 'difficul
 /**
  * Every question whose answers contradict its difficulty label (`calibrate`: enough answers, and an
  * accuracy outside the label's band), most answered first: the question in Vietnamese, its topic, the
- * label and the difficulty the answers suggest in words, the answers, the accuracy in %, and a
+ * label and the difficulty the answers suggest in words, the answers, the accuracy (a percentage cell), and a
  * sentence saying why. The one function behind `GET /exports/calibration` and `content calibration`;
  * retired questions are left out (members no longer get them). Headers are column keys.
  */
@@ -73,13 +73,12 @@ export async function calibrationTable(src: CalibrationSource, q: CalibrationQue
       const label = question.difficulty;
       const band = DIFFICULTY_BANDS[label];
       const accuracy = f.accuracy ?? 0;
-      const percent = ratePercent(accuracy);
       const reason = src.t(q.lang, `admin:export.calibrationReason.${accuracy < band.min ? 'harder' : 'easier'}`, {
         label: src.names.difficulty(label),
-        accuracy: percent,
+        accuracy: formatPercent(accuracy, q.lang),
         answers: f.answers,
-        min: ratePercent(band.min),
-        max: ratePercent(band.max),
+        min: formatPercent(band.min, q.lang),
+        max: formatPercent(band.max, q.lang),
       });
       return [
         question.id,
@@ -88,7 +87,7 @@ export async function calibrationTable(src: CalibrationSource, q: CalibrationQue
         src.names.difficulty(label),
         src.names.difficulty(calibrate(label, f.answers, f.accuracy)!),
         f.answers,
-        percent,
+        percentCell(accuracy),
         reason,
       ];
     }),

@@ -1,11 +1,11 @@
 import { scopeBots, type Principal } from '../../admin/index.js';
-import { ratePercent, type Locale } from '../../domain/index.js';
+import type { Locale } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 import { calibrationDays, calibrationTable } from './calibration.js';
 import { namesIn } from './names.js';
 import { participantRows, type ParticipantRow } from './participants.js';
 import { actorOf, type ApiContext } from './shared.js';
-import type { Cell, ExportTable } from './tables.js';
+import { percentCell, type Cell, type ExportTable } from './tables.js';
 
 /** What every table is filtered by: the caller's bots, the date range, a unit, a row limit, the language. */
 export interface TableQuery {
@@ -18,9 +18,12 @@ export interface TableQuery {
 }
 export type Dataset = (p: Principal, q: TableQuery) => Promise<ExportTable>;
 
-/** A table whose headers are column keys, with the headers in `locale` (`admin:export.columns.<key>`; an unknown key stays). */
+/**
+ * A table whose headers are column keys, with the headers in `locale` (`admin:export.columns.<key>`;
+ * an unknown key stays), and its percentages written in `locale` too.
+ */
 export function labelled(table: ExportTable, t: Translate, locale: Locale): ExportTable {
-  return { ...table, headers: table.headers.map((f) => t(locale, `admin:export.columns.${f}`, { defaultValue: f })) };
+  return { ...table, locale, headers: table.headers.map((f) => t(locale, `admin:export.columns.${f}`, { defaultValue: f })) };
 }
 
 /** Up to `q.limit` participants the caller may see, page by page. */
@@ -86,10 +89,10 @@ export function datasets(ctx: ApiContext): Record<string, Dataset> {
           r.unitId === null ? noUnit(q) : (r.name ?? r.unitId),
           r.size,
           r.participants,
-          ratePercent(r.rate),
+          percentCell(r.rate),
           r.answers,
           r.correct,
-          ratePercent(r.accuracy),
+          percentCell(r.accuracy),
         ]),
       };
     },
@@ -104,7 +107,7 @@ export function datasets(ctx: ApiContext): Record<string, Dataset> {
           r.question,
           r.answers,
           r.correct,
-          ratePercent(r.accuracy),
+          percentCell(r.accuracy),
           r.averageTimeMs === null ? null : Math.round(r.averageTimeMs / 100) / 10,
         ]),
       };

@@ -3,15 +3,25 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
-import { DEFAULT_TIME_ZONE, spreadsheetText } from '../../domain/index.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, formatPercent, PERCENT_CELL_FORMAT, percentCellValue, spreadsheetText, type Locale } from '../../domain/index.js';
 
-export type Cell = string | number | boolean | null | undefined | Date;
+/** A rate (0–1) shown as a percentage: text from `formatPercent` in CSV ("3,3%"), a number with a percent format in XLSX. */
+export interface PercentCell {
+  readonly rate: number;
+}
+export type Cell = string | number | boolean | null | undefined | Date | PercentCell;
+
+/** A rate as a percentage cell; null (unknown) stays an empty cell. */
+export const percentCell = (rate: number | null): Cell => (rate === null ? null : { rate });
+const isPercent = (c: Cell): c is PercentCell => typeof c === 'object' && c !== null && !(c instanceof Date);
 
 /** A sheet to export: column headers and rows, in the same order. */
 export interface ExportTable {
   readonly name: string;
   readonly headers: readonly string[];
   readonly rows: ReadonlyArray<readonly Cell[]>;
+  /** The language the table's words are in, and its percentages in CSV are written in (Vietnamese by default). */
+  readonly locale?: Locale | undefined;
 }
 
 /** How exported instants read, in CSV text and as the XLSX number format (same layout). */
@@ -31,28 +41,35 @@ function wallClock(at: Date, zone: string): Date {
   return DateTime.fromJSDate(at, { zone }).setZone('UTC', { keepLocalTime: true }).toJSDate();
 }
 
-const csvCell = (c: Cell, zone: string): string | number =>
+const csvCell = (c: Cell, zone: string, locale: Locale): string | number =>
   c === null || c === undefined
     ? ''
     : c instanceof Date
       ? formatExportDate(c, zone)
-      : typeof c === 'boolean'
-        ? c
-          ? 'true'
-          : 'false'
-        : typeof c === 'string'
-          ? spreadsheetText(c)
-          : c;
-
-/** An XLSX cell: text never becomes a formula, dates show their wall-clock time in `zone`. */
-const xlsxCell = (c: Cell, zone: string) => (c === undefined ? null : c instanceof Date ? wallClock(c, zone) : typeof c === 'string' ? spreadsheetText(c) : c);
+      : isPercent(c)
+        ? formatPercent(c.rate, locale)
+        : typeof c === 'boolean'
+          ? c
+            ? 'true'
+            : 'false'
+          : typeof c === 'string'
+            ? spreadsheetText(c)
+            : c;
 
 /**
- * CSV with a UTF-8 BOM, so Excel opens Vietnamese text correctly; dates `dd/MM/yyyy HH:mm` in `zone`;
+ * An XLSX cell: text never becomes a formula, dates show their wall-clock time in `zone`, a rate is
+ * the number of the percentage every place shows (percentCellValue: 0.0333… → 0.033, "3.3%").
+ */
+const xlsxCell = (c: Cell, zone: string) =>
+  c === undefined ? null : c instanceof Date ? wallClock(c, zone) : isPercent(c) ? percentCellValue(c.rate) : typeof c === 'string' ? spreadsheetText(c) : c;
+
+/**
+ * CSV with a UTF-8 BOM, so Excel opens Vietnamese text correctly; dates `dd/MM/yyyy HH:mm` in `zone`; percentages written in the table's language ("3,3%");
  * text that would start a formula (a member's display name) is neutralised.
  */
 export function toCsv(t: ExportTable, zone: string = DEFAULT_TIME_ZONE): string {
-  return '\ufeff' + stringify([t.headers.map(spreadsheetText), ...t.rows.map((r) => r.map((c) => csvCell(c, zone)))]);
+  const locale = t.locale ?? DEFAULT_LOCALE;
+  return '\ufeff' + stringify([t.headers.map(spreadsheetText), ...t.rows.map((r) => r.map((c) => csvCell(c, zone, locale)))]);
 }
 
 /** One-sheet workbook; Date cells are real dates shown `dd/MM/yyyy HH:mm` in `zone`. */
@@ -65,12 +82,16 @@ export async function toXlsx(t: ExportTable, zone: string = DEFAULT_TIME_ZONE): 
     const row = ws.addRow(r.map((c) => xlsxCell(c, zone)));
     r.forEach((c, i) => {
       if (c instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATE_FORMAT;
+      else if (isPercent(c)) row.getCell(i + 1).numFmt = PERCENT_CELL_FORMAT;
     });
   }
   ws.columns.forEach((col, i) => {
     const widest = Math.max(
       String(t.headers[i] ?? '').length,
-      ...t.rows.slice(0, 200).map((r) => (r[i] instanceof Date ? DATE_FORMAT.length : String(r[i] ?? '').length)),
+      ...t.rows.slice(0, 200).map((r) => {
+        const c = r[i];
+        return c instanceof Date ? DATE_FORMAT.length : isPercent(c) ? '100.0%'.length : String(c ?? '').length;
+      }),
     );
     col.width = Math.min(60, Math.max(8, widest + 2));
   });

@@ -89,14 +89,14 @@ describe('GET /exports/calibration: questions whose answers contradict their dif
     expect(r.headers.get('content-type')).toContain('text/csv');
     expect(r.headers.get('content-disposition')).toMatch(/attachment; filename="calibration-all-\d{4}-\d{2}-\d{2}\.csv"/);
     const [headers, ...rows] = csvRows(await r.text());
-    expect(headers).toEqual(['Mã câu hỏi', 'Câu hỏi', 'Chủ đề', 'Độ khó (nhãn)', 'Độ khó theo kết quả', 'Lượt trả lời', 'Tỉ lệ đúng (%)', 'Lý do']);
+    expect(headers).toEqual(['Mã câu hỏi', 'Câu hỏi', 'Chủ đề', 'Độ khó (nhãn)', 'Độ khó theo kết quả', 'Lượt trả lời', 'Tỉ lệ đúng', 'Lý do']);
     expect(rows.map((row) => row[0]).sort()).toEqual([easyMostlyWrong.id, hardMostlyRight.id, hardRightElsewhere.id].sort());
     const easyRow = rows.find((row) => row[0] === easyMostlyWrong.id)!;
-    expect(easyRow.slice(1, 7)).toEqual([easyMostlyWrong.question, topicWords(easyMostlyWrong.topic), 'Dễ', 'Khó', '40', '20']);
-    expect(easyRow[7]).toBe('Khó hơn nhãn: chỉ 20% trong 40 lượt trả lời là đúng, trong khi câu «Dễ» thường có 70–100% trả lời đúng.');
+    expect(easyRow.slice(1, 7)).toEqual([easyMostlyWrong.question, topicWords(easyMostlyWrong.topic), 'Dễ', 'Khó', '40', '20%']);
+    expect(easyRow[7]).toBe('Khó hơn nhãn: chỉ 20% trong 40 lượt trả lời là đúng, trong khi câu «Dễ» thường có 70%–100% trả lời đúng.');
     const hardRow = rows.find((row) => row[0] === hardMostlyRight.id)!;
-    expect(hardRow.slice(3, 7)).toEqual(['Khó', 'Dễ', '40', '90']);
-    expect(hardRow[7]).toBe('Dễ hơn nhãn: 90% trong 40 lượt trả lời là đúng, trong khi câu «Khó» thường có 0–50% trả lời đúng.');
+    expect(hardRow.slice(3, 7)).toEqual(['Khó', 'Dễ', '40', '90%']);
+    expect(hardRow[7]).toBe('Dễ hơn nhãn: 90% trong 40 lượt trả lời là đúng, trong khi câu «Khó» thường có 0%–50% trả lời đúng.');
   });
 
   it("an organiser's list holds only the questions their bots ask, from their bots' answers; another bot is 403", async () => {
@@ -124,14 +124,16 @@ describe('GET /exports/calibration: questions whose answers contradict their dif
       'Difficulty (label)',
       'Difficulty the answers suggest',
       'Answers',
-      'Accuracy (%)',
+      'Accuracy',
       'Reason',
     ]);
     const ids = [2, 3].map((n) => ws.getRow(n).getCell(1).value);
     expect(ids.sort()).toEqual([easyMostlyWrong.id, hardMostlyRight.id].sort());
     expect(ws.rowCount).toBe(3);
     const easyRow = ws.getRow(ids.indexOf(easyMostlyWrong.id) + 2);
-    expect([easyRow.getCell(4).value, easyRow.getCell(5).value, easyRow.getCell(6).value, easyRow.getCell(7).value]).toEqual(['Easy', 'Hard', 40, 20]);
+    expect([easyRow.getCell(4).value, easyRow.getCell(5).value, easyRow.getCell(6).value, easyRow.getCell(7).value]).toEqual(['Easy', 'Hard', 40, 0.2]);
+    // The accuracy stays a number, shown as a percentage.
+    expect(easyRow.getCell(7).numFmt).toBe('0.0%');
   });
 });
 

@@ -12,6 +12,7 @@ import {
   resultsWorkbook,
   type ContestResults,
 } from '../../../src/conversation/index.js';
+import { formatPercent, PERCENT_CELL_FORMAT } from '../../../src/domain/index.js';
 import { toCsv } from '../../../src/http/api/index.js';
 import { createI18n, type Translate } from '../../../src/i18n/index.js';
 
@@ -120,6 +121,12 @@ describe('contest results workbook', () => {
     expect(prizes.getRow(2).getCell(2).value).toBe('Cá nhân');
     expect(prizes.getRow(2).getCell(3).value).toBe('Giải nhất');
     expect(wb.getWorksheet('Vòng 1 tập thể')!.getRow(1).getCell(7).value).toBe('Tổng câu đúng');
+    // The participation rate stays a number with a percent format; it is the percentage the page and CLI write.
+    const rate = wb.getWorksheet('Vòng 1 tập thể')!.getRow(2).getCell(5);
+    expect(rate.numFmt).toBe(PERCENT_CELL_FORMAT);
+    const shown = resultsView(sample(), t, 'vi').rounds[0]!.collective[0]!.rate;
+    expect(shown).toMatch(/^\d+(,\d)?%$/);
+    expect(formatPercent(Number(rate.value), 'vi')).toBe(shown);
   });
 
   it('is all in English when asked, with the same Vietnam times', async () => {

@@ -134,9 +134,9 @@ describe('weekly recap', () => {
     const en = recapText({ ...recap, answers: 1, correct: 1, accuracy: 1, streak: 1 }, t, 'en', () => 'Online safety');
     expect(en).toContain('✍️ You answered 1 question, 1 right (100%).');
     expect(en).toContain('🔥 Streak: 1 day.');
-    // The rate reads as in chat's leaderboard and on the dashboard: one decimal (ratePercent).
+    // The rate reads as in chat's leaderboard and on the dashboard: formatPercent, "3,3%" in Vietnamese.
     const third = recapText({ ...recap, unit: { ...recap.unit!, participationRate: 1 / 30 } }, t, 'vi', topicName);
-    expect(third).toContain('tỷ lệ tham gia 3.3%.');
+    expect(third).toContain('tỷ lệ tham gia 3,3%.');
     expect(en).not.toMatch(/learning:|\{\{/);
   });
 });

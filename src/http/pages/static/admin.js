@@ -41,7 +41,7 @@ async function loadDatabaseWarning() {
       ? t('database.documents', { documents: fmt(s.documents), limit: fmt(s.thresholds.warnDocuments) })
       : w.code === 'dataBytes'
         ? t('database.dataBytes', { size: mb(s.dataBytes), limit: mb(s.thresholds.warnDataBytes) })
-        : t('database.heap', { percent: Math.round((s.heapUsedBytes / s.heapLimitBytes) * 100), used: mb(s.heapUsedBytes), limit: mb(s.heapLimitBytes) }),
+        : t('database.heap', { percent: pct(s.heapUsedBytes / s.heapLimitBytes), used: mb(s.heapUsedBytes), limit: mb(s.heapLimitBytes) }),
   );
   box.replaceChildren(
     el(
@@ -125,11 +125,13 @@ function drawQuestions(questions) {
     },
     options: {
       indexAxis: 'y',
-      scales: { x: { beginAtZero: true, max: 100 }, y: { ticks: { autoSkip: false } } },
+      scales: { x: { beginAtZero: true, max: 100, ticks: { callback: (v) => pct(v / 100) } }, y: { ticks: { autoSkip: false } } },
       plugins: {
         tooltip: {
           callbacks: {
             title: (items) => text(top[items[0].dataIndex]),
+            // The accuracy as every place writes it ("33,3%"), not Chart.js's own number format.
+            label: (item) => `${item.dataset.label}: ${pct(top[item.dataIndex].accuracy)}`,
             afterLabel: (item) => {
               const q = top[item.dataIndex];
               return [

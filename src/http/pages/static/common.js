@@ -88,9 +88,16 @@ const ZONE = 'Asia/Ho_Chi_Minh';
 /** The page language's way of writing numbers and dates. */
 export const numberLocale = () => NUMBER_LOCALE[lang()];
 export const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString(numberLocale()));
-/** A rate (0.0333) as "3,3 %" in Vietnamese, "3.3%" in English. */
-export const pct = (v) =>
-  v === null || v === undefined ? '–' : Number(v).toLocaleString(numberLocale(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+/**
+ * A rate (0.0333) as "3,3%" in Vietnamese, "3.3%" in English (in the page's language unless `lng`
+ * says), "–" when unknown: the server's `formatPercent` (src/domain/participation.ts), the same
+ * arithmetic (one decimal at most, no space before the sign). tests/e2e/admin.test.ts runs both on
+ * the cases of tests/fixtures/percent-cases.ts.
+ */
+export const pct = (v, lng = lang()) =>
+  v === null || v === undefined
+    ? '–'
+    : `${(Math.round(Number(v) * 1000) / 10).toLocaleString(NUMBER_LOCALE[lng], { maximumFractionDigits: 1, useGrouping: false })}%`;
 /** A stored UTC instant as people here read it: dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh. */
 export function localTime(d) {
   const p = Object.fromEntries(
