@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/index.js';
+import { ConflictError, ForbiddenError, invalidInput, NotFoundError } from '../../domain/index.js';
 import { campaignEventFields, campaignFileSchema, withEventRules, type Campaign } from '../schema.js';
 import type { Actor } from './audit.js';
 import type { Editor } from './editor.js';
@@ -73,22 +73,38 @@ export function createCampaignEditor(deps: { editor: Editor; store: ContentStore
     });
   }
 
+  /** A body checked with a schema: what it refuses is a 400 naming the fields (the preview's body is looser than a save's). */
+  function parsed<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+    const r = schema.safeParse(raw);
+    if (!r.success) throw invalidInput(r.error, 'body');
+    return r.data;
+  }
+
+  /**
+   * The campaign as content/campaigns/*.yaml holds it. Its schema is stricter than the API's body
+   * (a message given as text needs both vi and en), so what it refuses is a 400 naming the fields,
+   * never a 500.
+   */
+  function asCampaignFile(value: unknown): Campaign {
+    return parsed(campaignFileSchema, value);
+  }
+
   /** The campaign a create (no `id`) or a change of campaign `id` would save; checks who may. */
   function build(actor: Actor, change: { raw: unknown; id?: string | undefined }): StoredCampaign {
     if (change.id === undefined) {
-      const input = campaignInputSchema.parse(change.raw);
+      const input = parsed(campaignInputSchema, change.raw);
       requireBots(actor, input.bots);
       const ids = new Set(store.live.campaigns.map((c) => c.id));
       const id = input.id ?? uniqueId(slugOf(input.title.vi), ids);
       if (ids.has(id)) throw new ConflictError('content_item_exists', { kind: 'campaign', id });
-      return { ...campaignFileSchema.parse({ ...input, id, events: withIds(input.events, []) }), bots: input.bots };
+      return { ...asCampaignFile({ ...input, id, events: withIds(input.events, []) }), bots: input.bots };
     }
-    const p = campaignPatchSchema.parse(change.raw);
+    const p = parsed(campaignPatchSchema, change.raw);
     const old = find(change.id);
     requireBots(actor, old.bots, p.bots ?? []);
     const events = p.events ? withIds(p.events, old.events.map((e) => e.id)) : old.events;
     return {
-      ...campaignFileSchema.parse({ id: change.id, title: p.title ?? old.title, facts: p.facts ?? old.facts, events }),
+      ...asCampaignFile({ id: change.id, title: p.title ?? old.title, facts: p.facts ?? old.facts, events }),
       bots: p.bots ?? old.bots,
     };
   }
