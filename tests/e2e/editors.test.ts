@@ -25,6 +25,18 @@ const QUESTION = {
 };
 
 /**
+ * Picks a fact in a fact picker by typing words of its text: waits for the fact among the options
+ * offered and clicks it (the picker's parts are `<prefix>-search`, `-options`, `-chosen`).
+ */
+async function pickFact(page: Page, prefix: string, words: string, fact: string, picture?: string): Promise<void> {
+  await page.fill(`#${prefix}-search`, words);
+  await page.waitForSelector(`#${prefix}-options li[data-fact="${fact}"]`);
+  if (picture) await screenshot(page.locator(`#${prefix}`), picture);
+  await page.click(`#${prefix}-options li[data-fact="${fact}"]`);
+  await page.waitForSelector(`#${prefix}-chosen .chip[data-fact="${fact}"]`);
+}
+
+/**
  * A member in the simulator page (/simulator), driven as a person would: taps the buttons of the
  * bot's newest messages and types in the composer.
  */
@@ -106,6 +118,15 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
   /** The id of the question the first test publishes. */
   let publishedId = '';
 
+  /** A bot's topics as the pickers offer them: `[id, name in Vietnamese]`, by name. */
+  function topicOptions(bot: string): Array<[string, string]> {
+    const names = (JSON.parse(fs.readFileSync(path.resolve('content/locales/vi/common.json'), 'utf8')) as { topic: Record<string, string> }).topic;
+    return rt.content.bots
+      .find((b) => b.id === bot)!
+      .topics.map((id): [string, string] => [id, names[id]!])
+      .sort((a, b) => a[1].localeCompare(b[1], 'vi'));
+  }
+
   async function logIn(who: { email: string; password: string }): Promise<Page> {
     const p = await browser.newPage({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
     await p.goto(`${rt.url}/admin/login`);
@@ -144,7 +165,12 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     await page.fill('#qf-question-en', 'In a neighbourhood, who usually helps older people install and use the VNeID app?');
     await page.fill('#qf-options-en', 'Staff of commercial banks\nOfficials of central ministries\nThe community digital technology team\nIT teachers sent in');
     await page.fill('#qf-explanation-en', 'Community digital technology teams guide and help people to use digital services, VNeID among them.');
-    await page.fill('#qf-facts', 'S04, S03');
+    // The topic picker offers the topics of the organiser's bot, by name, and nothing the server would refuse.
+    expect(await page.$$eval('#qf-topic option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]))).toEqual(topicOptions('demo'));
+    // Facts are picked by their text, typed without diacritics; the organiser never types a code.
+    await pickFact(page, 'qf-facts', 'to cong nghe so cong dong', 'S04', 'cau-hoi-chon-can-cu');
+    await pickFact(page, 'qf-facts', 'vneid dinh danh muc do 2', 'S03');
+    expect(await page.textContent('#qf-facts-chosen')).toContain('Tổ công nghệ số cộng đồng được lập ở thôn, tổ dân phố');
     // The preview shows it as Messenger, a Zalo OA and a Zalo group will.
     await page.waitForSelector('#qf-preview .preview[data-channel="zalo_personal"] .bubble');
     expect(await page.textContent('#qf-preview .preview[data-channel="messenger"]')).toContain('C. Tổ công nghệ số cộng đồng');
@@ -156,6 +182,20 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     await page.click('#qf-review');
     await page.waitForSelector('#qf-message .notice.error');
     expect(await page.textContent('#qf-message')).toContain('Bạn là người soạn câu hỏi này: cần một người khác duyệt.');
+    // Saved and read back after a reload: the same facts, shown by their text and document.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await page.fill('#q-search', 'nguoi cao tuoi cai dat');
+    await page.click('#q-filters button[type="submit"]');
+    await page.waitForFunction(() => document.querySelectorAll('#q-rows tr[data-question]').length === 1, null, { timeout: 20_000 });
+    await page.click('#q-rows tr[data-question] button');
+    await page.waitForSelector('#qf-facts-chosen .chip[data-fact="S03"]');
+    const chosen = await page.$$eval('#qf-facts-chosen .chip', (cs) => cs.map((c) => [(c as HTMLElement).dataset.fact, c.textContent]));
+    expect(chosen.map(([id]) => id)).toEqual(['S04', 'S03']);
+    expect(chosen[0]![1]).toContain('Tổ công nghệ số cộng đồng được lập');
+    expect(chosen[1]![1]).toContain('VNeID là ứng dụng định danh điện tử');
+    for (const [, text] of chosen) expect(text).not.toMatch(/\bS0\d\b/);
+    await screenshot(page.locator('#q-form'), 'cau-hoi-can-cu');
 
     const reviewer = await logIn(REVIEWER);
     await reviewer.fill('#q-search', 'nguoi cao tuoi cai dat');
@@ -218,7 +258,7 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
   it('an organiser plans a reminder and sees every reminder it will send, in Viet Nam time', async () => {
     await page.click('#c-new');
     await page.fill('#c-title-vi', 'Ngày hội chuyển đổi số của trường');
-    await page.fill('#c-facts', 'N09');
+    await pickFact(page, 'c-facts', 'ngay chuyen doi so quoc gia 10 thang 10', 'N09');
     const event = page.locator('#c-events fieldset.event').first();
     await event.locator('[name="title-vi"]').fill('Ngày hội chuyển đổi số');
     await event.locator('[name="date"]').fill(`${NEXT_YEAR}-03-20`);
@@ -241,6 +281,9 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
 
   it('an organiser creates a contest for their bot', async () => {
     await page.click('#ce-new');
+    // The contest's topics are its bot's, by name.
+    await page.waitForSelector('#ce-topics option');
+    expect(await page.$$eval('#ce-topics option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]))).toEqual(topicOptions('demo'));
     await page.fill('#ce-title-vi', `Cuộc thi mùa xuân ${NEXT_YEAR + 1}`);
     await page.fill('#ce-start', `${NEXT_YEAR + 1}-03-01`);
     await page.fill('#ce-end', `${NEXT_YEAR + 1}-03-31`);

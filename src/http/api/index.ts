@@ -10,6 +10,7 @@ import { addContestRoutes } from './contests.js';
 import { addExportRoutes } from './exports.js';
 import { addLearningRoutes } from './learning.js';
 import { addParticipantRoutes } from './participants.js';
+import { addPickerRoutes } from './pickers.js';
 import { addQuestionRoutes } from './questions.js';
 import { ApiRegistry } from './registry.js';
 import { apiContext, type ApiDeps } from './shared.js';
@@ -35,6 +36,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   addParticipantRoutes(ctx);
   addUnitRoutes(ctx);
   addQuestionRoutes(ctx);
+  addPickerRoutes(ctx);
   addCampaignRoutes(ctx);
   addStatsRoutes(ctx);
   addBroadcastRoutes(ctx);

@@ -207,6 +207,84 @@ describe('contests', () => {
   });
 });
 
+describe('pickers: topics by name, facts by their text', () => {
+  const botTopics = (bot: string) => rt.content.bots.find((b) => b.id === bot)!.topics;
+
+  it('offers an organiser the topics of their bots only, by name in the caller’s language; another bot is 403', async () => {
+    const mine = await call('author', 'GET', '/topics');
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((x: { id: string }) => x.id).sort()).toEqual([...botTopics('demo')].sort());
+    const names = mine.body.items.map((x: { name: string }) => x.name);
+    expect(names).toContain('Kỹ năng số, tổ công nghệ số cộng đồng');
+    for (const x of mine.body.items as Array<{ id: string; name: string }>) expect(x.name).not.toBe(x.id);
+    expect(names).toEqual([...names].sort((a: string, b: string) => a.localeCompare(b, 'vi')));
+    const en = await call('author', 'GET', '/topics?bot=demo', undefined, 'en');
+    expect(en.body.items.map((x: { name: string }) => x.name)).toContain('Digital skills and community digital teams');
+    expect((await call('author', 'GET', '/topics?bot=bac-kan-ldld')).status).toBe(403);
+    // A bot named: that bot's topics (the contest form's picker follows its bot).
+    const stranger = await call('admin', 'GET', '/topics?bot=bac-kan-ldld');
+    expect(stranger.body.items.map((x: { id: string }) => x.id).sort()).toEqual([...botTopics('bac-kan-ldld')].sort());
+    const all = await call('admin', 'GET', '/topics');
+    expect(all.body.items.length).toBeGreaterThanOrEqual(new Set(rt.content.bots.flatMap((b) => b.topics)).size);
+  });
+
+  it('finds facts by words of their Vietnamese text typed without diacritics, closest first, and reads chosen ones back by id', async () => {
+    const found = await call('author', 'GET', `/facts?q=${encodeURIComponent('to cong nghe so cong dong')}`);
+    expect(found.status).toBe(200);
+    expect(found.body.items[0]).toMatchObject({ id: 'S04', text: expect.stringContaining('Tổ công nghệ số cộng đồng được lập ở thôn') });
+    expect(found.body.items[0].document).toMatch(/^Văn bản 793\/BTTTT-THH ngày 05\/3\/2022/);
+    expect(found.body.items.length).toBeLessThanOrEqual(20);
+    const en = await call('author', 'GET', '/facts?ids=N09,S04,KHONG-CO', undefined, 'en');
+    expect(en.body.items.map((f: { id: string }) => f.id)).toEqual(['N09', 'S04']);
+    expect(en.body.items[0].text).toContain('National Digital Transformation Day');
+    expect(en.body.items[0].document).toMatch(/^Decision 505\/QĐ-TTg/);
+  });
+
+  it('an unknown fact id sent through the API is still a 400 naming it', async () => {
+    const q = await call('author', 'POST', '/questions', { ...newQuestion, question: `${newQuestion.question} (bản thử căn cứ)`, facts: ['S04', 'Z99'] });
+    expect(q.status).toBe(400);
+    expect(JSON.stringify(q.body.error.details)).toContain('Z99');
+    const c = await call('author', 'POST', '/campaigns', {
+      title: { vi: 'Thử căn cứ' },
+      bots: ['demo'],
+      facts: ['Z98'],
+      events: [
+        {
+          title: { vi: 'Ngày hội' },
+          date: '2027-03-20',
+          time: '14:00',
+          reminderDaysBefore: [0],
+          reminderTime: '08:00',
+          message: { text: { vi: 'Mời tham gia {{title}}', en: 'Join {{title}}' } },
+        },
+      ],
+    });
+    expect(c.status).toBe(400);
+    expect(JSON.stringify(c.body.error.details)).toContain('Z98');
+  });
+
+  it('a campaign message without its English text is a 400 naming the field, not a server error', async () => {
+    const r = await call('author', 'POST', '/campaigns/preview', {
+      title: { vi: 'Thử lời nhắc' },
+      bots: ['demo'],
+      facts: ['N09'],
+      events: [
+        {
+          title: { vi: 'Ngày hội' },
+          date: '2027-03-20',
+          time: '14:00',
+          reminderDaysBefore: [0],
+          reminderTime: '08:00',
+          message: { text: { vi: 'Mời tham gia {{title}}' } },
+        },
+      ],
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('validation_failed');
+    expect(r.body.error.details.fields.map((f: { field: string }) => f.field)).toContain('events.0.message');
+  });
+});
+
 describe('unit lists', () => {
   it('finds a bot’s units by name without diacritics, imports a list and edits a size', async () => {
     const found = await call('author', 'GET', `/units?bot=demo&q=${encodeURIComponent('so y te')}`);

@@ -2,9 +2,10 @@
 // days and times, the words (vi, en), which bots; a preview of every reminder it will send (the
 // server plans them with outreach's own planning, local dates and times); saving reschedules them.
 import { bots, botName } from './common.js';
-import { $, addSection, api, el, listOf, notice, onRelabel, problemList, said, tx, whenReady } from './editing.js';
+import { $, addSection, api, el, factPicker, listOf, notice, onRelabel, problemList, said, tx, whenReady } from './editing.js';
 
-const state = { editing: null, campaigns: [] };
+/** `facts`: the campaign's fact picker. */
+const state = { editing: null, campaigns: [], facts: null };
 
 const HTML = `
   <h2 data-i18n="editor.calendar.heading"></h2>
@@ -15,7 +16,7 @@ const HTML = `
     <label><span data-i18n="editor.calendar.titleVi"></span><input id="c-title-vi" required /></label>
     <label><span data-i18n="editor.calendar.titleEn"></span><input id="c-title-en" /></label>
     <label><span data-i18n="editor.common.bots"></span><select id="c-bots" multiple size="3"></select></label>
-    <label><span data-i18n="editor.common.factsHint"></span><input id="c-facts" /></label>
+    <div class="field"><span data-i18n="editor.common.factsHint"></span><div id="c-facts"></div></div>
     <p class="muted" id="c-vars"></p>
     <div id="c-events"></div>
     <div class="row">
@@ -97,7 +98,7 @@ function typed() {
   return {
     title: { vi: $('c-title-vi').value.trim(), ...(en ? { en } : {}) },
     bots: [...$('c-bots').selectedOptions].map((o) => o.value),
-    facts: listOf($('c-facts').value),
+    facts: state.facts.value(),
     events: [...$('c-events').querySelectorAll('fieldset.event')].map(typedEvent),
   };
 }
@@ -112,19 +113,19 @@ async function loadCampaigns() {
         el('td', {}, said(c.title)),
         el('td', {}, botsInWords(c.bots)),
         el('td', {}, tx('calendar.eventsCount', { count: c.events.length })),
-        el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openForm(c) }, tx('common.edit'))),
+        el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => void openForm(c) }, tx('common.edit'))),
       ),
     ),
   );
 }
 
-function openForm(c) {
+async function openForm(c) {
   state.editing = c;
   $('c-form').hidden = false;
   $('c-heading').textContent = tx(c ? 'calendar.editHeading' : 'calendar.newHeading');
   $('c-title-vi').value = c?.title.vi ?? '';
   $('c-title-en').value = c?.title.en ?? '';
-  $('c-facts').value = (c?.facts ?? []).join(', ');
+  await state.facts.set(c?.facts ?? []);
   $('c-bots').replaceChildren(...bots().map((b) => el('option', { value: b.id, selected: c ? c.bots.includes(b.id) : bots().length === 1 }, botName(b.id))));
   $('c-events').replaceChildren(...(c?.events ?? [{}]).map((e, i) => eventBlock(e, i + 1)));
   $('c-message').replaceChildren();
@@ -180,14 +181,16 @@ const VARS = { a: '{{title}}', b: '{{date}}', c: '{{time}}', d: '{{daysLeft}}' }
 
 whenReady(async () => {
   addSection('calendar', 'calendar', HTML);
+  state.facts = factPicker($('c-facts'), 'c-facts');
   $('c-vars').textContent = tx('calendar.varsHint', VARS);
-  $('c-new').addEventListener('click', () => openForm(null));
+  $('c-new').addEventListener('click', () => void openForm(null));
   $('c-add-event').addEventListener('click', () => $('c-events').append(eventBlock({}, $('c-events').children.length + 1)));
   $('c-preview').addEventListener('click', () => void preview());
   $('c-close').addEventListener('click', () => ($('c-form').hidden = true));
   $('c-form').addEventListener('submit', save);
   onRelabel(() => {
     $('c-vars').textContent = tx('calendar.varsHint', VARS);
+    void state.facts.relabel();
     void loadCampaigns();
   });
   await loadCampaigns();

@@ -1,10 +1,10 @@
 // Contest setup: create and edit a bot's contests (window, rounds, questions per attempt, time limit,
 // attempts, topics, prizes, prediction). The results of a contest are in the "Cuộc thi" section.
 import { bots, botName, localDay } from './common.js';
-import { $, addSection, api, el, notice, onRelabel, problemList, said, topicIds, topicName, tx, whenReady } from './editing.js';
+import { $, addSection, api, el, fillTopics, notice, onRelabel, problemList, said, topicsFor, tx, whenReady } from './editing.js';
 
 const PLACES = ['first', 'second', 'third', 'consolation'];
-const state = { editing: null, topics: [] };
+const state = { editing: null };
 
 const prizeInputs = (prefix) =>
   PLACES.map(
@@ -60,7 +60,12 @@ function typed() {
   };
 }
 
-function openForm(c) {
+/** The topics of the contest's bot, by name (the contest draws its questions from that bot's topics); the chosen ones kept. */
+async function loadTopics(chosen) {
+  fillTopics($('ce-topics'), await topicsFor($('ce-bot').value), chosen);
+}
+
+async function openForm(c) {
   state.editing = c;
   $('ce-form').hidden = false;
   $('ce-heading').textContent = tx(c ? 'contests.editHeading' : 'contests.newHeading');
@@ -75,7 +80,7 @@ function openForm(c) {
   $('ce-questions').value = c?.questionsPerAttempt ?? 10;
   $('ce-minutes').value = c?.timeLimitMinutes ?? 15;
   $('ce-attempts').value = c?.attemptsPerRound ?? 1;
-  $('ce-topics').replaceChildren(...state.topics.map((id) => el('option', { value: id, selected: Boolean(c?.topics?.includes(id)) }, topicName(id))));
+  await loadTopics(c?.topics ?? []);
   for (const [prefix, kind] of [
     ['ce-ind', 'individual'],
     ['ce-col', 'collective'],
@@ -97,7 +102,7 @@ async function loadContests() {
             el('td', {}, said(c.title)),
             el('td', {}, botName(c.bot)),
             el('td', {}, `${localDay(c.window.start)} – ${localDay(c.window.end)}`),
-            el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openForm(c) }, tx('common.edit'))),
+            el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => void openForm(c) }, tx('common.edit'))),
           ),
         )
       : [el('tr', {}, el('td', { class: 'muted' }, tx('contests.empty')))]),
@@ -121,10 +126,13 @@ async function save(e) {
 
 whenReady(async () => {
   addSection('contest-setup', 'contests', HTML);
-  state.topics = (await topicIds()).sort((a, b) => topicName(a).localeCompare(topicName(b)));
-  $('ce-new').addEventListener('click', () => openForm(null));
+  $('ce-new').addEventListener('click', () => void openForm(null));
+  $('ce-bot').addEventListener('change', () => void loadTopics());
   $('ce-close').addEventListener('click', () => ($('ce-form').hidden = true));
   $('ce-form').addEventListener('submit', save);
-  onRelabel(() => void loadContests());
+  onRelabel(() => {
+    void loadContests();
+    if (!$('ce-form').hidden) void loadTopics();
+  });
   await loadContests();
 });

@@ -1,10 +1,27 @@
 // Questions: search and filters, the editor with a live preview per platform, the review workflow
 // (a second person reviews), retire/restore, history, and import from a CSV or XLSX file.
 import { localTime, pct, fmt, bots, botName, lang } from './common.js';
-import { $, addSection, api, el, listOf, notice, onRelabel, problemList, topicIds, topicName, tx, upload, whenReady } from './editing.js';
+import {
+  $,
+  addSection,
+  api,
+  el,
+  factPicker,
+  fillTopics,
+  listOf,
+  notice,
+  onRelabel,
+  problemList,
+  topicName,
+  topicsFor,
+  tx,
+  upload,
+  whenReady,
+} from './editing.js';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
-const state = { csrf: '', topics: [], editing: null, previewTimer: null };
+/** `topics`: those the caller may give a question (their bots'); `filterTopics`: those of the bot chosen in the filters. */
+const state = { csrf: '', topics: [], filterTopics: [], editing: null, previewTimer: null, facts: null };
 
 const HTML = `
   <h2 data-i18n="editor.questions.heading"></h2>
@@ -40,7 +57,7 @@ const HTML = `
         <label><span data-i18n="editor.questions.questionEn"></span><textarea id="qf-question-en" required></textarea></label>
         <label><span data-i18n="editor.questions.optionsEn"></span><textarea id="qf-options-en" rows="4" required></textarea></label>
         <label><span data-i18n="editor.questions.explanationEn"></span><textarea id="qf-explanation-en" required></textarea></label>
-        <label><span data-i18n="editor.common.factsHint"></span><input id="qf-facts" required /></label>
+        <div class="field"><span data-i18n="editor.common.factsHint"></span><div id="qf-facts"></div></div>
         <label><span data-i18n="editor.questions.tags"></span><input id="qf-tags" /></label>
         <div class="row">
           <button type="submit" id="qf-save" data-i18n="editor.common.save"></button>
@@ -73,7 +90,7 @@ const options = (select, pairs, keep = true) => {
 };
 
 function fillPickers() {
-  options($('q-topic'), [['', tx('questions.allTopics')], ...state.topics.map((id) => [id, topicName(id)])]);
+  options($('q-topic'), [['', tx('questions.allTopics')], ...state.filterTopics.map((x) => [x.id, x.name])]);
   options($('q-bot'), [['', tx('common.allBots')], ...bots().map((b) => [b.id, botName(b.id)])]);
   options($('q-difficulty'), [['', tx('questions.anyDifficulty')], ...['1', '2', '3'].map((d) => [d, tx(`difficulty.${d}`)])]);
   options($('q-status'), [['', tx('questions.anyStatus')], ...['draft', 'reviewed', 'published', 'retired'].map((s) => [s, tx(`status.${s}`)])]);
@@ -84,14 +101,19 @@ function fillPickers() {
     ['high', tx('questions.accHigh')],
     ['mis', tx('questions.accMis')],
   ]);
-  options(
-    $('qf-topic'),
-    state.topics.map((id) => [id, topicName(id)]),
-  );
+  fillTopics($('qf-topic'), state.topics);
   options(
     $('qf-difficulty'),
     ['1', '2', '3'].map((d) => [d, tx(`difficulty.${d}`)]),
   );
+}
+
+/** The topics of the form (the caller's bots) and of the filters (the bot chosen there), with their names; then the pickers. */
+async function loadTopics() {
+  const bot = $('q-bot').value;
+  [state.topics, state.filterTopics] = await Promise.all([topicsFor(), bot ? topicsFor(bot) : null]);
+  state.filterTopics ??= state.topics;
+  fillPickers();
 }
 
 function filterQuery() {
@@ -156,7 +178,7 @@ function typed() {
     options: opts,
     answer: $('qf-answer').value || 'A',
     explanation: $('qf-explanation').value.trim(),
-    facts: listOf($('qf-facts').value),
+    facts: state.facts.value(),
     tags: listOf($('qf-tags').value),
     en: { question: $('qf-question-en').value.trim(), options: listOf($('qf-options-en').value, /\n/), explanation: $('qf-explanation-en').value.trim() },
   };
@@ -211,8 +233,9 @@ const schedulePreview = () => {
   state.previewTimer = setTimeout(drawPreview, 400);
 };
 
-function fillForm(q) {
-  $('qf-topic').value = q?.topic ?? state.topics[0] ?? '';
+async function fillForm(q) {
+  // A question's own topic stays choosable (an admin may edit one no bot asks), by its name.
+  fillTopics($('qf-topic'), state.topics, [q?.topic ?? state.topics[0]?.id ?? '']);
   $('qf-difficulty').value = String(q?.difficulty ?? 2);
   $('qf-question').value = q?.question ?? '';
   $('qf-options').value = (q?.options ?? []).join('\n');
@@ -222,7 +245,7 @@ function fillForm(q) {
   $('qf-question-en').value = q?.en?.question ?? '';
   $('qf-options-en').value = (q?.en?.options ?? []).join('\n');
   $('qf-explanation-en').value = q?.en?.explanation ?? '';
-  $('qf-facts').value = (q?.facts ?? []).join(', ');
+  await state.facts.set(q?.facts ?? []);
   $('qf-tags').value = (q?.tags ?? []).join(', ');
 }
 
@@ -250,7 +273,7 @@ async function openEditor(id) {
   $('qf-history-box').hidden = true;
   $('q-editor-heading').textContent = tx(q ? 'questions.editHeading' : 'questions.newHeading');
   $('qf-message').replaceChildren();
-  fillForm(q);
+  await fillForm(q);
   drawWorkflow(q);
   $('qf-preview').replaceChildren();
   await drawPreview();
@@ -327,8 +350,9 @@ async function importFile() {
 whenReady(async (session) => {
   state.csrf = session.csrfToken;
   addSection('questions', 'questions', HTML);
-  state.topics = (await topicIds()).sort((a, b) => topicName(a).localeCompare(topicName(b)));
-  fillPickers();
+  state.facts = factPicker($('qf-facts'), 'qf-facts');
+  await loadTopics();
+  $('q-bot').addEventListener('change', () => void loadTopics());
   $('q-filters').addEventListener('submit', (e) => {
     e.preventDefault();
     void loadQuestions();
@@ -345,9 +369,10 @@ whenReady(async (session) => {
   $('qf-history').addEventListener('click', () => void showHistory());
   $('qf-close').addEventListener('click', () => ($('q-editor').hidden = true));
   $('q-import').addEventListener('click', () => void importFile());
-  onRelabel(() => {
-    fillPickers();
+  onRelabel(async () => {
+    await loadTopics();
     void loadQuestions();
+    void state.facts.relabel();
     if (!$('q-editor').hidden) (drawWorkflow(state.editing), void drawPreview());
   });
   await loadQuestions();
