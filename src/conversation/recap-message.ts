@@ -1,0 +1,59 @@
+import type { BotConfig } from '../content/index.js';
+import type { Models, Participant } from '../db/index.js';
+import { addDays, type Choice, type Locale, type OutboundMessage } from '../domain/index.js';
+import type { Translate } from '../i18n/index.js';
+import { buildWeeklyRecap, readProtectedStreak, recapText, wantsRecap, type UnitInfo, type WeeklyRecap } from '../quiz/index.js';
+import { commandChoice } from './messages.js';
+import { payload } from './payloads.js';
+import type { QuizQuestion } from './types.js';
+import { scoreRows, unitScoreRows } from './views.js';
+import type { Types } from 'mongoose';
+
+/**
+ * One member's weekly recap from the database: their answers of the week (every mode, with each
+ * question's topic), the bot's weekly rows that "Bảng xếp hạng" ranks (`scoreRows`, `unitScoreRows`),
+ * and their streak. The figures are `buildWeeklyRecap`'s; null when the member does not get one
+ * (opted out, or no answer that week).
+ */
+export async function loadWeeklyRecap(
+  models: Models,
+  bot: BotConfig,
+  units: readonly UnitInfo[],
+  questions: readonly QuizQuestion[],
+  member: Pick<Participant, 'unitId' | 'streak' | 'recap'> & { readonly _id: Types.ObjectId },
+  week: string,
+  today: string,
+): Promise<WeeklyRecap | null> {
+  const answers = await models.Answer.find(
+    { participantId: member._id, bot: bot.id, day: { $gte: week, $lte: addDays(week, 6) } },
+    { questionId: 1, correct: 1 },
+  ).lean();
+  if (!wantsRecap(member, answers.length)) return null;
+  const topicOf = new Map(questions.map((q) => [q.questionId, q.topic]));
+  const [weekScores, weekUnits] = await Promise.all([scoreRows(models, bot.id, 'week', week), unitScoreRows(models, bot.id, units, 'week', week)]);
+  return buildWeeklyRecap({
+    day: week,
+    today,
+    participantId: String(member._id),
+    unitId: member.unitId,
+    answers: answers.map((a) => ({ correct: a.correct, topic: topicOf.get(a.questionId) ?? null })),
+    streak: readProtectedStreak(member.streak),
+    weekScores,
+    weekUnits,
+    topics: bot.topics,
+  });
+}
+
+/**
+ * The recap as the member reads it: the text, a button that starts a practice set on the suggested
+ * topic (all levels mixed), "Dừng tổng kết" and "Điểm của tôi".
+ */
+export function weeklyRecapMessage(recap: WeeklyRecap, t: Translate, locale: Locale): OutboundMessage {
+  const topicName = (topic: string) => t(locale, `common:topic.${topic}`);
+  const choices: Choice[] = [
+    ...(recap.suggestedTopic ? [{ title: t(locale, 'learning:recap.practice'), payload: payload.practiceSet(recap.suggestedTopic, 'mixed') }] : []),
+    commandChoice(t, locale, 'recap_off'),
+    commandChoice(t, locale, 'score'),
+  ];
+  return { text: recapText(recap, t, locale, topicName), choices: choices.map((c) => ({ ...c, reply: c.title })) };
+}
