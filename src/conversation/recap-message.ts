@@ -55,5 +55,7 @@ export function weeklyRecapMessage(recap: WeeklyRecap, t: Translate, locale: Loc
     commandChoice(t, locale, 'recap_off'),
     commandChoice(t, locale, 'score'),
   ];
-  return { text: recapText(recap, t, locale, topicName), choices: choices.map((c) => ({ ...c, reply: c.title })) };
+  // No `reply`: the fan-out sends it, not a turn, so no offered choice is remembered to match typed words
+  // against; Zalo OA carries the payload in a hidden button, Messenger in the quick reply, the simulator in its button.
+  return { text: recapText(recap, t, locale, topicName), choices };
 }

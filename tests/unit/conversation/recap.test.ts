@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { normalizeZalo, renderMessenger, renderZalo } from '../../../src/channels/index.js';
 import { commandOf } from '../../../src/conversation/index.js';
+import { weeklyRecapMessage } from '../../../src/conversation/recap-message.js';
+import type { InboundEvent } from '../../../src/domain/index.js';
 import type { Translate } from '../../../src/i18n/index.js';
-import { JUNE_10, Member, READY, loadT, tap, text } from './harness.js';
+import { JUNE_10, Member, READY, bot, loadT, tap, text } from './harness.js';
 
 /** Issue 19 item 4: the member's side of the weekly recap, and item 3's freeze notice at the next message. */
 
@@ -78,5 +81,47 @@ describe('a freeze the daily job applied, told at the next message', () => {
     const m = new Member(t, { ...READY, freezeNotice: ['2023-06-09'] });
     const r = m.send({ bot: 'test-bot', channel: 'messenger', userId: 'u1', eventId: 'r1', at: JUNE_10, kind: 'read', messageIds: [] });
     expect(r.messages).toEqual([]);
+  });
+});
+
+describe('the recap’s buttons', () => {
+  const recap = {
+    weekStart: '2023-06-05',
+    weekEnd: '2023-06-11',
+    answers: 3,
+    correct: 2,
+    accuracy: 2 / 3,
+    streak: 4,
+    rank: { rank: 2, of: 9 },
+    unit: { unitId: 'thpt-1', name: 'CĐCS Trường THPT số 1', rank: 1, of: 3, participationRate: 0.075 },
+    suggestedTopic: 'laws',
+  };
+  const expected = ['practice-set', 'recap-off', 'score'];
+
+  it('say the figures in words and offer practice on the suggested topic, “Dừng tổng kết” and “Điểm của tôi”', () => {
+    const m = weeklyRecapMessage(recap, t, 'vi');
+    expect(m.text).toContain('CĐCS Trường THPT số 1 xếp hạng 1/3 đơn vị, tỷ lệ tham gia 7.5%');
+    expect(m.choices!.map((c) => c.title)).toEqual(['Luyện chủ đề này', 'Dừng tổng kết', 'Điểm của tôi']);
+    for (const c of m.choices!) expect([...c.title].length).toBeLessThanOrEqual(20);
+    expect(weeklyRecapMessage(recap, t, 'en').choices!.map((c) => c.title)).toEqual(['Practise this topic', 'Stop recap', 'My score']);
+  });
+
+  it('each come back to its intent on Messenger and the web simulator (payloads) and on Zalo OA (hidden buttons)', () => {
+    const m = weeklyRecapMessage(recap, t, 'vi');
+    const member = new Member(t, READY);
+    expect(m.choices!.map((c) => member.intent(tap(c.payload)))).toEqual(expected);
+    const quick = renderMessenger(m).flatMap((r) => ('quick_replies' in r ? (r.quick_replies ?? []) : []));
+    expect(quick.map((q) => member.intent(tap(String(q.payload))))).toEqual(expected);
+    const zalo = renderZalo(m).flatMap((z) => ('attachment' in z && 'buttons' in z.attachment.payload ? z.attachment.payload.buttons : []));
+    const viaZalo = zalo.map((b, i) => {
+      const [event] = normalizeZalo(bot.id, {
+        event_name: 'user_send_text',
+        timestamp: '1',
+        sender: { id: 'u1' },
+        message: { msg_id: `r${i}`, text: String(b.payload) },
+      });
+      return member.intent({ ...event!, at: JUNE_10 } as InboundEvent);
+    });
+    expect(viaZalo).toEqual(expected);
   });
 });
