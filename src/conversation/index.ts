@@ -13,7 +13,7 @@ import type { Logger } from '../log/index.js';
 import { buildFactIndex, optionOrder, pickDaily, type FactIndex } from '../quiz/index.js';
 import { dailyHeader, questionMessage } from './messages.js';
 import { createQuestionSource, unitsOf } from './questions.js';
-import { loadWeeklyRecap, weeklyRecapMessage } from './recap-message.js';
+import { loadWeeklyRecap, weekBoardsCache, weeklyRecapMessage } from './recap-message.js';
 import { closeExpiredAttempts, createConversationService, type ConversationListeners } from './service.js';
 import { contestResults, type ContestResults } from './results.js';
 
@@ -121,6 +121,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
   const memberKey = deps.memberKey ?? DEVELOPMENT_MEMBER_KEY;
   const handler = createConversationService({ ...deps, clock, questions, memberKey, factIndex: factIndexes(deps.content) });
+  const weekBoards = weekBoardsCache(deps.models, () => clock().getTime());
   return {
     handler,
     async dailyQuestionMessage(botId, day, locale, member) {
@@ -142,7 +143,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
       ).lean();
       if (!p) return null;
       const today = dayOf(clock(), deps.timeZone);
-      const recap = await loadWeeklyRecap(deps.models, bot, unitsOf(deps.content, bot), await questions.forBot(bot), p, week, today);
+      const boards = () => weekBoards(bot.id, unitsOf(deps.content, bot), week);
+      const recap = await loadWeeklyRecap(deps.models, bot, await questions.forBot(bot), p, week, today, boards);
       return recap ? weeklyRecapMessage(recap, deps.t, locale) : null;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),

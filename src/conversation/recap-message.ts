@@ -2,7 +2,16 @@ import type { BotConfig } from '../content/index.js';
 import type { Models, Participant } from '../db/index.js';
 import { addDays, type Choice, type Locale, type OutboundMessage } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
-import { buildWeeklyRecap, readProtectedStreak, recapText, wantsRecap, type UnitInfo, type WeeklyRecap } from '../quiz/index.js';
+import {
+  buildWeeklyRecap,
+  readProtectedStreak,
+  recapText,
+  wantsRecap,
+  type ScoreRow,
+  type UnitInfo,
+  type UnitScoreRow,
+  type WeeklyRecap,
+} from '../quiz/index.js';
 import { commandChoice } from './messages.js';
 import { payload } from './payloads.js';
 import type { QuizQuestion } from './types.js';
@@ -18,11 +27,12 @@ import type { Types } from 'mongoose';
 export async function loadWeeklyRecap(
   models: Models,
   bot: BotConfig,
-  units: readonly UnitInfo[],
   questions: readonly QuizQuestion[],
   member: Pick<Participant, 'unitId' | 'streak' | 'recap'> & { readonly _id: Types.ObjectId },
   week: string,
   today: string,
+  /** The bot's weekly rows (`weekBoardsCache`): the same for every member of the week. */
+  boards: () => Promise<WeekBoards>,
 ): Promise<WeeklyRecap | null> {
   const answers = await models.Answer.find(
     { participantId: member._id, bot: bot.id, day: { $gte: week, $lte: addDays(week, 6) } },
@@ -30,7 +40,7 @@ export async function loadWeeklyRecap(
   ).lean();
   if (!wantsRecap(member, answers.length)) return null;
   const topicOf = new Map(questions.map((q) => [q.questionId, q.topic]));
-  const [weekScores, weekUnits] = await Promise.all([scoreRows(models, bot.id, 'week', week), unitScoreRows(models, bot.id, units, 'week', week)]);
+  const { weekScores, weekUnits } = await boards();
   return buildWeeklyRecap({
     day: week,
     today,
@@ -42,6 +52,37 @@ export async function loadWeeklyRecap(
     weekUnits,
     topics: bot.topics,
   });
+}
+
+/** The bot's weekly rows every member's recap of that week ranks against. */
+export interface WeekBoards {
+  readonly weekScores: ScoreRow[];
+  readonly weekUnits: UnitScoreRow[];
+}
+
+/** How long one bot's weekly rows are reused while its recaps go out (a batch sends hundreds). */
+const BOARDS_MS = 60_000;
+
+/**
+ * The weekly rows of a bot, read at most once a minute while the recaps of a week are sent, rather
+ * than two aggregations of the week's answers per member.
+ */
+export function weekBoardsCache(models: Models, now: () => number) {
+  const held = new Map<string, { at: number; boards: Promise<WeekBoards> }>();
+  return (bot: string, units: readonly UnitInfo[], week: string): Promise<WeekBoards> => {
+    const key = `${bot}|${week}`;
+    const hit = held.get(key);
+    if (hit && now() - hit.at < BOARDS_MS) return hit.boards;
+    const boards = Promise.all([scoreRows(models, bot, 'week', week), unitScoreRows(models, bot, units, 'week', week)]).then(([weekScores, weekUnits]) => ({
+      weekScores,
+      weekUnits,
+    }));
+    // One week of one bot at a time is what a running job needs; a failed read is not kept.
+    if (held.size > 16) held.clear();
+    held.set(key, { at: now(), boards });
+    boards.catch(() => held.delete(key));
+    return boards;
+  };
 }
 
 /**

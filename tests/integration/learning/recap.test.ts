@@ -54,7 +54,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function outreachAt(now: Date) {
+async function outreachAt(now: Date, env: Record<string, string> = {}) {
   const { t } = await createI18n(path.resolve(import.meta.dirname, '../../../content'));
   const { send, sent } = recordingSend();
   const clock = { value: now };
@@ -64,7 +64,7 @@ async function outreachAt(now: Date) {
     send,
     content: { bots: [bot], unitLists: [unitList], questions: [], campaigns: [], facts: [] },
     t,
-    config: testConfig({}),
+    config: testConfig(env),
     logger: pino({ level: 'silent' }),
     clock: () => clock.value,
     dailyQuestionMessage: (b, day, locale, member) => rig.conversation.dailyQuestionMessage(b, day, locale, member),
@@ -146,6 +146,9 @@ describe('the weekly recap', () => {
     const hoa = await member('recap-hoa', { unitId: 'thpt-1', lastInboundAt: hours(30) });
     const away = await member('recap-away', { unitId: 'thpt-1', lastInboundAt: hours(72) });
     await member('recap-idle', { unitId: 'so-yte' });
+    // Reached only through their unit's Zalo group: a member's own figures are not posted there.
+    const grouped = await member('recap-group', { unitId: 'so-yte', channel: 'zalo_personal', groupId: 'g-so-yte' });
+    await answered(grouped, 'so-yte', '2023-06-09', 'q1', true);
     await answered(lan, 'so-gddt', '2023-06-08', 'q1', true);
     await answered(lan, 'so-gddt', '2023-06-09', 'q2', false);
     await answered(minh, 'so-gddt', '2023-06-09', 'q1', true);
@@ -204,16 +207,49 @@ describe('the weekly recap', () => {
     }
     // Outside Messenger's 24 hours without an opt-in: skipped and counted, never sent.
     expect(byUser.get('recap-away')).toEqual({ status: 'skipped', reason: 'messenger_window' });
+    expect(byUser.get('recap-group')).toEqual({ status: 'skipped', reason: 'private_message' });
     expect(byUser.has('recap-minh')).toBe(false);
     expect(byUser.has('recap-idle')).toBe(false);
     expect(byUser.has('recap-last-week')).toBe(false);
-    expect(deliveries).toHaveLength(2);
+    expect(deliveries).toHaveLength(3);
 
     // A second run of the whole job the same evening sends nobody anything.
     await h.outreach.runWeeklyRecap(bot.id);
     await h.outreach.fanout.materialise(id!, ctx);
     await runBatches(h, id!, true);
     expect(sent).toHaveLength(1);
+  });
+
+  it('a run that crashed after claiming a recap and before sending it sends it once when the batch is taken over', async () => {
+    const sunday = new Date('2023-06-18T12:00:00Z');
+    rig.now = sunday;
+    const id = await member('recap-crash', { unitId: 'thpt-2', lastInboundAt: new Date('2023-06-18T09:00:00Z') });
+    await answered(id, 'thpt-2', '2023-06-14', 'q4', true);
+    const { h, sent } = await outreachAt(sunday);
+    const broadcastId = (await h.outreach.runWeeklyRecap(bot.id))!;
+    expect(broadcastId).toBe(`recap:${bot.id}:2023-06-12`);
+    await h.outreach.fanout.materialise(broadcastId, ctx);
+    // What a crashed run leaves: the delivery claimed (`sending`), nothing sent, its lease expired.
+    await db.models.Delivery.updateMany({ broadcastId }, { $set: { status: 'sending', claimedAt: sunday } });
+    await runBatches(h, broadcastId, true);
+    expect(sent.map((s) => s.to.userId)).toEqual(['recap-crash']);
+    expect(sent[0]!.message.text).toContain('Tổng kết tuần 12/06/2023 – 18/06/2023');
+    expect((await db.models.Delivery.findOne({ broadcastId }).lean())!.status).toBe('sent');
+  });
+
+  it('is scheduled per bot at RECAP_CRON in Hà Nội time (Sunday 19:00 by default), and not at all when it is off', async () => {
+    const { h } = await outreachAt(new Date('2023-06-12T03:00:00Z'));
+    const content = { bots: [bot], unitLists: [unitList], questions: [], campaigns: [], facts: [] };
+    await h.outreach.syncCampaignJobs(content);
+    await h.outreach.syncCampaignJobs(content);
+    const jobs = (await scheduler.agenda.queryJobs({ name: 'weekly-recap' })).jobs;
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.data).toEqual({ bot: bot.id });
+    expect(jobs[0]!.repeatInterval).toBe('0 19 * * 0');
+    expect(jobs[0]!.repeatTimezone).toBe(zone);
+    const off = await outreachAt(new Date('2023-06-12T03:00:00Z'), { RECAP_CRON: 'off' });
+    await off.h.outreach.syncCampaignJobs(content);
+    expect((await scheduler.agenda.queryJobs({ name: 'weekly-recap' })).jobs).toHaveLength(0);
   });
 
   it('“Nhận tổng kết” turns it back on, and “Điểm của tôi” says which way it is', async () => {
