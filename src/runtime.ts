@@ -107,6 +107,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       config,
       logger,
       dailyQuestionMessage: (bot, day, locale, member) => conversation.dailyQuestionMessage(bot, day, locale, member),
+      weeklyRecapMessage: (bot, week, locale, member) => conversation.weeklyRecapMessage(bot, week, locale, member),
       render: renderFor,
       reachSettings: (bot) => sending.reachSettings(bot),
     });

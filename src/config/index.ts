@@ -105,6 +105,12 @@ const schema = z.object({
   INBOX_LEASE_MS: positiveInt.default(30_000),
 
   QUIET_HOURS: hhmmRange.default('21:00-07:00'),
+  /** The weekly recap (issue 19 item 4): a five-field cron in TIME_ZONE, or "off". Default Sunday 19:00, before quiet hours. */
+  RECAP_CRON: z
+    .string()
+    .trim()
+    .regex(/^(off|[0-9*,/-]+( [0-9*,/-]+){4})$/, 'a five-field cron such as "0 19 * * 0", or "off"')
+    .default('0 19 * * 0'),
   SCHEDULER_ENABLED: bool.default(true),
 
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -169,6 +175,8 @@ export interface Config {
   };
   readonly inbox: { concurrency: number; maxAttempts: number; leaseMs: number };
   readonly quietHours: { start: string; end: string };
+  /** The weekly recap's cron in `timeZone`; null when RECAP_CRON=off. */
+  readonly recap: { cron: string | null };
   readonly schedulerEnabled: boolean;
   readonly admin: { sessionSecret: string | undefined; loginMaxPer15Min: number; simulatorEnabled: boolean };
   readonly shutdownTimeoutMs: number;
@@ -264,6 +272,7 @@ export function parseConfig(env: Env): Config {
     },
     inbox: { concurrency: p.INBOX_CONCURRENCY, maxAttempts: p.INBOX_MAX_ATTEMPTS, leaseMs: p.INBOX_LEASE_MS },
     quietHours: { start: qStart, end: qEnd },
+    recap: { cron: p.RECAP_CRON === 'off' ? null : p.RECAP_CRON },
     schedulerEnabled: p.SCHEDULER_ENABLED,
     admin: {
       sessionSecret: p.SESSION_SECRET,

@@ -2,6 +2,7 @@ import { formatPercent, type Choice } from '../domain/index.js';
 import { freezesHeldText, liveProtectedStreak, readProtectedStreak } from '../quiz/index.js';
 import { readableName } from './messages.js';
 import { payload } from './payloads.js';
+import { recapStatusLine, recapToggle } from './recap-flow.js';
 import type { Turn } from './turn.js';
 import type { LeaderboardRequest } from './types.js';
 
@@ -22,8 +23,8 @@ export function score(turn: Turn): void {
       streak: turn.t('score.days', { count: liveProtectedStreak(streak, turn.today) }),
       best: turn.t('score.days', { count: participant.streak.best }),
       rank,
-    })}\n${freezesHeldText(streak.freezes, turn.ctx.t, turn.locale)}`,
-    [turn.choice('leaderboard'), turn.choice('today'), turn.choice('practice')],
+    })}\n${freezesHeldText(streak.freezes, turn.ctx.t, turn.locale)}\n${recapStatusLine(turn)}`,
+    [turn.choice('leaderboard'), turn.choice('today'), turn.choice('practice'), recapToggle(turn)],
   );
 }
 

@@ -4,6 +4,7 @@ import { answer, answerUnclear, repeatWaiting, today } from './answering.js';
 import { mistakesSet, practiceChosen, practiceOffer, practiceResume, review, reviewViews } from './practice-flow.js';
 import { ask, isOwnQuestion } from './ask-flow.js';
 import { invite } from './invite-flow.js';
+import { recapOff, recapOn, tellFrozenDays } from './recap-flow.js';
 import { leaderboard, leaderboardRequest, score } from './boards.js';
 import {
   awaitingPrediction,
@@ -67,6 +68,8 @@ export const INTENTS: readonly Intent[] = [
   { name: 'delete', match: isCommand('delete'), handle: deleteAsk },
   { name: 'remind-off', match: isCommand('remind_off'), handle: remindOff },
   { name: 'remind-on', requires: 'consent', match: isCommand('remind_on'), handle: remindOn },
+  { name: 'recap-off', requires: 'consent', match: isCommand('recap_off'), handle: recapOff },
+  { name: 'recap-on', requires: 'consent', match: isCommand('recap_on'), handle: recapOn },
   { name: 'reach', requires: 'consent', match: isCommand('reach'), handle: reachShow },
   { name: 'optin-ask', requires: 'consent', match: payloadKind('optInAsk'), handle: optInAsked },
   { name: 'event-signup', requires: 'consent', match: payloadKind('eventSignUp'), handle: eventSignedUp },
@@ -136,6 +139,7 @@ export function step(rawState: unknown, event: InboundEvent, ctx: EngineContext)
   const turn = turnFor(rawState, event, ctx);
   const expired = closeIfExpired(turn);
   if (!(expired && isContestAnswer(turn, expired))) route(turn).handle(turn);
+  tellFrozenDays(turn);
   rememberChoices(turn);
   const effects = turn.effects.map((e) => (e.type === 'recordAnswer' ? { ...e, onDuplicate: e.onDuplicate.map(withReplies) } : e));
   return { state: turn.state, messages: turn.messages.map(withReplies), effects };

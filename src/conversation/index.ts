@@ -6,13 +6,14 @@
 import type { ContentBundle } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import { DEVELOPMENT_MEMBER_KEY } from '../config/index.js';
-import { systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
+import { dayOf, systemClock, type Clock, type InboundHandler, type Locale, type OutboundMessage, type ParticipantRef } from '../domain/index.js';
 import { orderSeat } from './turn.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
 import { buildFactIndex, optionOrder, pickDaily, type FactIndex } from '../quiz/index.js';
 import { dailyHeader, questionMessage } from './messages.js';
-import { createQuestionSource } from './questions.js';
+import { createQuestionSource, unitsOf } from './questions.js';
+import { loadWeeklyRecap, weekBoardsCache, weeklyRecapMessage } from './recap-message.js';
 import { closeExpiredAttempts, createConversationService, type ConversationListeners } from './service.js';
 import { contestResults, type ContestResults } from './results.js';
 
@@ -82,6 +83,11 @@ export interface Conversation {
    * needs no stored state and a late answer is recognised as expired.
    */
   dailyQuestionMessage(botId: string, day: string, locale: Locale, member?: ParticipantRef): Promise<OutboundMessage | null>;
+  /**
+   * One member's weekly recap of the week starting `week` (a Monday), for the weekly-recap job; null
+   * when they do not get one (unknown, "Dừng tổng kết", or no answer that week).
+   */
+  weeklyRecapMessage(botId: string, week: string, locale: Locale, member: ParticipantRef): Promise<OutboundMessage | null>;
   /** Agenda job: close attempts whose time limit has passed. */
   closeExpiredAttempts(): Promise<number>;
   /** The content changed (an edit in the admin pages): questions are read again at the next event. */
@@ -113,6 +119,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
   const memberKey = deps.memberKey ?? DEVELOPMENT_MEMBER_KEY;
   const handler = createConversationService({ ...deps, clock, questions, memberKey, factIndex: factIndexes(deps.content) });
+  const weekBoards = weekBoardsCache(deps.models, () => clock().getTime());
   return {
     handler,
     async dailyQuestionMessage(botId, day, locale, member) {
@@ -124,6 +131,19 @@ export function createConversation(deps: ConversationDeps): Conversation {
       const message = questionMessage(deps.t, locale, q, dailyHeader(deps.t, locale, day), 'daily', day, order);
       // Its buttons can be typed or, on Zalo OA, tapped as the member's words (the option's text).
       return message;
+    },
+    async weeklyRecapMessage(botId, week, locale, member) {
+      const bot = deps.content.bots.find((b) => b.id === botId);
+      if (!bot) return null;
+      const p = await deps.models.Participant.findOne(
+        { bot: bot.id, channel: member.channel, userId: member.userId },
+        { unitId: 1, streak: 1, recap: 1 },
+      ).lean();
+      if (!p) return null;
+      const today = dayOf(clock(), deps.timeZone);
+      const boards = () => weekBoards(bot.id, unitsOf(deps.content, bot), week);
+      const recap = await loadWeeklyRecap(deps.models, bot, await questions.forBot(bot), p, week, today, boards);
+      return recap ? weeklyRecapMessage(recap, deps.t, locale) : null;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
     contentChanged: () => questions.clear(),

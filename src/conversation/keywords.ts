@@ -38,6 +38,9 @@ export const COMMAND_KEYWORDS: ReadonlyArray<{ readonly command: Command; readon
   { command: 'help', words: ['trợ giúp', 'hướng dẫn', 'giúp', 'menu', 'help', 'h'] },
   { command: 'language', words: ['ngôn ngữ', 'language', 'đổi ngôn ngữ', 'lang'] },
   { command: 'invite', words: ['mời đồng nghiệp', 'mời bạn', 'mời', 'giới thiệu', 'invite', 'invite colleagues', 'invite a colleague'] },
+  // Whole phrases: "dừng" alone stops every reminder; "dừng tổng kết" only the weekly recap.
+  { command: 'recap_off', words: ['dừng tổng kết', 'tắt tổng kết', 'ngừng tổng kết', 'dừng tổng kết tuần', 'stop recap', 'stop weekly recap', 'recap off'] },
+  { command: 'recap_on', words: ['nhận tổng kết', 'bật tổng kết', 'nhận tổng kết tuần', 'tổng kết tuần', 'weekly recap', 'recap on', 'start recap'] },
   { command: 'mistakes', words: ['ôn câu sai', 'câu sai', 'xem câu sai', 'ôn lại câu sai', 'review mistakes', 'my mistakes', 'mistakes'] },
 ];
 

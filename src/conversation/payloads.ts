@@ -23,6 +23,9 @@ export const COMMANDS = [
   'language',
   'mistakes',
   'invite',
+  /** The weekly recap off ("Dừng tổng kết") and on ("Nhận tổng kết"), issue 19 item 4. */
+  'recap_off',
+  'recap_on',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 

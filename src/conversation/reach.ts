@@ -79,6 +79,7 @@ function reachLines(turn: ReachTurn): string[] {
   if (channel !== 'zalo_personal' && unitGroup(bot, turn.unitId)) lines.push(turn.t('reach.view.group'));
   const events = participant.eventSignups?.length ?? 0;
   if (events > 0) lines.push(turn.t('reach.view.events', { count: events }));
+  lines.push(turn.t(participant.recap === false ? 'recap.statusOff' : 'recap.statusOn'));
   return lines;
 }
 
@@ -88,6 +89,8 @@ function reachChoices(turn: ReachTurn): Choice[] {
   return [
     ...(canAskOptIn(turn, { subscribed, afterStop: true }) ? [{ title: turn.t('reach.askButton'), payload: payload.optInAsk() }] : []),
     commandChoice(ctx.t, turn.locale, subscribed ? 'remind_off' : 'remind_on'),
+    // The weekly recap goes only to members who receive reminders: its switch is shown with them.
+    ...(subscribed ? [commandChoice(ctx.t, turn.locale, ctx.participant.recap === false ? 'recap_on' : 'recap_off')] : []),
     commandChoice(ctx.t, turn.locale, 'help'),
   ];
 }

@@ -71,6 +71,8 @@ function factsOf(p: Participant | null, carried: ParticipantFacts['carried']): P
     optIn: p.optIn ? { status: p.optIn.status, requestedAt: p.optIn.requestedAt, stoppedBy: p.optIn.stoppedBy ?? null } : null,
     oaFollower: p.oaFollower ?? null,
     eventSignups: p.eventSignups ?? [],
+    recap: p.recap !== false,
+    freezeNotice: p.freezeNotice ?? [],
     streak: readProtectedStreak(p.streak),
     totals: { ...NEW_PARTICIPANT.totals, ...(p.totals ?? {}) },
   };
@@ -123,6 +125,7 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
         $set: update.set,
         ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}),
         ...(Object.keys(update.addToSet).length ? { $addToSet: update.addToSet } : {}),
+        ...(update.toldFreezeDays.length ? { $pullAll: { freezeNotice: update.toldFreezeDays } } : {}),
       },
     );
     if (update.changed && deps.listeners?.participantChanged) {
@@ -235,6 +238,8 @@ interface ParticipantUpdate {
   readonly set: Record<string, unknown>;
   readonly inc: Record<string, number>;
   readonly addToSet: Record<string, string>;
+  /** Days of `freezeNotice` the member has now been told of. */
+  readonly toldFreezeDays: string[];
   changed: boolean;
   messages: OutboundMessage[];
   /** The answer of this turn was already recorded: its messages were replaced, nothing it earned is given again. */
@@ -246,6 +251,7 @@ async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResu
     set: { state: result.state ?? {}, lastInboundAt: turn.now },
     inc: {},
     addToSet: {},
+    toldFreezeDays: [],
     changed: false,
     messages: result.messages,
   };
@@ -281,6 +287,12 @@ async function applyEffect(deps: ServiceDeps, turn: TurnFacts, effect: Effect, u
     case 'setSubscribed':
       set.subscribed = effect.subscribed;
       update.changed = true;
+      return;
+    case 'setRecap':
+      set.recap = effect.recap;
+      return;
+    case 'freezeNoticeTold':
+      update.toldFreezeDays.push(...effect.days);
       return;
     case 'recordAnswer':
       return applyAnswer(deps, turn, effect, update);
@@ -343,7 +355,11 @@ async function applyAnswer(deps: ServiceDeps, turn: TurnFacts, effect: Extract<E
     inc[`totals.${m}Answered`] = (inc[`totals.${m}Answered`] ?? 0) + 1;
     if (effect.answer.correct) inc[`totals.${m}Correct`] = (inc[`totals.${m}Correct`] ?? 0) + 1;
   }
-  if (effect.streak) set.streak = effect.streak;
+  if (effect.streak) {
+    set.streak = effect.streak;
+    // A freeze the daily job applied while this answer was graded was told in its feedback (the same days).
+    update.toldFreezeDays.push(...effect.streak.frozenDays);
+  }
   if (deps.listeners?.answerRecorded) await deps.listeners.answerRecorded(stored).catch((err) => deps.logger.warn({ err }, 'answerRecorded listener failed'));
 }
 

@@ -118,6 +118,10 @@ export interface ParticipantFacts {
   readonly oaFollower?: boolean | null;
   /** Events the member asked to be reminded of. */
   readonly eventSignups?: readonly string[];
+  /** The weekly recap: false after "Dừng tổng kết"; absent = receiving. */
+  readonly recap?: boolean;
+  /** Days a freeze covered that the daily job applied and the member was not told of yet: told at this message. */
+  readonly freezeNotice?: readonly string[];
   /** With the streak freezes held and the days they covered (`readProtectedStreak`; absent in older facts). */
   readonly streak: Streak & { readonly freezes?: number; readonly frozenDays?: readonly string[] };
   /**
@@ -256,6 +260,10 @@ export type Effect =
   | { readonly type: 'setUnit'; readonly unitId: string }
   | { readonly type: 'setDisplayName'; readonly name: string }
   | { readonly type: 'setSubscribed'; readonly subscribed: boolean }
+  /** The weekly recap on or off ("Nhận tổng kết" / "Dừng tổng kết"). */
+  | { readonly type: 'setRecap'; readonly recap: boolean }
+  /** The member was told of these frozen days (the daily job's notice, or a daily answer's): not told again. */
+  | { readonly type: 'freezeNoticeTold'; readonly days: readonly string[] }
   | {
       readonly type: 'recordAnswer';
       readonly answer: AnswerRecord;

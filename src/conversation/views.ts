@@ -13,6 +13,7 @@ import {
   type RankedScore,
   type ScoreRow,
   type UnitInfo,
+  type UnitScoreRow,
 } from '../quiz/index.js';
 import type { AttemptReviewView, ContestView, LeaderboardPeriod, LeaderboardRequest, LeaderboardView, Views, ViewRequest } from './types.js';
 
@@ -79,6 +80,36 @@ export async function scoreRows(models: Models, bot: string, period: Exclude<Lea
       reachedAt: s.reachedAt,
     };
   });
+}
+
+/**
+ * Unit rows of a period (today, this week): correct daily answers and members who answered the daily
+ * question in that unit. The unit leaderboard and the weekly recap rank these same rows.
+ */
+export async function unitScoreRows(
+  models: Models,
+  bot: string,
+  units: readonly UnitInfo[],
+  period: Exclude<LeaderboardPeriod, 'all'>,
+  today: string,
+): Promise<UnitScoreRow[]> {
+  const grouped = await groupDailyAnswers(models, bot, period, today);
+  const perUnit = new Map<string, { correct: number; people: Set<string> }>();
+  for (const g of grouped) {
+    if (!g._id.u) continue;
+    const u = perUnit.get(g._id.u) ?? { correct: 0, people: new Set<string>() };
+    u.correct += g.correct;
+    u.people.add(String(g._id.p));
+    perUnit.set(g._id.u, u);
+  }
+  const info = new Map(units.map((u) => [u.unitId, u]));
+  return [...perUnit.entries()].map(([unitId, u]) => ({
+    unitId,
+    name: info.get(unitId)?.name ?? unitId,
+    correct: u.correct,
+    participants: u.people.size,
+    size: info.get(unitId)?.size ?? null,
+  }));
 }
 
 type TotalsDoc = { _id: Types.ObjectId; displayName: string | null; unitId: string | null; totals: { dailyCorrect: number; dailyAnswered: number } };
@@ -159,28 +190,7 @@ export async function loadLeaderboard(
     const board = await allTimeBoard(models, bot, participantId, LEADERBOARD_SIZE);
     return { ...request, top: board.top, me: board.me, units: [] };
   }
-  if (request.kind === 'units') {
-    const grouped = await groupDailyAnswers(models, bot, request.period, today);
-    const perUnit = new Map<string, { correct: number; people: Set<string> }>();
-    for (const g of grouped) {
-      if (!g._id.u) continue;
-      const u = perUnit.get(g._id.u) ?? { correct: 0, people: new Set<string>() };
-      u.correct += g.correct;
-      u.people.add(String(g._id.p));
-      perUnit.set(g._id.u, u);
-    }
-    const info = new Map(units.map((u) => [u.unitId, u]));
-    const ranked = rankUnits(
-      [...perUnit.entries()].map(([unitId, u]) => ({
-        unitId,
-        name: info.get(unitId)?.name ?? unitId,
-        correct: u.correct,
-        participants: u.people.size,
-        size: info.get(unitId)?.size ?? null,
-      })),
-    );
-    return { ...request, top: [], me: null, units: ranked };
-  }
+  if (request.kind === 'units') return { ...request, top: [], me: null, units: rankUnits(await unitScoreRows(models, bot, units, request.period, today)) };
   const ranked = rankScores(await scoreRows(models, bot, request.period, today));
   return {
     ...request,

@@ -14,6 +14,7 @@ export interface OutreachJobHandlers {
   campaignReminder(data: { key: string } & Record<string, unknown>, ctx: JobContext): Promise<void>;
   broadcast(data: { broadcastId: string }, ctx: JobContext): Promise<void>;
   broadcastBatch(data: { broadcastId: string; batch: number; round: number }, ctx: JobContext): Promise<void>;
+  weeklyRecap?(data: { bot: string }, ctx: JobContext): Promise<unknown>;
 }
 
 export interface OutreachJobOptions {
@@ -50,6 +51,13 @@ export function defineOutreachJobs(scheduler: Scheduler, handlers: OutreachJobHa
     (job) => handlers.campaignReminder(job.attrs.data, contextFor(job, lockLifetime)),
     { lockLifetime, backoff },
   );
+  if (handlers.weeklyRecap) {
+    const recap = handlers.weeklyRecap;
+    agenda.define<{ bot: string }>(JOB.weeklyRecap, async (job) => void (await recap(job.attrs.data, contextFor(job, lockLifetime))), {
+      lockLifetime,
+      backoff,
+    });
+  }
   agenda.define<{ broadcastId: string }>(JOB.broadcast, (job) => handlers.broadcast(job.attrs.data, contextFor(job, lockLifetime)), {
     lockLifetime,
     concurrency: 2,

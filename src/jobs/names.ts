@@ -8,6 +8,8 @@ export const JOB = {
   inboxSweeper: 'inbox-sweeper',
   zaloTokenRefresh: 'zalo-token-refresh',
   contestClose: 'contest-close',
+  /** Issue 19 item 4: one per bot, each member's recap of the week (RECAP_CRON, default Sunday 19:00). */
+  weeklyRecap: 'weekly-recap',
   /** Deletes processed inbox entries, web messages and finished broadcasts' deliveries past their days. */
   retention: 'retention',
 } as const;

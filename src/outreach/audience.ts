@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { BroadcastAudience } from '../db/index.js';
-import { dayOf } from '../domain/index.js';
+import { addDays, dayOf } from '../domain/index.js';
 import type { FanoutDeps } from './fanout-deps.js';
 
 /**
@@ -24,6 +24,18 @@ export async function answeredToday(deps: FanoutDeps, audience: BroadcastAudienc
   const q: Record<string, unknown> = { mode: 'daily', day };
   if (audience.bots.length) q.bot = { $in: audience.bots };
   return (await deps.models.Answer.distinct('participantId', q)) as Types.ObjectId[];
+}
+
+/**
+ * The weekly recap's audience on top of the usual one: members of the bot who answered at least once
+ * that week (any mode) and did not say "Dừng tổng kết" (`recap` false; older documents have none).
+ */
+export async function recapAudience(deps: FanoutDeps, recap: { bot: string; week: string }): Promise<Record<string, unknown>> {
+  const answered = (await deps.models.Answer.distinct('participantId', {
+    bot: recap.bot,
+    day: { $gte: recap.week, $lte: addDays(recap.week, 6) },
+  })) as Types.ObjectId[];
+  return { bot: recap.bot, recap: { $ne: false }, _id: { $in: answered } };
 }
 
 /** Number of participants a broadcast would reach now. */

@@ -64,6 +64,7 @@ function reminderBroadcast(ctx: OutreachContext, data: ReminderJobData, found: {
 export async function syncCampaignJobs(ctx: OutreachContext, next: ContentBundle): Promise<{ reminders: number; removed: number }> {
   ctx.content = next;
   const dailyBots = await syncDailyJobs(ctx);
+  await syncRecapJobs(ctx);
   const { reminders, removed } = await syncReminderJobs(ctx);
   ctx.logger.info({ reminders, removed, dailyBots }, 'outreach jobs synced with content');
   return { reminders, removed };
@@ -83,6 +84,21 @@ async function syncDailyJobs({ agenda, content, zone }: OutreachContext): Promis
     if (!bot || !wanted.has(bot)) await agenda.cancel({ id: String(j._id) });
   }
   return wanted.size;
+}
+
+/** One `weekly-recap` job per bot at RECAP_CRON (Asia/Ho_Chi_Minh); none when it is off. */
+async function syncRecapJobs({ agenda, content, zone, recapCron }: OutreachContext): Promise<void> {
+  const wanted = new Set<string>();
+  if (recapCron) {
+    for (const bot of content.bots) {
+      wanted.add(bot.id);
+      await scheduleRepeating(agenda, JOB.weeklyRecap, { bot: bot.id }, { bot: bot.id }, recapCron, zone);
+    }
+  }
+  for (const j of (await agenda.queryJobs({ name: JOB.weeklyRecap })).jobs) {
+    const bot = (j.data as { bot?: string } | undefined)?.bot;
+    if (!bot || !wanted.has(bot)) await agenda.cancel({ id: String(j._id) });
+  }
 }
 
 /** The next reminder of every event offset as a job; pending jobs that no longer match are removed. */

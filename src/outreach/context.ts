@@ -16,6 +16,8 @@ export interface OutreachContext {
   readonly clock: Clock;
   readonly zone: string;
   readonly dailyQuestionMessage?: DailyQuestionMessage | undefined;
+  /** The weekly recap's cron (config RECAP_CRON); null or absent: no recap job. */
+  readonly recapCron?: string | null | undefined;
   /** The bots, campaigns and events in force; `syncCampaignJobs` replaces it. */
   content: ContentBundle;
 }

@@ -1,5 +1,6 @@
 import { dayOf } from '../domain/index.js';
 import { ensureGenerated, type OutreachContext } from './context.js';
+import { applyStreakFreezes } from './streak-freezes.js';
 
 /** `daily-question`: today's question to the bot's subscribed members, once per bot and day. */
 export async function runDailyQuestion(ctx: OutreachContext, bot: string): Promise<void> {
@@ -7,6 +8,8 @@ export async function runDailyQuestion(ctx: OutreachContext, bot: string): Promi
   if (!config || !config.dailyQuestion.enabled) return;
   const now = ctx.clock();
   const day = dayOf(now, ctx.zone);
+  // Yesterday missed: a freeze held covers it now, told with today's question (item 3 of issue 19).
+  await applyStreakFreezes(ctx, bot, day);
   // No question for today (empty bank): nothing to send, and no empty broadcast in the list.
   if (ctx.dailyQuestionMessage && !(await ctx.dailyQuestionMessage(bot, day, config.defaultLocale))) {
     ctx.logger.warn({ bot, day }, 'no daily question to send');

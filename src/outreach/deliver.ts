@@ -8,11 +8,12 @@ import { reachFacts } from './reach-config.js';
 import { chooseReachPath, PAID_PATHS, type ReachDecision, type SkipReason } from './reach.js';
 import { isRefusal, recordRefusal, refusalOutcome } from './refusals.js';
 import { nextAllowedTime, quietWindowsFor } from './timing.js';
+import { streakNoticeText } from '../quiz/index.js';
 
 /** The participants of a chunk of deliveries, with what the checks and the path choice read. */
 export async function loadPeople(deps: FanoutDeps, ids: readonly Types.ObjectId[]): Promise<Map<string, ParticipantLean>> {
   const people = await deps.models.Participant.find({ _id: { $in: ids } })
-    .select('bot channel userId groupId locale unitId subscribed unreachable lastInboundAt optIn oaFollower eventSignups')
+    .select('bot channel userId groupId locale unitId subscribed unreachable lastInboundAt optIn oaFollower eventSignups recap freezeNotice')
     .lean<ParticipantLean[]>();
   return new Map(people.map((p) => [String(p._id), p]));
 }
@@ -23,10 +24,18 @@ const MAX_PATHS = 5;
 /** One delivery: the checks, then a path for this member, then its result written before anything else is sent. */
 export async function deliverOne(deps: FanoutDeps, b: BroadcastLean, d: DeliveryLean, p: ParticipantLean | undefined, run: BatchRun): Promise<void> {
   const { clock } = deps;
-  const settle = (set: Record<string, unknown>) => run.writes.add(d._id, { ...set, claimedAt: null, updatedAt: clock() });
+  let sentToMember = false;
+  const settle = (set: Record<string, unknown>) => {
+    if (set.status === 'sent' && set.path !== 'group') sentToMember = true;
+    run.writes.add(d._id, { ...set, claimedAt: null, updatedAt: clock() });
+  };
   // Stopping reminders ("dừng") takes effect for everything not yet sent, on every path at once.
   if (!p || !p.subscribed) return settle({ status: 'skipped', reason: 'unsubscribed' });
   if (p.unreachable) return settle({ status: 'skipped', reason: 'unreachable' });
+  // "Dừng tổng kết" between the recap's materialisation and its send.
+  if (b.kind === 'recap' && p.recap === false) return settle({ status: 'skipped', reason: 'recap_off' });
+  // zca-js members are reached only through their group chat, where a member's own figures do not belong.
+  if (PRIVATE_KINDS.has(b.kind) && p.channel === 'zalo_personal') return settle({ status: 'skipped', reason: 'private_message' });
   const now = clock();
   const allowed = nextAllowedTime(now, quietWindowsFor(p.channel, deps.quietHoursFor(p.bot)), deps.timeZone);
   if (allowed > now) return settle({ status: 'pending', notBefore: allowed, reason: 'quiet_hours' });
@@ -35,8 +44,15 @@ export async function deliverOne(deps: FanoutDeps, b: BroadcastLean, d: Delivery
   // The daily question is built per member (their own option order); a group post builds its own.
   const message = await run.messages.get(locale, to);
   if (!message) return settle({ status: 'skipped', reason: 'no_message' });
-  return sendByPath(deps, { b, d, p, run, settle }, message, locale);
+  // A freeze the daily job applied is told with the member's own daily question (never in a group post).
+  const frozen = b.kind === 'daily' ? [...(p.freezeNotice ?? [])].sort() : [];
+  const notice = frozen.length ? streakNoticeText({ used: frozen }, deps.t, locale) : null;
+  await sendByPath(deps, { b, d, p, run, settle }, notice ? { ...message, text: `${notice}\n\n${message.text}` } : message, locale);
+  if (notice && sentToMember) await deps.models.Participant.updateOne({ _id: p._id }, { $pullAll: { freezeNotice: frozen } });
 }
+
+/** Broadcasts of one member's own figures: never posted to a group chat. */
+const PRIVATE_KINDS: ReadonlySet<BroadcastLean['kind']> = new Set(['recap']);
 
 /** Chooses a path, sends on it, and on a refusal tries the next path the member may be reached by. */
 async function sendByPath(deps: FanoutDeps, turn: DeliveryTurn, message: OutboundMessage, locale: Locale): Promise<void> {
@@ -50,7 +66,9 @@ async function sendByPath(deps: FanoutDeps, turn: DeliveryTurn, message: Outboun
       const [bot, path] = key.split('|') as [string, ReachPath];
       if (bot === p.bot && !exclude.has(path)) exclude.set(path, reason);
     }
-    const decision = chooseReachPath(reachFacts(deps.reach, turn.b, p, now), settings, { zaloPromotionLeft: null }, exclude);
+    const facts = reachFacts(deps.reach, turn.b, p, now);
+    // A member's own figures go to the member, never to their unit's group chat.
+    const decision = chooseReachPath(PRIVATE_KINDS.has(turn.b.kind) ? { ...facts, groupId: null } : facts, settings, { zaloPromotionLeft: null }, exclude);
     if (decision.path === 'skip') return turn.settle({ status: 'skipped', reason: decision.reason, path: null, pathClaimedAt: null });
     if (decision.path === 'group') return sendViaGroup(deps, turn, decision.groupId);
     const refused = await sendOnPath(deps, turn, decision, message, locale);

@@ -5,7 +5,7 @@ import type { Clock, Send } from '../domain/index.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../log/index.js';
 import type { DeliveryBackoff } from './delivery-outcome.js';
-import type { DailyQuestionMessage } from './message.js';
+import type { DailyQuestionMessage, WeeklyRecapMessage } from './message.js';
 import type { ReachConfig } from './reach-config.js';
 import type { QuietWindow } from './timing.js';
 
@@ -38,14 +38,16 @@ export interface FanoutDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly dailyQuestionMessage?: DailyQuestionMessage | undefined;
+  readonly weeklyRecapMessage?: WeeklyRecapMessage | undefined;
   readonly options: FanoutOptions;
 }
 
 export type ParticipantLean = Pick<
   Participant,
   'bot' | 'channel' | 'userId' | 'groupId' | 'locale' | 'unitId' | 'subscribed' | 'unreachable' | 'lastInboundAt' | 'optIn' | 'oaFollower' | 'eventSignups'
-> & {
-  _id: Types.ObjectId;
-};
+> &
+  Partial<Pick<Participant, 'recap' | 'freezeNotice'>> & {
+    _id: Types.ObjectId;
+  };
 export type DeliveryLean = Delivery & { _id: Types.ObjectId };
 export type BroadcastLean = Broadcast;

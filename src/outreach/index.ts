@@ -9,7 +9,7 @@ export { broadcastInputSchema, broadcastPatchSchema, broadcastListFilterSchema, 
 export type { BroadcastInput, BroadcastPatch, BroadcastListFilter } from './schema.js';
 export type { BroadcastService, BroadcastView, BroadcastPreview, DeliveryReport, OutcomeCounts, RenderForPlatform } from './broadcasts.js';
 export { reachAdvice, reasonOf, type ReachAdvice } from './reach-advice.js';
-export type { DailyQuestionMessage } from './message.js';
+export type { DailyQuestionMessage, WeeklyRecapMessage } from './message.js';
 export { upcomingReminders, plannedReminders, reminderText, reminderTimes, occurrenceInCalendar, type ReminderSlot } from './reminders.js';
 export { nextAllowedTime, parseQuietHours, parseLocalDateTime, formatLocal } from './timing.js';
 export {

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { JobContext } from '../jobs/index.js';
-import { answeredToday, participantFilter } from './audience.js';
+import { answeredToday, participantFilter, recapAudience } from './audience.js';
 import { enqueueBatch, maybeFinish } from './batch-report.js';
 import type { BroadcastLean, FanoutDeps, ParticipantLean } from './fanout-deps.js';
 
@@ -21,6 +21,7 @@ export async function materialise(deps: FanoutDeps, broadcastId: string, ctx: Jo
   if (!started.startedAt) await models.Broadcast.updateOne({ _id: broadcastId, startedAt: null }, { $set: { startedAt: now } });
   if (started.cursor.complete) return maybeFinish(deps, broadcastId);
   const filter = participantFilter(started.audience, now, await answeredToday(deps, started.audience));
+  if (started.kind === 'recap' && started.recap) Object.assign(filter, await recapAudience(deps, started.recap));
   if (started.cursor.lastParticipantId) {
     filter._id = { ...(filter._id as object | undefined), $gt: new Types.ObjectId(started.cursor.lastParticipantId) };
   }

@@ -13,6 +13,12 @@ export type DailyQuestionMessage = (
   member?: ParticipantRef,
 ) => OutboundMessage | null | Promise<OutboundMessage | null>;
 
+/**
+ * One member's weekly recap of the week starting `week` (from the conversation room); null when they
+ * do not get one (opted out, no answer that week). Built per member: it is their own figures.
+ */
+export type WeeklyRecapMessage = (botId: string, week: string, locale: Locale, member: ParticipantRef) => Promise<OutboundMessage | null>;
+
 /** Adds the "how to stop reminders" line every broadcast carries, in the member's language. */
 export function withStopFooter(message: OutboundMessage, locale: Locale, t: Translate): OutboundMessage {
   return { ...message, text: `${message.text}\n\n${t(locale, 'outreach:footer.stop')}` };
@@ -34,12 +40,17 @@ export function manualMessage(b: Pick<Broadcast, 'message'>, locale: Locale): Ou
  * locale by the caller (`MessageCache`), so a batch builds each locale once.
  */
 export async function composeMessage(
-  b: Pick<Broadcast, 'kind' | 'message' | 'messageRef' | 'daily'> & Partial<Pick<Broadcast, 'eventKey' | 'eventUpdate'>>,
+  b: Pick<Broadcast, 'kind' | 'message' | 'messageRef' | 'daily'> & Partial<Pick<Broadcast, 'eventKey' | 'eventUpdate' | 'recap'>>,
   locale: Locale,
-  deps: { t: Translate; dailyQuestionMessage?: DailyQuestionMessage | undefined },
+  deps: { t: Translate; dailyQuestionMessage?: DailyQuestionMessage | undefined; weeklyRecapMessage?: WeeklyRecapMessage | undefined },
   member?: ParticipantRef,
 ): Promise<OutboundMessage | null> {
   let base: OutboundMessage;
+  if (b.kind === 'recap' && b.recap) {
+    if (!deps.weeklyRecapMessage) throw new Error('weeklyRecapMessage is not wired');
+    // The recap carries its own way out ("Dừng tổng kết"), not the reminders' footer.
+    return member ? deps.weeklyRecapMessage(b.recap.bot, b.recap.week, locale, member) : null;
+  }
   if (b.kind === 'daily' && b.daily) {
     if (!deps.dailyQuestionMessage) throw new Error('dailyQuestionMessage is not wired');
     const question = await deps.dailyQuestionMessage(b.daily.bot, b.daily.day, locale, member);

@@ -11,7 +11,8 @@ import { runCampaignReminder, syncCampaignJobs, type ReminderJobData } from './c
 import type { OutreachContext } from './context.js';
 import { runDailyQuestion } from './daily.js';
 import { createFanout, DEFAULT_BACKOFF, type FanoutOptions } from './fanout.js';
-import type { DailyQuestionMessage } from './message.js';
+import type { DailyQuestionMessage, WeeklyRecapMessage } from './message.js';
+import { runWeeklyRecap } from './weekly-recap.js';
 import { markReceipt, type ReceiptEvent } from './receipts.js';
 import { reachConfig } from './reach-config.js';
 import { formatLocal, parseQuietHours, type QuietWindow } from './timing.js';
@@ -22,10 +23,12 @@ export interface OutreachDeps {
   readonly send: Send;
   readonly content: ContentBundle;
   readonly t: Translate;
-  readonly config: Pick<Config, 'timeZone' | 'quietHours' | 'sending'> & Partial<Pick<Config, 'env'>>;
+  readonly config: Pick<Config, 'timeZone' | 'quietHours' | 'sending'> & Partial<Pick<Config, 'env' | 'recap'>>;
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly dailyQuestionMessage?: DailyQuestionMessage;
+  /** Each member's weekly recap (the conversation room); without it no recap is sent. */
+  readonly weeklyRecapMessage?: WeeklyRecapMessage;
   /** Channels' per-platform renderer, for previews. */
   readonly render?: RenderForPlatform;
   /** The paid paths each bot may use (the channels room: YAML switches and secrets); default the YAML alone. */
@@ -59,6 +62,7 @@ export function createOutreach(deps: OutreachDeps) {
     clock,
     zone,
     dailyQuestionMessage: deps.dailyQuestionMessage,
+    recapCron: deps.weeklyRecapMessage ? (deps.config.recap?.cron ?? null) : null,
     content: deps.content,
   };
   const defaultQuiet = parseQuietHours(deps.config.quietHours);
@@ -78,6 +82,7 @@ export function createOutreach(deps: OutreachDeps) {
     clock,
     logger: deps.logger,
     dailyQuestionMessage: deps.dailyQuestionMessage,
+    weeklyRecapMessage: deps.weeklyRecapMessage,
     options: { ...DEFAULT_FANOUT_OPTIONS, ...stripUndef(deps.options ?? {}) },
   });
   const broadcasts = createBroadcastService({
@@ -101,6 +106,7 @@ export function createOutreach(deps: OutreachDeps) {
         campaignReminder: (data) => runCampaignReminder(ctx, data as unknown as ReminderJobData),
         broadcast: (data, job) => fanout.materialise(data.broadcastId, job),
         broadcastBatch: (data, job) => fanout.sendBatch(data, job),
+        weeklyRecap: (data) => runWeeklyRecap(ctx, data.bot),
       },
       {
         ...(deps.options?.lockLifetimeMs ? { lockLifetimeMs: deps.options.lockLifetimeMs } : {}),
@@ -117,6 +123,8 @@ export function createOutreach(deps: OutreachDeps) {
     /** Exposed for tests and the CLI. */
     fanout,
     runDailyQuestion: (bot: string) => runDailyQuestion(ctx, bot),
+    /** The weekly recap of one bot now (the job's work): the generated broadcast's id. */
+    runWeeklyRecap: (bot: string) => runWeeklyRecap(ctx, bot),
     runCampaignReminder: (data: Record<string, unknown>) => runCampaignReminder(ctx, data as unknown as ReminderJobData),
     formatLocal: (d: Date) => formatLocal(d, zone),
   };

@@ -50,6 +50,10 @@ export const SKIP_REASONS = [
   'window_closed',
   'group_not_configured',
   'group_post_failed',
+  /** The member said "Dừng tổng kết": no weekly recap. */
+  'recap_off',
+  /** A message of the member's own figures (the weekly recap) is never posted in a group chat. */
+  'private_message',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

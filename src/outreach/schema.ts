@@ -77,7 +77,7 @@ export type BroadcastPatchParsed = z.output<typeof broadcastPatchSchema>;
 
 export const broadcastListFilterSchema = z.object({
   status: z.enum(['scheduled', 'sending', 'done', 'cancelled']).optional(),
-  kind: z.enum(['manual', 'daily', 'reminder']).optional(),
+  kind: z.enum(['manual', 'daily', 'reminder', 'recap']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type BroadcastListFilter = z.input<typeof broadcastListFilterSchema>;

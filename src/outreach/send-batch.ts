@@ -69,7 +69,7 @@ export async function sendBatch(deps: FanoutDeps, job: BatchJob, ctx: JobContext
   if (!(await lease.acquire())) return; // another run is sending this batch; its own job carries on
   try {
     await recoverInterrupted(deps, batchKey);
-    const messages = new MessageCache((locale: Locale, member) => composeMessage(b, locale, deps, member), b.kind === 'daily');
+    const messages = new MessageCache((locale: Locale, member) => composeMessage(b, locale, deps, member), b.kind === 'daily' || b.kind === 'recap');
     const closed: BatchRun['closed'] = new Map();
     for (;;) {
       const { chunk, claimedAt } = await claimChunk(deps, batchKey);

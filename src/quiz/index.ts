@@ -77,7 +77,7 @@ export {
   type Settled,
   type StreakMilestone,
 } from './streak-freeze.js';
-export { buildWeeklyRecap, recapText, suggestTopic, type RecapInput, type WeeklyRecap } from './recap.js';
+export { buildWeeklyRecap, recapText, recapWeekOf, suggestTopic, wantsRecap, type RecapInput, type WeeklyRecap } from './recap.js';
 export { citeFact, documentDate, type Fact, type FactDocument, type Localised } from './facts.js';
 export {
   ANSWER_THRESHOLD,

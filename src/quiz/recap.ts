@@ -50,6 +50,20 @@ export interface WeeklyRecap {
   readonly suggestedTopic: string | null;
 }
 
+/**
+ * The week a recap sent on `today` is about: the latest Monday–Sunday week that ends today or before.
+ * Sent on Sunday evening (the default, RECAP_CRON) it is the week ending that day; sent on a Monday
+ * morning, the week just ended.
+ */
+export function recapWeekOf(today: string): string {
+  return addDays(weekStart(addDays(today, 1)), -7);
+}
+
+/** Who gets a recap: members who answered at least once that week and did not say "Dừng tổng kết". */
+export function wantsRecap(member: { readonly recap?: boolean | null }, answersThisWeek: number): boolean {
+  return member.recap !== false && answersThisWeek > 0;
+}
+
 export function buildWeeklyRecap(input: RecapInput): WeeklyRecap {
   const start = weekStart(input.day);
   const correct = input.answers.filter((a) => a.correct).length;

@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import { CHANNELS, type ChannelName } from '../../domain/index.js';
 
-export const BROADCAST_KINDS = ['manual', 'daily', 'reminder'] as const;
+export const BROADCAST_KINDS = ['manual', 'daily', 'reminder', 'recap'] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 
 /** scheduled → sending → done; cancelled from scheduled or sending. */
@@ -43,7 +43,7 @@ export interface DeliveryCount {
 
 /**
  * A message to many participants. Its id is a string: random for organisers' broadcasts,
- * deterministic for generated ones (`daily:<bot>:<day>`, `reminder:<key>`) so a job that runs
+ * deterministic for generated ones (`daily:<bot>:<day>`, `reminder:<key>`, `recap:<bot>:<week>`) so a job that runs
  * twice creates it once.
  */
 export interface Broadcast {
@@ -65,6 +65,8 @@ export interface Broadcast {
   } | null;
   /** For `daily`: the bot and local day whose question is sent. */
   daily: { bot: string; day: string } | null;
+  /** For `recap`: the bot and the Monday of the week recapped (each member's own figures are built at send time). */
+  recap?: { bot: string; week: string } | null;
   audience: BroadcastAudience;
   /** A real update of an event: it may be tagged CONFIRMED_EVENT_UPDATE for members who signed up for `eventKey`. */
   eventUpdate: boolean;
@@ -117,6 +119,7 @@ export const broadcastSchema = new Schema<Broadcast>(
       default: null,
     },
     daily: { type: new Schema({ bot: String, day: String }, { _id: false }), default: null },
+    recap: { type: new Schema({ bot: String, week: String }, { _id: false }), default: null },
     audience: {
       bots: { type: [String], default: [] },
       channels: { type: [{ type: String, enum: CHANNELS }], default: [] },

@@ -67,6 +67,13 @@ export interface Participant {
   oaFollower: boolean | null;
   /** Events the member asked to be reminded of, `campaign/event/YYYY-MM-DD`: only these may be tagged CONFIRMED_EVENT_UPDATE. */
   eventSignups: string[];
+  /** The weekly recap (issue 19 item 4): true unless the member said "Dừng tổng kết"; absent in older documents (= true). */
+  recap: boolean;
+  /**
+   * Days a streak freeze covered that the daily job applied and the member has not been told of yet
+   * (src/outreach/streak-freezes.ts): told with the next daily question sent, else at their next message.
+   */
+  freezeNotice: string[];
   state: Record<string, unknown>;
   /** `freezes` and `frozenDays`: streak protection (src/quiz/streak-freeze.ts); absent in older documents. */
   streak: { current: number; best: number; lastDay: string | null; freezes: number; frozenDays: string[] };
@@ -132,6 +139,8 @@ export const participantSchema = new Schema<Participant>(
     },
     oaFollower: { type: Boolean, default: null },
     eventSignups: { type: [String], default: [] },
+    recap: { type: Boolean, default: true },
+    freezeNotice: { type: [String], default: [] },
     /** Conversation engine state (pure data, owned by src/conversation). */
     state: { type: Schema.Types.Mixed, default: () => ({}) },
     streak: {

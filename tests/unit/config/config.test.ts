@@ -12,6 +12,13 @@ describe('parseConfig', () => {
     expect(c.admin.simulatorEnabled).toBe(true);
   });
 
+  it('sends the weekly recap on Sunday 19:00 unless RECAP_CRON says otherwise or "off"', () => {
+    expect(parseConfig({}).recap).toEqual({ cron: '0 19 * * 0' });
+    expect(parseConfig({ RECAP_CRON: '30 7 * * 1' }).recap).toEqual({ cron: '30 7 * * 1' });
+    expect(parseConfig({ RECAP_CRON: 'off' }).recap).toEqual({ cron: null });
+    expect(() => parseConfig({ RECAP_CRON: 'every sunday' })).toThrowError(/RECAP_CRON/);
+  });
+
   it('keeps the embedded database off TCP unless EMBEDDED_DB_PORT names a port (and a data directory holds its password)', () => {
     expect(parseConfig({}).db.embeddedPort).toBeNull();
     expect(parseConfig({ EMBEDDED_DB_PORT: '' }).db.embeddedPort).toBeNull();

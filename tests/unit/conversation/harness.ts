@@ -169,6 +169,8 @@ export class Member {
       if (e.type === 'setDisplayName') f = { ...f, displayName: e.name };
       if (e.type === 'setLocale') f = { ...f, locale: e.locale };
       if (e.type === 'setSubscribed') f = { ...f, subscribed: e.subscribed };
+      if (e.type === 'setRecap') f = { ...f, recap: e.recap };
+      if (e.type === 'freezeNoticeTold') f = { ...f, freezeNotice: (f.freezeNotice ?? []).filter((d) => !e.days.includes(d)) };
       if (e.type === 'recordAnswer') {
         this.answers.push(e.answer);
         if (e.streak) f = { ...f, streak: e.streak };

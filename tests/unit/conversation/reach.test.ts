@@ -89,7 +89,8 @@ describe('“what I receive”', () => {
     const r = new ReachMember(t, READY).send(text('Tin tôi nhận'));
     expect(r.messages[0]!.text).toContain('Bạn đang nhận câu hỏi hằng ngày');
     expect(r.messages[0]!.text).toContain('bạn chưa đồng ý');
-    expect(r.messages[0]!.choices!.map((c) => c.payload)).toEqual(['OPTIN|ask', 'CMD|remind_off', 'CMD|help']);
+    expect(r.messages[0]!.text).toContain('Tổng kết tuần: đang nhận');
+    expect(r.messages[0]!.choices!.map((c) => c.payload)).toEqual(['OPTIN|ask', 'CMD|remind_off', 'CMD|recap_off', 'CMD|help']);
   });
   it('for a member who stopped: that nothing is sent on any channel, and how to turn it back on', () => {
     const r = new ReachMember(t, { ...READY, subscribed: false }).send(text('tôi nhận gì'));

@@ -52,3 +52,19 @@ describe('what a member receives', () => {
     expect(await composeMessage(daily, 'vi', { t, dailyQuestionMessage: () => null })).toBeNull();
   });
 });
+
+describe('the weekly recap', () => {
+  const recap = { kind: 'recap' as const, message: null, messageRef: null, daily: null, recap: { bot: 'demo', week: '2026-12-07' } };
+  const member = { bot: 'demo', channel: 'messenger' as const, userId: 'u1' };
+
+  it('is the member’s own message from the conversation, with its own way out and no reminders footer', async () => {
+    const asked: unknown[] = [];
+    const m = await composeMessage(recap, 'vi', { t, weeklyRecapMessage: async (...args) => (asked.push(args), { text: '📅 Tổng kết tuần' }) }, member);
+    expect(asked).toEqual([['demo', '2026-12-07', 'vi', member]]);
+    expect(m).toEqual({ text: '📅 Tổng kết tuần' });
+  });
+
+  it('is nothing for a member the conversation has none for (opted out, no answer that week)', async () => {
+    expect(await composeMessage(recap, 'vi', { t, weeklyRecapMessage: async () => null }, member)).toBeNull();
+  });
+});
