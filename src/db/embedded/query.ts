@@ -266,6 +266,15 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   }
   if (modifier.$addToSet) modifier.$addToSet = withoutRepeatedEach(modifier.$addToSet as Doc);
   const copy = copyDoc(doc);
+  // An upsert may give the new document its `_id` (`$setOnInsert: {_id}`, as MongoDB allows);
+  // mingo's `$set` refuses to write `_id` at all, so it is set here.
+  const set = modifier.$set as Doc | undefined;
+  if (options.inserting && set && Object.hasOwn(set, '_id')) {
+    copy._id = set._id;
+    const { _id: _given, ...rest } = set;
+    if (Object.keys(rest).length) modifier.$set = rest;
+    else delete modifier.$set;
+  }
   if (Object.keys(modifier).length === 0) return copy;
   checkConflicts(modifier);
   checkArithmeticTargets(doc, modifier);
