@@ -134,7 +134,9 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
 async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, now: Date) {
   const today = dayOf(now, deps.timeZone);
   const key = { bot: event.bot, channel: event.channel, userId: event.userId };
-  const existing = await deps.models.Participant.findOne(key).lean<ParticipantWithId>();
+  // Read through the driver: a lean mongoose query returns the same document, after building a
+  // Query and casting a filter of three strings (every event pays for it).
+  const existing = (await deps.models.Participant.collection.findOne(key)) as ParticipantWithId | null;
   const carried = await carriedMarks(deps, bot, event, today);
   // A newcomer is greeted in the bot's default language until they choose.
   const facts = existing ? factsOf(existing, carried) : { ...NEW_PARTICIPANT, carried, locale: bot.defaultLocale };
@@ -174,7 +176,9 @@ function markIds(deps: ServiceDeps, event: InboundEvent, day: string, contest: {
 async function carriedMarks(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, today: string): Promise<ParticipantFacts['carried']> {
   const round = bot.contest ? roundOf(bot.contest, today) : null;
   const ids = markIds(deps, event, today, bot.contest && round ? { contestId: bot.contest.id, round } : null);
-  const marks = await deps.models.FairnessMark.find({ _id: { $in: [ids.daily, ...(ids.contest ? [ids.contest] : [])] } }).lean();
+  const marks = (await deps.models.FairnessMark.collection
+    .find({ _id: { $in: [ids.daily, ...(ids.contest ? [ids.contest] : [])] } } as never)
+    .toArray()) as unknown as Array<{ _id: string; attempts?: number }>;
   const contest = marks.find((m) => m._id === ids.contest);
   return { answeredDay: marks.some((m) => m._id === ids.daily) ? today : null, contestAttempts: contest?.attempts ?? 0 };
 }
