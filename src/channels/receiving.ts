@@ -43,7 +43,6 @@ export function createChannelReceiving(sending: ChannelSending, deps: ChannelRec
   const { clock, bots, leases, inbox, metrics, messenger, zalo, zaloPersonal } = sending.parts;
   const worker = createInboxWorker({
     model: models.InboxEvent,
-    participants: models.Participant,
     leases,
     handler: deps.handler,
     ...(deps.onReceipt ? { onReceipt: deps.onReceipt } : {}),

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { BotConfig, ContentBundle } from '../content/index.js';
-import type { Answer, Models, Participant } from '../db/index.js';
+import { newParticipantFields, type Answer, type Models, type Participant } from '../db/index.js';
 import {
   addDays,
   dayOf,
@@ -84,6 +84,11 @@ function isDuplicateKey(err: unknown): boolean {
 
 /** Receipts are not messages from the person: they neither open platform windows nor create anyone. */
 const RECEIPTS = new Set<InboundEvent['kind']>(['delivered', 'read']);
+/**
+ * Events that open the platform's window. Not `optin`: "A user's action of opting in to Marketing
+ * Messages does not open the standard messaging window" (Meta, docs/reach.md §1.1); not `unfollow`.
+ */
+const PERSON_INITIATED = new Set<InboundEvent['kind']>(['text', 'choice', 'start', 'follow', 'unsupported']);
 
 /**
  * The thin service around the engine: loads the participant, questions, units and whatever views
@@ -117,21 +122,12 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
     }
     if (!existing && event.kind === 'unfollow') return result.messages;
 
-    const participant = existing ?? (await createParticipant(models, event, facts.locale));
+    // A newcomer is stored with the turn's changes in one write, after the effects (which refer to its id).
+    const participant = existing ?? newcomer(event, facts.locale, now);
     const update = await applyEffects(deps, { bot, event, participant, now }, result);
-    await models.Participant.updateOne(
-      { _id: participant._id },
-      {
-        $set: update.set,
-        ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}),
-        ...(Object.keys(update.addToSet).length ? { $addToSet: update.addToSet } : {}),
-        ...(update.toldFreezeDays.length ? { $pullAll: { freezeNotice: update.toldFreezeDays } } : {}),
-      },
-    );
-    if (update.changed && deps.listeners?.participantChanged) {
-      const fresh = await models.Participant.findById(participant._id).lean<ParticipantWithId>();
-      if (fresh) await deps.listeners.participantChanged(fresh).catch((err) => logger.warn({ err }, 'participantChanged listener failed'));
-    }
+    const listener = update.changed ? deps.listeners?.participantChanged : undefined;
+    const fresh = await saveParticipant(deps, { participant, isNew: !existing, update, returnFresh: Boolean(listener) });
+    if (fresh && listener) await listener(fresh).catch((err) => logger.warn({ err }, 'participantChanged listener failed'));
     return update.messages;
   };
 }
@@ -140,7 +136,9 @@ export function createConversationService(deps: ServiceDeps): InboundHandler {
 async function runStep(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, now: Date) {
   const today = dayOf(now, deps.timeZone);
   const key = { bot: event.bot, channel: event.channel, userId: event.userId };
-  const existing = await deps.models.Participant.findOne(key).lean<ParticipantWithId>();
+  // Read through the driver: a lean mongoose query returns the same document, after building a
+  // Query and casting a filter of three strings (every event pays for it).
+  const existing = (await deps.models.Participant.collection.findOne(key)) as ParticipantWithId | null;
   const carried = await carriedMarks(deps, bot, event, today);
   // A newcomer is greeted in the bot's default language until they choose.
   const facts = existing ? factsOf(existing, carried) : { ...NEW_PARTICIPANT, carried, locale: bot.defaultLocale };
@@ -180,7 +178,9 @@ function markIds(deps: ServiceDeps, event: InboundEvent, day: string, contest: {
 async function carriedMarks(deps: ServiceDeps, bot: BotConfig, event: InboundEvent, today: string): Promise<ParticipantFacts['carried']> {
   const round = bot.contest ? roundOf(bot.contest, today) : null;
   const ids = markIds(deps, event, today, bot.contest && round ? { contestId: bot.contest.id, round } : null);
-  const marks = await deps.models.FairnessMark.find({ _id: { $in: [ids.daily, ...(ids.contest ? [ids.contest] : [])] } }).lean();
+  const marks = (await deps.models.FairnessMark.collection
+    .find({ _id: { $in: [ids.daily, ...(ids.contest ? [ids.contest] : [])] } } as never)
+    .toArray()) as unknown as Array<{ _id: string; attempts?: number }>;
   const contest = marks.find((m) => m._id === ids.contest);
   return { answeredDay: marks.some((m) => m._id === ids.daily) ? today : null, contestAttempts: contest?.attempts ?? 0 };
 }
@@ -248,7 +248,9 @@ interface ParticipantUpdate {
 
 async function applyEffects(deps: ServiceDeps, turn: TurnFacts, result: StepResult): Promise<ParticipantUpdate> {
   const update: ParticipantUpdate = {
-    set: { state: result.state ?? {}, lastInboundAt: turn.now },
+    // The platform's time of a message from the person: Messenger's 24 h window and Zalo's reply
+    // window start there (the only writer of lastInboundAt for inbound events).
+    set: { state: result.state ?? {}, ...(PERSON_INITIATED.has(turn.event.kind) ? { lastInboundAt: turn.event.at } : {}) },
     inc: {},
     addToSet: {},
     toldFreezeDays: [],
@@ -420,18 +422,72 @@ async function sendCertificate(
   update.messages = [...update.messages, { text, image: { url, alt: deps.t(locale, 'learning:certificate.alt') } }];
 }
 
-async function createParticipant(models: Models, event: InboundEvent, locale: Locale): Promise<ParticipantWithId> {
+/** A participant not stored yet: the schema's defaults, its platform key and an id of its own. */
+function newcomer(event: InboundEvent, locale: Locale, now: Date): ParticipantWithId {
   const key = { bot: event.bot, channel: event.channel, userId: event.userId };
-  try {
-    const doc = await models.Participant.create({ ...key, groupId: event.groupId ?? null, locale, state: {}, subscribed: false });
-    return doc.toObject() as ParticipantWithId;
-  } catch (err) {
-    // Two first messages at once: the other one created it.
-    if (!isDuplicateKey(err)) throw err;
-    const doc = await models.Participant.findOne(key).lean<ParticipantWithId>();
-    if (!doc) throw err;
-    return doc;
+  return { ...newParticipantFields(key, { groupId: event.groupId ?? null, locale }), _id: new Types.ObjectId(), createdAt: now, updatedAt: now };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * The `$setOnInsert` of a newcomer: every field of its record the turn's update does not set
+ * itself. MongoDB refuses one path in two operators (or a path and its parent), so a sub-document
+ * the update changes in part (`totals.answered`) is given field by field.
+ */
+export function insertOnlyFields(record: Record<string, unknown>, touched: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const visit = (value: unknown, path: string) => {
+    if (touched.some((t) => path === t || path.startsWith(`${t}.`))) return;
+    if (touched.some((t) => t.startsWith(`${path}.`))) {
+      if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`);
+      return;
+    }
+    out[path] = value;
+  };
+  for (const [k, v] of Object.entries(record)) visit(v, k);
+  return out;
+}
+
+/**
+ * Writes the turn's changes to the participant: one update, an upsert for a newcomer (by its
+ * platform key, so two first messages at once still make one participant). Returns the stored
+ * participant when asked (a listener wants it), from the same write.
+ */
+async function saveParticipant(
+  deps: ServiceDeps,
+  what: { participant: ParticipantWithId; isNew: boolean; update: ParticipantUpdate; returnFresh: boolean },
+): Promise<ParticipantWithId | null> {
+  const { participant: p, update } = what;
+  const ops: Record<string, unknown> = {
+    $set: update.set,
+    ...(Object.keys(update.inc).length ? { $inc: update.inc } : {}),
+    ...(Object.keys(update.addToSet).length ? { $addToSet: update.addToSet } : {}),
+    ...(update.toldFreezeDays.length ? { $pullAll: { freezeNotice: update.toldFreezeDays } } : {}),
+  };
+  let filter: Record<string, unknown> = { _id: p._id };
+  if (what.isNew) {
+    const { createdAt: _created, updatedAt: _updated, ...record } = p;
+    ops.$setOnInsert = insertOnlyFields(record, [...Object.keys(update.set), ...Object.keys(update.inc), ...Object.keys(update.addToSet), ...(update.toldFreezeDays.length ? ['freezeNotice'] : [])]);
+    filter = { bot: p.bot, channel: p.channel, userId: p.userId };
   }
+  // The record holds every default already (and createdAt/updatedAt come from the schema's timestamps).
+  const options = { upsert: what.isNew, setDefaultsOnInsert: false };
+  let storedId: unknown;
+  let fresh: ParticipantWithId | null = null;
+  if (what.returnFresh) {
+    fresh = await deps.models.Participant.findOneAndUpdate(filter, ops, { ...options, returnDocument: 'after' }).lean<ParticipantWithId>();
+    storedId = fresh?._id;
+  } else {
+    const res = await deps.models.Participant.updateOne(filter, ops, options);
+    storedId = what.isNew ? res.upsertedId : p._id;
+  }
+  // Two first messages of one person at once (the inbox's lease makes it rare): the other stored
+  // the participant; this turn's changes went to it, but what its effects stored refers to our id.
+  if (what.isNew && String(storedId) !== String(p._id)) {
+    deps.logger.warn({ bot: p.bot, channel: p.channel }, 'conversation: a newcomer was stored by another event at the same time');
+  }
+  return fresh;
 }
 
 /** Stores an answer; null when this participant already answered it (the first answer counts). */

@@ -1,13 +1,11 @@
 import type { Model } from 'mongoose';
-import type { InboxEvent, InboxReply, Participant } from '../../db/index.js';
+import type { InboxEvent, InboxReply } from '../../db/index.js';
 import { backoffDelay, type Clock, type InboundEvent, type InboundHandler, type OutboundMessage, type ParticipantRef, type Send } from '../../domain/index.js';
 import type { Logger } from '../../log/index.js';
 
 /** What processing one entry needs: the handler, the send pipeline, the inbox and the limits. */
 export interface EntryDeps {
   readonly model: Model<InboxEvent>;
-  /** Optional: `lastInboundAt` is set on the participant (if it exists) after each person-initiated event. */
-  readonly participants?: Model<Participant>;
   readonly handler: InboundHandler;
   readonly onReceipt?: (e: Extract<InboundEvent, { kind: 'delivered' | 'read' }>) => Promise<void>;
   readonly send: Send;
@@ -25,11 +23,6 @@ class RetryLater extends Error {}
 /** Thrown when our lease ran out mid-entry: another process owns the participant now; leave the entry to it. */
 export class LeaseLost extends Error {}
 
-/**
- * Events that open the platform's window. Not `optin`: "A user's action of opting in to Marketing
- * Messages does not open the standard messaging window" (Meta, docs/reach.md §1.1).
- */
-const PERSON_INITIATED = new Set(['text', 'choice', 'start', 'follow', 'unsupported']);
 /** A failed entry is tried again after 1 s, 2 s, 4 s... up to a minute. */
 const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 
@@ -86,11 +79,7 @@ async function handleEntry(deps: EntryDeps, entry: Entry, holding: () => boolean
     announced = replies.length > entry.repliesSent && holding();
     await fenced({ $set: { replies, ...(announced ? { sending: sendingMark(deps, entry, entry.repliesSent) } : {}) } });
   }
-  // Before the replies: every write after the last send is then the entry's final one. Setting it
-  // again on a retry is harmless (the same value).
-  if (deps.participants && PERSON_INITIATED.has(event.kind)) {
-    await deps.participants.collection.updateOne({ bot: event.bot, channel: event.channel, userId: event.userId }, { $set: { lastInboundAt: event.at } });
-  }
+  // `lastInboundAt` (the platform's window) is the handler's: the conversation writes it with the turn.
   return sendReplies(deps, entry, event, replies, holding, fenced, announced);
 }
 

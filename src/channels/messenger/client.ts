@@ -1,4 +1,5 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { createPlatformHttp } from '../platform-http.js';
 import type { OutboundMessage, ParticipantRef, Refusal, SendOptions, SendPurpose, SendResult } from '../../domain/index.js';
 import { renderMarketing, renderMessenger } from './render.js';
 import type { GraphErrorBody, MessengerMessage } from './types.js';
@@ -104,7 +105,7 @@ export function classifyGraphError(status: number, body: GraphErrorBody | undefi
  * (the `classify` transformer turns them into `retryable`).
  */
 export function createMessengerClient(options: MessengerClientOptions) {
-  const http = options.http ?? axios.create({ timeout: options.timeoutMs, validateStatus: () => true });
+  const http = options.http ?? createPlatformHttp(options.timeoutMs);
   const url = `${options.graphUrl}/${options.apiVersion}/me/messages`;
 
   async function post(pageToken: string, recipientId: string, message: MessengerMessage, purpose: Parameters<typeof messagingType>[0]) {

@@ -1,4 +1,5 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { createPlatformHttp } from '../platform-http.js';
 import type { Locale, OutboundMessage, ParticipantRef, Refusal, SendPurpose, SendResult } from '../../domain/index.js';
 import { renderZalo, renderZaloPromotion } from './render.js';
 import type { ZaloApiResponse } from './types.js';
@@ -53,7 +54,7 @@ export function classifyZaloError(error: number, message: string | undefined, pu
  * both with the `access_token` header (docs/reach.md §2.1).
  */
 export function createZaloClient(options: { apiUrl: string; timeoutMs: number; http?: AxiosInstance }) {
-  const http = options.http ?? axios.create({ timeout: options.timeoutMs, validateStatus: () => true });
+  const http = options.http ?? createPlatformHttp(options.timeoutMs);
   const post = async (endpoint: 'cs' | 'promotion', accessToken: string, body: unknown, purpose: SendPurpose): Promise<SendResult> => {
     const res = await http.post<ZaloApiResponse>(`${options.apiUrl}/v3.0/oa/message/${endpoint}`, body, {
       headers: { access_token: accessToken },

@@ -1,4 +1,5 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { createPlatformHttp } from '../platform-http.js';
 import type { Model } from 'mongoose';
 import type { ChannelCredential } from '../../db/index.js';
 import type { Clock } from '../../domain/index.js';
@@ -166,7 +167,7 @@ async function exchangeRefreshToken(store: TokenStore, botId: string, app: ZaloA
  * after taking the lock (someone else may just have refreshed), and writes both new tokens in one update.
  */
 export function createZaloTokens(deps: ZaloTokensDeps) {
-  const store: TokenStore = { deps, http: deps.http ?? axios.create({ timeout: deps.timeoutMs, validateStatus: () => true }) };
+  const store: TokenStore = { deps, http: deps.http ?? createPlatformHttp(deps.timeoutMs) };
   const inFlight = new Map<string, Promise<boolean>>();
 
   /**

@@ -265,9 +265,21 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
     }
   }
   if (modifier.$addToSet) modifier.$addToSet = withoutRepeatedEach(modifier.$addToSet as Doc);
-  const copy = copyDoc(doc);
-  if (Object.keys(modifier).length === 0) return copy;
+  let base = doc;
+  // An upsert may give the new document its `_id` (`$setOnInsert: {_id}`, as MongoDB allows);
+  // mingo's `$set` refuses to write `_id` at all, so it is set here.
+  const set = modifier.$set as Doc | undefined;
+  if (options.inserting && set && Object.hasOwn(set, '_id')) {
+    base = { ...doc, _id: set._id };
+    const { _id: _given, ...rest } = set;
+    if (Object.keys(rest).length) modifier.$set = rest;
+    else delete modifier.$set;
+  }
+  if (Object.keys(modifier).length === 0) return copyDoc(base);
   checkConflicts(modifier);
+  const shared = setInPlaceOfCopy(base, modifier);
+  if (shared) return shared;
+  const copy = copyDoc(base);
   checkArithmeticTargets(doc, modifier);
   try {
     return updateKeepingLongs(copy, modifier, (target, mod) => {
@@ -285,6 +297,81 @@ export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOption
   } catch (err) {
     throw asBadValue(err);
   }
+}
+
+/** Field names a plain `$set` / `$unset` writes as object keys: not array positions, not JS's own. */
+const PLAIN_FIELD = /^(?!\d+$)(?!__proto__$|constructor$|prototype$)[^$.]+$/;
+
+const isPlainDoc = (v: unknown): v is Doc => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Copy-on-write for the commonest updates (`$set` and `$unset` of fields of sub-documents, as the
+ * inbox and the conversation write): only the sub-documents on the written paths are copied, the
+ * rest of the new version is shared with the stored one, which nothing changes in place. Null when
+ * the update needs the general path (other operators, array positions, a path through an array or
+ * a value that is not a document), which copies the whole document and reports MongoDB's errors.
+ */
+function setInPlaceOfCopy(doc: Doc, modifier: Doc): Doc | null {
+  for (const op of Object.keys(modifier)) if (op !== '$set' && op !== '$unset') return null;
+  const writes: Array<{ parts: string[]; value: unknown; unset: boolean }> = [];
+  for (const [op, fields] of Object.entries(modifier)) {
+    if (!fields || typeof fields !== 'object') return null;
+    for (const [path, value] of Object.entries(fields as Doc)) {
+      const parts = path.split('.');
+      if (!parts.every((p) => PLAIN_FIELD.test(p))) return null;
+      writes.push({ parts, value, unset: op === '$unset' });
+    }
+  }
+  // Check every path before changing anything: a path through a non-document goes the general way.
+  for (const { parts, unset } of writes) {
+    let cur: unknown = doc;
+    for (let i = 0; i < parts.length - 1; i++) {
+      cur = (cur as Doc)[parts[i]!];
+      if (cur === undefined) {
+        if (unset) break;
+        cur = {};
+        continue;
+      }
+      if (!isPlainDoc(cur)) return null;
+    }
+  }
+  const out: Doc = { ...doc };
+  const copied = new WeakSet<object>([out]);
+  for (const { parts, value, unset } of writes) {
+    let parent = out;
+    let missing = false;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const key = parts[i]!;
+      const child = parent[key];
+      if (child === undefined) {
+        if (unset) {
+          missing = true;
+          break;
+        }
+        const created: Doc = {};
+        copied.add(created);
+        parent[key] = created;
+        parent = created;
+        continue;
+      }
+      let next = child as Doc;
+      if (!copied.has(next)) {
+        next = { ...next };
+        copied.add(next);
+        parent[key] = next;
+      }
+      parent = next;
+    }
+    if (missing) continue;
+    const last = parts[parts.length - 1]!;
+    if (unset) delete parent[last];
+    else parent[last] = value;
+  }
+  return out;
 }
 
 /**

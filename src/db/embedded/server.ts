@@ -2,7 +2,8 @@ import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Binary, type Document } from 'bson';
 import { commandName, runCommand, type CommandContext } from './commands/index.js';
-import { CursorRegistry } from './cursors.js';
+import { withinParseLimit } from './commands/context.js';
+import { CursorRegistry, MAX_INTERNAL_OBJECT_SIZE } from './cursors.js';
 import { CommandError } from './errors.js';
 import { PRIVATE_FILE_MODE } from './files.js';
 import type { Journal } from './journal.js';
@@ -158,6 +159,7 @@ export class WireServer {
       return encodeOpReply(requestId, message.header.requestId, reply);
     }
     if (message.kind === 'msg') {
+      if (message.header.length <= MAX_INTERNAL_OBJECT_SIZE) withinParseLimit.add(message.command);
       const db = typeof message.command.$db === 'string' ? message.command.$db : 'admin';
       const reply = await this.run(message.command, db, session);
       if (message.flags & FLAG_MORE_TO_COME) return null; // unacknowledged (w: 0): no reply at all

@@ -80,6 +80,15 @@ describe('CRUD through the driver', () => {
     expect(Object.keys(first ?? {})[0]).toBe('_id');
   });
 
+  it('an upsert may choose the new document’s _id with $setOnInsert, used only when it inserts', async () => {
+    const c = db.collection<{ _id: number; email: string; seen: number; first?: boolean }>('crud_upsert_id');
+    const chosen = await c.updateOne({ email: 'id@x.vn' }, { $set: { seen: 1 }, $setOnInsert: { _id: 7, first: true } }, { upsert: true });
+    expect(chosen.upsertedId).toBe(7);
+    const again = await c.updateOne({ email: 'id@x.vn' }, { $set: { seen: 2 }, $setOnInsert: { _id: 8, first: false } }, { upsert: true });
+    expect(again).toMatchObject({ matchedCount: 1, upsertedCount: 0 });
+    expect(await c.find({}).toArray()).toEqual([{ _id: 7, email: 'id@x.vn', seen: 2, first: true }]);
+  });
+
   it('updates with operators, upserts with $setOnInsert, arrayFilters and the positional operator', async () => {
     interface Row {
       _id: number;

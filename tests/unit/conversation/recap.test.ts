@@ -100,7 +100,7 @@ describe('the recap’s buttons', () => {
 
   it('say the figures in words and offer practice on the suggested topic, “Dừng tổng kết” and “Điểm của tôi”', () => {
     const m = weeklyRecapMessage(recap, t, 'vi');
-    expect(m.text).toContain('CĐCS Trường THPT số 1 xếp hạng 1/3 đơn vị, tỷ lệ tham gia 7.5%');
+    expect(m.text).toContain('CĐCS Trường THPT số 1 xếp hạng 1/3 đơn vị, tỷ lệ tham gia 7,5%');
     expect(m.choices!.map((c) => c.title)).toEqual(['Luyện chủ đề này', 'Dừng tổng kết', 'Điểm của tôi']);
     for (const c of m.choices!) expect([...c.title].length).toBeLessThanOrEqual(20);
     expect(weeklyRecapMessage(recap, t, 'en').choices!.map((c) => c.title)).toEqual(['Practise this topic', 'Stop recap', 'My score']);

@@ -25,6 +25,12 @@ export interface CommandContext {
   readonly startedAt: Date;
 }
 
+/**
+ * Commands whose whole wire message is no larger than the largest document MongoDB parses: no
+ * document in them can be too large, so the write commands skip measuring each one.
+ */
+export const withinParseLimit = new WeakSet<Document>();
+
 /** A command handler; long ones are async and give the event loop back between slices of work. */
 export type Handler = (cmd: Document, db: string, ctx: CommandContext) => Document | Promise<Document>;
 

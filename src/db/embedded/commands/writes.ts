@@ -6,7 +6,7 @@ import { valueKey } from '../keys.js';
 import { applyUpdate, compileFilter, isReplacement, project, upsertSeed } from '../query.js';
 import type { Collection } from '../storage.js';
 import { NEVER, Yielder } from '../yielder.js';
-import { asDoc, collectionName, matchDocuments, num, validateForInsert, withId, writeErrorsReply, type CommandContext } from './context.js';
+import { asDoc, collectionName, matchDocuments, num, validateForInsert, withId, withinParseLimit, writeErrorsReply, type CommandContext } from './context.js';
 
 /** insert, update, delete and findAndModify. */
 
@@ -36,7 +36,8 @@ function checkSize(doc: Doc, kind: 'insert' | 'update' | 'upsert'): Uint8Array {
  * A document larger than MongoDB builds at all (16 MiB + 16 KiB) fails the whole command before
  * anything is written, as MongoDB's parser refuses it (BSONObjectTooLarge, 10334).
  */
-function assertParsable(items: unknown[]): void {
+function assertParsable(items: unknown[], cmd: Document): void {
+  if (withinParseLimit.has(cmd)) return;
   for (const item of items) {
     if (!item || typeof item !== 'object') continue;
     const size = calculateObjectSize(item as Doc);
@@ -48,7 +49,7 @@ export async function insert(cmd: Document, db: string, ctx: CommandContext): Pr
   const name = collectionName(cmd, 'insert');
   const docs = cmd.documents as Doc[] | undefined;
   if (!Array.isArray(docs)) throw new CommandError('FailedToParse', "BSON field 'insert.documents' is missing but a required field");
-  assertParsable(docs);
+  assertParsable(docs, cmd);
   const ordered = cmd.ordered !== false;
   const { coll } = ctx.storage.ensureCollection(db, name);
   const y = new Yielder();
@@ -174,7 +175,7 @@ export async function update(cmd: Document, db: string, ctx: CommandContext): Pr
   const name = collectionName(cmd, 'update');
   const updates = cmd.updates as UpdateSpec[] | undefined;
   if (!Array.isArray(updates)) throw new CommandError('FailedToParse', "BSON field 'update.updates' is missing but a required field");
-  assertParsable(updates);
+  assertParsable(updates, cmd);
   const ordered = cmd.ordered !== false;
   const { coll } = ctx.storage.ensureCollection(db, name);
   const y = new Yielder();
@@ -244,7 +245,7 @@ export async function remove(cmd: Document, db: string, ctx: CommandContext): Pr
 /** `findAndModify`: update or remove one document (sorted), returning it before or after. */
 export async function findAndModify(cmd: Document, db: string, ctx: CommandContext): Promise<Document> {
   const name = typeof cmd.findAndModify === 'string' ? cmd.findAndModify : collectionName(cmd, 'findandmodify');
-  assertParsable([cmd]);
+  assertParsable([cmd], cmd);
   const query = asDoc(cmd.query, 'query') ?? {};
   const fields = asDoc(cmd.fields, 'fields');
   const shape = (doc: Doc | undefined | null) => (doc ? (project([doc], fields)[0] ?? null) : null);
