@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePlatform, type FakePlatform } from '../../../scripts/fake-platform.js';
 import { testConfig } from '../../../src/config/index.js';
 import { loadLeaderboard } from '../../../src/conversation/views.js';
-import { ratePercent } from '../../../src/domain/index.js';
+import { formatPercent, ratePercent } from '../../../src/domain/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
 import { createScheduler, type Scheduler } from '../../../src/jobs/index.js';
 import { createOutreach } from '../../../src/outreach/index.js';
@@ -193,7 +193,9 @@ describe('the weekly recap', () => {
     const chat = board.units.find((u) => u.unitId === 'so-gddt')!;
     expect(ratePercent(dashboard.rate)).toBe(2.5);
     expect(ratePercent(chat.participationRate)).toBe(2.5);
-    expect(text).toContain(`CĐCS Sở Giáo dục và Đào tạo xếp hạng ${chat.rank}/${board.units.length} đơn vị, tỷ lệ tham gia ${ratePercent(dashboard.rate)}%`);
+    expect(text).toContain(
+      `CĐCS Sở Giáo dục và Đào tạo xếp hạng ${chat.rank}/${board.units.length} đơn vị, tỷ lệ tham gia ${formatPercent(dashboard.rate, 'vi')}`,
+    );
 
     // One suggested topic, a button that starts a practice set on it; and the way out.
     const payloads = sent[0]!.message.choices!.map((c) => c.payload);
