@@ -55,6 +55,8 @@ export interface LoadedContent {
   readonly locales: readonly LocaleFile[];
   /** Syntax and schema problems found while loading. */
   readonly problems: readonly ContentProblem[];
+  /** The files of content/media by name (the questions' pictures), read for the checker. */
+  readonly media?: ReadonlyMap<string, Uint8Array>;
   /** Line and column of a value, for messages. */
   locate(origin: Origin): { line: number; column: number };
 }
@@ -130,6 +132,11 @@ export function loadContent(paths: ContentPaths): LoadedContent {
     }
   }
 
+  const media = new Map<string, Uint8Array>();
+  for (const abs of listFiles(path.join(paths.contentDir, 'media'), [''])) {
+    if (fs.statSync(abs).isFile()) media.set(path.basename(abs), fs.readFileSync(abs));
+  }
+
   const values = <T>(entries: Entry<T>[]) => entries.map((e) => e.value);
   return {
     bundle: {
@@ -142,6 +149,7 @@ export function loadContent(paths: ContentPaths): LoadedContent {
     entries: { facts, bots, questions, campaigns, unitLists },
     locales,
     problems,
+    media,
     locate(origin) {
       const source = sources.get(origin.file);
       return source ? positionOf(source, origin.path) : { line: 1, column: 1 };

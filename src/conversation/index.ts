@@ -112,7 +112,7 @@ function factIndexes(content: ConversationDeps['content']): (bot: ContentBundle[
 /** Builds the conversation on the given models, content and translations. */
 export function createConversation(deps: ConversationDeps): Conversation {
   const clock = deps.clock ?? systemClock;
-  const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
+  const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? [], deps.publicUrl);
   const memberKey = deps.memberKey ?? DEVELOPMENT_MEMBER_KEY;
   const handler = createConversationService({ ...deps, clock, questions, memberKey, factIndex: factIndexes(deps.content) });
   return {
