@@ -61,6 +61,7 @@ export {
   MEDIA_NAME,
   MEDIA_TYPES,
   checkMedia,
+  mediaPath,
   mediaUrl,
   readImageHeader,
   type MediaCheck,

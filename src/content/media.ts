@@ -85,7 +85,12 @@ const EXTENSIONS: Record<MediaFormat, readonly string[]> = { png: ['.png'], jpeg
  * Messenger and Zalo OA fetch an attachment from. Null without a public address (no picture is sent).
  */
 export function mediaUrl(publicUrl: string | undefined, file: string): string | null {
-  return publicUrl ? `${publicUrl.replace(/\/$/, '')}/media/${encodeURIComponent(file)}` : null;
+  return publicUrl ? `${publicUrl.replace(/\/$/, '')}${mediaPath(file)}` : null;
+}
+
+/** The path of a picture on this server (what the admin pages' previews show). */
+export function mediaPath(file: string): string {
+  return `/media/${encodeURIComponent(file)}`;
 }
 
 /** The Content-Type a picture is served with. */

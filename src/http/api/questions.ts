@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { scopeBots, type Principal } from '../../admin/index.js';
 import { renderFor } from '../../channels/index.js';
-import { calibrate, filterQuestions, questionInputSchema, questionPatchSchema, type QuestionContent, type QuestionRow } from '../../content/index.js';
+import {
+  calibrate,
+  filterQuestions,
+  mediaPath,
+  questionInputSchema,
+  questionPatchSchema,
+  type QuestionContent,
+  type QuestionRow,
+} from '../../content/index.js';
 import { questionMessage } from '../../conversation/index.js';
 import { ForbiddenError, LOCALES, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
@@ -52,6 +60,8 @@ function previews(ctx: ApiContext, q: QuestionContent) {
     vi: { question: q.question, options: q.options, explanation: q.explanation },
     en: { question: q.en.question, options: q.en.options, explanation: q.en.explanation },
     source: { vi: '', en: '' },
+    // Shown by the page itself: the server's own path of the picture.
+    image: q.image ? mediaPath(q.image) : undefined,
   };
   return Object.fromEntries(
     LOCALES.map((locale: Locale) => {
@@ -98,7 +108,11 @@ export function addQuestionRoutes(ctx: ApiContext): void {
     tag: 'content',
     summary: 'How a question (saved or not) will look on Messenger, a Zalo OA and a Zalo group, in Vietnamese and English',
     body: questionInputSchema,
-    handler: async ({ body }) => ({ previews: previews(ctx, { id: body.id ?? 'preview', ...body } as QuestionContent) }),
+    handler: async ({ body }) => ({
+      previews: previews(ctx, { id: body.id ?? 'preview', ...body } as QuestionContent),
+      // The explanation's picture, sent with the feedback after the answer.
+      explanationImage: body.explanationImage ? mediaPath(body.explanationImage) : null,
+    }),
   });
   api.add({
     method: 'post',

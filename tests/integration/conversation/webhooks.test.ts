@@ -422,4 +422,65 @@ describe('full flows through signed webhooks', () => {
     expect((await db.models.Invitation.findOne({ bot: bot.id }).lean())!.joins).toBe(1);
     await messenger('m-hoa', mText('Mời đồng nghiệp'), 'Đã có 1 người tham gia');
   });
+
+  it('Messenger and Zalo OA: a question’s picture is an image attachment sent before the question, the explanation’s comes with the feedback', async () => {
+    const day = '2023-06-20';
+    rig.now = new Date('2023-06-20T01:00:00Z');
+    const q = pickDaily(bot.id, day, questions)!;
+    await db.models.Question.updateOne({ questionId: q.questionId }, { $set: { image: 'ngay-cds-10-10.png', explanationImage: 'he-nhi-phan-1-0.png' } });
+    rig.conversation.contentChanged();
+    const questionPicture = `${PUBLIC_URL}/media/ngay-cds-10-10.png`;
+    const explanationPicture = `${PUBLIC_URL}/media/he-nhi-phan-1-0.png`;
+    try {
+      // Messenger: the Send API gets the image attachment, then the question with its quick replies.
+      await messenger('m-pic', mPostback('GET_STARTED', 'Get Started'), '91/2025/QH15');
+      await messenger('m-pic', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
+      await messenger('m-pic', mText('so y te'), 'tên gì trên bảng xếp hạng');
+      await messenger('m-pic', mText('Hà'), 'Chào Hà');
+      const before = messengerSent('m-pic').length;
+      await messenger('m-pic', mText('Câu hỏi hôm nay'), 'Câu hỏi ngày 20/06/2023');
+      const asked = messengerSent('m-pic').slice(before) as Array<{
+        text?: string;
+        attachment?: { type: string; payload: { url: string } };
+        quick_replies?: Array<{ payload: string }>;
+      }>;
+      expect(asked.map((m) => m.attachment?.payload.url ?? m.text?.split('\n')[0])).toEqual([questionPicture, '📅 Câu hỏi ngày 20/06/2023']);
+      expect(asked[0]!.attachment!.type).toBe('image');
+      const right = letterFor(q.questionId, q.answer, 'm-pic');
+      const afterQuestion = messengerSent('m-pic').length;
+      await messenger('m-pic', mQuick(right, asked[1]!.quick_replies![right.charCodeAt(0) - 65]!.payload), 'Chính xác');
+      const feedback = messengerSent('m-pic').slice(afterQuestion) as typeof asked;
+      expect(feedback[0]!.attachment).toEqual({ type: 'image', payload: { url: explanationPicture, is_reusable: false } });
+      expect(feedback[1]!.text).toContain('Chính xác');
+
+      // Zalo OA: the OA API's media template with the picture's address, then the question with its buttons.
+      await zalo(zFollow('z-pic'), 'z-pic', '91/2025/QH15');
+      const consent = zaloSent('z-pic');
+      await zalo(zText('z-pic', tapZalo(consent, 'Đồng ý')), 'z-pic', 'Bạn thuộc đơn vị');
+      await zalo(zText('z-pic', 'bao tinh'), 'z-pic', 'Đã ghi nhận đơn vị');
+      await zalo(zText('z-pic', 'Phương'), 'z-pic', '⋯ 6');
+      const zBefore = zaloSent('z-pic').length;
+      await zalo(zText('z-pic', 'Câu hỏi hôm nay'), 'z-pic', 'Câu hỏi ngày 20/06/2023');
+      type ZaloPicture = {
+        text: string;
+        attachment?: { payload: { template_type?: string; elements?: Array<{ media_type: string; url: string }>; buttons?: ZaloButton[] } };
+      };
+      const zAsked = zaloSent('z-pic').slice(zBefore) as ZaloPicture[];
+      expect(zAsked[0]).toEqual({
+        text: 'Hình minh hoạ cho câu hỏi',
+        attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: questionPicture }] } },
+      });
+      expect(zAsked[1]!.text).toMatch(/^📅 Câu hỏi ngày 20\/06\/2023/);
+      const zRight = letterFor(q.questionId, q.answer, 'z-pic', 'zalo_oa');
+      const zAfter = zaloSent('z-pic').length;
+      await zalo(zText('z-pic', tapZalo(zAsked as ZaloCall['message'][], zRight)), 'z-pic', 'Chính xác');
+      const zFeedback = zaloSent('z-pic').slice(zAfter) as ZaloPicture[];
+      expect(zFeedback[0]!.attachment!.payload.elements).toEqual([{ media_type: 'image', url: explanationPicture }]);
+      expect(zFeedback[0]!.text).toBe('Hình minh hoạ cho phần giải thích');
+      expect(zFeedback[1]!.text).toContain('Chính xác');
+    } finally {
+      await db.models.Question.updateOne({ questionId: q.questionId }, { $set: { image: null, explanationImage: null } });
+      rig.conversation.contentChanged();
+    }
+  });
 });
