@@ -231,7 +231,11 @@ async function startJobs(
     {
       sweepInbox: () => channels.sweepInbox(),
       refreshZaloTokens: () => channels.refreshZaloTokens(),
-      closeContests: () => conversation.closeExpiredAttempts(),
+      // Timed-out attempts first: a round is final only when none of its attempts is open.
+      closeContests: async () => {
+        await conversation.closeExpiredAttempts();
+        await conversation.rankFinishedRounds();
+      },
       pruneExpired: () => pruneExpired(rooms.db.models, run.config.retention),
     },
     run.config.timeZone,

@@ -14,7 +14,7 @@ import { buildFactIndex, optionOrder, pickDaily, type FactIndex } from '../quiz/
 import { dailyHeader, questionMessage } from './messages.js';
 import { createQuestionSource } from './questions.js';
 import { closeExpiredAttempts, createConversationService, type ConversationListeners } from './service.js';
-import { contestResults, type ContestResults } from './results.js';
+import { contestResults, rankFinishedRounds, type ContestResults } from './results.js';
 
 export { step, viewsFor, intentOf, cleanDisplayName, INTENTS, type Intent } from './engine.js';
 export { readTurn, CHOICES_TTL_MS, type TurnInput } from './matcher.js';
@@ -22,7 +22,7 @@ export { parsePayload, payload, COMMANDS, type Command, type Payload } from './p
 export { COMMAND_KEYWORDS, SMALL_TALK, commandOf, languageOf, smallTalkOf } from './keywords.js';
 export { questionMessage, menuChoices, readableName, formatDuration } from './messages.js';
 export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, type AnswerWithId, type ParticipantWithId } from './service.js';
-export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
+export { contestResults, contestRounds, findContest, rankFinishedRounds, roundEnd, type ContestResults, type RoundResults } from './results.js';
 export {
   formatResults,
   formatNumber,
@@ -86,6 +86,8 @@ export interface Conversation {
   dailyQuestionMessage(botId: string, day: string, locale: Locale, member?: ParticipantRef): Promise<OutboundMessage | null>;
   /** Agenda job: close attempts whose time limit has passed. */
   closeExpiredAttempts(): Promise<number>;
+  /** Gives the certificates of rounds whose results became final their rank (the contest-close job, after closing attempts). */
+  rankFinishedRounds(): Promise<number>;
   /** The content changed (an edit in the admin pages): questions are read again at the next event. */
   contentChanged(): void;
   /** Contest results for the admin API. */
@@ -128,6 +130,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return message;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
+    rankFinishedRounds: () => rankFinishedRounds(deps.models, deps.content, clock(), deps.timeZone),
     contentChanged: () => questions.clear(),
     contestResults: (contestId, options) => contestResults(deps.models, deps.content, contestId, options),
   };

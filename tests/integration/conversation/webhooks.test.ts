@@ -7,7 +7,8 @@ import { channelEnv } from '../../fixtures/channels/bots.js';
 import { startChannelsApp, waitFor, type ChannelsApp } from '../../fixtures/channels/harness.js';
 import { pickDaily } from '../../../src/quiz/index.js';
 import express from 'express';
-import { createCertificateRoutes } from '../../../src/http/index.js';
+import { createCertificateRoutes, createMediaRoutes } from '../../../src/http/index.js';
+import { certificateSvg } from '../../../src/learning/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
 import { PUBLIC_URL, bot, contestRightLetter, conversationRig, letterFor, questions, seedQuestions, type Rig } from './fixtures.js';
 
@@ -392,6 +393,27 @@ describe('full flows through signed webhooks', () => {
       expect(verify).toContain('Cuộc thi thử: trả lời đúng 2/3 câu');
       expect((await fetch(`${base}/verify/ABCD-2345`)).status).toBe(404);
       expect((await fetch(`${base}/certificates/nope.png`)).status).toBe(404);
+      // Issued while the round was open: no rank yet, on the page or the card.
+      expect(verify).not.toContain('Xếp hạng');
+
+      // The contest closes (its window ended 30/06): the contest-close job ranks the round's certificates.
+      rig.now = new Date('2023-06-30T16:59:00Z'); // 23:59 on the last day: not final yet
+      expect(await rig.conversation.rankFinishedRounds()).toBe(0);
+      rig.now = new Date('2023-07-01T01:00:00Z');
+      await rig.conversation.closeExpiredAttempts();
+      const results = await rig.conversation.contestResults('test-contest');
+      const ranking = results!.rounds[0]!.ranking;
+      const hoa = ranking.find((e) => e.attemptId === certificate!.subject.replace('contest:', ''))!;
+      expect(await rig.conversation.rankFinishedRounds()).toBeGreaterThan(0);
+      expect(await rig.conversation.rankFinishedRounds()).toBe(0); // once
+      const ranked = await db.models.Certificate.findOne({ code: certificate!.code }).lean();
+      expect(ranked!.contest).toMatchObject({ correct: 2, questionCount: 3, rank: hoa.rank, of: ranking.length });
+      const after = await (await fetch(`${base}/verify/${certificate!.code}`)).text();
+      expect(after).toContain(`Xếp hạng ${hoa.rank}/${ranking.length}`);
+      // The card drawn again from the stored fields: its words, not its pixels.
+      const words = [...certificateSvg(ranked!, t).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+      expect(words).toContain(`Trả lời đúng 2/3 câu · Xếp hạng ${hoa.rank}/${ranking.length}`);
+      expect((await fetch(`${base}/certificates/${certificate!.code}.png`)).status).toBe(200);
     } finally {
       server.close();
     }
@@ -481,6 +503,28 @@ describe('full flows through signed webhooks', () => {
     } finally {
       await db.models.Question.updateOne({ questionId: q.questionId }, { $set: { image: null, explanationImage: null } });
       rig.conversation.contentChanged();
+    }
+  });
+
+  it('GET /media/<file> serves a picture of content/media with the type its bytes say; other names are 404', async () => {
+    const web = express();
+    for (const r of createMediaRoutes({ contentDir: 'content' })) web.use(r.path, r.router);
+    const server = web.listen(0);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const png = await fetch(`${base}/media/ngay-cds-10-10.png`);
+      expect(png.status).toBe(200);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      expect(
+        Buffer.from(await png.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      for (const bad of ['nothing.png', '..%2Fquestions%2Fnational-programme.yaml', '.hidden.png', 'ngay-cds-10-10.gif']) {
+        expect((await fetch(`${base}/media/${bad}`)).status, bad).toBe(404);
+      }
+    } finally {
+      server.close();
     }
   });
 });
