@@ -1,4 +1,4 @@
-import { botAsks, mediaUrl, sourceLine, type BotConfig, type ContentBundle, type Fact } from '../content/index.js';
+import { botAsks, mediaPath, mediaUrl, sourceLine, type BotConfig, type ContentBundle, type Fact } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import type { UnitInfo } from '../quiz/index.js';
 import type { QuizQuestion } from './types.js';
@@ -12,7 +12,8 @@ const CACHE_MS = 30_000;
  * carries its source line in words, from the fact base (`facts`).
  */
 export function createQuestionSource(models: Models, now: () => number = Date.now, facts: readonly Fact[] = [], publicUrl?: string) {
-  const picture = (file: string | null | undefined) => (file ? (mediaUrl(publicUrl, file) ?? undefined) : undefined);
+  // Without PUBLIC_URL a picture has only this server's path: the simulator shows it, the platforms leave it out.
+  const picture = (file: string | null | undefined) => (file ? (mediaUrl(publicUrl, file) ?? mediaPath(file)) : undefined);
   const cache = new Map<string, { at: number; questions: QuizQuestion[] }>();
   const factsById = new Map(facts.map((f) => [f.id, f]));
   return {

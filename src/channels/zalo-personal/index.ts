@@ -1,6 +1,7 @@
 import type { Channel } from '../types.js';
 import { groupsOf, zcaConnections } from './connections.js';
 import { renderZaloPersonal } from './render.js';
+import { fetchableImage } from '../text.js';
 import type { ZaloPersonalDeps, ZaloPersonalIngest, ZaloPersonalPicture, ZaloPersonalSession } from './types.js';
 
 export { createZcaClient, loginByQr } from './client.js';
@@ -55,7 +56,8 @@ export function zaloPersonalChannel(deps: ZaloPersonalDeps): ZaloPersonalChannel
       if (!client) return { ok: false, errorClass: 'retryable', reason: 'Zalo personal account not connected', retryAfterMs: 10_000 };
       const ids: string[] = [];
       // A picture goes first as an attachment; when it cannot be read, the text names it by its link.
-      const picture = message.image ? await (deps.fetchPicture ?? fetchPicture)(message.image.url) : null;
+      const image = fetchableImage(message);
+      const picture = image ? await (deps.fetchPicture ?? fetchPicture)(image.url) : null;
       if (picture) ids.push((await client.sendImage(to.groupId, picture)).messageId);
       const rest = picture ? { ...message, image: undefined } : message;
       for (const piece of renderZaloPersonal(rest)) ids.push((await client.sendMessage(to.groupId, piece)).messageId);
