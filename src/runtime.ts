@@ -9,6 +9,7 @@ import {
   createAdminRoutes,
   createApp,
   createCertificateRoutes,
+  createMediaRoutes,
   createMetrics,
   isAdminRequest,
   listen,
@@ -215,6 +216,8 @@ async function mountAdminSide(
   run.routes.push(...routes);
   // Certificates (issue 19): public verification page and the card's picture.
   run.routes.push(...createCertificateRoutes({ models: db.models, t: rooms.t, publicUrl: config.http.publicUrl }));
+  // Pictures of questions and explanations (issue 19 item 8), fetched by the platforms.
+  run.routes.push(...createMediaRoutes({ contentDir: config.paths.content }));
 }
 
 /** Outreach's jobs (broadcasts, daily question, reminders) and housekeeping; then the scheduler runs. */
@@ -229,7 +232,11 @@ async function startJobs(
     {
       sweepInbox: () => channels.sweepInbox(),
       refreshZaloTokens: () => channels.refreshZaloTokens(),
-      closeContests: () => conversation.closeExpiredAttempts(),
+      // Timed-out attempts first: a round is final only when none of its attempts is open.
+      closeContests: async () => {
+        await conversation.closeExpiredAttempts();
+        await conversation.rankFinishedRounds();
+      },
       pruneExpired: () => pruneExpired(rooms.db.models, run.config.retention),
     },
     run.config.timeZone,

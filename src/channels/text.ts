@@ -1,8 +1,18 @@
+import type { OutboundMessage } from '../domain/index.js';
 import { createHash } from 'node:crypto';
 
 /** A stable id for events the platform gives no id (deliveries, reads, follows): the hash of the event. */
 export function eventHash(...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The picture of a message a platform can fetch: one at an absolute http(s) address. Without
+ * PUBLIC_URL a question's picture has only this server's path, which the simulator (same origin)
+ * shows and the platforms leave out.
+ */
+export function fetchableImage(message: OutboundMessage): OutboundMessage['image'] {
+  return message.image && /^https?:\/\//i.test(message.image.url) ? message.image : undefined;
 }
 
 const SENTENCE_END = /[.!?…。]["')\]]*\s+|\n+/g;

@@ -32,6 +32,7 @@ import {
 } from './bank.js';
 import { cronFixedTime, cronProblem, inQuietHours } from './cron.js';
 import { problem, type CodedProblem } from './problems.js';
+import { checkMedia } from './media.js';
 import { sortProblems, type ContentProblem, type Origin, type Path, type Position } from './source.js';
 import { fold } from '../domain/index.js';
 import { flattenKeys, pluralBase, templateVariables, type FlatKey } from './text.js';
@@ -88,7 +89,14 @@ export function checkContent(loaded: LoadedContent, now: Date = new Date()): Con
   const out: ContentProblem[] = [...loaded.problems];
   const { facts, bots, questions, campaigns, unitLists } = loaded.entries;
   out.push(...checkFacts(facts, locator));
-  out.push(...checkQuestions(questions, locator, { facts: facts.map((f) => f.value), bots: bots.map((b) => b.value), now }));
+  out.push(
+    ...checkQuestions(questions, locator, {
+      facts: facts.map((f) => f.value),
+      bots: bots.map((b) => b.value),
+      now,
+      ...(loaded.media ? { media: loaded.media } : {}),
+    }),
+  );
   out.push(...checkBank(questions, locator));
   out.push(...checkTopicNames(questions, loaded.locales, locator));
   out.push(...checkUnitLists(unitLists, locator));
@@ -128,12 +136,30 @@ const SAYS_WHEN = /(?<!\d)(?:19|20)\d{2}(?!\d)|\btrước\b|\btừng\b/iu;
 
 // ------------------------------------------------------------------------------------ questions
 
+/**
+ * A question's pictures (`image`, `explanationImage`): a file of content/media that is a PNG, JPEG
+ * or WebP by its bytes, at most MEDIA_LIMITS.maxBytes and of a readable size (src/content/media.ts).
+ * Reported at the field naming the file, with the question's id in front.
+ */
+function checkPictures(q: QuestionContent, origin: Origin, report: Report, media: ReadonlyMap<string, Uint8Array>): void {
+  for (const field of ['image', 'explanationImage'] as const) {
+    const file = q[field];
+    if (!file) continue;
+    const bytes = media.get(file);
+    const checked = bytes ? checkMedia(file, bytes) : null;
+    const problems: readonly CodedProblem[] = !checked ? [problem('media_missing', { file })] : checked.ok ? [] : checked.problems;
+    for (const p of problems) report(at(origin, field), { ...p, params: { ...p.params, id: q.id }, message: `question "${q.id}": ${p.message}` });
+  }
+}
+
 export interface QuestionContext {
   readonly facts: readonly Fact[];
   /** For province checks; none given, none made. */
   readonly bots?: readonly BotConfig[];
   /** The day history is judged on. */
   readonly now?: Date;
+  /** The files of content/media by name, for the questions' pictures; none given, none checked. */
+  readonly media?: ReadonlyMap<string, Uint8Array>;
 }
 
 /**
@@ -154,6 +180,7 @@ export function checkQuestions(entries: readonly Entry<QuestionContent>[], locat
     checkOptions(q, origin, report);
     checkCitedFacts(q, origin, report, { facts, day, provinces });
     checkReview(q, origin, report);
+    if (ctx.media) checkPictures(q, origin, report, ctx.media);
     // Checked on drafts too: a writer sees the give-away before the question goes live.
     const echo = echoGiveaway(q);
     if (echo) {

@@ -55,4 +55,16 @@ export { unitListPatchSchema, searchBotUnits, unknownUnits, unitsFromTable, type
 export { slugOf, uniqueId } from './store/ids.js';
 export { unitKey, unitNames, type UnitRef } from './unit-names.js';
 export { IMPORT_LIMITS } from './io/guard.js';
-export { MEDIA_FORMATS, MEDIA_LIMITS, checkMedia, readImageHeader, type MediaCheck, type MediaFormat, type MediaLimits } from './media.js';
+export {
+  MEDIA_FORMATS,
+  MEDIA_LIMITS,
+  MEDIA_NAME,
+  MEDIA_TYPES,
+  checkMedia,
+  mediaPath,
+  mediaUrl,
+  readImageHeader,
+  type MediaCheck,
+  type MediaFormat,
+  type MediaLimits,
+} from './media.js';

@@ -55,6 +55,8 @@ export interface LoadedContent {
   readonly locales: readonly LocaleFile[];
   /** Syntax and schema problems found while loading. */
   readonly problems: readonly ContentProblem[];
+  /** The files of content/media by name (the questions' pictures), read for the checker. */
+  readonly media?: ReadonlyMap<string, Uint8Array>;
   /** Line and column of a value, for messages. */
   locate(origin: Origin): { line: number; column: number };
 }
@@ -142,6 +144,7 @@ export function loadContent(paths: ContentPaths): LoadedContent {
     entries: { facts, bots, questions, campaigns, unitLists },
     locales,
     problems,
+    media: readMedia(path.join(paths.contentDir, 'media')),
     locate(origin) {
       const source = sources.get(origin.file);
       return source ? positionOf(source, origin.path) : { line: 1, column: 1 };
@@ -227,6 +230,13 @@ function problemAt(src: SourceFile, at: Path, message: string): ContentProblem {
 function displayName(root: string, abs: string): string {
   const rel = path.relative(root, abs);
   return (rel.startsWith('..') ? abs : rel).split(path.sep).join('/');
+}
+
+/** The files of content/media by name (the questions' pictures), for the checker to read their bytes. */
+function readMedia(dir: string): Map<string, Uint8Array> {
+  const media = new Map<string, Uint8Array>();
+  for (const abs of listFiles(dir, [''])) if (fs.statSync(abs).isFile()) media.set(path.basename(abs), fs.readFileSync(abs));
+  return media;
 }
 
 function yamlFiles(dir: string): string[] {

@@ -23,6 +23,13 @@ export const PROBLEMS = {
   question_bad_date: 'question "{{id}}": {{date}} is not a calendar date',
   question_echo:
     'question "{{id}}": only the right option repeats "{{echo}}" from the question, which gives the answer away; let a wrong option repeat it too or leave it out of the question',
+  // ---- a question's pictures (content/media; the question's id is put in front by the checker)
+  media_missing: '{{file}}: no such file in content/media',
+  media_too_big: '{{file}}: {{bytes}} bytes, more than the {{max}} allowed (1 MB, what both Zalo OA and Messenger accept)',
+  media_not_picture: '{{file}}: not a PNG, JPEG or WebP picture (its first bytes say so, whatever its name)',
+  media_extension: '{{file}}: the file is a {{format}} but its name ends in "{{ext}}"',
+  media_too_large: '{{file}}: {{width}}×{{height}} pixels, larger than {{maxWidth}}×{{maxHeight}}',
+  media_too_small: '{{file}}: {{width}}×{{height}} pixels, smaller than {{min}} on a side (unreadable in chat)',
   // ---- across questions and the live bank
   question_duplicate_id: 'duplicate question id "{{id}}" (first at {{first}})',
   question_duplicate_text: 'question "{{id}}" has the same text as question "{{other}}" ({{first}})',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUESTION_STATUSES, type QuestionStatus } from '../domain/index.js';
+import { MEDIA_NAME } from './media.js';
 
 /**
  * The shape of everything under `bots/` and `content/`. Pure zod schemas and the types inferred
@@ -79,6 +80,9 @@ export const reviewSchema = z.object({
 });
 export type ReviewTrail = z.infer<typeof reviewSchema>;
 
+/** A picture's file name in content/media (content:check reads the file: format, bytes, pixels). */
+const mediaName = z.string().regex(MEDIA_NAME, 'must be a file name in content/media ending in .png, .jpg, .jpeg or .webp, e.g. "ngay-cds.png"');
+
 export const questionSchema = questionText.extend({
   id: id,
   topic: id,
@@ -95,6 +99,10 @@ export const questionSchema = questionText.extend({
   review: reviewSchema,
   /** Only published questions are live (asked by bots, counted by the bank rules). */
   status: z.enum(QUESTION_STATUSES),
+  /** A picture sent before the question (a file in content/media), in both languages. */
+  image: mediaName.optional(),
+  /** A picture sent with the explanation, after the member's answer. */
+  explanationImage: mediaName.optional(),
 });
 export const questionFileSchema = z.object({ questions: z.array(questionSchema).min(1) });
 export const factFileSchema = z.object({ facts: z.array(factSchema).min(1) });

@@ -44,8 +44,11 @@ export function questionRecord(q: QuestionContent): QuestionFields {
     province: q.province ?? null,
     review: { author: q.review.author, writtenAt: q.review.writtenAt, reviewer: q.review.reviewer ?? null, reviewedAt: q.review.reviewedAt ?? null },
     status: q.status,
+    // Left out of the hash when absent, so questions without pictures keep the revisions they had.
+    image: q.image,
+    explanationImage: q.explanationImage,
   };
-  return { questionId: q.id, revision: contentRevision(canonical), ...canonical };
+  return { questionId: q.id, revision: contentRevision(canonical), ...canonical, image: q.image ?? null, explanationImage: q.explanationImage ?? null };
 }
 
 const isDuplicateKey = (err: unknown): boolean => {

@@ -1,7 +1,7 @@
 import { formatDay, type OutboundMessage } from '../domain/index.js';
 import { advanceProtectedStreak, isSetFinished, letterOf, pickDaily, readProtectedStreak, reviewCard, streakNoticeText } from '../quiz/index.js';
 import { askContestQuestion, answerContest, contestInProgress, inContest } from './contest-flow.js';
-import { dailyHeader, feedbackLines, textOf } from './messages.js';
+import { dailyHeader, explanationPicture, feedbackLines, textOf } from './messages.js';
 import { payload } from './payloads.js';
 import { showQuestion } from './show-question.js';
 import { askSetQuestion, continueSet, setHeader } from './practice-flow.js';
@@ -94,6 +94,8 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
   const timeTakenMs = askedAt !== null && Number.isFinite(askedAt) ? Math.max(0, turn.ctx.now.getTime() - askedAt) : null;
   const record = { questionId: q.questionId, revision: q.revision, mode, day: turn.today, attemptId: null, choice, correct, timeTakenMs };
   const lines = feedbackLines(turn.ctx.t, turn.locale, q, choice, turn.order(q));
+  // The explanation's picture comes with the feedback: after the member's answer, before its words.
+  const picture = explanationPicture(turn.ctx.t, turn.locale, q);
   if (mode === 'daily') {
     turn.patch({ pending: undefined });
     if (turn.answeredToday) return void turn.say(turn.t('daily.already'), [turn.choice('practice'), turn.choice('score')]);
@@ -104,11 +106,11 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
     const already: OutboundMessage = { text: turn.t('daily.already') };
     turn.effect({ type: 'recordAnswer', answer: record, streak, onDuplicate: [already] });
     if (advanced.milestone) turn.effect({ type: 'streakCertificate', days: advanced.milestone });
-    turn.say([...lines, turn.t('feedback.streak', { count: streak.current }), ...(notice ? [notice] : [])].join('\n\n'), [
-      turn.choice('practice'),
-      turn.choice('score'),
-      turn.choice('leaderboard'),
-    ]);
+    turn.say(
+      [...lines, turn.t('feedback.streak', { count: streak.current }), ...(notice ? [notice] : [])].join('\n\n'),
+      [turn.choice('practice'), turn.choice('score'), turn.choice('leaderboard')],
+      picture,
+    );
     return;
   }
   const deck = { ...(turn.state?.practice ?? {}) };
@@ -118,7 +120,7 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
     // answer is stored once a day per question (the first counts), and the set goes on either way.
     turn.patch({ pending: undefined, practice: deck });
     const from = turn.messages.length;
-    turn.say(lines.join('\n\n'));
+    turn.say(lines.join('\n\n'), undefined, picture);
     if (!continueSet(turn, setId, q.questionId, choice, correct)) {
       const set = turn.state?.practiceSet;
       if (set && !isSetFinished(set)) askSetQuestion(turn, set);
@@ -131,5 +133,5 @@ function grade(turn: Turn, q: QuizQuestion, mode: 'daily' | 'practice', choice: 
   const choices = [{ title: turn.t('practice.next'), payload: payload.command('practice') }, turn.choice('score'), turn.choice('help')];
   turn.effect({ type: 'recordAnswer', answer: record, onDuplicate: [{ text, choices }] });
   turn.patch({ pending: undefined, practice: deck });
-  turn.say(text, choices);
+  turn.say(text, choices, picture);
 }

@@ -15,7 +15,7 @@ import { dailyHeader, questionMessage } from './messages.js';
 import { createQuestionSource, unitsOf } from './questions.js';
 import { loadWeeklyRecap, weekBoardsCache, weeklyRecapMessage } from './recap-message.js';
 import { closeExpiredAttempts, createConversationService, type ConversationListeners } from './service.js';
-import { contestResults, type ContestResults } from './results.js';
+import { contestResults, rankFinishedRounds, type ContestResults } from './results.js';
 
 export { step, viewsFor, intentOf, cleanDisplayName, INTENTS, type Intent } from './engine.js';
 export { readTurn, CHOICES_TTL_MS, type TurnInput } from './matcher.js';
@@ -23,7 +23,7 @@ export { parsePayload, payload, COMMANDS, type Command, type Payload } from './p
 export { COMMAND_KEYWORDS, SMALL_TALK, commandOf, languageOf, smallTalkOf } from './keywords.js';
 export { questionMessage, menuChoices, readableName, formatDuration } from './messages.js';
 export { closeExpiredAttempts, deleteParticipant, type ConversationListeners, type AnswerWithId, type ParticipantWithId } from './service.js';
-export { contestResults, contestRounds, findContest, type ContestResults, type RoundResults } from './results.js';
+export { contestResults, contestRounds, findContest, rankFinishedRounds, roundEnd, type ContestResults, type RoundResults } from './results.js';
 export {
   formatResults,
   formatSubmittedAt,
@@ -90,6 +90,8 @@ export interface Conversation {
   weeklyRecapMessage(botId: string, week: string, locale: Locale, member: ParticipantRef): Promise<OutboundMessage | null>;
   /** Agenda job: close attempts whose time limit has passed. */
   closeExpiredAttempts(): Promise<number>;
+  /** Gives the certificates of rounds whose results became final their rank (the contest-close job, after closing attempts). */
+  rankFinishedRounds(): Promise<number>;
   /** The content changed (an edit in the admin pages): questions are read again at the next event. */
   contentChanged(): void;
   /** Contest results for the admin API. */
@@ -116,7 +118,7 @@ function factIndexes(content: ConversationDeps['content']): (bot: ContentBundle[
 /** Builds the conversation on the given models, content and translations. */
 export function createConversation(deps: ConversationDeps): Conversation {
   const clock = deps.clock ?? systemClock;
-  const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? []);
+  const questions = createQuestionSource(deps.models, () => clock().getTime(), deps.content.facts ?? [], deps.publicUrl);
   const memberKey = deps.memberKey ?? DEVELOPMENT_MEMBER_KEY;
   const handler = createConversationService({ ...deps, clock, questions, memberKey, factIndex: factIndexes(deps.content) });
   const weekBoards = weekBoardsCache(deps.models, () => clock().getTime());
@@ -146,6 +148,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return recap ? weeklyRecapMessage(recap, deps.t, locale) : null;
     },
     closeExpiredAttempts: () => closeExpiredAttempts(deps.models, clock),
+    rankFinishedRounds: () => rankFinishedRounds(deps.models, deps.content, clock(), deps.timeZone),
     contentChanged: () => questions.clear(),
     contestResults: (contestId, options) => contestResults(deps.models, deps.content, contestId, options),
   };

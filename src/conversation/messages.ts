@@ -51,6 +51,8 @@ export function questionMessage(
   // An English reader of a question the content has only in Vietnamese is told so, not left to guess.
   const onlyVi = locale === 'en' && !q.en ? [t(locale, 'conversation:question.viOnly'), ''] : [];
   return {
+    // The question's picture is sent first (every renderer puts `image` before the text).
+    ...(q.image ? { image: { url: q.image, alt: t(locale, 'conversation:question.pictureAlt') } } : {}),
     text: [header, '', ...onlyVi, text.question, '', ...lines, '', t(locale, 'conversation:question.hint', { last: letterOf(shown.length - 1) })].join('\n'),
     // The payload names the option itself; a Zalo tap shows the option's text as the member's words.
     choices: shown.map((option, i) => ({
@@ -81,6 +83,11 @@ export function feedbackLines(t: Translate, locale: Locale, q: QuizQuestion, cho
     t(locale, 'conversation:feedback.explanation', { text: text.explanation }),
     ...(source ? [t(locale, 'conversation:feedback.source', { source })] : []),
   ];
+}
+
+/** The explanation's picture, sent with the feedback once the member has answered. */
+export function explanationPicture(t: Translate, locale: Locale, q: QuizQuestion): OutboundMessage['image'] {
+  return q.explanationImage ? { url: q.explanationImage, alt: t(locale, 'conversation:feedback.pictureAlt') } : undefined;
 }
 
 /** Units whose folded name or id contains every word of the query (at most MAX_MATCH_CHARS of it read). */

@@ -1,4 +1,4 @@
-import { botAsks, sourceLine, type BotConfig, type ContentBundle, type Fact } from '../content/index.js';
+import { botAsks, mediaPath, mediaUrl, sourceLine, type BotConfig, type ContentBundle, type Fact } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import type { UnitInfo } from '../quiz/index.js';
 import type { QuizQuestion } from './types.js';
@@ -11,7 +11,9 @@ const CACHE_MS = 30_000;
  * collection and kept for a short while (every inbound event needs them; they change only on a content sync). Each
  * carries its source line in words, from the fact base (`facts`).
  */
-export function createQuestionSource(models: Models, now: () => number = Date.now, facts: readonly Fact[] = []) {
+export function createQuestionSource(models: Models, now: () => number = Date.now, facts: readonly Fact[] = [], publicUrl?: string) {
+  // Without PUBLIC_URL a picture has only this server's path: the simulator shows it, the platforms leave it out.
+  const picture = (file: string | null | undefined) => (file ? (mediaUrl(publicUrl, file) ?? mediaPath(file)) : undefined);
   const cache = new Map<string, { at: number; questions: QuizQuestion[] }>();
   const factsById = new Map(facts.map((f) => [f.id, f]));
   return {
@@ -33,6 +35,8 @@ export function createQuestionSource(models: Models, now: () => number = Date.no
           vi: { question: d.vi.question, options: d.vi.options, explanation: d.vi.explanation },
           en: d.en ? { question: d.en.question, options: d.en.options, explanation: d.en.explanation } : null,
           source: { vi: sourceLine(d.facts ?? [], factsById, 'vi'), en: sourceLine(d.facts ?? [], factsById, 'en') },
+          image: picture(d.image),
+          explanationImage: picture(d.explanationImage),
         }));
       cache.set(key, { at: now(), questions });
       return questions;

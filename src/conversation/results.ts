@@ -1,6 +1,7 @@
 import type { BotConfig, ContentBundle, ContestConfig } from '../content/index.js';
 import type { Models } from '../db/index.js';
-import { daysBetween } from '../domain/index.js';
+import { addDays, dayOf, daysBetween } from '../domain/index.js';
+import { recordFinalRanks } from '../learning/index.js';
 import { awardPrizes, bestAttempts, rankCollective, rankContest, type CollectiveRow, type Prize, type RankedEntry, type UnitInfo } from '../quiz/index.js';
 import { unitsOf } from './questions.js';
 import { roundEntries } from './views.js';
@@ -28,6 +29,50 @@ export function contestRounds(contest: ContestConfig): string[] {
   if (contest.rounds === 'single') return ['1'];
   const weeks = Math.floor(daysBetween(contest.window.start, contest.window.end) / 7) + 1;
   return Array.from({ length: weeks }, (_, i) => String(i + 1));
+}
+
+/** The last day of a round: the window's end for a single round, else the seventh day of its block (or the window's end). */
+export function roundEnd(contest: ContestConfig, round: string): string {
+  if (contest.rounds === 'single') return contest.window.end;
+  const last = addDays(contest.window.start, 7 * Number(round) - 1);
+  return last < contest.window.end ? last : contest.window.end;
+}
+
+/**
+ * Issue 19 item 5: the rounds whose results are final (their last day has passed in the bot's time
+ * zone and no attempt of theirs is still open) give their certificates the final rank, from the
+ * same ranking as the results (`contestResults`). Run by the contest-close job after it closes the
+ * timed-out attempts; a round already ranked is not ranked again.
+ */
+export async function rankFinishedRounds(models: Models, content: Pick<ContentBundle, 'bots' | 'unitLists'>, now: Date, timeZone: string): Promise<number> {
+  const today = dayOf(now, timeZone);
+  let ranked = 0;
+  for (const bot of content.bots) {
+    const contest = bot.contest;
+    if (!contest) continue;
+    for (const round of contestRounds(contest)) {
+      if (roundEnd(contest, round) >= today) continue;
+      const unranked = await models.Certificate.exists({
+        kind: 'contest',
+        bot: bot.id,
+        'contest.contestId': contest.id,
+        'contest.round': round,
+        'contest.of': null,
+      });
+      if (!unranked) continue;
+      if (await models.ContestAttempt.exists({ bot: bot.id, contestId: contest.id, round, status: 'open' })) continue;
+      const results = await contestResults(models, content, contest.id, { bot: bot.id, round });
+      const ranking = results?.rounds[0]?.ranking ?? [];
+      ranked += await recordFinalRanks(models, {
+        bot: bot.id,
+        contestId: contest.id,
+        round,
+        of: ranking.length,
+        ranks: new Map(ranking.map((e) => [e.attemptId, e.rank])),
+      });
+    }
+  }
+  return ranked;
 }
 
 /** Finds the bot running a contest (contest ids are unique across bots in practice). */

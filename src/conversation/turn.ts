@@ -39,8 +39,9 @@ export class Turn {
     return this.ctx.t(this.locale, `conversation:${key}`, vars);
   }
 
-  say(text: string, choices?: readonly Choice[]): void {
-    this.messages.push(choices && choices.length > 0 ? { text, choices } : { text });
+  /** A message; `image` (a question's or explanation's picture) is sent before its text. */
+  say(text: string, choices?: readonly Choice[], image?: OutboundMessage['image']): void {
+    this.messages.push({ text, ...(choices && choices.length > 0 ? { choices } : {}), ...(image ? { image } : {}) });
   }
 
   effect(e: Effect): void {

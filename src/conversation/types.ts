@@ -26,6 +26,10 @@ export interface QuizQuestion {
   readonly en: { readonly question: string; readonly options: readonly string[]; readonly explanation: string } | null;
   /** The documents of the question's facts in words, per locale (see `sourceLine`); empty when none is known. */
   readonly source: { readonly vi: string; readonly en: string };
+  /** The question's picture as the address the platforms fetch (`mediaUrl`); absent without one or without PUBLIC_URL. */
+  readonly image?: string | undefined;
+  /** The explanation's picture, sent with the feedback after the answer. */
+  readonly explanationImage?: string | undefined;
 }
 
 // ---------------------------------------------------------------- dialogue state (stored in participant.state)

@@ -53,6 +53,10 @@ export function createCertificateRoutes(deps: CertificateRoutesDeps): MountedRou
             found.contest
               ? `<p>${say('verify.contest', { contest: found.contest.name, correct: found.contest.correct, total: found.contest.questionCount })}</p>`
               : '',
+            // The final rank, once the round's results are final (the contest-close job).
+            found.contest && found.contest.rank !== null && found.contest.of !== null
+              ? `<p>${say('certificate.contestRank', { rank: found.contest.rank, of: found.contest.of })}</p>`
+              : '',
             found.streak ? `<p>${say('certificate.streakDays', { count: found.streak.days })}</p>` : '',
             `<p>${say('verify.issued', { organisation: found.organisation, day: found.day.split('-').reverse().join('/') })}</p>`,
             `<p>${say('certificate.code', { code: found.code })}</p>`,

@@ -7,5 +7,6 @@ export { createMetrics, type Metrics } from './metrics.js';
 export { listen, type RunningServer } from './server.js';
 export { createAdminRoutes, type AdminRoutesDeps } from './admin.js';
 export { createCertificateRoutes, type CertificateRoutesDeps } from './certificates.js';
+export { createMediaRoutes, type MediaRoutesDeps } from './media.js';
 export { isAdminRequest } from './auth.js';
 export { registerCalibrationCommand } from './cli.js';

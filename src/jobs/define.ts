@@ -73,7 +73,7 @@ export function defineOutreachJobs(scheduler: Scheduler, handlers: OutreachJobHa
 export interface SystemJobHandlers {
   sweepInbox?: () => Promise<unknown>;
   refreshZaloTokens?: () => Promise<unknown>;
-  /** Closes contest attempts whose time limit has passed (every minute). */
+  /** Closes contest attempts whose time limit has passed, then ranks the certificates of finished rounds (every minute). */
   closeContests?: () => Promise<unknown>;
   /** Deletes what is past its retention (every hour; src/db/retention.ts). */
   pruneExpired?: () => Promise<unknown>;

@@ -109,6 +109,29 @@ export function certificatePng(certificate: CertificateCard, t: Translate, verif
   return renderPng(certificateSvg(certificate, t, verifyUrl)).png;
 }
 
+/**
+ * A round's results became final: each of its contest certificates not yet ranked gets the final
+ * rank of its attempt (`ranks`: attempt id → rank; an attempt that is not its participant's best
+ * has none) and the number ranked. The card and `GET /verify/<code>` are drawn from these fields,
+ * so a card fetched after the close carries the rank. Returns how many certificates were ranked.
+ */
+export async function recordFinalRanks(
+  models: Models,
+  round: { readonly bot: string; readonly contestId: string; readonly round: string; readonly of: number; readonly ranks: ReadonlyMap<string, number> },
+): Promise<number> {
+  const open = await models.Certificate.find(
+    { kind: 'contest', bot: round.bot, 'contest.contestId': round.contestId, 'contest.round': round.round, 'contest.of': null },
+    { subject: 1 },
+  ).lean<Array<Pick<Certificate, 'subject'> & { _id: Types.ObjectId }>>();
+  let ranked = 0;
+  for (const c of open) {
+    const rank = round.ranks.get(c.subject.replace(/^contest:/, '')) ?? null;
+    const res = await models.Certificate.updateOne({ _id: c._id, 'contest.of': null }, { $set: { 'contest.rank': rank, 'contest.of': round.of } });
+    ranked += res.modifiedCount;
+  }
+  return ranked;
+}
+
 /** "Delete my data": the participant's certificates go too (their codes then verify as unknown). */
 export async function deleteCertificatesOf(models: Models, participantId: string): Promise<number> {
   const res = await models.Certificate.deleteMany({ participantId: new Types.ObjectId(participantId) });

@@ -11,6 +11,7 @@ export {
   certificateSubject,
   deleteCertificatesOf,
   issueCertificate,
+  recordFinalRanks,
   verifyCertificate,
   type CertificateRequest,
   type VerifiedCertificate,

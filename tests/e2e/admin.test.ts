@@ -7,6 +7,7 @@ import { createAdminService } from '../../src/admin/index.js';
 import { formatPercent } from '../../src/domain/index.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createStats } from '../../src/stats/index.js';
+import { recordUnanswered } from '../../src/learning/index.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
 import { PERCENT_CASES } from '../fixtures/percent-cases.js';
 import { failureScreenshotPath, hasChromium, launchChromium, screenshot } from './browser.js';
@@ -202,6 +203,21 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       db,
       members.map((m) => m._id),
     );
+    // Colleagues who joined through invitations (issue 19 item 6), and questions Hỏi đáp could not answer (item 7).
+    const inviter = members[1]!._id;
+    await db.models.InvitationJoin.collection.insertMany(
+      ['cdcs-so-khcn', 'cdcs-so-khcn', 'cdcs-benh-vien'].map((unitId, i) => ({
+        bot: 'demo',
+        code: 'ABCD2345',
+        inviterId: inviter,
+        unitId,
+        inviteeId: new Types.ObjectId(),
+        joinedAt: new Date(Date.now() - i * 86_400_000),
+      })),
+    );
+    await recordUnanswered(db.models, 'demo', 'Giá vàng hôm nay bao nhiêu?', new Date('2026-12-01T02:00:00Z'));
+    await recordUnanswered(db.models, 'demo', 'gia vang hom nay bao nhieu?', new Date('2026-12-01T13:30:00Z'));
+    await recordUnanswered(db.models, 'demo', 'Chữ ký số cấp ở đâu?', new Date('2026-11-30T01:15:00Z'));
     rt = await startRuntime(db.config({ HOST: '127.0.0.1', PORT: '0', SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'silent' }));
     browser = await launchChromium();
     page = await browser.newPage({ ...VIETNAM, viewport: { width: 1280, height: 900 } });
@@ -288,6 +304,31 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       const row = rows.find((r) => r[1] === u.name)!;
       expect([row[4], row[7]]).toEqual([formatPercent(u.rate, 'vi'), formatPercent(u.accuracy, 'vi')]);
     }
+  }, 30_000);
+
+  it('organisers see invitations per unit and the Hỏi đáp questions nobody could answer, in Vietnamese and English', async () => {
+    await page.waitForFunction(() => (document.querySelector('#unanswered-rows')?.textContent ?? '').includes('bao nhieu'));
+    const units = await page.$$eval('#unit-rows tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent)));
+    // Two colleagues joined through invitations of members of the Department of Science and Technology's union, one of the hospital's.
+    expect(units[0]).toEqual(['CĐCS Sở Khoa học và Công nghệ', expect.any(String), expect.stringMatching(/%$/), '2']);
+    expect(units.find((r) => r[0] === 'CĐCS Bệnh viện đa khoa')?.[3]).toBe('1');
+    expect(units.find((r) => r[0] === 'CĐCS Trường THPT số 1')?.[3]).toBe('0');
+    const asked = await page.$$eval('#unanswered-rows tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent)));
+    // Asked twice (with and without diacritics), last at 20:30 Vietnam time; the bot by its name.
+    expect(asked[0]).toEqual(['gia vang hom nay bao nhieu?', '2', '01/12/2026 20:30', expect.any(String)]);
+    expect(asked[0]![3]).not.toBe('demo');
+    expect(asked[1]).toEqual(['Chữ ký số cấp ở đâu?', '1', '30/11/2026 08:15', asked[0]![3]]);
+    const section = (await page.textContent('#learning'))!;
+    expect(section).toContain('Đồng nghiệp được mời đã tham gia');
+    expectNoRawData(section);
+    await screenshot(page.locator('#learning'), 'don-vi-va-hoi-dap');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.querySelector('#learning h2')?.textContent === 'Units: participation and invitations');
+    expect(await page.textContent('#learning')).toContain('Times asked');
+    await screenshot(page.locator('#learning'), 'units-and-hoi-dap-en');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.querySelector('#overview h2')?.textContent === 'Tổng quan');
+    expect(cspViolations).toEqual([]);
   }, 30_000);
 
   it('the page switches to English and back', async () => {
@@ -609,11 +650,19 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
       seen = await sim.locator('.bubble.bot').count();
       await found.asElement()!.click();
     };
+    // Every question carries a picture of content/media (issue 19 item 8): the simulator shows it above the question.
+    await db.models.Question.updateMany({}, { $set: { image: 'ngay-cds-10-10.png' } });
     await sim.click('#start');
     await tap('Đồng ý'); // consent
     await tap(null); // the first unit offered
     await tap('Ẩn danh'); // anonymous display name
     await tap('Câu hỏi hôm nay');
+    const picture = await sim.waitForSelector('.bubble.bot img.picture', { timeout: 20_000 });
+    expect(await picture.getAttribute('src')).toBe('/media/ngay-cds-10-10.png');
+    await sim.waitForFunction(() => (document.querySelector('.bubble.bot img.picture') as HTMLImageElement | null)?.naturalWidth === 800, null, {
+      timeout: 10_000,
+    });
+    await screenshot(sim, 'thu-chatbot-hinh');
     await tap(null); // answer A
     await sim.waitForFunction((n) => document.querySelectorAll('.bubble.bot').length > n, seen, { timeout: 20_000 }); // the feedback
     await screenshot(sim, 'thu-chatbot');

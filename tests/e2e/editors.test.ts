@@ -171,10 +171,27 @@ describe.runIf(hasChromium)('content editors in a real browser', () => {
     await pickFact(page, 'qf-facts', 'to cong nghe so cong dong', 'S04', 'cau-hoi-chon-can-cu');
     await pickFact(page, 'qf-facts', 'vneid dinh danh muc do 2', 'S03');
     expect(await page.textContent('#qf-facts-chosen')).toContain('Tổ công nghệ số cộng đồng được lập ở thôn, tổ dân phố');
-    // The preview shows it as Messenger, a Zalo OA and a Zalo group will.
-    await page.waitForSelector('#qf-preview .preview[data-channel="zalo_personal"] .bubble');
+    // Pictures of content/media by file name (issue 19 item 8).
+    await page.fill('#qf-image', 'ngay-cds-10-10.png');
+    await page.fill('#qf-explanation-image', 'he-nhi-phan-1-0.png');
+    // The preview shows it as Messenger, a Zalo OA and a Zalo group will, the question's picture first.
+    await page.waitForSelector('#qf-preview .preview[data-channel="explanation"] img.picture');
     expect(await page.textContent('#qf-preview .preview[data-channel="messenger"]')).toContain('C. Tổ công nghệ số cộng đồng');
-    expect(await page.$$eval('#qf-preview h5', (hs) => hs.map((h) => h.textContent))).toEqual(['Messenger', 'Zalo OA', 'Nhóm Zalo']);
+    expect(await page.$$eval('#qf-preview h5', (hs) => hs.map((h) => h.textContent))).toEqual([
+      'Messenger',
+      'Zalo OA',
+      'Nhóm Zalo',
+      'Hình cho phần giải thích (gửi sau khi trả lời)',
+    ]);
+    for (const channel of ['messenger', 'zalo_oa']) {
+      expect(await page.getAttribute(`#qf-preview .preview[data-channel="${channel}"] .phone > img.picture:first-child`, 'src')).toMatch(
+        /\/media\/ngay-cds-10-10\.png$/,
+      );
+    }
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#qf-preview img.picture')).every((i) => (i as HTMLImageElement).naturalWidth === 800),
+    );
+    await screenshot(page.locator('#qf-preview'), 'cau-hoi-hinh-xem-truoc');
     await page.click('#qf-save');
     await page.waitForSelector('#qf-message .notice:not(.error)');
     expect(await page.textContent('#q-trail')).toContain('Bản nháp');

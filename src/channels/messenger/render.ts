@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../../domain/index.js';
-import { numberedOptions, splitText } from '../text.js';
+import { fetchableImage, numberedOptions, splitText } from '../text.js';
 import { MARKETING_LIMITS, MESSENGER_LIMITS as L, type MessengerButton, type MessengerMessage, type MessengerQuickReply } from './types.js';
 
 /** The time zone Meta shows in the opt-in request (the members' own). */
@@ -44,7 +44,8 @@ export function renderMessenger(message: OutboundMessage): MessengerMessage[] {
     }
   }
   // A picture goes first, as an image attachment fetched by Messenger from its URL.
-  if (message.image) out.unshift({ attachment: { type: 'image', payload: { url: message.image.url, is_reusable: false } } });
+  const image = fetchableImage(message);
+  if (image) out.unshift({ attachment: { type: 'image', payload: { url: image.url, is_reusable: false } } });
   if (message.optInRequest) out.push(optInTemplate(message.optInRequest));
   return out;
 }

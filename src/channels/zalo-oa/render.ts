@@ -1,5 +1,5 @@
 import type { Choice, Locale, OutboundMessage } from '../../domain/index.js';
-import { numberedOptions, splitText } from '../text.js';
+import { fetchableImage, numberedOptions, splitText } from '../text.js';
 import { ZALO_HIDDEN_PREFIX, ZALO_LIMITS as L, ZALO_PROMOTION_LIMITS as P, type ZaloButton, type ZaloMessage, type ZaloPromotionMessage } from './types.js';
 
 /**
@@ -44,10 +44,11 @@ export function renderZalo(message: OutboundMessage): ZaloMessage[] {
   }
   if (!linkFits) out.push({ text: message.link!.title, attachment: { type: 'template', payload: { buttons: link } } });
   // A picture goes first: the OA API's media template with the image URL and its words as the caption.
-  if (message.image) {
+  const image = fetchableImage(message);
+  if (image) {
     out.unshift({
-      text: message.image.alt.slice(0, L.text),
-      attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: message.image.url }] } },
+      text: image.alt.slice(0, L.text),
+      attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: image.url }] } },
     });
   }
   return out;

@@ -19,7 +19,11 @@ interface ZcaApi {
     start(options?: { retryOnClose?: boolean }): void;
     stop(): void;
   };
-  sendMessage(message: { msg: string }, threadId: string, type: number): Promise<{ message: { msgId: number } | null }>;
+  sendMessage(
+    message: { msg: string; attachments?: Array<{ data: Buffer; filename: string; metadata: { totalSize: number } }> },
+    threadId: string,
+    type: number,
+  ): Promise<{ message: { msgId: number } | null; attachment?: Array<{ msgId: number }> }>;
 }
 interface ZcaQrEvent {
   type: number;
@@ -66,6 +70,12 @@ export function createZcaClient(): ZaloPersonalClient {
       if (!api) throw new Error('zca-js: login first');
       const res = await api.sendMessage({ msg: text }, groupId, THREAD_GROUP);
       return { messageId: String(res.message?.msgId ?? '') };
+    },
+    async sendImage(groupId, picture) {
+      if (!api) throw new Error('zca-js: login first');
+      const attachment = { data: picture.data, filename: picture.filename, metadata: { totalSize: picture.data.length } };
+      const res = await api.sendMessage({ msg: '', attachments: [attachment] }, groupId, THREAD_GROUP);
+      return { messageId: String(res.attachment?.[0]?.msgId ?? res.message?.msgId ?? '') };
     },
     stop() {
       api?.listener.stop();

@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../../domain/index.js';
-import { numberedOptions, splitText } from '../text.js';
+import { fetchableImage, numberedOptions, splitText } from '../text.js';
 
 /** Zalo text messages are limited; keep pieces well under it. */
 export const ZALO_PERSONAL_TEXT_LIMIT = 2000;
@@ -9,7 +9,8 @@ export function renderZaloPersonal(message: OutboundMessage): string[] {
   let text = message.text;
   if (message.choices?.length) text = `${text}\n\n${numberedOptions(message.choices.map((c) => c.title))}`;
   if (message.link) text = `${text}\n${message.link.title}: ${message.link.url}`;
-  // zca-js sends text only here: a picture is named with its link.
-  if (message.image) text = `${message.image.alt}: ${message.image.url}\n\n${text}`;
+  // The channel sends a picture as an attachment first; one it could not read is named with its link.
+  const image = fetchableImage(message);
+  if (image) text = `${image.alt}: ${image.url}\n\n${text}`;
   return splitText(text, ZALO_PERSONAL_TEXT_LIMIT);
 }

@@ -21,6 +21,13 @@ export interface ZaloPersonalIncoming {
   readonly isSelf: boolean;
 }
 
+/** A picture's bytes and name, as zca-js uploads an attachment. */
+export interface ZaloPersonalPicture {
+  readonly data: Buffer;
+  /** With its extension: zca-js picks the upload kind from it. */
+  readonly filename: string;
+}
+
 /**
  * The narrow part of zca-js we use, so tests run with a fake. zca-js is unofficial: keep this small.
  */
@@ -30,6 +37,8 @@ export interface ZaloPersonalClient {
   /** Starts listening; `onClose` fires when the connection drops (we reconnect with backoff). */
   listen(onMessage: (m: ZaloPersonalIncoming) => void, onClose: (reason: string) => void): void;
   sendMessage(groupId: string, text: string): Promise<{ messageId: string }>;
+  /** A picture as an attachment (zca-js `attachments` with the bytes, as a photo message). */
+  sendImage(groupId: string, picture: ZaloPersonalPicture): Promise<{ messageId: string }>;
   stop(): void;
 }
 
@@ -40,6 +49,8 @@ export interface ZaloPersonalDeps {
   readonly createClient: () => ZaloPersonalClient;
   /** Reconnect backoff: first delay and ceiling. */
   readonly backoffMs?: { first: number; max: number };
+  /** Reads a picture the message names by address (our own /media or /certificates); default `fetchPicture`. */
+  readonly fetchPicture?: (url: string) => Promise<ZaloPersonalPicture | null>;
 }
 
 /** Where received group messages go (the inbox). */

@@ -35,6 +35,8 @@ export const QUESTION_COLUMNS = [
   'written_at',
   'reviewer',
   'reviewed_at',
+  'image',
+  'explanation_image',
 ] as const;
 export type QuestionColumn = (typeof QUESTION_COLUMNS)[number];
 
@@ -70,6 +72,7 @@ export function questionColumn(path: readonly (string | number)[]): QuestionColu
     return 'question_en';
   }
   if (first === 'review') return REVIEW_COLUMNS[String(second) as keyof typeof REVIEW_COLUMNS] ?? 'author';
+  if (first === 'explanationImage') return 'explanation_image';
   return (QUESTION_COLUMNS as readonly string[]).includes(String(first)) ? (first as QuestionColumn) : 'id';
 }
 
@@ -146,6 +149,8 @@ function rawQuestion(row: TableRow): { raw: Record<string, unknown>; problems: R
     status: c('status').toLowerCase(),
   };
   if (c('province')) raw.province = c('province');
+  if (c('image')) raw.image = c('image');
+  if (c('explanation_image')) raw.explanationImage = c('explanation_image');
   return { raw, problems };
 }
 
@@ -245,6 +250,8 @@ export function questionToYaml(q: QuestionContent): Record<string, unknown> {
       ...(q.review.reviewedAt ? { reviewedAt: q.review.reviewedAt } : {}),
     },
     status: q.status,
+    ...(q.image ? { image: q.image } : {}),
+    ...(q.explanationImage ? { explanationImage: q.explanationImage } : {}),
   };
 }
 
@@ -334,5 +341,7 @@ function questionRow(q: QuestionContent): (string | number)[] {
     q.review.writtenAt,
     q.review.reviewer ?? '',
     q.review.reviewedAt ?? '',
+    q.image ?? '',
+    q.explanationImage ?? '',
   ];
 }

@@ -45,12 +45,35 @@ export const questionPatchSchema = z
     tags: z.array(z.string().min(1)).optional(),
     province: questionSchema.shape.id.nullable().optional(),
     en: questionText.partial().strict().optional(),
+    /** A picture of content/media; null takes it away. */
+    image: questionSchema.shape.image.unwrap().nullable().optional(),
+    explanationImage: questionSchema.shape.explanationImage.unwrap().nullable().optional(),
   })
   .strict();
 export type QuestionPatch = z.input<typeof questionPatchSchema>;
 
 /** Fields whose change makes a reviewed text unreviewed again. */
-const REVIEWED_FIELDS = ['topic', 'question', 'options', 'answer', 'explanation', 'facts', 'province', 'en'] as const;
+const REVIEWED_FIELDS = ['topic', 'question', 'options', 'answer', 'explanation', 'facts', 'province', 'en', 'image', 'explanationImage'] as const;
+
+/** A question with a PATCH applied: named fields change, `en` merges, an absent optional field is kept and a null one taken away. */
+function patched(q: QuestionContent, p: z.output<typeof questionPatchSchema>): QuestionContent {
+  const { en, province, image, explanationImage, ...rest } = p;
+  const { province: shippedProvince, image: shippedImage, explanationImage: shippedExplanationImage, ...base } = q;
+  // Absent: kept as it was; null: taken away.
+  const kept = <T>(change: T | null | undefined, was: T | undefined) => (change === undefined ? was : (change ?? undefined));
+  const keptProvince = kept(province, shippedProvince);
+  const keptImage = kept(image, shippedImage);
+  const keptExplanationImage = kept(explanationImage, shippedExplanationImage);
+  const next: QuestionContent = {
+    ...base,
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+    en: { ...q.en, ...(en ?? {}) },
+    ...(keptProvince ? { province: keptProvince } : {}),
+    ...(keptImage ? { image: keptImage } : {}),
+    ...(keptExplanationImage ? { explanationImage: keptExplanationImage } : {}),
+  };
+  return next;
+}
 
 /** Whether an actor manages some bot that asks the question (admins manage every bot). */
 export function actorAsks(actor: Actor, bots: readonly BotConfig[], q: Pick<QuestionContent, 'topic' | 'tags' | 'province'>): boolean {
@@ -141,15 +164,7 @@ export function createQuestionEditor(deps: { editor: Editor; store: ContentStore
     if (row.retired) throw new ConflictError('question_retired', { id });
     requireEditable(actor, row);
     const q = row.question;
-    const { en, province, ...rest } = p;
-    const { province: shippedProvince, ...base } = q;
-    const keptProvince = province === undefined ? shippedProvince : (province ?? undefined);
-    const next: QuestionContent = {
-      ...base,
-      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
-      en: { ...q.en, ...(en ?? {}) },
-      ...(keptProvince ? { province: keptProvince } : {}),
-    };
+    const next = patched(q, p);
     requireTopic(actor, next);
     // A text changed after its review is unreviewed again: it goes back to draft until someone reviews it.
     const changedText = REVIEWED_FIELDS.some((f) => JSON.stringify(next[f] ?? null) !== JSON.stringify(q[f] ?? null));

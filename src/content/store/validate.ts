@@ -53,6 +53,7 @@ export function checkMerged(loaded: LoadedContent, merged: ContentBundle, owned:
     entries: entriesOf(loaded, merged, owned),
     locales: loaded.locales,
     problems: loaded.problems,
+    ...(loaded.media ? { media: loaded.media } : {}),
     locate: (origin) => (origin.file === DATABASE_FILE ? { line: 1, column: 1 } : loaded.locate(origin)),
   };
   return checkContent(view, now);

@@ -36,6 +36,10 @@ export interface Question {
   province: string | null;
   review: QuestionReview;
   status: QuestionStatus;
+  /** A picture (file name in content/media) sent before the question; null without one. */
+  image: string | null;
+  /** A picture sent with the explanation, after the answer; null without one. */
+  explanationImage: string | null;
   retiredAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -74,6 +78,8 @@ export const questionSchema = new Schema<Question>(
     province: { type: String, default: null },
     review: { type: reviewSchema, required: true },
     status: { type: String, enum: QUESTION_STATUSES, required: true },
+    image: { type: String, default: null },
+    explanationImage: { type: String, default: null },
     retiredAt: { type: Date, default: null },
   },
   { timestamps: true },
@@ -98,6 +104,8 @@ export const questionRevisionSchema = new Schema<QuestionRevision>(
     province: { type: String, default: null },
     review: { type: reviewSchema, required: true },
     status: { type: String, enum: QUESTION_STATUSES, required: true },
+    image: { type: String, default: null },
+    explanationImage: { type: String, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { scopeBots } from '../../admin/index.js';
 import { joinsByUnit, listUnanswered } from '../../learning/index.js';
 import { principalOf } from '../auth.js';
+import { requestLocale } from '../errors.js';
+import { namesIn } from './names.js';
 import { botId, type ApiContext } from './shared.js';
 
 /**
@@ -19,9 +21,11 @@ export function addLearningRoutes({ api, deps }: ApiContext): void {
     handler: async ({ query }, req) => {
       const bots = scopeBots(principalOf(req), query.bot);
       const rows = await listUnanswered(deps.models, bots, query.limit);
+      const names = namesIn(requestLocale(req), deps);
       return {
         items: rows.map((r) => ({
           bot: r.bot,
+          botName: names.bot(r.bot),
           text: r.text,
           count: r.count,
           firstAskedAt: r.firstAskedAt.toISOString(),
@@ -43,7 +47,11 @@ export function addLearningRoutes({ api, deps }: ApiContext): void {
       for (const bot of [...bots].sort()) {
         for (const [unitId, joins] of await joinsByUnit(deps.models, bot)) items.push({ bot, unitId, joins });
       }
-      return { items: items.sort((a, b) => b.joins - a.joins || a.bot.localeCompare(b.bot) || a.unitId.localeCompare(b.unitId)) };
+      // Names as the dashboard shows them (organisers read names, not ids).
+      const names = namesIn(requestLocale(req), deps);
+      const unit = await names.units(items);
+      const sorted = items.sort((a, b) => b.joins - a.joins || a.bot.localeCompare(b.bot) || a.unitId.localeCompare(b.unitId));
+      return { items: sorted.map((i) => ({ ...i, botName: names.bot(i.bot), unitName: unit(i.bot, i.unitId) })) };
     },
   });
 }

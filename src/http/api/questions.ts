@@ -1,7 +1,8 @@
+import type { Request } from 'express';
 import { z } from 'zod';
 import { scopeBots, type Principal } from '../../admin/index.js';
 import { renderFor } from '../../channels/index.js';
-import { calibrate, filterQuestions, questionInputSchema, questionPatchSchema, type QuestionContent, type QuestionRow } from '../../content/index.js';
+import { calibrate, filterQuestions, mediaUrl, questionInputSchema, questionPatchSchema, type QuestionContent, type QuestionRow } from '../../content/index.js';
 import { questionMessage } from '../../conversation/index.js';
 import { ForbiddenError, LOCALES, type Locale } from '../../domain/index.js';
 import { principalOf } from '../auth.js';
@@ -42,8 +43,11 @@ function rowView(r: QuestionRow, figures: { answers: number; accuracy: number | 
   };
 }
 
+/** Where this server is reached from outside: PUBLIC_URL, else the address the request came to. */
+const publicBase = (ctx: ApiContext, req: Request) => ctx.deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+
 /** A question as members will get it on each platform, in each language (the conversation's own message). */
-function previews(ctx: ApiContext, q: QuestionContent) {
+function previews(ctx: ApiContext, q: QuestionContent, base: string) {
   const quiz = {
     questionId: q.id,
     revision: 'preview',
@@ -52,6 +56,8 @@ function previews(ctx: ApiContext, q: QuestionContent) {
     vi: { question: q.question, options: q.options, explanation: q.explanation },
     en: { question: q.en.question, options: q.en.options, explanation: q.en.explanation },
     source: { vi: '', en: '' },
+    // At the address the platforms would fetch (this server's, when PUBLIC_URL is not set).
+    image: q.image ? (mediaUrl(base, q.image) ?? undefined) : undefined,
   };
   return Object.fromEntries(
     LOCALES.map((locale: Locale) => {
@@ -98,7 +104,11 @@ export function addQuestionRoutes(ctx: ApiContext): void {
     tag: 'content',
     summary: 'How a question (saved or not) will look on Messenger, a Zalo OA and a Zalo group, in Vietnamese and English',
     body: questionInputSchema,
-    handler: async ({ body }) => ({ previews: previews(ctx, { id: body.id ?? 'preview', ...body } as QuestionContent) }),
+    handler: async ({ body }, req) => ({
+      previews: previews(ctx, { id: body.id ?? 'preview', ...body } as QuestionContent, publicBase(ctx, req)),
+      // The explanation's picture, sent with the feedback after the answer.
+      explanationImage: body.explanationImage ? mediaUrl(publicBase(ctx, req), body.explanationImage) : null,
+    }),
   });
   api.add({
     method: 'post',
@@ -124,7 +134,7 @@ export function addQuestionRoutes(ctx: ApiContext): void {
       )
         throw new ForbiddenError('question_forbidden', { id: params.id });
       const accuracy = await accuracyOf(ctx, p, undefined);
-      return { ...rowView(row, accuracy(params.id)), previews: previews(ctx, row.question), locale: requestLocale(req) };
+      return { ...rowView(row, accuracy(params.id)), previews: previews(ctx, row.question, publicBase(ctx, req)), locale: requestLocale(req) };
     },
   });
   api.add({

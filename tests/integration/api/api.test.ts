@@ -415,7 +415,7 @@ describe('API tokens', () => {
       { bot: 'other', code: 'WXYZ2345', inviterId: new Types.ObjectId(), unitId: 'u9', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
     ]);
     const mine = (await (await get('/api/v1/invitations', organiserToken)).json()) as { items: unknown[] };
-    expect(mine.items).toEqual([{ bot: 'demo', unitId: 'u1', joins: 2 }]);
+    expect(mine.items).toEqual([expect.objectContaining({ bot: 'demo', unitId: 'u1', joins: 2, botName: expect.any(String), unitName: expect.any(String) })]);
     const all = (await (await get('/api/v1/invitations', adminToken)).json()) as { items: unknown[] };
     expect(all.items).toHaveLength(2);
   });

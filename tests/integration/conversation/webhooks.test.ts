@@ -7,7 +7,8 @@ import { channelEnv } from '../../fixtures/channels/bots.js';
 import { startChannelsApp, waitFor, type ChannelsApp } from '../../fixtures/channels/harness.js';
 import { pickDaily } from '../../../src/quiz/index.js';
 import express from 'express';
-import { createCertificateRoutes } from '../../../src/http/index.js';
+import { createCertificateRoutes, createMediaRoutes } from '../../../src/http/index.js';
+import { certificateSvg } from '../../../src/learning/index.js';
 import { createI18n } from '../../../src/i18n/index.js';
 import { PUBLIC_URL, bot, contestRightLetter, conversationRig, letterFor, questions, seedQuestions, type Rig } from './fixtures.js';
 
@@ -385,6 +386,27 @@ describe('full flows through signed webhooks', () => {
       expect(verify).toContain('Cuộc thi thử: trả lời đúng 2/3 câu');
       expect((await fetch(`${base}/verify/ABCD-2345`)).status).toBe(404);
       expect((await fetch(`${base}/certificates/nope.png`)).status).toBe(404);
+      // Issued while the round was open: no rank yet, on the page or the card.
+      expect(verify).not.toContain('Xếp hạng');
+
+      // The contest closes (its window ended 30/06): the contest-close job ranks the round's certificates.
+      rig.now = new Date('2023-06-30T16:59:00Z'); // 23:59 on the last day: not final yet
+      expect(await rig.conversation.rankFinishedRounds()).toBe(0);
+      rig.now = new Date('2023-07-01T01:00:00Z');
+      await rig.conversation.closeExpiredAttempts();
+      const results = await rig.conversation.contestResults('test-contest');
+      const ranking = results!.rounds[0]!.ranking;
+      const hoa = ranking.find((e) => e.attemptId === certificate!.subject.replace('contest:', ''))!;
+      expect(await rig.conversation.rankFinishedRounds()).toBeGreaterThan(0);
+      expect(await rig.conversation.rankFinishedRounds()).toBe(0); // once
+      const ranked = await db.models.Certificate.findOne({ code: certificate!.code }).lean();
+      expect(ranked!.contest).toMatchObject({ correct: 2, questionCount: 3, rank: hoa.rank, of: ranking.length });
+      const after = await (await fetch(`${base}/verify/${certificate!.code}`)).text();
+      expect(after).toContain(`Xếp hạng ${hoa.rank}/${ranking.length}`);
+      // The card drawn again from the stored fields: its words, not its pixels.
+      const words = [...certificateSvg(ranked!, t).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+      expect(words).toContain(`Trả lời đúng 2/3 câu · Xếp hạng ${hoa.rank}/${ranking.length}`);
+      expect((await fetch(`${base}/certificates/${certificate!.code}.png`)).status).toBe(200);
     } finally {
       server.close();
     }
@@ -414,5 +436,88 @@ describe('full flows through signed webhooks', () => {
     expect(await db.models.InvitationJoin.countDocuments({ bot: bot.id })).toBe(1);
     expect((await db.models.Invitation.findOne({ bot: bot.id }).lean())!.joins).toBe(1);
     await messenger('m-hoa', mText('Mời đồng nghiệp'), 'Đã có 1 người tham gia');
+  });
+
+  it('Messenger and Zalo OA: a question’s picture is an image attachment sent before the question, the explanation’s comes with the feedback', async () => {
+    const day = '2023-06-20';
+    rig.now = new Date('2023-06-20T01:00:00Z');
+    const q = pickDaily(bot.id, day, questions)!;
+    await db.models.Question.updateOne({ questionId: q.questionId }, { $set: { image: 'ngay-cds-10-10.png', explanationImage: 'he-nhi-phan-1-0.png' } });
+    rig.conversation.contentChanged();
+    const questionPicture = `${PUBLIC_URL}/media/ngay-cds-10-10.png`;
+    const explanationPicture = `${PUBLIC_URL}/media/he-nhi-phan-1-0.png`;
+    try {
+      // Messenger: the Send API gets the image attachment, then the question with its quick replies.
+      await messenger('m-pic', mPostback('GET_STARTED', 'Get Started'), '91/2025/QH15');
+      await messenger('m-pic', mQuick('Đồng ý', 'CONSENT|yes'), 'Trang 1/2');
+      await messenger('m-pic', mText('so y te'), 'tên gì trên bảng xếp hạng');
+      await messenger('m-pic', mText('Hà'), 'Chào Hà');
+      const before = messengerSent('m-pic').length;
+      await messenger('m-pic', mText('Câu hỏi hôm nay'), 'Câu hỏi ngày 20/06/2023');
+      const asked = messengerSent('m-pic').slice(before) as Array<{
+        text?: string;
+        attachment?: { type: string; payload: { url: string } };
+        quick_replies?: Array<{ payload: string }>;
+      }>;
+      expect(asked.map((m) => m.attachment?.payload.url ?? m.text?.split('\n')[0])).toEqual([questionPicture, '📅 Câu hỏi ngày 20/06/2023']);
+      expect(asked[0]!.attachment!.type).toBe('image');
+      const right = letterFor(q.questionId, q.answer, 'm-pic');
+      const afterQuestion = messengerSent('m-pic').length;
+      await messenger('m-pic', mQuick(right, asked[1]!.quick_replies![right.charCodeAt(0) - 65]!.payload), 'Chính xác');
+      const feedback = messengerSent('m-pic').slice(afterQuestion) as typeof asked;
+      expect(feedback[0]!.attachment).toEqual({ type: 'image', payload: { url: explanationPicture, is_reusable: false } });
+      expect(feedback[1]!.text).toContain('Chính xác');
+
+      // Zalo OA: the OA API's media template with the picture's address, then the question with its buttons.
+      await zalo(zFollow('z-pic'), 'z-pic', '91/2025/QH15');
+      const consent = zaloSent('z-pic');
+      await zalo(zText('z-pic', tapZalo(consent, 'Đồng ý')), 'z-pic', 'Bạn thuộc đơn vị');
+      await zalo(zText('z-pic', 'bao tinh'), 'z-pic', 'Đã ghi nhận đơn vị');
+      await zalo(zText('z-pic', 'Phương'), 'z-pic', '⋯ 6');
+      const zBefore = zaloSent('z-pic').length;
+      await zalo(zText('z-pic', 'Câu hỏi hôm nay'), 'z-pic', 'Câu hỏi ngày 20/06/2023');
+      type ZaloPicture = {
+        text: string;
+        attachment?: { payload: { template_type?: string; elements?: Array<{ media_type: string; url: string }>; buttons?: ZaloButton[] } };
+      };
+      const zAsked = zaloSent('z-pic').slice(zBefore) as ZaloPicture[];
+      expect(zAsked[0]).toEqual({
+        text: 'Hình minh hoạ cho câu hỏi',
+        attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: questionPicture }] } },
+      });
+      expect(zAsked[1]!.text).toMatch(/^📅 Câu hỏi ngày 20\/06\/2023/);
+      const zRight = letterFor(q.questionId, q.answer, 'z-pic', 'zalo_oa');
+      const zAfter = zaloSent('z-pic').length;
+      await zalo(zText('z-pic', tapZalo(zAsked as ZaloCall['message'][], zRight)), 'z-pic', 'Chính xác');
+      const zFeedback = zaloSent('z-pic').slice(zAfter) as ZaloPicture[];
+      expect(zFeedback[0]!.attachment!.payload.elements).toEqual([{ media_type: 'image', url: explanationPicture }]);
+      expect(zFeedback[0]!.text).toBe('Hình minh hoạ cho phần giải thích');
+      expect(zFeedback[1]!.text).toContain('Chính xác');
+    } finally {
+      await db.models.Question.updateOne({ questionId: q.questionId }, { $set: { image: null, explanationImage: null } });
+      rig.conversation.contentChanged();
+    }
+  });
+
+  it('GET /media/<file> serves a picture of content/media with the type its bytes say; other names are 404', async () => {
+    const web = express();
+    for (const r of createMediaRoutes({ contentDir: 'content' })) web.use(r.path, r.router);
+    const server = web.listen(0);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const png = await fetch(`${base}/media/ngay-cds-10-10.png`);
+      expect(png.status).toBe(200);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      expect(
+        Buffer.from(await png.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      for (const bad of ['nothing.png', '..%2Fquestions%2Fnational-programme.yaml', '.hidden.png', 'ngay-cds-10-10.gif']) {
+        expect((await fetch(`${base}/media/${bad}`)).status, bad).toBe(404);
+      }
+    } finally {
+      server.close();
+    }
   });
 });

@@ -62,6 +62,10 @@ export function fakeZca() {
       posts.push({ groupId, text });
       return { messageId: `zca-${posts.length}` };
     },
+    async sendImage(groupId, picture) {
+      posts.push({ groupId, text: `[picture ${picture.filename}]` });
+      return { messageId: `zca-${posts.length}` };
+    },
     stop() {},
   };
   return { client, posts };

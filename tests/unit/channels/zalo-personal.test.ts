@@ -25,7 +25,7 @@ const msg = (over: Partial<ZaloPersonalIncoming> = {}): ZaloPersonalIncoming => 
 
 /** A fake zca-js: records sends; `drop()` closes the connection as Zalo does. */
 function fakeZca() {
-  const sent: Array<{ groupId: string; text: string }> = [];
+  const sent: Array<{ groupId: string; text: string; picture?: { filename: string; bytes: number } }> = [];
   let logins = 0;
   let failLogins = 0;
   let onMessage: ((m: ZaloPersonalIncoming) => void) | null = null;
@@ -41,6 +41,10 @@ function fakeZca() {
     },
     async sendMessage(groupId, text) {
       sent.push({ groupId, text });
+      return { messageId: `zp${sent.length}` };
+    },
+    async sendImage(groupId, picture) {
+      sent.push({ groupId, text: '', picture: { filename: picture.filename, bytes: picture.data.length } });
       return { messageId: `zp${sent.length}` };
     },
     stop() {},
@@ -83,6 +87,30 @@ describe('Zalo personal (zca-js)', () => {
         ],
       }),
     ).toEqual(['Chọn\n\n1. Có\n2. Không']);
+  });
+
+  it("sends a message's picture as an attachment before its text, and names it by its link when it cannot be read", async () => {
+    const zca = fakeZca();
+    const pictures = new Map([['https://bot.example/media/ngay-cds.png', { data: Buffer.alloc(321, 1), filename: 'ngay-cds.png' }]]);
+    const channel = zaloPersonalChannel({
+      bots: new Map([['demo', testBot('demo', { channels: { zalo_personal: { groups: ['g1'] } } })]]),
+      model: fakeCredentials({ cookie: [], imei: 'i', userAgent: 'ua' }),
+      logger: createLogger(testConfig()),
+      createClient: () => zca.client,
+      fetchPicture: async (url) => pictures.get(url) ?? null,
+    });
+    await channel.start(async () => undefined);
+    await waitFor(() => zca.logins === 1, 5000, 'a login');
+    const to = { bot: 'demo', channel: 'zalo_personal' as const, userId: 'u1', groupId: 'g1' };
+    const image = { url: 'https://bot.example/media/ngay-cds.png', alt: 'Hình minh hoạ cho câu hỏi' };
+    expect(await channel.send(to, { text: 'Câu hỏi', image }, { purpose: 'response' })).toEqual({ ok: true, messageIds: ['zp1', 'zp2'] });
+    await channel.send(to, { text: 'Câu khác', image: { ...image, url: 'https://bot.example/media/gone.png' } }, { purpose: 'response' });
+    expect(zca.sent).toEqual([
+      { groupId: 'g1', text: '', picture: { filename: 'ngay-cds.png', bytes: 321 } },
+      { groupId: 'g1', text: 'Câu hỏi' },
+      { groupId: 'g1', text: 'Hình minh hoạ cho câu hỏi: https://bot.example/media/gone.png\n\nCâu khác' },
+    ]);
+    channel.stop();
   });
 
   it('connects bots that list groups, stores their group messages, sends only to those groups, and reconnects after a drop', async () => {

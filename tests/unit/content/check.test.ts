@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, loadAndCheckContent } from '../../../src/content/index.js';
+import { formatProblem, loadAndCheckContent, MEDIA_LIMITS } from '../../../src/content/index.js';
+import { renderPng } from '../../../src/learning/index.js';
 import { fixtureTree, treePaths } from './fixture-tree.js';
 
 const problemsOf = (overlay?: string) => loadAndCheckContent(treePaths(fixtureTree(overlay))).problems.map(formatProblem);
@@ -188,5 +189,27 @@ describe('content check', () => {
   it('every broken fixture is covered by a case above', () => {
     const dirs = fs.readdirSync(path.resolve(import.meta.dirname, '../../fixtures/content/broken')).sort();
     expect(dirs).toEqual(cases.map(([, overlay]) => overlay).sort());
+  });
+
+  it("checks a question's pictures: a missing file, a GIF named .png, a file over 1 MB; a good PNG passes", () => {
+    const dir = fixtureTree();
+    const media = path.join(dir, 'content', 'media');
+    fs.mkdirSync(media);
+    const png = renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#1F3A68"/></svg>').png;
+    fs.writeFileSync(path.join(media, 'good.png'), png);
+    fs.writeFileSync(path.join(media, 'fake.png'), Buffer.from('GIF89a\x90\x01\x2c\x01', 'latin1'));
+    fs.writeFileSync(path.join(media, 'big.png'), Buffer.concat([png, Buffer.alloc(MEDIA_LIMITS.maxBytes)]));
+    const beta = path.join(dir, 'content', 'questions', 'beta.yaml');
+    const withPictures = (id: string, lines: string) => (text: string) => text.replace(`  - id: ${id}\n`, `  - id: ${id}\n${lines}`);
+    let text = fs.readFileSync(beta, 'utf8');
+    text = withPictures('beta-001', '    image: nowhere.png\n    explanationImage: fake.png\n')(text);
+    text = withPictures('beta-002', '    image: big.png\n    explanationImage: good.png\n')(text);
+    fs.writeFileSync(beta, text);
+    const bigBytes = png.length + MEDIA_LIMITS.maxBytes;
+    expect(loadAndCheckContent(treePaths(dir)).problems.map(formatProblem)).toEqual([
+      'content/questions/beta.yaml:3:5: question "beta-001": nowhere.png: no such file in content/media',
+      'content/questions/beta.yaml:4:5: question "beta-001": fake.png: not a PNG, JPEG or WebP picture (its first bytes say so, whatever its name)',
+      `content/questions/beta.yaml:19:5: question "beta-002": big.png: ${bigBytes} bytes, more than the 1000000 allowed (1 MB, what both Zalo OA and Messenger accept)`,
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { loadBroadcasts, initBroadcasts, relabelBroadcasts } from './broadcasts.js';
 import { api, botName, bots, el, errorText, fmt, languageToggle, localDay, localTime, loadTranslations, pct, setBots, setCsrf, t } from './common.js';
 import { initContests, loadContests } from './contest-results.js';
+import { loadLearning } from './learning.js';
 
 const $ = (id) => document.getElementById(id);
 const Chart = window.Chart;
@@ -354,6 +355,7 @@ async function refresh() {
     await Promise.all([
       loadOverview(),
       loadLeaderboard(),
+      loadLearning(query(), $('bot').value),
       loadBroadcasts(),
       loadContests($('bot').value),
       isAdmin() ? loadUsers() : null,

@@ -59,6 +59,8 @@ const HTML = `
         <label><span data-i18n="editor.questions.explanationEn"></span><textarea id="qf-explanation-en" required></textarea></label>
         <div class="field"><span data-i18n="editor.common.factsHint"></span><div id="qf-facts"></div></div>
         <label><span data-i18n="editor.questions.tags"></span><input id="qf-tags" /></label>
+        <label><span data-i18n="editor.questions.image"></span><input id="qf-image" placeholder="ngay-cds.png" /></label>
+        <label><span data-i18n="editor.questions.explanationImage"></span><input id="qf-explanation-image" placeholder="giai-thich.png" /></label>
         <div class="row">
           <button type="submit" id="qf-save" data-i18n="editor.common.save"></button>
           <button type="button" class="secondary" id="qf-review" data-i18n="editor.questions.review"></button>
@@ -181,8 +183,14 @@ function typed() {
     facts: state.facts.value(),
     tags: listOf($('qf-tags').value),
     en: { question: $('qf-question-en').value.trim(), options: listOf($('qf-options-en').value, /\n/), explanation: $('qf-explanation-en').value.trim() },
+    // Pictures of content/media by file name; null (no picture) takes one away in a PATCH.
+    image: $('qf-image').value.trim() || null,
+    explanationImage: $('qf-explanation-image').value.trim() || null,
   };
 }
+
+/** A new question (or a preview) names only the pictures it has. */
+const withoutNulls = (q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== null));
 
 function fillAnswerLetters() {
   const n = Math.max(2, listOf($('qf-options').value, /\n/).length);
@@ -196,8 +204,14 @@ function fillAnswerLetters() {
 function bubbles(payload) {
   const texts = [];
   const buttons = [];
+  const pictures = [];
   // Messenger: { text, quick_replies: [{ title }] }; Zalo OA: text and buttons with titles; a Zalo group: plain strings.
   const walk = (v, key) => {
+    // A picture: Messenger's image attachment, Zalo OA's media template element.
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (v.type === 'image' && typeof v.payload?.url === 'string') return void pictures.push(v.payload.url);
+      if (v.media_type === 'image' && typeof v.url === 'string') return void pictures.push(v.url);
+    }
     if (typeof v === 'string') {
       if (key === 'button') buttons.push(v);
       else if (['text', 'msg', 'message', ''].includes(key)) texts.push(v);
@@ -208,6 +222,7 @@ function bubbles(payload) {
   return el(
     'div',
     { class: 'phone' },
+    ...pictures.map((src) => el('img', { class: 'picture', src, alt: tx('questions.image') })),
     ...texts.map((s) => el('div', { class: 'bubble' }, s)),
     buttons.length ? el('div', { class: 'buttons' }, ...buttons.map((b) => el('span', { class: 'chip' }, b))) : null,
   );
@@ -217,12 +232,21 @@ async function drawPreview() {
   const q = typed();
   if (!q.question || q.options.length < 2) return;
   try {
-    const r = await api('/api/v1/questions/preview', { method: 'POST', body: q });
+    const r = await api('/api/v1/questions/preview', { method: 'POST', body: withoutNulls(q) });
     const lng = document.documentElement.lang === 'en' ? 'en' : 'vi';
     $('qf-preview').replaceChildren(
       ...['messenger', 'zalo_oa', 'zalo_personal'].map((c) =>
         el('div', { class: 'preview', dataset: { channel: c } }, el('h5', {}, tx(`questions.${c}`)), bubbles(r.previews[lng][c])),
       ),
+      // The explanation's picture comes after the member's answer, with the feedback.
+      r.explanationImage
+        ? el(
+            'div',
+            { class: 'preview', dataset: { channel: 'explanation' } },
+            el('h5', {}, tx('questions.explanationImage')),
+            el('img', { class: 'picture', src: r.explanationImage, alt: tx('questions.explanationImage') }),
+          )
+        : null,
     );
   } catch {
     // An incomplete form has no preview yet; saving says what is missing.
@@ -247,6 +271,8 @@ async function fillForm(q) {
   $('qf-explanation-en').value = q?.en?.explanation ?? '';
   await state.facts.set(q?.facts ?? []);
   $('qf-tags').value = (q?.tags ?? []).join(', ');
+  $('qf-image').value = q?.image ?? '';
+  $('qf-explanation-image').value = q?.explanationImage ?? '';
 }
 
 function drawWorkflow(q) {
@@ -307,7 +333,7 @@ async function save(e) {
     () =>
       q
         ? api(`/api/v1/questions/${encodeURIComponent(q.id)}`, { method: 'PATCH', body: changes(q, typed()) })
-        : api('/api/v1/questions', { method: 'POST', body: typed() }),
+        : api('/api/v1/questions', { method: 'POST', body: withoutNulls(typed()) }),
     tx('common.saved'),
   );
 }
