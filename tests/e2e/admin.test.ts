@@ -625,6 +625,8 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await sim.goto(`${rt.url}/simulator`);
     await sim.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     await sim.selectOption('#bot', 'demo');
+    // The picker names the bot; its id is not for people.
+    expect(await sim.textContent('#bot option[value="demo"]')).toBe('Bot trình diễn Chuyển đổi số');
     await sim.click('#new-user');
 
     /** Waits for a bot message newer than the last tap offering a button (by title, or the first), then taps it. */

@@ -228,8 +228,9 @@ function simulatorPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   simulator.use(simulatorAccess({ enabled: deps.simulatorEnabled, isProduction: deps.isProduction }));
   simulator.get('/', sendPage('simulator.html'));
   simulator.get('/bots', (req, res) => {
-    const visible = req.principal ? visibleBots(req.principal) : null;
-    res.json({ bots: visible ?? deps.bots() });
+    const bots = (req.principal ? visibleBots(req.principal) : null) ?? deps.bots();
+    // Names too: the picker shows a bot's name, never its id.
+    res.json({ bots, botInfo: (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)).map(({ id, name }) => ({ id, name })) });
   });
   if (deps.simulatorApi) simulator.use('/api', simulatorBotScope, deps.simulatorApi);
   else simulator.use('/api', (_req, _res, next) => next(new UnavailableError('web_channel_unavailable')));

@@ -15,6 +15,12 @@ const servers: Awaited<ReturnType<typeof listen>>[] = [];
 const posted: string[] = [];
 
 /** The admin web with a stand-in for the web channel's API, as a server of one kind. */
+/** Names of the two bots, as the runtime gives them from bots/*.yaml . */
+const BOT_INFO = [
+  { id: 'demo', name: { vi: 'Bot trình diễn', en: 'Demo bot' }, units: 'demo', topics: [], topicTags: {} },
+  { id: 'other', name: { vi: 'Bot khác', en: 'Other bot' }, units: 'demo', topics: [], topicTags: {} },
+];
+
 async function serve(options: { simulatorEnabled: boolean; isProduction: boolean }): Promise<string> {
   const admin = createAdminService(db.models, { sessionSecret: undefined });
   const simulatorApi = Router()
@@ -27,7 +33,15 @@ async function serve(options: { simulatorEnabled: boolean; isProduction: boolean
       posted.push(`${bot}:${userId}`);
       res.status(202).json({ ok: true });
     });
-  const routes = createAdminWeb({ admin, contentDir: 'content', loginMaxPer15Min: 50, bots: () => ['demo', 'other'], simulatorApi, ...options });
+  const routes = createAdminWeb({
+    admin,
+    contentDir: 'content',
+    loginMaxPer15Min: 50,
+    bots: () => ['demo', 'other'],
+    botInfo: () => BOT_INFO,
+    simulatorApi,
+    ...options,
+  });
   const server = await listen(
     createApp({ config: db.config(), logger: pino({ level: 'silent' }), metrics: createMetrics(), readiness: [], routes }),
     '127.0.0.1',
@@ -91,7 +105,10 @@ describe('simulator access', () => {
     expect(((await foreign.json()) as { error: { message: string } }).error.message).toBe('No access to bot "other"');
     expect((await fetch(`${url}/simulator/api/messages?bot=other&userId=x`, { headers: organiser })).status).toBe(403);
     expect((await say(url, 'demo', organiser)).status).toBe(202);
-    expect(await (await fetch(`${url}/simulator/bots`, { headers: organiser })).json()).toEqual({ bots: ['demo'] });
+    expect(await (await fetch(`${url}/simulator/bots`, { headers: organiser })).json()).toMatchObject({
+      bots: ['demo'],
+      botInfo: [{ id: 'demo', name: { vi: 'Bot trình diễn', en: 'Demo bot' } }],
+    });
 
     const boss = await login(url, 'a@example.org');
     expect((await say(url, 'other', boss)).status).toBe(202);

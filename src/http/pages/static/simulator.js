@@ -1,4 +1,4 @@
-import { api, el, languageToggle, loadTranslations, setCsrf, t } from './common.js';
+import { api, botName, el, languageToggle, loadTranslations, setBots, setCsrf, t } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const USER_KEY = 'cds-simulator-user';
@@ -68,15 +68,19 @@ function restart() {
 
 async function main() {
   await loadTranslations();
-  languageToggle($('lang'));
+  // The bots' names follow the page's language.
+  languageToggle($('lang'), () => {
+    for (const o of $('bot').options) o.textContent = botName(o.value);
+  });
   try {
     const s = await api('/admin/session');
     setCsrf(s.csrfToken);
   } catch {
     /* the simulator may be open without a login (development) */
   }
-  const { bots } = await api('/simulator/bots');
-  $('bot').replaceChildren(...bots.map((b) => el('option', { value: b }, b)));
+  const { bots, botInfo } = await api('/simulator/bots');
+  setBots(botInfo);
+  $('bot').replaceChildren(...bots.map((b) => el('option', { value: b }, botName(b))));
   if (!bots.length) $('message').replaceChildren(el('div', { class: 'notice error' }, t('simulator.noBots')));
   $('user').value = localStorage.getItem(USER_KEY) || newUserId();
   $('new-user').addEventListener('click', () => {
