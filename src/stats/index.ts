@@ -23,6 +23,10 @@ export interface StatsOptions {
   readonly unitListOf?: UnitListOf;
   /** Crash tests: called after each step of a rollup operation. */
   readonly step?: StepHook;
+  /** Test clock (the day blocks are sealed up to follows it). */
+  readonly clock?: () => Date;
+  /** false: the queries read day documents only, never the week and month blocks (tests and the benchmark compare the two). */
+  readonly blocks?: boolean;
 }
 
 /**
@@ -34,8 +38,9 @@ export function createStats(models: Models, options: StatsOptions) {
     timeZone: options.timeZone,
     logger: options.logger,
     ...(options.step ? { step: options.step } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
-  const queries = createStatsQueries(models, { unitListOf: options.unitListOf });
+  const queries = createStatsQueries(models, { unitListOf: options.unitListOf, blocks: options.blocks });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
 

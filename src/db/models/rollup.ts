@@ -13,8 +13,23 @@ import { Schema, type Types } from 'mongoose';
  * `gaps[g]` counts the participants active that day whose previous active day (in the bot, or in the
  * unit) was g days earlier; `gaps.n` those with none in the last 366 days. Distinct participants
  * from `from` to `to` = the sum, over the days D of the range, of the gaps larger than D − from.
+ * - `week-*` / `month-*` (bot, unit, question): the sum of the day documents of a week (cut to its
+ *   month) or a calendar month, day = the block's first day, gaps counted from that day (all in the
+ *   document, no far blocks); written once the block's days are over (src/stats/blocks.ts).
  */
-export const ROLLUP_KINDS = ['day-bot', 'day-unit', 'day-question', 'far-bot', 'far-unit'] as const;
+export const ROLLUP_KINDS = [
+  'day-bot',
+  'day-unit',
+  'day-question',
+  'far-bot',
+  'far-unit',
+  'week-bot',
+  'week-unit',
+  'week-question',
+  'month-bot',
+  'month-unit',
+  'month-question',
+] as const;
 export type RollupKind = (typeof ROLLUP_KINDS)[number];
 
 /** Counters a rollup document sums; every document has all of them (0 when unused). */
@@ -119,6 +134,10 @@ export interface RollupOp {
   participantId?: string;
   version?: number;
   bots?: string[];
+  /** The `blocks` record: every week and month block ending on or before this day is sealed… */
+  through?: string;
+  /** …except these, whose days changed after they were sealed (`<bot>|<span>|<first day>`), to seal again. */
+  dirty?: string[];
 }
 
 export const rollupOpSchema = new Schema<RollupOp>(
@@ -133,6 +152,8 @@ export const rollupOpSchema = new Schema<RollupOp>(
     participantId: { type: String },
     version: { type: Number },
     bots: { type: [String], default: undefined },
+    through: { type: String },
+    dirty: { type: [String], default: undefined },
   },
   { collection: 'rollup_ops', versionKey: false },
 );
