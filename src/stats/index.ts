@@ -7,10 +7,10 @@ import { createStatsQueries, type UnitListOf } from './queries.js';
 import { createRollupUpdater, type RollupUpdater } from './updater.js';
 
 export type { Overview, SeriesPoint, StatsScope, UnitStats, QuestionStats, StatsQueries, UnitListOf } from './queries.js';
-export type { LeaderboardRow } from './leaderboard.js';
+export type { DayRange, LeaderboardRow, PeriodScore, PeriodUnit } from './leaderboard.js';
 export type { RollupUpdater } from './updater.js';
 export type { AnswerWithId, RollupStep, StepHook } from './batches.js';
-export { participantLabel } from './leaderboard.js';
+export { participantLabel, periodScores, periodUnits } from './leaderboard.js';
 export { RollupAccumulator, answerDeltas, accuracy, distinctSince, rollupId, type AnswerFacts } from './reduce.js';
 export { answerFacts } from './batches.js';
 

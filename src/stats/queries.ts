@@ -260,6 +260,8 @@ async function questions(ctx: QueryContext, s: StatsScope, locale: 'vi' | 'en' =
 export function createStatsQueries(models: Models, options: { unitListOf?: UnitListOf | undefined; blocks?: boolean | undefined } = {}) {
   const ctx: QueryContext = { models, unitListOf: options.unitListOf ?? (() => null), blocks: options.blocks ?? true };
   return {
+    /** Every bot with statistics (the scope "all bots" of an admin). */
+    bots: () => botsOf(ctx, { bots: null, from: '', to: '' }),
     overview: (s: StatsScope) => overview(ctx, s),
     series: (s: StatsScope) => series(ctx, s),
     units: (s: StatsScope) => units(ctx, s),

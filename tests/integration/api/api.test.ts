@@ -103,16 +103,6 @@ describe('admin REST API', () => {
     expect(all.items).toHaveLength(1);
   });
 
-  it('ranks participants by correct daily answers, as members see it in chat (practice does not count)', async () => {
-    const r = (await (await get('/api/v1/stats/leaderboard', organiserToken)).json()) as {
-      participants: Array<{ rank: number; name: string; correct: number }>;
-    };
-    expect(r.participants.map((p) => [p.rank, p.name, p.correct])).toEqual([
-      [1, 'Nguyễn Văn An', 4],
-      [2, 'Trần Thị Bình', 3],
-    ]);
-  });
-
   it("answers errors in the caller's language: Vietnamese by default and for unknown languages, English on request", async () => {
     const send = (lang?: string) =>
       fetch(`${rt.url}/api/v1/broadcasts/preview`, {
