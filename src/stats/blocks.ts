@@ -1,6 +1,6 @@
 import type { RollupKind } from '../db/index.js';
 import { addDays, dayNumber, weekStart } from '../domain/index.js';
-import { addDeltas, NEW_GAP, type Gaps, type RollupDelta, type RollupDoc } from './reduce.js';
+import { addDeltas, COUNTERS, NEW_GAP, parseRollupId, zeroCounts, type Gaps, type RollupDelta, type RollupDoc } from './reduce.js';
 
 /**
  * Pre-summed blocks of days, so a long range reads a few documents per unit instead of one per day
@@ -124,4 +124,36 @@ export function cover(from: string, to: string, usable: (b: Block) => boolean): 
     }
   }
   return runs;
+}
+
+/**
+ * How blocks are stored: packed, one document per block, kind and bot (`<kind>|<bot>|<first day>|`)
+ * holding its keys (units, questions; '' for the bot) as `rows`, sorted. A year's range then reads
+ * a few dozen block documents per bot instead of one per unit or question and block. Rows, not an
+ * object keyed by id: unit and question ids may hold characters MongoDB field names may not.
+ */
+export function packBlocks(docs: readonly RollupDoc[]): Array<Record<string, unknown>> {
+  const packed = new Map<string, { _id: string; rows: Array<Record<string, unknown>>; pending: [] }>();
+  for (const d of docs) {
+    const id = `${d.kind}|${d.bot}|${d.day}|`;
+    let p = packed.get(id);
+    if (!p) packed.set(id, (p = { _id: id, rows: [], pending: [] }));
+    const row: Record<string, unknown> = { k: d.key };
+    for (const c of COUNTERS) row[c] = d[c];
+    if (d.gaps) row.gaps = d.gaps;
+    p.rows.push(row);
+  }
+  for (const p of packed.values()) p.rows.sort((a, b) => (String(a.k) < String(b.k) ? -1 : String(a.k) > String(b.k) ? 1 : 0));
+  return [...packed.values()];
+}
+
+/** A packed block document as the documents it holds. */
+export function unpackBlock(doc: { _id: unknown; rows?: unknown }): RollupDoc[] {
+  const { kind, bot, day } = parseRollupId(String(doc._id));
+  return ((doc.rows as Array<Record<string, unknown>> | undefined) ?? []).map((r) => {
+    const out: RollupDoc = { kind, bot, day, key: String(r.k), ...zeroCounts() };
+    for (const c of COUNTERS) out[c] = (r[c] as number | undefined) ?? 0;
+    if (r.gaps) out.gaps = r.gaps as Gaps;
+    return out;
+  });
 }

@@ -1,7 +1,7 @@
 import { eachDay, participationRate } from '../domain/index.js';
 import type { Models } from '../db/index.js';
 import { blockState, usable } from './block-state.js';
-import { cover } from './blocks.js';
+import { cover, unpackBlock } from './blocks.js';
 import { withParts, type RollupTotals } from './parts.js';
 import { accuracy, distinctSince, NO_UNIT } from './reduce.js';
 
@@ -129,11 +129,19 @@ async function rangeRows(ctx: QueryContext, family: Family, s: StatsScope, field
   // ranges would test every branch against every document on the embedded server).
   const ranges = bots.flatMap((b) =>
     cover(s.from, s.to, state ? usable(state, b) : () => false).flatMap((p) =>
-      (p.span === 'day' ? kinds : [`${p.span}-${family}`]).map((k) => ({ _id: { $gte: `${k}|${b}|${p.from}|`, $lte: `${k}|${b}|${p.to}|\uffff` } })),
+      (p.span === 'day' ? kinds : [`${p.span}-${family}`]).map((k) => ({
+        packed: p.span !== 'day',
+        filter: { _id: { $gte: `${k}|${b}|${p.from}|`, $lte: `${k}|${b}|${p.to}|\uffff` } },
+      })),
     ),
   );
-  const found = await Promise.all(ranges.map((r) => ctx.models.Rollup.collection.find(r as never, { projection: projection(fields) }).toArray()));
-  return found.flat().map(withParts);
+  const found = await Promise.all(
+    ranges.map(async (r) => {
+      const docs = await ctx.models.Rollup.collection.find(r.filter as never, { projection: r.packed ? { _id: 1, rows: 1 } : projection(fields) }).toArray();
+      return r.packed ? docs.flatMap(unpackBlock) : docs.map(withParts);
+    }),
+  );
+  return found.flat();
 }
 
 async function overview(ctx: QueryContext, s: StatsScope): Promise<Overview> {

@@ -3,6 +3,7 @@ import { addDays, dayOf } from '../domain/index.js';
 import { answerFacts, BOTS_DOC, MARK_KEEP_DAYS, markExpiry, type AnswerWithId } from './batches.js';
 import { storedRollup, withParts } from './parts.js';
 import { BLOCKS_DOC } from './block-state.js';
+import { packBlocks } from './blocks.js';
 import { allBlocks } from './seal.js';
 import { joinOpId, parseRollupId, RollupAccumulator, type RollupDoc } from './reduce.js';
 
@@ -47,7 +48,7 @@ export async function rebuildRollups(models: Models, timeZone: string, clock: ()
   const days = acc.rollups();
   // The week and month blocks whose days are over, as the catch-up would have sealed them.
   const { blocks, through } = allBlocks(days, dayOf(now, timeZone));
-  const docs = [...days, ...blocks].map(storedRollup);
+  const docs = [...days.map(storedRollup), ...packBlocks(blocks)];
   await models.Rollup.collection.deleteMany({});
   await insertChunks(models.Rollup.collection as never, docs);
   await rewriteMarks(models, acc, timeZone, now);

@@ -2,8 +2,8 @@ import type { Models } from '../db/index.js';
 import { addDays } from '../domain/index.js';
 import { BOTS_DOC, MARK_KEEP_DAYS } from './batches.js';
 import { blockState, BLOCKS_DOC } from './block-state.js';
-import { blockDocs, blocksEndingIn, DAY_KINDS, monthOf, sealHorizon, weekOf, type Block, type Span } from './blocks.js';
-import { storedRollup, withParts } from './parts.js';
+import { blockDocs, blocksEndingIn, DAY_KINDS, packBlocks, monthOf, sealHorizon, weekOf, type Block, type Span } from './blocks.js';
+import { withParts } from './parts.js';
 import type { RollupDoc } from './reduce.js';
 
 /**
@@ -21,14 +21,14 @@ async function dayDocs(models: Models, bot: string, from: string, to: string): P
   return found.flat().map((d) => withParts(d) as RollupDoc);
 }
 
-/** Writes a block's documents (replacing what an earlier sealing wrote: sealing again is harmless). */
+/** Writes a block's documents, packed (replacing what an earlier sealing wrote: sealing again is harmless). */
 async function writeBlock(models: Models, docs: readonly RollupDoc[]): Promise<void> {
-  const CHUNK = 1000;
-  for (let i = 0; i < docs.length; i += CHUNK) {
-    const ops = docs.slice(i, i + CHUNK).map((d) => {
-      const stored = storedRollup(d);
-      return { replaceOne: { filter: { _id: stored._id as never }, replacement: stored, upsert: true } };
-    });
+  const packed = packBlocks(docs);
+  const CHUNK = 100;
+  for (let i = 0; i < packed.length; i += CHUNK) {
+    const ops = packed.slice(i, i + CHUNK).map((stored) => ({
+      replaceOne: { filter: { _id: stored._id as never }, replacement: stored, upsert: true },
+    }));
     await models.Rollup.collection.bulkWrite(ops as never, { ordered: false });
   }
 }
