@@ -14,8 +14,9 @@ import { Schema, type Types } from 'mongoose';
  * unit) was g days earlier; `gaps.n` those with none in the last 366 days. Distinct participants
  * from `from` to `to` = the sum, over the days D of the range, of the gaps larger than D − from.
  * - `week-*` / `month-*` (bot, unit, question): the sum of the day documents of a week (cut to its
- *   month) or a calendar month, day = the block's first day, gaps counted from that day (all in the
- *   document, no far blocks); written once the block's days are over (src/stats/blocks.ts).
+ *   month) or a calendar month, day = the block's first day, gaps counted from that day (no far
+ *   blocks); packed, key = '': one document per block and bot, its keys as `rows` ({k, counters,
+ *   gaps}); written once the block's days are over (src/stats/blocks.ts).
  */
 export const ROLLUP_KINDS = [
   'day-bot',
@@ -64,6 +65,8 @@ export interface Rollup extends RollupCounters {
   gaps?: Record<string, number>;
   /** Parts of operations not yet folded into the counters: empty except for a moment (or after a crash). */
   pending: RollupPart[];
+  /** A week or month block: its keys' counters and gaps (the document's own counters are unused). */
+  rows?: Array<Partial<RollupCounters> & { k: string; gaps?: Record<string, number> }>;
 }
 
 /** The same fields for the rollups and the residue. */
@@ -77,6 +80,7 @@ const rollupFields = () => ({
   timedAnswers: { type: Number, default: 0 },
   gaps: { type: Schema.Types.Mixed, default: undefined },
   pending: { type: Schema.Types.Mixed, default: () => [] },
+  rows: { type: Schema.Types.Mixed, default: undefined },
 });
 
 export const rollupSchema = new Schema<Rollup>(rollupFields(), { versionKey: false, minimize: false });
