@@ -62,44 +62,42 @@ async function firstDay(models: Models, bots: readonly string[]): Promise<string
   return first;
 }
 
+/** Runs one step where no operation of this process runs at the same time (the updater's queue). */
+export type Exclusive = <T>(job: () => Promise<T>) => Promise<T>;
+
 /**
  * Seals the blocks that ended since the last sealing (up to the horizon of `today`), then the dirty
- * ones again. Run where no operation of this process runs at the same time (the updater's queue).
+ * ones again. Each month (every bot) and each dirty block is one step of `run`, so answers recorded
+ * meanwhile wait for one step, not for a year's first sealing; `through` moves with each month.
  */
-export async function sealBlocks(models: Models, today: string): Promise<{ sealed: number; resealed: number }> {
+export async function sealBlocks(models: Models, today: string, run: Exclusive = (job) => job()): Promise<{ sealed: number; resealed: number }> {
   const horizon = sealHorizon(today, MARK_KEEP_DAYS);
   const state = await blockState(models);
   const bots = await botsWithStats(models);
   let sealed = 0;
   const first = state.through === null ? await firstDay(models, bots) : null;
   const after: string = state.through ?? (first ? addDays(first, -1) : horizon);
+  const setThrough = (through: string) =>
+    models.RollupOp.collection.updateOne({ _id: BLOCKS_DOC as never }, { $set: { kind: 'format', state: 'done', at: new Date(), through } }, { upsert: true });
   if (after < horizon) {
     const byMonth = new Map<string, Block[]>();
     for (const b of blocksEndingIn(after, horizon)) byMonth.set(b.start.slice(0, 7), [...(byMonth.get(b.start.slice(0, 7)) ?? []), b]);
     for (const blocks of byMonth.values()) {
-      for (const bot of bots) await sealMonth(models, bot, blocks);
+      await run(async () => {
+        for (const bot of bots) await sealMonth(models, bot, blocks);
+        await setThrough(blocks[blocks.length - 1]!.end);
+      });
       sealed += blocks.length;
-      const through = blocks[blocks.length - 1]!.end;
-      await models.RollupOp.collection.updateOne(
-        { _id: BLOCKS_DOC as never },
-        { $set: { kind: 'format', state: 'done', at: new Date(), through } },
-        { upsert: true },
-      );
     }
   }
-  if (state.through === null || after < horizon) {
-    await models.RollupOp.collection.updateOne(
-      { _id: BLOCKS_DOC as never },
-      { $set: { kind: 'format', state: 'done', at: new Date(), through: horizon } },
-      { upsert: true },
-    );
-  }
+  if (state.through === null || after < horizon) await run(() => setThrough(horizon));
   for (const id of state.dirty) {
     const [bot, span, start] = id.split('|') as [string, Span, string];
     const block = span === 'week' ? weekOf(start) : monthOf(start);
-    const days = await dayDocs(models, bot, block.start, block.end);
-    await writeBlock(models, blockDocs(block, days));
-    await models.RollupOp.collection.updateOne({ _id: BLOCKS_DOC as never }, { $pull: { dirty: id } } as never);
+    await run(async () => {
+      await writeBlock(models, blockDocs(block, await dayDocs(models, bot, block.start, block.end)));
+      await models.RollupOp.collection.updateOne({ _id: BLOCKS_DOC as never }, { $pull: { dirty: id } } as never);
+    });
   }
   return { sealed, resealed: state.dirty.size };
 }

@@ -113,7 +113,7 @@ async function catchUp(deps: OpDeps, exclusive: Exclusive, logger: Logger | unde
   }
   await deleteInChunks(models.RollupMark.collection as never, { expiresAt: { $lt: deps.clock() } });
   // Week and month blocks whose days are over (and those a late operation touched) are written now.
-  await exclusive(() => sealBlocks(models, dayOf(deps.clock(), deps.timeZone)));
+  await sealBlocks(models, dayOf(deps.clock(), deps.timeZone), exclusive);
   if (total > 0 || unfinished.length > 0) logger?.info({ answers: total, operations: unfinished.length }, 'stats: applied what the rollups had missed');
   return total;
 }
