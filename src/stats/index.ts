@@ -1,13 +1,12 @@
 import type { Models } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import type { AnswerWithId, StepHook } from './batches.js';
-import { participantLeaderboard } from './leaderboard.js';
 import type { ParticipantWithId } from './ops.js';
 import { createStatsQueries, type UnitListOf } from './queries.js';
 import { createRollupUpdater, type RollupUpdater } from './updater.js';
 
 export type { Overview, SeriesPoint, StatsScope, UnitStats, QuestionStats, StatsQueries, UnitListOf } from './queries.js';
-export type { DayRange, LeaderboardRow, PeriodScore, PeriodUnit } from './leaderboard.js';
+export type { DayRange, PeriodScore, PeriodUnit } from './leaderboard.js';
 export type { RollupUpdater } from './updater.js';
 export type { AnswerWithId, RollupStep, StepHook } from './batches.js';
 export { participantLabel, periodScores, periodUnits } from './leaderboard.js';
@@ -49,7 +48,6 @@ export function createStats(models: Models, options: StatsOptions) {
   return {
     updater,
     queries,
-    leaderboard: (o: Parameters<typeof participantLeaderboard>[1]) => participantLeaderboard(models, o),
     /** Pass to the conversation engine. Failures of the first two are logged; the periodic catch-up repairs them. */
     listener: {
       answerRecorded(answer: AnswerWithId): Promise<void> {

@@ -92,7 +92,7 @@ export function addStatsRoutes(ctx: ApiContext): void {
  * read (src/stats/leaderboard.ts), ranked by the functions chat ranks with (quiz `rankScores`,
  * `rankUnits`), units named and sized from the bot's own list.
  */
-async function periodLeaderboard(deps: ApiContext['deps'], scope: StatsScope, unitId: string | undefined) {
+export async function periodLeaderboard(deps: ApiContext['deps'], scope: StatsScope, unitId: string | undefined) {
   const bots = scope.bots ?? (await deps.stats.queries.bots());
   const listOf = (bot: string) => deps.bots?.find((b) => b.id === bot)?.units ?? null;
   const people: PeriodScore[] = [];
