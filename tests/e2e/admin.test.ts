@@ -285,7 +285,8 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.waitForFunction(() => document.querySelector('#overview h2')?.textContent === 'Overview');
     // Statuses and kinds are words in the page's language too; the charts are drawn again in English.
     await page.waitForFunction(() => document.querySelector('#broadcast-rows tr[data-status="done"] .status')?.textContent === 'Sent');
-    expect(await page.textContent('#stat-range')).toMatch(/^Figures from \d\d\/\d\d\/\d{4} to /);
+    // The cards answer in any order: wait for the overview's own request too.
+    await page.waitForFunction(() => /^Figures from \d\d\/\d\d\/\d{4} to /.test(document.querySelector('#stat-range')?.textContent ?? ''));
     await page.click('#lang');
     await page.waitForFunction(() => document.querySelector('#overview h2')?.textContent === 'Tổng quan');
   }, 30_000);
