@@ -47,6 +47,8 @@ const HEADLINES: Record<string, Array<[string, string, string, Bound]>> = {
   stats: [
     ['dashboard, 30 days: t(year of data)/t(month)', 'ratio', 'goals.ratio', '≤'],
     ['journal per answer applied alone (B)', 'writeCost.journalBytesPerAnswerAlone', 'goals.journalBytesPerAnswerAlone', '≤'],
+    ['whole year: documents read, blocks / days only', 'wholeYearDocsRatio', 'goals.wholeYearDocsRatio', '≤'],
+    ['whole year: median load (ms)', 'dashboardWholeYear.medianMs', 'goals.wholeYearMedianMs', '≤'],
   ],
   'db-pauses': [
     ['longest wait of another client at 1 M answers (ms)', 'worstPauseMs', 'goals.worstPauseMs', '≤'],

@@ -3,6 +3,7 @@ import type { BotConfig } from '../content/index.js';
 import type { Models } from '../db/index.js';
 import { invitationOf, joinsByUnit } from '../learning/index.js';
 import { addDays, weekStart } from '../domain/index.js';
+import { periodScores, periodUnits, type DayRange } from '../stats/index.js';
 import {
   missedQuestionIds,
   rankContest,
@@ -20,66 +21,16 @@ import type { AttemptReviewView, ContestView, LeaderboardPeriod, LeaderboardRequ
 /** Lines shown on a leaderboard in chat. */
 export const LEADERBOARD_SIZE = 10;
 
-function periodFilter(period: Exclude<LeaderboardPeriod, 'all'>, today: string): Record<string, unknown> {
-  if (period === 'today') return { day: today };
+/** The days of a period: today, or this week (Monday to Sunday). */
+export function periodRange(period: Exclude<LeaderboardPeriod, 'all'>, today: string): DayRange {
+  if (period === 'today') return { from: today, to: today };
   const start = weekStart(today);
-  return { day: { $gte: start, $lte: addDays(start, 6) } };
+  return { from: start, to: addDays(start, 6) };
 }
 
-interface Grouped {
-  _id: { p: Types.ObjectId; u: string | null };
-  correct: number;
-  answered: number;
-  lastCorrectAt: Date | null;
-  firstAt: Date;
-}
-
-/** Daily answers per participant (and unit at the time of answering) in a period. */
-async function groupDailyAnswers(models: Models, bot: string, period: Exclude<LeaderboardPeriod, 'all'>, today: string): Promise<Grouped[]> {
-  return models.Answer.aggregate<Grouped>([
-    { $match: { bot, mode: 'daily', ...periodFilter(period, today) } },
-    {
-      $group: {
-        _id: { p: '$participantId', u: '$unitId' },
-        correct: { $sum: { $cond: ['$correct', 1, 0] } },
-        answered: { $sum: 1 },
-        lastCorrectAt: { $max: { $cond: ['$correct', '$answeredAt', null] } },
-        firstAt: { $min: '$answeredAt' },
-      },
-    },
-  ]);
-}
-
-/** Individual rows of a period: one per participant still present (deleted participants drop out). */
+/** Individual rows of a period: one per participant still present (deleted participants drop out). The dashboard reads the same rows for its dates. */
 export async function scoreRows(models: Models, bot: string, period: Exclude<LeaderboardPeriod, 'all'>, today: string): Promise<ScoreRow[]> {
-  const grouped = await groupDailyAnswers(models, bot, period, today);
-  const byParticipant = new Map<string, { correct: number; answered: number; reachedAt: Date; unitId: string | null }>();
-  for (const g of grouped) {
-    const id = String(g._id.p);
-    const reached = g.lastCorrectAt ?? g.firstAt;
-    const held = byParticipant.get(id);
-    byParticipant.set(id, {
-      correct: (held?.correct ?? 0) + g.correct,
-      answered: (held?.answered ?? 0) + g.answered,
-      reachedAt: held && held.reachedAt > reached ? held.reachedAt : new Date(reached),
-      unitId: g._id.u ?? held?.unitId ?? null,
-    });
-  }
-  const people = await models.Participant.find(
-    { _id: { $in: [...byParticipant.keys()].map((id) => new Types.ObjectId(id)) } },
-    { displayName: 1, unitId: 1 },
-  ).lean();
-  return people.map((p) => {
-    const s = byParticipant.get(String(p._id))!;
-    return {
-      participantId: String(p._id),
-      name: p.displayName ?? '—',
-      unitId: p.unitId ?? s.unitId,
-      correct: s.correct,
-      answered: s.answered,
-      reachedAt: s.reachedAt,
-    };
-  });
+  return periodScores(models, bot, periodRange(period, today));
 }
 
 /**
@@ -93,22 +44,11 @@ export async function unitScoreRows(
   period: Exclude<LeaderboardPeriod, 'all'>,
   today: string,
 ): Promise<UnitScoreRow[]> {
-  const grouped = await groupDailyAnswers(models, bot, period, today);
-  const perUnit = new Map<string, { correct: number; people: Set<string> }>();
-  for (const g of grouped) {
-    if (!g._id.u) continue;
-    const u = perUnit.get(g._id.u) ?? { correct: 0, people: new Set<string>() };
-    u.correct += g.correct;
-    u.people.add(String(g._id.p));
-    perUnit.set(g._id.u, u);
-  }
   const info = new Map(units.map((u) => [u.unitId, u]));
-  return [...perUnit.entries()].map(([unitId, u]) => ({
-    unitId,
-    name: info.get(unitId)?.name ?? unitId,
-    correct: u.correct,
-    participants: u.people.size,
-    size: info.get(unitId)?.size ?? null,
+  return (await periodUnits(models, bot, periodRange(period, today))).map((u) => ({
+    ...u,
+    name: info.get(u.unitId)?.name ?? u.unitId,
+    size: info.get(u.unitId)?.size ?? null,
   }));
 }
 

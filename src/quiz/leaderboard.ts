@@ -30,7 +30,7 @@ export function compareScores(a: ScoreRow, b: ScoreRow): number {
 }
 
 /** Sorts and numbers the rows 1, 2, 3...; the tie-break makes every rank distinct. */
-export function rankScores(rows: readonly ScoreRow[]): RankedScore[] {
+export function rankScores<T extends ScoreRow>(rows: readonly T[]): Array<T & { readonly rank: number }> {
   return [...rows].sort(compareScores).map((r, i) => ({ ...r, rank: i + 1 }));
 }
 
@@ -56,7 +56,7 @@ export { participationRate };
  * Unit ranking: more correct answers first; then the higher participation rate (unknown sizes
  * last); then more participants; last the unit id.
  */
-export function rankUnits(rows: readonly UnitScoreRow[]): RankedUnit[] {
+export function rankUnits<T extends UnitScoreRow>(rows: readonly T[]): Array<T & Pick<RankedUnit, 'rank' | 'participationRate'>> {
   return rows
     .map((r) => ({ ...r, participationRate: participationRate(r.participants, r.size) }))
     .sort(

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Answer, Models, RollupOp } from '../db/index.js';
 import { addDays } from '../domain/index.js';
 import { foldParts, writeParts } from './parts.js';
+import { markLateDays } from './block-state.js';
 import {
   answerDeltas,
   dayMarkId,
@@ -104,6 +105,7 @@ export async function resumeBatch(deps: BatchDeps, op: Pick<RollupOp, '_id' | 's
       .toArray()) as unknown as AnswerWithId[];
     const deltas = await planBatch(deps, members.map(answerFacts), op._id);
     await deps.step?.('marked', op._id);
+    await markLateDays(models, deps.clock, deltas);
     await noteBots(
       deps,
       deltas.map((d) => d.bot),

@@ -1,16 +1,15 @@
 import type { Models } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import type { AnswerWithId, StepHook } from './batches.js';
-import { participantLeaderboard } from './leaderboard.js';
 import type { ParticipantWithId } from './ops.js';
 import { createStatsQueries, type UnitListOf } from './queries.js';
 import { createRollupUpdater, type RollupUpdater } from './updater.js';
 
 export type { Overview, SeriesPoint, StatsScope, UnitStats, QuestionStats, StatsQueries, UnitListOf } from './queries.js';
-export type { LeaderboardRow } from './leaderboard.js';
+export type { DayRange, PeriodScore, PeriodUnit } from './leaderboard.js';
 export type { RollupUpdater } from './updater.js';
 export type { AnswerWithId, RollupStep, StepHook } from './batches.js';
-export { participantLabel } from './leaderboard.js';
+export { participantLabel, periodScores, periodUnits } from './leaderboard.js';
 export { RollupAccumulator, answerDeltas, accuracy, distinctSince, rollupId, type AnswerFacts } from './reduce.js';
 export { answerFacts } from './batches.js';
 
@@ -23,6 +22,10 @@ export interface StatsOptions {
   readonly unitListOf?: UnitListOf;
   /** Crash tests: called after each step of a rollup operation. */
   readonly step?: StepHook;
+  /** Test clock (the day blocks are sealed up to follows it). */
+  readonly clock?: () => Date;
+  /** false: the queries read day documents only, never the week and month blocks (tests and the benchmark compare the two). */
+  readonly blocks?: boolean;
 }
 
 /**
@@ -34,8 +37,9 @@ export function createStats(models: Models, options: StatsOptions) {
     timeZone: options.timeZone,
     logger: options.logger,
     ...(options.step ? { step: options.step } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
-  const queries = createStatsQueries(models, { unitListOf: options.unitListOf });
+  const queries = createStatsQueries(models, { unitListOf: options.unitListOf, blocks: options.blocks });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
 
@@ -44,7 +48,6 @@ export function createStats(models: Models, options: StatsOptions) {
   return {
     updater,
     queries,
-    leaderboard: (o: Parameters<typeof participantLeaderboard>[1]) => participantLeaderboard(models, o),
     /** Pass to the conversation engine. Failures of the first two are logged; the periodic catch-up repairs them. */
     listener: {
       answerRecorded(answer: AnswerWithId): Promise<void> {

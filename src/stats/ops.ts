@@ -3,6 +3,7 @@ import type { Models, Participant, RollupOp } from '../db/index.js';
 import { dayOf } from '../domain/index.js';
 import { answerFacts, applyBatch, noteBots, resumeBatch, type AnswerWithId, type BatchDeps } from './batches.js';
 import { foldParts, writeParts } from './parts.js';
+import { markLateDays } from './block-state.js';
 import { joinedDeltas, joinOpId, RollupAccumulator, type RollupDelta, type RollupDoc } from './reduce.js';
 
 /**
@@ -44,6 +45,7 @@ export async function resumeJoin(deps: BatchDeps, op: Pick<RollupOp, '_id' | 'st
   const ops = deps.models.RollupOp.collection;
   if (op.state === 'open') {
     await noteBots(deps, [op.bot!]);
+    await markLateDays(deps.models, deps.clock, [{ bot: op.bot!, day: op.day! }]);
     await writeParts(rollups, joinedDeltas(op.bot!, op.day!), op._id);
     await deps.step?.('written', op._id);
     await ops.updateOne({ _id: op._id as never }, { $set: { state: 'applied' } });

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { RollupCounters, RollupPart } from '../db/index.js';
-import { COUNTERS, parseRollupId, rollupId, zeroCounts, type Gaps, type RollupDelta } from './reduce.js';
+import { COUNTERS, parseRollupId, rollupId, zeroCounts, type Gaps, type RollupDelta, type RollupDoc } from './reduce.js';
 
 /**
  * Exactly-once arithmetic on rollup documents without transactions, in two idempotent steps:
@@ -102,4 +102,13 @@ export function withParts(doc: Document): RollupTotals {
   for (const p of (doc.pending as RollupPart[] | undefined) ?? []) hasGaps = addInto(out, gaps, p) || hasGaps;
   if (hasGaps) out.gaps = gaps;
   return out;
+}
+
+/** A computed document as stored (by `stats rebuild` and by the sealing of blocks): its id, counters, gaps and no parts. */
+export function storedRollup(r: RollupDoc): Record<string, unknown> {
+  const doc: Record<string, unknown> = { _id: rollupId(r) };
+  for (const c of COUNTERS) doc[c] = r[c];
+  if (r.gaps) doc.gaps = r.gaps;
+  doc.pending = [];
+  return doc;
 }

@@ -1,5 +1,7 @@
 import { eachDay, participationRate } from '../domain/index.js';
 import type { Models } from '../db/index.js';
+import { blockState, usable } from './block-state.js';
+import { cover, unpackBlock } from './blocks.js';
 import { withParts, type RollupTotals } from './parts.js';
 import { accuracy, distinctSince, NO_UNIT } from './reduce.js';
 
@@ -96,6 +98,8 @@ const sum = (rows: readonly RollupTotals[], field: 'answers' | 'correct' | 'part
 interface QueryContext {
   readonly models: Models;
   readonly unitListOf: UnitListOf;
+  /** Read sealed week and month blocks (false: days only, what the blocks must equal; the benchmark compares both). */
+  readonly blocks: boolean;
 }
 
 /** The bots in scope: the caller's, or every bot with statistics (one small list the updater keeps). */
@@ -105,28 +109,50 @@ async function botsOf(ctx: QueryContext, s: StatsScope): Promise<string[]> {
   return (list?.bots as string[] | undefined) ?? [];
 }
 
+/** Which rollups a query reads: `bot`, `unit` or `question` documents; `daysOnly` for a figure per day. */
+type Family = 'bot' | 'unit' | 'question';
+const DAY_KINDS_OF: Record<Family, readonly string[]> = { bot: ['day-bot', 'far-bot'], unit: ['day-unit', 'far-unit'], question: ['day-question'] };
+
+/** A far block's rows only carry gaps: every other figure sums the day and block documents. */
+const isFar = (r: RollupTotals) => r.kind.startsWith('far-');
+
 /**
- * The range's documents of some kinds, unfolded parts included: one range of `_id`s per kind and
- * bot (`<kind>|<bot>|<day>|<key>`), so only documents of the range are read.
+ * The range's documents of one family, unfolded parts included: whole months and weeks from their
+ * sealed blocks where they can (src/stats/blocks.ts), days elsewhere. Each run of pieces of one kind
+ * is one range of `_id`s per bot (`<kind>|<bot>|<day>|<key>`), so only documents of the range are read.
  */
-async function rangeRows(ctx: QueryContext, kinds: readonly string[], s: StatsScope, fields: readonly string[]): Promise<RollupTotals[]> {
+async function rangeRows(ctx: QueryContext, family: Family, s: StatsScope, fields: readonly string[], daysOnly = false): Promise<RollupTotals[]> {
   const bots = await botsOf(ctx, s);
+  const state = daysOnly || !ctx.blocks ? null : await blockState(ctx.models);
+  const kinds = daysOnly && family === 'bot' ? ['day-bot'] : DAY_KINDS_OF[family];
   // One query per range: each reads its documents straight from the `_id` index (an `$or` of
   // ranges would test every branch against every document on the embedded server).
-  const ranges = kinds.flatMap((k) => bots.map((b) => ({ _id: { $gte: `${k}|${b}|${s.from}|`, $lte: `${k}|${b}|${s.to}|\uffff` } })));
-  const found = await Promise.all(ranges.map((r) => ctx.models.Rollup.collection.find(r as never, { projection: projection(fields) }).toArray()));
-  return found.flat().map(withParts);
+  const ranges = bots.flatMap((b) =>
+    cover(s.from, s.to, state ? usable(state, b) : () => false).flatMap((p) =>
+      (p.span === 'day' ? kinds : [`${p.span}-${family}`]).map((k) => ({
+        packed: p.span !== 'day',
+        filter: { _id: { $gte: `${k}|${b}|${p.from}|`, $lte: `${k}|${b}|${p.to}|\uffff` } },
+      })),
+    ),
+  );
+  const found = await Promise.all(
+    ranges.map(async (r) => {
+      const docs = await ctx.models.Rollup.collection.find(r.filter as never, { projection: r.packed ? { _id: 1, rows: 1 } : projection(fields) }).toArray();
+      return r.packed ? docs.flatMap(unpackBlock) : docs.map(withParts);
+    }),
+  );
+  return found.flat();
 }
 
 async function overview(ctx: QueryContext, s: StatsScope): Promise<Overview> {
-  const rows = await rangeRows(ctx, ['day-bot', 'far-bot'], s, FIELDS.overview);
-  const days = rows.filter((r) => r.kind === 'day-bot');
+  const rows = await rangeRows(ctx, 'bot', s, FIELDS.overview);
+  const days = rows.filter((r) => !isFar(r));
   const time = sum(days, 'timeTakenMsSum');
   const timed = sum(days, 'timedAnswers');
   const answers = sum(days, 'answers');
   const correct = sum(days, 'correct');
   const bots = [...groupBy(rows, (r) => r.bot)].map(([bot, list]) => {
-    const own = list.filter((r) => r.kind === 'day-bot');
+    const own = list.filter((r) => !isFar(r));
     return { bot, participants: distinctSince(list, s.from), answers: sum(own, 'answers'), correct: sum(own, 'correct') };
   });
   return {
@@ -145,7 +171,7 @@ async function overview(ctx: QueryContext, s: StatsScope): Promise<Overview> {
 
 async function series(ctx: QueryContext, s: StatsScope): Promise<SeriesPoint[]> {
   const byDay = new Map(eachDay(s.from, s.to).map((d) => [d, { day: d, participants: 0, joined: 0, answers: 0, correct: 0 }]));
-  for (const r of await rangeRows(ctx, ['day-bot'], s, FIELDS.series)) {
+  for (const r of await rangeRows(ctx, 'bot', s, FIELDS.series, true)) {
     const p = byDay.get(r.day);
     if (!p) continue;
     p.participants += r.participants;
@@ -173,7 +199,7 @@ async function unitInfo(ctx: QueryContext, pairs: ReadonlyArray<{ bot: string; u
 function unitRow(ctx: QueryContext, info: Map<string, UnitInfo>, g: { bot: string; key: string; list: RollupTotals[] }, from: string): UnitStats {
   const listId = ctx.unitListOf(g.bot);
   const i = g.key === NO_UNIT || listId === null ? undefined : info.get(`${listId}|${g.key}`);
-  const own = g.list.filter((r) => r.kind === 'day-unit');
+  const own = g.list.filter((r) => !isFar(r));
   const participants = distinctSince(g.list, from);
   const answers = sum(own, 'answers');
   const correct = sum(own, 'correct');
@@ -195,7 +221,7 @@ function unitRow(ctx: QueryContext, info: Map<string, UnitInfo>, g: { bot: strin
 
 /** Per unit of the bot's list: distinct participants in the range, their rate, answers and accuracy. */
 async function units(ctx: QueryContext, s: StatsScope): Promise<UnitStats[]> {
-  const rows = await rangeRows(ctx, ['day-unit', 'far-unit'], s, FIELDS.units);
+  const rows = await rangeRows(ctx, 'unit', s, FIELDS.units);
   const unitOf = (r: RollupTotals) => (r.kind === 'far-unit' ? r.key.slice(0, r.key.lastIndexOf('|')) : r.key);
   const groups = [...groupBy(rows, (r) => `${r.bot}\u0000${unitOf(r)}`).values()].map((list) => ({ bot: list[0]!.bot, key: unitOf(list[0]!), list }));
   const info = await unitInfo(
@@ -210,7 +236,7 @@ async function units(ctx: QueryContext, s: StatsScope): Promise<UnitStats[]> {
 
 async function questions(ctx: QueryContext, s: StatsScope, locale: 'vi' | 'en' = 'vi'): Promise<QuestionStats[]> {
   const agg = new Map<string, { answers: number; correct: number; time: number; timed: number }>();
-  for (const r of await rangeRows(ctx, ['day-question'], s, FIELDS.questions)) {
+  for (const r of await rangeRows(ctx, 'question', s, FIELDS.questions)) {
     let v = agg.get(r.key);
     if (!v) agg.set(r.key, (v = { answers: 0, correct: 0, time: 0, timed: 0 }));
     v.answers += r.answers;
@@ -239,9 +265,11 @@ async function questions(ctx: QueryContext, s: StatsScope, locale: 'vi' | 'en' =
     .sort((a, b) => b.answers - a.answers || a.questionId.localeCompare(b.questionId));
 }
 
-export function createStatsQueries(models: Models, options: { unitListOf?: UnitListOf | undefined } = {}) {
-  const ctx: QueryContext = { models, unitListOf: options.unitListOf ?? (() => null) };
+export function createStatsQueries(models: Models, options: { unitListOf?: UnitListOf | undefined; blocks?: boolean | undefined } = {}) {
+  const ctx: QueryContext = { models, unitListOf: options.unitListOf ?? (() => null), blocks: options.blocks ?? true };
   return {
+    /** Every bot with statistics (the scope "all bots" of an admin). */
+    bots: () => botsOf(ctx, { bots: null, from: '', to: '' }),
     overview: (s: StatsScope) => overview(ctx, s),
     series: (s: StatsScope) => series(ctx, s),
     units: (s: StatsScope) => units(ctx, s),

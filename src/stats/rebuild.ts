@@ -1,8 +1,11 @@
 import type { Models, RollupOp } from '../db/index.js';
 import { addDays, dayOf } from '../domain/index.js';
 import { answerFacts, BOTS_DOC, MARK_KEEP_DAYS, markExpiry, type AnswerWithId } from './batches.js';
-import { withParts } from './parts.js';
-import { COUNTERS, joinOpId, parseRollupId, RollupAccumulator, rollupId, type RollupDoc } from './reduce.js';
+import { storedRollup, withParts } from './parts.js';
+import { BLOCKS_DOC } from './block-state.js';
+import { packBlocks } from './blocks.js';
+import { allBlocks } from './seal.js';
+import { joinOpId, parseRollupId, RollupAccumulator, type RollupDoc } from './reduce.js';
 
 /** The rollups' format: 2 = parts instead of `recent` lists, gaps for distinct participants over a range. */
 export const ROLLUP_FORMAT = 2;
@@ -18,7 +21,7 @@ async function insertChunks(coll: { insertMany(docs: never[], o: { ordered: bool
  * its cost is one pass over the answers. Finish unfinished operations first (the updater's
  * `rebuild` does); run it while the bot is quiet: answers recorded meanwhile may be missed.
  */
-export async function rebuildRollups(models: Models, timeZone: string): Promise<{ answers: number; rollups: number }> {
+export async function rebuildRollups(models: Models, timeZone: string, clock: () => Date = () => new Date()): Promise<{ answers: number; rollups: number }> {
   const acc = new RollupAccumulator();
   let answers = 0;
   const fields = { participantId: 1, bot: 1, unitId: 1, questionId: 1, day: 1, correct: 1, timeTakenMs: 1 };
@@ -32,7 +35,7 @@ export async function rebuildRollups(models: Models, timeZone: string): Promise<
     joined.add(String(op._id));
   }
   const newJoins: RollupOp[] = [];
-  const now = new Date();
+  const now = clock();
   for await (const p of models.Participant.collection.find({ consent: { $ne: null } }, { projection: { bot: 1, consent: 1 } })) {
     const id = joinOpId(String(p.bot), String(p._id));
     if (joined.has(id)) continue;
@@ -42,10 +45,13 @@ export async function rebuildRollups(models: Models, timeZone: string): Promise<
   }
   for await (const r of models.RollupResidue.collection.find({})) acc.addDocument(withParts(r) as RollupDoc);
 
-  const docs = acc.rollups().map(storedRollup);
+  const days = acc.rollups();
+  // The week and month blocks whose days are over, as the catch-up would have sealed them.
+  const { blocks, through } = allBlocks(days, dayOf(now, timeZone));
+  const docs = [...days.map(storedRollup), ...packBlocks(blocks)];
   await models.Rollup.collection.deleteMany({});
   await insertChunks(models.Rollup.collection as never, docs);
-  await rewriteMarks(models, acc, timeZone);
+  await rewriteMarks(models, acc, timeZone, now);
   // Whatever unfinished operations were doing is inside what was just computed.
   await models.RollupOp.collection.deleteMany({ kind: 'batch' });
   await models.RollupOp.collection.updateMany({ kind: 'join' }, { $set: { state: 'done' } });
@@ -54,6 +60,11 @@ export async function rebuildRollups(models: Models, timeZone: string): Promise<
   const bots = [...new Set(docs.map((d) => parseRollupId(String(d._id)).bot))];
   await models.RollupOp.collection.updateOne({ _id: BOTS_DOC as never }, { $set: { kind: 'format', state: 'done', at: now, bots } }, { upsert: true });
   await models.RollupOp.collection.updateOne(
+    { _id: BLOCKS_DOC as never },
+    { $set: { kind: 'format', state: 'done', at: now, through, dirty: [] } },
+    { upsert: true },
+  );
+  await models.RollupOp.collection.updateOne(
     { _id: 'format' as never },
     { $set: { kind: 'format', state: 'done', at: now, version: ROLLUP_FORMAT } },
     { upsert: true },
@@ -61,18 +72,9 @@ export async function rebuildRollups(models: Models, timeZone: string): Promise<
   return { answers, rollups: docs.length };
 }
 
-/** A computed document as stored: its id, counters, gaps and no parts. */
-function storedRollup(r: RollupDoc): Record<string, unknown> {
-  const doc: Record<string, unknown> = { _id: rollupId(r) };
-  for (const c of COUNTERS) doc[c] = r[c];
-  if (r.gaps) doc.gaps = r.gaps;
-  doc.pending = [];
-  return doc;
-}
-
 /** The markers of the last days, so an answer arriving after the rebuild is not counted as a first one again. */
-async function rewriteMarks(models: Models, acc: RollupAccumulator, timeZone: string): Promise<void> {
-  const since = addDays(dayOf(new Date(), timeZone), -MARK_KEEP_DAYS);
+async function rewriteMarks(models: Models, acc: RollupAccumulator, timeZone: string, now: Date): Promise<void> {
+  const since = addDays(dayOf(now, timeZone), -MARK_KEEP_DAYS);
   const marks = [...acc.marks(since)].map((id) => {
     const day = id.slice(id.lastIndexOf('|') + 1);
     return { _id: id, owner: 'rebuild', expiresAt: markExpiry(day) };

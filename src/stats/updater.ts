@@ -4,6 +4,8 @@ import type { Logger } from '../log/index.js';
 import { applyBatch, resumeBatch, type AnswerWithId, type StepHook } from './batches.js';
 import { applyJoin, eraseParticipant, resumeJoin, type OpDeps, type ParticipantWithId } from './ops.js';
 import { rebuildRollups, ROLLUP_FORMAT } from './rebuild.js';
+import { sealBlocks } from './seal.js';
+import { dayOf } from '../domain/index.js';
 
 /**
  * Incremental rollups, exactly once across crashes, at a bounded cost per answer. Answers recorded
@@ -88,7 +90,7 @@ async function resume(deps: OpDeps, id: string): Promise<void> {
   else if (op.kind === 'erase') await eraseParticipant(deps, op.participantId!, op.bot!);
 }
 
-/** Finishes operations older than the cutoff, applies answers no batch took, drops markers past their days. */
+/** Finishes operations older than the cutoff, applies answers no batch took, drops markers past their days, seals blocks. */
 async function catchUp(deps: OpDeps, exclusive: Exclusive, logger: Logger | undefined, { olderThanMs = 60_000, batch = MAX_BATCH } = {}): Promise<number> {
   const { models } = deps;
   const cutoff = new Date(deps.clock().getTime() - olderThanMs);
@@ -110,6 +112,8 @@ async function catchUp(deps: OpDeps, exclusive: Exclusive, logger: Logger | unde
     if (free.length < batch) break;
   }
   await deleteInChunks(models.RollupMark.collection as never, { expiresAt: { $lt: deps.clock() } });
+  // Week and month blocks whose days are over (and those a late operation touched) are written now.
+  await sealBlocks(models, dayOf(deps.clock(), deps.timeZone), exclusive);
   if (total > 0 || unfinished.length > 0) logger?.info({ answers: total, operations: unfinished.length }, 'stats: applied what the rollups had missed');
   return total;
 }
@@ -137,7 +141,7 @@ export function createRollupUpdater(models: Models, options: UpdaterOptions): Ro
   const runCatchUp = (o?: { olderThanMs?: number; batch?: number }) => catchUp(deps, exclusive, options.logger, o);
   const rebuild = async () => {
     await runCatchUp({ olderThanMs: 0 });
-    return exclusive(() => rebuildRollups(models, options.timeZone));
+    return exclusive(() => rebuildRollups(models, options.timeZone, deps.clock));
   };
   return {
     applyAnswer: (answer) => enqueue(answer._id),

@@ -275,7 +275,26 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     const leaderboard = (await page.textContent('#leaderboard'))!;
     expect(leaderboard).toContain('CĐCS Sở Khoa học và Công nghệ');
     expectNoRawData(leaderboard);
+    expect(await page.locator('#leaderboard-units tr').count()).toBe(new Set(MEMBERS.map((m) => m.unitId)).size);
     await screenshot(page.locator('#leaderboard'), 'bang-xep-hang');
+    // The leaderboard follows the dates like every card: today alone shows today's daily answers
+    // (members i with 2i mod 5 = 4 skip today), at most one right answer each.
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    await page.fill('#from', today);
+    await page.fill('#to', today);
+    await page.locator('#filters').evaluate((f) => (f as HTMLFormElement).requestSubmit());
+    const answeredToday = MEMBERS.filter((_, i) => (2 * i) % 5 !== 4).length;
+    await page.waitForFunction((n) => document.querySelectorAll('#leaderboard-rows tr').length === n, answeredToday);
+    expect(await page.textContent('#leaderboard-range')).toContain(today.split('-').reverse().join('/'));
+    const correctToday = await page.locator('#leaderboard-rows tr td:nth-child(4)').allTextContents();
+    expect(correctToday.every((c) => Number(c) <= 1)).toBe(true);
+    await screenshot(page.locator('#leaderboard'), 'bang-xep-hang-mot-ngay');
+    await page.fill('#from', '');
+    await page.fill('#to', '');
+    await page.locator('#filters').evaluate((f) => (f as HTMLFormElement).requestSubmit());
+    await page.waitForFunction((n) => document.querySelectorAll('#leaderboard-rows tr').length === n, MEMBERS.length);
+    // Every card of the refresh has answered before the next test changes the language.
+    await page.waitForLoadState('networkidle');
     await screenshot(page.locator('#exports'), 'xuat-du-lieu');
     expect(cspViolations).toEqual([]);
   }, 60_000);
@@ -336,7 +355,8 @@ describe.runIf(hasChromium)('admin pages in a real browser', () => {
     await page.waitForFunction(() => document.querySelector('#overview h2')?.textContent === 'Overview');
     // Statuses and kinds are words in the page's language too; the charts are drawn again in English.
     await page.waitForFunction(() => document.querySelector('#broadcast-rows tr[data-status="done"] .status')?.textContent === 'Sent');
-    expect(await page.textContent('#stat-range')).toMatch(/^Figures from \d\d\/\d\d\/\d{4} to /);
+    // The cards answer in any order: wait for the overview's own request too.
+    await page.waitForFunction(() => /^Figures from \d\d\/\d\d\/\d{4} to /.test(document.querySelector('#stat-range')?.textContent ?? ''));
     await page.click('#lang');
     await page.waitForFunction(() => document.querySelector('#overview h2')?.textContent === 'Tổng quan');
   }, 30_000);

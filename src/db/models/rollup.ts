@@ -13,8 +13,24 @@ import { Schema, type Types } from 'mongoose';
  * `gaps[g]` counts the participants active that day whose previous active day (in the bot, or in the
  * unit) was g days earlier; `gaps.n` those with none in the last 366 days. Distinct participants
  * from `from` to `to` = the sum, over the days D of the range, of the gaps larger than D − from.
+ * - `week-*` / `month-*` (bot, unit, question): the sum of the day documents of a week (cut to its
+ *   month) or a calendar month, day = the block's first day, gaps counted from that day (no far
+ *   blocks); packed, key = '': one document per block and bot, its keys as `rows` ({k, counters,
+ *   gaps}); written once the block's days are over (src/stats/blocks.ts).
  */
-export const ROLLUP_KINDS = ['day-bot', 'day-unit', 'day-question', 'far-bot', 'far-unit'] as const;
+export const ROLLUP_KINDS = [
+  'day-bot',
+  'day-unit',
+  'day-question',
+  'far-bot',
+  'far-unit',
+  'week-bot',
+  'week-unit',
+  'week-question',
+  'month-bot',
+  'month-unit',
+  'month-question',
+] as const;
 export type RollupKind = (typeof ROLLUP_KINDS)[number];
 
 /** Counters a rollup document sums; every document has all of them (0 when unused). */
@@ -49,6 +65,8 @@ export interface Rollup extends RollupCounters {
   gaps?: Record<string, number>;
   /** Parts of operations not yet folded into the counters: empty except for a moment (or after a crash). */
   pending: RollupPart[];
+  /** A week or month block: its keys' counters and gaps (the document's own counters are unused). */
+  rows?: Array<Partial<RollupCounters> & { k: string; gaps?: Record<string, number> }>;
 }
 
 /** The same fields for the rollups and the residue. */
@@ -62,6 +80,7 @@ const rollupFields = () => ({
   timedAnswers: { type: Number, default: 0 },
   gaps: { type: Schema.Types.Mixed, default: undefined },
   pending: { type: Schema.Types.Mixed, default: () => [] },
+  rows: { type: Schema.Types.Mixed, default: undefined },
 });
 
 export const rollupSchema = new Schema<Rollup>(rollupFields(), { versionKey: false, minimize: false });
@@ -119,6 +138,10 @@ export interface RollupOp {
   participantId?: string;
   version?: number;
   bots?: string[];
+  /** The `blocks` record: every week and month block ending on or before this day is sealed… */
+  through?: string;
+  /** …except these, whose days changed after they were sealed (`<bot>|<span>|<first day>`), to seal again. */
+  dirty?: string[];
 }
 
 export const rollupOpSchema = new Schema<RollupOp>(
@@ -133,6 +156,8 @@ export const rollupOpSchema = new Schema<RollupOp>(
     participantId: { type: String },
     version: { type: Number },
     bots: { type: [String], default: undefined },
+    through: { type: String },
+    dirty: { type: [String], default: undefined },
   },
   { collection: 'rollup_ops', versionKey: false },
 );

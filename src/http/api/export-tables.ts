@@ -1,8 +1,10 @@
-import { scopeBots, type Principal } from '../../admin/index.js';
+import type { Principal } from '../../admin/index.js';
 import type { Locale } from '../../domain/index.js';
 import type { Translate } from '../../i18n/index.js';
 import { calibrationDays, calibrationTable } from './calibration.js';
 import { namesIn } from './names.js';
+import { periodLeaderboard } from './stats.js';
+import { participantLabel } from '../../stats/index.js';
 import { participantRows, type ParticipantRow } from './participants.js';
 import { actorOf, type ApiContext } from './shared.js';
 import { percentCell, type Cell, type ExportTable } from './tables.js';
@@ -121,22 +123,22 @@ export function datasets(ctx: ApiContext): Record<string, Dataset> {
         { scope: range(p, { bot: q.bot, ...calibrationDays(ctx.today(), q) }), bot: q.bot, lang: q.lang },
       );
     },
+    // The dashboard's leaderboard of the same dates (chat's ranking of a period).
     leaderboard: async (p, q) => {
-      const rows = await stats.leaderboard({ bots: scopeBots(p, q.bot), unitId: q.unitId, limit: Math.min(q.limit, 1000) });
+      const rows = (await periodLeaderboard(deps, range(p, q), q.unitId)).participants.slice(0, Math.min(q.limit, 1000));
       const say = names(q);
       const unit = await say.units(rows);
       return {
         name: 'leaderboard',
-        headers: ['rank', 'name', 'bot', 'channel', 'unit', 'correct', 'answered', 'streakBest'],
+        headers: ['rank', 'name', 'bot', 'channel', 'unit', 'correct', 'answered'],
         rows: rows.map((r) => [
           r.rank,
-          r.name,
+          participantLabel(r.displayName, r.userId),
           say.bot(r.bot),
           say.channel(r.channel),
           unit(r.bot, r.unitId) ?? noUnit(q),
           r.correct,
           r.answered,
-          r.streakBest,
         ]),
       };
     },

@@ -37,7 +37,7 @@ beforeAll(async () => {
     review: { author: 'Nhóm nội dung A', writtenAt: '2026-12-01', reviewer: 'Nhóm nội dung B', reviewedAt: '2026-12-02' },
     status: 'published',
   });
-  await db.models.Participant.insertMany([
+  const [attacker] = await db.models.Participant.insertMany([
     {
       bot: 'demo',
       channel: 'web',
@@ -48,6 +48,22 @@ beforeAll(async () => {
       totals: { answered: 9, correct: 9, dailyAnswered: 9, dailyCorrect: 9 },
     },
   ]);
+  // Today's daily answer puts them on the leaderboard of the default dates (the last 30 days).
+  await db.models.Answer.create({
+    participantId: attacker!._id,
+    bot: 'demo',
+    channel: 'web',
+    unitId: 'mine-1',
+    questionId: 'q-mine',
+    revision: 'r',
+    mode: 'daily',
+    day: new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10),
+    attemptId: null,
+    choice: 0,
+    correct: true,
+    timeTakenMs: 900,
+    answeredAt: new Date(),
+  });
   const untagged = demo.topics.find((t) => !demo.topicTags?.[t])!;
   await db.models.Question.insertMany([question('q-mine', untagged), question('q-theirs', 'a-topic-no-demo-bot-asks')]);
 }, 60_000);

@@ -166,8 +166,11 @@ async function loadOverview() {
   drawQuestions(questions);
 }
 
+/** The leaderboard of the chosen dates and bot, ranked as chat ranks a period (members, then units). */
 async function loadLeaderboard() {
   const r = await api(`/api/v1/stats/leaderboard?${query({ limit: '20' })}`);
+  $('leaderboard-range').textContent = t('leaderboard.inRange', { from: localDay(r.from), to: localDay(r.to) });
+  const empty = (cols) => [el('tr', {}, el('td', { colspan: cols, class: 'muted' }, t('overview.empty')))];
   $('leaderboard-rows').replaceChildren(
     ...(r.participants.length
       ? r.participants.map((p) =>
@@ -179,10 +182,24 @@ async function loadLeaderboard() {
             el('td', {}, p.unitName ?? t('overview.noUnit')),
             el('td', { class: 'num' }, fmt(p.correct)),
             el('td', { class: 'num' }, fmt(p.answered)),
-            el('td', { class: 'num' }, fmt(p.streakBest)),
           ),
         )
-      : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, t('overview.empty')))]),
+      : empty(5)),
+  );
+  $('leaderboard-units').replaceChildren(
+    ...(r.units.length
+      ? r.units.map((u) =>
+          el(
+            'tr',
+            {},
+            el('td', { class: 'num' }, u.rank),
+            el('td', {}, u.name),
+            el('td', { class: 'num' }, fmt(u.correct)),
+            el('td', { class: 'num' }, fmt(u.participants)),
+            el('td', { class: 'num' }, pct(u.participationRate)),
+          ),
+        )
+      : empty(5)),
   );
 }
 
