@@ -106,7 +106,7 @@ export const MEDIA_NAME = /^[a-z0-9][a-z0-9._-]{0,99}\.(png|jpe?g|webp)$/i;
  */
 export function checkMedia(name: string, bytes: Uint8Array, limits: MediaLimits = MEDIA_LIMITS): MediaCheck {
   const problems: CodedProblem[] = [];
-  if (bytes.byteLength > limits.maxBytes) problems.push(problem('media_too_big', { file: name, bytes: bytes.byteLength, max: limits.maxBytes }));
+  if (bytes.byteLength > limits.maxBytes) problems.push(problem('media_too_big', { file: name, bytes: bytes.byteLength, maxBytes: limits.maxBytes }));
   const header = readImageHeader(bytes);
   if (!header) {
     problems.push(problem('media_not_picture', { file: name }));

@@ -25,7 +25,7 @@ export const PROBLEMS = {
     'question "{{id}}": only the right option repeats "{{echo}}" from the question, which gives the answer away; let a wrong option repeat it too or leave it out of the question',
   // ---- a question's pictures (content/media; the question's id is put in front by the checker)
   media_missing: '{{file}}: no such file in content/media',
-  media_too_big: '{{file}}: {{bytes}} bytes, more than the {{max}} allowed (1 MB, what both Zalo OA and Messenger accept)',
+  media_too_big: '{{file}}: {{bytes}} bytes, more than the {{maxBytes}} allowed (1 MB, what both Zalo OA and Messenger accept)',
   media_not_picture: '{{file}}: not a PNG, JPEG or WebP picture (its first bytes say so, whatever its name)',
   media_extension: '{{file}}: the file is a {{format}} but its name ends in "{{ext}}"',
   media_too_large: '{{file}}: {{width}}×{{height}} pixels, larger than {{maxWidth}}×{{maxHeight}}',
