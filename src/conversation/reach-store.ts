@@ -1,5 +1,5 @@
 import type { BotConfig } from '../content/index.js';
-import type { Models, ParticipantOptIn } from '../db/index.js';
+import { blankOptIn, type Models, type ParticipantOptIn } from '../db/index.js';
 import type { InboundEvent } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 import type { Effect, ReachContext } from './types.js';
@@ -13,29 +13,13 @@ export function reachContext(bot: BotConfig, optInEnabled: ((bot: string) => boo
   return { messengerOptIn: { enabled: Boolean(mm?.enabled) && (optInEnabled?.(bot.id) ?? false), title: mm?.title ?? DEFAULT_TITLE } };
 }
 
-const blank = (): ParticipantOptIn => ({
-  status: 'requested',
-  title: null,
-  token: null,
-  requestedAt: null,
-  optedInAt: null,
-  stoppedAt: null,
-  stoppedBy: null,
-  expiresAt: null,
-  frequency: null,
-  timezone: null,
-  lastSentAt: null,
-  nextEligibleAt: null,
-  reservedFor: null,
-});
-
 /** The `$set` an opt-in effect of the engine makes (whole sub-document, so it works when there is none yet). */
 export function optInEffect(
   current: ParticipantOptIn | null,
   effect: Extract<Effect, { type: 'optInRequested' | 'optInStopped' }>,
   now: Date,
 ): Record<string, unknown> {
-  const o = { ...blank(), ...(current ?? {}) };
+  const o = { ...blankOptIn(), ...(current ?? {}) };
   if (effect.type === 'optInRequested') {
     // A request does not change an opt-in that is in force; otherwise the member is waiting to tap it.
     return { optIn: { ...o, title: effect.title, requestedAt: effect.at, status: o.status === 'active' ? 'active' : 'requested' } };
@@ -61,7 +45,7 @@ export async function applyOptInChange(models: Models, event: Extract<InboundEve
     logger.warn({ bot: event.bot, channel: event.channel }, 'opt-in from someone the bot does not know: ignored');
     return;
   }
-  const o = { ...blank(), ...(p.optIn ?? {}) };
+  const o = { ...blankOptIn(), ...(p.optIn ?? {}) };
   const c = event.optIn;
   let next: ParticipantOptIn;
   if (c.status === 'stopped') next = { ...o, status: 'stopped', stoppedAt: event.at, stoppedBy: 'platform', token: c.token ?? o.token };

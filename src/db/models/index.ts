@@ -27,7 +27,7 @@ export { ANSWER_MODES } from './answer.js';
 export type { ContestAttempt, ContestAttemptStatus } from './contest.js';
 export { CONTEST_ATTEMPT_STATUSES } from './contest.js';
 export type { Participant, ParticipantDoc, ParticipantOptIn, OptInStatus } from './participant.js';
-export { OPT_IN_STATUSES } from './participant.js';
+export { OPT_IN_STATUSES, blankOptIn } from './participant.js';
 export type { Question, QuestionDoc, QuestionRevision, QuestionReview, QuestionText } from './question.js';
 export { questionText } from './question.js';
 export type { Unit } from './unit.js';

@@ -29,6 +29,25 @@ export interface ParticipantOptIn {
   reservedFor: string | null;
 }
 
+/** An opt-in before anything happened: the whole sub-document, so a `$set` of it works when a member has none yet. */
+export function blankOptIn(): ParticipantOptIn {
+  return {
+    status: 'requested',
+    title: null,
+    token: null,
+    requestedAt: null,
+    optedInAt: null,
+    stoppedAt: null,
+    stoppedBy: null,
+    expiresAt: null,
+    frequency: null,
+    timezone: null,
+    lastSentAt: null,
+    nextEligibleAt: null,
+    reservedFor: null,
+  };
+}
+
 // Types are written out rather than inferred: mongoose's schema inference exhausts tsc's memory.
 export interface Participant {
   bot: string;

@@ -1,26 +1,21 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAdminService } from '../../../src/admin/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
+import { copyShippedContent, type ContentCopy } from '../../helpers/content-copy.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 let db: TestDb;
 let rt: Runtime;
 let token: string;
-let workDir: string;
+let copy: ContentCopy;
 
 const header = 'id,topic,difficulty,question,option_a,option_b,answer,explanation,source';
 const row = (i: number) => `lim-${i},digital-skills,1,"Câu hỏi thử số ${i} về kỹ năng số?",Có,Không,A,"Giải thích cho câu ${i}.",S04`;
 
 beforeAll(async () => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cds-import-limits-'));
-  fs.cpSync(path.join(root, 'content'), path.join(workDir, 'content'), { recursive: true });
-  fs.cpSync(path.join(root, 'bots'), path.join(workDir, 'bots'), { recursive: true });
+  copy = copyShippedContent('cds-import-limits');
   db = await openTestDb('implim');
   token = (await createAdminService(db.models, { sessionSecret: undefined }).createToken({ name: 'importer', role: 'admin' })).token;
   const quiet = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -30,8 +25,7 @@ beforeAll(async () => {
       PORT: '0',
       SCHEDULER_ENABLED: 'false',
       CONTENT_SYNC_ON_START: 'false',
-      CONTENT_DIR: path.join(workDir, 'content'),
-      BOTS_DIR: path.join(workDir, 'bots'),
+      ...copy.env,
     }),
   );
   quiet.mockRestore();
@@ -40,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rt?.stop();
   await db?.close();
-  fs.rmSync(workDir, { recursive: true, force: true });
+  copy?.remove();
 });
 
 async function upload(body: Buffer | string, type = 'text/csv', language = 'vi') {

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminService } from '../../../src/admin/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
+import { copyShippedContent, type ContentCopy } from '../../helpers/content-copy.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 let db: TestDb;
 let rt: Runtime;
 let token: string;
-let workDir: string;
+let copy: ContentCopy;
 
 const header =
   'id,topic,difficulty,question,option_a,option_b,option_c,option_d,answer,explanation,facts,tags,' +
@@ -25,10 +24,7 @@ const good =
   'draft,Nhóm nội dung A,2026-12-03,,';
 
 beforeAll(async () => {
-  // The import writes YAML into content/: work on a copy, never on the shipped content.
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cds-import-api-'));
-  fs.cpSync(path.join(root, 'content'), path.join(workDir, 'content'), { recursive: true });
-  fs.cpSync(path.join(root, 'bots'), path.join(workDir, 'bots'), { recursive: true });
+  copy = copyShippedContent('cds-import-api');
   db = await openTestDb('imp');
   const admin = createAdminService(db.models, { sessionSecret: undefined });
   token = (await admin.createToken({ name: 'importer', role: 'admin' })).token;
@@ -38,8 +34,7 @@ beforeAll(async () => {
       PORT: '0',
       SCHEDULER_ENABLED: 'false',
       CONTENT_SYNC_ON_START: 'false',
-      CONTENT_DIR: path.join(workDir, 'content'),
-      BOTS_DIR: path.join(workDir, 'bots'),
+      ...copy.env,
     }),
   );
 }, 60_000);
@@ -47,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rt?.stop();
   await db?.close();
-  fs.rmSync(workDir, { recursive: true, force: true });
+  copy?.remove();
 });
 
 const upload = (body: string) =>
@@ -59,22 +54,22 @@ const upload = (body: string) =>
 
 describe('question import over the API', () => {
   it('rejects a file with a bad row, names the row and column, and writes nothing', async () => {
-    const before = fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8');
+    const before = fs.readFileSync(path.join(copy.dir, 'content/questions/digital-skills.yaml'), 'utf8');
     const res = await upload(`${header}\n${good.replace(',A,"Tổ', ',E,"Tổ')}\n`);
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; details: { content: Array<{ row: number; column: string }> } } };
     expect(body.error.code).toBe('content_rows_rejected');
     expect(body.error.details.content).toEqual([expect.objectContaining({ row: 2, column: 'answer' })]);
-    expect(fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(copy.dir, 'content/questions/digital-skills.yaml'), 'utf8')).toBe(before);
     expect(await db.models.Question.countDocuments({ questionId: 'up-001' })).toBe(0);
   });
 
   it('imports a valid file into the database (owned by it: the shipped YAML is left as it is) and members get it once published', async () => {
-    const before = fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8');
+    const before = fs.readFileSync(path.join(copy.dir, 'content/questions/digital-skills.yaml'), 'utf8');
     const res = await upload(`${header}\n${good}\n`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ created: 1, updated: 0 });
-    expect(fs.readFileSync(path.join(workDir, 'content/questions/digital-skills.yaml'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(copy.dir, 'content/questions/digital-skills.yaml'), 'utf8')).toBe(before);
     expect(rt.content.questions.find((q) => q.id === 'up-001')).toMatchObject({ status: 'draft', review: { author: 'Nhóm nội dung A' } });
     const q = await db.models.Question.findOne({ questionId: 'up-001' }).lean();
     expect(q).toMatchObject({ topic: 'digital-skills', answer: 0, retiredAt: null });

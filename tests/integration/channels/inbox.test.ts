@@ -21,7 +21,7 @@ beforeAll(async () => {
       if (e.text === 'takeover' && !tookOver) {
         // Another process takes the entry over while this one is still in the handler.
         tookOver = true;
-        await db.models.InboxEvent.collection.updateOne({ _id: 'web:demo:takeover' as never }, { $inc: { attempts: 1 } });
+        await db.models.InboxEvent.collection.updateOne({ _id: 'web:demo:t1-takeover' as never }, { $inc: { attempts: 1 } });
       }
       // Later messages of a participant finish faster: only ordering keeps them in sequence.
       await new Promise((r) => setTimeout(r, Number(e.text.split(' ')[1] ?? 0) % 2 ? 5 : 40));
@@ -43,6 +43,25 @@ const text = (userId: string, t: string, at: number): InboundEvent => ({
   at: new Date(at),
   kind: 'text',
   text: t,
+});
+
+/** A pending inbox entry for an event, as the receiving side stores it. */
+const pendingEntry = (e: InboundEvent) => ({
+  _id: `web:demo:${e.eventId}`,
+  key: `web:demo:${e.eventId}`,
+  bot: 'demo',
+  channel: 'web',
+  participant: `web:demo:${e.userId}`,
+  eventAt: e.at,
+  receivedAt: new Date(),
+  event: e,
+  status: 'pending',
+  attempts: 0,
+  nextAttemptAt: new Date(),
+  lastError: null,
+  replies: null,
+  repliesSent: 0,
+  processedAt: null,
 });
 
 describe('inbox worker', () => {
@@ -75,23 +94,7 @@ describe('inbox worker', () => {
     const events = ['a', 'b', 'c'].flatMap((u) => Array.from({ length: 6 }, (_, i) => text(u, `msg ${i}`, t0 + i)));
     // Stored out of order: the platform's time decides.
     for (const e of [...events].reverse()) {
-      await db.models.InboxEvent.collection.insertOne({
-        _id: `web:demo:${e.eventId}`,
-        key: `web:demo:${e.eventId}`,
-        bot: 'demo',
-        channel: 'web',
-        participant: `web:demo:${e.userId}`,
-        eventAt: e.at,
-        receivedAt: new Date(),
-        event: e,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: new Date(),
-        lastError: null,
-        replies: null,
-        repliesSent: 0,
-        processedAt: null,
-      } as never);
+      await db.models.InboxEvent.collection.insertOne(pendingEntry(e) as never);
     }
     // Started once every event is stored: a worker polling mid-way would rightly take the earliest
     // event stored so far (the worker has no settle window), which made this test a race.
@@ -104,26 +107,10 @@ describe('inbox worker', () => {
 
   it('an entry whose handler keeps failing is marked failed with its error after the allowed attempts', async () => {
     const e = text('f1', 'boom', Date.now());
-    await db.models.InboxEvent.collection.insertOne({
-      _id: 'web:demo:boom',
-      key: 'web:demo:boom',
-      bot: 'demo',
-      channel: 'web',
-      participant: 'web:demo:f1',
-      eventAt: e.at,
-      receivedAt: new Date(),
-      event: e,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: new Date(),
-      lastError: null,
-      replies: null,
-      repliesSent: 0,
-      processedAt: null,
-    } as never);
+    await db.models.InboxEvent.collection.insertOne(pendingEntry(e) as never);
     const entry = await waitFor(
       async () => {
-        const d = await db.models.InboxEvent.findOne({ key: 'web:demo:boom' }).lean();
+        const d = await db.models.InboxEvent.findOne({ key: 'web:demo:f1-boom' }).lean();
         return d?.status === 'failed' && d;
       },
       10_000,
@@ -164,24 +151,8 @@ describe('inbox worker', () => {
 
   it('a process whose entry was taken over does not send its replies or finish the entry', async () => {
     const e = text('t1', 'takeover', Date.now());
-    await db.models.InboxEvent.collection.insertOne({
-      _id: 'web:demo:takeover',
-      key: 'web:demo:takeover',
-      bot: 'demo',
-      channel: 'web',
-      participant: 'web:demo:t1',
-      eventAt: e.at,
-      receivedAt: new Date(),
-      event: e,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: new Date(),
-      lastError: null,
-      replies: null,
-      repliesSent: 0,
-      processedAt: null,
-    } as never);
-    await waitFor(async () => (await db.models.InboxEvent.findOne({ _id: 'web:demo:takeover' }).lean())?.status === 'done', 10_000, 'done');
+    await db.models.InboxEvent.collection.insertOne(pendingEntry(e) as never);
+    await waitFor(async () => (await db.models.InboxEvent.findOne({ _id: 'web:demo:t1-takeover' }).lean())?.status === 'done', 10_000, 'done');
     // The first attempt ran the handler but lost its claim before storing or sending anything;
     // the attempt that took over answered, once.
     expect(handled.filter((h) => h === 't1:takeover')).toHaveLength(2);

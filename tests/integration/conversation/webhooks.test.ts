@@ -61,6 +61,23 @@ const messengerSent = (userId: string) =>
     .filter((c) => c.kind === 'message' && c.recipient === userId)
     .map((c) => (c.body as MessengerCall).message);
 
+/** Waits until the messages sent since a webhook include `expectText`, and returns them. */
+function replyContaining<M extends { text: string }>(fresh: () => M[], expectText: string, channel: string): Promise<M[]> {
+  return waitFor(
+    () => {
+      const sent = fresh();
+      return sent
+        .map((m) => m.text)
+        .join('\n')
+        .includes(expectText)
+        ? sent
+        : false;
+    },
+    10_000,
+    `${channel} reply containing “${expectText}”`,
+  );
+}
+
 async function messenger(userId: string, item: Record<string, unknown>, expectText: string) {
   const before = messengerSent(userId).length;
   const raw = JSON.stringify(messaging(userId, item));
@@ -70,19 +87,7 @@ async function messenger(userId: string, item: Record<string, unknown>, expectTe
     body: raw,
   });
   expect(res.status).toBe(200);
-  return waitFor(
-    () => {
-      const fresh = messengerSent(userId).slice(before);
-      return (
-        fresh
-          .map((m) => m.text)
-          .join('\n')
-          .includes(expectText) && fresh
-      );
-    },
-    10_000,
-    `Messenger reply containing “${expectText}”`,
-  );
+  return replyContaining(() => messengerSent(userId).slice(before), expectText, 'Messenger');
 }
 const mText = (text: string) => ({ message: { mid: `m_${++seq}`, text } });
 const mQuick = (title: string, payload: string) => ({ message: { mid: `m_${++seq}`, text: title, quick_reply: { payload } } });
@@ -106,19 +111,7 @@ async function zalo(body: Record<string, unknown>, userId: string, expectText: s
     body: raw,
   });
   expect(res.status).toBe(200);
-  return waitFor(
-    () => {
-      const fresh = zaloSent(userId).slice(before);
-      return (
-        fresh
-          .map((m) => m.text)
-          .join('\n')
-          .includes(expectText) && fresh
-      );
-    },
-    10_000,
-    `Zalo reply containing “${expectText}”`,
-  );
+  return replyContaining(() => zaloSent(userId).slice(before), expectText, 'Zalo');
 }
 const zText = (userId: string, text: string) => ({
   event_name: 'user_send_text',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePlatform } from '../../../scripts/fake-platform.js';
+import { blankOptIn } from '../../../src/db/index.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { spawnTs } from '../../helpers/process.js';
 import { makeOutreach, recordingSend } from './harness.js';
@@ -129,20 +130,7 @@ describe('a worker killed in the middle of a paid broadcast (Messenger marketing
       subscribed: true,
       unreachable: null,
       lastInboundAt: threeDaysAgo,
-      optIn: {
-        status: 'active',
-        title: 'T',
-        token: `tok-paid-${i}`,
-        requestedAt: threeDaysAgo,
-        optedInAt: threeDaysAgo,
-        stoppedAt: null,
-        stoppedBy: null,
-        expiresAt: null,
-        frequency: null,
-        timezone: null,
-        lastSentAt: null,
-        nextEligibleAt: null,
-      },
+      optIn: { ...blankOptIn(), status: 'active', title: 'T', token: `tok-paid-${i}`, requestedAt: threeDaysAgo, optedInAt: threeDaysAgo },
       oaFollower: null,
       eventSignups: [],
       state: {},

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { botSchema } from '../../../src/content/schema.js';
 import { optInEffect, reachContext } from '../../../src/conversation/reach-store.js';
+import { blankOptIn } from '../../../src/db/index.js';
 import type { Effect, ParticipantFacts } from '../../../src/conversation/index.js';
 import type { InboundEvent } from '../../../src/domain/index.js';
 import type { Translate } from '../../../src/i18n/index.js';
@@ -118,21 +119,7 @@ describe('signing up for an event', () => {
 });
 
 describe('storing opt-in changes', () => {
-  const active = {
-    status: 'active' as const,
-    title: 'T',
-    token: 'tok',
-    requestedAt: days(-10),
-    optedInAt: days(-9),
-    stoppedAt: null,
-    stoppedBy: null,
-    expiresAt: null,
-    frequency: null,
-    timezone: null,
-    lastSentAt: null,
-    nextEligibleAt: null,
-    reservedFor: null,
-  };
+  const active = { ...blankOptIn(), status: 'active' as const, title: 'T', token: 'tok', requestedAt: days(-10), optedInAt: days(-9) };
   it('a request keeps an opt-in in force and marks a new one as requested', () => {
     expect(optInEffect(active, { type: 'optInRequested', title: 'T2', at: JUNE_10 }, JUNE_10)).toMatchObject({ optIn: { status: 'active', token: 'tok' } });
     expect(optInEffect(null, { type: 'optInRequested', title: 'T2', at: JUNE_10 }, JUNE_10)).toMatchObject({
