@@ -249,6 +249,30 @@ export class Index {
     }
   }
 
+  /**
+   * Whether a replacement leaves this index's entries as they were (an update of fields it does
+   * not read), so replace() can skip removing and re-adding the document: doing so churned the
+   * index's sets of holders (a million-document updateMany rebuilt sets of a million keys again
+   * and again, garbage that sets off full collections). Only for top-level fields; the same value
+   * objects or the same key strings. Stored documents never change in place, so the same object
+   * holds the same values.
+   */
+  sameEntries(oldDoc: Doc, newDoc: Doc): boolean {
+    if (!this.topLevel) return false;
+    let shared = true;
+    for (const f of this.fields) {
+      if (oldDoc[f] !== newDoc[f] || f in oldDoc !== f in newDoc) {
+        shared = false;
+        break;
+      }
+    }
+    if (shared) return true;
+    if (!this.simpleKey(oldDoc)) return false;
+    const lead = this.simpleLeadKey;
+    const full = this.simpleFullKey;
+    return this.simpleKey(newDoc) && this.simpleLeadKey === lead && this.simpleFullKey === full;
+  }
+
   /** Removes a document, given as it was added (stored documents never change in place). */
   remove(docKey: string, doc: Doc): void {
     if (this.simpleKey(doc)) {

@@ -108,9 +108,12 @@ export class Collection {
       return;
     }
     this.checkUnique(key, newDoc, true);
-    for (const index of this.indexes.values()) index.remove(key, oldDoc);
     this.docs.set(key, newDoc);
-    for (const index of this.indexes.values()) index.add(key, newDoc);
+    for (const index of this.indexes.values()) {
+      if (index.sameEntries(oldDoc, newDoc)) continue;
+      index.remove(key, oldDoc);
+      index.add(key, newDoc);
+    }
     this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc }, options.bytes);
   }
 
