@@ -100,6 +100,14 @@ export class Index {
   /** Set once a document indexed an array: ranges then use one bound only (bounds may match different elements). */
   private multikey = false;
 
+  /** Every field top-level, neither sparse nor partial: a document's key is read without building lists (simpleKey). */
+  private readonly topLevel: boolean;
+  /** What simpleKey found: the leading field's key and value, and the full key (when keyed). */
+  private simpleLeadKey = '';
+  private simpleLeadValue: unknown = null;
+  private simpleFullKey = '';
+  private readonly keyParts: string[] = [];
+
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
@@ -107,6 +115,39 @@ export class Index {
     this.sparse = spec.sparse === true;
     this.keyed = this.unique || this.fields.length === 1;
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : null;
+    this.topLevel = !this.sparse && !this.partial && this.fields.every((f) => !f.includes('.'));
+  }
+
+  /**
+   * The common case, without the lists `fieldValues` builds (the start indexes millions of
+   * documents): top-level fields, none of the fields read holding an array. Sets the simple*
+   * fields and returns true, or returns false for the general path.
+   */
+  private simpleKey(doc: Doc): boolean {
+    if (!this.topLevel) return false;
+    const fields = this.fields;
+    const f0 = fields[0]!;
+    const v0 = f0 in doc ? doc[f0] : undefined;
+    if (Array.isArray(v0)) return false;
+    const lead = v0 === undefined ? null : v0;
+    const leadKey = valueKey(lead);
+    let full = leadKey;
+    if (this.keyed && fields.length > 1) {
+      // Joined once (flat): a chain of concatenations would be kept as one object per part.
+      const parts = this.keyParts;
+      parts[0] = leadKey;
+      for (let i = 1; i < fields.length; i++) {
+        const f = fields[i]!;
+        const v = f in doc ? doc[f] : undefined;
+        if (Array.isArray(v)) return false;
+        parts[i] = valueKey(v === undefined ? null : v);
+      }
+      full = parts.join('\u0000');
+    }
+    this.simpleLeadKey = leadKey;
+    this.simpleLeadValue = lead;
+    this.simpleFullKey = full;
+    return true;
   }
 
   /** Whether an equality/range lookup on the leading field may use this index (it holds every document). */
@@ -170,6 +211,10 @@ export class Index {
   /** Throws a duplicate-key error if adding this document would break uniqueness. */
   checkUnique(docKey: string, doc: Doc, ns: string): void {
     if (!this.unique) return;
+    if (this.simpleKey(doc)) {
+      for (const h of holdersOf(this.entries.get(this.simpleFullKey))) if (h !== docKey) throw duplicateKeyError(ns, this, doc);
+      return;
+    }
     const k = this.keysOf(doc);
     if (!k) return;
     for (const key of k.keys) {
@@ -182,6 +227,16 @@ export class Index {
   }
 
   add(docKey: string, doc: Doc): void {
+    if (this.simpleKey(doc)) {
+      const lk = this.simpleLeadKey;
+      if (this.keyed) addHolder(this.entries, this.simpleFullKey, docKey);
+      if (this.fields.length > 1) addHolder(this.leadingBuckets, lk, docKey);
+      if (!this.leadingValues.has(lk)) {
+        this.leadingValues.set(lk, this.simpleLeadValue);
+        if (this.sortedLeading) this.pendingLeading.push([this.simpleLeadValue, lk]);
+      }
+      return;
+    }
     const perField = this.indexedValues(doc);
     if (!perField) return;
     if (this.keyed) for (const key of this.keysFrom(perField)) addHolder(this.entries, key, docKey);
@@ -194,8 +249,38 @@ export class Index {
     }
   }
 
+  /**
+   * Whether a replacement leaves this index's entries as they were (an update of fields it does
+   * not read), so replace() can skip removing and re-adding the document: doing so churned the
+   * index's sets of holders (a million-document updateMany rebuilt sets of a million keys again
+   * and again, garbage that sets off full collections). Only for top-level fields; the same value
+   * objects or the same key strings. Stored documents never change in place, so the same object
+   * holds the same values.
+   */
+  sameEntries(oldDoc: Doc, newDoc: Doc): boolean {
+    if (!this.topLevel) return false;
+    let shared = true;
+    for (const f of this.fields) {
+      if (oldDoc[f] !== newDoc[f] || f in oldDoc !== f in newDoc) {
+        shared = false;
+        break;
+      }
+    }
+    if (shared) return true;
+    if (!this.simpleKey(oldDoc)) return false;
+    const lead = this.simpleLeadKey;
+    const full = this.simpleFullKey;
+    return this.simpleKey(newDoc) && this.simpleLeadKey === lead && this.simpleFullKey === full;
+  }
+
   /** Removes a document, given as it was added (stored documents never change in place). */
   remove(docKey: string, doc: Doc): void {
+    if (this.simpleKey(doc)) {
+      const lk = this.simpleLeadKey;
+      if (this.keyed && removeHolder(this.entries, this.simpleFullKey, docKey) && this.fields.length === 1) this.leadingValues.delete(lk);
+      if (this.fields.length > 1 && removeHolder(this.leadingBuckets, lk, docKey)) this.leadingValues.delete(lk);
+      return;
+    }
     const perField = this.indexedValues(doc);
     if (!perField) return;
     if (this.keyed) {

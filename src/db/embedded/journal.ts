@@ -18,7 +18,7 @@ import { open as openFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files.js';
 import { lockDataDirectory } from './lock.js';
-import { encodePut, encodeRecord, fileSource, scanRecords, type Damage, type FileRecord, type ScanReport } from './records.js';
+import { encodePut, encodeRecord, fileSource, scanRecords, type Damage, type FileRecord, type PayloadTaker, type ScanReport } from './records.js';
 import type { ChangeRecord, Storage } from './storage.js';
 import { Yielder } from './yielder.js';
 
@@ -199,8 +199,15 @@ export function checkDataDirectory(dir: string): FileReport[] {
   return readFiles(dir, () => undefined).files;
 }
 
-/** Scans the data files in replay order, handing each record of a file that is replayed to `apply`. */
-function readFiles(dir: string, apply: (r: ChangeRecord) => void): { files: FileReport[]; generation: number; journalGeneration: number | null } {
+/**
+ * Scans the data files in replay order, handing each record of a file that is replayed to `apply`
+ * (or, before it is decoded, to `take`, see scanRecords).
+ */
+function readFiles(
+  dir: string,
+  apply: (r: ChangeRecord) => void,
+  take?: PayloadTaker,
+): { files: FileReport[]; generation: number; journalGeneration: number | null } {
   const files: FileReport[] = [];
   let snapshotGeneration = 0;
   let journalGeneration: number | null = null;
@@ -213,13 +220,17 @@ function readFiles(dir: string, apply: (r: ChangeRecord) => void): { files: File
     let replayed = true;
     let report: ScanReport;
     try {
-      report = scanRecords(source, (record: FileRecord) => {
-        if (record.o === 'gen') {
-          if (file !== SNAPSHOT_FILE) replayed = Number(record.gen) >= snapshotGeneration;
-          return;
-        }
-        if (replayed) apply(record);
-      });
+      report = scanRecords(
+        source,
+        (record: FileRecord) => {
+          if (record.o === 'gen') {
+            if (file !== SNAPSHOT_FILE) replayed = Number(record.gen) >= snapshotGeneration;
+            return;
+          }
+          if (replayed) apply(record);
+        },
+        take && ((payload, start, length) => (replayed ? take(payload, start, length) : false)),
+      );
     } finally {
       source.close();
     }
@@ -331,10 +342,13 @@ export class Journal {
       }
     };
     storage.beginReplay();
-    const { files, generation, journalGeneration } = readFiles(dir, apply);
+    // Documents' BSON is kept as read and decoded once, in its last state, when the indexes are built.
+    const { files, generation, journalGeneration } = readFiles(dir, apply, storage.takeRawPut);
     const damaged = files.filter((f) => f.damage.length > 0 || (f.file === SNAPSHOT_FILE && f.tail));
     if (damaged.length && !options.repair) throw new JournalDamagedError(dir, damaged);
-    storage.endReplay();
+    const decoded = storage.endReplay();
+    failedRecords += decoded.failed;
+    firstFailure ??= decoded.firstFailure;
 
     const journalFile = files.find((f) => f.file === JOURNAL_FILE);
     const previous = files.find((f) => f.file === PREVIOUS_JOURNAL_FILE);

@@ -109,20 +109,26 @@ export function fileSource(path: string): RecordSource & { close(): void } {
   };
 }
 
-/** A window of a source's bytes, moved as reading advances. */
+/**
+ * A window of a source's bytes, moved as reading advances. A `retaining` window reads into a new
+ * buffer each time it moves, so the bytes it handed out stay valid after it moved on.
+ */
 class Window {
   private buf = Buffer.allocUnsafe(0);
   private start = 0;
   private end = 0;
 
-  constructor(private readonly source: RecordSource) {}
+  constructor(
+    private readonly source: RecordSource,
+    private readonly retaining = false,
+  ) {}
 
   /** Makes [offset, offset + length) readable; false when the source ends first. */
   ensure(offset: number, length: number): boolean {
     if (offset + length > this.source.size) return false;
     if (offset >= this.start && offset + length <= this.end) return true;
     const want = Math.min(Math.max(WINDOW_BYTES, length), this.source.size - offset);
-    if (this.buf.length < want) this.buf = Buffer.allocUnsafe(Math.max(want, Math.min(WINDOW_BYTES, this.source.size)));
+    if (this.buf.length < want || this.retaining) this.buf = Buffer.allocUnsafe(Math.max(want, Math.min(WINDOW_BYTES, this.source.size - offset)));
     let got = 0;
     while (got < want) {
       const n = this.source.read(this.buf, got, want - got, offset + got);
@@ -140,10 +146,17 @@ class Window {
   }
 }
 
-type Attempt = { ok: true; size: number; record: FileRecord } | { ok: false; short: boolean; complete: boolean };
+type Attempt = { ok: true; size: number; record: FileRecord | null } | { ok: false; short: boolean; complete: boolean };
+
+/**
+ * Takes an intact record's BSON before it is decoded: `payload[start, start + length)`, valid for
+ * as long as the caller keeps it (the window does not reuse its buffers then). Returns false to
+ * have the record decoded and handed to `onRecord` as usual.
+ */
+export type PayloadTaker = (payload: Buffer, start: number, length: number) => boolean;
 
 /** Reads the record at `offset`: whole and intact, short (the source ends inside it) or bad. */
-function readRecordAt(w: Window, offset: number): Attempt {
+function readRecordAt(w: Window, offset: number, take?: PayloadTaker): Attempt {
   if (!w.ensure(offset, HEADER_BYTES)) return { ok: false, short: true, complete: false };
   const head = w.at(offset, HEADER_BYTES);
   const len = head.readUInt32LE(0);
@@ -152,6 +165,7 @@ function readRecordAt(w: Window, offset: number): Attempt {
   if (!w.ensure(offset, HEADER_BYTES + len)) return { ok: false, short: true, complete: false };
   const payload = w.at(offset + HEADER_BYTES, len);
   if (payload.readInt32LE(0) !== len || payload[len - 1] !== 0 || crc32(payload) !== sum) return { ok: false, short: false, complete: true };
+  if (take && take(payload, 0, len)) return { ok: true, size: HEADER_BYTES + len, record: null };
   try {
     return { ok: true, size: HEADER_BYTES + len, record: deserialize(payload, DESERIALIZE_OPTIONS) as FileRecord };
   } catch {
@@ -160,7 +174,7 @@ function readRecordAt(w: Window, offset: number): Attempt {
 }
 
 /** The first offset after `from` where an intact record starts, or null. */
-function nextRecord(w: Window, from: number, size: number): { offset: number; attempt: Attempt & { ok: true } } | null {
+function nextRecord(w: Window, from: number, size: number): { offset: number } | null {
   for (let q = from; q + HEADER_BYTES + 5 <= size; q++) {
     // Cheap tests first: a plausible length, repeated as the BSON document's own length.
     if (!w.ensure(q, HEADER_BYTES + 4)) return null;
@@ -168,7 +182,7 @@ function nextRecord(w: Window, from: number, size: number): { offset: number; at
     const len = head.readUInt32LE(0);
     if (len < 5 || len > MAX_RECORD_BYTES || head.readInt32LE(HEADER_BYTES) !== len) continue;
     const attempt = readRecordAt(w, q);
-    if (attempt.ok) return { offset: q, attempt };
+    if (attempt.ok) return { offset: q };
   }
   return null;
 }
@@ -230,10 +244,11 @@ export interface ScanReport {
 /**
  * Reads every intact record of a source in order (the generation header first), resynchronising
  * after damage: the next intact record is found by its length, repeated BSON length and checksum,
- * so one bad byte costs one record.
+ * so one bad byte costs one record. `take` may claim records before they are decoded (the start
+ * keeps documents' BSON and decodes only the last state of each).
  */
-export function scanRecords(source: RecordSource, onRecord: (record: FileRecord, offset: number) => void): ScanReport {
-  const w = new Window(source);
+export function scanRecords(source: RecordSource, onRecord: (record: FileRecord, offset: number) => void, take?: PayloadTaker): ScanReport {
+  const w = new Window(source, take !== undefined);
   const size = source.size;
   const damage: Damage[] = [];
   let tail: ScanReport['tail'] = null;
@@ -242,12 +257,15 @@ export function scanRecords(source: RecordSource, onRecord: (record: FileRecord,
   let offset = 0;
   let validEnd = 0;
   while (offset < size) {
-    const attempt = readRecordAt(w, offset);
+    const attempt = readRecordAt(w, offset, take);
     if (attempt.ok) {
-      if (attempt.record.o === 'gen') {
-        if (offset === 0) generation = Number(attempt.record.gen);
-      } else records++;
-      onRecord(attempt.record, offset);
+      if (attempt.record === null) records++;
+      else {
+        if (attempt.record.o === 'gen') {
+          if (offset === 0) generation = Number(attempt.record.gen);
+        } else records++;
+        onRecord(attempt.record, offset);
+      }
       offset += attempt.size;
       validEnd = offset;
       continue;

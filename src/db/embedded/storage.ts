@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Binary, ObjectId } from 'bson';
+import { Binary, deserialize, ObjectId } from 'bson';
 import { getPathValues } from './compare.js';
 import { CommandError } from './errors.js';
 import { Index, duplicateKeyError, equalityValues, rangeBounds, type Doc, type IndexSpec } from './indexes.js';
 import { valueKey } from './keys.js';
+import { DESERIALIZE_OPTIONS } from './wire.js';
 import { NEVER, type Yielder } from './yielder.js';
 
 export type { Doc, IndexSpec } from './indexes.js';
@@ -38,7 +39,8 @@ export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 /** A collection: documents in natural (insertion) order keyed by their `_id`, plus secondary indexes. */
 export class Collection {
-  readonly docs = new Map<string, Doc>();
+  /** Replaced once, at the end of a replay (Storage.endReplay); otherwise only changed in place. */
+  docs = new Map<string, Doc>();
   readonly indexes = new Map<string, Index>();
   /** An `_id` index for range lookups, built on the first `_id` range query and kept up to date after. */
   private idIndex: Index | null = null;
@@ -49,6 +51,12 @@ export class Collection {
    * it settles every document to its last state.
    */
   replaying = false;
+  /**
+   * While replaying: the documents by key in natural order, each a decoded object or the number of
+   * its raw BSON in Storage's RawDocs (decoded in endReplay, so a document written many times is
+   * decoded once, in its last state).
+   */
+  replayDocs: Map<string, Doc | number> | null = null;
   readonly uuid = new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
 
   constructor(
@@ -78,8 +86,8 @@ export class Collection {
   insert(doc: Doc, options: WriteOptions = {}): void {
     if (doc._id === undefined) doc._id = new ObjectId();
     const key = valueKey(doc._id);
-    if (this.replaying) {
-      this.docs.set(key, doc);
+    if (this.replayDocs) {
+      this.replayDocs.set(key, doc);
       return;
     }
     this.checkUnique(key, doc, false);
@@ -95,22 +103,28 @@ export class Collection {
     if (valueKey(newDoc._id) !== key) {
       throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
-    if (this.replaying) {
-      this.docs.set(key, newDoc);
+    if (this.replayDocs) {
+      this.replayDocs.set(key, newDoc);
       return;
     }
     this.checkUnique(key, newDoc, true);
-    for (const index of this.indexes.values()) index.remove(key, oldDoc);
     this.docs.set(key, newDoc);
-    for (const index of this.indexes.values()) index.add(key, newDoc);
+    for (const index of this.indexes.values()) {
+      if (index.sameEntries(oldDoc, newDoc)) continue;
+      index.remove(key, oldDoc);
+      index.add(key, newDoc);
+    }
     this.emit({ o: 'put', d: this.db, c: this.name, doc: newDoc }, options.bytes);
   }
 
   remove(doc: Doc): void {
     const key = valueKey(doc._id);
+    if (this.replayDocs) {
+      this.replayDocs.delete(key);
+      return;
+    }
     const stored = this.docs.get(key);
     if (!stored || !this.docs.delete(key)) return;
-    if (this.replaying) return;
     for (const index of this.indexes.values()) index.remove(key, stored);
     this.idIndex?.remove(key, stored);
     this.emit({ o: 'del', d: this.db, c: this.name, id: doc._id });
@@ -273,7 +287,7 @@ export class Storage {
     const existing = colls.get(name);
     if (existing) return { coll: existing, created: false };
     const coll = new Collection(db, name, options, this.emit);
-    coll.replaying = this.replaying;
+    if (this.replaying) startReplay(coll);
     colls.set(name, coll);
     this.emit({ o: 'mkcoll', d: db, c: name, opts: options });
     return { coll, created: true };
@@ -281,6 +295,7 @@ export class Storage {
 
   dropCollection(db: string, name: string): boolean {
     const colls = this.databases.get(db);
+    if (this.raw) this.raw.last = null;
     if (!colls?.delete(name)) return false;
     if (colls.size === 0) this.databases.delete(db);
     this.emit({ o: 'dropcoll', d: db, c: name });
@@ -288,6 +303,7 @@ export class Storage {
   }
 
   dropDatabase(db: string): void {
+    if (this.raw) this.raw.last = null;
     if (!this.databases.delete(db)) return;
     this.emit({ o: 'dropdb', d: db });
   }
@@ -340,25 +356,121 @@ export class Storage {
   }
 
   private replaying = false;
+  /** The raw BSON of documents replayed but not decoded yet (Collection.replayDocs holds their numbers). */
+  private raw: RawDocs | null = null;
 
   /** From here to endReplay, records are applied without index work (see Collection.replaying). */
   beginReplay(): void {
     this.replaying = true;
-    for (const colls of this.databases.values()) for (const coll of colls.values()) coll.replaying = true;
+    this.raw = { buffers: [], offsets: [], last: null };
+    for (const colls of this.databases.values()) for (const coll of colls.values()) startReplay(coll);
   }
 
-  /** Builds every index over the replayed documents. */
-  endReplay(): void {
+  /**
+   * Decodes the documents kept as BSON and builds every index over the replayed documents, each
+   * collection in one pass. Returns the documents whose BSON did not decode (should be none: their
+   * records passed their checksum).
+   */
+  endReplay(): { failed: number; firstFailure?: string } {
     this.replaying = false;
+    const raw = this.raw;
+    this.raw = null;
+    let failed = 0;
+    let firstFailure: string | undefined;
+    const options = { ...DESERIALIZE_OPTIONS, index: 0, allowObjectSmallerThanBufferSize: true };
     for (const colls of this.databases.values()) {
       for (const coll of colls.values()) {
+        const pending = coll.replayDocs ?? new Map<string, Doc | number>();
+        coll.replayDocs = null;
         coll.replaying = false;
-        for (const index of coll.indexes.values()) {
-          index.clear();
-          for (const [key, doc] of coll.docs) index.add(key, doc);
+        const indexes = [...coll.indexes.values()];
+        for (const index of indexes) index.clear();
+        // Decoded in place: the replay's map becomes the collection's (same keys, same order).
+        for (const [key, entry] of pending) {
+          let doc: Doc;
+          if (typeof entry === 'number') {
+            options.index = raw!.offsets[entry]!;
+            try {
+              doc = deserialize(raw!.buffers[entry]!, options);
+            } catch (err) {
+              failed++;
+              firstFailure ??= `put ${coll.ns}: ${(err as Error).message}`;
+              pending.delete(key);
+              continue;
+            }
+            pending.set(key, doc);
+          } else doc = entry;
+          for (const index of indexes) index.add(key, doc);
         }
+        coll.docs = pending as Map<string, Doc>;
       }
     }
+    return { failed, ...(firstFailure ? { firstFailure } : {}) };
+  }
+
+  /**
+   * Takes a `put` record's BSON during replay without decoding it (journal.ts hands every intact
+   * record here first): the envelope `{o: 'put', d, c, doc}` is read in place, the document's key
+   * from its leading ObjectId or string `_id`, and the document is kept as bytes until endReplay.
+   * Returns false for anything else (the record is then decoded and applied as usual).
+   */
+  readonly takeRawPut = (payload: Buffer, start: number, length: number): boolean => {
+    try {
+      return this.rawPut(payload, start, length);
+    } catch {
+      return false; // not what it seemed (or a collection name refused): decoded and applied as usual
+    }
+  };
+
+  private rawPut(payload: Buffer, start: number, length: number): boolean {
+    const raw = this.raw;
+    if (!raw) return false;
+    const end = start + length;
+    // {o: 'put'}: type 2, "o\0", length 4, "put\0"
+    let p = start + 4;
+    if (payload[p] !== 0x02 || payload[p + 1] !== 0x6f || payload[p + 2] !== 0 || payload.readInt32LE(p + 3) !== 4) return false;
+    if (payload[p + 7] !== 0x70 || payload[p + 8] !== 0x75 || payload[p + 9] !== 0x74 || payload[p + 10] !== 0) return false;
+    const headStart = p + 11;
+    p = headStart;
+    // d, c: type 2, name, length, bytes, 0
+    if (payload[p] !== 0x02 || payload[p + 1] !== 0x64 || payload[p + 2] !== 0) return false;
+    const dLength = payload.readInt32LE(p + 3);
+    if (dLength < 1 || p + 7 + dLength > end) return false;
+    const dAt = p + 7;
+    p = dAt + dLength;
+    if (payload[p] !== 0x02 || payload[p + 1] !== 0x63 || payload[p + 2] !== 0) return false;
+    const cLength = payload.readInt32LE(p + 3);
+    if (cLength < 1 || p + 7 + cLength > end) return false;
+    const cAt = p + 7;
+    p = cAt + cLength;
+    // doc: type 3, "doc\0", then the document, then the envelope's final 0
+    if (payload[p] !== 0x03 || payload[p + 1] !== 0x64 || payload[p + 2] !== 0x6f || payload[p + 3] !== 0x63 || payload[p + 4] !== 0) return false;
+    const docAt = p + 5;
+    if (docAt + 5 > end || docAt + payload.readInt32LE(docAt) !== end - 1) return false;
+    // The first field must be _id: an ObjectId or a string.
+    const type = payload[docAt + 4];
+    if (payload[docAt + 5] !== 0x5f || payload[docAt + 6] !== 0x69 || payload[docAt + 7] !== 0x64 || payload[docAt + 8] !== 0) return false;
+    let key: string;
+    if (type === 0x07) {
+      if (docAt + 21 > end) return false;
+      key = `8:${payload.toString('hex', docAt + 9, docAt + 21)}`;
+    } else if (type === 0x02) {
+      const n = payload.readInt32LE(docAt + 9);
+      if (n < 1 || docAt + 13 + n > end) return false;
+      key = `4:${payload.toString('utf8', docAt + 13, docAt + 13 + n - 1)}`;
+    } else return false;
+    // The collection: the same bytes as the last put's (d and c) name the same collection.
+    const last = raw.last;
+    let coll: Collection;
+    if (last && last.head.length === docAt - headStart && payload.compare(last.head, 0, last.head.length, headStart, docAt) === 0) coll = last.coll;
+    else {
+      coll = this.ensureCollection(payload.toString('utf8', dAt, dAt + dLength - 1), payload.toString('utf8', cAt, cAt + cLength - 1)).coll;
+      raw.last = { head: Buffer.from(payload.subarray(headStart, docAt)), coll };
+    }
+    raw.buffers.push(payload);
+    raw.offsets.push(docAt);
+    coll.replayDocs!.set(key, raw.offsets.length - 1);
+    return true;
   }
 
   /** Applies a data file record (at start-up, between beginReplay and endReplay). */
@@ -366,6 +478,10 @@ export class Storage {
     switch (r.o) {
       case 'put': {
         const { coll } = this.ensureCollection(r.d, r.c);
+        if (coll.replayDocs) {
+          coll.replayDocs.set(valueKey(r.doc._id), r.doc);
+          break;
+        }
         const existing = coll.docs.get(valueKey(r.doc._id));
         if (existing) coll.replace(existing, r.doc);
         else coll.insert(r.doc);
@@ -373,6 +489,10 @@ export class Storage {
       }
       case 'del': {
         const coll = this.getCollection(r.d, r.c);
+        if (coll?.replayDocs) {
+          coll.replayDocs.delete(valueKey(r.id));
+          break;
+        }
         const existing = coll?.docs.get(valueKey(r.id));
         if (coll && existing) coll.remove(existing);
         break;
@@ -416,6 +536,23 @@ export class Storage {
         for (const doc of coll.docs.values()) yield { o: 'put', d, c, doc };
       }
     }
+  }
+}
+
+/** Raw documents of a replay: entry i is the BSON at offsets[i] in buffers[i]. */
+interface RawDocs {
+  readonly buffers: Buffer[];
+  readonly offsets: number[];
+  /** The collection of the last raw put, by the bytes naming it. */
+  last: { head: Buffer; coll: Collection } | null;
+}
+
+/** Puts a collection into replay: its documents (if any) move to replayDocs. */
+function startReplay(coll: Collection): void {
+  coll.replaying = true;
+  if (!coll.replayDocs) {
+    coll.replayDocs = new Map(coll.docs);
+    coll.docs.clear();
   }
 }
 

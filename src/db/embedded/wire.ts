@@ -1,4 +1,4 @@
-import { deserialize, serialize, type Document } from 'bson';
+import { calculateObjectSize, deserialize, serialize, serializeWithBufferAndIndex, type Document } from 'bson';
 
 /**
  * MongoDB wire protocol framing: the legacy OP_QUERY/OP_REPLY pair the driver uses for its first
@@ -202,14 +202,29 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
 
 /** An OP_MSG reply with one kind-0 body. */
 export function encodeMsgReply(requestId: number, responseTo: number, body: Document): Buffer {
-  const doc = serialize(body);
-  const length = 16 + 4 + 1 + doc.length;
+  // Encoded straight into the message: a cursor handing out a million documents otherwise makes
+  // two buffers of a megabyte per batch, a churn of memory outside the heap that sets off full
+  // garbage collections (which stop every client).
+  const size = calculateObjectSize(body);
+  const length = 16 + 4 + 1 + size;
   const out = Buffer.allocUnsafe(length);
   header(length, requestId, responseTo, OP_MSG).copy(out, 0);
   out.writeUInt32LE(0, 16);
   out[20] = 0;
-  out.set(doc, 21);
-  return out;
+  let end = -1;
+  try {
+    end = serializeWithBufferAndIndex(body, out, { index: 21 });
+  } catch {
+    // sizes disagreed (never expected): the plain way below
+  }
+  if (end === length - 1) return out;
+  const doc = serialize(body);
+  const exact = Buffer.allocUnsafe(21 + doc.length);
+  header(exact.length, requestId, responseTo, OP_MSG).copy(exact, 0);
+  exact.writeUInt32LE(0, 16);
+  exact[20] = 0;
+  exact.set(doc, 21);
+  return exact;
 }
 
 /** An OP_REPLY with one document (the answer to a legacy OP_QUERY command). */

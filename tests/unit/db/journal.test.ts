@@ -227,3 +227,42 @@ describe('compaction while clients write', () => {
     expect((await reopen(dir)).getCollection('app', 'c')!.docs.size).toBe(50_001);
   });
 });
+
+describe('the start keeps documents as BSON until their last state', () => {
+  it('decodes only what the replay ends with: rewritten, deleted, dropped and recreated documents, any _id, natural order', async () => {
+    const dir = tempDir();
+    const { ObjectId } = await import('bson');
+    const oid = new ObjectId();
+    const records = [
+      encodeRecord({ o: 'gen', gen: 1 } as never),
+      encodeRecord({ o: 'mkidx', d: 'db', c: 'c', spec: { v: 2, key: { e: 1 }, name: 'e_1', unique: true } }),
+      encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: oid, e: 'first' } }),
+      encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: 'text', e: 't1' } }),
+      encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: 7, e: 'number' } }),
+      encodeRecord({ o: 'put', d: 'db', c: 'other', doc: { _id: 'text', e: 'elsewhere' } }),
+      encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: oid, e: 'second' } }),
+      encodeRecord({ o: 'del', d: 'db', c: 'c', id: 'text' }),
+      encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { _id: 'text', e: 't2' } }),
+      encodeRecord({ o: 'put', d: 'db', c: 'gone', doc: { _id: 'x', e: 1 } }),
+      encodeRecord({ o: 'dropcoll', d: 'db', c: 'gone' }),
+      encodeRecord({ o: 'put', d: 'db', c: 'gone', doc: { _id: 'y', e: 2 } }),
+      // Not an _id first: decoded at once, as before.
+      encodeRecord({ o: 'put', d: 'db', c: 'c', doc: { e: 'late', _id: 8 } }),
+    ];
+    writeFileSync(join(dir, JOURNAL_FILE), Buffer.concat(records));
+    const storage = await reopen(dir);
+    const c = storage.getCollection('db', 'c')!;
+    expect([...c.docs.values()]).toEqual([
+      { _id: oid, e: 'second' },
+      { _id: 7, e: 'number' },
+      { _id: 'text', e: 't2' },
+      { e: 'late', _id: 8 },
+    ]);
+    expect([...c.docs.keys()]).toEqual([oid, 7, 'text', 8].map(valueKey));
+    expect(storage.getCollection('db', 'other')!.docs.get(valueKey('text'))).toEqual({ _id: 'text', e: 'elsewhere' });
+    expect([...storage.getCollection('db', 'gone')!.docs.values()]).toEqual([{ _id: 'y', e: 2 }]);
+    // The unique index was built over the final documents: the old value of the rewritten one is free again.
+    expect(() => c.insert({ _id: 9, e: 'first' })).not.toThrow();
+    expect(() => c.insert({ _id: 10, e: 'second' })).toThrow(/E11000/);
+  });
+});

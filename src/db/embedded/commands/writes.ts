@@ -1,4 +1,4 @@
-import { calculateObjectSize, serialize, type Document } from 'bson';
+import { calculateObjectSize, serialize, serializeWithBufferAndIndex, type Document } from 'bson';
 import { MAX_BSON_OBJECT_SIZE, MAX_INTERNAL_OBJECT_SIZE, objectTooLarge } from '../cursors.js';
 import { CommandError, toCommandError } from '../errors.js';
 import type { Doc } from '../indexes.js';
@@ -86,8 +86,24 @@ interface UpdateOutcome {
   after?: Doc;
 }
 
+/**
+ * Where isSame encodes the stored document: reused, so an updateMany over a million documents does
+ * not allocate a million buffers only to compare them (that churn of memory outside the heap sets
+ * off full garbage collections, which stop every client).
+ */
+const sameScratch = Buffer.allocUnsafe(64 * 1024);
+
 /** Whether an update changed nothing (byte-identical BSON, so a type change counts as a change). */
 function isSame(oldDoc: Doc, newBytes: Uint8Array): boolean {
+  if (newBytes.length <= sameScratch.length) {
+    let end: number;
+    try {
+      end = serializeWithBufferAndIndex(oldDoc, sameScratch) + 1;
+    } catch {
+      return false; // larger than the scratch: not the same as newBytes, which fit
+    }
+    return end === newBytes.length && sameScratch.compare(newBytes, 0, newBytes.length, 0, end) === 0;
+  }
   return Buffer.from(serialize(oldDoc)).equals(newBytes);
 }
 
