@@ -4,14 +4,15 @@ import { joinsByUnit, listUnanswered } from '../../learning/index.js';
 import { principalOf } from '../auth.js';
 import { requestLocale } from '../errors.js';
 import { namesIn } from './names.js';
-import { botId, type ApiContext } from './shared.js';
+import { dayRangeInstants } from '../../domain/index.js';
+import { botId, rangeQuery, type ApiContext } from './shared.js';
 
 /**
  * Issue 19's lists for organisers: the questions members asked in their own words that Hỏi đáp
  * could not answer from the fact base (text only, no participant), so content writers can add a
  * fact or keywords; and the joins credited to members' invitations, per unit.
  */
-export function addLearningRoutes({ api, deps }: ApiContext): void {
+export function addLearningRoutes({ api, deps, range }: ApiContext): void {
   api.add({
     method: 'get',
     path: '/unanswered-questions',
@@ -39,13 +40,17 @@ export function addLearningRoutes({ api, deps }: ApiContext): void {
     method: 'get',
     path: '/invitations',
     tag: 'learning',
-    summary: 'Colleagues who joined through members’ invitations, per bot and unit of the inviter (your bots)',
-    query: z.object({ bot: botId.optional() }),
+    summary:
+      'Colleagues who joined through members’ invitations, per bot and unit of the inviter (your bots); with `from`/`to`, those who joined in those days (Asia/Ho_Chi_Minh), else every join so far',
+    query: rangeQuery,
     handler: async ({ query }, req) => {
       const bots = scopeBots(principalOf(req), query.bot) ?? ((await deps.models.InvitationJoin.distinct('bot')) as string[]);
+      // Without dates: every join so far, as the chat's unit leaderboard counts them; with dates, as every dashboard card reads them.
+      const days = query.from || query.to ? range(principalOf(req), query) : null;
+      const instants = days ? dayRangeInstants(days.from, days.to, deps.timeZone) : undefined;
       const items: Array<{ bot: string; unitId: string; joins: number }> = [];
       for (const bot of [...bots].sort()) {
-        for (const [unitId, joins] of await joinsByUnit(deps.models, bot)) items.push({ bot, unitId, joins });
+        for (const [unitId, joins] of await joinsByUnit(deps.models, bot, instants)) items.push({ bot, unitId, joins });
       }
       // Names as the dashboard shows them (organisers read names, not ids).
       const names = namesIn(requestLocale(req), deps);

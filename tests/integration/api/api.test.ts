@@ -405,13 +405,24 @@ describe('API tokens', () => {
   it('GET /invitations counts the joins credited to invitations per bot and unit, for the caller’s bots', async () => {
     const inviter = new Types.ObjectId();
     await db.models.InvitationJoin.collection.insertMany([
-      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
-      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
+      // 01/12 00:30 and 30/11 23:30 in Viet Nam: one on each side of a local midnight that UTC puts on one day.
+      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date('2026-11-30T17:30:00Z') },
+      { bot: 'demo', code: 'ABCD2345', inviterId: inviter, unitId: 'u1', inviteeId: new Types.ObjectId(), joinedAt: new Date('2026-11-30T16:30:00Z') },
       { bot: 'other', code: 'WXYZ2345', inviterId: new Types.ObjectId(), unitId: 'u9', inviteeId: new Types.ObjectId(), joinedAt: new Date() },
     ]);
     const mine = (await (await get('/api/v1/invitations', organiserToken)).json()) as { items: unknown[] };
     expect(mine.items).toEqual([expect.objectContaining({ bot: 'demo', unitId: 'u1', joins: 2, botName: expect.any(String), unitName: expect.any(String) })]);
     const all = (await (await get('/api/v1/invitations', adminToken)).json()) as { items: unknown[] };
     expect(all.items).toHaveLength(2);
+    // With the dashboard's dates, the joins of those local days only.
+    const joinsOn = async (from: string, to: string) =>
+      ((await (await get(`/api/v1/invitations?bot=demo&from=${from}&to=${to}`, organiserToken)).json()) as { items: Array<{ joins: number }> }).items.map(
+        (i) => i.joins,
+      );
+    expect(await joinsOn('2026-12-01', '2026-12-01')).toEqual([1]);
+    expect(await joinsOn('2026-11-30', '2026-11-30')).toEqual([1]);
+    expect(await joinsOn('2026-11-30', '2026-12-01')).toEqual([2]);
+    expect(await joinsOn('2026-12-02', '2026-12-03')).toEqual([]);
+    expect((await get('/api/v1/invitations?from=2026-12-02&to=2026-12-01', organiserToken)).status).toBe(400);
   });
 });

@@ -1,7 +1,7 @@
 // Issue 19 for organisers: units with their participation and the colleagues invited, and the questions
 // members asked that Hỏi đáp could not answer. One section of the dashboard, filled from the API
-// (/stats/units, /invitations, /unanswered-questions): the invitation figures are the API's, which
-// come from the same function as the chat's unit leaderboard.
+// (/stats/units, /invitations, /unanswered-questions), all for the dashboard's dates: the invitation
+// figures come from the same function as the chat's unit leaderboard (which counts every join so far).
 import { api, el, fmt, localTime, pct, t } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -11,14 +11,14 @@ export async function loadLearning(query, botId) {
   const bot = botId ? `?bot=${encodeURIComponent(botId)}` : '';
   const [units, invitations, unanswered] = await Promise.all([
     api(`/api/v1/stats/units?${query}`),
-    api(`/api/v1/invitations${bot}`),
+    api(`/api/v1/invitations?${query}`),
     api(`/api/v1/unanswered-questions${bot}${bot ? '&' : '?'}limit=50`),
   ]);
   drawUnits(units.items, invitations.items);
   drawUnanswered(unanswered.items);
 }
 
-/** One row per unit: its participants and rate in the chosen days, and every colleague invited so far. */
+/** One row per unit: its participants, rate and colleagues who joined through invitations in the chosen days. */
 function drawUnits(units, invitations) {
   const joins = new Map(invitations.map((i) => [`${i.bot}\u0000${i.unitId}`, i]));
   const rows = units
