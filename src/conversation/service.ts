@@ -468,7 +468,12 @@ async function saveParticipant(
   let filter: Record<string, unknown> = { _id: p._id };
   if (what.isNew) {
     const { createdAt: _created, updatedAt: _updated, ...record } = p;
-    ops.$setOnInsert = insertOnlyFields(record, [...Object.keys(update.set), ...Object.keys(update.inc), ...Object.keys(update.addToSet), ...(update.toldFreezeDays.length ? ['freezeNotice'] : [])]);
+    ops.$setOnInsert = insertOnlyFields(record, [
+      ...Object.keys(update.set),
+      ...Object.keys(update.inc),
+      ...Object.keys(update.addToSet),
+      ...(update.toldFreezeDays.length ? ['freezeNotice'] : []),
+    ]);
     filter = { bot: p.bot, channel: p.channel, userId: p.userId };
   }
   // The record holds every default already (and createdAt/updatedAt come from the schema's timestamps).
