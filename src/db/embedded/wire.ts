@@ -200,31 +200,42 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
   return h;
 }
 
+/** Cursor batches at least this long are encoded straight into their message (see below). */
+const DIRECT_BATCH = 64;
+
 /** An OP_MSG reply with one kind-0 body. */
 export function encodeMsgReply(requestId: number, responseTo: number, body: Document): Buffer {
-  // Encoded straight into the message: a cursor handing out a million documents otherwise makes
-  // two buffers of a megabyte per batch, a churn of memory outside the heap that sets off full
-  // garbage collections (which stop every client).
-  const size = calculateObjectSize(body);
-  const length = 16 + 4 + 1 + size;
+  const cursor = body.cursor as { firstBatch?: unknown[]; nextBatch?: unknown[] } | undefined;
+  const batch = cursor?.firstBatch ?? cursor?.nextBatch;
+  // A long cursor batch is encoded straight into its message: a cursor handing out a million
+  // documents otherwise makes two buffers of a megabyte per batch, a churn of memory outside the heap
+  // that sets off full garbage collections (which stop every client). A small reply is not: sizing
+  // it first walks it twice, a quarter of the throughput of one-document commands (`bench db`).
+  if (Array.isArray(batch) && batch.length >= DIRECT_BATCH) {
+    const out = encodeDirect(requestId, responseTo, body);
+    if (out) return out;
+  }
+  const doc = serialize(body);
+  const out = Buffer.allocUnsafe(21 + doc.length);
+  header(out.length, requestId, responseTo, OP_MSG).copy(out, 0);
+  out.writeUInt32LE(0, 16);
+  out[20] = 0;
+  out.set(doc, 21);
+  return out;
+}
+
+/** The reply sized first and serialised into its one buffer; null if the sizes disagree (never expected). */
+function encodeDirect(requestId: number, responseTo: number, body: Document): Buffer | null {
+  const length = 16 + 4 + 1 + calculateObjectSize(body);
   const out = Buffer.allocUnsafe(length);
   header(length, requestId, responseTo, OP_MSG).copy(out, 0);
   out.writeUInt32LE(0, 16);
   out[20] = 0;
-  let end = -1;
   try {
-    end = serializeWithBufferAndIndex(body, out, { index: 21 });
+    return serializeWithBufferAndIndex(body, out, { index: 21 }) === length - 1 ? out : null;
   } catch {
-    // sizes disagreed (never expected): the plain way below
+    return null;
   }
-  if (end === length - 1) return out;
-  const doc = serialize(body);
-  const exact = Buffer.allocUnsafe(21 + doc.length);
-  header(exact.length, requestId, responseTo, OP_MSG).copy(exact, 0);
-  exact.writeUInt32LE(0, 16);
-  exact[20] = 0;
-  exact.set(doc, 21);
-  return exact;
 }
 
 /** An OP_REPLY with one document (the answer to a legacy OP_QUERY command). */

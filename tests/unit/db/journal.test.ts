@@ -31,6 +31,28 @@ async function reopen(dir: string): Promise<Storage> {
   return storage;
 }
 
+describe('journal writes', () => {
+  it('a small record written at once and a big one queued off the event loop stay in order, whichever comes first', async () => {
+    const dir = tempDir();
+    const storage = new Storage();
+    const { journal } = Journal.open(dir, storage);
+    const { coll } = storage.ensureCollection('db', 'c');
+    const big = 'x'.repeat(200_000); // over the size written at once: queued
+    const commits: Array<Promise<void>> = [];
+    for (let i = 0; i <= 40; i++) {
+      // The same document rewritten: only the order of the records decides what a restart sees.
+      const doc = { _id: 'd', step: i, pad: i % 3 === 0 ? big : '' };
+      if (i === 0) coll.insert(doc);
+      else coll.replace(coll.docs.get([...coll.docs.keys()][0]!)!, doc);
+      commits.push(journal.commit(false)); // not awaited: small records arrive while big ones are queued
+    }
+    await Promise.all(commits);
+    await journal.close();
+    const again = (await reopen(dir)).getCollection('db', 'c')!;
+    expect([...again.docs.values()].map((d) => d.step)).toEqual([40]); // 39 is big and queued, 40 small
+  });
+});
+
 describe('journal compaction', () => {
   it('keeps every document through a compaction while running and a restart', async () => {
     const dir = tempDir();
