@@ -244,40 +244,16 @@ describe('pickers: topics by name, facts by their text', () => {
     const q = await call('author', 'POST', '/questions', { ...newQuestion, question: `${newQuestion.question} (bản thử căn cứ)`, facts: ['S04', 'Z99'] });
     expect(q.status).toBe(400);
     expect(JSON.stringify(q.body.error.details)).toContain('Z99');
-    const c = await call('author', 'POST', '/campaigns', {
-      title: { vi: 'Thử căn cứ' },
-      bots: ['demo'],
-      facts: ['Z98'],
-      events: [
-        {
-          title: { vi: 'Ngày hội' },
-          date: '2027-03-20',
-          time: '14:00',
-          reminderDaysBefore: [0],
-          reminderTime: '08:00',
-          message: { text: { vi: 'Mời tham gia {{title}}', en: 'Join {{title}}' } },
-        },
-      ],
-    });
+    const c = await call('author', 'POST', '/campaigns', { ...campaign, title: { vi: 'Thử căn cứ' }, facts: ['Z98'] });
     expect(c.status).toBe(400);
     expect(JSON.stringify(c.body.error.details)).toContain('Z98');
   });
 
   it('a campaign message without its English text is a 400 naming the field, not a server error', async () => {
     const r = await call('author', 'POST', '/campaigns/preview', {
+      ...campaign,
       title: { vi: 'Thử lời nhắc' },
-      bots: ['demo'],
-      facts: ['N09'],
-      events: [
-        {
-          title: { vi: 'Ngày hội' },
-          date: '2027-03-20',
-          time: '14:00',
-          reminderDaysBefore: [0],
-          reminderTime: '08:00',
-          message: { text: { vi: 'Mời tham gia {{title}}' } },
-        },
-      ],
+      events: [{ ...campaign.events[0], message: { text: { vi: 'Mời tham gia {{title}}' } } }],
     });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('validation_failed');

@@ -62,6 +62,17 @@ const messengerSent = (userId: string) =>
     .filter((c) => c.kind === 'message' && c.recipient === userId)
     .map((c) => (c.body as MessengerCall).message);
 
+/** A response that is a PNG picture: status, type and the file's signature. */
+async function expectPng(res: Response): Promise<void> {
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('image/png');
+  expect(
+    Buffer.from(await res.arrayBuffer())
+      .subarray(1, 4)
+      .toString(),
+  ).toBe('PNG');
+}
+
 /** Waits until the messages sent since a webhook include `expectText`, and returns them. */
 function replyContaining<M extends { text: string }>(fresh: () => M[], expectText: string, channel: string): Promise<M[]> {
   return waitFor(
@@ -373,13 +384,7 @@ describe('full flows through signed webhooks', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const png = await fetch(`${base}/certificates/${certificate!.code}.png`);
-      expect(png.status).toBe(200);
-      expect(png.headers.get('content-type')).toBe('image/png');
-      expect(
-        Buffer.from(await png.arrayBuffer())
-          .subarray(1, 4)
-          .toString(),
-      ).toBe('PNG');
+      await expectPng(png);
       const verify = await (await fetch(`${base}/verify/${certificate!.code.toLowerCase()}`)).text();
       expect(verify).toContain('Chứng nhận hợp lệ');
       expect(verify).toContain('Hoa');
@@ -506,13 +511,7 @@ describe('full flows through signed webhooks', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const png = await fetch(`${base}/media/ngay-cds-10-10.png`);
-      expect(png.status).toBe(200);
-      expect(png.headers.get('content-type')).toBe('image/png');
-      expect(
-        Buffer.from(await png.arrayBuffer())
-          .subarray(1, 4)
-          .toString(),
-      ).toBe('PNG');
+      await expectPng(png);
       for (const bad of ['nothing.png', '..%2Fquestions%2Fnational-programme.yaml', '.hidden.png', 'ngay-cds-10-10.gif']) {
         expect((await fetch(`${base}/media/${bad}`)).status, bad).toBe(404);
       }
