@@ -6,9 +6,8 @@
 export const CHANNELS = ['messenger', 'zalo_oa', 'zalo_personal', 'web'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
-export const LOCALES = ['vi', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'vi';
+import type { Locale } from './locale.js';
+export { DEFAULT_LOCALE, LOCALES, type Locale } from './locale.js';
 
 /** A question's review status; only `published` questions are live (asked by bots). */
 export const QUESTION_STATUSES = ['draft', 'reviewed', 'published'] as const;

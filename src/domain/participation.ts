@@ -1,4 +1,4 @@
-import type { Locale } from './index.js';
+import type { Locale } from './locale.js';
 
 /**
  * A unit's participation rate, the one definition every place uses (chat leaderboards, contest

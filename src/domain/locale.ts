@@ -1,0 +1,4 @@
+/** The languages members and organisers read: Vietnamese first, English second. */
+export const LOCALES = ['vi', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'vi';
