@@ -242,7 +242,19 @@ export {
 } from './errors.js';
 
 export { backoffDelay, type BackoffOptions } from './backoff.js';
-export { DEFAULT_TIME_ZONE, addDays, dayNumber, dayRangeInstants, dayOf, daysBetween, eachDay, formatDay, formatTime, weekStart } from './time.js';
+export {
+  DEFAULT_TIME_ZONE,
+  addDays,
+  dayNumber,
+  dayRangeInstants,
+  localMidnight,
+  dayOf,
+  daysBetween,
+  eachDay,
+  formatDay,
+  formatTime,
+  weekStart,
+} from './time.js';
 export { MAX_MATCH_CHARS, cleanMemberText, fold, hasDiacritics, keyOf, matchesSearch, sameWords, toneKey, typedKey } from './text.js';
 export { spreadsheetText, fromSpreadsheetText } from './spreadsheet.js';
 

@@ -23,10 +23,14 @@ function utc(day: string): number {
   return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
 }
 
+/** The instant a local day (YYYY-MM-DD) begins in `zone`. */
+export function localMidnight(day: string, zone: string): Date {
+  return DateTime.fromISO(day, { zone }).startOf('day').toJSDate();
+}
+
 /** The instants a range of local days covers: from the first day's midnight in `zone` up to (not including) the midnight after the last. */
 export function dayRangeInstants(from: string, to: string, zone: string): { from: Date; to: Date } {
-  const midnight = (day: string) => DateTime.fromISO(day, { zone }).startOf('day').toJSDate();
-  return { from: midnight(from), to: midnight(addDays(to, 1)) };
+  return { from: localMidnight(from, zone), to: localMidnight(addDays(to, 1), zone) };
 }
 
 /** The day `n` days after (or before, when negative) a YYYY-MM-DD day. */

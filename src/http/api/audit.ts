@@ -1,14 +1,12 @@
 import { z } from 'zod';
+import { addDays, localMidnight } from '../../domain/index.js';
 import { day, paging, type ApiContext } from './shared.js';
-import { DateTime } from 'luxon';
 
 /** `GET /audit`: every change of content made in the pages or the API (who, when, what, before and after), admins only. */
 export function addAuditRoutes(ctx: ApiContext): void {
   const { api, deps } = ctx;
-  const localDay = (d: string, end: boolean) => {
-    const start = DateTime.fromISO(d, { zone: deps.timeZone }).startOf('day');
-    return (end ? start.endOf('day') : start).toJSDate();
-  };
+  // `to` is inclusive in the store ($lte): the last millisecond of the local day.
+  const localDay = (d: string, end: boolean) => (end ? new Date(localMidnight(addDays(d, 1), deps.timeZone).getTime() - 1) : localMidnight(d, deps.timeZone));
   api.add({
     method: 'get',
     path: '/audit',

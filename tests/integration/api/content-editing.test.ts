@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminService } from '../../../src/admin/index.js';
+import { addDays, dayOf } from '../../../src/domain/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
@@ -131,6 +132,11 @@ describe('questions', () => {
     expect((await call('author', 'GET', '/audit')).status).toBe(403);
     const audit = await call('admin', 'GET', `/audit?kind=question&key=${id}`);
     expect(audit.body.total).toBe(7);
+    // Days are local (Asia/Ho_Chi_Minh), both ends included.
+    const today = dayOf(new Date(), 'Asia/Ho_Chi_Minh');
+    expect((await call('admin', 'GET', `/audit?kind=question&key=${id}&from=${today}&to=${today}`)).body.total).toBe(7);
+    expect((await call('admin', 'GET', `/audit?kind=question&key=${id}&to=${addDays(today, -1)}`)).body.total).toBe(0);
+    expect((await call('admin', 'GET', `/audit?kind=question&key=${id}&from=${addDays(today, 1)}`)).body.total).toBe(0);
   });
 
   it('an organiser cannot create a question no bot of theirs asks', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, dayOf, eachDay, fold, formatTime } from '../../../src/domain/index.js';
+import { backoffDelay, dayOf, dayRangeInstants, eachDay, fold, formatTime, localMidnight } from '../../../src/domain/index.js';
 
 describe('backoff', () => {
   it('doubles from the base with each failure and stops at the cap', () => {
@@ -33,5 +33,15 @@ describe('folding typed text', () => {
   it('drops case, diacritics and punctuation', () => {
     expect(fold('  Câu hỏi HÔM NAY! ')).toBe('cau hoi hom nay');
     expect(fold('Đơn vị')).toBe('don vi');
+  });
+});
+
+describe('local days as instants', () => {
+  it('a Vietnamese day begins at 17:00 UTC the day before, and a range ends at the next local midnight', () => {
+    expect(localMidnight('2026-12-01', 'Asia/Ho_Chi_Minh').toISOString()).toBe('2026-11-30T17:00:00.000Z');
+    expect(dayRangeInstants('2026-11-30', '2026-12-01', 'Asia/Ho_Chi_Minh')).toEqual({
+      from: new Date('2026-11-29T17:00:00.000Z'),
+      to: new Date('2026-12-01T17:00:00.000Z'),
+    });
   });
 });
