@@ -201,7 +201,7 @@ function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
       csrfHeader: CSRF_HEADER,
       bots,
       /** Names (vi, en) and unit list of each bot the caller sees. */
-      botInfo: (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)).map(({ id, name, units }) => ({ id, name, units })),
+      botInfo: botInfoOf(deps, bots),
       agendash: !!deps.agendash && p.role === 'admin',
     });
   });
@@ -221,6 +221,11 @@ function addSessionRoutes(admin: Router, deps: AdminWebDeps): void {
   });
 }
 
+/** Names (vi, en) and unit list of each of `bots`, for the pages' pickers and tables. */
+function botInfoOf(deps: AdminWebDeps, bots: readonly string[]) {
+  return (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)).map(({ id, name, units }) => ({ id, name, units }));
+}
+
 /** `/simulator`: the page, the bots it offers and the web channel's API, for whom simulatorAccess lets in. */
 function simulatorPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   const simulator = Router();
@@ -230,7 +235,7 @@ function simulatorPages(deps: AdminWebDeps, common: RequestHandler[]): Router {
   simulator.get('/bots', (req, res) => {
     const bots = (req.principal ? visibleBots(req.principal) : null) ?? deps.bots();
     // Names too: the picker shows a bot's name, never its id.
-    res.json({ bots, botInfo: (deps.botInfo?.() ?? []).filter((b) => bots.includes(b.id)).map(({ id, name }) => ({ id, name })) });
+    res.json({ bots, botInfo: botInfoOf(deps, bots) });
   });
   if (deps.simulatorApi) simulator.use('/api', simulatorBotScope, deps.simulatorApi);
   else simulator.use('/api', (_req, _res, next) => next(new UnavailableError('web_channel_unavailable')));

@@ -107,7 +107,7 @@ describe('simulator access', () => {
     expect((await say(url, 'demo', organiser)).status).toBe(202);
     expect(await (await fetch(`${url}/simulator/bots`, { headers: organiser })).json()).toMatchObject({
       bots: ['demo'],
-      botInfo: [{ id: 'demo', name: { vi: 'Bot trình diễn', en: 'Demo bot' } }],
+      botInfo: [{ id: 'demo', name: { vi: 'Bot trình diễn', en: 'Demo bot' }, units: 'demo' }],
     });
 
     const boss = await login(url, 'a@example.org');
