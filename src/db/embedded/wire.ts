@@ -216,21 +216,24 @@ export function encodeMsgReply(requestId: number, responseTo: number, body: Docu
     if (out) return out;
   }
   const doc = serialize(body);
-  const out = Buffer.allocUnsafe(21 + doc.length);
-  header(out.length, requestId, responseTo, OP_MSG).copy(out, 0);
+  const out = msgFrame(21 + doc.length, requestId, responseTo);
+  out.set(doc, 21);
+  return out;
+}
+
+/** An OP_MSG of `length` bytes with its header, no flags and a kind-0 section marker; the body goes at 21. */
+function msgFrame(length: number, requestId: number, responseTo: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  header(length, requestId, responseTo, OP_MSG).copy(out, 0);
   out.writeUInt32LE(0, 16);
   out[20] = 0;
-  out.set(doc, 21);
   return out;
 }
 
 /** The reply sized first and serialised into its one buffer; null if the sizes disagree (never expected). */
 function encodeDirect(requestId: number, responseTo: number, body: Document): Buffer | null {
-  const length = 16 + 4 + 1 + calculateObjectSize(body);
-  const out = Buffer.allocUnsafe(length);
-  header(length, requestId, responseTo, OP_MSG).copy(out, 0);
-  out.writeUInt32LE(0, 16);
-  out[20] = 0;
+  const length = 21 + calculateObjectSize(body);
+  const out = msgFrame(length, requestId, responseTo);
   try {
     return serializeWithBufferAndIndex(body, out, { index: 21 }) === length - 1 ? out : null;
   } catch {
